@@ -1,0 +1,169 @@
+#!/usr/bin/env node
+// `npm run render`: executes the course notebooks and writes the HTML book to site/.
+//
+// Which notebooks: the full solution notebooks in solutions/ when they exist (the book shows worked
+// answers), else the learner notebooks in notebooks/. Each is executed with the tslab kernel at the
+// `book` budget (override with GRADIENT_DOJO_BUDGET) and converted by nbconvert. The pages work
+// offline: MathJax and the other scripts are copied into site/assets instead of loaded from a CDN.
+//
+// Usage: node scripts/render.mjs [--out DIR] [--only NAME] [--no-execute]
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { root, findJupyterPython, jupyterEnv, kernelInstalled, MISSING_JUPYTER } from './jupyter.mjs';
+
+const args = process.argv.slice(2);
+const flag = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const outDir = join(root, flag('--out') ?? 'site');
+const only = flag('--only');
+const execute = !args.includes('--no-execute');
+const budget = process.env.GRADIENT_DOJO_BUDGET ?? 'book';
+
+const python = findJupyterPython();
+if (!python) {
+  console.error(`gradient-dojo: ${MISSING_JUPYTER}`);
+  process.exit(1);
+}
+if (!kernelInstalled()) spawnSync(process.execPath, [join(root, 'scripts', 'setup.mjs')], { stdio: 'inherit' });
+
+/** The chapters in reading order: [{ name, title, path }]. */
+function findNotebooks() {
+  const pick = (dir) =>
+    existsSync(dir) ? readdirSync(dir).filter((f) => /^\d\d_.*\.ipynb$/.test(f)).sort().map((f) => join(dir, f)) : [];
+  const solutions = pick(join(root, 'solutions'));
+  const learner = pick(join(root, 'notebooks'));
+  const byName = new Map();
+  for (const p of learner) byName.set(basename(p), p);
+  for (const p of solutions) byName.set(basename(p), p); // solutions win
+  return [...byName.keys()].sort().map((f) => {
+    const path = byName.get(f);
+    const nb = JSON.parse(readFileSync(path, 'utf8'));
+    const firstMd = nb.cells.find((c) => c.cell_type === 'markdown');
+    const src = firstMd ? [].concat(firstMd.source).join('') : '';
+    const title = /^#\s+(.+)$/m.exec(src)?.[1]?.trim() ?? f.replace(/\.ipynb$/, '');
+    return { name: f.replace(/\.ipynb$/, ''), title, path };
+  });
+}
+
+function copyAssets() {
+  const assets = join(outDir, 'assets');
+  mkdirSync(assets, { recursive: true });
+  const mj = join(root, 'node_modules', 'mathjax');
+  const mjOut = join(assets, 'mathjax');
+  for (const part of ['MathJax.js', 'config', 'extensions', 'localization/en', 'jax/input/TeX', 'jax/output/CommonHTML', 'jax/element']) {
+    cpSync(join(mj, part), join(mjOut, part), { recursive: true });
+  }
+  cpSync(join(root, 'node_modules', 'requirejs', 'require.js'), join(assets, 'require.js'));
+  writeFileSync(join(assets, 'book.css'), BOOK_CSS);
+}
+
+function navHtml(chapters, i) {
+  const prev = i > 0 ? `<a class="dojo-prev" href="${chapters[i - 1].name}.html">&larr; ${esc(chapters[i - 1].title)}</a>` : '<span></span>';
+  const next = i < chapters.length - 1 ? `<a class="dojo-next" href="${chapters[i + 1].name}.html">${esc(chapters[i + 1].title)} &rarr;</a>` : '<span></span>';
+  return `<nav class="dojo-nav"><a class="dojo-home" href="index.html">Gradient Dojo</a>${prev}${next}</nav>`;
+}
+
+function sidebarHtml(chapters, current) {
+  const items = chapters
+    .map((c) => `<li${c.name === current ? ' class="current"' : ''}><a href="${c.name}.html">${esc(c.title)}</a></li>`)
+    .join('');
+  return `<aside class="dojo-sidebar"><a class="dojo-home" href="index.html">Gradient Dojo</a><ol>${items}</ol></aside>`;
+}
+
+const esc = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+function renderOne(chapter, chapters, i) {
+  const html = join(outDir, `${chapter.name}.html`);
+  const cmd = [
+    '-m', 'nbconvert', '--to', 'html', chapter.path,
+    '--output-dir', outDir, '--output', chapter.name,
+    '--HTMLExporter.require_js_url=assets/require.js',
+    '--HTMLExporter.mathjax_url=assets/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe',
+  ];
+  if (execute) cmd.push('--execute', '--ExecutePreprocessor.kernel_name=tslab', '--ExecutePreprocessor.timeout=3600');
+  const started = Date.now();
+  const r = spawnSync(python, cmd, {
+    cwd: join(chapter.path, '..'),
+    env: jupyterEnv({ GRADIENT_DOJO_BUDGET: budget }),
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) {
+    process.stderr.write(r.stderr);
+    throw new Error(`rendering ${chapter.path} failed (see the cell error above)`);
+  }
+  let page = readFileSync(html, 'utf8');
+  page = page.replace('</head>', '<link rel="stylesheet" href="assets/book.css">\n</head>');
+  page = page.replace(/<body([^>]*)>/, `<body$1>\n${sidebarHtml(chapters, chapter.name)}\n<div class="dojo-main">${navHtml(chapters, i)}`);
+  page = page.replace(/<\/body>/, `${navHtml(chapters, i)}</div>\n</body>`);
+  writeFileSync(html, page);
+  console.log(`  ${chapter.name}.html  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+function writeIndex(chapters) {
+  const items = chapters
+    .map((c) => `<li><a href="${c.name}.html">${esc(c.title)}</a></li>`)
+    .join('\n      ');
+  writeFileSync(join(outDir, 'index.html'), `<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>Gradient Dojo</title>
+  <link rel="stylesheet" href="assets/book.css">
+</head>
+<body class="dojo-index">
+  <main>
+    <h1>Gradient Dojo</h1>
+    <p>Policy-gradient reinforcement learning in TypeScript, from REINFORCE on CartPole to an
+    asynchronous actor-critic that plays Kung-Fu Master. Every chapter is a notebook you can run.</p>
+    <ol class="dojo-chapters">
+      ${items}
+    </ol>
+    <p class="dojo-meta">Rendered ${new Date().toISOString().slice(0, 10)} at the <code>${esc(budget)}</code> budget.</p>
+  </main>
+</body>
+</html>
+`);
+}
+
+const BOOK_CSS = `
+body { margin: 0; }
+.dojo-sidebar { position: fixed; top: 0; left: 0; bottom: 0; width: 230px; overflow-y: auto;
+  padding: 18px 14px; box-sizing: border-box; background: #f6f7f9; border-right: 1px solid #e1e4e8;
+  font: 14px/1.45 system-ui, sans-serif; }
+.dojo-sidebar ol { padding-left: 20px; }
+.dojo-sidebar li { margin: 6px 0; }
+.dojo-sidebar li.current a { font-weight: 600; color: #111; }
+.dojo-sidebar .dojo-home { font-weight: 700; font-size: 16px; color: #b3261e; text-decoration: none; }
+.dojo-main { margin-left: 230px; max-width: 1100px; padding: 0 12px; }
+.dojo-nav { display: flex; justify-content: space-between; gap: 12px; padding: 12px 20px;
+  font: 14px system-ui, sans-serif; border-bottom: 1px solid #eee; }
+.dojo-nav .dojo-home { display: none; }
+.dojo-nav a { color: #0b57d0; text-decoration: none; }
+@media (max-width: 800px) { .dojo-sidebar { display: none; } .dojo-main { margin-left: 0; } .dojo-nav .dojo-home { display: inline; } }
+.dojo-index main { max-width: 720px; margin: 40px auto; padding: 0 20px; font: 17px/1.6 system-ui, sans-serif; }
+.dojo-index h1 { color: #b3261e; }
+.dojo-chapters li { margin: 8px 0; }
+.dojo-meta { color: #666; font-size: 14px; }
+`;
+
+const chapters = findNotebooks().filter((c) => !only || c.name.startsWith(only));
+if (chapters.length === 0) {
+  console.error('gradient-dojo: no notebooks found to render (expected solutions/NN_*.ipynb or notebooks/NN_*.ipynb)');
+  process.exit(1);
+}
+rmSync(outDir, { recursive: true, force: true });
+mkdirSync(outDir, { recursive: true });
+copyAssets();
+console.log(`Rendering ${chapters.length} notebooks at the '${budget}' budget into ${outDir}`);
+try {
+  chapters.forEach((c, i) => renderOne(c, chapters, i));
+} catch (err) {
+  console.error(`gradient-dojo: ${err.message}`);
+  process.exit(1);
+}
+writeIndex(chapters);
+console.log(`Wrote ${join(outDir, 'index.html')}`);

@@ -1,0 +1,66 @@
+"""Executes one notebook with a Jupyter kernel and reports every cell whose execution failed.
+
+Usage: python3 scripts/run_notebook.py NOTEBOOK OUTPUT [--kernel tslab] [--timeout SECONDS]
+
+tslab reports a failing cell (a type error, an exception) through the execute reply's status and
+prints the message on stderr, without an "error" output; so failures are taken from the replies.
+Writes the executed notebook to OUTPUT and prints one JSON line: {"ok": bool, "errors": [...]}.
+Exit code 0 when every cell ran without error.
+"""
+import json
+import sys
+import argparse
+
+import nbformat
+from nbclient import NotebookClient
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("notebook")
+    ap.add_argument("output")
+    ap.add_argument("--kernel", default="tslab")
+    ap.add_argument("--timeout", type=int, default=900)
+    args = ap.parse_args()
+
+    nb = nbformat.read(args.notebook, as_version=4)
+    errors = []
+
+    def on_cell_executed(cell, cell_index, execute_reply, **_):
+        content = execute_reply.get("content", {})
+        if content.get("status") == "ok":
+            return
+        stderr = "".join(
+            "".join(o.get("text", "")) for o in cell.get("outputs", [])
+            if o.get("output_type") == "stream" and o.get("name") == "stderr"
+        )
+        if content.get("status") == "aborted":
+            message = "not run: execution was aborted after an earlier failing cell"
+        else:
+            message = content.get("evalue") or content.get("ename") or ""
+        errors.append({
+            "cell": cell_index + 1,
+            "source": "".join(cell.get("source", ""))[:300],
+            "message": (stderr or message).strip()[:2000],
+        })
+
+    import os
+    client = NotebookClient(
+        nb,
+        kernel_name=args.kernel,
+        timeout=args.timeout,
+        allow_errors=True,
+        resources={"metadata": {"path": os.path.dirname(os.path.abspath(args.notebook))}},
+        on_cell_executed=on_cell_executed,
+    )
+    try:
+        client.execute()
+    except Exception as exc:  # a timeout or a dead kernel
+        errors.append({"cell": None, "source": "", "message": f"{type(exc).__name__}: {exc}"[:2000]})
+    nbformat.write(nb, args.output)
+    print(json.dumps({"ok": not errors, "errors": errors}))
+    sys.exit(0 if not errors else 1)
+
+
+if __name__ == "__main__":
+    main()
