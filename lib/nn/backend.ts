@@ -1,0 +1,152 @@
+/**
+ * Chooses and starts the TensorFlow.js backend, in one place.
+ *
+ * Order of preference: tfjs-node (native TensorFlow, when the optional package is installed), then
+ * `wasm` (XNNPACK, shipped inside @tensorflow/tfjs-backend-wasm) completed with our kernels for training,
+ * then `dojo-cpu` (tfjs's pure-JS cpu backend with our im2col/GEMM convolutions). The environment
+ * variable GRADIENT_DOJO_BACKEND=node|wasm|cpu forces one; an unavailable forced backend is an error.
+ */
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import { registerWasmKernels } from './kernels/wasm_kernels';
+import { registerFastCpuBackend, FAST_CPU_BACKEND } from './kernels/cpu_kernels';
+
+/** The backend families this project runs on. */
+export type BackendKind = 'node' | 'wasm' | 'cpu';
+const KINDS: readonly BackendKind[] = ['node', 'wasm', 'cpu'];
+
+/** The tfjs backend names behind each kind. */
+const TFJS_NAME: Record<BackendKind, string> = { node: 'tensorflow', wasm: 'wasm', cpu: FAST_CPU_BACKEND };
+
+let chosen: { kind: BackendKind; detail: string } | null = null;
+let starting: Promise<BackendKind> | null = null;
+
+/** Loads tfjs-node if it is installed; returns why not otherwise. */
+function loadNode(): string | null {
+  try {
+    // Optional dependency: it downloads libtensorflow at install time and is absent on most machines.
+    require('@tensorflow/tfjs-node');
+    return null;
+  } catch (e) {
+    return (e as Error).message.split('\n')[0];
+  }
+}
+
+/** The folder holding the .wasm binaries shipped in the npm package, independent of the working directory. */
+export function wasmBinaryDir(): string {
+  const pkg = require.resolve('@tensorflow/tfjs-backend-wasm/package.json');
+  const dir = path.join(path.dirname(pkg), 'dist') + path.sep;
+  if (!fs.existsSync(path.join(dir, 'tfjs-backend-wasm.wasm'))) {
+    throw new Error(`tfjs-backend-wasm binaries not found in ${dir}; reinstall @tensorflow/tfjs-backend-wasm`);
+  }
+  return dir;
+}
+
+let wasmPrepared = false;
+/** Loads the wasm backend package, points it at its binaries, and installs our kernels (idempotent). */
+export function prepareWasm(): void {
+  if (wasmPrepared) return;
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
+  wasm.setWasmPaths(wasmBinaryDir());
+  // Single-threaded: the threaded build needs worker scripts that do not run under Node.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  registerWasmKernels();
+  wasmPrepared = true;
+}
+
+async function tryStart(kind: BackendKind): Promise<string | null> {
+  if (kind === 'node') {
+    const why = loadNode();
+    if (why) return `@tensorflow/tfjs-node is not installed or failed to load (${why})`;
+  } else if (kind === 'wasm') {
+    try {
+      prepareWasm();
+    } catch (e) {
+      return (e as Error).message;
+    }
+  } else {
+    registerFastCpuBackend();
+  }
+  try {
+    const ok = await tf.setBackend(TFJS_NAME[kind]);
+    if (!ok) return `tf.setBackend('${TFJS_NAME[kind]}') failed`;
+  } catch (e) {
+    return `tf.setBackend('${TFJS_NAME[kind]}') failed: ${(e as Error).message}`;
+  }
+  await tf.ready();
+  return null;
+}
+
+function requestedKind(): BackendKind | null {
+  const raw = process.env.GRADIENT_DOJO_BACKEND;
+  if (raw === undefined || raw === '') return null;
+  const v = raw.trim().toLowerCase() as BackendKind;
+  if (!KINDS.includes(v)) {
+    throw new Error(`GRADIENT_DOJO_BACKEND=${raw} is not a backend: use one of ${KINDS.join(', ')} (or unset it to choose automatically)`);
+  }
+  return v;
+}
+
+async function start(): Promise<BackendKind> {
+  const forced = requestedKind();
+  const order = forced ? [forced] : KINDS;
+  const failures: string[] = [];
+  for (const kind of order) {
+    const why = await tryStart(kind);
+    if (why === null) {
+      chosen = { kind, detail: await detail(kind) };
+      return kind;
+    }
+    failures.push(`${kind}: ${why}`);
+  }
+  throw new Error(
+    forced
+      ? `GRADIENT_DOJO_BACKEND=${forced} is unavailable: ${failures.join('; ')}`
+      : `no TensorFlow.js backend could start: ${failures.join('; ')}`,
+  );
+}
+
+async function detail(kind: BackendKind): Promise<string> {
+  const version = tf.version.tfjs;
+  if (kind === 'node') return `tfjs ${version}, backend node (native TensorFlow via @tensorflow/tfjs-node)`;
+  if (kind === 'wasm') {
+    const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) ? 'SIMD' : 'no SIMD';
+    return `tfjs ${version}, backend wasm (XNNPACK, ${simd}, 1 thread) + gradient-dojo kernels for Conv2DBackpropFilter, Conv2DBackpropInput, transposed BatchMatMul`;
+  }
+  return `tfjs ${version}, backend cpu (pure JavaScript) + gradient-dojo im2col/GEMM kernels for Conv2D and its gradients`;
+}
+
+/**
+ * Starts the best available backend (or the one GRADIENT_DOJO_BACKEND forces) and resolves to its kind.
+ * Call once before building models; later calls return the same answer.
+ */
+export function ready(): Promise<BackendKind> {
+  if (chosen && tf.getBackend() === TFJS_NAME[chosen.kind]) return Promise.resolve(chosen.kind);
+  if (!starting) {
+    starting = start().finally(() => {
+      starting = null;
+    });
+  }
+  return starting;
+}
+
+/** Switches to a given backend kind (for benchmarks and tests); same errors as a forced `ready()`. */
+export async function useBackend(kind: BackendKind): Promise<void> {
+  const why = await tryStart(kind);
+  if (why !== null) throw new Error(`backend ${kind} is unavailable: ${why}`);
+  chosen = { kind, detail: await detail(kind) };
+}
+
+/** The kind of the running backend ('node', 'wasm' or 'cpu'); throws before `ready()`. */
+export function backendName(): BackendKind {
+  if (!chosen) throw new Error('no backend chosen yet: call `await nn.ready()` first');
+  return chosen.kind;
+}
+
+/** One line saying which backend runs and with what, for the top of a notebook. */
+export function describeBackend(): string {
+  if (!chosen) throw new Error('no backend chosen yet: call `await nn.ready()` first');
+  return chosen.detail;
+}

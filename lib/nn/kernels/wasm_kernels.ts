@@ -1,0 +1,156 @@
+/**
+ * Kernels that complete and speed up tfjs's `wasm` backend for training.
+ *
+ * The stock wasm backend (4.22) has no Conv2DBackpropFilter at all, a slow Conv2DBackpropInput (a direct
+ * loop), and a BatchMatMul whose transposed variants are about ten times slower than the plain one, which
+ * XNNPACK runs. These kernels rearrange data in JavaScript, writing straight into the wasm heap, so that
+ * every multiply-add runs in the stock, untransposed BatchMatMul:
+ *   filter gradient  dW[K, cout] = im2colT(x)[K, M] @ dy[M, cout]
+ *   input gradient   dx = col2im(dy[M, cout] @ W^T[cout, K])
+ *   A^T B, A B^T     transpose the smaller side in JavaScript, then the plain product.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { col2imRows, im2colTransposed, transpose2d, fieldSize, positions } from './conv_math';
+import { convGeometry, type ConvAttrs } from './geometry';
+
+type TensorInfo = tf.TensorInfo;
+
+/** The parts of tfjs-backend-wasm's BackendWasm these kernels use. */
+interface WasmBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
+  disposeData(dataId: object): boolean;
+  typedArrayFromHeap(t: TensorInfo): Float32Array;
+  dataIdMap: { get(dataId: object): { memoryOffset: number } };
+  wasm: { HEAPF32: Float32Array };
+}
+
+/** Offset of a tensor's first element in HEAPF32 (the heap view must be re-read after any allocation). */
+const heapIndex = (be: WasmBackend, t: TensorInfo): number => be.dataIdMap.get(t.dataId).memoryOffset >>> 2;
+
+type KernelFn = (args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: Record<string, unknown> }) => TensorInfo;
+
+const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+const withShape = (t: TensorInfo, shape: number[]): TensorInfo => ({ dataId: t.dataId, shape, dtype: t.dtype });
+
+function requireFloat32(kernel: string, ...ts: TensorInfo[]): void {
+  for (const t of ts) {
+    if (t.dtype !== 'float32') throw new Error(`${kernel}: expected float32 tensors, got ${t.dtype}`);
+  }
+}
+
+/** Registers the kernels for backend 'wasm'; `stockMatMul` is the backend's own BatchMatMul kernel. */
+export function registerWasmKernels(): void {
+  const stock = tf.getKernel('BatchMatMul', 'wasm');
+  if (!stock) throw new Error('tfjs-backend-wasm is not loaded: its BatchMatMul kernel is missing');
+  if ((stock as { gradientDojo?: boolean }).gradientDojo) return; // already registered
+  const stockMatMul = stock.kernelFunc as unknown as KernelFn;
+  const plainMatMul = (backend: WasmBackend, a: TensorInfo, b: TensorInfo): TensorInfo =>
+    stockMatMul({ inputs: { a, b }, backend, attrs: { transposeA: false, transposeB: false } });
+
+  /** A copy of `t` (rank >= 2) with each of its trailing matrices transposed. */
+  function transposedCopy(backend: WasmBackend, t: TensorInfo): TensorInfo {
+    const rank = t.shape.length;
+    const rows = t.shape[rank - 2];
+    const cols = t.shape[rank - 1];
+    const outShape = [...t.shape.slice(0, -2), cols, rows];
+    const out = backend.makeOutput(outShape, 'float32');
+    const src = backend.typedArrayFromHeap(t);
+    const dst = backend.typedArrayFromHeap(out);
+    const count = sizeOf(t.shape.slice(0, -2));
+    for (let i = 0; i < count; i++) transpose2d(src, i * rows * cols, rows, cols, dst, i * rows * cols);
+    return out;
+  }
+
+  /** A 2-D transposed copy of the result of `f`, disposing that result. */
+  function transposeResult(backend: WasmBackend, t: TensorInfo, finalShape: number[]): TensorInfo {
+    const out = transposedCopy(backend, t);
+    backend.disposeData(t.dataId);
+    return withShape(out, finalShape);
+  }
+
+  const batchMatMul: KernelFn = ({ inputs, backend, attrs }) => {
+    const be = backend as WasmBackend;
+    const { a, b } = inputs;
+    const transposeA = !!attrs?.transposeA;
+    const transposeB = !!attrs?.transposeB;
+    if ((!transposeA && !transposeB) || a.dtype !== 'float32' || b.dtype !== 'float32') {
+      return stockMatMul({ inputs, backend, attrs });
+    }
+    const sizeA = sizeOf(a.shape);
+    const sizeB = sizeOf(b.shape);
+    if (a.shape.length === 2 && b.shape.length === 2 && transposeA !== transposeB) {
+      // A^T B = (B^T A)^T and A B^T = (B A^T)^T: when the operand that needs transposing is the large
+      // one (a weight matrix against a small batch), transpose the other operand and the small result.
+      const outRows = transposeA ? a.shape[1] : a.shape[0];
+      const outCols = transposeB ? b.shape[0] : b.shape[1];
+      const direct = transposeA ? sizeA : sizeB;
+      const swapped = (transposeA ? sizeB : sizeA) + outRows * outCols;
+      if (swapped < direct) {
+        const small = transposedCopy(be, transposeA ? b : a);
+        const product = transposeA ? plainMatMul(be, small, a) : plainMatMul(be, b, small);
+        be.disposeData(small.dataId);
+        return transposeResult(be, withShape(product, [outCols, outRows]), [outRows, outCols]);
+      }
+    }
+    const a2 = transposeA ? transposedCopy(be, a) : a;
+    const b2 = transposeB ? transposedCopy(be, b) : b;
+    const out = plainMatMul(be, a2, b2);
+    if (transposeA) be.disposeData(a2.dataId);
+    if (transposeB) be.disposeData(b2.dataId);
+    return out;
+  };
+
+  const conv2dBackpropFilter: KernelFn = ({ inputs, backend, attrs }) => {
+    const be = backend as WasmBackend;
+    const { x, dy } = inputs;
+    requireFloat32('Conv2DBackpropFilter', x, dy);
+    const a = attrs as unknown as ConvAttrs & { filterShape: number[] };
+    const g = convGeometry('Conv2DBackpropFilter', x.shape, a.filterShape, a);
+    const K = fieldSize(g);
+    const M = positions(g);
+    // XNNPACK packs the right-hand operand on every call, so keep the small one (dy) on the right.
+    const colT = be.makeOutput([K, M], 'float32');
+    const heap = be.wasm.HEAPF32;
+    im2colTransposed(heap, heapIndex(be, x), g, heap, heapIndex(be, colT));
+    const dW = plainMatMul(be, colT, withShape(dy, [M, g.outC]));
+    be.disposeData(colT.dataId);
+    return withShape(dW, [...a.filterShape]);
+  };
+
+  const conv2dBackpropInput: KernelFn = ({ inputs, backend, attrs }) => {
+    const be = backend as WasmBackend;
+    const { dy, filter } = inputs;
+    requireFloat32('Conv2DBackpropInput', dy, filter);
+    const a = attrs as unknown as ConvAttrs & { inputShape: number[] };
+    const g = convGeometry('Conv2DBackpropInput', a.inputShape, filter.shape, a);
+    const K = fieldSize(g);
+    const M = positions(g);
+    const wT = be.makeOutput([g.outC, K], 'float32');
+    transpose2d(be.typedArrayFromHeap(filter), 0, K, g.outC, be.typedArrayFromHeap(wT), 0);
+    const dcol = plainMatMul(be, withShape(dy, [M, g.outC]), wT);
+    be.disposeData(wT.dataId);
+    const dx = be.makeOutput([...a.inputShape], 'float32');
+    const heap = be.wasm.HEAPF32;
+    col2imRows(heap, heapIndex(be, dcol), g, heap, heapIndex(be, dx));
+    be.disposeData(dcol.dataId);
+    return dx;
+  };
+
+  const configs: Array<[string, KernelFn]> = [
+    ['BatchMatMul', batchMatMul],
+    ['Conv2DBackpropFilter', conv2dBackpropFilter],
+    ['Conv2DBackpropInput', conv2dBackpropInput],
+  ];
+  for (const [name, fn] of configs) {
+    const previous = tf.getKernel(name, 'wasm');
+    if (previous) tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel({
+      kernelName: name,
+      backendName: 'wasm',
+      kernelFunc: fn as unknown as tf.KernelFunc,
+      // The stock kernels bind their wasm entry points in setupFunc; keep that.
+      setupFunc: name === 'BatchMatMul' ? stock.setupFunc : undefined,
+      gradientDojo: true,
+    } as tf.KernelConfig);
+  }
+}
