@@ -1,1 +1,36 @@
-export {};
+/**
+ * Checks for the course's exercises. In a notebook: `dojo.grading.check.returnsToGo(returnsToGo)`
+ * compares your function with a hidden reference on fresh random inputs (edge cases included) and
+ * explains what is wrong in words. It never throws: a stub that is not implemented yet is reported.
+ */
+import { runCheck, type CheckOptions } from './harness';
+import { allExercises, chapters } from './registry';
+import type { CheckResult } from './types';
+
+export { runCheck, isNotImplemented, notImplemented, type CheckOptions } from './harness';
+export { chapters, allExercises, findExercise } from './registry';
+export type { CheckResult, CheckStatus, Exercise } from './types';
+
+export type CheckFn = (learnerFn: unknown, options?: CheckOptions) => CheckResult;
+
+function printed(result: CheckResult): CheckResult {
+  console.log(result.message);
+  // Shown as its message alone when a notebook displays the returned value.
+  Object.defineProperty(result, Symbol.for('nodejs.util.inspect.custom'), {
+    value: () => (result.passed ? 'passed' : result.status),
+    enumerable: false,
+  });
+  return result;
+}
+
+/** `check.<exerciseName>(yourFunction)`: prints the verdict and returns it. */
+export const check: Record<string, CheckFn> = Object.fromEntries(
+  allExercises.map((ex) => [ex.name, (fn: unknown, options?: CheckOptions) => printed(runCheck(ex, fn, options))]),
+);
+
+/** Runs every check of a chapter against an object of learner functions (e.g. an exercises module). */
+export function checkChapter(chapter: string, impl: Record<string, unknown>, options?: CheckOptions): CheckResult[] {
+  const list = chapters[chapter];
+  if (!list) throw new Error(`Unknown chapter "${chapter}". Chapters: ${Object.keys(chapters).join(', ')}`);
+  return list.map((ex) => runCheck(ex, impl[ex.name], options));
+}
