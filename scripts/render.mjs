@@ -6,10 +6,11 @@
 // `book` budget (override with GRADIENT_DOJO_BUDGET) and converted by nbconvert. The pages work
 // offline: MathJax and the other scripts are copied into site/assets instead of loaded from a CDN.
 //
-// Usage: node scripts/render.mjs [--out DIR] [--only NAME] [--no-execute]
+// Usage: node scripts/render.mjs [--out DIR] [--only NAME] [--no-execute] [--from DIR]
+//   --from DIR     take the notebooks from DIR instead (e.g. already executed ones; implies --no-execute)
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { root, findJupyterPython, jupyterEnv, kernelInstalled, MISSING_JUPYTER } from './jupyter.mjs';
 
 const args = process.argv.slice(2);
@@ -19,7 +20,8 @@ const flag = (name) => {
 };
 const outDir = join(root, flag('--out') ?? 'site');
 const only = flag('--only');
-const execute = !args.includes('--no-execute');
+const fromDir = flag('--from');
+const execute = !args.includes('--no-execute') && !fromDir;
 const budget = process.env.GRADIENT_DOJO_BUDGET ?? 'book';
 
 const python = findJupyterPython();
@@ -33,8 +35,8 @@ if (!kernelInstalled()) spawnSync(process.execPath, [join(root, 'scripts', 'setu
 function findNotebooks() {
   const pick = (dir) =>
     existsSync(dir) ? readdirSync(dir).filter((f) => /^\d\d_.*\.ipynb$/.test(f)).sort().map((f) => join(dir, f)) : [];
-  const solutions = pick(join(root, 'solutions'));
-  const learner = pick(join(root, 'notebooks'));
+  const solutions = fromDir ? [] : pick(join(root, 'solutions'));
+  const learner = pick(fromDir ? resolve(fromDir) : join(root, 'notebooks'));
   const byName = new Map();
   for (const p of learner) byName.set(basename(p), p);
   for (const p of solutions) byName.set(basename(p), p); // solutions win

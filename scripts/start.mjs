@@ -19,6 +19,8 @@ if (!kernelInstalled()) {
   }
 }
 const extra = process.argv.slice(2);
+// Jupyter refuses to run as root unless told; containers often run as root.
+if (process.getuid?.() === 0 && !extra.includes('--allow-root')) extra.push('--allow-root');
 const child = spawn(python, ['-m', 'notebook', `--notebook-dir=${join(root, 'notebooks')}`, ...extra], {
   stdio: 'inherit',
   env: jupyterEnv(),

@@ -1,18 +1,27 @@
 /**
- * Executes every notebook in notebooks/ headless with the tslab kernel (through nbconvert) at the
- * `ci` budget, and fails if any cell errors.
+ * The notebooks, end to end: executes every notebook in notebooks/ headless with the tslab kernel at
+ * the `ci` budget (failing on any cell error), renders the executed notebooks into an HTML book with
+ * scripts/render.mjs, and opens every page in headless Chromium: no console error, and each chapter
+ * shows a Plotly chart with data and a GIF that decodes.
  */
-import { test } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { executeNotebook, findJupyterPython } from './nbexec';
+import { checkBook, findChromium } from './browser';
 import { needResource } from '../helpers';
 import { projectRoot } from '../../lib/util/paths';
 
-const notebooksDir = join(projectRoot(), 'notebooks');
+const root = projectRoot();
+const notebooksDir = join(root, 'notebooks');
 const notebooks = readdirSync(notebooksDir).filter((f) => f.endsWith('.ipynb')).sort();
+const work = mkdtempSync(join(tmpdir(), 'dojo-nb-'));
+const executedDir = join(work, 'executed');
+const executed: string[] = [];
+after(() => rmSync(work, { recursive: true, force: true }));
 
 test('there are notebooks to execute', () => {
   assert.ok(notebooks.length > 0, 'notebooks/ holds no .ipynb file');
@@ -22,13 +31,38 @@ for (const name of notebooks) {
   test(`notebook ${name} executes without a cell error (ci budget)`, { timeout: 15 * 60_000 }, (t) => {
     const python = needResource(t, findJupyterPython(), 'Jupyter (apt-get install jupyter-notebook jupyter-nbconvert)');
     if (!python) return;
-    const out = mkdtempSync(join(tmpdir(), 'dojo-nb-'));
-    try {
-      const result = executeNotebook(python, join(notebooksDir, name), out, { GRADIENT_DOJO_BUDGET: 'ci' });
-      assert.equal(result.errors.length, 0, `cell errors in ${name}:\n${result.errors.join('\n---\n')}`);
-      assert.ok(result.ok, `executing ${name} failed:\n${result.log.slice(-3000)}`);
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
+    const result = executeNotebook(python, join(notebooksDir, name), executedDir, { GRADIENT_DOJO_BUDGET: 'ci' });
+    assert.equal(result.errors.length, 0, `cell errors in ${name}:\n${result.errors.join('\n---\n')}`);
+    assert.ok(result.ok, `executing ${name} failed:\n${result.log.slice(-3000)}`);
+    executed.push(name);
   });
 }
+
+test('the executed notebooks render to an HTML book that works in a browser', { timeout: 10 * 60_000 }, async (t) => {
+  const python = needResource(t, findJupyterPython(), 'Jupyter (apt-get install jupyter-notebook jupyter-nbconvert)');
+  if (!python) return;
+  const chromium = needResource(t, findChromium(), 'Chromium (apt-get install chromium)');
+  if (!chromium) return;
+  assert.equal(executed.length, notebooks.length, 'every notebook must execute before the book can be checked');
+  const site = join(work, 'site');
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'render.mjs'), '--from', executedDir, '--out', site], {
+    encoding: 'utf8',
+  });
+  assert.equal(r.status, 0, `render failed:\n${r.stdout}\n${r.stderr}`);
+  assert.ok(existsSync(join(site, 'index.html')), 'site/index.html missing');
+  const pages = notebooks.map((n) => n.replace(/\.ipynb$/, '.html'));
+  for (const p of pages) assert.ok(existsSync(join(site, p)), `${p} missing from the book`);
+  const report = await checkBook(chromium, site, ['index.html', ...pages]);
+  for (const page of report) {
+    assert.deepEqual(page.consoleErrors, [], `console errors on ${page.page}`);
+    if (/^0[1-9]_/.test(page.page)) {
+      assert.ok(page.plotlyChartsWithData > 0, `${page.page}: no Plotly chart with data`);
+      assert.ok(page.decodedGifs > 0, `${page.page}: no GIF that decodes`);
+    }
+  }
+  const setup = report.find((p) => p.page.startsWith('00_'));
+  if (setup) {
+    assert.ok(setup.plotlyChartsWithData > 0, 'setup check page: the Plotly chart did not render');
+    assert.ok(setup.decodedImages > 0, 'setup check page: the image did not decode');
+  }
+});

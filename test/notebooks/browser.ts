@@ -1,0 +1,84 @@
+import { createServer, type Server } from 'node:http';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { extname, join, normalize } from 'node:path';
+import type { AddressInfo } from 'node:net';
+
+export function findChromium(): string | null {
+  for (const p of [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']) {
+    if (p && existsSync(p)) return p;
+  }
+  return null;
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json',
+  '.png': 'image/png', '.gif': 'image/gif', '.svg': 'image/svg+xml', '.woff': 'font/woff', '.woff2': 'font/woff2',
+};
+
+/** Serves a folder on 127.0.0.1 (a random free port). */
+function serve(dir: string): Promise<{ server: Server; base: string }> {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = normalize(join(dir, decodeURIComponent(url.pathname)));
+    if (!path.startsWith(dir) || !existsSync(path) || statSync(path).isDirectory()) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': MIME[extname(path)] ?? 'application/octet-stream' });
+    res.end(readFileSync(path));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
+    resolve({ server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` });
+  }));
+}
+
+export interface PageReport {
+  page: string;
+  consoleErrors: string[];
+  plotlyChartsWithData: number;
+  decodedGifs: number;
+  decodedImages: number;
+  mathRendered: number;
+}
+
+/** Opens each page in headless Chromium and reports what rendered. */
+export async function checkBook(chromium: string, siteDir: string, pages: string[]): Promise<PageReport[]> {
+  const { chromium: pw } = await import('playwright-core');
+  const { server, base } = await serve(siteDir);
+  const browser = await pw.launch({
+    executablePath: chromium,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const reports: PageReport[] = [];
+    for (const page of pages) {
+      const tab = await browser.newPage();
+      const consoleErrors: string[] = [];
+      tab.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+      tab.on('pageerror', (e) => consoleErrors.push(String(e)));
+      tab.on('requestfailed', (r) => consoleErrors.push(`request failed: ${r.url()}`));
+      await tab.goto(base + page, { waitUntil: 'load', timeout: 120_000 });
+      await tab.waitForTimeout(1500);
+      const counts = await tab.evaluate(() => {
+        const plots = Array.from(document.querySelectorAll('.js-plotly-plot')) as any[];
+        const withData = plots.filter((p) => Array.isArray(p.data) && p.data.some((tr: any) =>
+          ['x', 'y', 'z', 'values'].some((k) => tr[k] && tr[k].length > 0))).length;
+        const imgs = Array.from(document.querySelectorAll('img')) as HTMLImageElement[];
+        const decoded = imgs.filter((i) => i.complete && i.naturalWidth > 0);
+        return {
+          plotlyChartsWithData: withData,
+          decodedGifs: decoded.filter((i) => i.src.startsWith('data:image/gif')).length,
+          decodedImages: decoded.length,
+          mathRendered: document.querySelectorAll('.MathJax_CHTML, mjx-container').length,
+        };
+      });
+      reports.push({ page, consoleErrors, ...counts });
+      await tab.close();
+    }
+    return reports;
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
