@@ -1,1 +1,13 @@
-export {};
+/**
+ * Environments with Gymnasium's API: `make(id)`, `reset({ seed })`, `step(action)` returning
+ * `{ obs, reward, terminated, truncated, info }`, spaces, wrappers, and vectorised batches.
+ */
+export * from './core';
+export { Box, Discrete, shapeSize, type Space, type BoxDtype, type BoxArray } from './spaces';
+export { CartPoleEnv, CARTPOLE, type CartPoleOptions } from './cartpole';
+export { make, makeFromSpec, register, registerLazy, registeredIds, registration, type EnvSpec, type MakeOptions, type Registration } from './registry';
+export { Wrapper } from './wrappers/wrapper';
+export { TimeLimit } from './wrappers/time-limit';
+export { RecordEpisodeStatistics, type EpisodeStats } from './wrappers/record-episode-statistics';
+export { ScaleReward, type ScaleRewardOptions } from './wrappers/scale-reward';
+export { parseEpisodes, replayEpisode, type RecordedEpisode, type RecordedStep, type EpisodeReplay } from './cartpole-replay';

@@ -1,0 +1,87 @@
+/**
+ * The environment protocol, with Gymnasium's semantics:
+ *
+ * ```ts
+ * const { obs, info } = env.reset({ seed: 42 });
+ * const { obs, reward, terminated, truncated, info } = env.step(action);
+ * ```
+ *
+ * `terminated` means the MDP reached a terminal state (no bootstrapping past it); `truncated` means the
+ * episode was cut short from outside (a time limit), so the value of `obs` still matters.
+ */
+import type { Space } from './spaces';
+
+/** Free-form per-step information, as Gymnasium's `info` dict. */
+export type Info = Record<string, unknown>;
+
+/** An RGB picture: `data` holds height*width*3 bytes, row-major, R,G,B interleaved. */
+export interface RgbFrame {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+export interface ResetArgs {
+  /** Reseeds the environment's generator; later resets without a seed continue that stream. */
+  seed?: number;
+  /** Environment-specific options (CartPole: `{ state: [x, xDot, theta, thetaDot] }` or `{ low, high }`). */
+  options?: Record<string, unknown>;
+}
+
+export interface ResetResult<O> {
+  obs: O;
+  info: Info;
+}
+
+export interface StepResult<O> {
+  obs: O;
+  reward: number;
+  terminated: boolean;
+  truncated: boolean;
+  info: Info;
+}
+
+/** Where the allocation-free stepping path writes what a step returned besides the observation. */
+export class StepOutcome {
+  reward = 0;
+  terminated = false;
+  truncated = false;
+}
+
+/** A typed array an observation can be written into. */
+export type ObsBuffer = Float32Array | Float64Array | Uint8Array | Int32Array;
+
+export interface Env<O = Float32Array, A = number> {
+  /** The registered id this environment was made from, when it came from `make()`. */
+  readonly id?: string;
+  readonly observationSpace: Space<O>;
+  readonly actionSpace: Space<A>;
+  reset(args?: ResetArgs): ResetResult<O>;
+  step(action: A): StepResult<O>;
+  /** The current picture of the environment. */
+  render(): RgbFrame;
+  /** Releases resources; the environment must not be used afterwards. */
+  close(): void;
+}
+
+/**
+ * The allocation-free path that vectorised envs use: the observation goes into `out` at `offset`
+ * (converted to the buffer's element type), the rest into `outcome`; no info objects are built.
+ * Every environment and wrapper of this library implements it.
+ */
+export interface FastEnv<A = number> {
+  resetInto(out: ObsBuffer, offset: number, args?: ResetArgs): void;
+  stepInto(action: A, out: ObsBuffer, offset: number, outcome: StepOutcome): void;
+}
+
+/** True when `env` offers the allocation-free stepping path. */
+export function isFastEnv<O, A>(env: Env<O, A>): env is Env<O, A> & FastEnv<A> {
+  const e = env as unknown as Partial<FastEnv<A>>;
+  return typeof e.stepInto === 'function' && typeof e.resetInto === 'function';
+}
+
+/** The error thrown for an action outside the action space. */
+export function invalidAction(action: unknown, space: Space<unknown>, envName: string): Error {
+  const shown = typeof action === 'number' || typeof action === 'boolean' ? String(action) : JSON.stringify(action) ?? String(action);
+  return new Error(`${envName}: invalid action ${shown} (${typeof action}); the action space is ${space.toString()}`);
+}
