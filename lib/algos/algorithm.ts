@@ -46,7 +46,7 @@ export interface Algorithm {
   /** Registered name, e.g. 'reinforce'. */
   readonly name: string;
   /** The full configuration (defaults filled in). */
-  readonly config: { envId: string; seed: number } & Record<string, unknown>;
+  readonly config: { readonly envId: string; readonly seed: number };
   /** Collects experience and applies one gradient step. */
   update(): UpdateResult;
   /** A copy of the complete training state. */

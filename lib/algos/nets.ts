@@ -136,7 +136,7 @@ function convTrunk(rng: Rng, obsShape: readonly number[], prefix: string): { lay
 
 function applyConvTrunk(layers: Conv[], obs: tf.Tensor): tf.Tensor2D {
   let x = obs as tf.Tensor4D;
-  for (const l of layers) x = tf.relu(tf.add(tf.conv2d(x, l.w as unknown as tf.Tensor4D, 2, 'valid'), l.b));
+  for (const l of layers) x = tf.relu(tf.add(tf.conv2d(x, l.w as unknown as tf.Tensor4D, 2, 'valid'), l.b)) as tf.Tensor4D;
   return x.reshape([x.shape[0], -1]);
 }
 

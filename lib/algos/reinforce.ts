@@ -19,6 +19,7 @@ import { asFloat32, categoricalTerms, evaluate, logitsOf, obsInfo, sampleActions
 import { applyGradients, clipByGlobalNorm, createOptimizerState, type OptimizerState } from './optim';
 import { flatGradients, getFlatParams, mlpPolicy, setFlatParams, type PolicyNet } from './nets';
 import { normalize, returnsToGo } from './returns';
+import { collectEpisodes } from './episodes';
 
 export interface ReinforceConfig {
   /** Environment id for `envs.make`. */
@@ -65,7 +66,6 @@ export class Reinforce implements Algorithm {
   readonly policy: PolicyNet;
   private readonly envs: Env<Float32Array, number>[];
   private readonly obsShape: number[];
-  private readonly obsSize: number;
   private readonly nActions: number;
   /** Draws the actions taken while collecting. */
   private readonly actionRng: Rng;
@@ -83,67 +83,18 @@ export class Reinforce implements Algorithm {
     this.envs = Array.from({ length: c.numEnvs }, () => make(c.envId) as Env<Float32Array, number>);
     const info = obsInfo(this.envs[0]);
     this.obsShape = info.shape;
-    this.obsSize = info.size;
     this.nActions = info.nActions;
     const root = new Rng(c.seed);
-    this.policy = mlpPolicy(this.obsSize, this.nActions, root.fork(), c.hidden);
+    this.policy = mlpPolicy(info.size, this.nActions, root.fork(), c.hidden);
     this.actionRng = root.fork();
     this.envRng = root.fork();
     this.params = getFlatParams(this.policy.variables);
     this.opt = createOptimizerState('adam', this.params.length);
   }
 
-  /** Plays `episodesPerUpdate` episodes; returns flat observations, actions and per-episode rewards. */
-  private collect(): { obs: Float32Array; actions: Int32Array; episodes: number[][] } {
-    const c = this.config;
-    const N = this.envs.length;
-    // Episode e is played by env (e mod N); each env plays its share one after another.
-    const queue = Array.from({ length: N }, (_, i) => Math.floor(c.episodesPerUpdate / N) + (i < c.episodesPerUpdate % N ? 1 : 0));
-    const current: (Float32Array | null)[] = new Array(N).fill(null);
-    const traj: { obs: Float32Array[]; actions: number[]; rewards: number[] }[] = Array.from({ length: N }, () => ({ obs: [], actions: [], rewards: [] }));
-    const finished: { obs: Float32Array[]; actions: number[]; rewards: number[] }[] = [];
-    const startNext = (i: number) => {
-      if (queue[i] === 0) { current[i] = null; return; }
-      queue[i]--;
-      current[i] = asFloat32(this.envs[i].reset({ seed: this.envRng.nextU32() }).obs);
-      traj[i] = { obs: [], actions: [], rewards: [] };
-    };
-    for (let i = 0; i < N; i++) startNext(i);
-    for (;;) {
-      const active = current.map((o, i) => (o ? i : -1)).filter((i) => i >= 0);
-      if (active.length === 0) break;
-      const batch = new Float32Array(active.length * this.obsSize);
-      active.forEach((i, k) => batch.set(current[i]!, k * this.obsSize));
-      const logits = logitsOf(this.policy.logits, batch, [active.length, ...this.obsShape]);
-      const actions = sampleActions(logits, active.length, this.nActions, this.actionRng);
-      active.forEach((i, k) => {
-        const r = this.envs[i].step(actions[k]);
-        traj[i].obs.push(current[i]!);
-        traj[i].actions.push(actions[k]);
-        traj[i].rewards.push(r.reward);
-        current[i] = asFloat32(r.obs);
-        if (r.terminated || r.truncated) {
-          finished.push(traj[i]);
-          startNext(i);
-        }
-      });
-    }
-    const steps = finished.reduce((n, t) => n + t.actions.length, 0);
-    const obs = new Float32Array(steps * this.obsSize);
-    const actions = new Int32Array(steps);
-    let k = 0;
-    for (const t of finished) {
-      for (let s = 0; s < t.actions.length; s++, k++) {
-        obs.set(t.obs[s], k * this.obsSize);
-        actions[k] = t.actions[s];
-      }
-    }
-    return { obs, actions, episodes: finished.map((t) => t.rewards) };
-  }
-
   update(): UpdateResult {
     const c = this.config;
-    const { obs, actions, episodes } = this.collect();
+    const { obs, actions, episodes } = collectEpisodes(this.envs, this.policy.logits, c.episodesPerUpdate, this.actionRng, this.envRng);
     const steps = actions.length;
     // Returns-to-go of every episode, concatenated in the same order as obs/actions.
     let weights = new Float32Array(steps);

@@ -1,0 +1,240 @@
+/**
+ * The one training loop every algorithm runs in:
+ *
+ *   until the step or wall-clock budget is spent:
+ *     r = algo.update()                       (collect experience, one gradient step)
+ *     stop if any loss/* metric is NaN or Inf (naming the update, the term and the last checkpoint)
+ *     log: progress line (stderr), metrics.jsonl, TensorBoard events
+ *     every evalEvery updates: evaluate on separate environments with separate seeds
+ *     every checkpointEvery updates, and at the end: checkpoint
+ *
+ * With `resume: true`, the run folder's checkpoint is restored (parameters, optimiser moments,
+ * counters, every random stream) and the run continues as if it had never stopped.
+ *
+ * Files in the run folder `out`: `metrics.jsonl` (one JSON object per update, `kind: 'train'`, and per
+ * evaluation, `kind: 'eval'`), `events.out.tfevents.*` (for `tensorboard --logdir runs/`),
+ * `checkpoint/` (see checkpoint.ts).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { make, type Env } from '../envs';
+import { Rng } from '../util/rng';
+import { evaluate, type Algorithm, type EvalSummary, type UpdateResult } from './algorithm';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint';
+import { TensorBoardWriter } from './tensorboard';
+
+export type ProgressMode = 'bar' | 'lines' | 'none' | 'auto';
+
+export interface TrainOptions {
+  /** Run folder for metrics, TensorBoard events and checkpoints; omit to keep everything in memory. */
+  out?: string;
+  /** Stop once this many environment steps have been taken in total (counting earlier sessions). */
+  steps?: number;
+  /** Stop after this many seconds of wall-clock time in this session. */
+  seconds?: number;
+  /** Continue the run saved in `out/checkpoint`. */
+  resume?: boolean;
+  /** Evaluate every this many updates (0: never during training). */
+  evalEvery?: number;
+  /** Episodes per evaluation. */
+  evalEpisodes?: number;
+  /** Checkpoint every this many updates (0: only at the end). Needs `out`. */
+  checkpointEvery?: number;
+  /** 'bar': one self-rewriting line on a terminal; 'lines': a line every few seconds (notebooks, logs). */
+  progress?: ProgressMode;
+  /** Seconds between progress lines in 'lines' mode. */
+  progressInterval?: number;
+  /** Smoothing of the episode-return EWMA (weight of the newest episode). */
+  ewmaAlpha?: number;
+  /** Called after every update with what the trainer logged. */
+  onUpdate?: (log: TrainLog) => void;
+}
+
+/** One line of metrics.jsonl of kind 'train'. */
+export interface TrainLog {
+  kind: 'train';
+  /** Updates (gradient steps) so far. */
+  update: number;
+  /** Environment steps so far. */
+  envSteps: number;
+  /** Finished training episodes so far. */
+  episodes: number;
+  /** Seconds of training so far (all sessions). */
+  time: number;
+  /** Environment steps per second during this session. */
+  stepsPerSecond: number;
+  /** Mean undiscounted return of the episodes finished in this update (absent when none finished). */
+  episodeReturn?: number;
+  /** Exponentially weighted average of finished-episode returns. */
+  returnEwma?: number;
+  /** The algorithm's own metrics (losses, entropy, gradient norm). */
+  [metric: string]: number | string | undefined;
+}
+
+export interface TrainResult {
+  updates: number;
+  envSteps: number;
+  episodes: number;
+  seconds: number;
+  /** Why the loop ended. */
+  stopReason: 'steps' | 'seconds';
+  /** Evaluations run during training, in order. */
+  evals: (EvalSummary & { update: number; envSteps: number })[];
+  /** Every training log line (also in metrics.jsonl). */
+  history: TrainLog[];
+  /** Folder of the final checkpoint, if `out` was given. */
+  checkpoint?: string;
+}
+
+/** Thrown when a loss becomes NaN or infinite. */
+export class TrainingDivergedError extends Error {
+  constructor(readonly update: number, readonly term: string, readonly value: number, readonly lastCheckpoint: string | null) {
+    super(`training diverged at update ${update}: ${term} = ${value}. ` +
+      (lastCheckpoint ? `The last good checkpoint is ${lastCheckpoint} (resume from it with a smaller learning rate or stronger gradient clipping).` : 'No checkpoint was saved before this point.'));
+  }
+}
+
+class Progress {
+  private lastPrint = 0;
+  constructor(private readonly mode: Exclude<ProgressMode, 'auto'>, private readonly interval: number) {}
+  show(text: string, force = false): void {
+    if (this.mode === 'none') return;
+    const now = performance.now();
+    if (this.mode === 'bar') {
+      if (!force && now - this.lastPrint < 100) return;
+      this.lastPrint = now;
+      process.stderr.write(`\r\x1b[K${text}`);
+    } else {
+      if (!force && now - this.lastPrint < this.interval * 1000) return;
+      this.lastPrint = now;
+      process.stderr.write(text + '\n');
+    }
+  }
+  end(): void {
+    if (this.mode === 'bar') process.stderr.write('\n');
+  }
+}
+
+function fmt(x: number | undefined, digits = 1): string {
+  if (x === undefined || !Number.isFinite(x)) return '-';
+  return Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(2) : x.toFixed(digits);
+}
+
+/** Trains `algo` with the loop described above. */
+export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainResult> {
+  if (opts.steps === undefined && opts.seconds === undefined) throw new Error('train: give a budget, steps and/or seconds');
+  if (opts.steps !== undefined && !(opts.steps > 0)) throw new Error(`train: steps must be positive, got ${opts.steps}`);
+  if (opts.seconds !== undefined && !(opts.seconds > 0)) throw new Error(`train: seconds must be positive, got ${opts.seconds}`);
+  const evalEvery = opts.evalEvery ?? 0;
+  const evalEpisodes = opts.evalEpisodes ?? 10;
+  const checkpointEvery = opts.checkpointEvery ?? 0;
+  const alpha = opts.ewmaAlpha ?? 0.05;
+  const mode = opts.progress === undefined || opts.progress === 'auto' ? (process.stderr.isTTY ? 'bar' : 'lines') : opts.progress;
+  const progress = new Progress(mode, opts.progressInterval ?? 5);
+  const out = opts.out;
+  const ckptDir = out ? join(out, 'checkpoint') : null;
+  const metricsPath = out ? join(out, 'metrics.jsonl') : null;
+
+  // Trainer state (saved in checkpoints).
+  let updates = 0;
+  let envSteps = 0;
+  let episodes = 0;
+  let priorSeconds = 0;
+  let ewma: number | undefined;
+  // Evaluation seeds come from their own stream, far from training seeds, so evaluating never
+  // changes what training does.
+  const evalRng = new Rng(algo.config.seed + 0x5eed);
+  let lastCheckpoint: string | null = null;
+
+  if (out) mkdirSync(out, { recursive: true });
+  if (opts.resume) {
+    if (!ckptDir || !existsSync(join(ckptDir, 'state.json'))) throw new Error(`resume: no checkpoint in ${ckptDir ?? '(no out folder given)'}`);
+    const ck = loadCheckpoint(ckptDir);
+    if (ck.snapshot.algo !== algo.name) throw new Error(`resume: ${ckptDir} holds a '${ck.snapshot.algo}' run, not '${algo.name}'`);
+    algo.restore(ck.snapshot);
+    const t = ck.trainer as { updates: number; envSteps: number; episodes: number; seconds: number; ewma?: number; evalRng: [number, number, number, number] };
+    ({ updates, envSteps, episodes } = t);
+    priorSeconds = t.seconds;
+    ewma = t.ewma ?? undefined;
+    evalRng.setState(t.evalRng);
+    lastCheckpoint = ckptDir;
+    // Drop log lines written after the checkpoint, so the log reads as one uninterrupted run.
+    if (metricsPath && existsSync(metricsPath)) {
+      const kept = readFileSync(metricsPath, 'utf8').split('\n').filter((l) => l && (JSON.parse(l) as { update: number }).update <= updates);
+      writeFileSync(metricsPath, kept.map((l) => l + '\n').join(''));
+    }
+  } else if (metricsPath) {
+    writeFileSync(metricsPath, '');
+    writeFileSync(join(out!, 'run.json'), JSON.stringify({ algo: algo.name, config: algo.config, started: new Date().toISOString() }, null, 1) + '\n');
+  }
+  const tb = out ? new TensorBoardWriter(out) : null;
+  const log = (obj: object) => { if (metricsPath) appendFileSync(metricsPath, JSON.stringify(obj) + '\n'); };
+
+  const start = performance.now();
+  const elapsed = () => (performance.now() - start) / 1000;
+  const sessionStartSteps = envSteps;
+  const checkpoint = () => {
+    if (!ckptDir) return;
+    saveCheckpoint(ckptDir, algo.snapshot(), { updates, envSteps, episodes, seconds: priorSeconds + elapsed(), ewma: ewma ?? null, evalRng: evalRng.getState() });
+    lastCheckpoint = ckptDir;
+  };
+  let evalEnv: Env<Float32Array, number> | null = null;
+  const runEval = () => {
+    evalEnv ??= make(algo.config.envId) as Env<Float32Array, number>;
+    const seed = 2_000_000_000 + evalRng.int(100_000_000);
+    const ev = evaluate(evalEnv, algo.evalAgent(evalRng.fork()), evalEpisodes, seed);
+    const entry = { kind: 'eval' as const, update: updates, envSteps, time: priorSeconds + elapsed(), mean: ev.mean, std: ev.std, min: ev.min, max: ev.max, episodes: ev.episodes };
+    log(entry);
+    tb?.scalars(envSteps, { 'eval/mean_return': ev.mean, 'eval/std_return': ev.std });
+    result.evals.push({ ...ev, update: updates, envSteps });
+    progress.show(`eval @ update ${updates}: mean ${fmt(ev.mean)} ± ${fmt(ev.std)} over ${ev.episodes} episodes (min ${fmt(ev.min)}, max ${fmt(ev.max)})`, true);
+    if (mode === 'bar') process.stderr.write('\n');
+  };
+
+  const result: TrainResult = { updates, envSteps, episodes, seconds: 0, stopReason: 'steps', evals: [], history: [] };
+  try {
+    for (;;) {
+      if (opts.steps !== undefined && envSteps >= opts.steps) { result.stopReason = 'steps'; break; }
+      if (opts.seconds !== undefined && elapsed() >= opts.seconds) { result.stopReason = 'seconds'; break; }
+      const r: UpdateResult = await Promise.resolve(algo.update());
+      updates++;
+      envSteps += r.envSteps;
+      episodes += r.episodeReturns.length;
+      for (const [k, v] of Object.entries(r.metrics)) {
+        if (k.startsWith('loss/') && !Number.isFinite(v)) throw new TrainingDivergedError(updates, k, v, lastCheckpoint);
+      }
+      for (const g of r.episodeReturns) ewma = ewma === undefined ? g : (1 - alpha) * ewma + alpha * g;
+      const episodeReturn = r.episodeReturns.length ? r.episodeReturns.reduce((a, b) => a + b, 0) / r.episodeReturns.length : undefined;
+      const t = elapsed();
+      const entry: TrainLog = {
+        kind: 'train', update: updates, envSteps, episodes, time: priorSeconds + t,
+        stepsPerSecond: (envSteps - sessionStartSteps) / Math.max(t, 1e-9),
+        ...(episodeReturn !== undefined ? { episodeReturn } : {}),
+        ...(ewma !== undefined ? { returnEwma: ewma } : {}),
+        ...r.metrics,
+      };
+      log(entry);
+      result.history.push(entry);
+      tb?.scalars(envSteps, {
+        ...(episodeReturn !== undefined ? { 'episode/return': episodeReturn } : {}),
+        ...(ewma !== undefined ? { 'episode/return_ewma': ewma } : {}),
+        'perf/steps_per_second': entry.stepsPerSecond,
+        ...r.metrics,
+      });
+      opts.onUpdate?.(entry);
+      const budget = opts.steps !== undefined ? `${envSteps}/${opts.steps} steps` : `${envSteps} steps`;
+      const timeBudget = opts.seconds !== undefined ? ` ${t.toFixed(0)}/${opts.seconds}s` : ` ${t.toFixed(0)}s`;
+      const losses = Object.entries(r.metrics).filter(([k]) => k.startsWith('loss/')).map(([k, v]) => `${k.slice(5)} ${fmt(v, 3)}`).join(' ');
+      progress.show(`${algo.name} ${algo.config.envId} | upd ${updates} | ${budget}${timeBudget} | ${fmt(entry.stepsPerSecond, 0)} steps/s | return ${fmt(episodeReturn)} ewma ${fmt(ewma)} | entropy ${fmt(r.metrics['policy/entropy'], 3)} | ${losses}`);
+      if (evalEvery > 0 && updates % evalEvery === 0) runEval();
+      if (checkpointEvery > 0 && updates % checkpointEvery === 0) checkpoint();
+    }
+    checkpoint();
+  } finally {
+    progress.end();
+    tb?.close();
+    (evalEnv as Env<Float32Array, number> | null)?.close();
+  }
+  Object.assign(result, { updates, envSteps, episodes, seconds: elapsed(), checkpoint: ckptDir ?? undefined });
+  return result;
+}
