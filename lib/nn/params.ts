@@ -1,0 +1,144 @@
+/**
+ * Named trainable parameters with a fixed order, seeded initialisers, and flat Float32Array access.
+ *
+ * The flat layout (each variable's values, row-major, concatenated in `names` order) is what async A3C
+ * keeps in a SharedArrayBuffer, what the Adam optimizer steps, and what checkpoints store.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../util/rng';
+
+/** One parameter's place in the flat layout. */
+export interface ParamInfo {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly offset: number;
+  readonly size: number;
+}
+
+const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
+/** An ordered set of named tf.Variables: what every model in this module owns. */
+export class ParamSet {
+  private readonly byName = new Map<string, tf.Variable>();
+  private readonly order: ParamInfo[] = [];
+  private total = 0;
+  private disposed = false;
+
+  /** Adds a variable holding `values` (copied). Names must be unique within the set. */
+  add(name: string, shape: readonly number[], values: Float32Array): tf.Variable {
+    if (this.byName.has(name)) throw new Error(`parameter ${name} is defined twice`);
+    if (values.length !== sizeOf(shape)) {
+      throw new Error(`parameter ${name}: ${values.length} values for shape [${shape.join(', ')}]`);
+    }
+    const v = tf.tidy(() => tf.variable(tf.tensor(values.slice(), [...shape], 'float32'), true));
+    this.byName.set(name, v);
+    this.order.push({ name, shape: [...shape], offset: this.total, size: values.length });
+    this.total += values.length;
+    return v;
+  }
+
+  /** The variables in layout order (pass to tf.variableGrads / optimizer.minimize as the var list). */
+  get variables(): tf.Variable[] {
+    return this.order.map((p) => this.byName.get(p.name)!);
+  }
+
+  /** The layout: name, shape, offset and size of every parameter. */
+  get layout(): readonly ParamInfo[] {
+    return this.order;
+  }
+
+  /** Total number of scalar parameters. */
+  get size(): number {
+    return this.total;
+  }
+
+  get(name: string): tf.Variable {
+    const v = this.byName.get(name);
+    if (!v) throw new Error(`no parameter named ${name}; have ${this.order.map((p) => p.name).join(', ')}`);
+    return v;
+  }
+
+  /** All weights as one Float32Array (into `out` when given, e.g. a SharedArrayBuffer view). */
+  getFlat(out: Float32Array = new Float32Array(this.total)): Float32Array {
+    this.checkLength('getFlat', out.length);
+    for (const p of this.order) out.set(this.byName.get(p.name)!.dataSync() as Float32Array, p.offset);
+    return out;
+  }
+
+  /** Replaces all weights from one Float32Array in the flat layout (values are copied). */
+  setFlat(flat: Float32Array): void {
+    this.checkLength('setFlat', flat.length);
+    for (const p of this.order) {
+      const values = flat.slice(p.offset, p.offset + p.size);
+      tf.tidy(() => this.byName.get(p.name)!.assign(tf.tensor(values, [...p.shape], 'float32')));
+    }
+  }
+
+  /**
+   * Flattens a gradient map from tf.variableGrads (keyed by variable name) or an array of gradients in
+   * layout order into one Float32Array; a parameter without a gradient contributes zeros.
+   */
+  flattenGrads(grads: tf.NamedTensorMap | readonly (tf.Tensor | null | undefined)[], out = new Float32Array(this.total)): Float32Array {
+    this.checkLength('flattenGrads', out.length);
+    const vars = this.variables;
+    this.order.forEach((p, i) => {
+      const g = Array.isArray(grads) ? grads[i] : (grads as tf.NamedTensorMap)[vars[i].name];
+      if (!g) {
+        out.fill(0, p.offset, p.offset + p.size);
+        return;
+      }
+      if (g.size !== p.size) throw new Error(`gradient for ${p.name} has ${g.size} values, expected ${p.size}`);
+      out.set(g.dataSync() as Float32Array, p.offset);
+    });
+    return out;
+  }
+
+  /** Copies every weight from another set with the same layout. */
+  copyFrom(other: ParamSet): void {
+    if (!sameLayout(this.order, other.order)) throw new Error('copyFrom: the two parameter sets have different layouts');
+    this.setFlat(other.getFlat());
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    for (const v of this.byName.values()) v.dispose();
+    this.disposed = true;
+  }
+
+  private checkLength(what: string, n: number): void {
+    if (n !== this.total) throw new Error(`${what}: expected ${this.total} values (the parameter count), got ${n}`);
+  }
+}
+
+export function sameLayout(a: readonly ParamInfo[], b: readonly ParamInfo[]): boolean {
+  return a.length === b.length && a.every((p, i) => p.name === b[i].name && p.shape.join() === b[i].shape.join());
+}
+
+/** Seeded initialisers. Each draws from the given Rng, so a model is reproducible from its seed alone. */
+export const init = {
+  /** Uniform(-l, l), l = gain * sqrt(6 / (fanIn + fanOut)) (Glorot/Xavier uniform, the Keras default). */
+  glorotUniform(rng: Rng, size: number, fanIn: number, fanOut: number, gain = 1): Float32Array {
+    const limit = gain * Math.sqrt(6 / (fanIn + fanOut));
+    const out = new Float32Array(size);
+    for (let i = 0; i < size; i++) out[i] = (2 * rng.uniform() - 1) * limit;
+    return out;
+  },
+  /**
+   * Normal values whose columns (output units of a [fanIn, fanOut] matrix) are rescaled to norm `std`,
+   * the "normalized columns" initialiser used for policy and value heads in A3C code.
+   */
+  normalizedColumns(rng: Rng, fanIn: number, fanOut: number, std: number): Float32Array {
+    const out = new Float32Array(fanIn * fanOut);
+    for (let i = 0; i < out.length; i++) out[i] = rng.normal();
+    for (let j = 0; j < fanOut; j++) {
+      let ss = 0;
+      for (let i = 0; i < fanIn; i++) ss += out[i * fanOut + j] ** 2;
+      const scale = std / Math.sqrt(ss);
+      for (let i = 0; i < fanIn; i++) out[i * fanOut + j] *= scale;
+    }
+    return out;
+  },
+  constant(size: number, value: number): Float32Array {
+    return new Float32Array(size).fill(value);
+  },
+};
