@@ -1,0 +1,172 @@
+/**
+ * Image operations for Atari preprocessing, reproducing OpenCV 4.x on uint8 images bit for bit:
+ *
+ * - `cv2.resize(img, (w, h))` with the default INTER_LINEAR: fixed-point bilinear weights with
+ *   INTER_RESIZE_COEF_BITS = 11 (weights sum to 2048), pixel centres mapped by
+ *   `fx = (float)((dx + 0.5) * scale - 0.5)`, weights rounded half-to-even from float32, borders clamped
+ *   (a left/top position below 0 takes the first pixel; the last column uses its own pixel only).
+ *   The horizontal pass is exact integer arithmetic; the vertical pass rounds `(b0*S0 + b1*S1 + 2^21) >> 22`,
+ *   except where OpenCV's 128-bit SIMD kernel handles the row, which computes
+ *   `((b0*(S0>>4))>>16) + ((b1*(S1>>4))>>16) + 2) >> 2` — the source of its occasional off-by-one.
+ * - `cv2.cvtColor(img, COLOR_RGB2GRAY / COLOR_BGR2GRAY)`: `(R*4899 + G*9617 + B*1868 + 8192) >> 14`
+ *   (weights 0.299, 0.587, 0.114 in 14-bit fixed point); BGR2GRAY applied to an RGB image swaps the red
+ *   and blue weights.
+ *
+ * Tables are computed once per geometry (`ResizePlan`) and reused for every frame.
+ */
+
+const COEF_BITS = 11;
+const COEF_SCALE = 1 << COEF_BITS;
+
+/** A rectangle of the source image: rows [top, bottom), columns [left, right). */
+export interface CropRect {
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+}
+
+/**
+ * How the vertical pass rounds: `'opencv-simd'` as OpenCV's vectorised kernel (what `cv2.resize` returns on
+ * x86 and ARM builds; every element of the reference rows goes through it), `'exact'` as its scalar
+ * fallback (correct rounding of the 22-bit fixed-point sum).
+ */
+export type VerticalRounding = 'opencv-simd' | 'exact';
+
+function roundHalfEven(v: number): number {
+  const r = Math.round(v);
+  return Math.abs(v - Math.trunc(v)) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** Per-axis source indices and fixed-point weights for INTER_LINEAR resizing. */
+function axisTable(srcLen: number, dstLen: number, clampWeightAtStart: boolean): { ofs: Int32Array; w0: Int32Array; w1: Int32Array } {
+  const scale = 1 / (dstLen / srcLen);
+  const ofs = new Int32Array(dstLen), w0 = new Int32Array(dstLen), w1 = new Int32Array(dstLen);
+  for (let d = 0; d < dstLen; d++) {
+    let f = Math.fround((d + 0.5) * scale - 0.5);
+    let s = Math.floor(f);
+    f = Math.fround(f - s);
+    if (s < 0 && clampWeightAtStart) { f = 0; s = 0; }
+    if (s >= srcLen - 1 && clampWeightAtStart) { f = 0; s = srcLen - 1; }
+    ofs[d] = s;
+    w0[d] = roundHalfEven(Math.fround(1 - f) * COEF_SCALE);
+    w1[d] = roundHalfEven(f * COEF_SCALE);
+  }
+  return { ofs, w0, w1 };
+}
+
+/**
+ * A precomputed INTER_LINEAR resize from a (cropped) region of a source image to dstW x dstH, with
+ * `channels` interleaved channels. `resize()` writes into a caller-provided buffer and allocates nothing.
+ */
+export class ResizePlan {
+  readonly srcW: number;
+  readonly srcH: number;
+  private readonly xOfs: Int32Array; // source element offsets within a row, per destination element
+  private readonly xNext: Int32Array; // offset of the right-hand neighbour (same as xOfs at the border)
+  private readonly a0: Int32Array;
+  private readonly a1: Int32Array;
+  private readonly y0: Int32Array; // source row indices (crop-relative, clamped)
+  private readonly y1: Int32Array;
+  private readonly b0: Int32Array;
+  private readonly b1: Int32Array;
+  private readonly row0: Int32Array; // horizontal-pass buffers
+  private readonly row1: Int32Array;
+  private readonly simd: boolean;
+
+  constructor(
+    readonly imageW: number,
+    readonly imageH: number,
+    readonly channels: number,
+    readonly dstW: number,
+    readonly dstH: number,
+    readonly crop: CropRect = { top: 0, bottom: imageH, left: 0, right: imageW },
+    rounding: VerticalRounding = 'opencv-simd',
+  ) {
+    const c = crop;
+    if (!(Number.isInteger(c.top) && Number.isInteger(c.bottom) && Number.isInteger(c.left) && Number.isInteger(c.right) &&
+      c.top >= 0 && c.left >= 0 && c.bottom <= imageH && c.right <= imageW && c.top < c.bottom && c.left < c.right)) {
+      throw new Error(`ResizePlan: crop rows [${c.top}, ${c.bottom}) cols [${c.left}, ${c.right}) does not fit a ${imageH}x${imageW} image`);
+    }
+    if (!(Number.isInteger(dstW) && Number.isInteger(dstH) && dstW > 0 && dstH > 0)) throw new Error(`ResizePlan: output size must be positive integers, got ${dstH}x${dstW}`);
+    this.srcW = c.right - c.left;
+    this.srcH = c.bottom - c.top;
+    const cn = channels;
+    const xt = axisTable(this.srcW, dstW, true);
+    this.xOfs = new Int32Array(dstW * cn); this.xNext = new Int32Array(dstW * cn);
+    this.a0 = new Int32Array(dstW * cn); this.a1 = new Int32Array(dstW * cn);
+    for (let dx = 0; dx < dstW; dx++) {
+      const sx = xt.ofs[dx];
+      const nx = Math.min(sx + 1, this.srcW - 1);
+      for (let k = 0; k < cn; k++) {
+        const i = dx * cn + k;
+        this.xOfs[i] = (c.left + sx) * cn + k;
+        this.xNext[i] = (c.left + nx) * cn + k;
+        this.a0[i] = xt.w0[dx];
+        this.a1[i] = sx + 1 >= this.srcW ? 0 : xt.w1[dx];
+        if (sx + 1 >= this.srcW) this.a0[i] = COEF_SCALE;
+      }
+    }
+    const yt = axisTable(this.srcH, dstH, false);
+    this.y0 = new Int32Array(dstH); this.y1 = new Int32Array(dstH);
+    this.b0 = yt.w0; this.b1 = yt.w1;
+    for (let dy = 0; dy < dstH; dy++) {
+      const sy = yt.ofs[dy];
+      this.y0[dy] = c.top + Math.min(Math.max(sy, 0), this.srcH - 1);
+      this.y1[dy] = c.top + Math.min(Math.max(sy + 1, 0), this.srcH - 1);
+    }
+    this.row0 = new Int32Array(dstW * cn);
+    this.row1 = new Int32Array(dstW * cn);
+    if (rounding !== 'opencv-simd' && rounding !== 'exact') throw new Error(`ResizePlan: rounding must be 'opencv-simd' or 'exact', got '${String(rounding)}'`);
+    this.simd = rounding === 'opencv-simd';
+  }
+
+  /** Number of output bytes: dstH * dstW * channels. */
+  get outputSize(): number { return this.dstH * this.dstW * this.channels; }
+
+  /** Resizes `src` (imageH x imageW x channels, row-major) into `dst` at `offset`. */
+  resize(src: Uint8Array, dst: Uint8Array, offset = 0): void {
+    const width = this.dstW * this.channels;
+    const rowStride = this.imageW * this.channels;
+    const { xOfs, xNext, a0, a1, row0, row1 } = this;
+    for (let dy = 0; dy < this.dstH; dy++) {
+      const r0 = this.y0[dy] * rowStride, r1 = this.y1[dy] * rowStride;
+      for (let i = 0; i < width; i++) {
+        row0[i] = src[r0 + xOfs[i]] * a0[i] + src[r0 + xNext[i]] * a1[i];
+        row1[i] = src[r1 + xOfs[i]] * a0[i] + src[r1 + xNext[i]] * a1[i];
+      }
+      const b0 = this.b0[dy], b1 = this.b1[dy];
+      const out = offset + dy * width;
+      if (this.simd) {
+        for (let i = 0; i < width; i++) {
+          // (a*b)>>16 of int16 lanes, then a rounding shift by 2: the vectorised kernel's arithmetic.
+          const v = (((b0 * (row0[i] >> 4)) >> 16) + ((b1 * (row1[i] >> 4)) >> 16) + 2) >> 2;
+          dst[out + i] = v < 0 ? 0 : v > 255 ? 255 : v;
+        }
+      } else {
+        for (let i = 0; i < width; i++) {
+          const v = (b0 * row0[i] + b1 * row1[i] + (1 << 21)) >> 22;
+          dst[out + i] = v < 0 ? 0 : v > 255 ? 255 : v;
+        }
+      }
+    }
+  }
+}
+
+/** Luma weights in OpenCV's 14-bit fixed point. */
+export const GRAY_R = 4899;
+export const GRAY_G = 9617;
+export const GRAY_B = 1868;
+
+/**
+ * Greyscale of an interleaved RGB image (`pixels` pixels) into `dst`. `weights: 'rgb'` is the correct
+ * `COLOR_RGB2GRAY`; `'bgr'` is `COLOR_BGR2GRAY` applied to RGB data (red and blue weights swapped), which
+ * is what the source notebooks compute.
+ */
+export function rgbToGray(src: Uint8Array, pixels: number, dst: Uint8Array, weights: 'rgb' | 'bgr' = 'rgb', srcOffset = 0, dstOffset = 0): void {
+  const wr = weights === 'rgb' ? GRAY_R : GRAY_B;
+  const wb = weights === 'rgb' ? GRAY_B : GRAY_R;
+  for (let p = 0, i = srcOffset; p < pixels; p++, i += 3) {
+    dst[dstOffset + p] = (src[i] * wr + src[i + 1] * GRAY_G + src[i + 2] * wb + 8192) >> 14;
+  }
+}
