@@ -21,7 +21,7 @@ import { Rng } from '../util/rng';
 import { categoricalTerms, logitsOf, obsInfo, sampleActions, withDefaults, type Algorithm, type EvalAgent, type Snapshot, type UpdateResult } from './algorithm';
 import { collectEpisodes } from './episodes';
 import { applyGradients, clipByGlobalNorm, createOptimizerState, type OptimizerState } from './optim';
-import { flatGradients, getFlatParams, mlpActorCritic, mlpPolicy, mlpValue, paramCount, setFlatParams, type ActorCriticNet, type Net } from './nets';
+import { actorCriticModel, type ActorCriticModel } from './models';
 import { gae, normalize, returnsToGo } from './returns';
 
 export interface A2CConfig {
@@ -69,30 +69,10 @@ export const A2C_DEFAULTS: A2CConfig = {
   maxGradNorm: 1,
 };
 
-/** The two forward functions A2C needs, whichever way the networks are built. */
-interface ActorCritic extends Net {
-  logits(obs: tf.Tensor): tf.Tensor2D;
-  forward(obs: tf.Tensor): { logits: tf.Tensor2D; value: tf.Tensor1D };
-}
-
-function buildActorCritic(obsSize: number, nActions: number, rng: Rng, shared: boolean, hidden: number): ActorCritic {
-  if (shared) {
-    const net: ActorCriticNet = mlpActorCritic(obsSize, nActions, rng, hidden);
-    return { variables: net.variables, forward: net.forward, logits: (o) => net.forward(o).logits };
-  }
-  const actor = mlpPolicy(obsSize, nActions, rng, hidden);
-  const critic = mlpValue(obsSize, rng, hidden);
-  return {
-    variables: [...actor.variables, ...critic.variables],
-    logits: actor.logits,
-    forward: (o) => ({ logits: actor.logits(o), value: critic.value(o) }),
-  };
-}
-
 export class A2C implements Algorithm {
   readonly name: string = 'a2c';
   readonly config: A2CConfig;
-  readonly net: ActorCritic;
+  readonly net: ActorCriticModel;
   private readonly envs: Env<Float32Array, number>[];
   private readonly obsShape: number[];
   private readonly nActions: number;
@@ -111,10 +91,10 @@ export class A2C implements Algorithm {
     this.obsShape = info.shape;
     this.nActions = info.nActions;
     const root = new Rng(c.seed);
-    this.net = buildActorCritic(info.size, info.nActions, root.fork(), c.sharedTrunk, c.hidden);
+    this.net = actorCriticModel(this.obsShape, info.nActions, root.nextU32(), { shared: c.sharedTrunk, hidden: c.hidden });
     this.actionRng = root.fork();
     this.envRng = root.fork();
-    this.params = getFlatParams(this.net.variables);
+    this.params = this.net.group.getFlat();
     this.opt = createOptimizerState('adam', this.params.length);
   }
 
@@ -146,7 +126,7 @@ export class A2C implements Algorithm {
     if (c.normalizeAdvantages) adv = normalize(adv);
 
     let policyLoss = 0, valueLoss = 0, entropyMean = 0;
-    const { grad } = flatGradients(this.net.variables, () => {
+    const { grad } = this.net.group.gradients(() => {
       const { logits, value } = this.net.forward(obsT());
       const { logp, entropy } = categoricalTerms(logits, actions);
       const pg = tf.neg(tf.mean(tf.mul(logp, tf.tensor1d(adv))));
@@ -159,7 +139,7 @@ export class A2C implements Algorithm {
     });
     const gradNorm = clipByGlobalNorm(grad, c.maxGradNorm);
     applyGradients({ kind: 'adam', lr: c.lr }, this.params, grad, this.opt);
-    setFlatParams(this.net.variables, this.params);
+    this.net.group.setFlat(this.params);
     this.updates++;
     return {
       envSteps: steps,
@@ -194,7 +174,7 @@ export class A2C implements Algorithm {
     this.actionRng.setState(s.rngs.action);
     this.envRng.setState(s.rngs.env);
     this.updates = s.counters.updates;
-    setFlatParams(this.net.variables, this.params);
+    this.net.group.setFlat(this.params);
   }
 
   evalAgent(rng: Rng, greedy = false): EvalAgent {
@@ -216,7 +196,7 @@ export class A2C implements Algorithm {
   policyGradientVariance(episodes = 20, seed = 123): { withoutBaseline: number; withBaseline: number; ratio: number; meanGradNormSq: { withoutBaseline: number; withBaseline: number } } {
     const c = this.config;
     const batch = collectEpisodes(this.envs.slice(0, 1), this.net.logits, episodes, new Rng(seed), new Rng(seed + 1));
-    const nParams = paramCount(this.net.variables);
+    const nParams = this.net.group.size;
     const perEpisode: { plain: Float32Array; baseline: Float32Array }[] = [];
     let off = 0;
     for (const rewards of batch.episodes) {
@@ -225,7 +205,7 @@ export class A2C implements Algorithm {
       const act = batch.actions.subarray(off, off + T);
       const G = returnsToGo(rewards, c.gamma);
       const V = tf.tidy(() => this.net.forward(tf.tensor(obs, [T, ...this.obsShape])).value.dataSync() as Float32Array);
-      const gradFor = (w: Float32Array) => flatGradients(this.net.variables, () => {
+      const gradFor = (w: Float32Array) => this.net.group.gradients(() => {
         const { logp } = categoricalTerms(this.net.logits(tf.tensor(obs, [T, ...this.obsShape])), act);
         return tf.sum(tf.mul(logp, tf.tensor1d(w))) as tf.Scalar;
       }).grad;
@@ -257,7 +237,7 @@ export class A2C implements Algorithm {
   }
 
   dispose(): void {
-    for (const v of this.net.variables) v.dispose();
+    this.net.group.dispose();
     for (const e of this.envs) e.close();
   }
 }

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Env } from '../envs';
+import { entropy, greedyFromLogits, logProb, sampleFromLogits } from '../nn/distributions';
 import type { Rng, RngState } from '../util/rng';
 
 /** What one call of `update()` did. */
@@ -66,35 +67,13 @@ export interface Algorithm {
  * (one uniform draw per row). With `greedy`, takes the arg-max instead and draws nothing.
  */
 export function sampleActions(logits: ArrayLike<number>, B: number, A: number, rng: Rng, greedy = false): Int32Array {
-  const out = new Int32Array(B);
-  for (let b = 0; b < B; b++) {
-    const o = b * A;
-    let max = -Infinity;
-    let arg = 0;
-    for (let a = 0; a < A; a++) if (logits[o + a] > max) { max = logits[o + a]; arg = a; }
-    if (greedy) { out[b] = arg; continue; }
-    let z = 0;
-    for (let a = 0; a < A; a++) z += Math.exp(logits[o + a] - max);
-    let u = rng.uniform() * z;
-    let choice = A - 1;
-    for (let a = 0; a < A; a++) {
-      u -= Math.exp(logits[o + a] - max);
-      if (u < 0) { choice = a; break; }
-    }
-    out[b] = choice;
-  }
-  return out;
+  if (logits.length !== B * A) throw new Error(`sampleActions: ${logits.length} logits for ${B} rows of ${A} actions`);
+  return greedy ? greedyFromLogits(logits, A) : sampleFromLogits(logits, A, rng);
 }
 
-/**
- * log pi(a|s) for the taken actions and the entropy H(pi(.|s)) per row, as tensors (differentiable).
- */
+/** log pi(a|s) for the taken actions and the entropy H(pi(.|s)) per row, as differentiable tensors. */
 export function categoricalTerms(logits: tf.Tensor2D, actions: Int32Array): { logp: tf.Tensor1D; entropy: tf.Tensor1D } {
-  const logProbs = tf.logSoftmax(logits);
-  const oneHot = tf.oneHot(tf.tensor1d(actions, 'int32'), logits.shape[1]);
-  const logp = tf.sum(tf.mul(logProbs, oneHot), 1) as tf.Tensor1D;
-  const entropy = tf.neg(tf.sum(tf.mul(tf.exp(logProbs), logProbs), 1)) as tf.Tensor1D;
-  return { logp, entropy };
+  return { logp: logProb(logits, actions), entropy: entropy(logits) };
 }
 
 /** Runs `policy` on a [B, ...] observation batch and reads the logits back. */

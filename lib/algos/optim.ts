@@ -1,11 +1,18 @@
 /**
- * Optimisers over ONE flat Float32Array of parameters (every weight of a model, concatenated).
+ * Optimisers over ONE flat Float32Array of parameters (every weight of the models being trained,
+ * concatenated in lib/nn's flat layout, model after model: see `ParamGroup`).
  *
  * Keeping parameters, gradients and moments as flat typed arrays makes three things simple:
  * a checkpoint is a few arrays (so a resumed run continues bit for bit), the state can live in a
  * SharedArrayBuffer that several worker threads update at once (asynchronous A3C), and gradient-norm
  * clipping is one pass over the array.
  */
+
+import * as tf from '@tensorflow/tfjs';
+import { adamStepFlat, globalNorm } from '../nn/adam';
+import type { Model } from '../nn/models';
+
+export { globalNorm };
 
 export type OptimizerKind = 'adam' | 'rmsprop';
 
@@ -40,13 +47,6 @@ export function createOptimizerState(kind: OptimizerKind, size: number, shared =
   };
 }
 
-/** Euclidean norm of a gradient. */
-export function globalNorm(grad: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < grad.length; i++) s += grad[i] * grad[i];
-  return Math.sqrt(s);
-}
-
 /** Scales `grad` in place so its norm is at most `maxNorm`; returns the norm before clipping. */
 export function clipByGlobalNorm(grad: Float32Array, maxNorm: number): number {
   const norm = globalNorm(grad);
@@ -68,17 +68,7 @@ export function applyGradients(cfg: OptimizerConfig, params: Float32Array, grad:
   const eps = cfg.eps ?? (cfg.kind === 'adam' ? 1e-8 : 1e-5);
   const t = ++state.step[0];
   if (cfg.kind === 'adam') {
-    const b1 = cfg.beta1 ?? 0.9;
-    const b2 = cfg.beta2 ?? 0.999;
-    const c1 = 1 - b1 ** t;
-    const c2 = 1 - b2 ** t;
-    const { m, v } = state;
-    for (let i = 0; i < params.length; i++) {
-      const g = grad[i];
-      const mi = (m[i] = b1 * m[i] + (1 - b1) * g);
-      const vi = (v[i] = b2 * v[i] + (1 - b2) * g * g);
-      params[i] -= (lr * (mi / c1)) / (Math.sqrt(vi / c2) + eps);
-    }
+    adamStepFlat(params, grad, state.m, state.v, t, lr, cfg.beta1 ?? 0.9, cfg.beta2 ?? 0.999, eps);
   } else if (cfg.kind === 'rmsprop') {
     const alpha = cfg.beta2 ?? 0.99;
     const { v } = state;
@@ -89,5 +79,49 @@ export function applyGradients(cfg: OptimizerConfig, params: Float32Array, grad:
     }
   } else {
     throw new Error(`unknown optimizer '${(cfg as OptimizerConfig).kind}' (use 'adam' or 'rmsprop')`);
+  }
+}
+
+/**
+ * Several lib/nn models trained together (an actor and its critic, or one network) seen as ONE flat
+ * parameter vector: model 0's layout, then model 1's, and so on.
+ */
+export class ParamGroup {
+  readonly size: number;
+  readonly variables: tf.Variable[];
+  private readonly offsets: number[];
+
+  constructor(readonly models: readonly Model[]) {
+    this.offsets = [];
+    let n = 0;
+    for (const m of models) { this.offsets.push(n); n += m.params.size; }
+    this.size = n;
+    this.variables = models.flatMap((m) => m.variables);
+  }
+
+  getFlat(out = new Float32Array(this.size)): Float32Array {
+    this.models.forEach((m, i) => m.params.getFlat(out.subarray(this.offsets[i], this.offsets[i] + m.params.size)));
+    return out;
+  }
+
+  setFlat(flat: Float32Array): void {
+    if (flat.length !== this.size) throw new Error(`ParamGroup.setFlat: ${flat.length} values for ${this.size} parameters`);
+    this.models.forEach((m, i) => m.params.setFlat(flat.subarray(this.offsets[i], this.offsets[i] + m.params.size)));
+  }
+
+  /** Value and flat gradient of `lossFn` with respect to every parameter (zeros where it does not reach). */
+  gradients(lossFn: () => tf.Scalar): { loss: number; grad: Float32Array } {
+    const { value, grads } = tf.variableGrads(lossFn, this.variables);
+    try {
+      const grad = new Float32Array(this.size);
+      this.models.forEach((m, i) => m.params.flattenGrads(grads, grad.subarray(this.offsets[i], this.offsets[i] + m.params.size)));
+      return { loss: value.dataSync()[0], grad };
+    } finally {
+      tf.dispose([value, ...Object.values(grads)]);
+    }
+  }
+
+  dispose(): void {
+    for (const m of this.models) m.dispose();
   }
 }

@@ -17,7 +17,7 @@ import { make, type Env } from '../envs';
 import { Rng } from '../util/rng';
 import { asFloat32, categoricalTerms, evaluate, logitsOf, obsInfo, sampleActions, withDefaults, type Algorithm, type EvalAgent, type Snapshot, type UpdateResult } from './algorithm';
 import { applyGradients, clipByGlobalNorm, createOptimizerState, type OptimizerState } from './optim';
-import { flatGradients, getFlatParams, mlpPolicy, setFlatParams, type PolicyNet } from './nets';
+import { policyModel, type PolicyModel } from './models';
 import { normalize, returnsToGo } from './returns';
 import { collectEpisodes } from './episodes';
 
@@ -63,7 +63,7 @@ export const REINFORCE_DEFAULTS: ReinforceConfig = {
 export class Reinforce implements Algorithm {
   readonly name = 'reinforce';
   readonly config: ReinforceConfig;
-  readonly policy: PolicyNet;
+  readonly policy: PolicyModel;
   private readonly envs: Env<Float32Array, number>[];
   private readonly obsShape: number[];
   private readonly nActions: number;
@@ -85,10 +85,10 @@ export class Reinforce implements Algorithm {
     this.obsShape = info.shape;
     this.nActions = info.nActions;
     const root = new Rng(c.seed);
-    this.policy = mlpPolicy(info.size, this.nActions, root.fork(), c.hidden);
+    this.policy = policyModel(this.obsShape, this.nActions, root.nextU32(), c.hidden);
     this.actionRng = root.fork();
     this.envRng = root.fork();
-    this.params = getFlatParams(this.policy.variables);
+    this.params = this.policy.group.getFlat();
     this.opt = createOptimizerState('adam', this.params.length);
   }
 
@@ -109,7 +109,7 @@ export class Reinforce implements Algorithm {
 
     let policyLoss = 0;
     let entropyMean = 0;
-    const { grad } = flatGradients(this.policy.variables, () => {
+    const { grad } = this.policy.group.gradients(() => {
       const logits = this.policy.logits(tf.tensor(obs, [steps, ...this.obsShape]));
       const { logp, entropy } = categoricalTerms(logits, actions);
       const pg = tf.neg(tf.mean(tf.mul(logp, tf.tensor1d(weights))));
@@ -120,7 +120,7 @@ export class Reinforce implements Algorithm {
     });
     const gradNorm = clipByGlobalNorm(grad, c.maxGradNorm);
     applyGradients({ kind: 'adam', lr: c.lr }, this.params, grad, this.opt);
-    setFlatParams(this.policy.variables, this.params);
+    this.policy.group.setFlat(this.params);
     this.updates++;
     return {
       envSteps: steps,
@@ -154,7 +154,7 @@ export class Reinforce implements Algorithm {
     this.actionRng.setState(s.rngs.action);
     this.envRng.setState(s.rngs.env);
     this.updates = s.counters.updates;
-    setFlatParams(this.policy.variables, this.params);
+    this.policy.group.setFlat(this.params);
   }
 
   evalAgent(rng: Rng, greedy = false): EvalAgent {
@@ -165,7 +165,7 @@ export class Reinforce implements Algorithm {
   }
 
   dispose(): void {
-    for (const v of this.policy.variables) v.dispose();
+    this.policy.group.dispose();
     for (const e of this.envs) e.close();
   }
 }

@@ -1,0 +1,88 @@
+/**
+ * Which lib/nn network each algorithm trains, chosen from the environment's observation shape:
+ * vectors (CartPole) get MLPs, [height, width, channels] frames (Atari) get the A3C conv net.
+ * The networks themselves live in lib/nn; this file only picks and wires them.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { actorMlp, ConvActorCritic, criticMlp, Mlp, cartPolePolicy, RecurrentAgent, type LstmState } from '../nn/models';
+import { ParamGroup } from './optim';
+
+/** A network that maps observations to action logits. */
+export interface PolicyModel {
+  readonly group: ParamGroup;
+  logits(obs: tf.Tensor): tf.Tensor2D;
+}
+
+/** An actor and a critic, as one network or two. */
+export interface ActorCriticModel extends PolicyModel {
+  forward(obs: tf.Tensor): { logits: tf.Tensor2D; value: tf.Tensor1D };
+}
+
+export interface RecurrentModel {
+  readonly group: ParamGroup;
+  readonly units: number;
+  initialState(batch: number): LstmState;
+  step(state: LstmState, obs: tf.Tensor): { logits: tf.Tensor2D; value: tf.Tensor1D; state: LstmState };
+}
+
+const isImage = (shape: readonly number[]) => shape.length === 3;
+const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+function vectorOnly(what: string, shape: readonly number[]): number {
+  if (shape.length !== 1) throw new Error(`${what}: needs vector observations, got shape [${shape.join(', ')}]`);
+  return shape[0];
+}
+
+/** obs -> hidden (ReLU) -> logits: the REINFORCE policy. */
+export function policyModel(obsShape: readonly number[], nActions: number, seed: number, hidden = 128): PolicyModel {
+  const net = cartPolePolicy({ obsSize: vectorOnly('policyModel', obsShape), nActions, hidden, seed });
+  return { group: new ParamGroup([net]), logits: (o) => net.logits(o) };
+}
+
+/**
+ * An actor-critic for the observation shape: for frames, lib/nn's conv actor-critic (shared trunk,
+ * `hidden` dense units); for vectors, separate actor and critic MLPs, or with `shared` one hidden
+ * layer feeding both heads.
+ */
+export function actorCriticModel(obsShape: readonly number[], nActions: number, seed: number, opts: { shared?: boolean; hidden?: number } = {}): ActorCriticModel {
+  const hidden = opts.hidden ?? 128;
+  if (isImage(obsShape)) {
+    const net = new ConvActorCritic({ inputShape: obsShape as [number, number, number], nActions, hidden, seed });
+    return { group: new ParamGroup([net]), forward: (o) => net.forward(o), logits: (o) => tf.tidy(() => { const r = net.forward(o); r.value.dispose(); return r.logits; }) };
+  }
+  const obsSize = vectorOnly('actorCriticModel', obsShape);
+  if (opts.shared) {
+    // One hidden layer (ReLU) shared by a policy head and a value head.
+    const trunk = new Mlp({ inputSize: obsSize, hidden: [], outputSize: hidden, seed });
+    const pi = new Mlp({ inputSize: hidden, hidden: [], outputSize: nActions, outputStd: 0.01, seed: seed + 1 });
+    const v = new Mlp({ inputSize: hidden, hidden: [], outputSize: 1, outputStd: 1, seed: seed + 2 });
+    const forward = (o: tf.Tensor) => tf.tidy(() => {
+      const z = tf.relu(trunk.apply(o));
+      return { logits: pi.apply(z), value: tf.reshape(v.apply(z), [-1]) as tf.Tensor1D };
+    });
+    return { group: new ParamGroup([trunk, pi, v]), forward, logits: (o) => tf.tidy(() => pi.apply(tf.relu(trunk.apply(o)))) };
+  }
+  const actor = actorMlp({ obsSize, nActions, hidden, seed });
+  const critic = criticMlp({ obsSize, hidden, seed: seed + 1 });
+  return {
+    group: new ParamGroup([actor, critic]),
+    logits: (o) => actor.logits(o),
+    forward: (o) => ({ logits: actor.logits(o), value: critic.value(o) }),
+  };
+}
+
+/**
+ * lib/nn's recurrent agent (conv trunk -> dense -> LSTM -> heads). For vector observations the conv
+ * trunk is empty and each observation is fed as a 1x1 "image" with the vector as channels.
+ */
+export function recurrentModel(obsShape: readonly number[], nActions: number, seed: number, opts: { units?: number; hidden?: number } = {}): RecurrentModel {
+  const image = isImage(obsShape);
+  const inputShape: [number, number, number] = image ? (obsShape as [number, number, number]) : [1, 1, sizeOf(obsShape)];
+  const net = new RecurrentAgent({ inputShape, nActions, units: opts.units, hidden: opts.hidden, seed, ...(image ? {} : { convs: [] }) });
+  return {
+    group: new ParamGroup([net]),
+    units: net.units,
+    initialState: (b) => net.initialState(b),
+    step: (state, obs) => net.step(state, image ? obs : tf.reshape(obs, [obs.shape[0], ...inputShape])),
+  };
+}
