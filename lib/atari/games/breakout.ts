@@ -47,6 +47,7 @@ export const breakout: GameSpec = {
   defaultMode: 0,
   difficulties: [0, 1],
   controller: 'paddles',
+  rightController: 'joystick',
   swapPaddles: false,
   modeSelect: { address: 0xb2, selectFrames: 1, acceptHighBit: false },
   createRules: () => new BreakoutRules(),

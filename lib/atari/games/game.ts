@@ -43,7 +43,9 @@ export interface GameSpec {
   modes: readonly number[];
   defaultMode: number;
   difficulties: readonly number[];
+  /** Controller in the left jack (player A) and in the right jack (Stella's Controller.Left/Right). */
   controller: 'joystick' | 'paddles';
+  rightController: 'joystick' | 'paddles';
   /** Stella's SwapPaddles property: player A's paddle is wired to INPT1 and pin Three. */
   swapPaddles: boolean;
   /** Mode selection scheme (absent: the game has a single mode). */

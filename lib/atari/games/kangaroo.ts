@@ -25,6 +25,7 @@ export const kangaroo: GameSpec = {
   defaultMode: 0,
   difficulties: [0],
   controller: 'joystick',
+  rightController: 'joystick',
   swapPaddles: false,
   modeSelect: { address: 0xba, selectFrames: 2, acceptHighBit: true },
   createRules: () => new KangarooRules(),

@@ -25,6 +25,7 @@ export const kungFuMaster: GameSpec = {
   defaultMode: 0,
   difficulties: [0],
   controller: 'joystick',
+  rightController: 'joystick',
   swapPaddles: false,
   createRules: () => new KungFuMasterRules(),
 };

@@ -29,6 +29,7 @@ export const pong: GameSpec = {
   defaultMode: 0,
   difficulties: [0, 1, 2, 3],
   controller: 'paddles',
+  rightController: 'paddles',
   swapPaddles: true,
   modeSelect: { address: 0x96, selectFrames: 2, acceptHighBit: true },
   createRules: () => new PongRules(),
