@@ -34,3 +34,5 @@ export function checkChapter(chapter: string, impl: Record<string, unknown>, opt
   if (!list) throw new Error(`Unknown chapter "${chapter}". Chapters: ${Object.keys(chapters).join(', ')}`);
   return list.map((ex) => runCheck(ex, impl[ex.name], options));
 }
+
+export { grade, type GradeOptions } from './runner';

@@ -1,0 +1,258 @@
+// %% [markdown]
+// # Chapter 1 — REINFORCE: learning a policy directly
+//
+// **By the end of this chapter you will be able to**
+//
+// - say when learning a *policy* beats learning a value table, and what it costs;
+// - turn a network's scores (logits) into action probabilities and sample from them;
+// - compute the *return-to-go* of every step of an episode;
+// - write the REINFORCE loss $-\sum_t G_t \log \pi_\theta(a_t \mid s_t)$ as a TensorFlow.js scalar;
+// - train a CartPole agent to the target return and watch it play.
+//
+// Every exercise is followed by a check cell. The check compares your function with a hidden
+// reference on fresh random inputs and tells you, in words, what is off. A cell you have not solved
+// yet simply reports *not implemented yet*, so the notebook always runs from top to bottom.
+
+// %% [imports]
+import * as tf from '@tensorflow/tfjs';
+import * as dojo from 'gradient-dojo';
+
+// %%
+// Which TensorFlow.js backend does the numeric work on this machine?
+await dojo.nn.ready();
+console.log(dojo.nn.describeBackend());
+
+// How long to train: 'ci' (seconds, for the automated tests), 'book' (the published pages) or
+// 'full' (your own long run). Set GRADIENT_DOJO_BUDGET before starting Jupyter to change it.
+const BUDGET = (process.env.GRADIENT_DOJO_BUDGET ?? 'book') as 'ci' | 'book' | 'full';
+const pick = <T,>(choices: { ci: T; book: T; full: T }): T => choices[BUDGET] ?? choices.book;
+console.log(`budget: ${BUDGET}`);
+
+// %% [markdown]
+// ## Why learn a policy?
+//
+// Value-based methods such as Q-learning estimate how good every action is and then act greedily.
+// Policy-based methods skip the detour: a network $\pi_\theta(a \mid s)$ outputs a probability for
+// each action, and training nudges those probabilities towards actions that led to high reward.
+//
+// - **It matches how we think.** A tennis player does not compute the long-run value of every
+//   possible swing; they have a feel for which swing fits the moment. A policy is that feel.
+// - **Continuous actions are natural.** A policy can output the mean and spread of a steering angle;
+//   a Q-table would need a maximisation over infinitely many actions.
+// - **Randomness is built in.** Sampling from $\pi$ explores for free, and some games are only won by
+//   a randomised strategy (rock–paper–scissors).
+//
+// The price: REINFORCE is *on-policy*. Every update needs fresh episodes played by the current
+// policy, and old experience is thrown away after one gradient step. Policy gradients are hungry for
+// samples.
+//
+// ## The environment: CartPole
+//
+// A pole is hinged on a cart. Each step the agent pushes the cart left (action 0) or right
+// (action 1) and receives $+1$ while the pole stays within 12° of upright and the cart on the track.
+// An episode is truncated at 500 steps, so the best possible return is 500. The course follows the
+// classic target of an average return above **180**.
+
+// %%
+const env = dojo.envs.make('CartPole-v1');
+const first = env.reset({ seed: 0 });
+console.log('observation space:', env.observationSpace.toString());
+console.log('action space:     ', env.actionSpace.toString());
+console.log('first observation [cart position, cart velocity, pole angle, pole angular velocity]:');
+console.log(Array.from(first.obs, (x) => x.toFixed(4)));
+dojo.viz.showImage(env.render());
+
+// %% [markdown]
+// The observation is four numbers. The agent never sees the picture above; it is for us.
+//
+// ## The policy network
+//
+// Our policy is a small multilayer perceptron: 4 inputs, one hidden layer of 128 ReLU units, and
+// 2 outputs. The outputs are **logits** $z_a$, unnormalised scores. The softmax turns them into
+// probabilities,
+//
+// $$\pi(a \mid s) = \frac{e^{z_a}}{\sum_b e^{z_b}}, \qquad \log \pi(a \mid s) = z_a - \log \sum_b e^{z_b}.$$
+//
+// The loss needs $\log \pi$, so we compute it directly. Exponentiating large logits overflows
+// (`Math.exp(1000)` is `Infinity`), so subtract the largest logit $m$ first:
+// $\log \sum_b e^{z_b} = m + \log \sum_b e^{z_b - m}$.
+//
+// ### Exercise 1.1 — a numerically stable log-softmax
+
+// %% [exercise]
+/** log pi(a) for every action a, from the logits of one state. */
+export function logSoftmax(logits: number[]): number[] {
+  // BEGIN SOLUTION
+  const m = Math.max(...logits);
+  let sum = 0;
+  for (const z of logits) sum += Math.exp(z - m);
+  const logSum = m + Math.log(sum);
+  return logits.map((z) => z - logSum);
+  // END SOLUTION
+}
+
+// %% [markdown]
+// ### Exercise 1.2 — sampling an action
+//
+// To act, the agent draws an action from $\pi(\cdot \mid s)$. Given a uniform random number
+// $u \in [0, 1)$, walk through the actions adding up their probabilities and return the first index
+// whose running total exceeds $u$ (strictly). An action with probability 0 must never be chosen.
+
+// %% [exercise]
+/** The action chosen by the uniform draw u from the distribution probs. */
+export function sampleAction(probs: number[], u: number): number {
+  // BEGIN SOLUTION
+  let cumulative = 0;
+  let lastPossible = 0;
+  for (let a = 0; a < probs.length; a++) {
+    if (probs[a] > 0) lastPossible = a;
+    cumulative += probs[a];
+    if (u < cumulative) return a;
+  }
+  return lastPossible; // rounding can leave the total a hair below u
+  // END SOLUTION
+}
+
+// %%
+// The library's network for this chapter, with a fixed seed. Its first guesses are close to 50/50.
+const policy = dojo.nn.cartPolePolicy({ seed: 1 });
+const firstLogits = tf.tidy(() => policy.logits(tf.tensor2d([Array.from(first.obs)])).arraySync() as number[][]);
+console.log('logits for the first observation:', firstLogits[0].map((z) => z.toFixed(4)));
+console.log('probabilities:', firstLogits[0].map((z, _i, all) => (Math.exp(z) / all.reduce((s, y) => s + Math.exp(y), 0)).toFixed(4)));
+
+// %% [markdown]
+// ## Which actions deserve credit? Returns-to-go
+//
+// After an episode we know every reward $r_0, r_1, \dots, r_{T-1}$. The action at step $t$ cannot
+// have influenced rewards that came *before* it, so it is credited with the discounted sum of the
+// rewards from $t$ on, the **return-to-go**
+//
+// $$G_t = r_t + \gamma r_{t+1} + \gamma^2 r_{t+2} + \dots = r_t + \gamma\, G_{t+1}, \qquad G_T = 0.$$
+//
+// The recursion tells you how to compute all of them in one backward pass. With $\gamma = 0.99$ and
+// CartPole's $+1$ per step, early steps of a long episode get large returns and the last step gets 1.
+//
+// ### Exercise 1.3 — returns-to-go
+
+// %% [exercise]
+/** G_t for every step t of one complete episode. */
+export function returnsToGo(rewards: number[], gamma: number): number[] {
+  // BEGIN SOLUTION
+  const returns = new Array<number>(rewards.length);
+  let future = 0;
+  for (let t = rewards.length - 1; t >= 0; t--) {
+    future = rewards[t] + gamma * future;
+    returns[t] = future;
+  }
+  return returns;
+  // END SOLUTION
+}
+
+// %% [markdown]
+// ## The REINFORCE loss
+//
+// The policy-gradient theorem says that the gradient of the expected return is
+//
+// $$\nabla_\theta J(\theta) = \mathbb{E}\Big[\sum_t G_t \, \nabla_\theta \log \pi_\theta(a_t \mid s_t)\Big].$$
+//
+// Read it as weighted classification: each action taken is a "label", and its weight is the return
+// that followed. Actions followed by high returns become more likely, the rest less likely. Gradient
+// *descent* minimises, so we hand the optimiser the negative:
+//
+// $$L(\theta) = -\sum_t G_t \log \pi_\theta(a_t \mid s_t).$$
+//
+// (The cross-entropy method from earlier lessons is the special case where every kept action has
+// weight 1 and every discarded one weight 0.)
+//
+// ### Exercise 1.4 — the loss as a tensor
+//
+// `logits` has shape $[T, A]$ (one row per step). Use `tf.logSoftmax`, pick each row's entry for the
+// action taken (`tf.oneHot` helps), weight by the returns and sum. Wrap the work in `tf.tidy` so no
+// intermediate tensor leaks; the check counts them.
+
+// %% [exercise]
+/** -sum_t G_t log pi(a_t | s_t) as a scalar tensor. */
+export function reinforceLoss(logits: tf.Tensor2D, actions: number[], returns: number[]): tf.Scalar {
+  // BEGIN SOLUTION
+  return tf.tidy(() => {
+    const logProbs = tf.logSoftmax(logits);
+    const taken = tf.sum(tf.mul(logProbs, tf.oneHot(actions, logits.shape[1])), 1);
+    return tf.neg(tf.sum(tf.mul(taken, tf.tensor1d(returns)))) as tf.Scalar;
+  });
+  // END SOLUTION
+}
+
+// %% [markdown]
+// ## Training
+//
+// The library's `Reinforce` runs exactly the loop you have just built the pieces of: play a few
+// complete episodes with the current policy, compute returns-to-go, take one Adam step on the
+// REINFORCE loss, repeat. Hyper-parameters follow the classic recipe: $\gamma = 0.99$, learning rate
+// $0.01$, 4 episodes per update, 128 hidden units. Two standard tricks keep the gradient tame:
+// the returns of a batch are centred on their mean and divided by their standard deviation.
+// Chapter 3 explains why subtracting a baseline is allowed.
+//
+// Every few updates the agent plays 10 evaluation games; we stop when their mean passes 180.
+
+// %%
+const algo = new dojo.algos.Reinforce({ envId: 'CartPole-v1', seed: 3, gamma: 0.99, lr: 0.01, episodesPerUpdate: 4, entropyCoef: 0 });
+const TARGET = 180;
+const maxUpdates = pick({ ci: 4, book: 200, full: 1000 });
+const curve: { update: number; trainReturn: number; evalReturn?: number }[] = [];
+const evalEnv = dojo.envs.make('CartPole-v1');
+for (let u = 1; u <= maxUpdates; u++) {
+  const r = algo.update();
+  const trainReturn = r.episodeReturns.reduce((s, x) => s + x, 0) / Math.max(1, r.episodeReturns.length);
+  const point: (typeof curve)[number] = { update: u, trainReturn };
+  if (u % 5 === 0 || u === maxUpdates) {
+    point.evalReturn = dojo.algos.evaluate(evalEnv, algo.evalAgent(new dojo.Rng(u)), 10, 10_000 + u).mean;
+    console.log(`update ${u}: training episodes ${trainReturn.toFixed(1)}, evaluation ${point.evalReturn.toFixed(1)}`);
+  }
+  curve.push(point);
+  if ((point.evalReturn ?? 0) > TARGET) {
+    console.log(`reached the target (${TARGET}) after ${u} updates`);
+    break;
+  }
+}
+
+// %%
+const evalPoints = curve.filter((p) => p.evalReturn !== undefined);
+dojo.viz.showPlot({
+  data: [
+    { x: curve.map((p) => p.update), y: curve.map((p) => p.trainReturn), name: 'training episodes', mode: 'lines' },
+    { x: evalPoints.map((p) => p.update), y: evalPoints.map((p) => p.evalReturn), name: 'evaluation (10 games)', mode: 'lines+markers' },
+    { x: [1, curve.length], y: [TARGET, TARGET], name: 'target', mode: 'lines', line: { dash: 'dot' } },
+  ],
+  layout: { title: 'REINFORCE on CartPole', xaxis: { title: 'update' }, yaxis: { title: 'return' } },
+});
+
+// %% [markdown]
+// ## Watching a test game
+//
+// A return is a number; a game is easier to judge with your eyes. The agent below samples from its
+// policy just as it did in training.
+
+// %%
+const agent = algo.evalAgent(new dojo.Rng(11));
+const frames: dojo.envs.RgbFrame[] = [];
+let { obs } = evalEnv.reset({ seed: 2024 });
+agent.reset();
+let gameReturn = 0;
+for (let t = 0; t < pick({ ci: 30, book: 500, full: 500 }); t++) {
+  if (t % 2 === 0) frames.push(evalEnv.render());
+  const step = evalEnv.step(agent.act(obs));
+  obs = step.obs;
+  gameReturn += step.reward;
+  if (step.terminated || step.truncated) break;
+}
+console.log(`test game return: ${gameReturn}`);
+dojo.viz.showGif(frames, { fps: 25 });
+
+// %% [markdown]
+// ## What to remember
+//
+// - A policy network outputs logits; `logSoftmax` turns them into log-probabilities stably.
+// - Each action is credited with the return that *followed* it, $G_t = r_t + \gamma G_{t+1}$.
+// - REINFORCE minimises $-\sum_t G_t \log \pi(a_t \mid s_t)$ over freshly played episodes.
+// - It works on CartPole, but it waits for whole episodes and its gradient is noisy. Chapter 2
+//   looks at those weaknesses and at a first remedy, the entropy bonus.

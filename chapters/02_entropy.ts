@@ -1,0 +1,226 @@
+// %% [markdown]
+// # Chapter 2 — Keeping the policy curious: the entropy bonus
+//
+// **By the end of this chapter you will be able to**
+//
+// - name four weaknesses of plain REINFORCE and which later chapters fix them;
+// - compute the entropy $H(\pi) = -\sum_a \pi(a \mid s) \log \pi(a \mid s)$ of a policy;
+// - add an entropy bonus to the REINFORCE loss and choose its coefficient from an experiment;
+// - compute returns-to-go over a batch in which several episodes are laid end to end, as parallel
+//   environments produce them.
+
+// %% [imports]
+import * as tf from '@tensorflow/tfjs';
+import * as dojo from 'gradient-dojo';
+
+// %%
+await dojo.nn.ready();
+console.log(dojo.nn.describeBackend());
+const BUDGET = (process.env.GRADIENT_DOJO_BUDGET ?? 'book') as 'ci' | 'book' | 'full';
+const pick = <T,>(choices: { ci: T; book: T; full: T }): T => choices[BUDGET] ?? choices.book;
+console.log(`budget: ${BUDGET}`);
+
+// %% [markdown]
+// ## What is wrong with plain REINFORCE?
+//
+// Chapter 1's agent solved CartPole, but the method has four weak spots.
+//
+// 1. **It needs complete episodes.** $G_t$ sums rewards until the end, so nothing can be learned
+//    before an episode finishes. In a game that lasts tens of thousands of frames that is a long wait.
+//    (Chapter 4 bootstraps from a critic to learn from short rollouts.)
+// 2. **The gradient is noisy.** $G_t$ depends on every later random action and state transition, so
+//    two episodes from the same policy can give very different weights. (Chapter 3 subtracts a
+//    learned baseline.)
+// 3. **The samples are correlated.** Consecutive states of one episode look alike, so a batch from
+//    one game holds less information than its size suggests; stochastic gradient descent assumes
+//    roughly independent samples. (Below: several environments at once.)
+// 4. **The policy can become certain too early.** Once $\pi(a \mid s) \approx 1$ for some action,
+//    the agent stops trying the others and can never discover that they were better.
+//
+// ## Entropy: a number for uncertainty
+//
+// The entropy of the action distribution in state $s$ is
+//
+// $$H(\pi(\cdot \mid s)) = -\sum_a \pi(a \mid s) \log \pi(a \mid s).$$
+//
+// It is $0$ when one action has probability 1, and largest, $\log |A|$, when all actions are
+// equally likely. (By convention $0 \log 0 = 0$, the limit of $p \log p$ as $p \to 0$.) We use the
+// natural logarithm, so entropy is measured in *nats*; CartPole's two actions give at most
+// $\log 2 \approx 0.693$.
+//
+// ### Exercise 2.1 — entropy of a distribution
+
+// %% [exercise]
+/** -sum_a p(a) ln p(a), with 0 ln 0 counted as 0. */
+export function entropy(probs: number[]): number {
+  // BEGIN SOLUTION
+  let h = 0;
+  for (const p of probs) if (p > 0) h -= p * Math.log(p);
+  return h;
+  // END SOLUTION
+}
+
+// %% [markdown]
+// ## The entropy bonus
+//
+// To discourage premature certainty we *reward* entropy. With a coefficient $\beta \ge 0$ the loss
+// becomes
+//
+// $$L(\theta) = -\sum_t G_t \log \pi_\theta(a_t \mid s_t) \;-\; \beta \sum_t H(\pi_\theta(\cdot \mid s_t)).$$
+//
+// Minimising $-\beta H$ pushes the entropy up, i.e. the probabilities away from 0 and 1. Too small a
+// $\beta$ changes nothing; too large a $\beta$ drowns the return signal and the agent learns to be
+// random on purpose.
+//
+// ### Exercise 2.2 — the regularised loss
+//
+// Same shapes as Exercise 1.4, plus `beta`. Compute the entropy of every row from `tf.logSoftmax`
+// ($\pi = e^{\log \pi}$), sum over the batch, and combine.
+
+// %% [exercise]
+/** The REINFORCE loss minus beta times the summed entropy of every row's policy. */
+export function entropyRegularizedLoss(logits: tf.Tensor2D, actions: number[], returns: number[], beta: number): tf.Scalar {
+  // BEGIN SOLUTION
+  return tf.tidy(() => {
+    const logProbs = tf.logSoftmax(logits);
+    const taken = tf.sum(tf.mul(logProbs, tf.oneHot(actions, logits.shape[1])), 1);
+    const policyLoss = tf.neg(tf.sum(tf.mul(taken, tf.tensor1d(returns))));
+    const totalEntropy = tf.neg(tf.sum(tf.mul(tf.exp(logProbs), logProbs)));
+    return tf.sub(policyLoss, tf.mul(beta, totalEntropy)) as tf.Scalar;
+  });
+  // END SOLUTION
+}
+
+// %% [markdown]
+// ## The experiment: six coefficients
+//
+// We train one agent per coefficient $\beta \in \{0, 0.001, 0.01, 0.05, 0.1, 0.5\}$, all with the
+// same seed, learning rate and number of updates, and compare their learning curves and the
+// entropy of their policies. (The library's `entropySweep` runs the loop; each run is the chapter 1
+// agent with `entropyCoef` set.)
+
+// %%
+const COEFS = [0, 0.001, 0.01, 0.05, 0.1, 0.5];
+const sweep = dojo.algos.entropySweep(COEFS, {
+  updates: pick({ ci: 3, book: 60, full: 150 }),
+  target: 180,
+  evalEvery: pick({ ci: 3, book: 5, full: 5 }),
+  evalEpisodes: pick({ ci: 2, book: 20, full: 50 }),
+  config: { seed: 5, lr: 0.01, gamma: 0.99, episodesPerUpdate: 4 },
+});
+console.table(
+  sweep.rows.map((r) => ({
+    beta: r.entropyCoef,
+    'updates to 180': r.updatesToTarget ?? 'not reached',
+    'final train return': r.finalTrainReturn.toFixed(1),
+    'final entropy (nats)': r.finalEntropy.toFixed(3),
+    'evaluation mean': r.evalMean.toFixed(1),
+  })),
+);
+
+// %%
+dojo.viz.showPlot({
+  data: sweep.curves.map((c) => ({ y: c.returns, name: `beta = ${c.entropyCoef}`, mode: 'lines' })),
+  layout: { title: 'Training return per update, by entropy coefficient', xaxis: { title: 'update' }, yaxis: { title: 'mean episode return' } },
+});
+dojo.viz.showPlot({
+  data: sweep.curves.map((c) => ({ y: c.entropy, name: `beta = ${c.entropyCoef}`, mode: 'lines' })),
+  layout: { title: 'Policy entropy per update (max ln 2 = 0.693)', xaxis: { title: 'update' }, yaxis: { title: 'entropy (nats)' } },
+});
+
+// %% [markdown]
+// How to read the charts: with $\beta = 0.5$ the entropy stays pinned near $\log 2$. The bonus
+// outweighs the return signal and the agent stays close to a coin flip. Small coefficients behave
+// much like $\beta = 0$ on a problem as easy as CartPole. The bonus matters more on long, sparse
+// games, where an early collapse of the policy is hard to undo. We will meet it again in every later
+// chapter, with $\beta = 0.01$ or $0.001$.
+//
+// ## One game per coefficient
+//
+// Each GIF shows a test game of the agent trained with that coefficient.
+
+// %%
+const evalEnv = dojo.envs.make('CartPole-v1');
+for (const coef of COEFS) {
+  const algo = new dojo.algos.Reinforce({ seed: 5, lr: 0.01, gamma: 0.99, episodesPerUpdate: 4, entropyCoef: coef });
+  for (let u = 0; u < pick({ ci: 1, book: 40, full: 150 }); u++) algo.update();
+  const agent = algo.evalAgent(new dojo.Rng(3));
+  agent.reset();
+  let { obs } = evalEnv.reset({ seed: 77 });
+  const frames = [evalEnv.render()];
+  let total = 0;
+  for (let t = 0; t < pick({ ci: 20, book: 500, full: 500 }); t++) {
+    const s = evalEnv.step(agent.act(obs));
+    obs = s.obs;
+    total += s.reward;
+    if (t % 3 === 0) frames.push(evalEnv.render());
+    if (s.terminated || s.truncated) break;
+  }
+  console.log(`beta = ${coef}: test game return ${total}`);
+  dojo.viz.showGif(frames, { fps: 20, width: 300 });
+  algo.dispose();
+}
+
+// %% [markdown]
+// ## Correlated samples and parallel environments
+//
+// Gradient descent works best when a batch is a fair sample of the situations the policy meets.
+// One long episode is not: its states form a chain, each close to the last. Running $N$
+// environments side by side and putting their steps into one batch mixes different moments of
+// different games. It does not make the samples independent (each game is still a chain), but it
+// broadens every batch at no extra cost per step.
+//
+// A batch from parallel environments holds several episodes laid end to end. A `dones` flag marks
+// the last step of each episode, and the return-to-go must **restart** there: the next episode's
+// rewards did not follow from this episode's actions.
+//
+// ### Exercise 2.3 — returns-to-go across episode boundaries
+//
+// `dones[t]` is `true` when step `t` was the last step of its episode.
+
+// %% [exercise]
+/** Returns-to-go of a batch of episodes laid end to end; the return restarts after every done step. */
+export function batchReturnsToGo(rewards: number[], dones: boolean[], gamma: number): number[] {
+  // BEGIN SOLUTION
+  const returns = new Array<number>(rewards.length);
+  let future = 0;
+  for (let t = rewards.length - 1; t >= 0; t--) {
+    if (dones[t]) future = 0;
+    future = rewards[t] + gamma * future;
+    returns[t] = future;
+  }
+  return returns;
+  // END SOLUTION
+}
+
+// %% [markdown]
+// The library's REINFORCE takes `numEnvs`: the environments are stepped in lockstep, one batched
+// forward pass of the network per step, until the requested number of episodes has finished. Below,
+// the same budget of updates with 1 and with 8 environments.
+
+// %%
+const parallelRuns = [1, 8].map((numEnvs) => {
+  const algo = new dojo.algos.Reinforce({ seed: 9, lr: 0.01, entropyCoef: 0.01, numEnvs, episodesPerUpdate: 8 });
+  const returns: number[] = [];
+  const t0 = performance.now();
+  for (let u = 0; u < pick({ ci: 2, book: 40, full: 100 }); u++) {
+    const r = algo.update();
+    returns.push(r.episodeReturns.reduce((s, x) => s + x, 0) / r.episodeReturns.length);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  algo.dispose();
+  console.log(`${numEnvs} env(s): ${seconds.toFixed(1)} s, last training return ${returns[returns.length - 1].toFixed(1)}`);
+  return { numEnvs, returns };
+});
+dojo.viz.showPlot({
+  data: parallelRuns.map((r) => ({ y: r.returns, name: `${r.numEnvs} env(s)`, mode: 'lines' })),
+  layout: { title: 'REINFORCE, 8 episodes per update, with 1 or 8 environments in lockstep', xaxis: { title: 'update' }, yaxis: { title: 'mean episode return' } },
+});
+
+// %% [markdown]
+// ## What to remember
+//
+// - Entropy measures how undecided the policy is; the bonus $-\beta H$ in the loss keeps it exploring.
+// - The coefficient is a trade-off: too large and the agent learns to stay random.
+// - Parallel environments broaden each batch; returns-to-go must restart at every episode end.
+// - REINFORCE's noisy gradient is still there. Chapter 3 attacks it with a critic.
