@@ -13,3 +13,7 @@ export { ScaleReward, type ScaleRewardOptions } from './wrappers/scale-reward';
 export { parseEpisodes, replayEpisode, type RecordedEpisode, type RecordedStep, type EpisodeReplay } from './cartpole-replay';
 export { PreprocessAtari, PRACTICAL_RL_CROP, type PreprocessAtariOptions } from './wrappers/preprocess-atari';
 export { ResizePlan, rgbToGray, type CropRect, type VerticalRounding } from './image';
+export { EnvBatch, type BatchStep } from './vector/env-batch';
+export { EnvPool, type EnvPoolOptions } from './vector/env-pool';
+export { EnvStepError, type BatchBuffers } from './vector/buffers';
+export type { RolloutAgent, Rollout, FinishedEpisode, SteppableBatch } from './vector/rollout';

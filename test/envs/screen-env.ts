@@ -7,8 +7,9 @@ export class ScreenReplayEnv implements Env<Uint8Array, number>, FastEnv<number>
   readonly actionSpace = new Discrete(14);
   private t = 0;
   constructor(private readonly screens: Uint8Array[], private readonly episodeLength = Infinity) {}
-  reset(args?: ResetArgs) { const obs = new Uint8Array(100800); this.resetInto(obs, 0, args); return { obs, info: {} }; }
-  step(a: number) { const obs = new Uint8Array(100800); const o = new StepOutcome(); this.stepInto(a, obs, 0, o); return { obs, reward: o.reward, terminated: o.terminated, truncated: o.truncated, info: {} }; }
+  reset(_args?: ResetArgs) { const obs = new Uint8Array(100800); this.resetInto(obs, 0); return { obs, info: {} }; }
+  step(a: number) { const obs = new Uint8Array(100800); const o = new StepOutcome(); this.stepInto(a, obs, 0, o);
+    return { obs, reward: o.reward, terminated: o.terminated, truncated: o.truncated, info: {} }; }
   resetInto(out: ObsBuffer, offset: number): void { this.t = 0; this.write(out, offset); }
   stepInto(action: number, out: ObsBuffer, offset: number, outcome: StepOutcome): void {
     if (!this.actionSpace.contains(action)) throw new Error(`bad action ${action}`);

@@ -35,7 +35,7 @@ const KNOWN = ['height', 'width', 'crop', 'grayscale', 'nFrames', 'channelOrder'
  * (or any HxWx3) uint8 RGB observations.
  */
 export class PreprocessAtari extends Wrapper<Float32Array, number> {
-  readonly observationSpace: Box<'float32'>;
+  private readonly space: Box<'float32'>;
   readonly height: number;
   readonly width: number;
   readonly nFrames: number;
@@ -88,9 +88,11 @@ export class PreprocessAtari extends Wrapper<Float32Array, number> {
     this.ring = Array.from({ length: this.nFrames }, () => new Float32Array(frameSize));
     const C = this.nFrames * this.channelsPerFrame;
     const shape = this.channelOrder === 'channels-first' ? [C, this.height, this.width] : [this.height, this.width, C];
-    this.observationSpace = new Box(0, 1, shape, 'float32');
+    this.space = new Box(0, 1, shape, 'float32');
     this.timing = opts.timing ?? false;
   }
+
+  override get observationSpace(): Box<'float32'> { return this.space; }
 
   /** Size of one observation (nFrames * channels * height * width). */
   get obsSize(): number { return this.observationSpace.size; }

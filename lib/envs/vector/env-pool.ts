@@ -1,0 +1,208 @@
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { makeFromSpec, type EnvSpec } from '../registry';
+import { shapeSize } from '../spaces';
+import { allocateBuffers, type BatchBuffers } from './buffers';
+import { interact, RolloutState, type Rollout, type RolloutAgent, type SteppableBatch } from './rollout';
+import type { BatchStep } from './env-batch';
+import { CMD, CMD_CLOSE, CMD_RESET, CMD_STEP, DONE, ERR_BYTES, ERR_ENV, ERR_LEN, SEQ, SLOT, STATUS, STATUS_ERROR, type WorkerInit } from './pool-protocol';
+
+export interface EnvPoolOptions {
+  /** Number of envs when one spec is given (env i gets seed spec.seed + i). */
+  n?: number;
+  /** Worker threads (default: one per core, at most one per env). */
+  workers?: number;
+}
+
+/**
+ * N environments stepped in parallel by worker threads. Each worker owns a contiguous slice of the envs
+ * and writes observations, rewards and flags straight into SharedArrayBuffers (no copies, no messages
+ * per step); the main thread signals through Atomics. Semantics are EnvBatch's, bit for bit.
+ *
+ * An env that throws stops the pool: the step rejects with the env's index and message and every worker
+ * is terminated. Workers are unref'd, so a forgotten pool never keeps the process alive.
+ */
+export class EnvPool implements SteppableBatch {
+  readonly obsShape: readonly number[];
+  readonly buffers: BatchBuffers;
+  private readonly ctrl: Int32Array;
+  private readonly errors: Uint8Array;
+  private readonly workers: Worker[] = [];
+  private readonly ranges: Array<[number, number]> = [];
+  private readonly expected: number[] = [];
+  private failure: Error | null = null;
+  private rejectDeath: (e: Error) => void = () => {};
+  private readonly death: Promise<never>;
+  private closed = false;
+  private started = false;
+  private readonly rollout = new RolloutState<any>();
+
+  private constructor(readonly specs: EnvSpec[], nWorkers: number, obsShape: readonly number[]) {
+    this.obsShape = obsShape;
+    const n = specs.length;
+    const obsSize = shapeSize(obsShape);
+    const { buffers, memory } = allocateBuffers(n, obsSize, true);
+    this.buffers = buffers;
+    buffers.seeds.fill(NaN);
+    const control = new SharedArrayBuffer(nWorkers * SLOT * 4);
+    const errors = new SharedArrayBuffer(nWorkers * ERR_BYTES);
+    this.ctrl = new Int32Array(control);
+    this.errors = new Uint8Array(errors);
+    this.death = new Promise<never>((_, reject) => { this.rejectDeath = reject; });
+    this.death.catch(() => {});
+    for (let w = 0; w < nWorkers; w++) {
+      const from = Math.floor((w * n) / nWorkers), to = Math.floor(((w + 1) * n) / nWorkers);
+      this.ranges.push([from, to]);
+      this.expected.push(0);
+      const init: WorkerInit = { worker: w, from, specs: specs.slice(from, to), n, obsSize, memory: memory as SharedArrayBuffer, control, errors };
+      const worker = new Worker(join(__dirname, 'pool-worker-bootstrap.js'), { workerData: init });
+      worker.unref();
+      worker.on('error', (err) => this.fail(new Error(`EnvPool: worker ${w} (envs ${from}..${to - 1}) crashed: ${err.message}`)));
+      worker.on('exit', (code) => {
+        if (!this.closed) this.fail(new Error(`EnvPool: worker ${w} (envs ${from}..${to - 1}) exited unexpectedly with code ${code}`));
+      });
+      this.workers.push(worker);
+    }
+  }
+
+  /**
+   * Starts the workers and builds the envs in them. `spec` is one spec replicated `n` times (env i's
+   * first reset seeded with spec.seed + i) or one spec per env.
+   */
+  static async create(spec: EnvSpec | EnvSpec[], options: EnvPoolOptions = {}): Promise<EnvPool> {
+    let specs: EnvSpec[];
+    if (Array.isArray(spec)) {
+      if (spec.length === 0) throw new Error('EnvPool.create: give at least one env spec');
+      specs = spec.map((s) => ({ ...s }));
+    } else {
+      const n = options.n ?? 1;
+      if (!Number.isInteger(n) || n < 1) throw new Error(`EnvPool.create: n must be a positive integer, got ${n}`);
+      specs = Array.from({ length: n }, (_, i) => ({ ...spec, seed: spec.seed === undefined ? undefined : spec.seed + i }));
+    }
+    try {
+      structuredClone(specs);
+    } catch {
+      throw new Error('EnvPool.create: env specs must be plain serialisable data (id, options, seed, module), with no functions or class instances');
+    }
+    const probe = makeFromSpec(specs[0]);
+    const shape = [...probe.observationSpace.shape];
+    probe.close();
+    const nWorkers = Math.max(1, Math.min(options.workers ?? availableParallelism(), specs.length));
+    const pool = new EnvPool(specs, nWorkers, shape);
+    for (let w = 0; w < nWorkers; w++) pool.expected[w] = 1;
+    await pool.waitAll();
+    return pool;
+  }
+
+  get n(): number { return this.specs.length; }
+  get obsSize(): number { return this.buffers.obsSize; }
+  get finalObs(): Float32Array { return this.buffers.finalObs; }
+  get workerCount(): number { return this.workers.length; }
+
+  /** Resets every env: with seed + i when given, else with each spec's own seed on the first reset. */
+  async reset(seed?: number): Promise<Float32Array> {
+    for (let i = 0; i < this.n; i++) {
+      const s = seed !== undefined ? seed + i : !this.started ? this.specs[i].seed : undefined;
+      this.buffers.seeds[i] = s === undefined ? NaN : s;
+    }
+    await this.command(CMD_RESET);
+    this.started = true;
+    return this.buffers.obs;
+  }
+
+  /** Steps every env in parallel; resolves to views of the shared arrays (overwritten by the next step). */
+  async step(actions: ArrayLike<number>): Promise<BatchStep> {
+    if (!this.started) throw new Error('EnvPool.step: call reset() first');
+    if (!actions || actions.length !== this.n) throw new Error(`EnvPool.step: need ${this.n} actions, got ${actions?.length}`);
+    const b = this.buffers;
+    for (let i = 0; i < this.n; i++) {
+      const a = actions[i];
+      if (!Number.isInteger(a)) throw new Error(`EnvPool.step: action ${i} is ${a}, not an integer`);
+      b.actions[i] = a;
+    }
+    await this.command(CMD_STEP);
+    const episodes: BatchStep['episodes'] = [];
+    for (let i = 0; i < this.n; i++) {
+      if (b.terminated[i] || b.truncated[i]) episodes.push({ env: i, return: b.episodeReturn[i], length: b.episodeLength[i] });
+    }
+    return { obs: b.obs, rewards: b.rewards, terminated: b.terminated, truncated: b.truncated, episodes };
+  }
+
+  async stepAsync(actions: ArrayLike<number>): Promise<void> {
+    await this.step(actions);
+  }
+
+  /** A rollout of nSteps (Practical_RL's `pool.interact`); the agent's memory carries over between calls. */
+  async interact<M>(agent: RolloutAgent<M>, nSteps: number): Promise<Rollout<M>> {
+    if (!this.started) await this.reset();
+    return interact(this, agent, nSteps, this.rollout as RolloutState<M>);
+  }
+
+  /** Stops the workers (after closing their envs). Safe to call more than once. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.failure) {
+      try {
+        await this.command(CMD_CLOSE, 2000);
+      } catch { /* terminating below anyway */ }
+    }
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  private fail(err: Error): void {
+    if (this.failure) return;
+    this.failure = err;
+    this.rejectDeath(err);
+  }
+
+  private async command(cmd: number, timeoutMs?: number): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (this.closed && cmd !== CMD_CLOSE) throw new Error('EnvPool: the pool is closed');
+    for (let w = 0; w < this.workers.length; w++) {
+      const base = w * SLOT;
+      this.ctrl[base + CMD] = cmd;
+      this.expected[w]++;
+      Atomics.add(this.ctrl, base + SEQ, 1);
+      Atomics.notify(this.ctrl, base + SEQ);
+    }
+    await this.waitAll(timeoutMs);
+  }
+
+  private async waitAll(timeoutMs?: number): Promise<void> {
+    // Atomics.waitAsync does not keep the event loop alive: hold the workers ref'd while waiting.
+    for (const wk of this.workers) wk.ref();
+    try {
+      await this.waitAllInner(timeoutMs);
+    } finally {
+      for (const wk of this.workers) wk.unref();
+    }
+  }
+
+  private async waitAllInner(timeoutMs?: number): Promise<void> {
+    for (let w = 0; w < this.workers.length; w++) {
+      const idx = w * SLOT + DONE;
+      for (;;) {
+        const v = Atomics.load(this.ctrl, idx);
+        if (v >= this.expected[w]) break;
+        const waiter = Atomics.waitAsync(this.ctrl, idx, v, timeoutMs);
+        if (waiter.async) await Promise.race([waiter.value, this.death]);
+        if (timeoutMs !== undefined && Atomics.load(this.ctrl, idx) < this.expected[w]) throw new Error(`EnvPool: worker ${w} did not answer within ${timeoutMs} ms`);
+      }
+    }
+    for (let w = 0; w < this.workers.length; w++) {
+      const base = w * SLOT;
+      if (Atomics.load(this.ctrl, base + STATUS) === STATUS_ERROR) {
+        const len = this.ctrl[base + ERR_LEN];
+        const env = this.ctrl[base + ERR_ENV];
+        const msg = new TextDecoder().decode(this.errors.slice(w * ERR_BYTES, w * ERR_BYTES + len));
+        const err = new Error(`EnvPool: env ${env} (${this.specs[env]?.id ?? '?'}) threw during ${msg}`);
+        this.fail(err);
+        this.closed = true;
+        await Promise.all(this.workers.map((wk) => wk.terminate()));
+        throw err;
+      }
+    }
+  }
+}

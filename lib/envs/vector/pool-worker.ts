@@ -1,0 +1,67 @@
+/**
+ * An EnvPool worker: builds its envs from specs, then serves commands from the shared control block,
+ * stepping its slice of the batch straight into the shared arrays.
+ */
+import { workerData } from 'node:worker_threads';
+import { makeFromSpec } from '../registry';
+import type { Env } from '../core';
+import { BatchStepper, EnvStepError, viewBuffers } from './buffers';
+import { CMD, CMD_CLOSE, CMD_RESET, CMD_STEP, DONE, ERR_BYTES, ERR_ENV, ERR_LEN, SEQ, SLOT, STATUS, STATUS_ERROR, type WorkerInit } from './pool-protocol';
+
+const init = workerData as WorkerInit;
+const ctrl = new Int32Array(init.control);
+const base = init.worker * SLOT;
+const errText = new Uint8Array(init.errors, init.worker * ERR_BYTES, ERR_BYTES);
+
+function finish(): void {
+  Atomics.add(ctrl, base + DONE, 1);
+  Atomics.notify(ctrl, base + DONE);
+}
+
+function report(env: number, err: unknown): void {
+  const msg = err instanceof EnvStepError ? `${err.phase}: ${err.original instanceof Error ? err.original.message : String(err.original)}`
+    : err instanceof Error ? err.message : String(err);
+  const bytes = new TextEncoder().encode(msg).subarray(0, ERR_BYTES);
+  errText.set(bytes);
+  ctrl[base + ERR_LEN] = bytes.length;
+  ctrl[base + ERR_ENV] = env;
+  Atomics.store(ctrl, base + STATUS, STATUS_ERROR);
+}
+
+function main(): void {
+  const envs: Env<any, number>[] = [];
+  for (let k = 0; k < init.specs.length; k++) {
+    try {
+      envs.push(makeFromSpec(init.specs[k]));
+    } catch (err) {
+      report(init.from + k, new Error(`creating ${init.specs[k].id}: ${err instanceof Error ? err.message : String(err)}`));
+      finish();
+      return;
+    }
+  }
+  const stepper = new BatchStepper(envs, init.from, viewBuffers(init.memory, init.n, init.obsSize));
+  finish(); // ready
+  let seq = 0;
+  for (;;) {
+    Atomics.wait(ctrl, base + SEQ, seq);
+    seq = Atomics.load(ctrl, base + SEQ);
+    const cmd = ctrl[base + CMD];
+    if (cmd === CMD_CLOSE) {
+      for (const e of envs) { try { e.close(); } catch { /* closing is best effort */ } }
+      finish();
+      return;
+    }
+    try {
+      if (cmd === CMD_STEP) stepper.stepAll();
+      else if (cmd === CMD_RESET) stepper.resetAll();
+      else throw new Error(`unknown command ${cmd}`);
+    } catch (err) {
+      report(err instanceof EnvStepError ? err.env : init.from, err);
+      finish();
+      return; // the pool shuts down after an error
+    }
+    finish();
+  }
+}
+
+main();
