@@ -98,10 +98,12 @@ export function traceEnvironment(rom: LoadedRom): AleInterface {
 
 /**
  * Plays `actions` (one per frame) and yields the trace lines after the header: step 0, then one
- * line per action, plus a reset line after each game over. `onStep` sees the environment after
- * every line (for screen dumps).
+ * line per action, plus a reset line after each game over. As in the reference recordings
+ * (loadROM, then reset_game), the game is reset once more before step 0. `onStep` sees the
+ * environment after every line (for screen dumps).
  */
 export function* traceLines(ale: AleInterface, actions: readonly number[], onStep?: (line: TraceLine, ale: AleInterface) => void): Generator<TraceLine> {
+  ale.resetGame();
   const first: TraceStateLine = { step: 0, ...state(ale) };
   onStep?.(first, ale);
   yield first;
