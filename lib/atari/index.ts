@@ -2,3 +2,20 @@ export { Atari2600, JOY_UP, JOY_DOWN, JOY_LEFT, JOY_RIGHT, JOY_FIRE, DEFAULT_SYS
 export type { Atari2600Options, ConsoleSwitches, ControllerKind, DisplayFormat } from './console';
 export { Tia, MAX_RESISTANCE } from './tia';
 export type { TiaCpu, TiaDisplayOptions } from './tia';
+
+export { Cpu6502, OPCODE_CYCLES, JAM_OPCODES } from './cpu';
+export type { Bus, CpuState } from './cpu';
+export { Riot } from './riot';
+export { Cartridge, detectCartridgeType, CARTRIDGE_TYPES, md5Hex } from './cartridge';
+export type { CartridgeType, CartridgeOptions } from './cartridge';
+export { PALETTE_RGB, PALETTE_R, PALETTE_G, PALETTE_B, PALETTE_GRAY, screenToRgb, screenToGrayscale } from './palette';
+export { loadRom, findRom, romSearchDirs, ROM_HELP } from './roms';
+export type { LoadedRom } from './roms';
+export { GAMES, getGame, gameForMd5 } from './games';
+export type { GameSpec, GameRules } from './games';
+export { AleInterface, Action, ACTION_NAMES, PADDLE_MIN, PADDLE_MAX, PADDLE_DEFAULT, PADDLE_DELTA } from './ale';
+export type { AleOptions, AleState } from './ale';
+export { atariEnvIds, atariEnvConfig, AtariStepper, makeAtariStepper } from './gym';
+export type { AtariEnvConfig, ObsType, StepResult, StepInfo } from './gym';
+export { traceLines, traceHeader, traceEnvironment } from './trace';
+export { encodePng } from './png';
