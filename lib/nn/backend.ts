@@ -76,6 +76,10 @@ async function tryStart(kind: BackendKind): Promise<string | null> {
     return `tf.setBackend('${TFJS_NAME[kind]}') failed: ${(e as Error).message}`;
   }
   await tf.ready();
+  if (kind === 'cpu') {
+    // The cpu backend prints a banner recommending tfjs-node on first use; describeBackend() says it instead.
+    (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
+  }
   return null;
 }
 

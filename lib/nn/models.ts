@@ -283,7 +283,10 @@ export class RecurrentAgent extends BaseModel {
   readonly units: number;
   private readonly trunk: ConvTrunk;
   private readonly fc: DenseLayer;
-  private readonly lstmW: tf.Variable; // [hidden + units, 4 * units], gate order i, f, g, o
+  // Gate order i, f, g, o. Input and recurrent weights are kept apart so a rollout can multiply all
+  // T*batch inputs by lstmWx at once and only h by lstmWh at each step.
+  private readonly lstmWx: tf.Variable; // [hidden, 4 * units]
+  private readonly lstmWh: tf.Variable; // [units, 4 * units]
   private readonly lstmB: tf.Variable;
   private readonly policyHead: DenseLayer;
   private readonly valueHead: DenseLayer;
@@ -298,8 +301,8 @@ export class RecurrentAgent extends BaseModel {
     this.trunk = new ConvTrunk(this.params, rng, this.inputShape, opts.convs ?? A3C_CONVS, 'elu');
     this.fc = addDense(this.params, rng, 'fc', this.trunk.features, hidden);
     const u = this.units;
-    const inSize = hidden + u;
-    this.lstmW = this.params.add('lstm/w', [inSize, 4 * u], init.glorotUniform(rng, inSize * 4 * u, inSize, 4 * u));
+    this.lstmWx = this.params.add('lstm/wx', [hidden, 4 * u], init.glorotUniform(rng, hidden * 4 * u, hidden + u, 4 * u));
+    this.lstmWh = this.params.add('lstm/wh', [u, 4 * u], init.glorotUniform(rng, u * 4 * u, hidden + u, 4 * u));
     const bias = new Float32Array(4 * u);
     bias.fill(1, u, 2 * u); // forget-gate bias 1: remember by default early in training
     this.lstmB = this.params.add('lstm/b', [4 * u], bias);
@@ -317,9 +320,14 @@ export class RecurrentAgent extends BaseModel {
     return tf.relu(dense(this.fc, this.trunk.apply(obs)));
   }
 
-  private cell(state: LstmState, x: tf.Tensor2D): { out: tf.Tensor2D; state: LstmState } {
+  /** Input contribution to the gates, bias included: [n, hidden] -> [n, 4 * units]. */
+  private inputGates(x: tf.Tensor2D): tf.Tensor2D {
+    return tf.add(tf.matMul(x, this.lstmWx as tf.Tensor2D), this.lstmB);
+  }
+
+  private cell(state: LstmState, xGates: tf.Tensor2D): { out: tf.Tensor2D; state: LstmState } {
     const u = this.units;
-    const gates = tf.add(tf.matMul(tf.concat([x, state.h], 1), this.lstmW as tf.Tensor2D), this.lstmB) as tf.Tensor2D;
+    const gates = tf.add(xGates, tf.matMul(state.h, this.lstmWh as tf.Tensor2D)) as tf.Tensor2D;
     const [i, f, g, o] = tf.split(gates, [u, u, u, u], 1);
     const c = tf.add(tf.mul(tf.sigmoid(f), state.c), tf.mul(tf.sigmoid(i), tf.tanh(g))) as tf.Tensor2D;
     const h = tf.mul(tf.sigmoid(o), tf.tanh(c)) as tf.Tensor2D;
@@ -337,7 +345,7 @@ export class RecurrentAgent extends BaseModel {
   step(state: LstmState, obs: tf.Tensor): { logits: tf.Tensor2D; value: tf.Tensor1D; state: LstmState } {
     checkBatch('RecurrentAgent.step', obs, this.inputShape);
     return tf.tidy(() => {
-      const r = this.cell(state, this.encode(obs as tf.Tensor4D));
+      const r = this.cell(state, this.inputGates(this.encode(obs as tf.Tensor4D)));
       return { ...this.heads(r.out), state: r.state };
     });
   }
@@ -353,7 +361,7 @@ export class RecurrentAgent extends BaseModel {
     }
     const [T, B] = obs.shape;
     return tf.tidy(() => {
-      const feats = this.encode(tf.reshape(obs, [T * B, ...this.inputShape]) as tf.Tensor4D);
+      const feats = this.inputGates(this.encode(tf.reshape(obs, [T * B, ...this.inputShape]) as tf.Tensor4D));
       const perStep = tf.split(feats, T, 0) as tf.Tensor2D[];
       let s = state;
       const hs: tf.Tensor2D[] = [];
