@@ -16,9 +16,9 @@
  * policy-gradient estimate with and without the baseline.
  */
 import * as tf from '@tensorflow/tfjs';
-import { make, type Env } from '../envs';
+import type { Env } from '../envs';
 import { Rng } from '../util/rng';
-import { categoricalTerms, logitsOf, obsInfo, sampleActions, withDefaults, type Algorithm, type EvalAgent, type Snapshot, type UpdateResult } from './algorithm';
+import { makeEnv, categoricalTerms, logitsOf, obsInfo, sampleActions, withDefaults, type Algorithm, type EvalAgent, type Snapshot, type UpdateResult } from './algorithm';
 import { collectEpisodes } from './episodes';
 import { applyGradients, clipByGlobalNorm, createOptimizerState, type OptimizerState } from './optim';
 import { actorCriticModel, type ActorCriticModel } from './models';
@@ -86,7 +86,7 @@ export class A2C implements Algorithm {
     this.config = withDefaults('a2c', A2C_DEFAULTS, config);
     const c = this.config;
     if (!(c.episodesPerUpdate >= 1 && c.numEnvs >= 1)) throw new Error('a2c: episodesPerUpdate and numEnvs must be at least 1');
-    this.envs = Array.from({ length: c.numEnvs }, () => make(c.envId) as Env<Float32Array, number>);
+    this.envs = Array.from({ length: c.numEnvs }, () => makeEnv(c.envId));
     const info = obsInfo(this.envs[0]);
     this.obsShape = info.shape;
     this.nActions = info.nActions;

@@ -3,7 +3,7 @@
  * share: categorical sampling from logits, the policy-gradient loss terms, and evaluation.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Env } from '../envs';
+import { make, PreprocessAtari, type Env, type PreprocessAtariOptions } from '../envs';
 import { entropy, greedyFromLogits, logProb, sampleFromLogits } from '../nn/distributions';
 import type { Rng, RngState } from '../util/rng';
 
@@ -48,8 +48,11 @@ export interface Algorithm {
   readonly name: string;
   /** The full configuration (defaults filled in). */
   readonly config: { readonly envId: string; readonly seed: number };
-  /** Collects experience and applies one gradient step. */
-  update(): UpdateResult;
+  /**
+   * Collects experience and applies one gradient step (asynchronous A3C: waits for its worker threads
+   * to report, and returns what they did meanwhile).
+   */
+  update(): UpdateResult | Promise<UpdateResult>;
   /** A copy of the complete training state. */
   snapshot(): Snapshot;
   /** Restores a snapshot taken from a run with the same config. */
@@ -151,4 +154,18 @@ export function withDefaults<C extends object>(algo: string, defaults: C, given:
     if (v !== undefined) (out as Record<string, unknown>)[k] = v;
   }
   return out;
+}
+
+/**
+ * Makes the environment an algorithm trains on: `envs.make(envId)`, and for raw Atari screens
+ * ([210, 160, 3] RGB) the source notebooks' preprocessing — 42x42 greyscale, 4 stacked frames —
+ * channels-last ([42, 42, 4]) as lib/nn's conv nets expect. `preprocess` overrides those options.
+ */
+export function makeEnv(envId: string, preprocess: PreprocessAtariOptions = {}): Env<Float32Array, number> {
+  const env = make(envId) as Env<unknown, number>;
+  const shape = env.observationSpace.shape;
+  if (shape.length === 3 && shape[2] === 3) {
+    return new PreprocessAtari(env as Env<Uint8Array, number>, { channelOrder: 'channels-last', ...preprocess });
+  }
+  return env as Env<Float32Array, number>;
 }

@@ -63,15 +63,18 @@ export function clipByGlobalNorm(grad: Float32Array, maxNorm: number): number {
  * A3C does with its shared optimiser statistics.
  */
 export function applyGradients(cfg: OptimizerConfig, params: Float32Array, grad: Float32Array, state: OptimizerState): void {
+  applyGradientsAt(cfg, params, grad, state.m, state.v, ++state.step[0]);
+}
+
+/** The same step with explicit moments and step number `t` (1-based), e.g. from a shared atomic counter. */
+export function applyGradientsAt(cfg: OptimizerConfig, params: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, t: number): void {
   if (grad.length !== params.length) throw new Error(`applyGradients: ${grad.length} gradients for ${params.length} parameters`);
   const lr = cfg.lr;
   const eps = cfg.eps ?? (cfg.kind === 'adam' ? 1e-8 : 1e-5);
-  const t = ++state.step[0];
   if (cfg.kind === 'adam') {
-    adamStepFlat(params, grad, state.m, state.v, t, lr, cfg.beta1 ?? 0.9, cfg.beta2 ?? 0.999, eps);
+    adamStepFlat(params, grad, m, v, t, lr, cfg.beta1 ?? 0.9, cfg.beta2 ?? 0.999, eps);
   } else if (cfg.kind === 'rmsprop') {
     const alpha = cfg.beta2 ?? 0.99;
-    const { v } = state;
     for (let i = 0; i < params.length; i++) {
       const g = grad[i];
       const vi = (v[i] = alpha * v[i] + (1 - alpha) * g * g);

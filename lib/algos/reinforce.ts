@@ -13,9 +13,9 @@
  * from `seed` and a resumed run continues exactly.
  */
 import * as tf from '@tensorflow/tfjs';
-import { make, type Env } from '../envs';
+import type { Env } from '../envs';
 import { Rng } from '../util/rng';
-import { asFloat32, categoricalTerms, evaluate, logitsOf, obsInfo, sampleActions, withDefaults, type Algorithm, type EvalAgent, type Snapshot, type UpdateResult } from './algorithm';
+import { makeEnv, asFloat32, categoricalTerms, evaluate, logitsOf, obsInfo, sampleActions, withDefaults, type Algorithm, type EvalAgent, type Snapshot, type UpdateResult } from './algorithm';
 import { applyGradients, clipByGlobalNorm, createOptimizerState, type OptimizerState } from './optim';
 import { policyModel, type PolicyModel } from './models';
 import { normalize, returnsToGo } from './returns';
@@ -80,7 +80,7 @@ export class Reinforce implements Algorithm {
     const c = this.config;
     if (!(c.episodesPerUpdate >= 1 && c.numEnvs >= 1)) throw new Error('reinforce: episodesPerUpdate and numEnvs must be at least 1');
     if (c.baseline !== 'none' && c.baseline !== 'mean') throw new Error(`reinforce: baseline must be 'none' or 'mean', got '${c.baseline}'`);
-    this.envs = Array.from({ length: c.numEnvs }, () => make(c.envId) as Env<Float32Array, number>);
+    this.envs = Array.from({ length: c.numEnvs }, () => makeEnv(c.envId));
     const info = obsInfo(this.envs[0]);
     this.obsShape = info.shape;
     this.nActions = info.nActions;
@@ -224,7 +224,7 @@ export function entropySweep(coefs: number[] = [0, 0.001, 0.01, 0.05, 0.1, 0.5],
   const curves: SweepResult['curves'] = [];
   for (const coef of coefs) {
     const algo = new Reinforce({ ...opts.config, entropyCoef: coef });
-    const evalEnv = make(algo.config.envId) as Env<Float32Array, number>;
+    const evalEnv = makeEnv(algo.config.envId);
     const returns: number[] = [];
     const entropy: number[] = [];
     let envSteps = 0;

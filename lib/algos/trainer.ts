@@ -17,9 +17,9 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { make, type Env } from '../envs';
+import type { Env } from '../envs';
 import { Rng } from '../util/rng';
-import { evaluate, type Algorithm, type EvalSummary, type UpdateResult } from './algorithm';
+import { makeEnv, evaluate, type Algorithm, type EvalSummary, type UpdateResult } from './algorithm';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { TensorBoardWriter } from './tensorboard';
 
@@ -180,7 +180,7 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
   };
   let evalEnv: Env<Float32Array, number> | null = null;
   const runEval = () => {
-    evalEnv ??= make(algo.config.envId) as Env<Float32Array, number>;
+    evalEnv ??= makeEnv(algo.config.envId);
     const seed = 2_000_000_000 + evalRng.int(100_000_000);
     const ev = evaluate(evalEnv, algo.evalAgent(evalRng.fork()), evalEpisodes, seed);
     const entry = { kind: 'eval' as const, update: updates, envSteps, time: priorSeconds + elapsed(), mean: ev.mean, std: ev.std, min: ev.min, max: ev.max, episodes: ev.episodes };
