@@ -5,7 +5,8 @@ export type Rgb = readonly [number, number, number];
 
 export function blankFrame(width: number, height: number, colour: Rgb = [255, 255, 255]): RgbFrame {
   const data = new Uint8Array(width * height * 3);
-  for (let i = 0; i < data.length; i += 3) { data[i] = colour[0]; data[i + 1] = colour[1]; data[i + 2] = colour[2]; }
+  if (colour[0] === colour[1] && colour[1] === colour[2]) data.fill(colour[0]);
+  else for (let i = 0; i < data.length; i += 3) { data[i] = colour[0]; data[i + 1] = colour[1]; data[i + 2] = colour[2]; }
   return { width, height, data };
 }
 

@@ -1,1 +1,11 @@
-export {};
+/**
+ * Seeing what the agent does: record episodes, turn frames into GIFs and PNGs, put the game next to the
+ * agent's observation, and plot training curves inline in notebooks.
+ */
+export { encodePng, crc32, type Image } from './png';
+export { toGif, type GifOptions } from './gif';
+export { upscale, grayToFrame, observationStrip, hstack, sideBySide } from './frames';
+export { recordEpisode, type RecordOptions, type RecordedEpisodeFrames } from './record';
+export { trainingCurves, ewma, type PlotlyFigure, type Series, type CurvesInput, type CurvesOptions } from './plots';
+export { showPlot, showGif, showPng, plotHtml, plotlyBundleScript, type PlotHtmlOptions } from './notebook';
+export { saveBytes } from './save';

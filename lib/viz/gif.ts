@@ -1,0 +1,105 @@
+/** Animated GIFs of episodes, encoded with the `gifenc` package. */
+import type { RgbFrame } from '../envs/core';
+import { upscale } from './frames';
+
+interface GifEncoderApi {
+  writeFrame(index: Uint8Array, width: number, height: number, opts: { palette?: number[][]; delay?: number; repeat?: number; first?: boolean }): void;
+  finish(): void;
+  bytes(): Uint8Array;
+}
+interface GifencModule {
+  GIFEncoder(): GifEncoderApi;
+  quantize(rgba: Uint8Array, maxColors: number, opts?: { format?: string }): number[][];
+  applyPalette(rgba: Uint8Array, palette: number[][], format?: string): Uint8Array;
+}
+
+export interface GifOptions {
+  /** Frames per second (default 30). GIF delays are in hundredths of a second, so 30 fps plays at ~33 fps. */
+  fps?: number;
+  /** Integer upscale factor (default 1). */
+  scale?: number;
+  /** Loop forever (default) or play once. */
+  loop?: boolean;
+}
+
+function toRgba(frame: RgbFrame): Uint8Array {
+  const n = frame.width * frame.height;
+  const out = new Uint8Array(n * 4);
+  for (let p = 0; p < n; p++) {
+    out[p * 4] = frame.data[p * 3];
+    out[p * 4 + 1] = frame.data[p * 3 + 1];
+    out[p * 4 + 2] = frame.data[p * 3 + 2];
+    out[p * 4 + 3] = 255;
+  }
+  return out;
+}
+
+/** The frames' colours as an exact palette, when there are at most 256 of them. */
+function exactPalette(frames: RgbFrame[]): { palette: number[][]; lookup: Map<number, number> } | null {
+  const lookup = new Map<number, number>();
+  const palette: number[][] = [];
+  for (const f of frames) {
+    const d = f.data;
+    let lastKey = -1;
+    for (let p = 0; p < d.length; p += 3) {
+      const key = (d[p] << 16) | (d[p + 1] << 8) | d[p + 2];
+      if (key === lastKey) continue;
+      lastKey = key;
+      if (!lookup.has(key)) {
+        if (palette.length === 256) return null;
+        lookup.set(key, palette.length);
+        palette.push([d[p], d[p + 1], d[p + 2]]);
+      }
+    }
+  }
+  while (palette.length < 2) palette.push([0, 0, 0]);
+  return { palette, lookup };
+}
+
+/**
+ * Encodes RGB frames as an animated GIF. Frames with at most 256 colours in all (Atari screens, CartPole)
+ * are encoded exactly; otherwise one palette is quantised from a sample of the frames.
+ */
+export function toGif(frames: RgbFrame[], options: GifOptions = {}): Uint8Array {
+  if (!Array.isArray(frames) || frames.length === 0) throw new Error('toGif: give at least one frame');
+  const fps = options.fps ?? 30;
+  if (!(fps > 0 && fps <= 100)) throw new Error(`toGif: fps must be in (0, 100], got ${fps}`);
+  const scale = options.scale ?? 1;
+  const { width, height } = frames[0];
+  for (const [i, f] of frames.entries()) {
+    if (f.width !== width || f.height !== height) throw new Error(`toGif: frame ${i} is ${f.width}x${f.height}, frame 0 is ${width}x${height}; all frames must have one size`);
+    if (f.data.length !== width * height * 3) throw new Error(`toGif: frame ${i} has ${f.data.length} bytes, expected ${width * height * 3} (RGB)`);
+  }
+  const gifenc = require('gifenc') as GifencModule;
+  const exact = exactPalette(frames);
+  if (exact) {
+    const enc = gifenc.GIFEncoder();
+    const delay = Math.round(1000 / fps);
+    for (let i = 0; i < frames.length; i++) {
+      const f = upscale(frames[i], scale);
+      const index = new Uint8Array(f.width * f.height);
+      let lastKey = -1, lastIndex = 0;
+      for (let p = 0; p < index.length; p++) {
+        const key = (f.data[p * 3] << 16) | (f.data[p * 3 + 1] << 8) | f.data[p * 3 + 2];
+        if (key !== lastKey) { lastKey = key; lastIndex = exact.lookup.get(key)!; }
+        index[p] = lastIndex;
+      }
+      enc.writeFrame(index, f.width, f.height, i === 0 ? { palette: exact.palette, delay, repeat: options.loop === false ? -1 : 0 } : { delay });
+    }
+    enc.finish();
+    return enc.bytes();
+  }
+  const sampleIdx = Array.from(new Set(Array.from({ length: Math.min(16, frames.length) }, (_, k) => Math.floor((k * frames.length) / Math.min(16, frames.length)))));
+  const sample = new Uint8Array(sampleIdx.length * width * height * 4);
+  sampleIdx.forEach((i, k) => sample.set(toRgba(frames[i]), k * width * height * 4));
+  const palette = gifenc.quantize(sample, 256, { format: 'rgb444' });
+  const enc = gifenc.GIFEncoder();
+  const delay = Math.round(1000 / fps);
+  for (let i = 0; i < frames.length; i++) {
+    const f = upscale(frames[i], scale);
+    const index = gifenc.applyPalette(toRgba(f), palette, 'rgb444');
+    enc.writeFrame(index, f.width, f.height, i === 0 ? { palette, delay, repeat: options.loop === false ? -1 : 0 } : { delay });
+  }
+  enc.finish();
+  return enc.bytes();
+}

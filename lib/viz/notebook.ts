@@ -1,0 +1,78 @@
+/**
+ * Showing things inline in a tslab notebook. `tslab` is loaded only when one of these is called, so the
+ * rest of the library works outside notebooks. Plotly figures are rendered by an embedded copy of
+ * plotly.js (from plotly.js-dist), placed in the page once per kernel session; later plots wait for it.
+ * Because the bundle lives in the notebook's output itself, the plots still render after
+ * `jupyter nbconvert --to html` (the first plot's output defines window.Plotly for the whole page).
+ */
+import { readFileSync } from 'node:fs';
+import type { PlotlyFigure } from './plots';
+
+interface TslabDisplay {
+  html(s: string): void;
+  png(b: Uint8Array): void;
+  gif(b: Uint8Array): void;
+}
+
+function display(): TslabDisplay {
+  let tslab: { display: TslabDisplay };
+  try {
+    tslab = require('tslab');
+  } catch {
+    throw new Error('showing inline needs the tslab package and a tslab notebook kernel; outside notebooks, save the bytes to a file instead');
+  }
+  return tslab.display;
+}
+
+let plotlyEmbedded = false;
+let plotCounter = 0;
+
+/** The plotly.js bundle as an inline script body (with `</script` made safe). */
+export function plotlyBundleScript(): string {
+  const src = readFileSync(require.resolve('plotly.js-dist'), 'utf8');
+  return src.replace(/<\/script/gi, '<\\/script');
+}
+
+export interface PlotHtmlOptions {
+  /** Include the plotly.js bundle: 'once' (first plot of the session, default), 'always', or 'never'. */
+  embedPlotly?: 'once' | 'always' | 'never';
+}
+
+/** HTML that draws `fig`, self-contained as the options say. */
+export function plotHtml(fig: PlotlyFigure, opts: PlotHtmlOptions = {}): string {
+  const mode = opts.embedPlotly ?? 'once';
+  const embed = mode === 'always' || (mode === 'once' && !plotlyEmbedded);
+  if (embed && mode === 'once') plotlyEmbedded = true;
+  const id = `gradient-dojo-plot-${process.pid}-${++plotCounter}-${Date.now().toString(36)}`;
+  const spec = JSON.stringify({ data: fig.data, layout: fig.layout }).replace(/</g, '\\u003c');
+  const loader = embed
+    ? `<script>if (!window.Plotly) {\n${plotlyBundleScript()}\n}</script>`
+    : '';
+  const height = typeof fig.layout.height === 'number' ? fig.layout.height : 450;
+  return `${loader}<div id="${id}" style="width:100%;height:${height}px"></div>
+<script>(function () {
+  var spec = ${spec};
+  function draw() { window.Plotly.newPlot(${JSON.stringify(id)}, spec.data, spec.layout, { responsive: true }); }
+  if (window.Plotly) { draw(); return; }
+  var tries = 0;
+  var timer = setInterval(function () {
+    if (window.Plotly) { clearInterval(timer); draw(); }
+    else if (++tries > 600) { clearInterval(timer); document.getElementById(${JSON.stringify(id)}).textContent = 'plotly.js did not load: re-run the first plotting cell, or use showPlot(fig, { embedPlotly: "always" }).'; }
+  }, 50);
+})();</script>`;
+}
+
+/** Draws a Plotly figure inline in a tslab notebook. */
+export function showPlot(fig: PlotlyFigure, opts: PlotHtmlOptions = {}): void {
+  display().html(plotHtml(fig, opts));
+}
+
+/** Shows GIF bytes (from `toGif`) inline in a tslab notebook. */
+export function showGif(bytes: Uint8Array): void {
+  display().gif(bytes);
+}
+
+/** Shows PNG bytes (from `encodePng`) inline in a tslab notebook. */
+export function showPng(bytes: Uint8Array): void {
+  display().png(bytes);
+}
