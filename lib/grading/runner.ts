@@ -33,7 +33,8 @@ function gradeChapter(file: string, chapter: string, names: string[], timeoutMs:
       let current = remaining[0];
       let timer: NodeJS.Timeout | undefined;
       let finished = false;
-      const arm = () => {
+      // Loading the learner's module (TypeScript compile, TensorFlow.js) gets extra time on a busy machine.
+      const arm = (ms = timeoutMs) => {
         if (timer) clearTimeout(timer);
         timer = setTimeout(() => {
           finished = true;
@@ -41,7 +42,7 @@ function gradeChapter(file: string, chapter: string, names: string[], timeoutMs:
           onResult(verdict(chapter, current, 'timeout', `✗ ${current}: did not return within ${timeoutMs / 1000} s (an endless loop? a loop bound that never changes?). It was stopped.`, seed));
           remaining = remaining.slice(remaining.indexOf(current) + 1);
           launch();
-        }, timeoutMs);
+        }, ms);
       };
       const finish = (leftMessage?: string) => {
         if (finished) return;
@@ -78,7 +79,7 @@ function gradeChapter(file: string, chapter: string, names: string[], timeoutMs:
       worker.on('exit', () => {
         if (!finished) finish(`✗ the grader's worker stopped unexpectedly before this check ran.`);
       });
-      arm();
+      arm(timeoutMs + 30_000);
     };
     launch();
   });

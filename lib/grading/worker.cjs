@@ -7,7 +7,6 @@ const { runCheck, findExercise } = require('./index.ts');
 
 const { file, names, seed } = workerData;
 let mod = null;
-parentPort.postMessage({ type: 'start', name: names[0] });
 try {
   mod = require(file);
 } catch (e) {

@@ -145,4 +145,4 @@ export const entropyRegularizedLoss: Exercise<EntropyRegularizedLoss> = {
   ],
 };
 
-export const exercises = [entropy, batchReturnsToGo, entropyRegularizedLoss] as unknown as Exercise[];
+export const exercises = [entropy, entropyRegularizedLoss, batchReturnsToGo] as unknown as Exercise[];

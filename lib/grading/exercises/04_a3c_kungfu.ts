@@ -185,4 +185,4 @@ export const nStepReturns: Exercise<NStepReturns> = {
   ],
 };
 
-export const exercises = [convOutputSize, grayscale, tdTargets, nStepReturns] as unknown as Exercise[];
+export const exercises = [grayscale, convOutputSize, tdTargets, nStepReturns] as unknown as Exercise[];

@@ -296,4 +296,4 @@ export const rolloutLoss: Exercise<RolloutLoss> = {
   ],
 };
 
-export const exercises = [resetMemory, nStepAdvantages, ewma, rolloutLoss] as unknown as Exercise[];
+export const exercises = [resetMemory, nStepAdvantages, rolloutLoss, ewma] as unknown as Exercise[];
