@@ -71,6 +71,12 @@ const HMOVE_BLANK_CYCLES = new Uint8Array(76);
 /** Position change applied by HMOVE at [cycle of the line * 16 + motion nibble]. */
 const MOTION = new Int8Array(76 * 16);
 const COSMIC_ARK_STEPS = [18, 33, 0, 17];
+/**
+ * Registers whose write needs the picture drawn up to the write first. Stella draws before every
+ * write; skipping it for WSYNC, RSYNC, audio, HMxx and HMCLR changes nothing, because drawing later
+ * with the same state produces the same pixels.
+ */
+const AFFECTS_PICTURE = new Uint8Array(64);
 
 function buildTables(): void {
   for (let x = 0; x < 160; x++) {
@@ -171,6 +177,9 @@ function buildTables(): void {
 
   POKE_DELAY.set([0, 1, 0, 0, 8, 8, 0, 0, 0, 0, 0, 1, 1, -1, -1, -1, 0, 0, 8, 8, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0]);
 
+  for (let a = 0; a < 0x2d; a++) AFFECTS_PICTURE[a] = 1;
+  for (const a of [0x02, 0x03, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x20, 0x21, 0x22, 0x23, 0x24, 0x2b]) AFFECTS_PICTURE[a] = 0;
+
   for (let c = 0; c < 76; c++) HMOVE_BLANK_CYCLES[c] = c <= 20 || c === 75 ? 1 : 0;
 
   // HMOVE motion per cycle of the line: during horizontal blank the full motion applies
@@ -207,6 +216,32 @@ function buildTables(): void {
   rows.forEach((row, c) => row.split(' ').forEach((v, i) => (MOTION[c * 16 + i] = Number(v))));
 }
 buildTables();
+
+/**
+ * For each row of a mask table, the runs of offsets (from the object's position) where the mask is
+ * non-zero: [count, start0, length0, start1, length1, start2, length2]. Runs never wrap past 159.
+ */
+function maskSpans(table: Uint8Array, rows: number): Int16Array {
+  const out = new Int16Array(rows * 7);
+  for (let r = 0; r < rows; r++) {
+    let n = 0;
+    for (let d = 0; d < 160; d++) {
+      if (table[r * 320 + d] && (d === 0 || !table[r * 320 + d - 1])) {
+        let len = 0;
+        while (d + len < 160 && table[r * 320 + d + len]) len++;
+        if (n === 3) throw new Error('internal: more than 3 copies in a mask row');
+        out[r * 7 + 1 + 2 * n] = d;
+        out[r * 7 + 2 + 2 * n] = len;
+        n++;
+      }
+    }
+    out[r * 7] = n;
+  }
+  return out;
+}
+const PLAYER_SPANS = maskSpans(PLAYER_MASKS, 16);
+const MISSILE_SPANS = maskSpans(MISSILE_MASKS, 32);
+const BALL_SPANS = maskSpans(BALL_MASKS, 4);
 
 /** Where a RESPx write falls relative to the copies of the player: -1 in a copy's 4-clock start delay, 1 while a copy is drawn, 0 elsewhere. */
 function playerResetWhen(mode: number, oldPos: number, newPos: number): number {
@@ -248,6 +283,9 @@ export class Tia {
 
   private readonly bufferA = new Uint8Array(160 * FRAME_BUFFER_LINES);
   private readonly bufferB = new Uint8Array(160 * FRAME_BUFFER_LINES);
+  private readonly wordsA = new Uint32Array(this.bufferA.buffer);
+  private readonly wordsB = new Uint32Array(this.bufferB.buffer);
+  private fbWords: Uint32Array;
   private screenA: Uint8Array;
   private screenB: Uint8Array;
   /** The buffer being drawn (and, once a frame completes, the finished frame). */
@@ -347,6 +385,7 @@ export class Tia {
     this.screenA = this.screenB = this.bufferA;
     this.setHeight(this.displayHeight);
     this.fb = this.bufferA;
+    this.fbWords = this.wordsA;
   }
 
   /** Scanlines shown (Stella's Display.Height); takes effect at the next reset. */
@@ -443,6 +482,7 @@ export class Tia {
   private startFrame(): void {
     this.currentIsB ^= 1;
     this.fb = this.currentIsB ? this.bufferB : this.bufferA;
+    this.fbWords = this.currentIsB ? this.wordsB : this.wordsA;
     const rel = this.cpu.cycles;
     const clocks = ((rel * 3 - this.clockWhenFrameStarted) >>> 0) % 228;
     // Stella resets its cycle counter here; clocks not recomputed below shift with it.
@@ -508,7 +548,7 @@ export class Tia {
       const oldPointer = this.framePointer;
       if (toUpdate !== 0) this.drawSpan(toUpdate, fromStart - HBLANK);
       if (this.hmoveBlankEnabled && fromStart < HBLANK + 8) {
-        this.fb.fill(0, oldPointer, oldPointer + HBLANK + 8 - fromStart);
+        fillBytes(this.fb, this.fbWords, oldPointer, oldPointer + HBLANK + 8 - fromStart, 0);
         if (toUpdate + fromStart >= HBLANK + 8) this.hmoveBlankEnabled = 0;
       }
       if (this.clocksToEndOfScanLine === 228) this.endOfScanline();
@@ -541,29 +581,78 @@ export class Tia {
     const end = p + count;
     this.framePointer = end;
     if (this.vblank & 0x02) {
-      fb.fill(0, p, end);
+      fillBytes(fb, this.fbWords, p, end, 0);
       return;
     }
     const objects = this.enabledObjects;
     if (objects === 0) {
-      fb.fill(this.colubk, p, end);
+      fillBytes(fb, this.fbWords, p, end, this.colubk);
       return;
     }
     const pf = this.pf;
+    const bk = this.colubk;
+    const start = p - hpos;
+    if (pf === 0) {
+      fillBytes(fb, this.fbWords, p, end, bk);
+    } else {
+      // Playfield alone in score mode uses the player colours even with priority set (Stella's fast
+      // path); with other objects, priority gives the playfield its own colour.
+      const ps = objects === PF_BIT && this.priorityAndScore & SCORE_BIT ? SCORE_BIT | PF_BIT : this.priorityAndScore | PF_BIT;
+      const slotL = PRIORITY[ps];
+      const slotR = PRIORITY[256 + ps];
+      const left = slotL === 1 ? this.colupf : slotL === 2 ? this.colup0 : this.colup1;
+      const right = slotR === 1 ? this.colupf : slotR === 2 ? this.colup0 : this.colup1;
+      this.drawPlayfield(start, hpos, hpos + count, left, right);
+    }
+    if (objects === PF_BIT) return;
+    // Every pixel an enabled object can cover is now recomputed with the full priority and
+    // collision logic (pixels covered twice come out the same).
+    const x1 = hpos + count;
+    if (objects & P0_BIT) this.drawObject(PLAYER_SPANS, this.p0Mask, start, hpos, x1);
+    if (objects & P1_BIT) this.drawObject(PLAYER_SPANS, this.p1Mask, start, hpos, x1);
+    if (objects & M0_BIT && this.m0Mask !== MISSILE_DISABLED) this.drawObject(MISSILE_SPANS, this.m0Mask, start, hpos, x1);
+    if (objects & M1_BIT && this.m1Mask !== MISSILE_DISABLED) this.drawObject(MISSILE_SPANS, this.m1Mask, start, hpos, x1);
+    if (objects & BL_BIT) this.drawObject(BALL_SPANS, this.blMask, start, hpos, x1);
+  }
+
+  /** Playfield/background pixels [x0, x1) of the line; the playfield changes only every 4 pixels. */
+  private drawPlayfield(start: number, x0: number, x1: number, left: number, right: number): void {
+    const fb = this.fb;
+    const pf = this.pf;
     const pfm = this.pfMask;
     const bk = this.colubk;
-    if (objects === PF_BIT) {
-      if (this.priorityAndScore & SCORE_BIT) {
-        // Playfield alone in score mode uses the player colours even with priority set (Stella's fast path).
-        const c0 = this.colup0;
-        const c1 = this.colup1;
-        for (let x = hpos; p < end; x++, p++) fb[p] = pf & PF_MASKS[pfm + x] ? (x < 80 ? c0 : c1) : bk;
-      } else {
-        const c = this.colupf;
-        for (let x = hpos; p < end; x++, p++) fb[p] = pf & PF_MASKS[pfm + x] ? c : bk;
-      }
-      return;
+    let x = x0;
+    for (; x < x1 && x & 3; x++) fb[start + x] = pf & PF_MASKS[pfm + x] ? (x < 80 ? left : right) : bk;
+    const words = this.fbWords;
+    const w0 = (start + x) >> 2;
+    const whole = (x1 - x) >> 2;
+    for (let i = 0; i < whole; i++, x += 4) {
+      words[w0 + i] = (pf & PF_MASKS[pfm + x] ? (x < 80 ? left : right) : bk) * 0x01010101;
     }
+    for (; x < x1; x++) fb[start + x] = pf & PF_MASKS[pfm + x] ? (x < 80 ? left : right) : bk;
+  }
+
+  /** Redraws the pixels of [x0, x1) that the object with mask offset `mask` can cover. */
+  private drawObject(spans: Int16Array, mask: number, start: number, x0: number, x1: number): void {
+    const row = ((mask - 1) / 320) | 0;
+    const pos = 160 - (mask - row * 320);
+    const n = spans[row * 7];
+    for (let i = 0; i < n; i++) {
+      let a = pos + spans[row * 7 + 1 + 2 * i];
+      if (a >= 160) a -= 160;
+      const b = a + spans[row * 7 + 2 + 2 * i];
+      this.drawMixed(start, a > x0 ? a : x0, b < x1 ? b : x1);
+      if (b > 160) this.drawMixed(start, x0, b - 160 < x1 ? b - 160 : x1);
+    }
+  }
+
+  /** Pixels [lo, hi) of the line (frame buffer index start + x) with all objects, priorities and collisions. */
+  private drawMixed(start: number, lo: number, hi: number): void {
+    if (lo >= hi) return;
+    const fb = this.fb;
+    const objects = this.enabledObjects;
+    const pf = this.pf;
+    const pfm = this.pfMask;
     const g0 = this.currentGRP0;
     const g1 = this.currentGRP1;
     const p0 = this.p0Mask;
@@ -572,11 +661,12 @@ export class Tia {
     const m1 = objects & M1_BIT ? this.m1Mask : MISSILE_DISABLED;
     const bl = objects & BL_BIT ? this.blMask : -1;
     const ps = this.priorityAndScore;
+    const bk = this.colubk;
     const c1 = this.colupf;
     const c2 = this.colup0;
     const c3 = this.colup1;
     let coll = this.collision;
-    for (let x = hpos; p < end; x++, p++) {
+    for (let x = lo; x < hi; x++) {
       let bits = pf & PF_MASKS[pfm + x] ? PF_BIT : 0;
       if (bl >= 0 && BALL_MASKS[bl + x]) bits |= BL_BIT;
       if (g1 & PLAYER_MASKS[p1 + x]) bits |= P1_BIT;
@@ -585,7 +675,7 @@ export class Tia {
       if (MISSILE_MASKS[m0 + x]) bits |= M0_BIT;
       coll |= COLLISIONS[bits];
       const slot = PRIORITY[(x < 80 ? 0 : 256) + (bits | ps)];
-      fb[p] = slot === 0 ? bk : slot === 1 ? c1 : slot === 2 ? c2 : c3;
+      fb[start + x] = slot === 0 ? bk : slot === 1 ? c1 : slot === 2 ? c2 : c3;
     }
     this.collision = coll;
   }
@@ -597,7 +687,8 @@ export class Tia {
   /** A CPU read of a TIA register; `dataBus` is the last value on the data bus (fills undriven bits). */
   read(address: number, dataBus: number): number {
     const rel = this.cpu.cycles;
-    this.updateFrame(rel * 3);
+    // Only the collision latches depend on what has been drawn so far.
+    if ((address & 0x08) === 0) this.updateFrame(rel * 3);
     const noise = dataBus & 0x3f;
     const c = this.collision;
     switch (address & 0x0f) {
@@ -631,11 +722,13 @@ export class Tia {
   write(address: number, value: number): void {
     const addr = address & 0x3f;
     const clock = this.cpu.cycles * 3;
-    let delay = addr < 32 ? POKE_DELAY[addr] : 0;
-    if (delay < 0) delay = PF_DELAYS[(((clock - this.clockWhenFrameStarted) % 228) / 3 | 0) & 3];
-    this.updateFrame(clock + delay);
+    if (AFFECTS_PICTURE[addr]) {
+      let delay = POKE_DELAY[addr];
+      if (delay < 0) delay = PF_DELAYS[(((clock - this.clockWhenFrameStarted) % 228) / 3 | 0) & 3];
+      this.updateFrame(clock + delay);
+    }
 
-    if (((clock - this.clockWhenFrameStarted) / 228 | 0) > this.maxScanlines) {
+    if (clock - this.clockWhenFrameStarted >= (this.maxScanlines + 1) * 228) {
       this.cpu.stop();
       this.partialFrame = 0;
     }
@@ -917,8 +1010,22 @@ export class Tia {
     this.bufferB.set(src.subarray(offset + o, offset + o + this.bufferB.length));
     o += this.bufferB.length;
     this.fb = this.currentIsB ? this.bufferB : this.bufferA;
+    this.fbWords = this.currentIsB ? this.wordsB : this.wordsA;
     return offset + o;
   }
+}
+
+/** Sets bytes [from, to) of a frame buffer to v, a word at a time where it can. */
+function fillBytes(bytes: Uint8Array, words: Uint32Array, from: number, to: number, v: number): void {
+  if (to - from < 12) {
+    for (; from < to; from++) bytes[from] = v;
+    return;
+  }
+  for (; from & 3; from++) bytes[from] = v;
+  const v4 = v * 0x01010101;
+  const wEnd = to >> 2;
+  for (let w = from >> 2; w < wEnd; w++) words[w] = v4;
+  for (let i = wEnd << 2; i < to; i++) bytes[i] = v;
 }
 
 function wrap160(p: number): number {
