@@ -17,3 +17,4 @@ export { EnvBatch, type BatchStep } from './vector/env-batch';
 export { EnvPool, type EnvPoolOptions } from './vector/env-pool';
 export { EnvStepError, type BatchBuffers } from './vector/buffers';
 export type { RolloutAgent, Rollout, FinishedEpisode, SteppableBatch } from './vector/rollout';
+export { AtariEnv, registerAtariEnvs, type AtariOptions } from './atari';

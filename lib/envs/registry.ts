@@ -103,6 +103,9 @@ function withId<E extends Env<any, any>>(env: E, id: string): E {
   return env;
 }
 
+// The Atari ids load the emulator only when first asked for.
+registerLazy(() => (require('./atari') as typeof import('./atari')).registerAtariEnvs());
+
 register({
   id: 'CartPole-v0',
   description: 'Balance a pole on a cart; episodes truncated at 200 steps.',

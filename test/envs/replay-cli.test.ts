@@ -13,7 +13,7 @@ function recordFile(dir: string, tamper: boolean): string {
   const env = make('CartPole-v0');
   const initial = [0.01, -0.02, 0.03, 0.04];
   env.reset({ options: { state: initial } });
-  const steps = [];
+  const steps: Array<{ a: number; obs: number[]; r: number; terminated: boolean; truncated: boolean }> = [];
   for (let t = 0; t < 12; t++) {
     const a = t % 3 === 0 ? 0 : 1;
     const r = env.step(a);
