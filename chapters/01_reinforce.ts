@@ -54,13 +54,13 @@ console.log(`budget: ${BUDGET}`);
 // classic target of an average return above **180**.
 
 // %%
-const env = dojo.envs.make('CartPole-v1');
+const env = dojo.envs.make('CartPole-v1') as dojo.envs.Env<Float32Array, number>;
 const first = env.reset({ seed: 0 });
 console.log('observation space:', env.observationSpace.toString());
 console.log('action space:     ', env.actionSpace.toString());
 console.log('first observation [cart position, cart velocity, pole angle, pole angular velocity]:');
 console.log(Array.from(first.obs, (x) => x.toFixed(4)));
-dojo.viz.showImage(env.render());
+dojo.viz.showPng(dojo.viz.encodePng(env.render()));
 
 // %% [markdown]
 // The observation is four numbers. The agent never sees the picture above; it is for us.
@@ -199,14 +199,15 @@ const algo = new dojo.algos.Reinforce({ envId: 'CartPole-v1', seed: 3, gamma: 0.
 const TARGET = 180;
 const maxUpdates = pick({ ci: 4, book: 200, full: 1000 });
 const curve: { update: number; trainReturn: number; evalReturn?: number }[] = [];
-const evalEnv = dojo.envs.make('CartPole-v1');
+const evalEnv = dojo.envs.make('CartPole-v1') as dojo.envs.Env<Float32Array, number>;
 for (let u = 1; u <= maxUpdates; u++) {
   const r = algo.update();
   const trainReturn = r.episodeReturns.reduce((s, x) => s + x, 0) / Math.max(1, r.episodeReturns.length);
   const point: (typeof curve)[number] = { update: u, trainReturn };
   if (u % 5 === 0 || u === maxUpdates) {
-    point.evalReturn = dojo.algos.evaluate(evalEnv, algo.evalAgent(new dojo.Rng(u)), 10, 10_000 + u).mean;
-    console.log(`update ${u}: training episodes ${trainReturn.toFixed(1)}, evaluation ${point.evalReturn.toFixed(1)}`);
+    const evalReturn = dojo.algos.evaluate(evalEnv, algo.evalAgent(new dojo.Rng(u)), 10, 10_000 + u).mean;
+    point.evalReturn = evalReturn;
+    console.log(`update ${u}: training episodes ${trainReturn.toFixed(1)}, evaluation ${evalReturn.toFixed(1)}`);
   }
   curve.push(point);
   if ((point.evalReturn ?? 0) > TARGET) {
@@ -234,19 +235,10 @@ dojo.viz.showPlot({
 
 // %%
 const agent = algo.evalAgent(new dojo.Rng(11));
-const frames: dojo.envs.RgbFrame[] = [];
-let { obs } = evalEnv.reset({ seed: 2024 });
 agent.reset();
-let gameReturn = 0;
-for (let t = 0; t < pick({ ci: 30, book: 500, full: 500 }); t++) {
-  if (t % 2 === 0) frames.push(evalEnv.render());
-  const step = evalEnv.step(agent.act(obs));
-  obs = step.obs;
-  gameReturn += step.reward;
-  if (step.terminated || step.truncated) break;
-}
-console.log(`test game return: ${gameReturn}`);
-dojo.viz.showGif(frames, { fps: 25 });
+const game = dojo.viz.recordEpisode(evalEnv, (obs) => agent.act(obs), { seed: 2024, every: 2, maxSteps: pick({ ci: 30, book: 500, full: 500 }) });
+console.log(`test game return: ${game.totalReward}`);
+dojo.viz.showGif(dojo.viz.toGif(game.frames, { fps: 25 }));
 
 // %% [markdown]
 // ## What to remember

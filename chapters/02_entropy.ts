@@ -140,24 +140,15 @@ dojo.viz.showPlot({
 // Each GIF shows a test game of the agent trained with that coefficient.
 
 // %%
-const evalEnv = dojo.envs.make('CartPole-v1');
+const evalEnv = dojo.envs.make('CartPole-v1') as dojo.envs.Env<Float32Array, number>;
 for (const coef of COEFS) {
   const algo = new dojo.algos.Reinforce({ seed: 5, lr: 0.01, gamma: 0.99, episodesPerUpdate: 4, entropyCoef: coef });
   for (let u = 0; u < pick({ ci: 1, book: 40, full: 150 }); u++) algo.update();
   const agent = algo.evalAgent(new dojo.Rng(3));
   agent.reset();
-  let { obs } = evalEnv.reset({ seed: 77 });
-  const frames = [evalEnv.render()];
-  let total = 0;
-  for (let t = 0; t < pick({ ci: 20, book: 500, full: 500 }); t++) {
-    const s = evalEnv.step(agent.act(obs));
-    obs = s.obs;
-    total += s.reward;
-    if (t % 3 === 0) frames.push(evalEnv.render());
-    if (s.terminated || s.truncated) break;
-  }
-  console.log(`beta = ${coef}: test game return ${total}`);
-  dojo.viz.showGif(frames, { fps: 20, width: 300 });
+  const game = dojo.viz.recordEpisode(evalEnv, (obs) => agent.act(obs), { seed: 77, every: 3, maxSteps: pick({ ci: 20, book: 500, full: 500 }) });
+  console.log(`beta = ${coef}: test game return ${game.totalReward}`);
+  dojo.viz.showGif(dojo.viz.toGif(game.frames, { fps: 20 }));
   algo.dispose();
 }
 

@@ -96,8 +96,9 @@ export function criticLoss(values: number[], returns: number[]): number {
 //
 // In the actor term, $\hat A_t$ is a **constant**: the actor should move its probabilities, not
 // change the critic so that the advantage looks better. TensorFlow.js has no stop-gradient
-// operation, but a tensor built from plain numbers has no history, so
-// `tf.tensor(adv.dataSync(), adv.shape)` is the advantage without a gradient path. The critic term
+// operation of its own; the library offers `dojo.nn.stopGradient(x)`, and more simply a tensor built
+// from plain numbers has no history, so `tf.tensor(adv.dataSync(), adv.shape)` is the advantage
+// without a gradient path. The critic term
 // uses the same $G_t - V_\phi(s_t)$ *with* its gradient, which is how the critic learns.
 //
 // ### Exercise 3.3 — the full loss
@@ -142,7 +143,7 @@ export function a2cLoss(
 // %%
 const TARGET = 180;
 const a2c = new dojo.algos.A2C({ envId: 'CartPole-v1', seed: 4, gamma: 0.99, gaeLambda: 1, lr: 0.01, numEnvs: 8, episodesPerUpdate: 8 });
-const evalEnv = dojo.envs.make('CartPole-v1');
+const evalEnv = dojo.envs.make('CartPole-v1') as dojo.envs.Env<Float32Array, number>;
 const history: { update: number; train: number; valueMse: number; evalMean?: number }[] = [];
 const maxUpdates = pick({ ci: 3, book: 150, full: 500 });
 for (let u = 1; u <= maxUpdates; u++) {
@@ -153,8 +154,9 @@ for (let u = 1; u <= maxUpdates; u++) {
     valueMse: r.metrics['value/mse'],
   };
   if (u % 5 === 0 || u === maxUpdates) {
-    point.evalMean = dojo.algos.evaluate(evalEnv, a2c.evalAgent(new dojo.Rng(u)), 10, 50_000 + u).mean;
-    console.log(`update ${u}: train ${point.train.toFixed(1)}, critic MSE ${point.valueMse.toFixed(2)}, evaluation ${point.evalMean.toFixed(1)}`);
+    const evalMean = dojo.algos.evaluate(evalEnv, a2c.evalAgent(new dojo.Rng(u)), 10, 50_000 + u).mean;
+    point.evalMean = evalMean;
+    console.log(`update ${u}: train ${point.train.toFixed(1)}, critic MSE ${point.valueMse.toFixed(2)}, evaluation ${evalMean.toFixed(1)}`);
   }
   history.push(point);
   if ((point.evalMean ?? 0) > TARGET) {
@@ -195,18 +197,9 @@ dojo.viz.showPlot({
 // %%
 const agent = a2c.evalAgent(new dojo.Rng(5));
 agent.reset();
-let { obs } = evalEnv.reset({ seed: 99 });
-const frames = [evalEnv.render()];
-let total = 0;
-for (let t = 0; t < pick({ ci: 20, book: 500, full: 500 }); t++) {
-  const s = evalEnv.step(agent.act(obs));
-  obs = s.obs;
-  total += s.reward;
-  if (t % 2 === 1) frames.push(evalEnv.render());
-  if (s.terminated || s.truncated) break;
-}
-console.log(`A2C test game: return ${total}`);
-dojo.viz.showGif(frames, { fps: 25 });
+const game = dojo.viz.recordEpisode(evalEnv, (obs) => agent.act(obs), { seed: 99, every: 2, maxSteps: pick({ ci: 20, book: 500, full: 500 }) });
+console.log(`A2C test game: return ${game.totalReward}`);
+dojo.viz.showGif(dojo.viz.toGif(game.frames, { fps: 25 }));
 
 // %% [markdown]
 // ## From four numbers to pixels: a shared trunk

@@ -44,13 +44,13 @@ console.log(`budget: ${BUDGET}`);
 // variant repeats every chosen action for 4 frames.
 
 // %%
-const raw = dojo.envs.make('KungFuMasterDeterministic-v0');
+const raw = (dojo.envs.make('KungFuMasterDeterministic-v0') as dojo.envs.Env<Uint8Array, number>);
 console.log('actions:', raw.actionSpace.toString());
 raw.reset({ seed: 0 });
 for (let i = 0; i < 60; i++) raw.step(i % 14);
 const screen = raw.render();
 console.log(`screen: ${screen.width}x${screen.height} RGB`);
-dojo.viz.showImage(screen, { scale: 2 });
+dojo.viz.showPng(dojo.viz.encodePng(dojo.viz.upscale(screen, 2)));
 
 // %% [markdown]
 // ## What the agent sees
@@ -80,22 +80,14 @@ export function grayscale(rgb: Uint8Array): Float32Array {
 }
 
 // %%
-const env = new dojo.envs.PreprocessAtari(dojo.envs.make('KungFuMasterDeterministic-v0'), {
+const env = new dojo.envs.PreprocessAtari((dojo.envs.make('KungFuMasterDeterministic-v0') as dojo.envs.Env<Uint8Array, number>), {
   height: 42, width: 42, crop: 'practical_rl', grayscale: 'luma', nFrames: 4, channelOrder: 'channels-last',
 });
 let obs = env.reset({ seed: 0 }).obs;
 for (let i = 0; i < 60; i++) obs = env.step(i % 14).obs;
 console.log('observation shape:', env.observationSpace.toString());
-// The four stacked frames side by side (oldest left), beside the real frame.
-const strip = new Uint8Array(42 * 42 * 4 * 3);
-for (let y = 0; y < 42; y++)
-  for (let k = 0; k < 4; k++)
-    for (let x = 0; x < 42; x++) {
-      const v = Math.round(255 * obs[(y * 42 + x) * 4 + k]);
-      strip.set([v, v, v], 3 * (y * 168 + k * 42 + x));
-    }
-dojo.viz.showImage(env.render(), { scale: 1 });
-dojo.viz.showImage({ width: 168, height: 42, data: strip }, { scale: 4 });
+// The real frame, and beside it what the agent gets: the four stacked 42x42 frames, oldest first.
+dojo.viz.showPng(dojo.viz.encodePng(dojo.viz.sideBySide(env.render(), obs, [42, 42, 4], { channelOrder: 'channels-last' })));
 
 // %% [markdown]
 // ## The network, and why its flatten has 512 units
@@ -241,20 +233,14 @@ dojo.viz.showPlot({
 // game, so look at the mean and the spread.
 
 // %%
-const evalEnv = new dojo.envs.PreprocessAtari(dojo.envs.make('KungFuMasterDeterministic-v0'), { crop: 'practical_rl', channelOrder: 'channels-last' });
+const evalEnv = new dojo.envs.PreprocessAtari((dojo.envs.make('KungFuMasterDeterministic-v0') as dojo.envs.Env<Uint8Array, number>), { crop: 'practical_rl', channelOrder: 'channels-last' });
 const summary = dojo.algos.evaluate(evalEnv, a3c.evalAgent(new dojo.Rng(0)), pick({ ci: 1, book: 5, full: 20 }), 500, pick({ ci: 300, book: 20_000, full: 100_000 }));
 console.log(`evaluation over ${summary.episodes} games: mean ${summary.mean.toFixed(0)} ± ${summary.std.toFixed(0)} (min ${summary.min}, max ${summary.max})`);
 const player = a3c.evalAgent(new dojo.Rng(1));
 player.reset();
-let o = evalEnv.reset({ seed: 2 }).obs;
-const frames = [evalEnv.render()];
-for (let t = 0; t < pick({ ci: 40, book: 1500, full: 3000 }); t++) {
-  const s = evalEnv.step(player.act(o));
-  o = s.obs;
-  if (t % 2 === 0) frames.push(evalEnv.render());
-  if (s.terminated || s.truncated) break;
-}
-dojo.viz.showGif(frames, { fps: 15 });
+const game = dojo.viz.recordEpisode(evalEnv, (o) => player.act(o), { seed: 2, every: 2, maxSteps: pick({ ci: 40, book: 1500, full: 3000 }) });
+console.log(`recorded game: score ${game.totalReward} in ${game.length} steps`);
+dojo.viz.showGif(dojo.viz.toGif(game.frames, { fps: 15 }));
 await a3c.dispose();
 
 // %% [markdown]

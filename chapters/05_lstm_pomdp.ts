@@ -192,7 +192,7 @@ export function ewma(xs: number[], span: number): number[] {
 const rnn = new dojo.algos.RecurrentA2C({ envId: 'KungFuMasterDeterministic-v0', numEnvs: 5, rolloutLength: 10, seed: 0 });
 const scores: number[] = [];
 const entropies: number[] = [];
-const evalEnv = new dojo.envs.PreprocessAtari(dojo.envs.make('KungFuMasterDeterministic-v0'), { crop: 'practical_rl', channelOrder: 'channels-last' });
+const evalEnv = new dojo.envs.PreprocessAtari((dojo.envs.make('KungFuMasterDeterministic-v0') as dojo.envs.Env<Uint8Array, number>), { crop: 'practical_rl', channelOrder: 'channels-last' });
 const UPDATES = pick({ ci: 5, book: 3000, full: 15000 });
 const EVAL_EVERY = pick({ ci: 5, book: 150, full: 100 });
 for (let u = 1; u <= UPDATES; u++) {
@@ -210,7 +210,7 @@ const evalX = scores.map((_, i) => (i + 1) * EVAL_EVERY);
 dojo.viz.showPlot({
   data: [
     { x: evalX, y: scores, name: 'score', mode: 'lines+markers' },
-    { x: evalX, y: dojo.algos.ewma(scores, 10), name: 'EWMA, span 10', mode: 'lines', line: { width: 3 } },
+    { x: evalX, y: dojo.viz.ewma(scores, 2 / (10 + 1)), name: 'EWMA, span 10', mode: 'lines', line: { width: 3 } },
   ],
   layout: { title: 'Recurrent actor-critic on Kung-Fu Master', xaxis: { title: 'update' }, yaxis: { title: 'evaluation score' } },
 });
@@ -242,15 +242,9 @@ const final = dojo.algos.evaluate(evalEnv, rnn.evalAgent(new dojo.Rng(2024)), pi
 console.log(`final mean score over ${final.episodes} games: ${final.mean.toFixed(0)} (std ${final.std.toFixed(0)}, best ${final.max})`);
 const player = rnn.evalAgent(new dojo.Rng(3));
 player.reset();
-let o = evalEnv.reset({ seed: 5 }).obs;
-const frames = [evalEnv.render()];
-for (let t = 0; t < pick({ ci: 40, book: 2000, full: 4000 }); t++) {
-  const s = evalEnv.step(player.act(o));
-  o = s.obs;
-  if (t % 2 === 0) frames.push(evalEnv.render());
-  if (s.terminated || s.truncated) break;
-}
-dojo.viz.showGif(frames, { fps: 15 });
+const game = dojo.viz.recordEpisode(evalEnv, (o) => player.act(o), { seed: 5, every: 2, maxSteps: pick({ ci: 40, book: 2000, full: 4000 }) });
+console.log(`recorded game: score ${game.totalReward} in ${game.length} steps`);
+dojo.viz.showGif(dojo.viz.toGif(game.frames, { fps: 15 }));
 rnn.dispose();
 agent.dispose();
 
