@@ -1,1 +1,59 @@
-export {};
+/**
+ * Policy-gradient algorithms and the loop that trains them.
+ *
+ * ```ts
+ * import * as dojo from 'gradient-dojo';
+ * const algo = new dojo.algos.Reinforce({ envId: 'CartPole-v1', seed: 1 });
+ * const run = await dojo.algos.train(algo, { steps: 50_000, evalEvery: 20, out: 'runs/reinforce' });
+ * ```
+ *
+ * - returns: discounted returns-to-go, bootstrapped n-step returns, TD(0) targets, GAE, all on
+ *   time-major [T, N] typed arrays (`t * N + n`).
+ * - REINFORCE (+ entropy sweep), episodic A2C (separate or shared trunk; critic-baseline variance),
+ *   the synchronous batched actor-critic of the Kung-Fu notebook (one-step and n-step), truly
+ *   asynchronous A3C on worker threads, and a recurrent (LSTM) A2C.
+ * - `train()`: progress display, evaluation, metrics.jsonl + TensorBoard event files, checkpoints,
+ *   exact resume, and a stop on NaN/Inf losses.
+ */
+
+/** Returns and advantages over [T, N] rollouts. */
+export { returnsToGo, bootstrappedReturns, nStepReturns, tdTargets, gae, normalize, type RolloutShape } from './returns';
+
+/** The interface every algorithm implements, and helpers shared by all. */
+export {
+  type Algorithm, type UpdateResult, type Snapshot, type EvalAgent, type EvalSummary,
+  evaluate, summarize, sampleActions, categoricalTerms, makeEnv,
+} from './algorithm';
+
+/** REINFORCE and the lesson's entropy-coefficient sweep. */
+export { Reinforce, REINFORCE_DEFAULTS, entropySweep, type ReinforceConfig, type SweepOptions, type SweepResult, type SweepRow } from './reinforce';
+
+/** Advantage actor-critic on complete episodes. */
+export { A2C, A2C_DEFAULTS, type A2CConfig } from './a2c';
+
+/** The Kung-Fu notebook's synchronous batched actor-critic (one-step TD, then n-step). */
+export { SyncA3C, SYNC_A3C_DEFAULTS, nStepActorCriticGradient, type SyncA3CConfig } from './a3c_sync';
+
+/** Asynchronous A3C with worker threads and shared parameters. */
+export { A3C, A3C_DEFAULTS, type A3CConfig } from './a3c';
+
+/** Recurrent (LSTM) advantage actor-critic with truncated back-propagation through time. */
+export { RecurrentA2C, RECURRENT_A2C_DEFAULTS, type RecurrentA2CConfig } from './recurrent_a2c';
+
+/** Rollouts over several auto-resetting environments. */
+export { VecEnv, type Rollout } from './rollout';
+
+/** The training loop. */
+export { train, TrainingDivergedError, type TrainOptions, type TrainResult, type TrainLog, type ProgressMode } from './trainer';
+
+/** Checkpoints (state.json + arrays.bin). */
+export { saveCheckpoint, loadCheckpoint, type Checkpoint } from './checkpoint';
+
+/** TensorBoard event files written (and read back) without dependencies. */
+export { TensorBoardWriter, readEventFile, crc32c, maskedCrc32c, type ParsedEvent } from './tensorboard';
+
+/** Flat-array optimisers (shared-memory capable) and the parameter group of several lib/nn models. */
+export { applyGradients, applyGradientsAt, clipByGlobalNorm, createOptimizerState, globalNorm, ParamGroup, type OptimizerConfig, type OptimizerKind, type OptimizerState } from './optim';
+
+/** Algorithms by name (CLI, checkpoints). */
+export { ALGORITHMS, algorithmNames, algorithmEntry, createAlgorithm, type AlgorithmEntry } from './registry';

@@ -23,6 +23,8 @@ export interface RecurrentModel {
   readonly units: number;
   initialState(batch: number): LstmState;
   step(state: LstmState, obs: tf.Tensor): { logits: tf.Tensor2D; value: tf.Tensor1D; state: LstmState };
+  /** T steps at once from `state`: obs [T, B, ...obsShape] -> logits [T, B, A], values [T, B]; `dones` reset the memory between steps. */
+  rollout(state: LstmState, obs: tf.Tensor, dones: ArrayLike<ArrayLike<number>>): { logits: tf.Tensor3D; values: tf.Tensor2D; state: LstmState };
 }
 
 const isImage = (shape: readonly number[]) => shape.length === 3;
@@ -83,6 +85,7 @@ export function recurrentModel(obsShape: readonly number[], nActions: number, se
     group: new ParamGroup([net]),
     units: net.units,
     initialState: (b) => net.initialState(b),
-    step: (state, obs) => net.step(state, image ? obs : tf.reshape(obs, [obs.shape[0], ...inputShape])),
+    step: (state, obs) => (image ? net.step(state, obs) : tf.tidy(() => net.step(state, tf.reshape(obs, [obs.shape[0], ...inputShape])))),
+    rollout: (state, obs, dones) => (image ? net.rollout(state, obs, dones) : tf.tidy(() => net.rollout(state, tf.reshape(obs, [obs.shape[0], obs.shape[1] as number, ...inputShape]), dones))),
   };
 }

@@ -1,0 +1,70 @@
+/**
+ * The algorithms by name, as the CLI and checkpoints refer to them.
+ */
+import { closestMatch } from '../util/text';
+import type { Algorithm } from './algorithm';
+import { A2C } from './a2c';
+import { A3C } from './a3c';
+import { SyncA3C } from './a3c_sync';
+import { RecurrentA2C } from './recurrent_a2c';
+import { Reinforce } from './reinforce';
+
+export interface AlgorithmEntry {
+  /** One line for listings. */
+  summary: string;
+  /** Environment used when none is given. */
+  defaultEnv: string;
+  create(config: Record<string, unknown>): Algorithm;
+}
+
+export const ALGORITHMS: Readonly<Record<string, AlgorithmEntry>> = Object.freeze({
+  reinforce: {
+    summary: 'REINFORCE: complete episodes, returns-to-go, mean baseline, entropy bonus',
+    defaultEnv: 'CartPole-v1',
+    create: (c) => new Reinforce(c),
+  },
+  a2c: {
+    summary: 'A2C on complete episodes: actor and critic (or shared trunk with sharedTrunk=true), GAE',
+    defaultEnv: 'CartPole-v1',
+    create: (c) => new A2C(c),
+  },
+  'a3c-sync': {
+    summary: "the Kung-Fu notebook's synchronous batched actor-critic: one-step TD targets over 10 envs",
+    defaultEnv: 'KungFuMasterDeterministic-v0',
+    create: (c) => new SyncA3C(c, 'a3c-sync'),
+  },
+  'a3c-nstep': {
+    summary: 'synchronous batched actor-critic with n-step bootstrapped returns (nSteps=20 unless set)',
+    defaultEnv: 'KungFuMasterDeterministic-v0',
+    create: (c) => new SyncA3C({ nSteps: 20, ...c }, 'a3c-nstep'),
+  },
+  a3c: {
+    summary: 'asynchronous A3C: worker threads with Hogwild updates to shared parameters and optimiser state',
+    defaultEnv: 'KungFuMasterDeterministic-v0',
+    create: (c) => new A3C(c),
+  },
+  'recurrent-a2c': {
+    summary: 'LSTM actor-critic on parallel rollouts with truncated BPTT and n-step advantages',
+    defaultEnv: 'KungFuMasterDeterministic-v0',
+    create: (c) => new RecurrentA2C(c),
+  },
+});
+
+export function algorithmNames(): string[] {
+  return Object.keys(ALGORITHMS);
+}
+
+/** Looks an algorithm up by name; an unknown name is an error listing the valid ones. */
+export function algorithmEntry(name: string): AlgorithmEntry {
+  const entry = ALGORITHMS[name];
+  if (!entry) {
+    const near = closestMatch(name, algorithmNames());
+    throw new Error(`unknown algorithm '${name}'.${near ? ` Did you mean '${near}'?` : ''} Algorithms: ${algorithmNames().join(', ')}`);
+  }
+  return entry;
+}
+
+/** Builds an algorithm from its name and a (partial) config. */
+export function createAlgorithm(name: string, config: Record<string, unknown> = {}): Algorithm {
+  return algorithmEntry(name).create(config);
+}
