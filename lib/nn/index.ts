@@ -42,3 +42,6 @@ export {
 
 /** Atomic checkpoints (weights, Adam state, JSON metadata) with verified loading. */
 export { saveCheckpoint, loadCheckpoint, CHECKPOINT_FORMAT, type LoadedCheckpoint } from './checkpoint';
+
+/** `stopGradient(x)`: x as a constant for gradients (PyTorch's detach), e.g. for advantages. */
+export { stopGradient } from './ops';

@@ -57,3 +57,12 @@ test('sampling is seeded, reproducible, and follows the probabilities', async ()
   assert.throws(() => nn.sampleFromLogits(new Float32Array(5), 3, new Rng(1)), /not a multiple of nActions=3/);
   assert.throws(() => nn.logProbRows(new Float32Array(3), 3, [3]), /outside 0\.\.2/);
 });
+
+test('stopGradient passes values and blocks gradients', async () => {
+  await nn.ready();
+  const x = tf.tensor1d([1, 2, 3]);
+  const g = tf.grad((v: tf.Tensor) => tf.sum(tf.add(tf.mul(v, nn.stopGradient(v)), v)))(x).dataSync();
+  assert.deepEqual(Array.from(g), [2, 3, 4]); // d/dv (v * const(v) + v) = const(v) + 1
+  assert.deepEqual(Array.from(nn.stopGradient(x).dataSync()), [1, 2, 3]);
+  x.dispose();
+});

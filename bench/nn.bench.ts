@@ -1,0 +1,171 @@
+/**
+ * Neural-network layer benchmark: the A3C network's update (forward + backward + Adam) and forward pass
+ * on stock tfjs backends and on ours, side by side in one run, plus the LSTM agent's rollout update.
+ * Prints a table and `BENCH <name> <value> ms` lines (medians), and `BACKEND <name>` (what ready() picks).
+ */
+import * as tf from '@tensorflow/tfjs';
+import * as nn from '../lib/nn';
+import { wasmBinaryDir } from '../lib/nn/backend';
+import { Rng } from '../lib/util/rng';
+
+const quick = process.argv.includes('--quick');
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** Fastest run of each measurement, printed beside the median: on a loaded machine it shows the floor. */
+const fastest = new Map<number, number>();
+
+function time(fn: () => void, runs: number, warmup: number): number {
+  for (let i = 0; i < warmup; i++) fn();
+  const ts: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    fn();
+    ts.push(performance.now() - t0);
+  }
+  const m = median(ts);
+  fastest.set(m, Math.min(...ts));
+  return m;
+}
+
+function frames(rng: Rng, n: number): Float32Array {
+  const a = new Float32Array(n * 42 * 42 * 4);
+  for (let i = 0; i < a.length; i++) a[i] = rng.uniform();
+  return a;
+}
+
+/** One A2C/A3C-style update of the A3C net on a batch: policy-gradient + value + entropy loss, Adam. */
+function a3cUpdate(net: nn.ConvActorCritic, opt: nn.Adam, obs: tf.Tensor, actions: Int32Array, returns: tf.Tensor1D): () => void {
+  return () => {
+    opt.minimize(() => tf.tidy(() => {
+      const { logits, value } = net.forward(obs);
+      const adv = tf.sub(returns, value);
+      const pg = tf.neg(tf.mean(tf.mul(nn.logProb(logits, actions), nn.stopGradient(adv))));
+      const v = tf.mul(0.5, tf.mean(tf.square(adv)));
+      const ent = tf.mean(nn.entropy(logits));
+      return tf.sub(tf.add(pg, v), tf.mul(0.01, ent)) as tf.Scalar;
+    }));
+  };
+}
+
+interface A3cFixture { net: nn.ConvActorCritic; opt: nn.Adam; update: () => void; forward: () => void; dispose: () => void }
+
+function a3cFixture(batch: number): A3cFixture {
+  const rng = new Rng(batch);
+  const net = nn.a3cNet({ nActions: 14, seed: 1 });
+  const opt = new nn.Adam(net.params, { learningRate: 1e-4 });
+  const obs = tf.tensor4d(frames(rng, batch), [batch, 42, 42, 4]);
+  const actions = Int32Array.from({ length: batch }, () => rng.int(14));
+  const returns = tf.tensor1d(Float32Array.from({ length: batch }, () => rng.range(-1, 1)));
+  return {
+    net, opt,
+    update: a3cUpdate(net, opt, obs, actions, returns),
+    // Forward as the acting loop uses it: logits and values read back to the host.
+    forward: () => tf.tidy(() => { const o = net.forward(obs); o.logits.dataSync(); o.value.dataSync(); }),
+    dispose: () => { tf.dispose([obs, returns]); net.dispose(); },
+  };
+}
+
+/** The recurrent agent's update over a 10-step rollout of 5 environments (truncated BPTT). */
+function lstmFixture(T: number, B: number): { update: () => void; dispose: () => void } {
+  const rng = new Rng(3);
+  const agent = nn.recurrentAgent({ nActions: 14, seed: 1 });
+  const opt = new nn.Adam(agent.params, { learningRate: 1e-4 });
+  const obs = tf.tensor5d(frames(rng, T * B), [T, B, 42, 42, 4]);
+  const actions = Int32Array.from({ length: T * B }, () => rng.int(14));
+  const returns = tf.tensor1d(Float32Array.from({ length: T * B }, () => rng.range(-1, 1)));
+  const state = agent.initialState(B);
+  return {
+    update: () => {
+      opt.minimize(() => tf.tidy(() => {
+        const r = agent.rollout(state, obs);
+        const logits = tf.reshape(r.logits, [T * B, 14]) as tf.Tensor2D;
+        const values = tf.reshape(r.values, [T * B]);
+        const adv = tf.sub(returns, values);
+        const pg = tf.neg(tf.mean(tf.mul(nn.logProb(logits, actions), nn.stopGradient(adv))));
+        return tf.sub(tf.add(pg, tf.mul(0.5, tf.mean(tf.square(adv)))), tf.mul(0.01, tf.mean(nn.entropy(logits)))) as tf.Scalar;
+      }));
+    },
+    dispose: () => { tf.dispose([obs, returns, state.h, state.c]); agent.dispose(); },
+  };
+}
+
+async function main(): Promise<void> {
+  const runs = quick ? 5 : 21;
+  const rows: Array<[string, string, number | string]> = [];
+  const fmt = (x: number | string) => (typeof x === 'number' ? x.toFixed(2) : x);
+
+  // Stock cpu (tfjs's own kernels).
+  await tf.setBackend('cpu');
+  (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
+  {
+    const f = a3cFixture(10);
+    const fwd = time(f.forward, quick ? 3 : 7, 1);
+    const upd = time(f.update, quick ? 1 : 3, 1);
+    rows.push(['stock cpu', 'a3c forward b10', fwd], ['stock cpu', 'a3c update b10', upd]);
+    console.log(`BENCH nn.a3c.update_b10_ms_stock_cpu ${upd.toFixed(2)} ms`);
+    f.dispose();
+  }
+
+  // Stock wasm (before our kernels are installed): forward only; training lacks Conv2DBackpropFilter.
+  {
+    const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
+    wasm.setWasmPaths(wasmBinaryDir());
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    await tf.setBackend('wasm');
+    const f = a3cFixture(10);
+    rows.push(['stock wasm', 'a3c forward b10', time(f.forward, runs, 5)]);
+    let why = 'ran';
+    try {
+      f.update();
+    } catch (e) {
+      why = `fails: ${(e as Error).message}`;
+    }
+    rows.push(['stock wasm', 'a3c update b10', why]);
+    f.dispose();
+  }
+
+  // Ours: the backend ready() chooses, then the other fallback for comparison.
+  const chosen = await nn.ready();
+  console.log(`BACKEND ${chosen}`);
+  console.log(`# ${nn.describeBackend()}`);
+  const figures: Record<string, number> = {};
+  for (const kind of [chosen, ...(['wasm', 'cpu'] as const).filter((k) => k !== chosen)]) {
+    await nn.useBackend(kind);
+    const label = `ours ${kind}`;
+    const f10 = a3cFixture(10);
+    const fwd = time(f10.forward, runs, 5);
+    const u10 = time(f10.update, kind === 'cpu' && quick ? 3 : runs, 3);
+    f10.dispose();
+    const f32 = a3cFixture(32);
+    const u32 = time(f32.update, kind === 'cpu' ? 5 : runs, 2);
+    f32.dispose();
+    const lstm = lstmFixture(10, 5);
+    const lu = time(lstm.update, kind === 'cpu' ? 3 : quick ? 5 : 11, 2);
+    lstm.dispose();
+    rows.push([label, 'a3c forward b10', fwd], [label, 'a3c update b10', u10], [label, 'a3c update b32', u32], [label, 'lstm rollout update T10 x B5', lu]);
+    if (kind === chosen) Object.assign(figures, { fwd, u10, u32, lu });
+  }
+  await nn.ready();
+
+  const stockUpdate = rows.find((r) => r[0] === 'stock cpu' && r[1] === 'a3c update b10')![2] as number;
+  console.log(`\n${'backend'.padEnd(12)} ${'measure'.padEnd(30)} ${'median ms'.padStart(10)} ${'min ms'.padStart(9)}  vs stock cpu update`);
+  for (const [b, m, v] of rows) {
+    const ratio = typeof v === 'number' && m.includes('update b10') ? `${(stockUpdate / v).toFixed(0)}x faster` : '';
+    const min = typeof v === 'number' ? fmt(fastest.get(v) ?? v) : '';
+    console.log(`${b.padEnd(12)} ${m.padEnd(30)} ${String(fmt(v)).padStart(10)} ${String(min).padStart(9)}  ${ratio}`);
+  }
+  console.log(`\ntargets on the fallback: update b10 <= 5 ms, forward b10 <= 1.5 ms, lstm rollout update <= 25 ms`);
+  console.log(`BENCH nn.a3c.update_b10_ms ${figures.u10.toFixed(2)} ms`);
+  console.log(`BENCH nn.a3c.update_b32_ms ${figures.u32.toFixed(2)} ms`);
+  console.log(`BENCH nn.a3c.forward_b10_ms ${figures.fwd.toFixed(2)} ms`);
+  console.log(`BENCH nn.lstm.rollout_update_ms ${figures.lu.toFixed(2)} ms`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
