@@ -1,0 +1,120 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { Atari2600, JOY_UP, JOY_FIRE, JOY_LEFT } from '../../lib/atari/console';
+import { Cartridge } from '../../lib/atari/cartridge';
+import { AleInterface } from '../../lib/atari/ale';
+import { loadRom } from '../../lib/atari/roms';
+import { Rng } from '../../lib/util/rng';
+import { needShared } from '../helpers';
+
+function rom(t: Parameters<typeof needShared>[0], game: string) {
+  const p = needShared(t, 'roms', `${game}.bin`);
+  return p ? loadRom(p) : null;
+}
+
+/** A 4K cartridge whose program is an endless loop: enough to exercise the bus. */
+function idleCartridge(): Cartridge {
+  const image = new Uint8Array(4096);
+  image.set([0x4c, 0x00, 0xf0], 0); // JMP $F000
+  image[0xffc] = 0x00;
+  image[0xffd] = 0xf0;
+  return new Cartridge(image, { type: '4K' });
+}
+
+test('13-bit bus: TIA, RIOT RAM, RIOT I/O, cartridge and their mirrors; the data bus keeps the last value', () => {
+  const c = new Atari2600(idleCartridge(), { displayFormat: 'NTSC' });
+  c.write(0x0080, 0x12);
+  assert.equal(c.ram[0], 0x12);
+  c.write(0x01ff, 0x34); // A9 = 0: RAM mirror
+  assert.equal(c.ram[0x7f], 0x34);
+  assert.equal(c.read(0xe180), 0x12, 'A13-A15 are not connected');
+  assert.equal(c.read(0x1000), 0x4c);
+  assert.equal(c.read(0xf001), 0x00);
+  assert.equal(c.dataBus, 0x00);
+  c.setJoystick(0, JOY_UP);
+  assert.equal(c.read(0x0280), 0xef, 'SWCHA: up on the left joystick pulls bit 4 low');
+  c.setSwitches({ reset: true, select: false, colour: true, leftDifficultyA: false, rightDifficultyA: true });
+  assert.equal(c.read(0x0282), 0xbe, 'SWCHB: reset low, colour and right difficulty A high');
+  c.write(0x0080, 0x2a); // puts 0x2a on the data bus
+  assert.equal(c.read(0x000c), 0x80 | 0x2a, 'INPT4 at 0x0C: button up, low 6 bits from the data bus');
+  c.setJoystick(0, JOY_FIRE | JOY_LEFT);
+  assert.equal(c.read(0x004c), 0x2a, 'INPT4 mirror at 0x4C: pressed; the bus still holds 0xAA from the last read');
+  assert.throws(() => c.setJoystick(2 as 0, 0), /player must be 0 or 1/);
+  assert.throws(() => c.setPaddle(0, -5, false), /resistance must be a number/);
+});
+
+test('paddles: buttons on SWCHA and pots on INPT0/1, swapped as Stella does for Pong', () => {
+  const plain = new Atari2600(idleCartridge(), { displayFormat: 'NTSC', leftController: 'paddles' });
+  plain.setPaddle(0, 1000, true);
+  assert.equal(plain.read(0x0280) & 0xf0, 0x70, 'paddle 0 button: bit 7');
+  assert.equal(plain.tia.potResistance[0], 1000);
+  const swapped = new Atari2600(idleCartridge(), { displayFormat: 'NTSC', leftController: 'paddles', rightController: 'paddles', swapPaddles: true });
+  swapped.setPaddle(0, 1000, true);
+  assert.equal(swapped.read(0x0280) & 0xf0, 0xb0, 'swapped: paddle 0 button on bit 6');
+  assert.equal(swapped.tia.potResistance[1], 1000, 'swapped: paddle 0 on INPT1');
+  assert.equal(swapped.tia.potResistance[0], 0, 'paddle 1 was never set: minimum resistance');
+});
+
+function digest(c: Atari2600): string {
+  return createHash('sha1').update(c.ram).update(c.screen).digest('hex');
+}
+
+for (const game of ['kung_fu_master', 'pong']) {
+  test(`${game}: save, run, restore, run again gives identical RAM and screens`, (t) => {
+    const r = rom(t, game);
+    if (!r) return;
+    const c = new Atari2600(new Cartridge(r.bytes), {
+      leftController: r.game.controller === 'paddles' ? 'paddles' : 'joystick',
+      rightController: r.game.rightController,
+      swapPaddles: r.game.swapPaddles,
+    });
+    const rng = new Rng(7);
+    const step = (): void => {
+      if (r.game.controller === 'paddles') c.setPaddle(0, 27450 + rng.int(760000), rng.int(2) === 1);
+      else c.setJoystick(0, rng.int(32));
+      c.runFrame();
+    };
+    for (let i = 0; i < 150; i++) step();
+    const saved = c.saveState();
+    const rngState = rng.getState();
+    const first: string[] = [];
+    for (let i = 0; i < 120; i++) {
+      step();
+      first.push(digest(c));
+    }
+    c.loadState(saved);
+    rng.setState(rngState);
+    const second: string[] = [];
+    for (let i = 0; i < 120; i++) {
+      step();
+      second.push(digest(c));
+    }
+    assert.deepEqual(second, first);
+    assert.deepEqual(c.saveState().length, saved.length);
+    assert.throws(() => c.loadState(saved.subarray(0, 100)), /not a state saved by this console/);
+  });
+}
+
+for (const game of ['kung_fu_master', 'kangaroo', 'breakout', 'pong']) {
+  test(`${game}: a random policy reaches game over, and resetGame starts a new episode`, (t) => {
+    const r = rom(t, game);
+    if (!r) return;
+    const ale = new AleInterface(r, { repeatActionProbability: 0 });
+    const start = { lives: ale.lives(), ram: ale.getRAM() };
+    const actions = ale.getMinimalActionSet();
+    const rng = new Rng(3);
+    let frames = 0;
+    while (!ale.gameOver() && frames < 30000) {
+      ale.act(actions[rng.int(actions.length)]);
+      frames++;
+    }
+    assert.ok(ale.gameOver(), `${game}: no game over after ${frames} frames`);
+    ale.resetGame();
+    assert.equal(ale.gameOver(), false);
+    assert.equal(ale.lives(), start.lives);
+    assert.equal(ale.getEpisodeFrameNumber(), 0);
+    for (let i = 0; i < 10; i++) ale.act(0);
+    assert.equal(ale.gameOver(), false);
+  });
+}
