@@ -1,6 +1,20 @@
 /**
  * Environments with Gymnasium's API: `make(id)`, `reset({ seed })`, `step(action)` returning
  * `{ obs, reward, terminated, truncated, info }`, spaces, wrappers, and vectorised batches.
+ *
+ * ```ts
+ * const env = make('CartPole-v1');
+ * let { obs } = env.reset({ seed: 0 });
+ * const { obs: next, reward, terminated, truncated } = env.step(env.actionSpace.sample());
+ *
+ * // The source notebooks' Kung-Fu setup: 4 stacked 42x42 grey frames, channels first.
+ * const kungFu = new PreprocessAtari(make('KungFuMasterDeterministic-v0'), { crop: 'practical_rl' });
+ *
+ * // Many envs: in turn on this thread, or in parallel worker threads.
+ * const batch = EnvBatch.make('CartPole-v1', 8);
+ * const pool = await EnvPool.create({ id: 'ALE/KungFuMaster-v5' }, { n: 8 });
+ * const rollout = await pool.interact(agent, 20); // obs [T, N, ...], actions, rewards, dones
+ * ```
  */
 export * from './core';
 export { Box, Discrete, shapeSize, type Space, type BoxDtype, type BoxArray } from './spaces';
