@@ -56,4 +56,4 @@ export { TensorBoardWriter, readEventFile, crc32c, maskedCrc32c, type ParsedEven
 export { applyGradients, applyGradientsAt, clipByGlobalNorm, createOptimizerState, globalNorm, ParamGroup, type OptimizerConfig, type OptimizerKind, type OptimizerState } from './optim';
 
 /** Algorithms by name (CLI, checkpoints). */
-export { ALGORITHMS, algorithmNames, algorithmEntry, createAlgorithm, type AlgorithmEntry } from './registry';
+export { ALGORITHMS, algorithmNames, algorithmEntry, createAlgorithm, loadAlgorithm, type AlgorithmEntry } from './registry';

@@ -3,6 +3,7 @@
  */
 import { closestMatch } from '../util/text';
 import type { Algorithm } from './algorithm';
+import { loadCheckpoint } from './checkpoint';
 import { A2C } from './a2c';
 import { A3C } from './a3c';
 import { SyncA3C } from './a3c_sync';
@@ -67,4 +68,16 @@ export function algorithmEntry(name: string): AlgorithmEntry {
 /** Builds an algorithm from its name and a (partial) config. */
 export function createAlgorithm(name: string, config: Record<string, unknown> = {}): Algorithm {
   return algorithmEntry(name).create(config);
+}
+
+/**
+ * Rebuilds the algorithm saved in a checkpoint folder (a run folder or its `checkpoint/`) with the
+ * config it was trained with and its trained state. Config `overrides` (e.g. fewer environments for
+ * evaluation) are applied on top.
+ */
+export function loadAlgorithm(dir: string, overrides: Record<string, unknown> = {}): { algo: Algorithm; trainer: Record<string, unknown> } {
+  const ck = loadCheckpoint(dir);
+  const algo = createAlgorithm(ck.snapshot.algo, { ...ck.snapshot.config, ...overrides });
+  algo.restore(ck.snapshot);
+  return { algo, trainer: ck.trainer };
 }

@@ -48,6 +48,8 @@ export interface TrainOptions {
   ewmaAlpha?: number;
   /** Called after every update with what the trainer logged. */
   onUpdate?: (log: TrainLog) => void;
+  /** Stops the run after the current update (with a final checkpoint), e.g. on Ctrl-C. */
+  signal?: AbortSignal;
 }
 
 /** One line of metrics.jsonl of kind 'train'. */
@@ -77,7 +79,7 @@ export interface TrainResult {
   episodes: number;
   seconds: number;
   /** Why the loop ended. */
-  stopReason: 'steps' | 'seconds';
+  stopReason: 'steps' | 'seconds' | 'interrupted';
   /** Evaluations run during training, in order. */
   evals: (EvalSummary & { update: number; envSteps: number })[];
   /** Every training log line (also in metrics.jsonl). */
@@ -196,6 +198,7 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
     for (;;) {
       if (opts.steps !== undefined && envSteps >= opts.steps) { result.stopReason = 'steps'; break; }
       if (opts.seconds !== undefined && elapsed() >= opts.seconds) { result.stopReason = 'seconds'; break; }
+      if (opts.signal?.aborted) { result.stopReason = 'interrupted'; break; }
       const r: UpdateResult = await Promise.resolve(algo.update());
       updates++;
       envSteps += r.envSteps;

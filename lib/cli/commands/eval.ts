@@ -1,0 +1,58 @@
+import type { CliCommand } from '../main';
+import { UsageError } from '../main';
+import { parseFlags } from '../args';
+import { loadAlgorithm } from '../../algos/registry';
+import { evaluate, makeEnv } from '../../algos/algorithm';
+import { ready } from '../../nn/backend';
+import { Rng } from '../../util/rng';
+
+const usage = `Usage: gradient-dojo eval --checkpoint DIR [--episodes N] [--seed S] [--greedy] [--json]
+
+Plays N full episodes with a trained agent (sampling from its policy, or the most likely action with
+--greedy) and prints the mean, standard deviation, minimum and maximum return.
+
+  --checkpoint DIR   a run folder (runs/NAME) or its checkpoint/ folder
+  --episodes N       episodes (default 10); episode i is reset with seed S+i
+  --seed S           first environment seed (default 0); also seeds the action sampling
+  --greedy           take the arg-max action instead of sampling
+  --json             print one JSON object instead of text`;
+
+export const command: CliCommand = {
+  summary: 'evaluate a checkpoint: mean, std, min, max return over N episodes',
+  usage,
+  async run(argv) {
+    const { flags, positional } = parseFlags(argv, [
+      { name: 'checkpoint', type: 'string', required: true },
+      { name: 'episodes', type: 'number', default: 10 },
+      { name: 'seed', type: 'number', default: 0 },
+      { name: 'greedy', type: 'boolean', default: false },
+      { name: 'json', type: 'boolean', default: false },
+    ]);
+    if (positional.length) throw new UsageError(`unexpected argument '${positional[0]}'`);
+    const episodes = Number(flags.episodes);
+    if (!Number.isInteger(episodes) || episodes < 1) throw new UsageError(`--episodes must be a positive integer, got ${episodes}`);
+    await ready();
+    let loaded;
+    try {
+      loaded = loadAlgorithm(String(flags.checkpoint));
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    const { algo } = loaded;
+    const env = makeEnv(algo.config.envId);
+    try {
+      const seed = Number(flags.seed);
+      const s = evaluate(env, algo.evalAgent(new Rng(seed), Boolean(flags.greedy)), episodes, seed);
+      if (flags.json) {
+        console.log(JSON.stringify({ checkpoint: String(flags.checkpoint), algo: algo.name, env: algo.config.envId, episodes: s.episodes, seed, greedy: Boolean(flags.greedy), mean: s.mean, std: s.std, min: s.min, max: s.max, returns: s.returns, lengths: s.lengths }));
+      } else {
+        console.log(`${algo.name} on ${algo.config.envId}, ${s.episodes} episodes (seeds ${seed}..${seed + episodes - 1}${flags.greedy ? ', greedy' : ''}):`);
+        console.log(`  mean ${s.mean.toFixed(2)}  std ${s.std.toFixed(2)}  min ${s.min}  max ${s.max}`);
+      }
+      return 0;
+    } finally {
+      env.close();
+      await algo.dispose();
+    }
+  },
+};
