@@ -11,21 +11,15 @@ export { runCheck, isNotImplemented, notImplemented, type CheckOptions } from '.
 export { chapters, allExercises, findExercise } from './registry';
 export type { CheckResult, CheckStatus, Exercise } from './types';
 
-export type CheckFn = (learnerFn: unknown, options?: CheckOptions) => CheckResult;
+export type CheckFn = (learnerFn: unknown, options?: CheckOptions) => void;
 
-function printed(result: CheckResult): CheckResult {
-  console.log(result.message);
-  // Shown as its message alone when a notebook displays the returned value.
-  Object.defineProperty(result, Symbol.for('nodejs.util.inspect.custom'), {
-    value: () => (result.passed ? 'passed' : result.status),
-    enumerable: false,
-  });
-  return result;
-}
-
-/** `check.<exerciseName>(yourFunction)`: prints the verdict and returns it. */
+/**
+ * `check.<exerciseName>(yourFunction)`: prints the verdict (✓, ✗ with the explanation, or "not
+ * implemented yet"). It returns nothing so that a notebook shows the verdict once; use `runCheck`
+ * to get the result as data.
+ */
 export const check: Record<string, CheckFn> = Object.fromEntries(
-  allExercises.map((ex) => [ex.name, (fn: unknown, options?: CheckOptions) => printed(runCheck(ex, fn, options))]),
+  allExercises.map((ex) => [ex.name, (fn: unknown, options?: CheckOptions) => void console.log(runCheck(ex, fn, options).message)]),
 );
 
 /** Runs every check of a chapter against an object of learner functions (e.g. an exercises module). */
