@@ -4,8 +4,11 @@
  * plotly.js (from plotly.js-dist), placed in the page once per kernel session; later plots wait for it.
  * Because the bundle lives in the notebook's output itself, the plots still render after
  * `jupyter nbconvert --to html` (the first plot's output defines window.Plotly for the whole page).
+ * Jupyter pages load require.js; the bundle is run with `define`, `module` and `exports` hidden so
+ * that its UMD wrapper sets window.Plotly instead of registering an anonymous AMD module.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { PlotlyFigure } from './plots';
 
 interface TslabDisplay {
@@ -27,10 +30,39 @@ function display(): TslabDisplay {
 let plotlyEmbedded = false;
 let plotCounter = 0;
 
-/** The plotly.js bundle as an inline script body (with `</script` made safe). */
+let minifiedBundle: string | null = null;
+
+/**
+ * The plotly.js bundle as an inline script body (with `</script` made safe). plotly.js-dist ships it
+ * unminified (10 MB); it is minified once with esbuild and cached under node_modules/.cache.
+ */
 export function plotlyBundleScript(): string {
-  const src = readFileSync(require.resolve('plotly.js-dist'), 'utf8');
-  return src.replace(/<\/script/gi, '<\\/script');
+  if (minifiedBundle === null) minifiedBundle = loadMinifiedPlotly();
+  return minifiedBundle.replace(/<\/script/gi, '<\\/script');
+}
+
+function loadMinifiedPlotly(): string {
+  const source = require.resolve('plotly.js-dist');
+  const version: string = require('plotly.js-dist/package.json').version;
+  const cacheDir = join(dirname(require.resolve('plotly.js-dist/package.json')), '..', '.cache', 'gradient-dojo');
+  const cached = join(cacheDir, `plotly-${version}.min.js`);
+  if (existsSync(cached)) return readFileSync(cached, 'utf8');
+  const src = readFileSync(source, 'utf8');
+  let out = src;
+  try {
+    out = require('esbuild').transformSync(src, { minify: true, legalComments: 'inline' }).code;
+  } catch {
+    return src; // esbuild unavailable: the unminified bundle works too, only larger
+  }
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    const tmp = `${cached}.${process.pid}.tmp`;
+    writeFileSync(tmp, out);
+    renameSync(tmp, cached);
+  } catch {
+    // a read-only install: use it uncached
+  }
+  return out;
 }
 
 export interface PlotHtmlOptions {
@@ -46,7 +78,7 @@ export function plotHtml(fig: PlotlyFigure, opts: PlotHtmlOptions = {}): string 
   const id = `gradient-dojo-plot-${process.pid}-${++plotCounter}-${Date.now().toString(36)}`;
   const spec = JSON.stringify({ data: fig.data, layout: fig.layout }).replace(/</g, '\\u003c');
   const loader = embed
-    ? `<script>if (!window.Plotly) {\n${plotlyBundleScript()}\n}</script>`
+    ? `<script>if (!window.Plotly) { (function (define, module, exports, require) {\n${plotlyBundleScript()}\n}).call(window); }</script>`
     : '';
   const height = typeof fig.layout.height === 'number' ? fig.layout.height : 450;
   return `${loader}<div id="${id}" style="width:100%;height:${height}px"></div>
