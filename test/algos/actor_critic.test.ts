@@ -1,0 +1,98 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { SyncA3C } from '../../lib/algos/a3c_sync';
+import { A3C } from '../../lib/algos/a3c';
+import { RecurrentA2C } from '../../lib/algos/recurrent_a2c';
+import { train } from '../../lib/algos/trainer';
+import { VecEnv } from '../../lib/algos/rollout';
+import { makeEnv } from '../../lib/algos/algorithm';
+import { createAlgorithm } from '../../lib/algos/registry';
+import { Rng } from '../../lib/util/rng';
+
+function mean(xs: number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+/** Mean of the finished-episode returns in the first and the last `frac` of the run's updates. */
+function firstLast(history: { episodeReturn?: unknown }[], frac = 0.2): [number, number] {
+  const r = history.map((h) => h.episodeReturn).filter((x): x is number => typeof x === 'number');
+  const k = Math.max(1, Math.floor(r.length * frac));
+  return [mean(r.slice(0, k)), mean(r.slice(-k))];
+}
+
+test('VecEnv: auto-reset rollouts in [T, N] layout with done flags and episode stats', () => {
+  const vec = new VecEnv([makeEnv('CartPole-v1'), makeEnv('CartPole-v1')], new Rng(1));
+  try {
+    // always push right: episodes end after ~10 steps
+    const ro = vec.rollout(40, () => [1, 1]);
+    assert.equal(ro.obs.length, 40 * 2 * 4);
+    assert.equal(ro.rewards.length, 80);
+    const doneCount = ro.dones.reduce((a, b) => a + b, 0);
+    const finished = vec.takeFinished();
+    assert.equal(finished.returns.length, doneCount);
+    assert.ok(doneCount >= 4, `expected several episode ends, got ${doneCount}`);
+    // rewards summed per env between dones equal the reported returns
+    const perEnv: number[][] = [[], []];
+    const acc = [0, 0];
+    for (let t = 0; t < 40; t++) for (let n = 0; n < 2; n++) {
+      acc[n] += ro.rewards[t * 2 + n];
+      if (ro.dones[t * 2 + n]) { perEnv[n].push(acc[n]); acc[n] = 0; }
+    }
+    assert.deepEqual([...perEnv[0], ...perEnv[1]].sort(), [...finished.returns].sort());
+  } finally {
+    vec.close();
+  }
+});
+
+test('synchronous actor-critic: one-step TD and n-step both improve on CartPole', async () => {
+  for (const nSteps of [1, 5]) {
+    const algo = createAlgorithm(nSteps === 1 ? 'a3c-sync' : 'a3c-nstep', {
+      envId: 'CartPole-v1', seed: 1, nSteps, numEnvs: nSteps === 1 ? 16 : 8, lr: nSteps === 1 ? 3e-3 : 2e-3, entropyCoef: 0.01,
+    }) as SyncA3C;
+    try {
+      const res = await train(algo, { steps: 12_000, progress: 'none' });
+      const [first, last] = firstLast(res.history);
+      assert.ok(last > first * 1.5 && last > 40, `nSteps=${nSteps}: first ${first.toFixed(1)}, last ${last.toFixed(1)}`);
+      assert.equal(tf.memory().numTensors, algo.net.group.variables.length, 'no tensors leak');
+    } finally {
+      algo.dispose();
+    }
+  }
+});
+
+test('recurrent A2C: LSTM agent improves on CartPole, memory carried without leaks', async () => {
+  const algo = new RecurrentA2C({ envId: 'CartPole-v1', seed: 1, numEnvs: 8, rolloutLength: 10, lr: 3e-3, units: 32, hidden: 32 });
+  try {
+    const res = await train(algo, { steps: 8_000, progress: 'none' });
+    const [first, last] = firstLast(res.history);
+    assert.ok(last > first * 1.5, `first ${first.toFixed(1)}, last ${last.toFixed(1)}`);
+    assert.equal(tf.memory().numTensors, algo.net.group.variables.length + 2, 'only the weights and the carried memory (h, c) stay alive');
+  } finally {
+    algo.dispose();
+  }
+});
+
+test('asynchronous A3C: worker threads update shared parameters and the return improves', async () => {
+  const algo = new A3C({ envId: 'CartPole-v1', seed: 1, numWorkers: 2, envsPerWorker: 4, nSteps: 5, lr: 2e-3 });
+  try {
+    const before = algo.snapshot().arrays.params;
+    const res = await train(algo, { steps: 20_000, progress: 'none' });
+    const after = algo.snapshot().arrays.params;
+    assert.notDeepEqual(after, before);
+    assert.ok(algo.gradientUpdates >= res.envSteps / (5 * 4) - 2 * 2, `gradient updates ${algo.gradientUpdates} for ${res.envSteps} steps`);
+    const [first, last] = firstLast(res.history);
+    assert.ok(last > first * 1.5 && last > 40, `first ${first.toFixed(1)}, last ${last.toFixed(1)}`);
+  } finally {
+    await algo.dispose();
+  }
+});
+
+test('asynchronous A3C: a crashing worker is reported and the run stops cleanly', async () => {
+  const algo = new A3C({ envId: 'CartPole-v1', seed: 2, numWorkers: 2, nSteps: 5, crashWorkerAfterUpdates: 3 });
+  try {
+    await assert.rejects(train(algo, { steps: 1_000_000, progress: 'none' }), /worker 0 failed: worker 0 crashed on purpose after 3 updates/);
+  } finally {
+    await algo.dispose();
+  }
+});
