@@ -164,8 +164,15 @@ export class Atari2600 {
     this.cpu.reset();
   }
 
-  /** One frame, as Stella's TIA::update: run until VSYNC ends the frame or 25000 instructions have run. */
-  runFrame(): void {
+  /**
+   * One frame, as Stella's TIA::update: run until VSYNC ends the frame or 25000 instructions have run.
+   * With `draw` false the TIA latches collisions but draws no pixels: RAM, timing and everything
+   * the game sees are identical, only `screen` is not updated (use it for frames nobody looks at,
+   * e.g. all but the last of a frame-skip group; a game that leaves part of its picture undrawn
+   * then shows older pixels there than Stella would).
+   */
+  runFrame(draw = true): void {
+    this.tia.drawPixels = draw ? 1 : 0;
     this.tia.beginUpdate();
     this.cpu.execute(INSTRUCTIONS_PER_UPDATE);
     this.tia.endUpdate();
@@ -219,41 +226,34 @@ export class Atari2600 {
 
   /** Drives the RIOT ports and the TIA input pins from the controllers and switches, as Stella's controllers do. */
   private applyInputs(): void {
-    let portA = 0;
-    const pot = this.tia?.potResistance;
-    const fires: number[] = [0, 0];
-    for (let jack = 0; jack < 2; jack++) {
-      const kind = jack === 0 ? this.leftController : this.rightController;
-      const shift = jack === 0 ? 4 : 0;
-      let nibble: number;
-      let nine = MAX_RESISTANCE;
-      let five = MAX_RESISTANCE;
-      if (kind === 'joystick') {
-        const joy = jack === 0 ? this.joystick0 : this.joystick1;
-        nibble = (~joy) & 0x0f; // pins 1-4: up, down, left, right, low when pushed
-        fires[jack] = joy & JOY_FIRE ? 1 : 0;
-      } else {
-        // Paddle pair: pin 4 carries the first paddle's button, pin 3 the second's; pins 1, 2 float high.
-        const first = jack * 2 + (this.swapPaddles ? 1 : 0);
-        const second = jack * 2 + (this.swapPaddles ? 0 : 1);
-        nibble = 0x03;
-        if (!(this.paddleFire & (1 << second))) nibble |= 0x04;
-        if (!(this.paddleFire & (1 << first))) nibble |= 0x08;
-        nine = this.paddleResistance[first];
-        five = this.paddleResistance[second];
-      }
-      portA |= nibble << shift;
-      if (pot) {
-        pot[jack * 2] = nine;
-        pot[jack * 2 + 1] = five;
-      }
-    }
-    this.riot.portA = portA;
+    const tia = this.tia;
+    const left = this.jackInputs(0, this.leftController === 'joystick');
+    const right = this.jackInputs(1, this.rightController === 'joystick');
+    this.riot.portA = (left << 4) | right;
     this.riot.portB = this.switchBits;
-    if (this.tia) {
-      this.tia.fire4 = fires[0];
-      this.tia.fire5 = fires[1];
+    if (tia) {
+      tia.fire4 = this.leftController === 'joystick' && this.joystick0 & JOY_FIRE ? 1 : 0;
+      tia.fire5 = this.rightController === 'joystick' && this.joystick1 & JOY_FIRE ? 1 : 0;
     }
+  }
+
+  /** Port A nibble of one jack (pins 1-4, high = released); sets that jack's two pot inputs on the TIA. */
+  private jackInputs(jack: 0 | 1, joystick: boolean): number {
+    const pot = this.tia?.potResistance;
+    if (joystick) {
+      if (pot) pot[jack * 2] = pot[jack * 2 + 1] = MAX_RESISTANCE;
+      // Pins 1-4: up, down, left, right, pulled low while pushed.
+      return ~(jack === 0 ? this.joystick0 : this.joystick1) & 0x0f;
+    }
+    // A paddle pair: pin 4 carries the first paddle's button, pin 3 the second's, pins 1-2 float
+    // high; the first paddle's pot is on pin 9 (INPT0/2), the second's on pin 5 (INPT1/3).
+    const first = jack * 2 + (this.swapPaddles ? 1 : 0);
+    const second = jack * 2 + (this.swapPaddles ? 0 : 1);
+    if (pot) {
+      pot[jack * 2] = this.paddleResistance[first];
+      pot[jack * 2 + 1] = this.paddleResistance[second];
+    }
+    return 0x03 | (this.paddleFire & (1 << second) ? 0 : 0x04) | (this.paddleFire & (1 << first) ? 0 : 0x08);
   }
 
   // -------------------------------------------------------------------------------------------

@@ -366,6 +366,12 @@ export class Tia {
 
   /** Pot resistance seen on INPT0..INPT3 (0: charged at once, MAX_RESISTANCE: never). */
   readonly potResistance = new Float64Array([MAX_RESISTANCE, MAX_RESISTANCE, MAX_RESISTANCE, MAX_RESISTANCE]);
+  /**
+   * 1: draw pixels (Stella's normal update). 0: only latch collisions, leaving the frame buffer as
+   * it is (like ALE's fast_tia_update) -- for frames whose picture nobody looks at. Collisions,
+   * timing and everything the program can observe are the same either way.
+   */
+  drawPixels = 1;
   /** 1 while the fire button on INPT4 / INPT5 is pressed. */
   fire4 = 0;
   fire5 = 0;
@@ -548,7 +554,7 @@ export class Tia {
       const oldPointer = this.framePointer;
       if (toUpdate !== 0) this.drawSpan(toUpdate, fromStart - HBLANK);
       if (this.hmoveBlankEnabled && fromStart < HBLANK + 8) {
-        fillBytes(this.fb, this.fbWords, oldPointer, oldPointer + HBLANK + 8 - fromStart, 0);
+        if (this.drawPixels) fillBytes(this.fb, this.fbWords, oldPointer, oldPointer + HBLANK + 8 - fromStart, 0);
         if (toUpdate + fromStart >= HBLANK + 8) this.hmoveBlankEnabled = 0;
       }
       if (this.clocksToEndOfScanLine === 228) this.endOfScanline();
@@ -580,6 +586,10 @@ export class Tia {
     let p = this.framePointer;
     const end = p + count;
     this.framePointer = end;
+    if (!this.drawPixels) {
+      this.collideSpan(hpos, hpos + count);
+      return;
+    }
     if (this.vblank & 0x02) {
       fillBytes(fb, this.fbWords, p, end, 0);
       return;
@@ -613,6 +623,23 @@ export class Tia {
     if (objects & M0_BIT && this.m0Mask !== MISSILE_DISABLED) this.drawObject(MISSILE_SPANS, this.m0Mask, start, hpos, x1);
     if (objects & M1_BIT && this.m1Mask !== MISSILE_DISABLED) this.drawObject(MISSILE_SPANS, this.m1Mask, start, hpos, x1);
     if (objects & BL_BIT) this.drawObject(BALL_SPANS, this.blMask, start, hpos, x1);
+  }
+
+  /**
+   * Collisions only (no pixels) for pixels [x0, x1) of the line: only where two objects can meet,
+   * exactly the latches drawing would set.
+   */
+  private collideSpan(x0: number, x1: number): void {
+    if (this.vblank & 0x02) return;
+    const objects = this.enabledObjects;
+    // Nothing to do when every latch these objects could set is set already (or none could be).
+    const possible = COLLISIONS[objects & 0x3f];
+    if ((this.collision & possible) === possible) return;
+    if (objects & P0_BIT) this.drawObject(PLAYER_SPANS, this.p0Mask, 0, x0, x1);
+    if (objects & P1_BIT) this.drawObject(PLAYER_SPANS, this.p1Mask, 0, x0, x1);
+    if (objects & M0_BIT && this.m0Mask !== MISSILE_DISABLED) this.drawObject(MISSILE_SPANS, this.m0Mask, 0, x0, x1);
+    if (objects & M1_BIT && this.m1Mask !== MISSILE_DISABLED) this.drawObject(MISSILE_SPANS, this.m1Mask, 0, x0, x1);
+    if (objects & BL_BIT) this.drawObject(BALL_SPANS, this.blMask, 0, x0, x1);
   }
 
   /** Playfield/background pixels [x0, x1) of the line; the playfield changes only every 4 pixels. */
@@ -665,6 +692,7 @@ export class Tia {
     const c1 = this.colupf;
     const c2 = this.colup0;
     const c3 = this.colup1;
+    const draw = this.drawPixels;
     let coll = this.collision;
     for (let x = lo; x < hi; x++) {
       let bits = pf & PF_MASKS[pfm + x] ? PF_BIT : 0;
@@ -674,8 +702,10 @@ export class Tia {
       if (g0 & PLAYER_MASKS[p0 + x]) bits |= P0_BIT;
       if (MISSILE_MASKS[m0 + x]) bits |= M0_BIT;
       coll |= COLLISIONS[bits];
-      const slot = PRIORITY[(x < 80 ? 0 : 256) + (bits | ps)];
-      fb[start + x] = slot === 0 ? bk : slot === 1 ? c1 : slot === 2 ? c2 : c3;
+      if (draw) {
+        const slot = PRIORITY[(x < 80 ? 0 : 256) + (bits | ps)];
+        fb[start + x] = slot === 0 ? bk : slot === 1 ? c1 : slot === 2 ? c2 : c3;
+      }
     }
     this.collision = coll;
   }
