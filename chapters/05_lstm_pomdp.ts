@@ -193,8 +193,8 @@ const rnn = new dojo.algos.RecurrentA2C({ envId: 'KungFuMasterDeterministic-v0',
 const scores: number[] = [];
 const entropies: number[] = [];
 const evalEnv = new dojo.envs.PreprocessAtari((dojo.envs.make('KungFuMasterDeterministic-v0') as dojo.envs.Env<Uint8Array, number>), { crop: 'practical_rl', channelOrder: 'channels-last' });
-const UPDATES = pick({ ci: 5, book: 3000, full: 15000 });
-const EVAL_EVERY = pick({ ci: 5, book: 150, full: 100 });
+const UPDATES = pick({ ci: 5, book: 1500, full: 15000 });
+const EVAL_EVERY = pick({ ci: 5, book: 100, full: 100 });
 for (let u = 1; u <= UPDATES; u++) {
   const r = rnn.update();
   if (u % EVAL_EVERY === 0) {
