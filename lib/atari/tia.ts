@@ -695,12 +695,15 @@ export class Tia {
     const draw = this.drawPixels;
     let coll = this.collision;
     for (let x = lo; x < hi; x++) {
-      let bits = pf & PF_MASKS[pfm + x] ? PF_BIT : 0;
-      if (bl >= 0 && BALL_MASKS[bl + x]) bits |= BL_BIT;
+      let bits = 0;
+      if (g0 & PLAYER_MASKS[p0 + x]) bits = P0_BIT;
       if (g1 & PLAYER_MASKS[p1 + x]) bits |= P1_BIT;
-      if (MISSILE_MASKS[m1 + x]) bits |= M1_BIT;
-      if (g0 & PLAYER_MASKS[p0 + x]) bits |= P0_BIT;
       if (MISSILE_MASKS[m0 + x]) bits |= M0_BIT;
+      if (MISSILE_MASKS[m1 + x]) bits |= M1_BIT;
+      if (bl >= 0 && BALL_MASKS[bl + x]) bits |= BL_BIT;
+      // No object here: the playfield/background pixel already drawn is right, and nothing collides.
+      if (bits === 0) continue;
+      if (pf & PF_MASKS[pfm + x]) bits |= PF_BIT;
       coll |= COLLISIONS[bits];
       if (draw) {
         const slot = PRIORITY[(x < 80 ? 0 : 256) + (bits | ps)];
