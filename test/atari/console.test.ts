@@ -56,6 +56,51 @@ test('paddles: buttons on SWCHA and pots on INPT0/1, swapped as Stella does for 
   assert.equal(swapped.tia.potResistance[0], 0, 'paddle 1 was never set: minimum resistance');
 });
 
+/** A 4K program that makes frames of `lines` scanlines: 3 lines of VSYNC, then WSYNC loops. */
+function frameCartridge(lines: number): Cartridge {
+  const rest = lines - 3;
+  const first = Math.min(rest, 255);
+  const second = rest - first;
+  const code = [
+    0xa9, 0x02, 0x85, 0x00, // LDA #2, STA VSYNC
+    0x85, 0x02, 0x85, 0x02, 0x85, 0x02, // STA WSYNC x3
+    0xa9, 0x00, 0x85, 0x00, // LDA #0, STA VSYNC
+    0xa2, first, 0x85, 0x02, 0xca, 0xd0, 0xfb, // LDX #first; STA WSYNC; DEX; BNE
+    0xa2, second, 0x85, 0x02, 0xca, 0xd0, 0xfb, // LDX #second; ...
+    0x4c, 0x00, 0xf0, // JMP $F000
+  ];
+  const image = new Uint8Array(4096);
+  image.set(code, 0);
+  image[0xffc] = 0x00;
+  image[0xffd] = 0xf0;
+  return new Cartridge(image, { type: '4K' });
+}
+
+test('display format detection: 312-line frames make a PAL console with a 250-line screen', () => {
+  const pal = new Atari2600(frameCartridge(312));
+  assert.equal(pal.pal, true);
+  assert.equal(pal.screen.length, 160 * 250);
+  pal.runFrame(); // the first frame after the reset ends at the first VSYNC, 3 lines in
+  assert.equal(pal.tia.scanlinesLastFrame, 3);
+  pal.runFrame();
+  assert.equal(pal.tia.scanlinesLastFrame, 312);
+  const ntsc = new Atari2600(frameCartridge(262));
+  assert.equal(ntsc.pal, false);
+  assert.equal(ntsc.screen.length, 160 * 210);
+  ntsc.runFrame();
+  ntsc.runFrame();
+  assert.equal(ntsc.tia.scanlinesLastFrame, 262);
+});
+
+test('a program that never ends its frame runs 25000 instructions per runFrame and continues the same frame', () => {
+  const c = new Atari2600(idleCartridge(), { displayFormat: 'NTSC' });
+  c.runFrame();
+  assert.equal(c.tia.partialFrame, 1);
+  assert.equal(c.cpu.cycles, 25000 * 3);
+  c.runFrame();
+  assert.equal(c.cpu.cycles, 2 * 25000 * 3, 'no new frame started: the cycle counter keeps running');
+});
+
 function digest(c: Atari2600): string {
   return createHash('sha1').update(c.ram).update(c.screen).digest('hex');
 }
