@@ -755,7 +755,7 @@ export class Tia {
   write(address: number, value: number): void {
     const addr = address & 0x3f;
     const clock = this.cpu.cycles * 3;
-    if (AFFECTS_PICTURE[addr]) {
+    if (AFFECTS_PICTURE[addr] && this.writeChangesPicture(addr, value)) {
       let delay = POKE_DELAY[addr];
       if (delay < 0) delay = PF_DELAYS[(((clock - this.clockWhenFrameStarted) % 228) / 3 | 0) & 3];
       this.updateFrame(clock + delay);
@@ -933,6 +933,36 @@ export class Tia {
         break;
       default: // audio registers and unused addresses
         break;
+    }
+  }
+
+  /**
+   * False when writing `value` to `addr` leaves everything drawing depends on as it is (a colour
+   * rewritten with its value, graphics that end up the same): then the picture need not be brought
+   * up to date first, because drawing it later with the same state gives the same pixels.
+   */
+  private writeChangesPicture(addr: number, value: number): boolean {
+    switch (addr) {
+      case 0x06: return this.colourValue(value) !== this.colup0;
+      case 0x07: return this.colourValue(value) !== this.colup1;
+      case 0x08: return this.colourValue(value) !== this.colupf;
+      case 0x09: return this.colourValue(value) !== this.colubk;
+      case 0x1b: { // GRP0: new GRP0, and GRP1 copied to its delayed register
+        const g0 = this.vdelp0 ? this.dgrp0 : value;
+        const g1 = this.grp1; // shown directly or through its delayed copy, now equal
+        return (this.refp0 ? REFLECT[g0] : g0) !== this.currentGRP0 || (this.refp1 ? REFLECT[g1] : g1) !== this.currentGRP1;
+      }
+      case 0x1c: { // GRP1: new GRP1, GRP0 and ENABL copied to their delayed registers
+        const g0 = this.grp0; // shown directly or through its delayed copy, now equal
+        const g1 = this.vdelp1 ? this.dgrp1 : value;
+        const ball = this.enabl; // likewise for the ball
+        return (
+          (this.refp0 ? REFLECT[g0] : g0) !== this.currentGRP0 ||
+          (this.refp1 ? REFLECT[g1] : g1) !== this.currentGRP1 ||
+          (ball ? BL_BIT : 0) !== (this.enabledObjects & BL_BIT)
+        );
+      }
+      default: return true;
     }
   }
 
