@@ -81,6 +81,8 @@ async function runBench(name: string, b: LearnBench, seed: number, secondsOverri
   const start = performance.now();
   try {
     const res = await train(algo, {
+      // Long runs keep their curves and checkpoints (for `gradient-dojo report` / `play`).
+      ...(b.long ? { out: `runs/bench/${name}-seed${seed}`, checkpointEvery: 200 } : {}),
       seconds, progress: 'lines', progressInterval: b.long ? 60 : 5, signal: abort.signal,
       onUpdate: () => {
         updates++;
@@ -122,7 +124,8 @@ async function main(): Promise<void> {
   const seed = seedIdx >= 0 ? Number(args[seedIdx + 1]) : 1;
   const secIdx = args.indexOf('--seconds');
   const secondsOverride = secIdx >= 0 ? Number(args[secIdx + 1]) : undefined;
-  const names = args.filter((a, i) => !a.startsWith('--') && i !== seedIdx + 1 && i !== secIdx + 1);
+  const valueAt = new Set([seedIdx, secIdx].filter((i) => i >= 0).map((i) => i + 1));
+  const names = args.filter((a, i) => !a.startsWith('--') && !valueAt.has(i));
   for (const n of names) {
     if (!BENCHES[n]) {
       const near = closestMatch(n, Object.keys(BENCHES));
