@@ -14,6 +14,9 @@ and charts and images appear inline.` },
 
 const rng = new dojo.Rng(2024);
 console.log(\`gradient-dojo loaded; three seeded draws: \${[rng.uniform(), rng.uniform(), rng.uniform()].map((x) => x.toFixed(3)).join(', ')}\`);` },
+  { kind: 'markdown', source: 'The neural-network backend: TensorFlow.js picks the fastest one this machine has.' },
+  { kind: 'code', source: `await dojo.nn.ready();
+console.log(dojo.nn.describeBackend());` },
   { kind: 'markdown', source: `A chart. Every figure in the course is an interactive Plotly chart: hover to read values, drag to zoom.
 The curve is $y = e^{-x/3}\\cos(2x)$.` },
   { kind: 'code', source: `const xs = Array.from({ length: 200 }, (_, i) => i / 20);
@@ -30,6 +33,6 @@ for (let y = 0; y < size; y++) {
     pixels[i] = x * 4; pixels[i + 1] = y * 4; pixels[i + 2] = 160;
   }
 }
-dojo.viz.showImage({ width: size, height: size, data: pixels }, { scale: 3 });` },
+dojo.viz.showPng(dojo.viz.encodePng(dojo.viz.upscale({ width: size, height: size, data: pixels }, 3)));` },
 ]);
 console.log('wrote notebooks/00_setup_check.ipynb');

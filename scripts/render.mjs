@@ -18,7 +18,7 @@ const flag = (name) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const outDir = join(root, flag('--out') ?? 'site');
+const outDir = resolve(root, flag('--out') ?? 'site');
 const only = flag('--only');
 const fromDir = flag('--from');
 const execute = !args.includes('--no-execute') && !fromDir;
@@ -97,7 +97,7 @@ function renderOne(chapter, chapters, i) {
     throw new Error(`rendering ${chapter.path} failed (see the cell error above)`);
   }
   let page = readFileSync(html, 'utf8');
-  page = page.replace('</head>', '<link rel="stylesheet" href="assets/book.css">\n</head>');
+  page = page.replace('</head>', `${FAVICON}\n<link rel="stylesheet" href="assets/book.css">\n</head>`);
   page = page.replace(/<body([^>]*)>/, `<body$1>\n${sidebarHtml(chapters, chapter.name)}\n<div class="dojo-main">${navHtml(chapters, i)}`);
   page = page.replace(/<\/body>/, `${navHtml(chapters, i)}</div>\n</body>`);
   writeFileSync(html, page);
@@ -114,6 +114,7 @@ function writeIndex(chapters) {
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>Gradient Dojo</title>
+  ${FAVICON}
   <link rel="stylesheet" href="assets/book.css">
 </head>
 <body class="dojo-index">
@@ -130,6 +131,9 @@ function writeIndex(chapters) {
 </html>
 `);
 }
+
+// An inline icon, so browsers never ask the server for /favicon.ico.
+const FAVICON = '<link rel="icon" href="data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22 viewBox=%220 0 16 16%22%3E%3Ccircle cx=%228%22 cy=%228%22 r=%227%22 fill=%22%23b3261e%22/%3E%3C/svg%3E">';
 
 const BOOK_CSS = `
 body { margin: 0; }

@@ -8,6 +8,7 @@ Writes the executed notebook to OUTPUT and prints one JSON line: {"ok": bool, "e
 Exit code 0 when every cell ran without error.
 """
 import json
+import os
 import sys
 import argparse
 
@@ -44,7 +45,6 @@ def main():
             "message": (stderr or message).strip()[:2000],
         })
 
-    import os
     client = NotebookClient(
         nb,
         kernel_name=args.kernel,
@@ -57,6 +57,7 @@ def main():
         client.execute()
     except Exception as exc:  # a timeout or a dead kernel
         errors.append({"cell": None, "source": "", "message": f"{type(exc).__name__}: {exc}"[:2000]})
+    os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
     nbformat.write(nb, args.output)
     print(json.dumps({"ok": not errors, "errors": errors}))
     sys.exit(0 if not errors else 1)

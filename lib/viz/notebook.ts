@@ -99,9 +99,21 @@ export function showPlot(fig: PlotlyFigure, opts: PlotHtmlOptions = {}): void {
   display().html(plotHtml(fig, opts));
 }
 
-/** Shows GIF bytes (from `toGif`) inline in a tslab notebook. */
-export function showGif(bytes: Uint8Array): void {
-  display().gif(bytes);
+/**
+ * Shows GIF bytes (from `toGif`) inline in a tslab notebook. The GIF goes out as an HTML <img> with
+ * a data URL rather than an image/gif output: nbconvert's HTML export drops image/gif outputs, and
+ * the image must survive into the HTML book.
+ */
+export function showGif(bytes: Uint8Array, opts: { alt?: string; width?: number } = {}): void {
+  display().html(gifHtml(bytes, opts));
+}
+
+/** The <img> element that `showGif` displays. */
+export function gifHtml(bytes: Uint8Array, opts: { alt?: string; width?: number } = {}): string {
+  const b64 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  const alt = (opts.alt ?? 'animation').replace(/[<>&"]/g, '');
+  const width = opts.width ? ` width="${Math.round(opts.width)}"` : '';
+  return `<img src="data:image/gif;base64,${b64}" alt="${alt}"${width} style="image-rendering: pixelated">`;
 }
 
 /** Shows PNG bytes (from `encodePng`) inline in a tslab notebook. */

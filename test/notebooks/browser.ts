@@ -58,6 +58,7 @@ export async function checkBook(chromium: string, siteDir: string, pages: string
       tab.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
       tab.on('pageerror', (e) => consoleErrors.push(String(e)));
       tab.on('requestfailed', (r) => consoleErrors.push(`request failed: ${r.url()}`));
+      tab.on('response', (r) => { if (r.status() >= 400) consoleErrors.push(`HTTP ${r.status()}: ${r.url()}`); });
       await tab.goto(base + page, { waitUntil: 'load', timeout: 120_000 });
       await tab.waitForTimeout(1500);
       const counts = await tab.evaluate(() => {

@@ -1,12 +1,13 @@
 /**
- * The notebooks, end to end: executes every notebook in notebooks/ headless with the tslab kernel at
- * the `ci` budget (failing on any cell error), renders the executed notebooks into an HTML book with
- * scripts/render.mjs, and opens every page in headless Chromium: no console error, and each chapter
- * shows a Plotly chart with data and a GIF that decodes.
+ * The notebooks, end to end: executes every learner notebook (notebooks/) and every solution notebook
+ * (solutions/) headless with the tslab kernel at the `ci` budget, failing on any cell error; renders
+ * the executed solution notebooks (and the setup check) into an HTML book with scripts/render.mjs; and
+ * opens every page in headless Chromium: no console error, and each chapter shows a Plotly chart with
+ * data and a GIF that decodes.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,10 +17,10 @@ import { needResource } from '../helpers';
 import { projectRoot } from '../../lib/util/paths';
 
 const root = projectRoot();
-const notebooksDir = join(root, 'notebooks');
-const notebooks = readdirSync(notebooksDir).filter((f) => f.endsWith('.ipynb')).sort();
+const list = (dir: string) =>
+  existsSync(join(root, dir)) ? readdirSync(join(root, dir)).filter((f) => f.endsWith('.ipynb')).sort().map((f) => `${dir}/${f}`) : [];
+const notebooks = [...list('notebooks'), ...list('solutions')];
 const work = mkdtempSync(join(tmpdir(), 'dojo-nb-'));
-const executedDir = join(work, 'executed');
 const executed: string[] = [];
 after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -31,7 +32,7 @@ for (const name of notebooks) {
   test(`notebook ${name} executes without a cell error (ci budget)`, { timeout: 15 * 60_000 }, (t) => {
     const python = needResource(t, findJupyterPython(), 'Jupyter (apt-get install jupyter-notebook jupyter-nbconvert)');
     if (!python) return;
-    const result = executeNotebook(python, join(notebooksDir, name), executedDir, { GRADIENT_DOJO_BUDGET: 'ci' });
+    const result = executeNotebook(python, join(root, name), join(work, name, '..'), { GRADIENT_DOJO_BUDGET: 'ci' });
     assert.equal(result.errors.length, 0, `cell errors in ${name}:\n${result.errors.join('\n---\n')}`);
     assert.ok(result.ok, `executing ${name} failed:\n${result.log.slice(-3000)}`);
     executed.push(name);
@@ -44,13 +45,19 @@ test('the executed notebooks render to an HTML book that works in a browser', { 
   const chromium = needResource(t, findChromium(), 'Chromium (apt-get install chromium)');
   if (!chromium) return;
   assert.equal(executed.length, notebooks.length, 'every notebook must execute before the book can be checked');
+  // The book shows the worked solutions, preceded by the setup check.
+  const bookDir = join(work, 'book');
+  mkdirSync(bookDir, { recursive: true });
+  const bookNotebooks = executed.filter((n) => n.startsWith('solutions/') || /\/00_/.test(n));
+  for (const n of bookNotebooks) copyFileSync(join(work, n), join(bookDir, n.split('/').pop()!));
   const site = join(work, 'site');
-  const r = spawnSync(process.execPath, [join(root, 'scripts', 'render.mjs'), '--from', executedDir, '--out', site], {
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'render.mjs'), '--from', bookDir, '--out', site], {
     encoding: 'utf8',
   });
   assert.equal(r.status, 0, `render failed:\n${r.stdout}\n${r.stderr}`);
   assert.ok(existsSync(join(site, 'index.html')), 'site/index.html missing');
-  const pages = notebooks.map((n) => n.replace(/\.ipynb$/, '.html'));
+  const pages = bookNotebooks.map((n) => n.split('/').pop()!.replace(/\.ipynb$/, '.html'));
+  assert.ok(pages.filter((p) => /^0[1-9]_/.test(p)).length >= 5, `the book needs the five chapters, got ${pages.join(', ')}`);
   for (const p of pages) assert.ok(existsSync(join(site, p)), `${p} missing from the book`);
   const report = await checkBook(chromium, site, ['index.html', ...pages]);
   for (const page of report) {
