@@ -755,7 +755,7 @@ export class Tia {
   write(address: number, value: number): void {
     const addr = address & 0x3f;
     const clock = this.cpu.cycles * 3;
-    if (AFFECTS_PICTURE[addr] && this.writeChangesPicture(addr, value)) {
+    if (AFFECTS_PICTURE[addr] && this.writeChangesPicture(addr, value, clock)) {
       let delay = POKE_DELAY[addr];
       if (delay < 0) delay = PF_DELAYS[(((clock - this.clockWhenFrameStarted) % 228) / 3 | 0) & 3];
       this.updateFrame(clock + delay);
@@ -941,7 +941,7 @@ export class Tia {
    * rewritten with its value, graphics that end up the same): then the picture need not be brought
    * up to date first, because drawing it later with the same state gives the same pixels.
    */
-  private writeChangesPicture(addr: number, value: number): boolean {
+  private writeChangesPicture(addr: number, value: number, clock: number): boolean {
     switch (addr) {
       case 0x06: return this.colourValue(value) !== this.colup0;
       case 0x07: return this.colourValue(value) !== this.colup1;
@@ -962,6 +962,10 @@ export class Tia {
           (ball ? BL_BIT : 0) !== (this.enabledObjects & BL_BIT)
         );
       }
+      case 0x04:
+        return value !== this.nusiz0 || this.p0Mask !== playerMaskBase(this.posP0, value & 7, 0) || this.m0Mask !== missileMaskBase(this.posM0, value);
+      case 0x05:
+        return value !== this.nusiz1 || this.p1Mask !== playerMaskBase(this.posP1, value & 7, 0) || this.m1Mask !== missileMaskBase(this.posM1, value);
       default: return true;
     }
   }
