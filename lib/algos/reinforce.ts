@@ -15,7 +15,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Env } from '../envs';
 import { Rng } from '../util/rng';
-import { makeEnv, asFloat32, categoricalTerms, evaluate, logitsOf, obsInfo, sampleActions, withDefaults, type Algorithm, type EvalAgent, type Snapshot, type UpdateResult } from './algorithm';
+import { makeEnv, categoricalTerms, evaluate, logitsOf, obsInfo, sampleActions, withDefaults, type Algorithm, type EvalAgent, type Snapshot, type UpdateResult } from './algorithm';
 import { applyGradients, clipByGlobalNorm, createOptimizerState, type OptimizerState } from './optim';
 import { policyModel, type PolicyModel } from './models';
 import { normalize, returnsToGo } from './returns';
