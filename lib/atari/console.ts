@@ -66,8 +66,7 @@ export class Atari2600 {
   readonly rng: Mt19937;
   /** The last value on the data bus (read or written). */
   dataBus = 0;
-  /** True when display-format detection chose PAL. */
-  pal = false;
+  private isPal = false;
 
   readonly leftController: ControllerKind;
   readonly rightController: ControllerKind;
@@ -122,7 +121,7 @@ export class Atari2600 {
     }
     // A PAL picture is 250 lines unless the ROM's properties say otherwise.
     if (pal && opts.height === undefined) this.tia.setHeight(250);
-    this.pal = pal;
+    this.isPal = pal;
     this.applyInputs();
     this.systemReset();
   }
@@ -159,7 +158,7 @@ export class Atari2600 {
   systemReset(): void {
     this.cpu.cycles = 0;
     this.riot.reset();
-    this.tia.reset(this.pal);
+    this.tia.reset(this.isPal);
     this.cart.reset();
     this.cpu.reset();
   }
@@ -176,6 +175,11 @@ export class Atari2600 {
     this.tia.beginUpdate();
     this.cpu.execute(INSTRUCTIONS_PER_UPDATE);
     this.tia.endUpdate();
+  }
+
+  /** True when the console runs as PAL (chosen, or found by display-format detection). */
+  get pal(): boolean {
+    return this.isPal;
   }
 
   /** The 160 x height palette indices of the last frame (a live view; copy it to keep it). */
