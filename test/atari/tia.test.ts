@@ -189,3 +189,22 @@ test('saveState/loadState restore the TIA exactly', () => {
   assert.deepEqual(b.line(3), a.line(3));
   assert.deepEqual(Array.from(b.tia.screen), Array.from(a.tia.screen));
 });
+
+test("a dump released in an earlier frame reads as not charged (Stella's signed + unsigned cycle sum wraps)", () => {
+  const { tia, w, cpu } = setup();
+  tia.potResistance[0] = 408823; // 7783 cycles
+  w(50, VBLANK, 0x80);
+  w(100, VBLANK, 0x00);
+  cpu.cycles = 100 + 7784;
+  assert.equal(tia.read(INPT0, 0), 0x80);
+  w(8000, VSYNC, 0x02);
+  w(8100, VSYNC, 0x00); // frame ends
+  tia.endUpdate();
+  cpu.cycles = 20000;
+  tia.beginUpdate(); // the next frame: the cycle counter restarts, the release cycle becomes 100 - 20000
+  assert.equal(cpu.cycles, 0);
+  cpu.cycles = 10;
+  assert.equal(tia.read(INPT0, 0), 0x00);
+  cpu.cycles = 19000;
+  assert.equal(tia.read(INPT0, 0), 0x00);
+});
