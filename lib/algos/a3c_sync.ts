@@ -12,7 +12,8 @@
  *     with Adam (lr 1e-4 in the notebook).
  *
  * Resuming restores weights, optimiser and random streams exactly; the environments restart their
- * episodes (an interrupted episode is not replayed).
+ * episodes from the restored generator (an interrupted episode is not replayed). With `envWorkers > 0`
+ * the environments step in worker threads (lib/envs' EnvPool); results are the same either way.
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../util/rng';
@@ -20,7 +21,7 @@ import { makeEnv, categoricalTerms, logitsOf, obsInfo, sampleActions, withDefaul
 import { actorCriticModel, type ActorCriticModel } from './models';
 import { applyGradients, clipByGlobalNorm, createOptimizerState, type OptimizerState } from './optim';
 import { bootstrappedReturns } from './returns';
-import { VecEnv } from './rollout';
+import { createRolloutSource, type RolloutSource } from './rollout';
 
 export interface SyncA3CConfig {
   /** Environment id; Atari ids are preprocessed to 42x42x4 (see `makeEnv`). */
@@ -47,6 +48,8 @@ export interface SyncA3CConfig {
   hidden: number;
   /** Vector observations: one shared hidden layer (true) or separate actor and critic MLPs. */
   sharedTrunk: boolean;
+  /** 0: step the environments in this thread; k > 0: in k worker threads (lib/envs' EnvPool). */
+  envWorkers: number;
 }
 
 export const SYNC_A3C_DEFAULTS: SyncA3CConfig = {
@@ -62,6 +65,7 @@ export const SYNC_A3C_DEFAULTS: SyncA3CConfig = {
   maxGradNorm: 0,
   hidden: 128,
   sharedTrunk: true,
+  envWorkers: 0,
 };
 
 /** The settings `nStepActorCriticGradient` reads (shared by the synchronous and asynchronous versions). */
@@ -77,13 +81,13 @@ export interface ActorCriticLossConfig {
  * Plays `nSteps` steps in every env of `vec` and returns the gradient of the n-step actor-critic loss
  * (steps 2-5 of the description at the top of this file) and the loss terms.
  */
-export function nStepActorCriticGradient(net: ActorCriticModel, vec: VecEnv, actionRng: Rng, c: ActorCriticLossConfig): { grad: Float32Array; metrics: Record<string, number> } {
+export async function nStepActorCriticGradient(net: ActorCriticModel, vec: RolloutSource, actionRng: Rng, c: ActorCriticLossConfig): Promise<{ grad: Float32Array; metrics: Record<string, number> }> {
   const { N, obsShape, nActions } = vec;
   const T = c.nSteps;
   // V(s_t) recorded while acting: the baseline of the advantage (a constant for the actor).
   const values = new Float32Array(T * N);
   let t = 0;
-  const ro = vec.rollout(T, (obs) => {
+  const ro = await vec.rollout(T, (obs) => {
     const { logits, value } = tf.tidy(() => {
       const out = net.forward(tf.tensor(obs, [N, ...obsShape]));
       return { logits: out.logits.dataSync() as Float32Array, value: out.value.dataSync() as Float32Array };
@@ -127,7 +131,7 @@ export class SyncA3C implements Algorithm {
   readonly name: string;
   readonly config: SyncA3CConfig;
   readonly net: ActorCriticModel;
-  private readonly vec: VecEnv;
+  private vec: RolloutSource | null = null;
   private readonly obsShape: number[];
   private readonly nActions: number;
   private readonly actionRng: Rng;
@@ -144,28 +148,30 @@ export class SyncA3C implements Algorithm {
       throw new Error(`${name}: numEnvs and nSteps must be positive integers, got ${c.numEnvs} and ${c.nSteps}`);
     }
     const root = new Rng(c.seed);
-    const envs = Array.from({ length: c.numEnvs }, () => makeEnv(c.envId));
-    const info = obsInfo(envs[0]);
+    const probe = makeEnv(c.envId);
+    const info = obsInfo(probe);
+    probe.close();
     this.obsShape = info.shape;
     this.nActions = info.nActions;
     this.net = actorCriticModel(this.obsShape, this.nActions, root.nextU32(), { shared: c.sharedTrunk, hidden: c.hidden });
     this.actionRng = root.fork();
     this.envRng = root.fork();
-    this.vec = new VecEnv(envs, this.envRng);
     this.params = this.net.group.getFlat();
     this.opt = createOptimizerState('adam', this.params.length);
   }
 
-  update(): UpdateResult {
+  async update(): Promise<UpdateResult> {
     const c = this.config;
-    const { grad, metrics } = nStepActorCriticGradient(this.net, this.vec, this.actionRng, c);
+    // Environments start on the first update (after a restore, from the restored generator).
+    this.vec ??= await createRolloutSource(c.envId, c.numEnvs, c.envWorkers, this.envRng);
+    const { grad, metrics } = await nStepActorCriticGradient(this.net, this.vec, this.actionRng, c);
     const gradNorm = clipByGlobalNorm(grad, c.maxGradNorm);
     applyGradients({ kind: 'adam', lr: c.lr }, this.params, grad, this.opt);
     this.net.group.setFlat(this.params);
     this.updates++;
     const done = this.vec.takeFinished();
     return {
-      envSteps: c.nSteps * this.vec.N,
+      envSteps: c.nSteps * c.numEnvs,
       episodeReturns: done.returns,
       episodeLengths: done.lengths,
       metrics: { ...metrics, 'grad/norm': gradNorm },
@@ -200,8 +206,9 @@ export class SyncA3C implements Algorithm {
     };
   }
 
-  dispose(): void {
+  async dispose(): Promise<void> {
     this.net.group.dispose();
-    this.vec.close();
+    await this.vec?.close();
+    this.vec = null;
   }
 }

@@ -40,7 +40,7 @@ async function run(data: WorkerData): Promise<void> {
     while (Atomics.load(ctrl, CTRL.STOP) === 0) {
       local.set(params); // pull fresh global weights
       net.group.setFlat(local);
-      const { grad, metrics } = nStepActorCriticGradient(net, vec, actionRng, c);
+      const { grad, metrics } = await nStepActorCriticGradient(net, vec, actionRng, c);
       const gradNorm = clipByGlobalNorm(grad, c.maxGradNorm);
       const t = Atomics.add(ctrl, CTRL.UPDATES, 1) + 1;
       applyGradientsAt({ kind: c.optimizer, lr: c.lr }, params, grad, m, v, t);

@@ -3,7 +3,8 @@
  * share: categorical sampling from logits, the policy-gradient loss terms, and evaluation.
  */
 import * as tf from '@tensorflow/tfjs';
-import { make, PreprocessAtari, type Env, type PreprocessAtariOptions } from '../envs';
+import type { Env } from '../envs';
+import { makeTrainingEnv } from './training_envs';
 import { entropy, greedyFromLogits, logProb, sampleFromLogits } from '../nn/distributions';
 import type { Rng, RngState } from '../util/rng';
 
@@ -157,15 +158,9 @@ export function withDefaults<C extends object>(algo: string, defaults: C, given:
 }
 
 /**
- * Makes the environment an algorithm trains on: `envs.make(envId)`, and for raw Atari screens
- * ([210, 160, 3] RGB) the source notebooks' preprocessing — 42x42 greyscale, 4 stacked frames —
- * channels-last ([42, 42, 4]) as lib/nn's conv nets expect. `preprocess` overrides those options.
+ * Makes the environment an algorithm trains on: `envs.make(envId)`, and for raw Atari screens the
+ * source notebooks' preprocessing, 42x42 greyscale, 4 stacked frames, channels-last (see training_envs.ts).
  */
-export function makeEnv(envId: string, preprocess: PreprocessAtariOptions = {}): Env<Float32Array, number> {
-  const env = make(envId) as Env<unknown, number>;
-  const shape = env.observationSpace.shape;
-  if (shape.length === 3 && shape[2] === 3) {
-    return new PreprocessAtari(env as Env<Uint8Array, number>, { channelOrder: 'channels-last', ...preprocess });
-  }
-  return env as Env<Float32Array, number>;
+export function makeEnv(envId: string): Env<Float32Array, number> {
+  return makeTrainingEnv(envId);
 }

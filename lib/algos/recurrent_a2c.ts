@@ -15,7 +15,9 @@
  *     -mean[log pi(a_t|s_t) A_t] + valueCoef mean[(G_t - V(s_t))^2] - entropyCoef mean[H],
  *     with the gradient clipped to `maxGradNorm`.
  *
- * Resuming restores weights, optimiser and random streams; environments and memories restart.
+ * Rollouts come from lib/envs' EnvPool (environments stepped in `envWorkers` worker threads) or, with
+ * `envWorkers = 0`, from environments stepped in this thread. Resuming restores weights, optimiser and
+ * random streams; environments and memories restart.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { LstmState } from '../nn/models';
@@ -24,7 +26,7 @@ import { makeEnv, categoricalTerms, obsInfo, sampleActions, withDefaults, type A
 import { recurrentModel, type RecurrentModel } from './models';
 import { applyGradients, clipByGlobalNorm, createOptimizerState, type OptimizerState } from './optim';
 import { bootstrappedReturns } from './returns';
-import { VecEnv } from './rollout';
+import { createRolloutSource, type RolloutSource } from './rollout';
 
 export interface RecurrentA2CConfig {
   /** Environment id; Atari ids are preprocessed to 42x42x4 (see `makeEnv`). */
@@ -51,6 +53,8 @@ export interface RecurrentA2CConfig {
   units: number;
   /** Dense units between the trunk and the LSTM. */
   hidden: number;
+  /** 0: step the environments in this thread; k > 0: in k worker threads (lib/envs' EnvPool). */
+  envWorkers: number;
 }
 
 export const RECURRENT_A2C_DEFAULTS: RecurrentA2CConfig = {
@@ -66,6 +70,7 @@ export const RECURRENT_A2C_DEFAULTS: RecurrentA2CConfig = {
   maxGradNorm: 5,
   units: 256,
   hidden: 256,
+  envWorkers: 0,
 };
 
 function disposeState(s: LstmState): void {
@@ -85,7 +90,7 @@ export class RecurrentA2C implements Algorithm {
   readonly name = 'recurrent-a2c';
   readonly config: RecurrentA2CConfig;
   readonly net: RecurrentModel;
-  private readonly vec: VecEnv;
+  private vec: RolloutSource | null = null;
   private readonly obsShape: number[];
   private readonly nActions: number;
   private readonly actionRng: Rng;
@@ -102,21 +107,23 @@ export class RecurrentA2C implements Algorithm {
       throw new Error(`recurrent-a2c: numEnvs and rolloutLength must be positive integers, got ${c.numEnvs} and ${c.rolloutLength}`);
     }
     const root = new Rng(c.seed);
-    const envs = Array.from({ length: c.numEnvs }, () => makeEnv(c.envId));
-    const info = obsInfo(envs[0]);
+    const probe = makeEnv(c.envId);
+    const info = obsInfo(probe);
+    probe.close();
     this.obsShape = info.shape;
     this.nActions = info.nActions;
     this.net = recurrentModel(this.obsShape, this.nActions, root.nextU32(), { units: c.units, hidden: c.hidden });
     this.actionRng = root.fork();
     this.envRng = root.fork();
-    this.vec = new VecEnv(envs, this.envRng);
     this.params = this.net.group.getFlat();
     this.opt = createOptimizerState('adam', this.params.length);
     this.memory = this.net.initialState(c.numEnvs);
   }
 
-  update(): UpdateResult {
+  async update(): Promise<UpdateResult> {
     const c = this.config;
+    // Environments start on the first update (after a restore, from the restored generator).
+    this.vec ??= await createRolloutSource(c.envId, c.numEnvs, c.envWorkers, this.envRng);
     const N = this.vec.N;
     const T = c.rolloutLength;
     const startMemory = this.memory; // m_0, kept until the gradient step
@@ -124,7 +131,7 @@ export class RecurrentA2C implements Algorithm {
     const donesPerStep: Float32Array[] = [];
     let t = 0;
     let memory = startMemory;
-    const ro = this.vec.rollout(
+    const ro = await this.vec.rollout(
       T,
       (obs) => {
         const x = tf.tensor(obs, [N, ...this.obsShape]);
@@ -232,9 +239,10 @@ export class RecurrentA2C implements Algorithm {
     };
   }
 
-  dispose(): void {
+  async dispose(): Promise<void> {
     disposeState(this.memory);
     this.net.group.dispose();
-    this.vec.close();
+    await this.vec?.close();
+    this.vec = null;
   }
 }

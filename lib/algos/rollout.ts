@@ -3,13 +3,15 @@
  * time-major [T, N] layout of returns.ts — the data collection of the rollout-based algorithms
  * (synchronous A3C, recurrent A2C, and each asynchronous A3C worker).
  *
- * An episode that ends (terminated or truncated) is reset at once, with a seed drawn from `envRng`;
- * the observation stored for the next step is then the first one of the new episode, and
- * `dones[t*N+n] = 1` marks the cut.
+ * Env i's first episode is seeded with s + i (s drawn from `envRng`); an episode that ends (terminated
+ * or truncated) is reset at once, continuing that env's own random stream. The observation stored for
+ * the next step is then the first one of the new episode, and `dones[t*N+n] = 1` marks the cut. Both
+ * sources, in-thread and EnvPool, follow these rules, so they produce the same rollouts.
  */
-import type { Env } from '../envs';
+import { EnvPool, type Env } from '../envs';
 import type { Rng } from '../util/rng';
 import { asFloat32, obsInfo } from './algorithm';
+import { makeTrainingEnv, trainingEnvSpec } from './training_envs';
 
 export interface Rollout {
   T: number;
@@ -26,7 +28,28 @@ export interface Rollout {
   lastObs: Float32Array;
 }
 
-export class VecEnv {
+/** Where rollouts come from: envs stepped in this thread (`VecEnv`) or by worker threads (`PoolEnv`). */
+export interface RolloutSource {
+  readonly N: number;
+  readonly obsShape: number[];
+  readonly obsSize: number;
+  readonly nActions: number;
+  rollout(T: number, policy: (obs: Float32Array) => ArrayLike<number>, onStep?: (t: number, dones: Float32Array) => void): Rollout | Promise<Rollout>;
+  takeFinished(): { returns: number[]; lengths: number[] };
+  close(): void | Promise<void>;
+}
+
+/**
+ * Rollout envs for `envId`: `envWorkers = 0` steps them in this thread; `envWorkers > 0` steps them in
+ * that many worker threads (lib/envs' EnvPool), which pays off when the environment is slow (Atari).
+ */
+export async function createRolloutSource(envId: string, n: number, envWorkers: number, envRng: Rng): Promise<RolloutSource> {
+  if (!Number.isInteger(envWorkers) || envWorkers < 0) throw new Error(`envWorkers must be a non-negative integer, got ${envWorkers}`);
+  if (envWorkers === 0) return new VecEnv(Array.from({ length: n }, () => makeTrainingEnv(envId)), envRng);
+  return PoolEnv.create(envId, n, envWorkers, envRng);
+}
+
+export class VecEnv implements RolloutSource {
   readonly N: number;
   readonly obsShape: number[];
   readonly obsSize: number;
@@ -39,7 +62,7 @@ export class VecEnv {
   private readonly runningReturn: Float64Array;
   private readonly runningLength: Int32Array;
 
-  constructor(readonly envs: Env<Float32Array, number>[], private readonly envRng: Rng) {
+  constructor(readonly envs: Env<Float32Array, number>[], envRng: Rng) {
     if (envs.length === 0) throw new Error('VecEnv needs at least one environment');
     this.N = envs.length;
     const info = obsInfo(envs[0]);
@@ -49,11 +72,14 @@ export class VecEnv {
     this.obs = new Float32Array(this.N * this.obsSize);
     this.runningReturn = new Float64Array(this.N);
     this.runningLength = new Int32Array(this.N);
-    for (let i = 0; i < this.N; i++) this.resetOne(i);
+    // As EnvPool: env i's first episode is seeded with s + i, s drawn from envRng.
+    const s = envRng.int(2 ** 31 - this.N);
+    for (let i = 0; i < this.N; i++) this.resetOne(i, s + i);
   }
 
-  private resetOne(i: number): void {
-    this.obs.set(asFloat32(this.envs[i].reset({ seed: this.envRng.nextU32() }).obs), i * this.obsSize);
+  /** Resets env i: with `seed` on the first reset, then continuing the env's own random stream. */
+  private resetOne(i: number, seed?: number): void {
+    this.obs.set(asFloat32(this.envs[i].reset(seed === undefined ? {} : { seed }).obs), i * this.obsSize);
     this.runningReturn[i] = 0;
     this.runningLength[i] = 0;
   }
@@ -116,5 +142,70 @@ export class VecEnv {
 
   close(): void {
     for (const e of this.envs) e.close();
+  }
+}
+
+/** N environments stepped in parallel by worker threads (lib/envs' EnvPool), with auto-reset. */
+export class PoolEnv implements RolloutSource {
+  readonly N: number;
+  readonly obsShape: number[];
+  readonly obsSize: number;
+  private finishedReturns: number[] = [];
+  private finishedLengths: number[] = [];
+
+  private constructor(private readonly pool: EnvPool, readonly nActions: number) {
+    this.N = pool.n;
+    this.obsShape = [...pool.obsShape];
+    this.obsSize = pool.obsSize;
+  }
+
+  /** Starts the pool; env i's first episode is seeded with s + i, s drawn from `envRng`. */
+  static async create(envId: string, n: number, workers: number, envRng: Rng): Promise<PoolEnv> {
+    const probe = makeTrainingEnv(envId);
+    const { nActions } = obsInfo(probe);
+    probe.close();
+    const pool = await EnvPool.create(trainingEnvSpec(envId), { n, workers });
+    await pool.reset(envRng.int(2 ** 31 - n));
+    return new PoolEnv(pool, nActions);
+  }
+
+  async rollout(T: number, policy: (obs: Float32Array) => ArrayLike<number>, onStep?: (t: number, dones: Float32Array) => void): Promise<Rollout> {
+    const N = this.N;
+    const out: Rollout = {
+      T, N,
+      obs: new Float32Array(T * N * this.obsSize),
+      actions: new Int32Array(T * N),
+      rewards: new Float32Array(T * N),
+      dones: new Float32Array(T * N),
+      lastObs: new Float32Array(N * this.obsSize),
+    };
+    const stepDones = new Float32Array(N);
+    for (let t = 0; t < T; t++) {
+      const obs = this.pool.buffers.obs;
+      out.obs.set(obs, t * N * this.obsSize);
+      const a = policy(obs);
+      for (let i = 0; i < N; i++) out.actions[t * N + i] = a[i];
+      const st = await this.pool.step(out.actions.subarray(t * N, (t + 1) * N));
+      for (let i = 0; i < N; i++) {
+        out.rewards[t * N + i] = st.rewards[i];
+        stepDones[i] = st.terminated[i] || st.truncated[i] ? 1 : 0;
+      }
+      out.dones.set(stepDones, t * N);
+      for (const e of st.episodes) { this.finishedReturns.push(e.return); this.finishedLengths.push(e.length); }
+      onStep?.(t, stepDones);
+    }
+    out.lastObs.set(this.pool.buffers.obs);
+    return out;
+  }
+
+  takeFinished(): { returns: number[]; lengths: number[] } {
+    const r = { returns: this.finishedReturns, lengths: this.finishedLengths };
+    this.finishedReturns = [];
+    this.finishedLengths = [];
+    return r;
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
   }
 }

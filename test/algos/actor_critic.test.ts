@@ -56,7 +56,7 @@ test('synchronous actor-critic: one-step TD and n-step both improve on CartPole'
       assert.ok(last > first * 1.5 && last > 40, `nSteps=${nSteps}: first ${first.toFixed(1)}, last ${last.toFixed(1)}`);
       assert.equal(tf.memory().numTensors, algo.net.group.variables.length, 'no tensors leak');
     } finally {
-      algo.dispose();
+      await algo.dispose();
     }
   }
 });
@@ -69,7 +69,7 @@ test('recurrent A2C: LSTM agent improves on CartPole, memory carried without lea
     assert.ok(last > first * 1.5, `first ${first.toFixed(1)}, last ${last.toFixed(1)}`);
     assert.equal(tf.memory().numTensors, algo.net.group.variables.length + 2, 'only the weights and the carried memory (h, c) stay alive');
   } finally {
-    algo.dispose();
+    await algo.dispose();
   }
 });
 
@@ -95,4 +95,20 @@ test('asynchronous A3C: a crashing worker is reported and the run stops cleanly'
   } finally {
     await algo.dispose();
   }
+});
+
+test('rollouts from EnvPool worker threads equal rollouts stepped in this thread', async () => {
+  const run = async (envWorkers: number) => {
+    const algo = new RecurrentA2C({ envId: 'CartPole-v1', seed: 9, numEnvs: 4, rolloutLength: 5, units: 8, hidden: 8, envWorkers });
+    try {
+      const res = await train(algo, { steps: 400, progress: 'none' });
+      return { params: algo.snapshot().arrays.params, returns: res.history.map((h) => h.episodeReturn) };
+    } finally {
+      await algo.dispose();
+    }
+  };
+  const inThread = await run(0);
+  const pooled = await run(2);
+  assert.deepEqual(pooled.returns, inThread.returns);
+  assert.deepEqual(pooled.params, inThread.params);
 });
