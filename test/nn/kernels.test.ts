@@ -17,8 +17,12 @@ for (const stride of [1, 2]) {
     cases.push({ batch: 2, h: 11, w: 10, cin: 32, cout: 32, k: 3, stride, pad });
   }
 }
-// The A3C first layer.
+// The A3C layers (valid padding: the SIMD kernels without unrolled patches), and shapes that exercise
+// every row and column tile of them.
 cases.push({ batch: 2, h: 42, w: 42, cin: 4, cout: 32, k: 3, stride: 2, pad: 'valid' });
+cases.push({ batch: 3, h: 20, w: 20, cin: 32, cout: 32, k: 3, stride: 2, pad: 'valid' });
+cases.push({ batch: 1, h: 9, w: 7, cin: 12, cout: 20, k: 2, stride: 1, pad: 'valid' });
+cases.push({ batch: 3, h: 5, w: 6, cin: 4, cout: 4, k: 3, stride: 1, pad: 'valid' });
 
 function randomArray(rng: Rng, n: number): Float32Array {
   const a = new Float32Array(n);
@@ -94,6 +98,12 @@ test('wasm BatchMatMul with transposes matches the stock cpu result', async () =
     [[7, 5], [3, 7], true, true],
     [[10, 512], [10, 128], true, false], // dense weight gradient
     [[10, 128], [512, 128], false, true], // dense input gradient (swapped path)
+    [[5, 256], [256, 1024], false, false], // LSTM gates (SIMD product, 4- and 1-row tiles)
+    [[50, 256], [50, 1024], true, false], // LSTM weight gradient
+    [[5, 1024], [256, 1024], false, true], // LSTM state gradient
+    [[7, 12], [12, 20], false, false], // 8- and 4-column tiles
+    [[13, 9], [13, 12], true, false],
+    [[3, 600], [8, 600], false, true], // reduction longer than one chunk
     [[2, 6, 4], [2, 6, 3], true, false], // batched
     [[2, 4, 6], [2, 3, 6], false, true],
   ];
@@ -118,7 +128,10 @@ test('wasm BatchMatMul with transposes matches the stock cpu result', async () =
 test('conv2d gradients through our kernels agree with finite differences', async () => {
   for (const kind of ['wasm', 'cpu'] as const) {
     await useBackend(kind);
-    const c: Case = { batch: 2, h: 7, w: 6, cin: 2, cout: 3, k: 3, stride: 2, pad: 'same' };
+   for (const c of [
+      { batch: 2, h: 7, w: 6, cin: 2, cout: 3, k: 3, stride: 2, pad: 'same' },
+      { batch: 2, h: 7, w: 6, cin: 4, cout: 8, k: 3, stride: 2, pad: 'valid' },
+    ] as Case[]) {
     const d = makeData(c, 99);
     const loss = (x: tf.Tensor4D, w: tf.Tensor4D) => tf.sum(tf.square(tf.conv2d(x, w, c.stride, c.pad))) as tf.Scalar;
     const x = tf.tensor4d(d.x, d.xShape as [number, number, number, number]);
@@ -144,6 +157,7 @@ test('conv2d gradients through our kernels agree with finite differences', async
     for (const i of [0, 5, 17, 40, 83]) check('x', i % d.x.length);
     for (const i of [0, 7, 20, 33, 53]) check('w', i % d.w.length);
     tf.dispose([x, w, gx, gw]);
+   }
   }
   await ready();
 });

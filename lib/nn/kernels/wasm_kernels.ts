@@ -12,6 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { col2imRows, im2colTransposed, transpose2d, fieldSize, positions } from './conv_math';
 import { convGeometry, type ConvAttrs } from './geometry';
+import { SimdGemm, fieldsInside, type WasmModule } from './simd_gemm';
 
 type TensorInfo = tf.TensorInfo;
 
@@ -21,8 +22,19 @@ interface WasmBackend {
   disposeData(dataId: object): boolean;
   typedArrayFromHeap(t: TensorInfo): Float32Array;
   dataIdMap: { get(dataId: object): { memoryOffset: number } };
-  wasm: { HEAPF32: Float32Array };
+  wasm: WasmModule & { HEAPF32: Float32Array };
 }
+
+/** The SIMD kernels, bound to the wasm backend's memory on first use. */
+let simd: SimdGemm | null = null;
+/** The SIMD kernels over this backend's heap (created on first use). */
+export function simdFor(be: { wasm: WasmModule }): SimdGemm {
+  if (!simd) simd = new SimdGemm(be.wasm);
+  return simd;
+}
+
+/** Byte address of a tensor's data in the wasm heap. */
+const heapAddress = (be: WasmBackend, t: TensorInfo): number => be.dataIdMap.get(t.dataId).memoryOffset;
 
 /** Offset of a tensor's first element in HEAPF32 (the heap view must be re-read after any allocation). */
 const heapIndex = (be: WasmBackend, t: TensorInfo): number => be.dataIdMap.get(t.dataId).memoryOffset >>> 2;
@@ -68,14 +80,53 @@ export function registerWasmKernels(): void {
     return withShape(out, finalShape);
   }
 
+  /** NT product c[I, J] = a[I, P] b[J, P]^T as (b a^T)^T, transposing the small `a` (padded to 4 columns). */
+  function simdMatMulNT(be: WasmBackend, a: TensorInfo, b: TensorInfo): TensorInfo {
+    const [I, P] = a.shape;
+    const J = b.shape[0];
+    const Ip = (I + 3) & ~3;
+    const aT = be.makeOutput([P, Ip], 'float32');
+    const d = be.makeOutput([J, Ip], 'float32');
+    let heap = be.wasm.HEAPF32;
+    const aIdx = heapIndex(be, a);
+    const aTIdx = heapIndex(be, aT);
+    heap.fill(0, aTIdx, aTIdx + P * Ip);
+    for (let i = 0; i < I; i++) {
+      for (let p = 0, src = aIdx + i * P, dst = aTIdx + i; p < P; p++, dst += Ip) heap[dst] = heap[src + p];
+    }
+    simdFor(be).matMul(J, Ip, P, heapAddress(be, b), heapAddress(be, aT), heapAddress(be, d));
+    be.disposeData(aT.dataId);
+    const out = be.makeOutput([I, J], 'float32');
+    heap = be.wasm.HEAPF32;
+    const dIdx = heapIndex(be, d);
+    const oIdx = heapIndex(be, out);
+    for (let j = 0; j < J; j++) {
+      for (let i = 0, src = dIdx + j * Ip, dst = oIdx + j; i < I; i++, dst += J) heap[dst] = heap[src + i];
+    }
+    be.disposeData(d.dataId);
+    return out;
+  }
+
   const batchMatMul: KernelFn = ({ inputs, backend, attrs }) => {
     const be = backend as WasmBackend;
     const { a, b } = inputs;
     const transposeA = !!attrs?.transposeA;
     const transposeB = !!attrs?.transposeB;
-    if ((!transposeA && !transposeB) || a.dtype !== 'float32' || b.dtype !== 'float32') {
-      return stockMatMul({ inputs, backend, attrs });
+    if (a.dtype !== 'float32' || b.dtype !== 'float32') return stockMatMul({ inputs, backend, attrs });
+    if (a.shape.length === 2 && b.shape.length === 2 && !(transposeA && transposeB) && sizeOf(a.shape) > 0 && sizeOf(b.shape) > 0) {
+      // Our table-driven SIMD product reads the right operand in place (XNNPACK repacks it on every
+      // call, which dominates for weight matrices against small batches).
+      const I = transposeA ? a.shape[1] : a.shape[0];
+      const P = transposeA ? a.shape[0] : a.shape[1];
+      const J = transposeB ? b.shape[0] : b.shape[1];
+      if (transposeB) return simdMatMulNT(be, a, b);
+      if (J % 4 === 0) {
+        const out = be.makeOutput([I, J], 'float32');
+        simdFor(be).matMul(I, J, P, heapAddress(be, a), heapAddress(be, b), heapAddress(be, out), transposeA);
+        return out;
+      }
     }
+    if (!transposeA && !transposeB) return stockMatMul({ inputs, backend, attrs });
     const sizeA = sizeOf(a.shape);
     const sizeB = sizeOf(b.shape);
     if (a.shape.length === 2 && b.shape.length === 2 && transposeA !== transposeB) {
@@ -108,7 +159,12 @@ export function registerWasmKernels(): void {
     const g = convGeometry('Conv2DBackpropFilter', x.shape, a.filterShape, a);
     const K = fieldSize(g);
     const M = positions(g);
-    // XNNPACK packs the right-hand operand on every call, so keep the small one (dy) on the right.
+    if (fieldsInside(g) && g.outC % 4 === 0) {
+      const dW = be.makeOutput([...a.filterShape], 'float32');
+      simdFor(be).convFilterGrad(g, heapAddress(be, x), heapAddress(be, dy), heapAddress(be, dW));
+      return dW;
+    }
+    // Padded convolutions: unroll x (transposed) and use the stock product, dy on the right (small).
     const colT = be.makeOutput([K, M], 'float32');
     const heap = be.wasm.HEAPF32;
     im2colTransposed(heap, heapIndex(be, x), g, heap, heapIndex(be, colT));
@@ -125,6 +181,22 @@ export function registerWasmKernels(): void {
     const g = convGeometry('Conv2DBackpropInput', a.inputShape, filter.shape, a);
     const K = fieldSize(g);
     const M = positions(g);
+    if (fieldsInside(g) && g.inC % 4 === 0) {
+      // W [taps, inC, outC] -> per-tap transposes [taps, outC, inC].
+      const taps = g.kH * g.kW;
+      const wT = be.makeOutput([taps, g.outC, g.inC], 'float32');
+      const dx = be.makeOutput([...a.inputShape], 'float32');
+      const heap = be.wasm.HEAPF32;
+      const wIdx = heapIndex(be, filter);
+      const wTIdx = heapIndex(be, wT);
+      const tapSize = g.inC * g.outC;
+      for (let t = 0; t < taps; t++) transpose2d(heap, wIdx + t * tapSize, g.inC, g.outC, heap, wTIdx + t * tapSize);
+      const dxIdx = heapIndex(be, dx);
+      heap.fill(0, dxIdx, dxIdx + sizeOf(a.inputShape));
+      simdFor(be).convInputGrad(g, heapAddress(be, dy), heapAddress(be, wT), heapAddress(be, dx));
+      be.disposeData(wT.dataId);
+      return dx;
+    }
     const wT = be.makeOutput([g.outC, K], 'float32');
     transpose2d(be.typedArrayFromHeap(filter), 0, K, g.outC, be.typedArrayFromHeap(wT), 0);
     const dcol = plainMatMul(be, withShape(dy, [M, g.outC]), wT);
@@ -136,10 +208,30 @@ export function registerWasmKernels(): void {
     return dx;
   };
 
+  const stockSum = tf.getKernel('Sum', 'wasm');
+  if (!stockSum) throw new Error('tfjs-backend-wasm is not loaded: its Sum kernel is missing');
+  const stockSumFn = stockSum.kernelFunc as unknown as KernelFn;
+  /** Sums over all leading axes (bias gradients) as SIMD column sums; everything else goes to the stock kernel. */
+  const sum: KernelFn = ({ inputs, backend, attrs }) => {
+    const be = backend as WasmBackend;
+    const { x } = inputs;
+    const rank = x.shape.length;
+    const raw = (attrs as { axis: number | number[] }).axis;
+    const axes = (Array.isArray(raw) ? raw : [raw]).map((ax) => (ax < 0 ? ax + rank : ax)).sort((p, q) => p - q);
+    const cols = x.shape[rank - 1];
+    const leading = rank >= 2 && axes.length === rank - 1 && axes.every((ax, i) => ax === i);
+    if (!leading || x.dtype !== 'float32' || cols % 4 !== 0 || sizeOf(x.shape) === 0) return stockSumFn({ inputs, backend, attrs });
+    const keepDims = !!(attrs as { keepDims?: boolean }).keepDims;
+    const out = be.makeOutput(keepDims ? [...new Array(rank - 1).fill(1), cols] : [cols], 'float32');
+    simdFor(be).k.colsum(heapAddress(be, x), sizeOf(x.shape) / cols, cols, heapAddress(be, out));
+    return out;
+  };
+
   const configs: Array<[string, KernelFn]> = [
     ['BatchMatMul', batchMatMul],
     ['Conv2DBackpropFilter', conv2dBackpropFilter],
     ['Conv2DBackpropInput', conv2dBackpropInput],
+    ['Sum', sum],
   ];
   for (const [name, fn] of configs) {
     const previous = tf.getKernel(name, 'wasm');
@@ -149,7 +241,7 @@ export function registerWasmKernels(): void {
       backendName: 'wasm',
       kernelFunc: fn as unknown as tf.KernelFunc,
       // The stock kernels bind their wasm entry points in setupFunc; keep that.
-      setupFunc: name === 'BatchMatMul' ? stock.setupFunc : undefined,
+      setupFunc: name === 'BatchMatMul' ? stock.setupFunc : name === 'Sum' ? stockSum.setupFunc : undefined,
       gradientDojo: true,
     } as tf.KernelConfig);
   }

@@ -1,0 +1,153 @@
+/**
+ * Drives the table-addressed SIMD gemm kernels of `simd_kernels.ts` over tfjs-backend-wasm's heap:
+ * offset tables (cached per shape), tiling into 4-row x 8/4-column tiles, and chunking of the reduction
+ * so a chunk's operands stay in cache. Also the convolution gradients expressed with it.
+ */
+import { GEMM_TILES, instantiateSimdKernels, type SimdExports } from './simd_kernels';
+import type { ConvGeometry } from './conv_math';
+
+/** The parts of tfjs-backend-wasm's module object used here. */
+export interface WasmModule {
+  _malloc(bytes: number): number;
+  _free(ptr: number): void;
+  asm: { memory: WebAssembly.Memory };
+  HEAP32: Int32Array;
+}
+
+/** Reduction steps per kernel call: keeps a chunk's A and B rows in L1/L2 across the column tiles. */
+const P_CHUNK = 256;
+
+export class SimdGemm {
+  readonly k: SimdExports;
+  private readonly tables = new Map<string, number>();
+
+  constructor(private readonly wasm: WasmModule) {
+    this.k = instantiateSimdKernels(wasm.asm.memory);
+  }
+
+  /** A cached i32 table of n byte offsets `fill(i)` in the heap; returns its byte address. */
+  table(key: string, n: number, fill: (i: number) => number): number {
+    let ptr = this.tables.get(key);
+    if (ptr === undefined) {
+      if (this.tables.size >= 256) this.clearTables();
+      ptr = this.wasm._malloc(Math.max(4, n * 4));
+      const h = this.wasm.HEAP32; // read after malloc: the heap may have grown
+      const base = ptr >>> 2;
+      for (let i = 0; i < n; i++) h[base + i] = fill(i);
+      this.tables.set(key, ptr);
+    }
+    return ptr;
+  }
+
+  /** Offsets 0, stride, 2*stride, ... (n entries). */
+  progression(n: number, strideBytes: number): number {
+    return this.table(`p${n}:${strideBytes}`, n, (i) => i * strideBytes);
+  }
+
+  private clearTables(): void {
+    for (const ptr of this.tables.values()) this.wasm._free(ptr);
+    this.tables.clear();
+  }
+
+  /**
+   * C(i, j) (+)= sum_p A(i, p) B(p, j) for i < I, j < J (J a multiple of 4), p < P, with
+   * A(i, p) at aRow[i] + aCol[p] + aOff, B(p, j) at bRow[p] + bOff + 4j, C(i, j) at cRow[i] + cOff + 4j
+   * (tables are byte addresses of i32 tables; offsets are bytes).
+   */
+  gemm(
+    I: number, J: number, P: number,
+    aRow: number, aCol: number, aOff: number, bRow: number, bOff: number, cRow: number, cOff: number,
+    accumulate: boolean,
+  ): void {
+    if (J % 4 !== 0) throw new Error(`SimdGemm.gemm: J=${J} is not a multiple of 4`);
+    const fullRows = I >> 2;
+    const restRows = I & 3;
+    const wide = J >> 3;
+    const narrow = (J & 7) !== 0;
+    const chunk = P > P_CHUNK ? P_CHUNK : P;
+    for (let p0 = 0; p0 < P || (P === 0 && p0 === 0); p0 += chunk) {
+      const pc = Math.min(chunk, P - p0);
+      const acc = accumulate || p0 > 0 ? 1 : 0;
+      const ac = aCol + 4 * p0;
+      const br = bRow + 4 * p0;
+      for (let t = 0; t < wide; t++) {
+        const jo = 32 * t;
+        if (fullRows) this.k.gemm_4_2(fullRows, aRow, cRow, ac, br, aOff, bOff + jo, cOff + jo, pc, acc);
+        if (restRows) this.k.gemm_1_2(restRows, aRow + 16 * fullRows, cRow + 16 * fullRows, ac, br, aOff, bOff + jo, cOff + jo, pc, acc);
+      }
+      if (narrow) {
+        const jo = 32 * wide;
+        if (fullRows) this.k.gemm_4_1(fullRows, aRow, cRow, ac, br, aOff, bOff + jo, cOff + jo, pc, acc);
+        if (restRows) this.k.gemm_1_1(restRows, aRow + 16 * fullRows, cRow + 16 * fullRows, ac, br, aOff, bOff + jo, cOff + jo, pc, acc);
+      }
+      if (P === 0) break;
+    }
+  }
+
+  /** c[I, J] = a[I, P] @ b[P, J], all row-major at byte addresses; J a multiple of 4. */
+  matMul(I: number, J: number, P: number, a: number, b: number, c: number, transposeA = false): void {
+    const aRow = transposeA ? this.progression(I, 4) : this.progression(I, P * 4);
+    const aCol = transposeA ? this.progression(P, I * 4) : this.progression(P, 4);
+    this.gemm(I, J, P, aRow, aCol, a, this.progression(P, J * 4), b, this.progression(I, J * 4), c, false);
+  }
+
+  /** Byte offsets of each output position's top-left input pixel (relative to the image batch). */
+  private positionTable(g: ConvGeometry): number {
+    const key = `pos${g.batch}:${g.inH}:${g.inW}:${g.inC}:${g.outH}:${g.outW}:${g.strideH}:${g.strideW}`;
+    const perImage = g.outH * g.outW;
+    return this.table(key, g.batch * perImage, (m) => {
+      const n = Math.floor(m / perImage);
+      const r = m - n * perImage;
+      const oh = Math.floor(r / g.outW);
+      const ow = r - oh * g.outW;
+      return 4 * (((n * g.inH + oh * g.strideH) * g.inW + ow * g.strideW) * g.inC);
+    });
+  }
+
+  /** Byte offsets of each (kh, kw, c) of a receptive field relative to its top-left pixel. */
+  private fieldTable(g: ConvGeometry): number {
+    const key = `field${g.kH}:${g.kW}:${g.inC}:${g.inW}:${g.dilationH}:${g.dilationW}`;
+    return this.table(key, g.kH * g.kW * g.inC, (k) => {
+      const c = k % g.inC;
+      const kw = Math.floor(k / g.inC) % g.kW;
+      const kh = Math.floor(k / (g.inC * g.kW));
+      return 4 * ((kh * g.dilationH * g.inW + kw * g.dilationW) * g.inC + c);
+    });
+  }
+
+  /** Filter gradient dW[K, outC] = sum over positions of field(x) x dy, with no unrolled copy of x. */
+  convFilterGrad(g: ConvGeometry, x: number, dy: number, dW: number): void {
+    const K = g.kH * g.kW * g.inC;
+    const M = g.batch * g.outH * g.outW;
+    this.gemm(K, g.outC, M, this.fieldTable(g), this.positionTable(g), x, this.progression(M, g.outC * 4), dy,
+      this.progression(K, g.outC * 4), dW, false);
+  }
+
+  /**
+   * Input gradient: for each filter tap (kh, kw), dx[position + tap] += dy[position] @ W[kh, kw]^T, with
+   * `wT` holding W transposed per tap ([kh*kw][outC][inC]). `dx` must be zeroed first.
+   */
+  convInputGrad(g: ConvGeometry, dy: number, wT: number, dx: number): void {
+    const M = g.batch * g.outH * g.outW;
+    const positions = this.positionTable(g);
+    const dyRows = this.progression(M, g.outC * 4);
+    const dyCols = this.progression(g.outC, 4);
+    const wRows = this.progression(g.outC, g.inC * 4);
+    for (let kh = 0; kh < g.kH; kh++) {
+      for (let kw = 0; kw < g.kW; kw++) {
+        const tap = kh * g.kW + kw;
+        const tapOffset = 4 * ((kh * g.dilationH * g.inW + kw * g.dilationW) * g.inC);
+        this.gemm(M, g.inC, g.outC, dyRows, dyCols, dy, wRows, wT + 4 * tap * g.outC * g.inC, positions, dx + tapOffset, true);
+      }
+    }
+  }
+}
+
+/** True when every receptive field lies inside the image (no padding), which the table kernels need. */
+export function fieldsInside(g: ConvGeometry): boolean {
+  return g.padTop === 0 && g.padLeft === 0
+    && (g.outH - 1) * g.strideH + (g.kH - 1) * g.dilationH < g.inH
+    && (g.outW - 1) * g.strideW + (g.kW - 1) * g.dilationW < g.inW;
+}
+
+export { GEMM_TILES };

@@ -1,0 +1,181 @@
+/**
+ * Hand-written WebAssembly SIMD kernels that run inside tfjs-backend-wasm's own memory (the module
+ * imports that memory), so they read and write tensors in place:
+ *
+ *   gemm_R_V  C(i, j) (+)= sum_p A(i, p) B(p, j) on an R-row x 4V-column tile, where every row and column
+ *             address comes from an i32 offset table. One kernel so covers plain and transposed matrix
+ *             products and the gradients of a convolution without unrolling patches (im2col): the tables
+ *             say where each receptive field and each output position lies.
+ *   colsum    column sums of a [rows, cols] matrix (bias gradients).
+ *   adam      one Adam step on float32 arrays, computed in float64 exactly as `adamStepFlat` does.
+ *   sumsq     sum of squares in float64 (gradient norms).
+ */
+import { FunctionBuilder, assembleModule, type Local } from './wasm_asm';
+
+/** Row-tile heights and column-tile widths (in 4-float vectors) the gemm kernels come in. */
+export const GEMM_TILES: ReadonlyArray<readonly [rows: number, vectors: number]> = [[4, 2], [4, 1], [1, 2], [1, 1]];
+
+/**
+ * gemm_R_V(rowTiles, aRowTab, cRowTab, aColTab, bRowTab, aOff, bOff, cOff, P, accumulate):
+ * for each of `rowTiles` tiles of R rows (row tables advance by R entries per tile),
+ *   A(i, p) = f32 at aRowTab[i] + aColTab[p] + aOff,  B(p, j) = f32 at bRowTab[p] + bOff + 4j,
+ *   C(i, j) = f32 at cRowTab[i] + cOff + 4j,  j < 4V;  C is overwritten, or added to when accumulate != 0.
+ */
+function gemmTile(R: number, V: number): FunctionBuilder {
+  const f = new FunctionBuilder(`gemm_${R}_${V}`, ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'], []);
+  const [rowTiles, aRowTab, cRowTab, aColTab, bRowTab, aOff, bOff, cOff, P, accumulate] = f.params;
+  const rt = f.local('i32');
+  const p = f.local('i32');
+  const ap = f.local('i32');
+  const bp = f.local('i32');
+  const t = f.local('i32');
+  const b = f.local('i32');
+  const a: Local[] = [];
+  const c: Local[] = [];
+  for (let r = 0; r < R; r++) {
+    a.push(f.local('i32'));
+    c.push(f.local('i32'));
+  }
+  const acc: Local[][] = a.map(() => Array.from({ length: V }, () => f.local('v128')));
+  const bv: Local[] = Array.from({ length: V }, () => f.local('v128'));
+  const s = f.local('v128');
+
+  f.i32(0).set(rt);
+  f.forLoop(rt, rowTiles, 1, () => {
+    for (let r = 0; r < R; r++) {
+      f.get(aRowTab).i32Load(4 * r).get(aOff).i32Add().set(a[r]);
+      f.get(cRowTab).i32Load(4 * r).get(cOff).i32Add().set(c[r]);
+      for (let v = 0; v < V; v++) f.v128Zero().set(acc[r][v]);
+    }
+    f.get(accumulate).ifThen(() => {
+      for (let r = 0; r < R; r++) for (let v = 0; v < V; v++) f.get(c[r]).v128Load(16 * v).set(acc[r][v]);
+    });
+    f.get(aColTab).set(ap);
+    f.get(bRowTab).set(bp);
+    f.i32(0).set(p);
+    f.forLoop(p, P, 1, () => {
+      f.get(ap).i32Load().set(t);
+      f.get(bp).i32Load().get(bOff).i32Add().set(b);
+      for (let v = 0; v < V; v++) f.get(b).v128Load(16 * v).set(bv[v]);
+      for (let r = 0; r < R; r++) {
+        f.get(a[r]).get(t).i32Add().load32Splat().set(s);
+        for (let v = 0; v < V; v++) f.get(acc[r][v]).get(s).get(bv[v]).f32x4Mul().f32x4Add().set(acc[r][v]);
+      }
+      f.addTo(ap, 4).addTo(bp, 4);
+    });
+    for (let r = 0; r < R; r++) for (let v = 0; v < V; v++) f.get(c[r]).get(acc[r][v]).v128Store(16 * v);
+    f.addTo(aRowTab, 4 * R).addTo(cRowTab, 4 * R);
+  });
+  return f;
+}
+
+/** colsum(src, rows, cols, dst): dst[j] = sum_r src[r * cols + j]; cols a multiple of 4 (byte addresses). */
+function colsum(): FunctionBuilder {
+  const f = new FunctionBuilder('colsum', ['i32', 'i32', 'i32', 'i32'], []);
+  const [src, rows, cols, dst] = f.params;
+  const j = f.local('i32');
+  const r = f.local('i32');
+  const bytes = f.local('i32');
+  f.get(cols).i32(2).i32Shl().set(bytes);
+  f.i32(0).set(j);
+  f.forLoop(j, bytes, 16, () => {
+    f.get(dst).get(j).i32Add().v128Zero().v128Store();
+  });
+  f.i32(0).set(r);
+  f.forLoop(r, rows, 1, () => {
+    f.i32(0).set(j);
+    f.forLoop(j, bytes, 16, () => {
+      f.get(dst).get(j).i32Add();
+      f.get(dst).get(j).i32Add().v128Load();
+      f.get(src).get(j).i32Add().v128Load();
+      f.f32x4Add().v128Store();
+    });
+    f.addTo(src, bytes);
+  });
+  return f;
+}
+
+/**
+ * adam(params, grads, m, v, pairs, lr, beta1, beta2, eps, c1, c2, gradScale): the update of
+ * `adamStepFlat` on 2*pairs elements, two at a time in float64 lanes, with the same operations in the
+ * same order, so the float32 results are bit-identical to the JavaScript loop.
+ */
+function adam(): FunctionBuilder {
+  const f = new FunctionBuilder('adam', ['i32', 'i32', 'i32', 'i32', 'i32', 'f64', 'f64', 'f64', 'f64', 'f64', 'f64', 'f64'], []);
+  const [params, grads, m, v, pairs, lr, beta1, beta2, eps, c1, c2, gradScale] = f.params;
+  const i = f.local('i32');
+  const off = f.local('i32');
+  const splat = (x: Local | number): Local => {
+    const l = f.local('v128');
+    if (typeof x === 'number') f.f64(x);
+    else f.get(x);
+    f.f64x2Splat().set(l);
+    return l;
+  };
+  const vLr = splat(lr), vB1 = splat(beta1), vB2 = splat(beta2), vEps = splat(eps), vC1 = splat(c1), vC2 = splat(c2), vScale = splat(gradScale);
+  const v1mB1 = f.local('v128');
+  f.f64(1).get(beta1).f64Sub().f64x2Splat().set(v1mB1);
+  const v1mB2 = f.local('v128');
+  f.f64(1).get(beta2).f64Sub().f64x2Splat().set(v1mB2);
+  const g = f.local('v128');
+  const mi = f.local('v128');
+  const vi = f.local('v128');
+  f.i32(0).set(i);
+  f.forLoop(i, pairs, 1, () => {
+    f.get(i).i32(3).i32Shl().set(off);
+    // g = grads * gradScale
+    f.get(grads).get(off).i32Add().load64Zero().f64x2PromoteLow().get(vScale).f64x2Mul().set(g);
+    // mi = beta1 * m + (1 - beta1) * g
+    f.get(vB1).get(m).get(off).i32Add().load64Zero().f64x2PromoteLow().f64x2Mul();
+    f.get(v1mB1).get(g).f64x2Mul().f64x2Add().set(mi);
+    // vi = beta2 * v + ((1 - beta2) * g) * g
+    f.get(vB2).get(v).get(off).i32Add().load64Zero().f64x2PromoteLow().f64x2Mul();
+    f.get(v1mB2).get(g).f64x2Mul().get(g).f64x2Mul().f64x2Add().set(vi);
+    f.get(m).get(off).i32Add().get(mi).f32x4DemoteZero().store64Lane0();
+    f.get(v).get(off).i32Add().get(vi).f32x4DemoteZero().store64Lane0();
+    // params -= (lr * (mi / c1)) / (sqrt(vi / c2) + eps)
+    f.get(params).get(off).i32Add();
+    f.get(params).get(off).i32Add().load64Zero().f64x2PromoteLow();
+    f.get(vLr).get(mi).get(vC1).f64x2Div().f64x2Mul();
+    f.get(vi).get(vC2).f64x2Div().f64x2Sqrt().get(vEps).f64x2Add();
+    f.f64x2Div().f64x2Sub().f32x4DemoteZero().store64Lane0();
+  });
+  return f;
+}
+
+/** sumsq(ptr, pairs) -> f64: sum of squares of 2*pairs float32 values, in two float64 lanes. */
+function sumsq(): FunctionBuilder {
+  const f = new FunctionBuilder('sumsq', ['i32', 'i32'], ['f64']);
+  const [ptr, pairs] = f.params;
+  const i = f.local('i32');
+  const acc = f.local('v128');
+  const x = f.local('v128');
+  f.v128Zero().set(acc);
+  f.i32(0).set(i);
+  f.forLoop(i, pairs, 1, () => {
+    f.get(ptr).load64Zero().f64x2PromoteLow().tee(x).get(x).f64x2Mul().get(acc).f64x2Add().set(acc);
+    f.addTo(ptr, 8);
+  });
+  // lane 0 + lane 1, as two f64 extract_lane ops (0xFD 33 lane)
+  f.get(acc).op(0xfd, 33, 0).get(acc).op(0xfd, 33, 1).f64Add();
+  return f;
+}
+
+export interface SimdExports {
+  [name: `gemm_${number}_${number}`]: (rowTiles: number, aRowTab: number, cRowTab: number, aColTab: number, bRowTab: number, aOff: number, bOff: number, cOff: number, P: number, accumulate: number) => void;
+  colsum(src: number, rows: number, cols: number, dst: number): void;
+  adam(params: number, grads: number, m: number, v: number, pairs: number, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number, gradScale: number): void;
+  sumsq(ptr: number, pairs: number): number;
+}
+
+let compiled: WebAssembly.Module | null = null;
+
+/** Compiles (once) and instantiates the kernels over `memory`. */
+export function instantiateSimdKernels(memory: WebAssembly.Memory): SimdExports {
+  if (!compiled) {
+    const fns = [...GEMM_TILES.map(([r, v]) => gemmTile(r, v)), colsum(), adam(), sumsq()];
+    compiled = new WebAssembly.Module(assembleModule(fns));
+  }
+  const instance = new WebAssembly.Instance(compiled, { env: { memory } });
+  return instance.exports as unknown as SimdExports;
+}
