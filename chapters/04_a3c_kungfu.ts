@@ -179,12 +179,12 @@ export function nStepReturns(rewards: number[][], dones: boolean[][], bootstrap:
 // is exactly the one-step recipe above.
 
 // %%
-function trainFor(algo: { update(): { envSteps: number; episodeReturns: number[]; metrics: Record<string, number> } }, seconds: number, label: string) {
+async function trainFor(algo: { update(): Promise<dojo.algos.UpdateResult> }, seconds: number, label: string) {
   const t0 = performance.now();
   let steps = 0;
   const episodes: { steps: number; ret: number }[] = [];
   while ((performance.now() - t0) / 1000 < seconds) {
-    const r = algo.update();
+    const r = await algo.update();
     steps += r.envSteps;
     for (const ret of r.episodeReturns) episodes.push({ steps, ret });
   }
@@ -194,9 +194,9 @@ function trainFor(algo: { update(): { envSteps: number; episodeReturns: number[]
 }
 const SECONDS = pick({ ci: 5, book: 120, full: 3600 });
 const oneStep = new dojo.algos.SyncA3C({ envId: 'KungFuMasterDeterministic-v0', numEnvs: 10, nSteps: 1, seed: 1 });
-const runOne = trainFor(oneStep, SECONDS, 'one-step, 10 envs');
+const runOne = await trainFor(oneStep, SECONDS, 'one-step, 10 envs');
 const fiveStep = new dojo.algos.SyncA3C({ envId: 'KungFuMasterDeterministic-v0', numEnvs: 10, nSteps: 5, seed: 1 });
-const runFive = trainFor(fiveStep, SECONDS, '5-step, 10 envs');
+const runFive = await trainFor(fiveStep, SECONDS, '5-step, 10 envs');
 
 // %% [markdown]
 // ## Truly asynchronous A3C
@@ -254,7 +254,7 @@ await a3c.dispose();
 
 // %%
 const kangaroo = new dojo.algos.SyncA3C({ envId: 'KangarooDeterministic-v0', numEnvs: 10, nSteps: 5, seed: 2 });
-const runK = trainFor(kangaroo, pick({ ci: 3, book: 60, full: 3600 }), 'Kangaroo, 5-step');
+const runK = await trainFor(kangaroo, pick({ ci: 3, book: 60, full: 3600 }), 'Kangaroo, 5-step');
 console.log('best Kangaroo game so far:', Math.max(0, ...runK.episodes.map((e) => e.ret)));
 
 // %% [markdown]

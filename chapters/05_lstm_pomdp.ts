@@ -196,7 +196,7 @@ const evalEnv = new dojo.envs.PreprocessAtari((dojo.envs.make('KungFuMasterDeter
 const UPDATES = pick({ ci: 5, book: 1500, full: 15000 });
 const EVAL_EVERY = pick({ ci: 5, book: 100, full: 100 });
 for (let u = 1; u <= UPDATES; u++) {
-  const r = rnn.update();
+  const r = await rnn.update();
   if (u % EVAL_EVERY === 0) {
     scores.push(dojo.algos.evaluate(evalEnv, rnn.evalAgent(new dojo.Rng(u)), 1, u, pick({ ci: 300, book: 20_000, full: 100_000 })).mean);
     entropies.push(r.metrics['policy/entropy']);
@@ -245,7 +245,7 @@ player.reset();
 const game = dojo.viz.recordEpisode(evalEnv, (o) => player.act(o), { seed: 5, every: 2, maxSteps: pick({ ci: 40, book: 2000, full: 4000 }) });
 console.log(`recorded game: score ${game.totalReward} in ${game.length} steps`);
 dojo.viz.showGif(dojo.viz.toGif(game.frames, { fps: 15 }));
-rnn.dispose();
+await rnn.dispose();
 agent.dispose();
 
 // %% [markdown]

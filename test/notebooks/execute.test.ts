@@ -35,6 +35,16 @@ for (const name of notebooks) {
     const result = executeNotebook(python, join(root, name), join(work, name, '..'), { GRADIENT_DOJO_BUDGET: 'ci' });
     assert.equal(result.errors.length, 0, `cell errors in ${name}:\n${result.errors.join('\n---\n')}`);
     assert.ok(result.ok, `executing ${name} failed:\n${result.log.slice(-3000)}`);
+    if (name.startsWith('solutions/')) {
+      // The worked solutions must pass every exercise check they contain.
+      assert.ok(result.checkOutputs.length > 0 || /^solutions\/00_/.test(name), `${name} has no exercise check cells`);
+      result.checkOutputs.forEach((out, i) =>
+        assert.match(out, /✓/, `${name}: check cell ${i + 1} did not pass:\n${out.slice(0, 800)}`));
+    } else if (/^notebooks\/0[1-9]_/.test(name)) {
+      // The untouched learner stubs must fail every check cleanly, not crash.
+      result.checkOutputs.forEach((out, i) =>
+        assert.match(out, /not implemented yet/, `${name}: check cell ${i + 1} should report "not implemented yet":\n${out.slice(0, 800)}`));
+    }
     executed.push(name);
   });
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { projectRoot } from '../../lib/util/paths';
 
@@ -18,6 +18,8 @@ export interface NotebookRun {
   errors: string[];
   log: string;
   outputPath: string;
+  /** The text each check cell (one calling dojo.grading.check) printed, in order. */
+  checkOutputs: string[];
 }
 
 /** Executes a notebook with the project's tslab kernel (scripts/run_notebook.py) and collects cell errors. */
@@ -42,5 +44,14 @@ export function executeNotebook(python: string, path: string, outDir: string, en
   } catch {
     errors = [`the notebook runner failed before reporting:\n${log.slice(-3000)}`];
   }
-  return { ok: r.status === 0 && errors.length === 0, errors, log, outputPath };
+  const checkOutputs: string[] = [];
+  if (existsSync(outputPath)) {
+    const nb = JSON.parse(readFileSync(outputPath, 'utf8'));
+    for (const cell of nb.cells) {
+      const src = [].concat(cell.source).join('');
+      if (cell.cell_type !== 'code' || !/grading\.check\./.test(src)) continue;
+      checkOutputs.push((cell.outputs ?? []).map((o: any) => [].concat(o.text ?? o.data?.['text/plain'] ?? '').join('')).join(''));
+    }
+  }
+  return { ok: r.status === 0 && errors.length === 0, errors, log, outputPath, checkOutputs };
 }
