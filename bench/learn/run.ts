@@ -53,11 +53,11 @@ const BENCHES: Record<string, LearnBench> = {
   },
   'kungfu-a3c-nstep': {
     algo: 'a3c-nstep', env: 'KungFuMasterDeterministic-v0', seconds: 3600, evalEpisodes: 20, target: 10_000, long: true,
-    config: { numEnvs: 10, nSteps: 20, lr: 1e-4 },
+    config: { numEnvs: 10, nSteps: 10, lr: 3e-4, entropyCoef: 0.01, envWorkers: 2 },
   },
   'kungfu-recurrent-a2c': {
     algo: 'recurrent-a2c', env: 'KungFuMasterDeterministic-v0', seconds: 3600, evalEpisodes: 20, target: 10_000, long: true,
-    config: { numEnvs: 5, rolloutLength: 10 },
+    config: { numEnvs: 5, rolloutLength: 10, envWorkers: 2 },
   },
   'kangaroo-a3c': {
     algo: 'a3c', env: 'KangarooDeterministic-v0', seconds: 3600, evalEpisodes: 20, target: 400, long: true,
