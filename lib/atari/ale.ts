@@ -41,6 +41,8 @@ export const PADDLE_MAX = 790196;
 export const PADDLE_DEFAULT = Math.trunc((PADDLE_MIN + PADDLE_MAX) / 2);
 
 const NOOP_RESET_FRAMES = 60;
+/** The most frames run without drawing in a row; the next one is drawn (and checked). */
+const MAX_UNDRAWN_FRAMES = 32;
 const SOFT_RESET_FRAMES = 4;
 const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
@@ -63,6 +65,20 @@ export interface AleOptions {
   systemRandomSeed?: number;
   rewardMin?: number;
   rewardMax?: number;
+}
+
+/** Options of `AleInterface.act`. */
+export interface ActOptions {
+  /** Paddle strength (ALE's paddle_strength), default 1. */
+  paddleStrength?: number;
+  /**
+   * false: nobody looks at the screen after this step, so its frames are not drawn (collisions,
+   * RAM, rewards and timing stay exact); the screen keeps showing the last drawn frame. For
+   * frame-skip-1 users who repeat an action themselves: pass `render: false` on all but the last
+   * act of a group. The next drawn frame is exact as long as it is drawn in full by itself, which
+   * is checked (otherwise the undrawn frames are replayed with drawing). Default true.
+   */
+  render?: boolean;
 }
 
 /** A saved environment state (see `cloneState`). */
@@ -100,6 +116,18 @@ export class AleInterface {
   private stickyA = 0;
   private stickyStrength = 1;
   private readonly usePaddles: boolean;
+
+  // Replaying frames that were run without drawing (see playFrame).
+  private replayStart: Uint8Array | null = null;
+  private replayPaddleA = PADDLE_DEFAULT;
+  private replayPaddleB = PADDLE_DEFAULT;
+  private readonly replayActions = new Uint8Array(MAX_UNDRAWN_FRAMES);
+  private readonly replayStrengths = new Float64Array(MAX_UNDRAWN_FRAMES);
+  /** 0: no undrawn run in progress; else 1 + the frames recorded since `replayStart`. */
+  private undrawnFrames = 0;
+  /** Set once the game showed a frame not drawn in full by itself: then every frame is drawn. */
+  private drawEveryFrame = false;
+  private redraws = 0;
 
   /** Loads a ROM (game name, file path, or an already loaded ROM) and resets the game, as ALE's loadROM. */
   static loadROM(rom: string | LoadedRom, options: AleOptions = {}): AleInterface {
@@ -151,6 +179,7 @@ export class AleInterface {
 
   /** ALE's reset_game: system reset, 60 NOOP frames, soft resets, mode selection. Counters do not advance. */
   resetGame(): void {
+    this.undrawnFrames = 0;
     this.episodeFrame = 0;
     this.paddleA = this.paddleB = PADDLE_DEFAULT;
     this.console.systemReset();
@@ -199,28 +228,113 @@ export class AleInterface {
   /**
    * Plays one agent step: `frameSkip` frames with sticky actions; returns the summed reward
    * (clamped to [rewardMin, rewardMax]). Throws for an action outside the legal set.
+   *
+   * The second argument is the paddle strength (default 1) or `ActOptions`. Only the screen of the
+   * last frame of a step can be observed, so the frames before it are run without drawing (their
+   * collisions, RAM and timing are exact); see `ActOptions.render` to skip drawing that one too.
    */
-  act(action: number, paddleStrength = 1): number {
+  act(action: number, options: number | ActOptions = 1): number {
     if (!Number.isInteger(action) || action < 0 || action > 17) {
       throw new Error(
         `Illegal action ${action}: legal ALE actions are the integers 0..17 (${ACTION_NAMES.map((n, i) => `${i} ${n}`).join(', ')}).`,
       );
     }
+    let paddleStrength = 1;
+    let render = true;
+    if (typeof options === 'number') paddleStrength = options;
+    else if (options !== null && typeof options === 'object') {
+      if (options.paddleStrength !== undefined) paddleStrength = options.paddleStrength;
+      if (options.render !== undefined) render = options.render !== false;
+    }
+    if (typeof paddleStrength !== 'number' || !Number.isFinite(paddleStrength)) {
+      throw new Error(`act: the paddle strength must be a finite number, got ${paddleStrength}`);
+    }
     const p = this.options.repeatActionProbability;
+    const frames = this.options.frameSkip;
     let sum = 0;
-    for (let i = 0; i < this.options.frameSkip; i++) {
+    for (let i = 0; i < frames; i++) {
       if (this.nextDouble() >= p) {
         this.stickyA = action;
         this.stickyStrength = paddleStrength;
       }
       this.nextDouble(); // player B's draw (its action is always NOOP)
       if (this.isTerminal()) continue;
-      this.emulate(this.stickyA, 1, this.stickyStrength);
+      const draw = this.drawEveryFrame || (render && i === frames - 1) || this.undrawnFrames >= MAX_UNDRAWN_FRAMES - 1;
+      this.playFrame(this.stickyA, this.stickyStrength, draw);
       this.frame++;
       this.episodeFrame++;
       sum += this.rules.reward;
     }
+    if (render) {
+      // Frames still undrawn here (the episode ended before the step's last frame, or earlier
+      // steps ran with render: false): draw them, to show the last frame that ran.
+      if (this.undrawnFrames > 0) this.redrawUndrawnFrames();
+      this.screenBuffer.set(this.console.screen);
+    }
     return Math.min(Math.max(sum, this.options.rewardMin), this.options.rewardMax);
+  }
+
+  /**
+   * How many times a step's screen had to be redrawn by replaying frames that were run without
+   * drawing (at an episode end inside a step, or for a game that does not draw its whole picture
+   * every frame). Diagnostics: for the supported games it stays small.
+   */
+  get screenRedraws(): number {
+    return this.redraws;
+  }
+
+  /** True once the game showed a frame that it did not draw in full by itself: every frame is then drawn. */
+  get drawingEveryFrame(): boolean {
+    return this.drawEveryFrame;
+  }
+
+  /**
+   * One agent frame. An undrawn frame first records what is needed to run it again with drawing:
+   * the console state before the first undrawn frame of a run, then each frame's input. A drawn
+   * frame after such a run must be drawn in full by itself (its picture then cannot depend on the
+   * undrawn frames); otherwise the run is replayed with drawing, and from then on every frame is
+   * drawn for this game.
+   */
+  private playFrame(action: number, strength: number, draw: boolean): void {
+    if (!draw && this.undrawnFrames === 0) this.saveReplayStart();
+    if (this.undrawnFrames > 0) {
+      this.replayActions[this.undrawnFrames - 1] = action;
+      this.replayStrengths[this.undrawnFrames - 1] = strength;
+      this.undrawnFrames++;
+    }
+    this.applyInputs(action, strength, false, true);
+    this.console.runFrame(draw);
+    this.rules.step(this.console.ram);
+    if (!draw) return;
+    if (!this.console.tia.frameDrawnInFull) {
+      this.drawEveryFrame = true;
+      if (this.undrawnFrames > 0) this.redrawUndrawnFrames();
+    }
+    this.undrawnFrames = 0;
+  }
+
+  private saveReplayStart(): void {
+    if (this.replayStart === null) this.replayStart = new Uint8Array(this.console.stateSize);
+    this.console.saveState(this.replayStart);
+    this.replayPaddleA = this.paddleA;
+    this.replayPaddleB = this.paddleB;
+    this.undrawnFrames = 1;
+  }
+
+  /** Runs the recorded frames again from the saved console state, this time drawing them. */
+  private redrawUndrawnFrames(): void {
+    const n = this.undrawnFrames - 1;
+    this.undrawnFrames = 0;
+    if (n <= 0 || this.replayStart === null) return;
+    this.console.loadState(this.replayStart);
+    this.paddleA = this.replayPaddleA;
+    this.paddleB = this.replayPaddleB;
+    for (let k = 0; k < n; k++) {
+      this.applyInputs(this.replayActions[k], this.replayStrengths[k], false, true);
+      this.console.runFrame(true);
+    }
+    this.redraws++;
+    if (!this.console.tia.frameDrawnInFull) this.drawEveryFrame = true;
   }
 
   private nextDouble(): number {
@@ -339,6 +453,7 @@ export class AleInterface {
       throw new Error('restoreState expects an object returned by cloneState()');
     }
     this.console.loadState(state.console);
+    this.undrawnFrames = 0;
     this.rules.loadState(state.rules);
     this.screenBuffer.set(state.screen);
     this.frame = state.frame;

@@ -264,11 +264,22 @@ export class Atari2600 {
   // State
   // -------------------------------------------------------------------------------------------
 
-  /** Everything needed to continue exactly from here: CPU, RIOT, cartridge, TIA, inputs, data bus, RNG. */
-  saveState(): Uint8Array {
-    const size = 8 + CPU_STATE_BYTES + RIOT_STATE_BYTES + CARTRIDGE_STATE_BYTES + CONSOLE_STATE_BYTES + RNG_STATE_BYTES + this.tia.stateSize;
-    const out = new Uint8Array(size);
-    const view = new DataView(out.buffer);
+  /** Bytes of a saved state of this console. */
+  get stateSize(): number {
+    return 8 + CPU_STATE_BYTES + RIOT_STATE_BYTES + CARTRIDGE_STATE_BYTES + CONSOLE_STATE_BYTES + RNG_STATE_BYTES + this.tia.stateSize;
+  }
+
+  /**
+   * Everything needed to continue exactly from here: CPU, RIOT, cartridge, TIA, inputs, data bus, RNG.
+   * Written into `out` when given (it must be `stateSize` bytes), else into a new array.
+   */
+  saveState(out?: Uint8Array): Uint8Array {
+    const size = this.stateSize;
+    if (out === undefined) out = new Uint8Array(size);
+    else if (!(out instanceof Uint8Array) || out.length !== size) {
+      throw new Error(`Atari2600.saveState: the output must be a Uint8Array of stateSize (${size}) bytes`);
+    }
+    const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
     view.setUint32(0, STATE_MAGIC, true);
     view.setUint32(4, size, true);
     let o = 8;
@@ -298,7 +309,7 @@ export class Atari2600 {
       throw new Error('Atari2600.loadState expects the Uint8Array returned by saveState()');
     }
     const view = new DataView(state.buffer, state.byteOffset, state.byteLength);
-    const size = 8 + CPU_STATE_BYTES + RIOT_STATE_BYTES + CARTRIDGE_STATE_BYTES + CONSOLE_STATE_BYTES + RNG_STATE_BYTES + this.tia.stateSize;
+    const size = this.stateSize;
     if (view.getUint32(0, true) !== STATE_MAGIC || view.getUint32(4, true) !== size || state.length !== size) {
       throw new Error('Atari2600.loadState: not a state saved by this console configuration (wrong header or size)');
     }

@@ -148,7 +148,8 @@ export class AtariStepper {
     const frames = typeof fs === 'number' ? fs : fs[0] + this.frameskipRng.int(fs[1] - fs[0]);
     const action = this.actionSet[actionIndex];
     let reward = 0;
-    for (let i = 0; i < frames; i++) reward += this.ale.act(action);
+    // Only the last act's screen is observed: the others run without drawing.
+    for (let i = 0; i < frames; i++) reward += this.ale.act(action, { render: i === frames - 1 });
     return {
       obs: this.observe(),
       reward,

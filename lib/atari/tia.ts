@@ -272,7 +272,7 @@ const STATE_FIELDS = [
   'posP0', 'posP1', 'posM0', 'posM1', 'posBL', 'currentGRP0', 'currentGRP1',
   'blMask', 'm0Mask', 'm1Mask', 'p0Mask', 'p1Mask', 'pfMask',
   'lastHmoveClock', 'hmoveBlankEnabled', 'm0CosmicArk', 'm0CosmicArkCounter', 'dumpEnabled', 'dumpDisabledCycle',
-  'fire4', 'fire5',
+  'fire4', 'fire5', 'pixelsSkipped',
 ] as const;
 
 export class Tia {
@@ -363,6 +363,8 @@ export class Tia {
   private m0CosmicArkCounter = 0;
   private dumpEnabled = 0;
   private dumpDisabledCycle = 0;
+  /** 1 when part of the current frame was not drawn (drawPixels was 0, or the frame was greyed out). */
+  private pixelsSkipped = 0;
 
   /** Pot resistance seen on INPT0..INPT3 (0: charged at once, MAX_RESISTANCE: never). */
   readonly potResistance = new Float64Array([MAX_RESISTANCE, MAX_RESISTANCE, MAX_RESISTANCE, MAX_RESISTANCE]);
@@ -411,6 +413,16 @@ export class Tia {
   /** The frame buffer (160 x height palette indices) of the frame being drawn or just completed. */
   get screen(): Uint8Array {
     return this.currentIsB ? this.screenB : this.screenA;
+  }
+
+  /**
+   * True when the frame just run was drawn by itself from the top of the window to the bottom:
+   * it started and ended within draw-enabled updates, no part was skipped or greyed out, and
+   * drawing reached the last line of the window. Its picture then depends on nothing drawn before
+   * it, so frames run with `drawPixels` 0 before it cannot have changed it.
+   */
+  get frameDrawnInFull(): boolean {
+    return this.pixelsSkipped === 0 && this.partialFrame === 0 && this.clockAtLastUpdate >= this.clockStopDisplay;
   }
 
   /** Scanlines in the last completed frame. */
@@ -503,6 +515,7 @@ export class Tia {
     this.clockAtLastUpdate = this.clockStartDisplay;
     this.clocksToEndOfScanLine = 228;
     this.framePointer = 0;
+    this.pixelsSkipped = 0;
     if (this.colorLoss) {
       const odd = this.scanlineCountForLastFrame & 1;
       const fix = (c: number): number => (odd ? c | 1 : c & 0xfe);
@@ -517,6 +530,7 @@ export class Tia {
   private greyOutFrame(): void {
     let c = this.scanlines();
     if (c < this.yStart) c = this.yStart;
+    this.pixelsSkipped = 1;
     const fb = this.fb;
     for (let s = c; s < this.height + this.yStart; s++) {
       const row = (s - this.yStart) * 160;
@@ -555,6 +569,7 @@ export class Tia {
       if (toUpdate !== 0) this.drawSpan(toUpdate, fromStart - HBLANK);
       if (this.hmoveBlankEnabled && fromStart < HBLANK + 8) {
         if (this.drawPixels) fillBytes(this.fb, this.fbWords, oldPointer, oldPointer + HBLANK + 8 - fromStart, 0);
+        else this.pixelsSkipped = 1;
         if (toUpdate + fromStart >= HBLANK + 8) this.hmoveBlankEnabled = 0;
       }
       if (this.clocksToEndOfScanLine === 228) this.endOfScanline();
@@ -587,6 +602,7 @@ export class Tia {
     const end = p + count;
     this.framePointer = end;
     if (!this.drawPixels) {
+      this.pixelsSkipped = 1;
       this.collideSpan(hpos, hpos + count);
       return;
     }
