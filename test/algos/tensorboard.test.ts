@@ -19,6 +19,9 @@ test('event file round-trips: version record then scalar events, CRCs verified',
     w.scalars(2 ** 40, { 'loss/value': 3 }, 1001);
     w.scalars(11, { skipped: NaN }); // nothing finite: nothing written
     w.close();
+    // Every TensorFlow event file starts with the same 12 bytes: the 24-byte version record's length
+    // and its masked CRC.
+    assert.deepEqual([...readFileSync(w.path).subarray(0, 12)], [0x18, 0, 0, 0, 0, 0, 0, 0, 0xa3, 0x7f, 0x4b, 0x22]);
     const events = readEventFile(w.path);
     assert.equal(events.length, 3);
     assert.equal(events[0].fileVersion, 'brain.Event:2');
