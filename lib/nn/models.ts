@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../util/rng';
 import { ParamSet, init } from './params';
+import { fusedLstmAvailable, fusedLstmSequence } from './kernels/lstm_kernels';
 
 export type Activation = 'relu' | 'elu' | 'tanh';
 
@@ -362,6 +363,13 @@ export class RecurrentAgent extends BaseModel {
     const [T, B] = obs.shape;
     return tf.tidy(() => {
       const feats = this.inputGates(this.encode(tf.reshape(obs, [T * B, ...this.inputShape]) as tf.Tensor4D));
+      if (fusedLstmAvailable()) {
+        // The whole recurrence as one differentiable kernel (forward and BPTT) on the wasm backend.
+        const keep = dones ? Array.from({ length: T * B }, (_, i) => (dones[Math.floor(i / B)][i % B] ? 0 : 1)) : null;
+        const r = fusedLstmSequence(feats, state.h, state.c, this.lstmWh as tf.Tensor2D, T, keep);
+        const { logits, value } = this.heads(r.hs);
+        return { logits: tf.reshape(logits, [T, B, this.nActions]) as tf.Tensor3D, values: tf.reshape(value, [T, B]) as tf.Tensor2D, state: { h: r.h, c: r.c } };
+      }
       const perStep = tf.split(feats, T, 0) as tf.Tensor2D[];
       let s = state;
       const hs: tf.Tensor2D[] = [];

@@ -156,3 +156,35 @@ test('1,000 training steps of each model leak no tensors', async () => {
     task.dispose();
   }
 });
+
+test('fused LSTM rollout (wasm) has the gradients of the op-by-op recurrence (cpu)', async () => {
+  const grads: Float32Array[] = [];
+  for (const kind of ['wasm', 'cpu'] as const) {
+    await nn.useBackend(kind);
+    const agent = nn.recurrentAgent({ nActions: 3, seed: 6, units: 12, hidden: 16 });
+    const h0 = tf.variable(tf.randomUniform([2, 12], -0.5, 0.5, 'float32', 1));
+    const c0 = tf.variable(tf.randomUniform([2, 12], -0.5, 0.5, 'float32', 2));
+    const obs = tf.randomUniform([4, 2, 42, 42, 4], 0, 1, 'float32', 3);
+    const w = tf.randomUniform([4, 2, 3], -1, 1, 'float32', 4);
+    const vars = [...agent.variables, h0, c0];
+    const { value, grads: g } = tf.variableGrads(() => tf.tidy(() => {
+      const r = agent.rollout({ h: h0, c: c0 }, obs, [[0, 0], [1, 0], [0, 0], [0, 1]]);
+      return tf.addN([tf.sum(tf.mul(r.logits, w)), tf.sum(tf.square(r.values)), tf.sum(r.state.h), tf.mul(0.5, tf.sum(r.state.c))]) as tf.Scalar;
+    }), vars);
+    const flat = new Float32Array(vars.reduce((n, v) => n + v.size, 0));
+    let off = 0;
+    for (const v of vars) { flat.set(g[v.name].dataSync(), off); off += v.size; }
+    grads.push(flat);
+    tf.dispose([value, h0, c0, obs, w]);
+    tf.dispose(g);
+    agent.dispose();
+  }
+  await nn.ready();
+  let worst = 0, scale = 0;
+  for (let i = 0; i < grads[0].length; i++) {
+    worst = Math.max(worst, Math.abs(grads[0][i] - grads[1][i]));
+    scale = Math.max(scale, Math.abs(grads[1][i]));
+  }
+  assert.ok(scale > 0.01, 'the gradients are not all zero');
+  assert.ok(worst < 1e-4 * (1 + scale), `fused and op-by-op gradients differ by ${worst} (largest ${scale})`);
+});

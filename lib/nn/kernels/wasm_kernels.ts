@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { col2imRows, im2colTransposed, transpose2d, fieldSize, positions } from './conv_math';
 import { convGeometry, type ConvAttrs } from './geometry';
 import { SimdGemm, fieldsInside, type WasmModule } from './simd_gemm';
+import { registerLstmKernels } from './lstm_kernels';
 
 type TensorInfo = tf.TensorInfo;
 
@@ -245,4 +246,5 @@ export function registerWasmKernels(): void {
       gradientDojo: true,
     } as tf.KernelConfig);
   }
+  registerLstmKernels(simdFor);
 }
