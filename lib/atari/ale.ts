@@ -315,7 +315,7 @@ export class AleInterface {
 
   private saveReplayStart(): void {
     if (this.replayStart === null) this.replayStart = new Uint8Array(this.console.stateSize);
-    this.console.saveState(this.replayStart);
+    this.console.saveState(this.replayStart, { rng: false });
     this.replayPaddleA = this.paddleA;
     this.replayPaddleB = this.paddleB;
     this.undrawnFrames = 1;

@@ -271,9 +271,12 @@ export class Atari2600 {
 
   /**
    * Everything needed to continue exactly from here: CPU, RIOT, cartridge, TIA, inputs, data bus, RNG.
-   * Written into `out` when given (it must be `stateSize` bytes), else into a new array.
+   * Written into `out` when given (it must be `stateSize` bytes), else into a new array. With
+   * `rng: false` the random generator is left out (it is only drawn from on power-on and reset, so
+   * a state for re-running frames does not need it); loading such a state keeps the generator as it is.
    */
-  saveState(out?: Uint8Array): Uint8Array {
+  saveState(out?: Uint8Array, options: { rng?: boolean } = {}): Uint8Array {
+    const withRng = options.rng !== false;
     const size = this.stateSize;
     if (out === undefined) out = new Uint8Array(size);
     else if (!(out instanceof Uint8Array) || out.length !== size) {
@@ -294,11 +297,14 @@ export class Atari2600 {
     view.setUint8(o + 2, this.joystick1);
     view.setUint8(o + 3, this.paddleFire);
     view.setUint8(o + 4, this.switchBits);
+    view.setUint8(o + 5, withRng ? 1 : 0);
     for (let i = 0; i < 4; i++) view.setFloat64(o + 8 + 8 * i, this.paddleResistance[i], true);
     o += CONSOLE_STATE_BYTES;
-    const rng = this.rng.getState();
-    for (let i = 0; i < 624; i++) view.setUint32(o + 4 * i, rng.mt[i], true);
-    view.setUint32(o + 624 * 4, rng.index, true);
+    if (withRng) {
+      const rng = this.rng.getState();
+      for (let i = 0; i < 624; i++) view.setUint32(o + 4 * i, rng.mt[i], true);
+      view.setUint32(o + 624 * 4, rng.index, true);
+    }
     o += RNG_STATE_BYTES;
     this.tia.saveState(out, o);
     return out;
@@ -325,11 +331,14 @@ export class Atari2600 {
     this.joystick1 = view.getUint8(o + 2);
     this.paddleFire = view.getUint8(o + 3);
     this.switchBits = view.getUint8(o + 4);
+    const withRng = view.getUint8(o + 5) === 1;
     for (let i = 0; i < 4; i++) this.paddleResistance[i] = view.getFloat64(o + 8 + 8 * i, true);
     o += CONSOLE_STATE_BYTES;
-    const mt = new Array<number>(624);
-    for (let i = 0; i < 624; i++) mt[i] = view.getUint32(o + 4 * i, true);
-    this.rng.setState({ mt, index: view.getUint32(o + 624 * 4, true) });
+    if (withRng) {
+      const mt = new Array<number>(624);
+      for (let i = 0; i < 624; i++) mt[i] = view.getUint32(o + 4 * i, true);
+      this.rng.setState({ mt, index: view.getUint32(o + 624 * 4, true) });
+    }
     o += RNG_STATE_BYTES;
     this.tia.loadState(state, o);
   }

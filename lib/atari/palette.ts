@@ -58,7 +58,21 @@ export function screenToRgb(screen: Uint8Array, out: Uint8Array = new Uint8Array
 
 /** Palette-index screen -> grey levels (1 byte per pixel), as ALE's getScreenGrayscale. */
 export function screenToGrayscale(screen: Uint8Array, out: Uint8Array = new Uint8Array(screen.length)): Uint8Array {
-  if (out.length < screen.length) throw new Error(`screenToGrayscale: output needs ${screen.length} bytes, got ${out.length}`);
-  for (let i = 0; i < screen.length; i++) out[i] = PALETTE_GRAY[screen[i]];
+  const n = screen.length;
+  if (out.length < n) throw new Error(`screenToGrayscale: output needs ${n} bytes, got ${out.length}`);
+  const gray = PALETTE_GRAY;
+  let i = 0;
+  if (((screen.byteOffset | out.byteOffset) & 3) === 0 && n >= 4) {
+    // Four pixels per 32-bit word (the byte order does not matter: each byte maps to itself).
+    const words = n >> 2;
+    const src = new Uint32Array(screen.buffer, screen.byteOffset, words);
+    const dst = new Uint32Array(out.buffer, out.byteOffset, words);
+    for (let w = 0; w < words; w++) {
+      const v = src[w];
+      dst[w] = gray[v & 0xff] | (gray[(v >>> 8) & 0xff] << 8) | (gray[(v >>> 16) & 0xff] << 16) | (gray[v >>> 24] << 24);
+    }
+    i = words << 2;
+  }
+  for (; i < n; i++) out[i] = gray[screen[i]];
   return out;
 }

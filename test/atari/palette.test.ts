@@ -26,3 +26,15 @@ test('screen conversions reproduce the RGB and grey dumps of a reference screen'
     }
   }
 });
+
+test('grey conversion gives every palette value its grey level, word-aligned or not, any length', () => {
+  const all = new Uint8Array(259);
+  for (let i = 0; i < all.length; i++) all[i] = (i * 37) & 0xff;
+  const expected = Array.from(all, (c) => PALETTE_GRAY[c]);
+  assert.deepEqual(Array.from(screenToGrayscale(all)), expected);
+  const backing = new Uint8Array(all.length + 1);
+  backing.set(all, 1);
+  const unaligned = backing.subarray(1);
+  const out = new Uint8Array(all.length + 3).subarray(3);
+  assert.deepEqual(Array.from(screenToGrayscale(unaligned, out)), expected);
+});
