@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ParamSet } from './params';
+import { activeHeapBackend, simdOverHeap, HeapFloats } from './kernels/heap';
 
 export interface AdamOptions {
   learningRate?: number;
@@ -27,6 +28,14 @@ export interface AdamState {
 
 /** L2 norm of a flat gradient. */
 export function globalNorm(g: Float32Array): number {
+  const simd = g.length >= 64 ? simdOverHeap(g) : null;
+  if (simd) {
+    // Two float64 lanes in the SIMD kernel, then the odd element.
+    const pairs = g.length >> 1;
+    let s = simd.k.sumsq(g.byteOffset, pairs);
+    if (g.length & 1) s += g[g.length - 1] * g[g.length - 1];
+    return Math.sqrt(s);
+  }
   let s = 0;
   for (let i = 0; i < g.length; i++) s += g[i] * g[i];
   return Math.sqrt(s);
@@ -46,7 +55,15 @@ export function adamStepFlat(
   }
   const c1 = 1 - beta1 ** step;
   const c2 = 1 - beta2 ** step;
-  for (let i = 0; i < n; i++) {
+  let start = 0;
+  const simd = n >= 64 ? simdOverHeap(params, grads, m, v) : null;
+  if (simd) {
+    // Arrays in the wasm heap: the SIMD kernel does the same float64 arithmetic, two elements at a time.
+    const pairs = n >> 1;
+    simd.k.adam(params.byteOffset, grads.byteOffset, m.byteOffset, v.byteOffset, pairs, lr, beta1, beta2, epsilon, c1, c2, gradScale);
+    start = 2 * pairs;
+  }
+  for (let i = start; i < n; i++) {
     const g = grads[i] * gradScale;
     const mi = beta1 * m[i] + (1 - beta1) * g;
     const vi = beta2 * v[i] + (1 - beta2) * g * g;
@@ -64,10 +81,8 @@ export class Adam {
   epsilon: number;
   maxGradNorm: number | null;
   private stepCount = 0;
-  private m: Float32Array;
-  private v: Float32Array;
-  private readonly flatParams: Float32Array;
-  private readonly flatGrads: Float32Array;
+  /** Moments, weights and gradients as flat arrays: in the wasm heap on that backend (for the SIMD step). */
+  private readonly store: FlatStore;
 
   constructor(readonly params: ParamSet, opts: AdamOptions = {}) {
     this.learningRate = opts.learningRate ?? 1e-3;
@@ -75,11 +90,13 @@ export class Adam {
     this.beta2 = opts.beta2 ?? 0.999;
     this.epsilon = opts.epsilon ?? 1e-8;
     this.maxGradNorm = opts.maxGradNorm ?? null;
-    this.m = new Float32Array(params.size);
-    this.v = new Float32Array(params.size);
-    this.flatParams = new Float32Array(params.size);
-    this.flatGrads = new Float32Array(params.size);
+    this.store = new FlatStore(params.size, this);
   }
+
+  private get m(): Float32Array { return this.store.get(0); }
+  private get v(): Float32Array { return this.store.get(1); }
+  private get flatParams(): Float32Array { return this.store.get(2); }
+  private get flatGrads(): Float32Array { return this.store.get(3); }
 
   /** Number of updates applied so far. */
   get step(): number {
@@ -119,9 +136,11 @@ export class Adam {
     const norm = globalNorm(g);
     if (!Number.isFinite(norm)) throw new Error(`Adam: the gradient contains NaN or Infinity (norm ${norm}); the update was skipped`);
     const scale = this.maxGradNorm !== null && norm > this.maxGradNorm ? this.maxGradNorm / norm : 1;
+    const grads = this.flatGrads;
+    if (g.buffer !== grads.buffer || g.byteOffset !== grads.byteOffset) grads.set(g);
     this.params.getFlat(this.flatParams);
     this.stepCount++;
-    adamStepFlat(this.flatParams, g, this.m, this.v, this.stepCount, this.learningRate, this.beta1, this.beta2, this.epsilon, scale);
+    adamStepFlat(this.flatParams, this.flatGrads, this.m, this.v, this.stepCount, this.learningRate, this.beta1, this.beta2, this.epsilon, scale);
     this.params.setFlat(this.flatParams);
     return norm;
   }
@@ -142,13 +161,33 @@ export class Adam {
       throw new Error(`Adam.setState: moments have ${state.m.length}/${state.v.length} values, the model has ${this.params.size} parameters`);
     }
     if (!Number.isInteger(state.step) || state.step < 0) throw new Error(`Adam.setState: bad step ${state.step}`);
-    this.m = state.m.slice();
-    this.v = state.v.slice();
+    this.m.set(state.m);
+    this.v.set(state.v);
     this.stepCount = state.step;
     this.learningRate = state.options.learningRate;
     this.beta1 = state.options.beta1;
     this.beta2 = state.options.beta2;
     this.epsilon = state.options.epsilon;
     this.maxGradNorm = state.options.maxGradNorm;
+  }
+}
+
+/**
+ * Four flat arrays of one length: in the wasm heap when that backend is active at construction (so the
+ * SIMD Adam step and heap-to-heap parameter copies apply), else ordinary Float32Arrays.
+ */
+class FlatStore {
+  private readonly heap: HeapFloats | null;
+  private readonly plain: Float32Array[] = [];
+
+  constructor(private readonly n: number, owner: object) {
+    const be = activeHeapBackend();
+    this.heap = be && n > 0 ? new HeapFloats(be, 4 * n, owner) : null;
+    if (!this.heap) for (let i = 0; i < 4; i++) this.plain.push(new Float32Array(n));
+  }
+
+  /** Array `i` (0..3); heap views are re-made after the heap grows, so do not keep them across allocations. */
+  get(i: number): Float32Array {
+    return this.heap ? this.heap.view.subarray(i * this.n, (i + 1) * this.n) : this.plain[i];
   }
 }

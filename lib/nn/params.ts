@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../util/rng';
+import { activeHeapBackend, heapIndexOf } from './kernels/heap';
 
 /** One parameter's place in the flat layout. */
 export interface ParamInfo {
@@ -61,16 +62,30 @@ export class ParamSet {
   /** All weights as one Float32Array (into `out` when given, e.g. a SharedArrayBuffer view). */
   getFlat(out: Float32Array = new Float32Array(this.total)): Float32Array {
     this.checkLength('getFlat', out.length);
-    for (const p of this.order) out.set(this.byName.get(p.name)!.dataSync() as Float32Array, p.offset);
+    const be = activeHeapBackend();
+    for (const p of this.order) {
+      const v = this.byName.get(p.name)!;
+      const at = be ? heapIndexOf(be, v) : -1;
+      // On the wasm backend, copy straight from the heap (dataSync would make an intermediate copy).
+      if (be && at >= 0) out.set(be.wasm.HEAPF32.subarray(at, at + p.size), p.offset);
+      else out.set(v.dataSync() as Float32Array, p.offset);
+    }
     return out;
   }
 
   /** Replaces all weights from one Float32Array in the flat layout (values are copied). */
   setFlat(flat: Float32Array): void {
     this.checkLength('setFlat', flat.length);
+    const be = activeHeapBackend();
+    // Each variable gets a new tensor rather than an in-place write: XNNPACK caches packed weights by
+    // tensor id, so overwriting a weight's memory would leave those caches stale.
+    if (be && flat.buffer === be.wasm.asm.memory.buffer) flat = flat.slice(); // allocating would detach a heap view
     for (const p of this.order) {
-      const values = flat.slice(p.offset, p.offset + p.size);
-      tf.tidy(() => this.byName.get(p.name)!.assign(tf.tensor(values, [...p.shape], 'float32')));
+      const v = this.byName.get(p.name)!;
+      // The wasm backend copies the values into its heap at once, so a view is enough; the cpu backend
+      // keeps the array it is given, so it gets its own copy.
+      const values = be ? flat.subarray(p.offset, p.offset + p.size) : flat.slice(p.offset, p.offset + p.size);
+      tf.tidy(() => v.assign(tf.tensor(values, [...p.shape], 'float32')));
     }
   }
 
@@ -81,6 +96,7 @@ export class ParamSet {
   flattenGrads(grads: tf.NamedTensorMap | readonly (tf.Tensor | null | undefined)[], out = new Float32Array(this.total)): Float32Array {
     this.checkLength('flattenGrads', out.length);
     const vars = this.variables;
+    const be = activeHeapBackend();
     this.order.forEach((p, i) => {
       const g = Array.isArray(grads) ? grads[i] : (grads as tf.NamedTensorMap)[vars[i].name];
       if (!g) {
@@ -88,7 +104,9 @@ export class ParamSet {
         return;
       }
       if (g.size !== p.size) throw new Error(`gradient for ${p.name} has ${g.size} values, expected ${p.size}`);
-      out.set(g.dataSync() as Float32Array, p.offset);
+      const at = be ? heapIndexOf(be, g) : -1;
+      if (be && at >= 0) out.set(be.wasm.HEAPF32.subarray(at, at + p.size), p.offset);
+      else out.set(g.dataSync() as Float32Array, p.offset);
     });
     return out;
   }

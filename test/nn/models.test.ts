@@ -168,7 +168,7 @@ test('fused LSTM rollout (wasm) has the gradients of the op-by-op recurrence (cp
     const w = tf.randomUniform([4, 2, 3], -1, 1, 'float32', 4);
     const vars = [...agent.variables, h0, c0];
     const { value, grads: g } = tf.variableGrads(() => tf.tidy(() => {
-      const r = agent.rollout({ h: h0, c: c0 }, obs, [[0, 0], [1, 0], [0, 0], [0, 1]]);
+      const r = agent.rollout({ h: h0 as unknown as tf.Tensor2D, c: c0 as unknown as tf.Tensor2D }, obs, [[0, 0], [1, 0], [0, 0], [0, 1]]);
       return tf.addN([tf.sum(tf.mul(r.logits, w)), tf.sum(tf.square(r.values)), tf.sum(r.state.h), tf.mul(0.5, tf.sum(r.state.c))]) as tf.Scalar;
     }), vars);
     const flat = new Float32Array(vars.reduce((n, v) => n + v.size, 0));
