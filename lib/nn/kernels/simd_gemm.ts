@@ -115,6 +115,14 @@ export class SimdGemm {
     });
   }
 
+  /** Forward convolution y[M, outC] = field(x)[M, K] @ W[K, outC], reading receptive fields in place. */
+  conv(g: ConvGeometry, x: number, w: number, y: number): void {
+    const K = g.kH * g.kW * g.inC;
+    const M = g.batch * g.outH * g.outW;
+    this.gemm(M, g.outC, K, this.positionTable(g), this.fieldTable(g), x, this.progression(K, g.outC * 4), w,
+      this.progression(M, g.outC * 4), y, false);
+  }
+
   /** Filter gradient dW[K, outC] = sum over positions of field(x) x dy, with no unrolled copy of x. */
   convFilterGrad(g: ConvGeometry, x: number, dy: number, dW: number): void {
     const K = g.kH * g.kW * g.inC;

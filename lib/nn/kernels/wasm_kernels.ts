@@ -209,6 +209,21 @@ export function registerWasmKernels(): void {
     return dx;
   };
 
+  const stockConv = tf.getKernel('Conv2D', 'wasm');
+  if (!stockConv) throw new Error('tfjs-backend-wasm is not loaded: its Conv2D kernel is missing');
+  const stockConvFn = stockConv.kernelFunc as unknown as KernelFn;
+  /** Unpadded convolutions by the table-driven SIMD product; padded ones by XNNPACK. */
+  const conv2d: KernelFn = ({ inputs, backend, attrs }) => {
+    const be = backend as WasmBackend;
+    const { x, filter } = inputs;
+    if (x.dtype !== 'float32' || filter.dtype !== 'float32') return stockConvFn({ inputs, backend, attrs });
+    const g = convGeometry('Conv2D', x.shape, filter.shape, attrs as unknown as ConvAttrs);
+    if (!fieldsInside(g) || g.outC % 4 !== 0 || sizeOf(x.shape) === 0) return stockConvFn({ inputs, backend, attrs });
+    const y = be.makeOutput([g.batch, g.outH, g.outW, g.outC], 'float32');
+    simdFor(be).conv(g, heapAddress(be, x), heapAddress(be, filter), heapAddress(be, y));
+    return y;
+  };
+
   const stockSum = tf.getKernel('Sum', 'wasm');
   if (!stockSum) throw new Error('tfjs-backend-wasm is not loaded: its Sum kernel is missing');
   const stockSumFn = stockSum.kernelFunc as unknown as KernelFn;
@@ -233,6 +248,7 @@ export function registerWasmKernels(): void {
     ['Conv2DBackpropFilter', conv2dBackpropFilter],
     ['Conv2DBackpropInput', conv2dBackpropInput],
     ['Sum', sum],
+    ['Conv2D', conv2d],
   ];
   for (const [name, fn] of configs) {
     const previous = tf.getKernel(name, 'wasm');
@@ -242,7 +258,7 @@ export function registerWasmKernels(): void {
       backendName: 'wasm',
       kernelFunc: fn as unknown as tf.KernelFunc,
       // The stock kernels bind their wasm entry points in setupFunc; keep that.
-      setupFunc: name === 'BatchMatMul' ? stock.setupFunc : name === 'Sum' ? stockSum.setupFunc : undefined,
+      setupFunc: name === 'BatchMatMul' ? stock.setupFunc : name === 'Sum' ? stockSum.setupFunc : name === 'Conv2D' ? stockConv.setupFunc : undefined,
       gradientDojo: true,
     } as tf.KernelConfig);
   }
