@@ -58,10 +58,11 @@ export function adamStepFlat(
   let start = 0;
   const simd = n >= 64 ? simdOverHeap(params, grads, m, v) : null;
   if (simd) {
-    // Arrays in the wasm heap: the SIMD kernel does the same float64 arithmetic, two elements at a time.
-    const pairs = n >> 1;
-    simd.k.adam(params.byteOffset, grads.byteOffset, m.byteOffset, v.byteOffset, pairs, lr, beta1, beta2, epsilon, c1, c2, gradScale);
-    start = 2 * pairs;
+    // Arrays in the wasm heap: the SIMD kernel, four elements at a time in float32 (like tf.train.adam;
+    // the loop below keeps float64 intermediates, so results may differ from it in the last bit).
+    const quads = n >> 2;
+    simd.k.adam(params.byteOffset, grads.byteOffset, m.byteOffset, v.byteOffset, quads, lr, beta1, beta2, epsilon, c1, c2, gradScale);
+    start = 4 * quads;
   }
   for (let i = start; i < n; i++) {
     const g = grads[i] * gradScale;
