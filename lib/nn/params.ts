@@ -79,7 +79,20 @@ export class ParamSet {
     const be = activeHeapBackend();
     // Each variable gets a new tensor rather than an in-place write: XNNPACK caches packed weights by
     // tensor id, so overwriting a weight's memory would leave those caches stale.
-    if (be && flat.buffer === be.wasm.asm.memory.buffer) flat = flat.slice(); // allocating would detach a heap view
+    if (be && flat.buffer === be.wasm.asm.memory.buffer) {
+      // A view of the heap itself (an optimizer's weights): copy heap to heap into fresh tensors. Only the
+      // offset is kept, because allocating may grow the heap and detach the view.
+      const src = flat.byteOffset >>> 2;
+      for (const p of this.order) {
+        const info = be.makeOutput([...p.shape], 'float32');
+        const dst = be.dataIdMap.get(info.dataId)!.memoryOffset >>> 2;
+        be.wasm.HEAPF32.copyWithin(dst, src + p.offset, src + p.offset + p.size);
+        const t = tf.engine().makeTensorFromTensorInfo(info);
+        this.byName.get(p.name)!.assign(t);
+        t.dispose();
+      }
+      return;
+    }
     for (const p of this.order) {
       const v = this.byName.get(p.name)!;
       // The wasm backend copies the values into its heap at once, so a view is enough; the cpu backend

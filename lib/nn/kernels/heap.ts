@@ -7,6 +7,7 @@ import { simdFor } from './wasm_kernels';
 import type { SimdGemm, WasmModule } from './simd_gemm';
 
 export interface HeapBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   dataIdMap: { get(dataId: object): { memoryOffset: number; refCount: number } | undefined };
   wasm: WasmModule & { HEAPF32: Float32Array };
 }
