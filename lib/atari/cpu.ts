@@ -59,6 +59,45 @@ export interface CpuState {
 /** Bytes used by `saveState()`. */
 export const CPU_STATE_BYTES = 20;
 
+/** Decimal-mode ADC as packed bits: result | carry << 8 | overflow << 9. */
+function adcDecimal(a: number, op: number, carry: number): number {
+  const sum = BCD[a] + BCD[op] + carry;
+  const r = BCD[256 + (sum & 0xff)];
+  const v = (a ^ r) & 0x80 && (r ^ op) & 0x80 ? 1 : 0;
+  return r | (sum > 99 ? 0x100 : 0) | (v << 9);
+}
+
+/** Decimal-mode SBC as packed bits: result | carry << 8 | overflow << 9. */
+function sbcDecimal(a: number, op: number, carry: number): number {
+  const borrow = 1 - carry;
+  let diff = BCD[a] - BCD[op] - borrow;
+  if (diff < 0) diff += 100;
+  const r = BCD[256 + diff];
+  const v = (a ^ r) & 0x80 && (r ^ op) & 0x80 ? 1 : 0;
+  return r | (a >= op + borrow ? 0x100 : 0) | (v << 9);
+}
+
+/**
+ * ARR (AND, then ROR) with its peculiar flags and decimal-mode variant, as packed bits:
+ * A | C << 8 | V << 9 | (N source) << 10 | (Z source) << 18.
+ */
+function arr(a: number, op: number, carry: number, decimal: number): number {
+  const value = a & op;
+  const r = (value >> 1) | (carry << 7);
+  if (!decimal) {
+    return r | (((r >> 6) & 1) << 8) | ((((r >> 6) ^ (r >> 5)) & 1) << 9) | (r << 10) | (r << 18);
+  }
+  const v = (value ^ r) & 0x40 ? 1 : 0;
+  let result = r;
+  if ((value & 0x0f) + (value & 0x01) > 0x05) result = (result & 0xf0) | ((result + 0x06) & 0x0f);
+  let c = 0;
+  if ((value & 0xf0) + (value & 0x10) > 0x50) {
+    result = (result + 0x60) & 0xff;
+    c = 1;
+  }
+  return result | (c << 8) | (v << 9) | ((carry << 7) << 10) | (r << 18);
+}
+
 export class Cpu6502 {
   /** CPU cycles since power-on (or since the console last reset the count). */
   cycles = 0;
@@ -126,632 +165,2190 @@ export class Cpu6502 {
    */
   execute(maxInstructions: number): number {
     this.stopRequested = false;
+    return this.run(maxInstructions);
+  }
+
+  /** Executes one instruction (even when halted or asked to stop). */
+  step(): void {
+    const stop = this.stopRequested;
+    const halted = this.halted;
+    this.stopRequested = false;
+    this.halted = false;
+    this.run(1);
+    if (stop) this.stopRequested = true;
+    if (halted) this.halted = true;
+  }
+
+  /**
+   * The interpreter. Registers and flags live in locals while it runs (bus accesses only see the
+   * clock, `lastAccessWasRead` and stop requests); every access is written out in place as
+   * "advance the clock, access, note the kind", so each opcode shows its exact access sequence.
+   */
+  private run(maxInstructions: number): number {
+    const bus = this.bus;
+    let a = this.a;
+    let x = this.x;
+    let y = this.y;
+    let sp = this.sp;
+    let pc = this.pc;
+    let nv = this.nv;
+    let zv = this.zv;
+    let c = this.c;
+    let v = this.v;
+    let d = this.d;
+    let i = this.i;
+    let t = 0;
+    let ea = 0;
+    let lo = 0;
+    let hi = 0;
     let n = 0;
     while (n < maxInstructions && !this.stopRequested && !this.halted) {
-      this.step();
       n++;
+      this.cycles++;
+      const opcode = bus.read(pc);
+      this.lastAccessWasRead = true;
+      pc = (pc + 1) & 0xffff;
+      this.lastOpcode = opcode;
+      switch (opcode) {
+        case 0x00: // BRK
+          this.cycles++; bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.write(0x100 | sp, pc >> 8); this.lastAccessWasRead = false;
+          sp = (sp - 1) & 0xff;
+          this.cycles++; bus.write(0x100 | sp, pc & 0xff); this.lastAccessWasRead = false;
+          sp = (sp - 1) & 0xff;
+          this.cycles++; bus.write(0x100 | sp, 0x30 | (nv & 0x80) | (v << 6) | (d << 3) | (i << 2) | (zv === 0 ? 2 : 0) | c); this.lastAccessWasRead = false;
+          sp = (sp - 1) & 0xff;
+          i = 1;
+          this.cycles++; lo = bus.read(0xfffe); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read(0xffff); this.lastAccessWasRead = true;
+          pc = lo | (hi << 8);
+          break;
+        case 0x01: // ORA izx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          ea = lo | (hi << 8);
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          a = nv = zv = a | t;
+          break;
+        case 0x03: // SLO izx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          ea = lo | (hi << 8);
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          c = t >> 7; t = (t << 1) & 0xff;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          a = nv = zv = a | t;
+          break;
+        case 0x04: case 0x44: case 0x64: // NOP zp
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          break;
+        case 0x05: // ORA zp
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          a = nv = zv = a | t;
+          break;
+        case 0x06: // ASL zp
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          c = t >> 7; t = nv = zv = (t << 1) & 0xff;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          break;
+        case 0x07: // SLO zp
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          c = t >> 7; t = (t << 1) & 0xff;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          a = nv = zv = a | t;
+          break;
+        case 0x08: // PHP
+          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(0x100 | sp, 0x30 | (nv & 0x80) | (v << 6) | (d << 3) | (i << 2) | (zv === 0 ? 2 : 0) | c); this.lastAccessWasRead = false;
+          sp = (sp - 1) & 0xff;
+          break;
+        case 0x09: // ORA imm
+          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          a = nv = zv = a | t;
+          break;
+        case 0x0a: // ASL A
+          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+          c = a >> 7; a = nv = zv = (a << 1) & 0xff;
+          break;
+        case 0x0b: case 0x2b: // ANC #imm
+          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          a = nv = zv = a & t;
+          c = a >> 7;
+          break;
+        case 0x0c: // NOP abs
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          ea |= hi << 8;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          break;
+        case 0x0d: // ORA abs
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          ea |= hi << 8;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          a = nv = zv = a | t;
+          break;
+        case 0x0e: // ASL abs
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          ea |= hi << 8;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          c = t >> 7; t = nv = zv = (t << 1) & 0xff;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          break;
+        case 0x0f: // SLO abs
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          ea |= hi << 8;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          c = t >> 7; t = (t << 1) & 0xff;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          a = nv = zv = a | t;
+          break;
+        case 0x10: // BPL
+          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          if ((nv & 0x80) === 0) {
+            this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+            ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
+            if ((pc ^ ea) & 0xff00) { this.cycles++; bus.read((pc & 0xff00) | (ea & 0xff)); this.lastAccessWasRead = true; }
+            pc = ea;
+          }
+          break;
+        case 0x11: // ORA izy
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          hi <<= 8;
+          ea = lo + y;
+          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
+          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
+          a = nv = zv = a | t;
+          break;
+        case 0x13: // SLO izy
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          hi <<= 8;
+          this.cycles++; bus.read(hi | ((lo + y) & 0xff)); this.lastAccessWasRead = true;
+          ea = (hi + lo + y) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          c = t >> 7; t = (t << 1) & 0xff;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          a = nv = zv = a | t;
+          break;
+        case 0x14: case 0x34: case 0x54: case 0x74: case 0xd4: case 0xf4: // NOP zp,x
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          break;
+        case 0x15: // ORA zpx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          a = nv = zv = a | t;
+          break;
+        case 0x16: // ASL zpx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          c = t >> 7; t = nv = zv = (t << 1) & 0xff;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          break;
+        case 0x17: // SLO zpx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          c = t >> 7; t = (t << 1) & 0xff;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          a = nv = zv = a | t;
+          break;
+        case 0x18: // CLC
+          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+          c = 0;
+          break;
+        case 0x19: // ORA absy
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          ea += y;
+          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
+          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
+          a = nv = zv = a | t;
+          break;
+        case 0x1b: // SLO absy
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          this.cycles++; bus.read(hi | ((ea + y) & 0xff)); this.lastAccessWasRead = true;
+          ea = (hi + ea + y) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          c = t >> 7; t = (t << 1) & 0xff;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          a = nv = zv = a | t;
+          break;
+        case 0x1c: case 0x3c: case 0x5c: case 0x7c: case 0xdc: case 0xfc: // NOP abs,x
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          ea += x;
+          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
+          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
+          break;
+        case 0x1d: // ORA absx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          ea += x;
+          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
+          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
+          a = nv = zv = a | t;
+          break;
+        case 0x1e: // ASL absx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          this.cycles++; bus.read(hi | ((ea + x) & 0xff)); this.lastAccessWasRead = true;
+          ea = (hi + ea + x) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          c = t >> 7; t = nv = zv = (t << 1) & 0xff;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          break;
+        case 0x1f: // SLO absx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          this.cycles++; bus.read(hi | ((ea + x) & 0xff)); this.lastAccessWasRead = true;
+          ea = (hi + ea + x) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          c = t >> 7; t = (t << 1) & 0xff;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          a = nv = zv = a | t;
+          break;
+        case 0x20: // JSR
+          this.cycles++; lo = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(0x100 | sp); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(0x100 | sp, pc >> 8); this.lastAccessWasRead = false;
+          sp = (sp - 1) & 0xff;
+          this.cycles++; bus.write(0x100 | sp, pc & 0xff); this.lastAccessWasRead = false;
+          sp = (sp - 1) & 0xff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true;
+          pc = lo | (hi << 8);
+          break;
+        case 0x21: // AND izx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          ea = lo | (hi << 8);
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          a = nv = zv = a & t;
+          break;
+        case 0x23: // RLA izx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          ea = lo | (hi << 8);
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          lo = ((t << 1) | c) & 0xff; c = t >> 7; t = lo;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          a = nv = zv = a & t;
+          break;
+        case 0x24: // BIT zp
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          nv = t;
+          v = (t >> 6) & 1;
+          zv = a & t;
+          break;
+        case 0x25: // AND zp
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          a = nv = zv = a & t;
+          break;
+        case 0x26: // ROL zp
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          lo = ((t << 1) | c) & 0xff; c = t >> 7; t = nv = zv = lo;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          break;
+        case 0x27: // RLA zp
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          lo = ((t << 1) | c) & 0xff; c = t >> 7; t = lo;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          a = nv = zv = a & t;
+          break;
+        case 0x28: // PLP
+          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+          this.cycles++; bus.read(0x100 | sp); this.lastAccessWasRead = true;
+          sp = (sp + 1) & 0xff;
+          this.cycles++; t = bus.read(0x100 | sp); this.lastAccessWasRead = true;
+          nv = t & 0x80;
+          v = (t >> 6) & 1;
+          d = (t >> 3) & 1;
+          i = (t >> 2) & 1;
+          zv = t & 2 ? 0 : 1;
+          c = t & 1;
+          break;
+        case 0x29: // AND imm
+          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          a = nv = zv = a & t;
+          break;
+        case 0x2a: // ROL A
+          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+          t = ((a << 1) | c) & 0xff; c = a >> 7; a = nv = zv = t;
+          break;
+        case 0x2c: // BIT abs
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          ea |= hi << 8;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          nv = t;
+          v = (t >> 6) & 1;
+          zv = a & t;
+          break;
+        case 0x2d: // AND abs
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          ea |= hi << 8;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          a = nv = zv = a & t;
+          break;
+        case 0x2e: // ROL abs
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          ea |= hi << 8;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          lo = ((t << 1) | c) & 0xff; c = t >> 7; t = nv = zv = lo;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          break;
+        case 0x2f: // RLA abs
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          ea |= hi << 8;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          lo = ((t << 1) | c) & 0xff; c = t >> 7; t = lo;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          a = nv = zv = a & t;
+          break;
+        case 0x30: // BMI
+          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          if ((nv & 0x80) !== 0) {
+            this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+            ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
+            if ((pc ^ ea) & 0xff00) { this.cycles++; bus.read((pc & 0xff00) | (ea & 0xff)); this.lastAccessWasRead = true; }
+            pc = ea;
+          }
+          break;
+        case 0x31: // AND izy
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          hi <<= 8;
+          ea = lo + y;
+          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
+          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
+          a = nv = zv = a & t;
+          break;
+        case 0x33: // RLA izy
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          hi <<= 8;
+          this.cycles++; bus.read(hi | ((lo + y) & 0xff)); this.lastAccessWasRead = true;
+          ea = (hi + lo + y) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          lo = ((t << 1) | c) & 0xff; c = t >> 7; t = lo;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          a = nv = zv = a & t;
+          break;
+        case 0x35: // AND zpx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          a = nv = zv = a & t;
+          break;
+        case 0x36: // ROL zpx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          lo = ((t << 1) | c) & 0xff; c = t >> 7; t = nv = zv = lo;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          break;
+        case 0x37: // RLA zpx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          lo = ((t << 1) | c) & 0xff; c = t >> 7; t = lo;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          a = nv = zv = a & t;
+          break;
+        case 0x38: // SEC
+          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+          c = 1;
+          break;
+        case 0x39: // AND absy
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          ea += y;
+          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
+          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
+          a = nv = zv = a & t;
+          break;
+        case 0x3b: // RLA absy
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          this.cycles++; bus.read(hi | ((ea + y) & 0xff)); this.lastAccessWasRead = true;
+          ea = (hi + ea + y) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          lo = ((t << 1) | c) & 0xff; c = t >> 7; t = lo;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          a = nv = zv = a & t;
+          break;
+        case 0x3d: // AND absx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          ea += x;
+          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
+          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
+          a = nv = zv = a & t;
+          break;
+        case 0x3e: // ROL absx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          this.cycles++; bus.read(hi | ((ea + x) & 0xff)); this.lastAccessWasRead = true;
+          ea = (hi + ea + x) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          lo = ((t << 1) | c) & 0xff; c = t >> 7; t = nv = zv = lo;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          break;
+        case 0x3f: // RLA absx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          this.cycles++; bus.read(hi | ((ea + x) & 0xff)); this.lastAccessWasRead = true;
+          ea = (hi + ea + x) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          lo = ((t << 1) | c) & 0xff; c = t >> 7; t = lo;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          a = nv = zv = a & t;
+          break;
+        case 0x40: // RTI
+          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+          this.cycles++; bus.read(0x100 | sp); this.lastAccessWasRead = true;
+          sp = (sp + 1) & 0xff;
+          this.cycles++; t = bus.read(0x100 | sp); this.lastAccessWasRead = true;
+          nv = t & 0x80;
+          v = (t >> 6) & 1;
+          d = (t >> 3) & 1;
+          i = (t >> 2) & 1;
+          zv = t & 2 ? 0 : 1;
+          c = t & 1;
+          sp = (sp + 1) & 0xff;
+          this.cycles++; lo = bus.read(0x100 | sp); this.lastAccessWasRead = true;
+          sp = (sp + 1) & 0xff;
+          this.cycles++; hi = bus.read(0x100 | sp); this.lastAccessWasRead = true;
+          pc = lo | (hi << 8);
+          break;
+        case 0x41: // EOR izx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          ea = lo | (hi << 8);
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          a = nv = zv = a ^ t;
+          break;
+        case 0x43: // SRE izx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          ea = lo | (hi << 8);
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          c = t & 1; t = t >> 1;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          a = nv = zv = a ^ t;
+          break;
+        case 0x45: // EOR zp
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          a = nv = zv = a ^ t;
+          break;
+        case 0x46: // LSR zp
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          c = t & 1; t = nv = zv = t >> 1;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          break;
+        case 0x47: // SRE zp
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          c = t & 1; t = t >> 1;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          a = nv = zv = a ^ t;
+          break;
+        case 0x48: // PHA
+          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(0x100 | sp, a); this.lastAccessWasRead = false;
+          sp = (sp - 1) & 0xff;
+          break;
+        case 0x49: // EOR imm
+          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          a = nv = zv = a ^ t;
+          break;
+        case 0x4a: // LSR A
+          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+          c = a & 1; a = nv = zv = a >> 1;
+          break;
+        case 0x4b: // ALR #imm
+          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          t &= a;
+          c = t & 1;
+          a = nv = zv = t >> 1;
+          break;
+        case 0x4c: // JMP abs
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          ea |= hi << 8;
+          pc = ea;
+          break;
+        case 0x4d: // EOR abs
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          ea |= hi << 8;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          a = nv = zv = a ^ t;
+          break;
+        case 0x4e: // LSR abs
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          ea |= hi << 8;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          c = t & 1; t = nv = zv = t >> 1;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          break;
+        case 0x4f: // SRE abs
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          ea |= hi << 8;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          c = t & 1; t = t >> 1;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          a = nv = zv = a ^ t;
+          break;
+        case 0x50: // BVC
+          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          if (v === 0) {
+            this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+            ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
+            if ((pc ^ ea) & 0xff00) { this.cycles++; bus.read((pc & 0xff00) | (ea & 0xff)); this.lastAccessWasRead = true; }
+            pc = ea;
+          }
+          break;
+        case 0x51: // EOR izy
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          hi <<= 8;
+          ea = lo + y;
+          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
+          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
+          a = nv = zv = a ^ t;
+          break;
+        case 0x53: // SRE izy
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          hi <<= 8;
+          this.cycles++; bus.read(hi | ((lo + y) & 0xff)); this.lastAccessWasRead = true;
+          ea = (hi + lo + y) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          c = t & 1; t = t >> 1;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          a = nv = zv = a ^ t;
+          break;
+        case 0x55: // EOR zpx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          a = nv = zv = a ^ t;
+          break;
+        case 0x56: // LSR zpx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          c = t & 1; t = nv = zv = t >> 1;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          break;
+        case 0x57: // SRE zpx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          c = t & 1; t = t >> 1;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          a = nv = zv = a ^ t;
+          break;
+        case 0x58: // CLI
+          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+          i = 0;
+          break;
+        case 0x59: // EOR absy
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          ea += y;
+          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
+          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
+          a = nv = zv = a ^ t;
+          break;
+        case 0x5b: // SRE absy
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          this.cycles++; bus.read(hi | ((ea + y) & 0xff)); this.lastAccessWasRead = true;
+          ea = (hi + ea + y) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          c = t & 1; t = t >> 1;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          a = nv = zv = a ^ t;
+          break;
+        case 0x5d: // EOR absx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          ea += x;
+          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
+          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
+          a = nv = zv = a ^ t;
+          break;
+        case 0x5e: // LSR absx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          this.cycles++; bus.read(hi | ((ea + x) & 0xff)); this.lastAccessWasRead = true;
+          ea = (hi + ea + x) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          c = t & 1; t = nv = zv = t >> 1;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          break;
+        case 0x5f: // SRE absx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          this.cycles++; bus.read(hi | ((ea + x) & 0xff)); this.lastAccessWasRead = true;
+          ea = (hi + ea + x) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          c = t & 1; t = t >> 1;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          a = nv = zv = a ^ t;
+          break;
+        case 0x60: // RTS
+          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+          this.cycles++; bus.read(0x100 | sp); this.lastAccessWasRead = true;
+          sp = (sp + 1) & 0xff;
+          this.cycles++; t = bus.read(0x100 | sp); this.lastAccessWasRead = true;
+          sp = (sp + 1) & 0xff;
+          this.cycles++; hi = bus.read(0x100 | sp); this.lastAccessWasRead = true;
+          pc = t | (hi << 8);
+          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+          pc = (pc + 1) & 0xffff;
+          break;
+        case 0x61: // ADC izx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          ea = lo | (hi << 8);
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          if (d === 0) {
+            lo = a + t + c;
+            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
+            c = lo > 0xff ? 1 : 0;
+            a = nv = zv = lo & 0xff;
+          } else {
+            lo = adcDecimal(a, t, c);
+            a = nv = zv = lo & 0xff;
+            c = (lo >> 8) & 1;
+            v = lo >> 9;
+          }
+          break;
+        case 0x63: // RRA izx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          ea = lo | (hi << 8);
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          lo = (t >> 1) | (c << 7); c = t & 1; t = lo;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          if (d === 0) {
+            lo = a + t + c;
+            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
+            c = lo > 0xff ? 1 : 0;
+            a = nv = zv = lo & 0xff;
+          } else {
+            lo = adcDecimal(a, t, c);
+            a = nv = zv = lo & 0xff;
+            c = (lo >> 8) & 1;
+            v = lo >> 9;
+          }
+          break;
+        case 0x65: // ADC zp
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          if (d === 0) {
+            lo = a + t + c;
+            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
+            c = lo > 0xff ? 1 : 0;
+            a = nv = zv = lo & 0xff;
+          } else {
+            lo = adcDecimal(a, t, c);
+            a = nv = zv = lo & 0xff;
+            c = (lo >> 8) & 1;
+            v = lo >> 9;
+          }
+          break;
+        case 0x66: // ROR zp
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          lo = (t >> 1) | (c << 7); c = t & 1; t = nv = zv = lo;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          break;
+        case 0x67: // RRA zp
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          lo = (t >> 1) | (c << 7); c = t & 1; t = lo;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          if (d === 0) {
+            lo = a + t + c;
+            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
+            c = lo > 0xff ? 1 : 0;
+            a = nv = zv = lo & 0xff;
+          } else {
+            lo = adcDecimal(a, t, c);
+            a = nv = zv = lo & 0xff;
+            c = (lo >> 8) & 1;
+            v = lo >> 9;
+          }
+          break;
+        case 0x68: // PLA
+          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+          this.cycles++; bus.read(0x100 | sp); this.lastAccessWasRead = true;
+          sp = (sp + 1) & 0xff;
+          this.cycles++; t = bus.read(0x100 | sp); this.lastAccessWasRead = true;
+          a = nv = zv = t;
+          break;
+        case 0x69: // ADC imm
+          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          if (d === 0) {
+            lo = a + t + c;
+            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
+            c = lo > 0xff ? 1 : 0;
+            a = nv = zv = lo & 0xff;
+          } else {
+            lo = adcDecimal(a, t, c);
+            a = nv = zv = lo & 0xff;
+            c = (lo >> 8) & 1;
+            v = lo >> 9;
+          }
+          break;
+        case 0x6a: // ROR A
+          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+          t = (a >> 1) | (c << 7); c = a & 1; a = nv = zv = t;
+          break;
+        case 0x6b: // ARR #imm
+          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          lo = arr(a, t, c, d);
+          a = lo & 0xff;
+          c = (lo >> 8) & 1;
+          v = (lo >> 9) & 1;
+          nv = (lo >> 10) & 0xff;
+          zv = lo >>> 18;
+          break;
+        case 0x6c: // JMP (ind)
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          ea |= hi << 8;
+          // The NMOS bug: the high byte comes from the start of the same page.
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read((ea & 0xff) === 0xff ? ea & 0xff00 : ea + 1); this.lastAccessWasRead = true;
+          pc = lo | (hi << 8);
+          break;
+        case 0x6d: // ADC abs
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          ea |= hi << 8;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          if (d === 0) {
+            lo = a + t + c;
+            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
+            c = lo > 0xff ? 1 : 0;
+            a = nv = zv = lo & 0xff;
+          } else {
+            lo = adcDecimal(a, t, c);
+            a = nv = zv = lo & 0xff;
+            c = (lo >> 8) & 1;
+            v = lo >> 9;
+          }
+          break;
+        case 0x6e: // ROR abs
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          ea |= hi << 8;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          lo = (t >> 1) | (c << 7); c = t & 1; t = nv = zv = lo;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          break;
+        case 0x6f: // RRA abs
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          ea |= hi << 8;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          lo = (t >> 1) | (c << 7); c = t & 1; t = lo;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          if (d === 0) {
+            lo = a + t + c;
+            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
+            c = lo > 0xff ? 1 : 0;
+            a = nv = zv = lo & 0xff;
+          } else {
+            lo = adcDecimal(a, t, c);
+            a = nv = zv = lo & 0xff;
+            c = (lo >> 8) & 1;
+            v = lo >> 9;
+          }
+          break;
+        case 0x70: // BVS
+          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          if (v !== 0) {
+            this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+            ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
+            if ((pc ^ ea) & 0xff00) { this.cycles++; bus.read((pc & 0xff00) | (ea & 0xff)); this.lastAccessWasRead = true; }
+            pc = ea;
+          }
+          break;
+        case 0x71: // ADC izy
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          hi <<= 8;
+          ea = lo + y;
+          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
+          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
+          if (d === 0) {
+            lo = a + t + c;
+            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
+            c = lo > 0xff ? 1 : 0;
+            a = nv = zv = lo & 0xff;
+          } else {
+            lo = adcDecimal(a, t, c);
+            a = nv = zv = lo & 0xff;
+            c = (lo >> 8) & 1;
+            v = lo >> 9;
+          }
+          break;
+        case 0x73: // RRA izy
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          hi <<= 8;
+          this.cycles++; bus.read(hi | ((lo + y) & 0xff)); this.lastAccessWasRead = true;
+          ea = (hi + lo + y) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          lo = (t >> 1) | (c << 7); c = t & 1; t = lo;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          if (d === 0) {
+            lo = a + t + c;
+            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
+            c = lo > 0xff ? 1 : 0;
+            a = nv = zv = lo & 0xff;
+          } else {
+            lo = adcDecimal(a, t, c);
+            a = nv = zv = lo & 0xff;
+            c = (lo >> 8) & 1;
+            v = lo >> 9;
+          }
+          break;
+        case 0x75: // ADC zpx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          if (d === 0) {
+            lo = a + t + c;
+            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
+            c = lo > 0xff ? 1 : 0;
+            a = nv = zv = lo & 0xff;
+          } else {
+            lo = adcDecimal(a, t, c);
+            a = nv = zv = lo & 0xff;
+            c = (lo >> 8) & 1;
+            v = lo >> 9;
+          }
+          break;
+        case 0x76: // ROR zpx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          lo = (t >> 1) | (c << 7); c = t & 1; t = nv = zv = lo;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          break;
+        case 0x77: // RRA zpx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          lo = (t >> 1) | (c << 7); c = t & 1; t = lo;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          if (d === 0) {
+            lo = a + t + c;
+            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
+            c = lo > 0xff ? 1 : 0;
+            a = nv = zv = lo & 0xff;
+          } else {
+            lo = adcDecimal(a, t, c);
+            a = nv = zv = lo & 0xff;
+            c = (lo >> 8) & 1;
+            v = lo >> 9;
+          }
+          break;
+        case 0x78: // SEI
+          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+          i = 1;
+          break;
+        case 0x79: // ADC absy
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          ea += y;
+          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
+          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
+          if (d === 0) {
+            lo = a + t + c;
+            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
+            c = lo > 0xff ? 1 : 0;
+            a = nv = zv = lo & 0xff;
+          } else {
+            lo = adcDecimal(a, t, c);
+            a = nv = zv = lo & 0xff;
+            c = (lo >> 8) & 1;
+            v = lo >> 9;
+          }
+          break;
+        case 0x7b: // RRA absy
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          this.cycles++; bus.read(hi | ((ea + y) & 0xff)); this.lastAccessWasRead = true;
+          ea = (hi + ea + y) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          lo = (t >> 1) | (c << 7); c = t & 1; t = lo;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          if (d === 0) {
+            lo = a + t + c;
+            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
+            c = lo > 0xff ? 1 : 0;
+            a = nv = zv = lo & 0xff;
+          } else {
+            lo = adcDecimal(a, t, c);
+            a = nv = zv = lo & 0xff;
+            c = (lo >> 8) & 1;
+            v = lo >> 9;
+          }
+          break;
+        case 0x7d: // ADC absx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          ea += x;
+          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
+          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
+          if (d === 0) {
+            lo = a + t + c;
+            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
+            c = lo > 0xff ? 1 : 0;
+            a = nv = zv = lo & 0xff;
+          } else {
+            lo = adcDecimal(a, t, c);
+            a = nv = zv = lo & 0xff;
+            c = (lo >> 8) & 1;
+            v = lo >> 9;
+          }
+          break;
+        case 0x7e: // ROR absx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          this.cycles++; bus.read(hi | ((ea + x) & 0xff)); this.lastAccessWasRead = true;
+          ea = (hi + ea + x) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          lo = (t >> 1) | (c << 7); c = t & 1; t = nv = zv = lo;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          break;
+        case 0x7f: // RRA absx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          this.cycles++; bus.read(hi | ((ea + x) & 0xff)); this.lastAccessWasRead = true;
+          ea = (hi + ea + x) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          lo = (t >> 1) | (c << 7); c = t & 1; t = lo;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          if (d === 0) {
+            lo = a + t + c;
+            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
+            c = lo > 0xff ? 1 : 0;
+            a = nv = zv = lo & 0xff;
+          } else {
+            lo = adcDecimal(a, t, c);
+            a = nv = zv = lo & 0xff;
+            c = (lo >> 8) & 1;
+            v = lo >> 9;
+          }
+          break;
+        case 0x80: case 0x82: case 0x89: case 0xc2: case 0xe2: // NOP #imm (reads its operand)
+          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          break;
+        case 0x81: // STA izx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          ea = lo | (hi << 8);
+          this.cycles++; bus.write(ea, a); this.lastAccessWasRead = false;
+          break;
+        case 0x83: // SAX izx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          ea = lo | (hi << 8);
+          this.cycles++; bus.write(ea, a & x); this.lastAccessWasRead = false;
+          break;
+        case 0x84: // STY zp
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.write(ea, y); this.lastAccessWasRead = false;
+          break;
+        case 0x85: // STA zp
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.write(ea, a); this.lastAccessWasRead = false;
+          break;
+        case 0x86: // STX zp
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.write(ea, x); this.lastAccessWasRead = false;
+          break;
+        case 0x87: // SAX zp
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.write(ea, a & x); this.lastAccessWasRead = false;
+          break;
+        case 0x88: // DEY
+          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+          y = nv = zv = (y - 1) & 0xff;
+          break;
+        case 0x8a: // TXA
+          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+          a = nv = zv = x;
+          break;
+        case 0x8b: // ANE #imm (unstable: constant 0xEE)
+          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          a = nv = zv = (a | 0xee) & x & t;
+          break;
+        case 0x8c: // STY abs
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          ea |= hi << 8;
+          this.cycles++; bus.write(ea, y); this.lastAccessWasRead = false;
+          break;
+        case 0x8d: // STA abs
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          ea |= hi << 8;
+          this.cycles++; bus.write(ea, a); this.lastAccessWasRead = false;
+          break;
+        case 0x8e: // STX abs
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          ea |= hi << 8;
+          this.cycles++; bus.write(ea, x); this.lastAccessWasRead = false;
+          break;
+        case 0x8f: // SAX abs
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          ea |= hi << 8;
+          this.cycles++; bus.write(ea, a & x); this.lastAccessWasRead = false;
+          break;
+        case 0x90: // BCC
+          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          if (c === 0) {
+            this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+            ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
+            if ((pc ^ ea) & 0xff00) { this.cycles++; bus.read((pc & 0xff00) | (ea & 0xff)); this.lastAccessWasRead = true; }
+            pc = ea;
+          }
+          break;
+        case 0x91: // STA izy
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          hi <<= 8;
+          this.cycles++; bus.read(hi | ((lo + y) & 0xff)); this.lastAccessWasRead = true;
+          ea = (hi + lo + y) & 0xffff;
+          this.cycles++; bus.write(ea, a); this.lastAccessWasRead = false;
+          break;
+        case 0x93: // SHA (zp),y
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          hi <<= 8;
+          this.cycles++; bus.read(hi | ((lo + y) & 0xff)); this.lastAccessWasRead = true;
+          ea = (hi + lo + y) & 0xffff;
+          this.cycles++; bus.write(ea, (a & x) & (((ea >> 8) + 1) & 0xff)); this.lastAccessWasRead = false;
+          break;
+        case 0x94: // STY zpx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; bus.write(ea, y); this.lastAccessWasRead = false;
+          break;
+        case 0x95: // STA zpx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; bus.write(ea, a); this.lastAccessWasRead = false;
+          break;
+        case 0x96: // STX zpy
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + y) & 0xff;
+          this.cycles++; bus.write(ea, x); this.lastAccessWasRead = false;
+          break;
+        case 0x97: // SAX zpy
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + y) & 0xff;
+          this.cycles++; bus.write(ea, a & x); this.lastAccessWasRead = false;
+          break;
+        case 0x98: // TYA
+          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+          a = nv = zv = y;
+          break;
+        case 0x99: // STA absy
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          this.cycles++; bus.read(hi | ((ea + y) & 0xff)); this.lastAccessWasRead = true;
+          ea = (hi + ea + y) & 0xffff;
+          this.cycles++; bus.write(ea, a); this.lastAccessWasRead = false;
+          break;
+        case 0x9a: // TXS
+          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+          sp = x;
+          break;
+        case 0x9b: // SHS abs,y
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          this.cycles++; bus.read(hi | ((ea + y) & 0xff)); this.lastAccessWasRead = true;
+          ea = (hi + ea + y) & 0xffff;
+          sp = a & x;
+          this.cycles++; bus.write(ea, (a & x) & (((ea >> 8) + 1) & 0xff)); this.lastAccessWasRead = false;
+          break;
+        case 0x9c: // SHY abs,x
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          this.cycles++; bus.read(hi | ((ea + x) & 0xff)); this.lastAccessWasRead = true;
+          ea = (hi + ea + x) & 0xffff;
+          this.cycles++; bus.write(ea, (y) & (((ea >> 8) + 1) & 0xff)); this.lastAccessWasRead = false;
+          break;
+        case 0x9d: // STA absx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          this.cycles++; bus.read(hi | ((ea + x) & 0xff)); this.lastAccessWasRead = true;
+          ea = (hi + ea + x) & 0xffff;
+          this.cycles++; bus.write(ea, a); this.lastAccessWasRead = false;
+          break;
+        case 0x9e: // SHX abs,y
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          this.cycles++; bus.read(hi | ((ea + y) & 0xff)); this.lastAccessWasRead = true;
+          ea = (hi + ea + y) & 0xffff;
+          this.cycles++; bus.write(ea, (x) & (((ea >> 8) + 1) & 0xff)); this.lastAccessWasRead = false;
+          break;
+        case 0x9f: // SHA abs,y
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          this.cycles++; bus.read(hi | ((ea + y) & 0xff)); this.lastAccessWasRead = true;
+          ea = (hi + ea + y) & 0xffff;
+          this.cycles++; bus.write(ea, (a & x) & (((ea >> 8) + 1) & 0xff)); this.lastAccessWasRead = false;
+          break;
+        case 0xa0: // LDY imm
+          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          y = nv = zv = t;
+          break;
+        case 0xa1: // LDA izx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          ea = lo | (hi << 8);
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          a = nv = zv = t;
+          break;
+        case 0xa2: // LDX imm
+          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          x = nv = zv = t;
+          break;
+        case 0xa3: // LAX izx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          ea = lo | (hi << 8);
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          a = x = nv = zv = t;
+          break;
+        case 0xa4: // LDY zp
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          y = nv = zv = t;
+          break;
+        case 0xa5: // LDA zp
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          a = nv = zv = t;
+          break;
+        case 0xa6: // LDX zp
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          x = nv = zv = t;
+          break;
+        case 0xa7: // LAX zp
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          a = x = nv = zv = t;
+          break;
+        case 0xa8: // TAY
+          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+          y = nv = zv = a;
+          break;
+        case 0xa9: // LDA imm
+          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          a = nv = zv = t;
+          break;
+        case 0xaa: // TAX
+          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+          x = nv = zv = a;
+          break;
+        case 0xab: // LXA #imm (unstable: constant 0xEE)
+          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          a = x = nv = zv = (a | 0xee) & t;
+          break;
+        case 0xac: // LDY abs
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          ea |= hi << 8;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          y = nv = zv = t;
+          break;
+        case 0xad: // LDA abs
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          ea |= hi << 8;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          a = nv = zv = t;
+          break;
+        case 0xae: // LDX abs
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          ea |= hi << 8;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          x = nv = zv = t;
+          break;
+        case 0xaf: // LAX abs
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          ea |= hi << 8;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          a = x = nv = zv = t;
+          break;
+        case 0xb0: // BCS
+          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          if (c !== 0) {
+            this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+            ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
+            if ((pc ^ ea) & 0xff00) { this.cycles++; bus.read((pc & 0xff00) | (ea & 0xff)); this.lastAccessWasRead = true; }
+            pc = ea;
+          }
+          break;
+        case 0xb1: // LDA izy
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          hi <<= 8;
+          ea = lo + y;
+          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
+          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
+          a = nv = zv = t;
+          break;
+        case 0xb3: // LAX izy
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          hi <<= 8;
+          ea = lo + y;
+          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
+          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
+          a = x = nv = zv = t;
+          break;
+        case 0xb4: // LDY zpx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          y = nv = zv = t;
+          break;
+        case 0xb5: // LDA zpx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          a = nv = zv = t;
+          break;
+        case 0xb6: // LDX zpy
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + y) & 0xff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          x = nv = zv = t;
+          break;
+        case 0xb7: // LAX zpy
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + y) & 0xff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          a = x = nv = zv = t;
+          break;
+        case 0xb8: // CLV
+          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+          v = 0;
+          break;
+        case 0xb9: // LDA absy
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          ea += y;
+          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
+          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
+          a = nv = zv = t;
+          break;
+        case 0xba: // TSX
+          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+          x = nv = zv = sp;
+          break;
+        case 0xbb: // LAS abs,y
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          ea += y;
+          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
+          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
+          a = x = sp = nv = zv = sp & t;
+          break;
+        case 0xbc: // LDY absx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          ea += x;
+          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
+          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
+          y = nv = zv = t;
+          break;
+        case 0xbd: // LDA absx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          ea += x;
+          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
+          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
+          a = nv = zv = t;
+          break;
+        case 0xbe: // LDX absy
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          ea += y;
+          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
+          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
+          x = nv = zv = t;
+          break;
+        case 0xbf: // LAX absy
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          ea += y;
+          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
+          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
+          a = x = nv = zv = t;
+          break;
+        case 0xc0: // CPY imm
+          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          lo = y - t;
+          nv = lo & 0x80;
+          zv = lo;
+          c = lo >= 0 ? 1 : 0;
+          break;
+        case 0xc1: // CMP izx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          ea = lo | (hi << 8);
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          lo = a - t;
+          nv = lo & 0x80;
+          zv = lo;
+          c = lo >= 0 ? 1 : 0;
+          break;
+        case 0xc3: // DCP izx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          ea = lo | (hi << 8);
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          t = (t - 1) & 0xff;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          lo = a - t;
+          nv = lo & 0x80;
+          zv = lo;
+          c = lo >= 0 ? 1 : 0;
+          break;
+        case 0xc4: // CPY zp
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          lo = y - t;
+          nv = lo & 0x80;
+          zv = lo;
+          c = lo >= 0 ? 1 : 0;
+          break;
+        case 0xc5: // CMP zp
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          lo = a - t;
+          nv = lo & 0x80;
+          zv = lo;
+          c = lo >= 0 ? 1 : 0;
+          break;
+        case 0xc6: // DEC zp
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          t = nv = zv = (t - 1) & 0xff;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          break;
+        case 0xc7: // DCP zp
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          t = (t - 1) & 0xff;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          lo = a - t;
+          nv = lo & 0x80;
+          zv = lo;
+          c = lo >= 0 ? 1 : 0;
+          break;
+        case 0xc8: // INY
+          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+          y = nv = zv = (y + 1) & 0xff;
+          break;
+        case 0xc9: // CMP imm
+          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          lo = a - t;
+          nv = lo & 0x80;
+          zv = lo;
+          c = lo >= 0 ? 1 : 0;
+          break;
+        case 0xca: // DEX
+          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+          x = nv = zv = (x - 1) & 0xff;
+          break;
+        case 0xcb: // SBX #imm
+          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          lo = (a & x) - t;
+          x = nv = zv = lo & 0xff;
+          c = lo >= 0 ? 1 : 0;
+          break;
+        case 0xcc: // CPY abs
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          ea |= hi << 8;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          lo = y - t;
+          nv = lo & 0x80;
+          zv = lo;
+          c = lo >= 0 ? 1 : 0;
+          break;
+        case 0xcd: // CMP abs
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          ea |= hi << 8;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          lo = a - t;
+          nv = lo & 0x80;
+          zv = lo;
+          c = lo >= 0 ? 1 : 0;
+          break;
+        case 0xce: // DEC abs
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          ea |= hi << 8;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          t = nv = zv = (t - 1) & 0xff;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          break;
+        case 0xcf: // DCP abs
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          ea |= hi << 8;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          t = (t - 1) & 0xff;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          lo = a - t;
+          nv = lo & 0x80;
+          zv = lo;
+          c = lo >= 0 ? 1 : 0;
+          break;
+        case 0xd0: // BNE
+          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          if (zv !== 0) {
+            this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+            ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
+            if ((pc ^ ea) & 0xff00) { this.cycles++; bus.read((pc & 0xff00) | (ea & 0xff)); this.lastAccessWasRead = true; }
+            pc = ea;
+          }
+          break;
+        case 0xd1: // CMP izy
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          hi <<= 8;
+          ea = lo + y;
+          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
+          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
+          lo = a - t;
+          nv = lo & 0x80;
+          zv = lo;
+          c = lo >= 0 ? 1 : 0;
+          break;
+        case 0xd3: // DCP izy
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          hi <<= 8;
+          this.cycles++; bus.read(hi | ((lo + y) & 0xff)); this.lastAccessWasRead = true;
+          ea = (hi + lo + y) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          t = (t - 1) & 0xff;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          lo = a - t;
+          nv = lo & 0x80;
+          zv = lo;
+          c = lo >= 0 ? 1 : 0;
+          break;
+        case 0xd5: // CMP zpx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          lo = a - t;
+          nv = lo & 0x80;
+          zv = lo;
+          c = lo >= 0 ? 1 : 0;
+          break;
+        case 0xd6: // DEC zpx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          t = nv = zv = (t - 1) & 0xff;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          break;
+        case 0xd7: // DCP zpx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          t = (t - 1) & 0xff;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          lo = a - t;
+          nv = lo & 0x80;
+          zv = lo;
+          c = lo >= 0 ? 1 : 0;
+          break;
+        case 0xd8: // CLD
+          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+          d = 0;
+          break;
+        case 0xd9: // CMP absy
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          ea += y;
+          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
+          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
+          lo = a - t;
+          nv = lo & 0x80;
+          zv = lo;
+          c = lo >= 0 ? 1 : 0;
+          break;
+        case 0xdb: // DCP absy
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          this.cycles++; bus.read(hi | ((ea + y) & 0xff)); this.lastAccessWasRead = true;
+          ea = (hi + ea + y) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          t = (t - 1) & 0xff;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          lo = a - t;
+          nv = lo & 0x80;
+          zv = lo;
+          c = lo >= 0 ? 1 : 0;
+          break;
+        case 0xdd: // CMP absx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          ea += x;
+          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
+          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
+          lo = a - t;
+          nv = lo & 0x80;
+          zv = lo;
+          c = lo >= 0 ? 1 : 0;
+          break;
+        case 0xde: // DEC absx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          this.cycles++; bus.read(hi | ((ea + x) & 0xff)); this.lastAccessWasRead = true;
+          ea = (hi + ea + x) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          t = nv = zv = (t - 1) & 0xff;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          break;
+        case 0xdf: // DCP absx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          this.cycles++; bus.read(hi | ((ea + x) & 0xff)); this.lastAccessWasRead = true;
+          ea = (hi + ea + x) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          t = (t - 1) & 0xff;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          lo = a - t;
+          nv = lo & 0x80;
+          zv = lo;
+          c = lo >= 0 ? 1 : 0;
+          break;
+        case 0xe0: // CPX imm
+          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          lo = x - t;
+          nv = lo & 0x80;
+          zv = lo;
+          c = lo >= 0 ? 1 : 0;
+          break;
+        case 0xe1: // SBC izx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          ea = lo | (hi << 8);
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          if (d === 0) {
+            t ^= 0xff;
+            lo = a + t + c;
+            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
+            c = lo > 0xff ? 1 : 0;
+            a = nv = zv = lo & 0xff;
+          } else {
+            lo = sbcDecimal(a, t, c);
+            a = nv = zv = lo & 0xff;
+            c = (lo >> 8) & 1;
+            v = lo >> 9;
+          }
+          break;
+        case 0xe3: // ISB izx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          ea = lo | (hi << 8);
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          t = (t + 1) & 0xff;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          if (d === 0) {
+            t ^= 0xff;
+            lo = a + t + c;
+            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
+            c = lo > 0xff ? 1 : 0;
+            a = nv = zv = lo & 0xff;
+          } else {
+            lo = sbcDecimal(a, t, c);
+            a = nv = zv = lo & 0xff;
+            c = (lo >> 8) & 1;
+            v = lo >> 9;
+          }
+          break;
+        case 0xe4: // CPX zp
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          lo = x - t;
+          nv = lo & 0x80;
+          zv = lo;
+          c = lo >= 0 ? 1 : 0;
+          break;
+        case 0xe5: // SBC zp
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          if (d === 0) {
+            t ^= 0xff;
+            lo = a + t + c;
+            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
+            c = lo > 0xff ? 1 : 0;
+            a = nv = zv = lo & 0xff;
+          } else {
+            lo = sbcDecimal(a, t, c);
+            a = nv = zv = lo & 0xff;
+            c = (lo >> 8) & 1;
+            v = lo >> 9;
+          }
+          break;
+        case 0xe6: // INC zp
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          t = nv = zv = (t + 1) & 0xff;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          break;
+        case 0xe7: // ISB zp
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          t = (t + 1) & 0xff;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          if (d === 0) {
+            t ^= 0xff;
+            lo = a + t + c;
+            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
+            c = lo > 0xff ? 1 : 0;
+            a = nv = zv = lo & 0xff;
+          } else {
+            lo = sbcDecimal(a, t, c);
+            a = nv = zv = lo & 0xff;
+            c = (lo >> 8) & 1;
+            v = lo >> 9;
+          }
+          break;
+        case 0xe8: // INX
+          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+          x = nv = zv = (x + 1) & 0xff;
+          break;
+        case 0xe9: case 0xeb: // SBC imm
+          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          if (d === 0) {
+            t ^= 0xff;
+            lo = a + t + c;
+            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
+            c = lo > 0xff ? 1 : 0;
+            a = nv = zv = lo & 0xff;
+          } else {
+            lo = sbcDecimal(a, t, c);
+            a = nv = zv = lo & 0xff;
+            c = (lo >> 8) & 1;
+            v = lo >> 9;
+          }
+          break;
+        case 0xea: case 0x1a: case 0x3a: case 0x5a: case 0x7a: case 0xda: case 0xfa: // NOP
+          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+          break;
+        case 0xec: // CPX abs
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          ea |= hi << 8;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          lo = x - t;
+          nv = lo & 0x80;
+          zv = lo;
+          c = lo >= 0 ? 1 : 0;
+          break;
+        case 0xed: // SBC abs
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          ea |= hi << 8;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          if (d === 0) {
+            t ^= 0xff;
+            lo = a + t + c;
+            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
+            c = lo > 0xff ? 1 : 0;
+            a = nv = zv = lo & 0xff;
+          } else {
+            lo = sbcDecimal(a, t, c);
+            a = nv = zv = lo & 0xff;
+            c = (lo >> 8) & 1;
+            v = lo >> 9;
+          }
+          break;
+        case 0xee: // INC abs
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          ea |= hi << 8;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          t = nv = zv = (t + 1) & 0xff;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          break;
+        case 0xef: // ISB abs
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          ea |= hi << 8;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          t = (t + 1) & 0xff;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          if (d === 0) {
+            t ^= 0xff;
+            lo = a + t + c;
+            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
+            c = lo > 0xff ? 1 : 0;
+            a = nv = zv = lo & 0xff;
+          } else {
+            lo = sbcDecimal(a, t, c);
+            a = nv = zv = lo & 0xff;
+            c = (lo >> 8) & 1;
+            v = lo >> 9;
+          }
+          break;
+        case 0xf0: // BEQ
+          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          if (zv === 0) {
+            this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+            ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
+            if ((pc ^ ea) & 0xff00) { this.cycles++; bus.read((pc & 0xff00) | (ea & 0xff)); this.lastAccessWasRead = true; }
+            pc = ea;
+          }
+          break;
+        case 0xf1: // SBC izy
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          hi <<= 8;
+          ea = lo + y;
+          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
+          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
+          if (d === 0) {
+            t ^= 0xff;
+            lo = a + t + c;
+            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
+            c = lo > 0xff ? 1 : 0;
+            a = nv = zv = lo & 0xff;
+          } else {
+            lo = sbcDecimal(a, t, c);
+            a = nv = zv = lo & 0xff;
+            c = (lo >> 8) & 1;
+            v = lo >> 9;
+          }
+          break;
+        case 0xf3: // ISB izy
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          hi <<= 8;
+          this.cycles++; bus.read(hi | ((lo + y) & 0xff)); this.lastAccessWasRead = true;
+          ea = (hi + lo + y) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          t = (t + 1) & 0xff;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          if (d === 0) {
+            t ^= 0xff;
+            lo = a + t + c;
+            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
+            c = lo > 0xff ? 1 : 0;
+            a = nv = zv = lo & 0xff;
+          } else {
+            lo = sbcDecimal(a, t, c);
+            a = nv = zv = lo & 0xff;
+            c = (lo >> 8) & 1;
+            v = lo >> 9;
+          }
+          break;
+        case 0xf5: // SBC zpx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          if (d === 0) {
+            t ^= 0xff;
+            lo = a + t + c;
+            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
+            c = lo > 0xff ? 1 : 0;
+            a = nv = zv = lo & 0xff;
+          } else {
+            lo = sbcDecimal(a, t, c);
+            a = nv = zv = lo & 0xff;
+            c = (lo >> 8) & 1;
+            v = lo >> 9;
+          }
+          break;
+        case 0xf6: // INC zpx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          t = nv = zv = (t + 1) & 0xff;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          break;
+        case 0xf7: // ISB zpx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          t = (t + 1) & 0xff;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          if (d === 0) {
+            t ^= 0xff;
+            lo = a + t + c;
+            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
+            c = lo > 0xff ? 1 : 0;
+            a = nv = zv = lo & 0xff;
+          } else {
+            lo = sbcDecimal(a, t, c);
+            a = nv = zv = lo & 0xff;
+            c = (lo >> 8) & 1;
+            v = lo >> 9;
+          }
+          break;
+        case 0xf8: // SED
+          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+          d = 1;
+          break;
+        case 0xf9: // SBC absy
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          ea += y;
+          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
+          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
+          if (d === 0) {
+            t ^= 0xff;
+            lo = a + t + c;
+            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
+            c = lo > 0xff ? 1 : 0;
+            a = nv = zv = lo & 0xff;
+          } else {
+            lo = sbcDecimal(a, t, c);
+            a = nv = zv = lo & 0xff;
+            c = (lo >> 8) & 1;
+            v = lo >> 9;
+          }
+          break;
+        case 0xfb: // ISB absy
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          this.cycles++; bus.read(hi | ((ea + y) & 0xff)); this.lastAccessWasRead = true;
+          ea = (hi + ea + y) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          t = (t + 1) & 0xff;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          if (d === 0) {
+            t ^= 0xff;
+            lo = a + t + c;
+            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
+            c = lo > 0xff ? 1 : 0;
+            a = nv = zv = lo & 0xff;
+          } else {
+            lo = sbcDecimal(a, t, c);
+            a = nv = zv = lo & 0xff;
+            c = (lo >> 8) & 1;
+            v = lo >> 9;
+          }
+          break;
+        case 0xfd: // SBC absx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          ea += x;
+          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
+          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
+          if (d === 0) {
+            t ^= 0xff;
+            lo = a + t + c;
+            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
+            c = lo > 0xff ? 1 : 0;
+            a = nv = zv = lo & 0xff;
+          } else {
+            lo = sbcDecimal(a, t, c);
+            a = nv = zv = lo & 0xff;
+            c = (lo >> 8) & 1;
+            v = lo >> 9;
+          }
+          break;
+        case 0xfe: // INC absx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          this.cycles++; bus.read(hi | ((ea + x) & 0xff)); this.lastAccessWasRead = true;
+          ea = (hi + ea + x) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          t = nv = zv = (t + 1) & 0xff;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          break;
+        case 0xff: // ISB absx
+          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          this.cycles++; bus.read(hi | ((ea + x) & 0xff)); this.lastAccessWasRead = true;
+          ea = (hi + ea + x) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          t = (t + 1) & 0xff;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          if (d === 0) {
+            t ^= 0xff;
+            lo = a + t + c;
+            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
+            c = lo > 0xff ? 1 : 0;
+            a = nv = zv = lo & 0xff;
+          } else {
+            lo = sbcDecimal(a, t, c);
+            a = nv = zv = lo & 0xff;
+            c = (lo >> 8) & 1;
+            v = lo >> 9;
+          }
+          break;
+        default: // JAM: the opcode fetch happened; the CPU now stays halted until reset.
+          this.halted = true;
+
+      }
     }
+    this.a = a;
+    this.x = x;
+    this.y = y;
+    this.sp = sp;
+    this.pc = pc;
+    this.nv = nv;
+    this.zv = zv;
+    this.c = c;
+    this.v = v;
+    this.d = d;
+    this.i = i;
     return n;
-  }
-
-  // ---- bus access: clock first, then the access ----
-
-  private rd(address: number): number {
-    this.cycles++;
-    const value = this.bus.read(address);
-    this.lastAccessWasRead = true;
-    return value;
-  }
-
-  private wr(address: number, value: number): void {
-    this.cycles++;
-    this.bus.write(address, value);
-    this.lastAccessWasRead = false;
-  }
-
-  private fetch(): number {
-    const value = this.rd(this.pc);
-    this.pc = (this.pc + 1) & 0xffff;
-    return value;
-  }
-
-  // ---- addressing modes that read an operand ----
-
-  private zpR(): number {
-    return this.rd(this.fetch());
-  }
-
-  private zpxR(): number {
-    const base = this.fetch();
-    this.rd(base);
-    return this.rd((base + this.x) & 0xff);
-  }
-
-  private zpyR(): number {
-    const base = this.fetch();
-    this.rd(base);
-    return this.rd((base + this.y) & 0xff);
-  }
-
-  private absR(): number {
-    const lo = this.fetch();
-    return this.rd(lo | (this.fetch() << 8));
-  }
-
-  /** Indexed read: reads the un-carried address first, then the right one if a page was crossed. */
-  private indexedR(lo: number, hi: number, index: number): number {
-    const sum = lo + index;
-    const value = this.rd(hi | (sum & 0xff));
-    return sum > 0xff ? this.rd((hi + sum) & 0xffff) : value;
-  }
-
-  private absxR(): number {
-    const lo = this.fetch();
-    return this.indexedR(lo, this.fetch() << 8, this.x);
-  }
-
-  private absyR(): number {
-    const lo = this.fetch();
-    return this.indexedR(lo, this.fetch() << 8, this.y);
-  }
-
-  private izxR(): number {
-    return this.rd(this.izxW());
-  }
-
-  private izyR(): number {
-    const ptr = this.fetch();
-    const lo = this.rd(ptr);
-    return this.indexedR(lo, this.rd((ptr + 1) & 0xff) << 8, this.y);
-  }
-
-  // ---- addressing modes that compute a target address (writes and read-modify-writes) ----
-
-  private zpxW(): number {
-    const base = this.fetch();
-    this.rd(base);
-    return (base + this.x) & 0xff;
-  }
-
-  private zpyW(): number {
-    const base = this.fetch();
-    this.rd(base);
-    return (base + this.y) & 0xff;
-  }
-
-  private absW(): number {
-    const lo = this.fetch();
-    return lo | (this.fetch() << 8);
-  }
-
-  /** Indexed write target: always reads the un-carried address first. */
-  private indexedW(lo: number, hi: number, index: number): number {
-    this.rd(hi | ((lo + index) & 0xff));
-    return (hi + lo + index) & 0xffff;
-  }
-
-  private absxW(): number {
-    const lo = this.fetch();
-    return this.indexedW(lo, this.fetch() << 8, this.x);
-  }
-
-  private absyW(): number {
-    const lo = this.fetch();
-    return this.indexedW(lo, this.fetch() << 8, this.y);
-  }
-
-  private izxW(): number {
-    let ptr = this.fetch();
-    this.rd(ptr);
-    ptr = (ptr + this.x) & 0xff;
-    const lo = this.rd(ptr);
-    return lo | (this.rd((ptr + 1) & 0xff) << 8);
-  }
-
-  private izyW(): number {
-    const ptr = this.fetch();
-    const lo = this.rd(ptr);
-    return this.indexedW(lo, this.rd((ptr + 1) & 0xff) << 8, this.y);
-  }
-
-  /** First half of a read-modify-write: read the operand, then write it back unchanged. */
-  private rmw(address: number): number {
-    const value = this.rd(address);
-    this.wr(address, value);
-    return value;
-  }
-
-  // ---- operations ----
-
-  private setNZ(value: number): void {
-    this.nv = this.zv = value;
-  }
-
-  private adc(op: number): void {
-    const a = this.a;
-    if (!this.d) {
-      const sum = a + op + this.c;
-      this.v = ((~(a ^ op) & (a ^ sum)) >> 7) & 1;
-      this.c = sum > 0xff ? 1 : 0;
-      this.a = this.nv = this.zv = sum & 0xff;
-    } else {
-      const sum = BCD[a] + BCD[op] + this.c;
-      this.c = sum > 99 ? 1 : 0;
-      const r = BCD[256 + (sum & 0xff)];
-      this.a = this.nv = this.zv = r;
-      this.v = (a ^ r) & 0x80 && (r ^ op) & 0x80 ? 1 : 0;
-    }
-  }
-
-  private sbc(op: number): void {
-    const a = this.a;
-    if (!this.d) {
-      this.adc(op ^ 0xff);
-    } else {
-      const borrow = 1 - this.c;
-      let diff = BCD[a] - BCD[op] - borrow;
-      if (diff < 0) diff += 100;
-      const r = BCD[256 + diff];
-      this.a = this.nv = this.zv = r;
-      this.c = a >= op + borrow ? 1 : 0;
-      this.v = (a ^ r) & 0x80 && (r ^ op) & 0x80 ? 1 : 0;
-    }
-  }
-
-  private compare(reg: number, op: number): void {
-    const diff = reg - op;
-    this.nv = diff & 0x80;
-    this.zv = diff;
-    this.c = diff >= 0 ? 1 : 0;
-  }
-
-  private asl(value: number): number {
-    this.c = value >> 7;
-    const r = (value << 1) & 0xff;
-    this.nv = this.zv = r;
-    return r;
-  }
-
-  private lsr(value: number): number {
-    this.c = value & 1;
-    const r = value >> 1;
-    this.nv = this.zv = r;
-    return r;
-  }
-
-  private rol(value: number): number {
-    const r = ((value << 1) | this.c) & 0xff;
-    this.c = value >> 7;
-    this.nv = this.zv = r;
-    return r;
-  }
-
-  private ror(value: number): number {
-    const r = (value >> 1) | (this.c << 7);
-    this.c = value & 1;
-    this.nv = this.zv = r;
-    return r;
-  }
-
-  private branch(taken: boolean): void {
-    const offset = this.fetch();
-    if (!taken) return;
-    const pc = this.pc;
-    this.rd(pc);
-    const target = (pc + ((offset ^ 0x80) - 0x80)) & 0xffff;
-    if ((pc ^ target) & 0xff00) this.rd((pc & 0xff00) | (target & 0xff));
-    this.pc = target;
-  }
-
-  private push(value: number): void {
-    this.wr(0x100 | this.sp, value);
-    this.sp = (this.sp - 1) & 0xff;
-  }
-
-  /** The stack pops of PLA/PLP/RTS/RTI: a dummy read at SP, then reads after each increment. */
-  private pullFirst(): number {
-    this.rd(0x100 | this.sp);
-    this.sp = (this.sp + 1) & 0xff;
-    return this.rd(0x100 | this.sp);
-  }
-
-  private pullNext(): number {
-    this.sp = (this.sp + 1) & 0xff;
-    return this.rd(0x100 | this.sp);
-  }
-
-  /** Store with the high-byte-plus-one mask of SHA/SHX/SHY/SHS. */
-  private storeHigh(address: number, value: number): void {
-    this.wr(address, value & (((address >> 8) + 1) & 0xff));
-  }
-
-  /** Executes one instruction. */
-  step(): void {
-    const opcode = this.fetch();
-    this.lastOpcode = opcode;
-    let ea: number;
-    let t: number;
-    switch (opcode) {
-      // ---- loads ----
-      case 0xa9: this.a = this.nv = this.zv = this.fetch(); break;
-      case 0xa5: this.a = this.nv = this.zv = this.zpR(); break;
-      case 0xb5: this.a = this.nv = this.zv = this.zpxR(); break;
-      case 0xad: this.a = this.nv = this.zv = this.absR(); break;
-      case 0xbd: this.a = this.nv = this.zv = this.absxR(); break;
-      case 0xb9: this.a = this.nv = this.zv = this.absyR(); break;
-      case 0xa1: this.a = this.nv = this.zv = this.izxR(); break;
-      case 0xb1: this.a = this.nv = this.zv = this.izyR(); break;
-      case 0xa2: this.x = this.nv = this.zv = this.fetch(); break;
-      case 0xa6: this.x = this.nv = this.zv = this.zpR(); break;
-      case 0xb6: this.x = this.nv = this.zv = this.zpyR(); break;
-      case 0xae: this.x = this.nv = this.zv = this.absR(); break;
-      case 0xbe: this.x = this.nv = this.zv = this.absyR(); break;
-      case 0xa0: this.y = this.nv = this.zv = this.fetch(); break;
-      case 0xa4: this.y = this.nv = this.zv = this.zpR(); break;
-      case 0xb4: this.y = this.nv = this.zv = this.zpxR(); break;
-      case 0xac: this.y = this.nv = this.zv = this.absR(); break;
-      case 0xbc: this.y = this.nv = this.zv = this.absxR(); break;
-      // LAX (undocumented): A = X = memory
-      case 0xa7: this.a = this.x = this.nv = this.zv = this.zpR(); break;
-      case 0xb7: this.a = this.x = this.nv = this.zv = this.zpyR(); break;
-      case 0xaf: this.a = this.x = this.nv = this.zv = this.absR(); break;
-      case 0xbf: this.a = this.x = this.nv = this.zv = this.absyR(); break;
-      case 0xa3: this.a = this.x = this.nv = this.zv = this.izxR(); break;
-      case 0xb3: this.a = this.x = this.nv = this.zv = this.izyR(); break;
-
-      // ---- stores ----
-      case 0x85: this.wr(this.fetch(), this.a); break;
-      case 0x95: this.wr(this.zpxW(), this.a); break;
-      case 0x8d: this.wr(this.absW(), this.a); break;
-      case 0x9d: this.wr(this.absxW(), this.a); break;
-      case 0x99: this.wr(this.absyW(), this.a); break;
-      case 0x81: this.wr(this.izxW(), this.a); break;
-      case 0x91: this.wr(this.izyW(), this.a); break;
-      case 0x86: this.wr(this.fetch(), this.x); break;
-      case 0x96: this.wr(this.zpyW(), this.x); break;
-      case 0x8e: this.wr(this.absW(), this.x); break;
-      case 0x84: this.wr(this.fetch(), this.y); break;
-      case 0x94: this.wr(this.zpxW(), this.y); break;
-      case 0x8c: this.wr(this.absW(), this.y); break;
-      // SAX (undocumented): memory = A & X
-      case 0x87: this.wr(this.fetch(), this.a & this.x); break;
-      case 0x97: this.wr(this.zpyW(), this.a & this.x); break;
-      case 0x8f: this.wr(this.absW(), this.a & this.x); break;
-      case 0x83: this.wr(this.izxW(), this.a & this.x); break;
-      // SHA / SHX / SHY / SHS (undocumented, unstable): value & (high byte of target + 1)
-      case 0x9f: this.storeHigh(this.absyW(), this.a & this.x); break;
-      case 0x93: this.storeHigh(this.izyW(), this.a & this.x); break;
-      case 0x9e: this.storeHigh(this.absyW(), this.x); break;
-      case 0x9c: this.storeHigh(this.absxW(), this.y); break;
-      case 0x9b: ea = this.absyW(); this.sp = this.a & this.x; this.storeHigh(ea, this.a & this.x); break;
-
-      // ---- register transfers, flag operations, implied NOPs ----
-      case 0xaa: this.rd(this.pc); this.x = this.nv = this.zv = this.a; break;
-      case 0xa8: this.rd(this.pc); this.y = this.nv = this.zv = this.a; break;
-      case 0xba: this.rd(this.pc); this.x = this.nv = this.zv = this.sp; break;
-      case 0x8a: this.rd(this.pc); this.a = this.nv = this.zv = this.x; break;
-      case 0x9a: this.rd(this.pc); this.sp = this.x; break;
-      case 0x98: this.rd(this.pc); this.a = this.nv = this.zv = this.y; break;
-      case 0xe8: this.rd(this.pc); this.x = this.nv = this.zv = (this.x + 1) & 0xff; break;
-      case 0xc8: this.rd(this.pc); this.y = this.nv = this.zv = (this.y + 1) & 0xff; break;
-      case 0xca: this.rd(this.pc); this.x = this.nv = this.zv = (this.x - 1) & 0xff; break;
-      case 0x88: this.rd(this.pc); this.y = this.nv = this.zv = (this.y - 1) & 0xff; break;
-      case 0x18: this.rd(this.pc); this.c = 0; break;
-      case 0x38: this.rd(this.pc); this.c = 1; break;
-      case 0x58: this.rd(this.pc); this.i = 0; break;
-      case 0x78: this.rd(this.pc); this.i = 1; break;
-      case 0xb8: this.rd(this.pc); this.v = 0; break;
-      case 0xd8: this.rd(this.pc); this.d = 0; break;
-      case 0xf8: this.rd(this.pc); this.d = 1; break;
-      case 0xea: case 0x1a: case 0x3a: case 0x5a: case 0x7a: case 0xda: case 0xfa:
-        this.rd(this.pc);
-        break;
-      // NOPs that read an operand (undocumented): the reads still happen
-      case 0x80: case 0x82: case 0x89: case 0xc2: case 0xe2: this.fetch(); break;
-      case 0x04: case 0x44: case 0x64: this.zpR(); break;
-      case 0x14: case 0x34: case 0x54: case 0x74: case 0xd4: case 0xf4: this.zpxR(); break;
-      case 0x0c: this.absR(); break;
-      case 0x1c: case 0x3c: case 0x5c: case 0x7c: case 0xdc: case 0xfc: this.absxR(); break;
-
-      // ---- logic ----
-      case 0x29: this.setNZ((this.a &= this.fetch())); break;
-      case 0x25: this.setNZ((this.a &= this.zpR())); break;
-      case 0x35: this.setNZ((this.a &= this.zpxR())); break;
-      case 0x2d: this.setNZ((this.a &= this.absR())); break;
-      case 0x3d: this.setNZ((this.a &= this.absxR())); break;
-      case 0x39: this.setNZ((this.a &= this.absyR())); break;
-      case 0x21: this.setNZ((this.a &= this.izxR())); break;
-      case 0x31: this.setNZ((this.a &= this.izyR())); break;
-      case 0x09: this.setNZ((this.a |= this.fetch())); break;
-      case 0x05: this.setNZ((this.a |= this.zpR())); break;
-      case 0x15: this.setNZ((this.a |= this.zpxR())); break;
-      case 0x0d: this.setNZ((this.a |= this.absR())); break;
-      case 0x1d: this.setNZ((this.a |= this.absxR())); break;
-      case 0x19: this.setNZ((this.a |= this.absyR())); break;
-      case 0x01: this.setNZ((this.a |= this.izxR())); break;
-      case 0x11: this.setNZ((this.a |= this.izyR())); break;
-      case 0x49: this.setNZ((this.a ^= this.fetch())); break;
-      case 0x45: this.setNZ((this.a ^= this.zpR())); break;
-      case 0x55: this.setNZ((this.a ^= this.zpxR())); break;
-      case 0x4d: this.setNZ((this.a ^= this.absR())); break;
-      case 0x5d: this.setNZ((this.a ^= this.absxR())); break;
-      case 0x59: this.setNZ((this.a ^= this.absyR())); break;
-      case 0x41: this.setNZ((this.a ^= this.izxR())); break;
-      case 0x51: this.setNZ((this.a ^= this.izyR())); break;
-      case 0x24: t = this.zpR(); this.nv = t; this.v = (t >> 6) & 1; this.zv = this.a & t; break;
-      case 0x2c: t = this.absR(); this.nv = t; this.v = (t >> 6) & 1; this.zv = this.a & t; break;
-
-      // ---- arithmetic ----
-      case 0x69: this.adc(this.fetch()); break;
-      case 0x65: this.adc(this.zpR()); break;
-      case 0x75: this.adc(this.zpxR()); break;
-      case 0x6d: this.adc(this.absR()); break;
-      case 0x7d: this.adc(this.absxR()); break;
-      case 0x79: this.adc(this.absyR()); break;
-      case 0x61: this.adc(this.izxR()); break;
-      case 0x71: this.adc(this.izyR()); break;
-      case 0xe9: case 0xeb: this.sbc(this.fetch()); break;
-      case 0xe5: this.sbc(this.zpR()); break;
-      case 0xf5: this.sbc(this.zpxR()); break;
-      case 0xed: this.sbc(this.absR()); break;
-      case 0xfd: this.sbc(this.absxR()); break;
-      case 0xf9: this.sbc(this.absyR()); break;
-      case 0xe1: this.sbc(this.izxR()); break;
-      case 0xf1: this.sbc(this.izyR()); break;
-      case 0xc9: this.compare(this.a, this.fetch()); break;
-      case 0xc5: this.compare(this.a, this.zpR()); break;
-      case 0xd5: this.compare(this.a, this.zpxR()); break;
-      case 0xcd: this.compare(this.a, this.absR()); break;
-      case 0xdd: this.compare(this.a, this.absxR()); break;
-      case 0xd9: this.compare(this.a, this.absyR()); break;
-      case 0xc1: this.compare(this.a, this.izxR()); break;
-      case 0xd1: this.compare(this.a, this.izyR()); break;
-      case 0xe0: this.compare(this.x, this.fetch()); break;
-      case 0xe4: this.compare(this.x, this.zpR()); break;
-      case 0xec: this.compare(this.x, this.absR()); break;
-      case 0xc0: this.compare(this.y, this.fetch()); break;
-      case 0xc4: this.compare(this.y, this.zpR()); break;
-      case 0xcc: this.compare(this.y, this.absR()); break;
-
-      // ---- shifts and rotates ----
-      case 0x0a: this.rd(this.pc); this.a = this.asl(this.a); break;
-      case 0x4a: this.rd(this.pc); this.a = this.lsr(this.a); break;
-      case 0x2a: this.rd(this.pc); this.a = this.rol(this.a); break;
-      case 0x6a: this.rd(this.pc); this.a = this.ror(this.a); break;
-      case 0x06: ea = this.fetch(); this.wr(ea, this.asl(this.rmw(ea))); break;
-      case 0x16: ea = this.zpxW(); this.wr(ea, this.asl(this.rmw(ea))); break;
-      case 0x0e: ea = this.absW(); this.wr(ea, this.asl(this.rmw(ea))); break;
-      case 0x1e: ea = this.absxW(); this.wr(ea, this.asl(this.rmw(ea))); break;
-      case 0x46: ea = this.fetch(); this.wr(ea, this.lsr(this.rmw(ea))); break;
-      case 0x56: ea = this.zpxW(); this.wr(ea, this.lsr(this.rmw(ea))); break;
-      case 0x4e: ea = this.absW(); this.wr(ea, this.lsr(this.rmw(ea))); break;
-      case 0x5e: ea = this.absxW(); this.wr(ea, this.lsr(this.rmw(ea))); break;
-      case 0x26: ea = this.fetch(); this.wr(ea, this.rol(this.rmw(ea))); break;
-      case 0x36: ea = this.zpxW(); this.wr(ea, this.rol(this.rmw(ea))); break;
-      case 0x2e: ea = this.absW(); this.wr(ea, this.rol(this.rmw(ea))); break;
-      case 0x3e: ea = this.absxW(); this.wr(ea, this.rol(this.rmw(ea))); break;
-      case 0x66: ea = this.fetch(); this.wr(ea, this.ror(this.rmw(ea))); break;
-      case 0x76: ea = this.zpxW(); this.wr(ea, this.ror(this.rmw(ea))); break;
-      case 0x6e: ea = this.absW(); this.wr(ea, this.ror(this.rmw(ea))); break;
-      case 0x7e: ea = this.absxW(); this.wr(ea, this.ror(this.rmw(ea))); break;
-
-      // ---- increments and decrements in memory ----
-      case 0xe6: ea = this.fetch(); this.incMem(ea); break;
-      case 0xf6: ea = this.zpxW(); this.incMem(ea); break;
-      case 0xee: ea = this.absW(); this.incMem(ea); break;
-      case 0xfe: ea = this.absxW(); this.incMem(ea); break;
-      case 0xc6: ea = this.fetch(); this.decMem(ea); break;
-      case 0xd6: ea = this.zpxW(); this.decMem(ea); break;
-      case 0xce: ea = this.absW(); this.decMem(ea); break;
-      case 0xde: ea = this.absxW(); this.decMem(ea); break;
-
-      // ---- undocumented read-modify-write combinations ----
-      // SLO: ASL memory, then ORA
-      case 0x07: this.slo(this.fetch()); break;
-      case 0x17: this.slo(this.zpxW()); break;
-      case 0x0f: this.slo(this.absW()); break;
-      case 0x1f: this.slo(this.absxW()); break;
-      case 0x1b: this.slo(this.absyW()); break;
-      case 0x03: this.slo(this.izxW()); break;
-      case 0x13: this.slo(this.izyW()); break;
-      // RLA: ROL memory, then AND
-      case 0x27: this.rla(this.fetch()); break;
-      case 0x37: this.rla(this.zpxW()); break;
-      case 0x2f: this.rla(this.absW()); break;
-      case 0x3f: this.rla(this.absxW()); break;
-      case 0x3b: this.rla(this.absyW()); break;
-      case 0x23: this.rla(this.izxW()); break;
-      case 0x33: this.rla(this.izyW()); break;
-      // SRE: LSR memory, then EOR
-      case 0x47: this.sre(this.fetch()); break;
-      case 0x57: this.sre(this.zpxW()); break;
-      case 0x4f: this.sre(this.absW()); break;
-      case 0x5f: this.sre(this.absxW()); break;
-      case 0x5b: this.sre(this.absyW()); break;
-      case 0x43: this.sre(this.izxW()); break;
-      case 0x53: this.sre(this.izyW()); break;
-      // RRA: ROR memory, then ADC
-      case 0x67: this.rra(this.fetch()); break;
-      case 0x77: this.rra(this.zpxW()); break;
-      case 0x6f: this.rra(this.absW()); break;
-      case 0x7f: this.rra(this.absxW()); break;
-      case 0x7b: this.rra(this.absyW()); break;
-      case 0x63: this.rra(this.izxW()); break;
-      case 0x73: this.rra(this.izyW()); break;
-      // DCP: DEC memory, then CMP
-      case 0xc7: this.dcp(this.fetch()); break;
-      case 0xd7: this.dcp(this.zpxW()); break;
-      case 0xcf: this.dcp(this.absW()); break;
-      case 0xdf: this.dcp(this.absxW()); break;
-      case 0xdb: this.dcp(this.absyW()); break;
-      case 0xc3: this.dcp(this.izxW()); break;
-      case 0xd3: this.dcp(this.izyW()); break;
-      // ISB (ISC): INC memory, then SBC
-      case 0xe7: this.isb(this.fetch()); break;
-      case 0xf7: this.isb(this.zpxW()); break;
-      case 0xef: this.isb(this.absW()); break;
-      case 0xff: this.isb(this.absxW()); break;
-      case 0xfb: this.isb(this.absyW()); break;
-      case 0xe3: this.isb(this.izxW()); break;
-      case 0xf3: this.isb(this.izyW()); break;
-
-      // ---- undocumented immediate operations ----
-      case 0x0b: case 0x2b: // ANC
-        this.a = this.nv = this.zv = this.a & this.fetch();
-        this.c = this.a >> 7;
-        break;
-      case 0x4b: // ALR (ASR)
-        this.a = this.lsr(this.a & this.fetch());
-        break;
-      case 0x6b: this.arr(this.fetch()); break;
-      case 0x8b: // ANE (XAA), unstable: modelled with the constant 0xEE
-        this.a = this.nv = this.zv = (this.a | 0xee) & this.x & this.fetch();
-        break;
-      case 0xab: // LXA, unstable: modelled with the constant 0xEE
-        this.a = this.x = this.nv = this.zv = (this.a | 0xee) & this.fetch();
-        break;
-      case 0xcb: // SBX (AXS): X = (A & X) - operand, carry as in CMP
-        t = (this.a & this.x) - this.fetch();
-        this.x = this.nv = this.zv = t & 0xff;
-        this.c = t >= 0 ? 1 : 0;
-        break;
-      case 0xbb: // LAS: A = X = SP = SP & memory
-        this.a = this.x = this.sp = this.nv = this.zv = this.sp & this.absyR();
-        break;
-
-      // ---- branches ----
-      case 0x10: this.branch((this.nv & 0x80) === 0); break;
-      case 0x30: this.branch((this.nv & 0x80) !== 0); break;
-      case 0x50: this.branch(this.v === 0); break;
-      case 0x70: this.branch(this.v !== 0); break;
-      case 0x90: this.branch(this.c === 0); break;
-      case 0xb0: this.branch(this.c !== 0); break;
-      case 0xd0: this.branch(this.zv !== 0); break;
-      case 0xf0: this.branch(this.zv === 0); break;
-
-      // ---- jumps, calls, stack, interrupts ----
-      case 0x4c: this.pc = this.absW(); break;
-      case 0x6c: {
-        const ptr = this.absW();
-        // The NMOS bug: the high byte is read from the start of the same page.
-        const hiPtr = (ptr & 0xff) === 0xff ? ptr & 0xff00 : ptr + 1;
-        const lo = this.rd(ptr);
-        this.pc = lo | (this.rd(hiPtr) << 8);
-        break;
-      }
-      case 0x20: {
-        const lo = this.fetch();
-        this.rd(0x100 | this.sp);
-        this.push(this.pc >> 8);
-        this.push(this.pc & 0xff);
-        this.pc = lo | (this.rd(this.pc) << 8);
-        break;
-      }
-      case 0x60: {
-        this.rd(this.pc);
-        const lo = this.pullFirst();
-        this.pc = lo | (this.pullNext() << 8);
-        this.rd(this.pc);
-        this.pc = (this.pc + 1) & 0xffff;
-        break;
-      }
-      case 0x40: {
-        this.rd(this.pc);
-        this.p = this.pullFirst();
-        const lo = this.pullNext();
-        this.pc = lo | (this.pullNext() << 8);
-        break;
-      }
-      case 0x00: // BRK
-        this.fetch();
-        this.push(this.pc >> 8);
-        this.push(this.pc & 0xff);
-        this.push(this.p);
-        this.i = 1;
-        t = this.rd(0xfffe);
-        this.pc = t | (this.rd(0xffff) << 8);
-        break;
-      case 0x48: this.rd(this.pc); this.push(this.a); break;
-      case 0x08: this.rd(this.pc); this.push(this.p); break;
-      case 0x68: this.rd(this.pc); this.a = this.nv = this.zv = this.pullFirst(); break;
-      case 0x28: this.rd(this.pc); this.p = this.pullFirst(); break;
-
-      default:
-        // JAM: the opcode fetch happened; the CPU now stays halted until reset.
-        this.halted = true;
-    }
-  }
-
-  private incMem(ea: number): void {
-    const r = (this.rmw(ea) + 1) & 0xff;
-    this.wr(ea, r);
-    this.nv = this.zv = r;
-  }
-
-  private decMem(ea: number): void {
-    const r = (this.rmw(ea) - 1) & 0xff;
-    this.wr(ea, r);
-    this.nv = this.zv = r;
-  }
-
-  private slo(ea: number): void {
-    const r = this.asl(this.rmw(ea));
-    this.wr(ea, r);
-    this.a = this.nv = this.zv = this.a | r;
-  }
-
-  private rla(ea: number): void {
-    const r = this.rol(this.rmw(ea));
-    this.wr(ea, r);
-    this.a = this.nv = this.zv = this.a & r;
-  }
-
-  private sre(ea: number): void {
-    const r = this.lsr(this.rmw(ea));
-    this.wr(ea, r);
-    this.a = this.nv = this.zv = this.a ^ r;
-  }
-
-  private rra(ea: number): void {
-    const r = this.ror(this.rmw(ea));
-    this.wr(ea, r);
-    this.adc(r);
-  }
-
-  private dcp(ea: number): void {
-    const r = (this.rmw(ea) - 1) & 0xff;
-    this.wr(ea, r);
-    this.compare(this.a, r);
-  }
-
-  private isb(ea: number): void {
-    const r = (this.rmw(ea) + 1) & 0xff;
-    this.wr(ea, r);
-    this.sbc(r);
-  }
-
-  /** ARR: AND then ROR, with its peculiar flags (and a decimal-mode variant). */
-  private arr(op: number): void {
-    const value = this.a & op;
-    const r = (value >> 1) | (this.c << 7);
-    if (!this.d) {
-      this.a = this.nv = this.zv = r;
-      this.c = (r >> 6) & 1;
-      this.v = ((r >> 6) ^ (r >> 5)) & 1;
-    } else {
-      this.nv = this.c << 7;
-      this.zv = r;
-      this.v = (value ^ r) & 0x40 ? 1 : 0;
-      let a = r;
-      if ((value & 0x0f) + (value & 0x01) > 0x05) a = (a & 0xf0) | ((a + 0x06) & 0x0f);
-      if ((value & 0xf0) + (value & 0x10) > 0x50) {
-        a = (a + 0x60) & 0xff;
-        this.c = 1;
-      } else {
-        this.c = 0;
-      }
-      this.a = a;
-    }
   }
 
   // ---- state ----
