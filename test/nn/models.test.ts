@@ -151,8 +151,12 @@ test('1,000 training steps of each model leak no tensors', async () => {
     const opt = new nn.Adam(task.model.params, { learningRate: 1e-4 });
     opt.minimize(task.loss); // first step may create lasting tensors (none expected, but do not count it)
     const before = tf.memory().numTensors;
+    // The backend's own count of data buffers too: shared buffers (Identity, Reshape) are reference counted.
+    const dataIds = () => (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
+    const buffersBefore = dataIds();
     for (let i = 0; i < 1000; i++) opt.minimize(task.loss);
     assert.equal(tf.memory().numTensors, before, `${task.name}: tensor count grew over 1,000 steps`);
+    assert.equal(dataIds(), buffersBefore, `${task.name}: backend data buffers grew over 1,000 steps`);
     task.dispose();
   }
 });

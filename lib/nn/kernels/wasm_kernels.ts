@@ -209,6 +209,22 @@ export function registerWasmKernels(): void {
     return dx;
   };
 
+  const stockIdentity = tf.getKernel('Identity', 'wasm');
+  if (!stockIdentity) throw new Error('tfjs-backend-wasm is not loaded: its Identity kernel is missing');
+  const stockIdentityFn = stockIdentity.kernelFunc as unknown as KernelFn;
+  /**
+   * Identity shares the data (one more reference) instead of copying it, as Reshape and the cpu backend
+   * do. tfjs makes an Identity of every tensor it saves for a gradient, so the copies added up to
+   * megabytes per update. Safe because no kernel writes into its inputs.
+   */
+  const identity: KernelFn = ({ inputs, backend, attrs }) => {
+    const be = backend as WasmBackend & { incRef(dataId: object): void };
+    const { x } = inputs;
+    if (x.dtype === 'string') return stockIdentityFn({ inputs, backend, attrs });
+    be.incRef(x.dataId);
+    return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+  };
+
   const stockConv = tf.getKernel('Conv2D', 'wasm');
   if (!stockConv) throw new Error('tfjs-backend-wasm is not loaded: its Conv2D kernel is missing');
   const stockConvFn = stockConv.kernelFunc as unknown as KernelFn;
@@ -249,6 +265,7 @@ export function registerWasmKernels(): void {
     ['Conv2DBackpropInput', conv2dBackpropInput],
     ['Sum', sum],
     ['Conv2D', conv2d],
+    ['Identity', identity],
   ];
   for (const [name, fn] of configs) {
     const previous = tf.getKernel(name, 'wasm');
