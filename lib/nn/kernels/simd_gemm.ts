@@ -70,15 +70,19 @@ export class SimdGemm {
       const acc = accumulate || p0 > 0 ? 1 : 0;
       const ac = aCol + 4 * p0;
       const br = bRow + 4 * p0;
-      for (let t = 0; t < wide; t++) {
-        const jo = 32 * t;
-        if (fullRows) this.k.gemm_4_2(fullRows, aRow, cRow, ac, br, aOff, bOff + jo, cOff + jo, pc, acc);
-        if (restRows) this.k.gemm_1_2(restRows, aRow + 16 * fullRows, cRow + 16 * fullRows, ac, br, aOff, bOff + jo, cOff + jo, pc, acc);
+      if (wide && !restRows) {
+        this.k.gemm_4_2(wide, fullRows, aRow, cRow, ac, br, aOff, bOff, cOff, pc, acc);
+      } else {
+        // With leftover rows, finish each column tile before the next so its B slice is still in cache.
+        for (let t = 0, jo = 0; t < wide; t++, jo += 32) {
+          if (fullRows) this.k.gemm_4_2(1, fullRows, aRow, cRow, ac, br, aOff, bOff + jo, cOff + jo, pc, acc);
+          this.k.gemm_1_2(1, restRows, aRow + 16 * fullRows, cRow + 16 * fullRows, ac, br, aOff, bOff + jo, cOff + jo, pc, acc);
+        }
       }
       if (narrow) {
         const jo = 32 * wide;
-        if (fullRows) this.k.gemm_4_1(fullRows, aRow, cRow, ac, br, aOff, bOff + jo, cOff + jo, pc, acc);
-        if (restRows) this.k.gemm_1_1(restRows, aRow + 16 * fullRows, cRow + 16 * fullRows, ac, br, aOff, bOff + jo, cOff + jo, pc, acc);
+        if (fullRows) this.k.gemm_4_1(1, fullRows, aRow, cRow, ac, br, aOff, bOff + jo, cOff + jo, pc, acc);
+        if (restRows) this.k.gemm_1_1(1, restRows, aRow + 16 * fullRows, cRow + 16 * fullRows, ac, br, aOff, bOff + jo, cOff + jo, pc, acc);
       }
       if (P === 0) break;
     }

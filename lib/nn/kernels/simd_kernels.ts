@@ -16,15 +16,19 @@ import { FunctionBuilder, assembleModule, type Local } from './wasm_asm';
 export const GEMM_TILES: ReadonlyArray<readonly [rows: number, vectors: number]> = [[4, 2], [4, 1], [1, 2], [1, 1]];
 
 /**
- * gemm_R_V(rowTiles, aRowTab, cRowTab, aColTab, bRowTab, aOff, bOff, cOff, P, accumulate):
- * for each of `rowTiles` tiles of R rows (row tables advance by R entries per tile),
+ * gemm_R_V(colTiles, rowTiles, aRowTab, cRowTab, aColTab, bRowTab, aOff, bOff, cOff, P, accumulate):
+ * for each of `colTiles` tiles of 4V columns (bOff and cOff advance by 16V bytes per tile) and each of
+ * `rowTiles` tiles of R rows (row tables advance by R entries per tile),
  *   A(i, p) = f32 at aRowTab[i] + aColTab[p] + aOff,  B(p, j) = f32 at bRowTab[p] + bOff + 4j,
  *   C(i, j) = f32 at cRowTab[i] + cOff + 4j,  j < 4V;  C is overwritten, or added to when accumulate != 0.
  */
 function gemmTile(R: number, V: number): FunctionBuilder {
-  const f = new FunctionBuilder(`gemm_${R}_${V}`, ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'], []);
-  const [rowTiles, aRowTab, cRowTab, aColTab, bRowTab, aOff, bOff, cOff, P, accumulate] = f.params;
+  const f = new FunctionBuilder(`gemm_${R}_${V}`, ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'], []);
+  const [colTiles, rowTiles, aRowTab0, cRowTab0, aColTab, bRowTab, aOff, bOff, cOff, P, accumulate] = f.params;
   const rt = f.local('i32');
+  const ct = f.local('i32');
+  const aRowTab = f.local('i32');
+  const cRowTab = f.local('i32');
   const p = f.local('i32');
   const ap = f.local('i32');
   const bp = f.local('i32');
@@ -40,6 +44,10 @@ function gemmTile(R: number, V: number): FunctionBuilder {
   const bv: Local[] = Array.from({ length: V }, () => f.local('v128'));
   const s = f.local('v128');
 
+  f.i32(0).set(ct);
+  f.forLoop(ct, colTiles, 1, () => {
+  f.get(aRowTab0).set(aRowTab);
+  f.get(cRowTab0).set(cRowTab);
   f.i32(0).set(rt);
   f.forLoop(rt, rowTiles, 1, () => {
     for (let r = 0; r < R; r++) {
@@ -65,6 +73,8 @@ function gemmTile(R: number, V: number): FunctionBuilder {
     });
     for (let r = 0; r < R; r++) for (let v = 0; v < V; v++) f.get(c[r]).get(acc[r][v]).v128Store(16 * v);
     f.addTo(aRowTab, 4 * R).addTo(cRowTab, 4 * R);
+  });
+  f.addTo(bOff, 16 * V).addTo(cOff, 16 * V);
   });
   return f;
 }
@@ -157,7 +167,7 @@ function sumsq(): FunctionBuilder {
 }
 
 export interface SimdExports {
-  [name: `gemm_${number}_${number}`]: (rowTiles: number, aRowTab: number, cRowTab: number, aColTab: number, bRowTab: number, aOff: number, bOff: number, cOff: number, P: number, accumulate: number) => void;
+  [name: `gemm_${number}_${number}`]: (colTiles: number, rowTiles: number, aRowTab: number, cRowTab: number, aColTab: number, bRowTab: number, aOff: number, bOff: number, cOff: number, P: number, accumulate: number) => void;
   colsum(src: number, rows: number, cols: number, dst: number): void;
   adam(params: number, grads: number, m: number, v: number, quads: number, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number, gradScale: number): void;
   sumsq(ptr: number, pairs: number): number;
