@@ -161,3 +161,37 @@ test('conv2d gradients through our kernels agree with finite differences', async
   }
   await ready();
 });
+
+test('wasm Sum over leading axes matches cpu; Identity and same-dtype Cast share data safely', async () => {
+  const shapes: Array<[number[], number | number[], boolean]> = [
+    [[3, 5, 4, 8], [0, 1, 2], false], // conv bias gradient
+    [[7, 12], 0, false], // dense bias gradient
+    [[7, 12], [0], true],
+    [[2, 3, 6], [1, 0], false], // axes in any order
+    [[4, 6], 1, false], // not leading: stock kernel
+    [[5, 6], [0], false], // 6 columns: stock kernel
+  ];
+  const results: Float32Array[][] = [[], []];
+  for (const [k, kind] of (['cpu', 'wasm'] as const).entries()) {
+    await tf.setBackend(kind);
+    const r = new Rng(11);
+    for (const [shape, axis, keepDims] of shapes) {
+      const x = tf.tensor(randomArray(r, shape.reduce((p, q) => p * q, 1)), shape);
+      const s = tf.sum(x, axis, keepDims);
+      results[k].push(s.dataSync() as Float32Array);
+      if (kind === 'wasm') assert.deepEqual(s.shape, tf.tidy(() => tf.zeros(shape).sum(axis, keepDims).shape));
+      tf.dispose([x, s]);
+    }
+  }
+  shapes.forEach((s, i) => assertClose(results[1][i], results[0][i], `sum ${JSON.stringify(s)}`));
+  await useBackend('wasm');
+  const x = tf.tensor1d([1, 2, 3]);
+  const copies = [tf.clone(x), tf.cast(x, 'float32')];
+  x.dispose();
+  for (const c of copies) assert.deepEqual(Array.from(c.dataSync()), [1, 2, 3]);
+  const asInt = tf.cast(copies[0], 'int32');
+  assert.equal(asInt.dtype, 'int32');
+  assert.deepEqual(Array.from(asInt.dataSync()), [1, 2, 3]);
+  tf.dispose([...copies, asInt]);
+  await ready();
+});

@@ -225,6 +225,17 @@ export function registerWasmKernels(): void {
     return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
   };
 
+  const stockCast = tf.getKernel('Cast', 'wasm');
+  if (!stockCast) throw new Error('tfjs-backend-wasm is not loaded: its Cast kernel is missing');
+  const stockCastFn = stockCast.kernelFunc as unknown as KernelFn;
+  /** A cast to the tensor's own dtype (tfjs's gradients make many) shares the data; others convert. */
+  const cast: KernelFn = ({ inputs, backend, attrs }) => {
+    const { x } = inputs;
+    if (x.dtype === 'string' || x.dtype !== (attrs as { dtype?: string }).dtype) return stockCastFn({ inputs, backend, attrs });
+    (backend as { incRef(dataId: object): void }).incRef(x.dataId);
+    return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+  };
+
   const stockConv = tf.getKernel('Conv2D', 'wasm');
   if (!stockConv) throw new Error('tfjs-backend-wasm is not loaded: its Conv2D kernel is missing');
   const stockConvFn = stockConv.kernelFunc as unknown as KernelFn;
@@ -266,6 +277,7 @@ export function registerWasmKernels(): void {
     ['Sum', sum],
     ['Conv2D', conv2d],
     ['Identity', identity],
+    ['Cast', cast],
   ];
   for (const [name, fn] of configs) {
     const previous = tf.getKernel(name, 'wasm');
