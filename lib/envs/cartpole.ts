@@ -3,11 +3,18 @@
  * integrator (Gymnasium's default), the same termination thresholds, reward 1 per step (and the step
  * after termination gives 0, with a warning), a float64 internal state and float32 observations.
  * The time limit (200 steps for v0, 500 for v1) is added by the registry's TimeLimit wrapper.
+ *
+ * Gymnasium's step takes `np.cos`/`np.sin` of the angle, and numpy's float64 sine and cosine are
+ * platform-dependent in the last bit. By default this env uses numpy 1.24's AVX-512 (SVML) kernels, the
+ * numerics of the reference recording in ../shared/reference/cartpole, which it then reproduces bit for
+ * bit over 500-step balancing episodes; `trig: 'math'` uses Math.sin/Math.cos (V8's fdlibm, which agrees
+ * with glibc and with numpy >= 1.25 on almost every input) and is faster.
  */
 import { Rng } from '../util/rng';
 import { invalidAction, StepOutcome, type Env, type ObsBuffer, type ResetArgs, type ResetResult, type RgbFrame, type StepResult, type FastEnv } from './core';
 import { Box, Discrete } from './spaces';
 import { blankFrame, fillCircle, fillConvexPolygon, fillRect } from './raster';
+import { numpySvmlCos, numpySvmlSin } from './numpy-trig';
 
 export const CARTPOLE = Object.freeze({
   gravity: 9.8,
@@ -24,9 +31,15 @@ export const CARTPOLE = Object.freeze({
   xThreshold: 2.4,
 });
 
+/** Which float64 sine and cosine the dynamics use (see the module comment). */
+export type CartPoleTrig = 'numpy-svml' | 'math';
+const TRIG_KINDS: readonly CartPoleTrig[] = ['numpy-svml', 'math'];
+
 export interface CartPoleOptions {
   /** Gymnasium's `sutton_barto_reward`: 0 per step and -1 on termination instead of 1 per step. */
   suttonBartoReward?: boolean;
+  /** `'numpy-svml'` (default): numpy 1.24 on AVX-512, as the reference recording; `'math'`: Math.sin/cos. */
+  trig?: CartPoleTrig;
 }
 
 export class CartPoleEnv implements Env<Float32Array, number>, FastEnv<number> {
@@ -42,14 +55,22 @@ export class CartPoleEnv implements Env<Float32Array, number>, FastEnv<number> {
   private stepsBeyondTerminated: number | null = null;
   private rng = new Rng(Math.floor(Math.random() * 2 ** 32));
   private readonly suttonBarto: boolean;
+  readonly trig: CartPoleTrig;
+  private readonly cos: (x: number) => number;
+  private readonly sin: (x: number) => number;
   private readonly scratch = new StepOutcome();
 
   constructor(options: CartPoleOptions = {}) {
-    const known = new Set(['suttonBartoReward']);
+    const known = new Set(['suttonBartoReward', 'trig']);
     for (const k of Object.keys(options)) {
       if (!known.has(k)) throw new Error(`CartPole: unknown option '${k}'. Known options: ${[...known].join(', ')}`);
     }
     this.suttonBarto = options.suttonBartoReward ?? false;
+    const trig = options.trig ?? 'numpy-svml';
+    if (!TRIG_KINDS.includes(trig)) throw new Error(`CartPole: option trig must be one of ${TRIG_KINDS.map((k) => `'${k}'`).join(', ')}, got ${JSON.stringify(trig)}`);
+    this.trig = trig;
+    this.cos = trig === 'math' ? Math.cos : numpySvmlCos;
+    this.sin = trig === 'math' ? Math.sin : numpySvmlSin;
     const c = CARTPOLE;
     const high = [c.xThreshold * 2, Infinity, c.thetaThresholdRadians * 2, Infinity].map(Math.fround);
     this.observationSpace = new Box(high.map((h) => -h), high, [4], 'float32');
@@ -106,8 +127,8 @@ export class CartPoleEnv implements Env<Float32Array, number>, FastEnv<number> {
     if (!this.hasState) throw new Error('CartPole.step: call reset() before step()');
     const c = CARTPOLE;
     const force = action === 1 ? c.forceMag : -c.forceMag;
-    const cosTheta = Math.cos(this.theta);
-    const sinTheta = Math.sin(this.theta);
+    const cosTheta = this.cos(this.theta);
+    const sinTheta = this.sin(this.theta);
     const temp = (force + c.poleMassLength * (this.thetaDot * this.thetaDot) * sinTheta) / c.totalMass;
     const thetaAcc = (c.gravity * sinTheta - cosTheta * temp) /
       (c.length * (4.0 / 3.0 - (c.massPole * (cosTheta * cosTheta)) / c.totalMass));

@@ -18,7 +18,8 @@
  */
 export * from './core';
 export { Box, Discrete, shapeSize, type Space, type BoxDtype, type BoxArray } from './spaces';
-export { CartPoleEnv, CARTPOLE, type CartPoleOptions } from './cartpole';
+export { CartPoleEnv, CARTPOLE, type CartPoleOptions, type CartPoleTrig } from './cartpole';
+export { numpySvmlSin, numpySvmlCos, fusedMultiplyAdd } from './numpy-trig';
 export { make, makeFromSpec, register, registerLazy, registeredIds, registration, type EnvSpec, type MakeOptions, type Registration } from './registry';
 export { Wrapper } from './wrappers/wrapper';
 export { TimeLimit } from './wrappers/time-limit';
