@@ -1,6 +1,8 @@
 /**
  * Environment throughput.
- *   env.cartpole.steps_per_s               CartPole-v1 steps/s on one thread (allocation-free stepInto path)
+ *   env.cartpole.steps_per_s               CartPole-v1 steps/s on one thread (allocation-free stepInto path),
+ *                                          with the default numpy-SVML sine/cosine
+ *   env.cartpole_math_trig.steps_per_s     the same with trig: 'math' (Math.sin/Math.cos)
  *   env.kung_fu_master.envbatch8_steps_per_s   agent steps/s, 8 envs, frame skip 4 + PreprocessAtari, one thread
  *   env.kung_fu_master.envpool_steps_per_s     the same 8 envs in an EnvPool (one worker per core)
  *   env.kung_fu_master.envpool_speedup         EnvPool / EnvBatch wall-clock throughput
@@ -25,8 +27,8 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-function cartpole(): number {
-  const env = make('CartPole-v1') as unknown as FastEnv;
+function cartpole(trig: 'numpy-svml' | 'math' = 'numpy-svml'): number {
+  const env = make('CartPole-v1', { trig }) as unknown as FastEnv;
   const obs = new Float32Array(4), o = new StepOutcome();
   env.resetInto(obs, 0, { seed: 0 });
   const steps = 2_000_000;
@@ -122,6 +124,8 @@ async function main(): Promise<void> {
   cartpole(); // warm-up
   const cp = median([cartpole(), cartpole(), cartpole()]);
   rows.push(['env.cartpole.steps_per_s', Math.round(cp), 'steps/s']);
+  cartpole('math');
+  rows.push(['env.cartpole_math_trig.steps_per_s', Math.round(median([cartpole('math'), cartpole('math'), cartpole('math')])), 'steps/s']);
 
   const workers = availableParallelism();
   rows.push(['env.pool.sync_us_per_step', Number((await poolSyncMicros(workers)).toFixed(1)), `µs per batch step of 8 (${workers} workers)`]);
