@@ -58,8 +58,10 @@ export class Cartridge {
   private bankNumber: number;
   /** Offset of the selected bank in `rom`. */
   private offset: number;
-  private readonly mirrorMask: number;
-  private readonly hotspotLo: number;
+  /** Address bits (of the 12) that select a byte within a bank: 0x7FF for 2K, 0xFFF otherwise. */
+  readonly mirrorMask: number;
+  /** First bank-switching hotspot (offset in the 4K window; 0x1000 when there is none). */
+  readonly hotspotLo: number;
   private readonly hotspotHi: number;
 
   constructor(image: Uint8Array, options: CartridgeOptions = {}) {
@@ -90,6 +92,11 @@ export class Cartridge {
     this.hotspotHi = layout.firstHotspot + layout.banks - 1;
     this.bankNumber = resetBank;
     this.offset = resetBank * 4096;
+  }
+
+  /** Offset in `rom` of the selected bank. */
+  get bankOffset(): number {
+    return this.offset;
   }
 
   /** The selected bank. */

@@ -64,8 +64,14 @@ export class Atari2600 {
   readonly riot: Riot;
   readonly cart: Cartridge;
   readonly rng: Mt19937;
-  /** The last value on the data bus (read or written). */
-  dataBus = 0;
+  /** The last value on the data bus (read or written); kept in the CPU, which also reads the ROM directly. */
+  get dataBus(): number {
+    return this.cpu.dataBus;
+  }
+
+  set dataBus(value: number) {
+    this.cpu.dataBus = value;
+  }
   private isPal = false;
 
   readonly leftController: ControllerKind;
@@ -101,6 +107,9 @@ export class Atari2600 {
     this.cart = cart;
     this.rng = new Mt19937(seed);
     this.cpu = new Cpu6502(this);
+    // Cartridge reads below the hotspots have no side effects: the CPU may read them directly.
+    this.cpu.setDirectRead(cart.rom, cart.mirrorMask, cart.hotspotLo);
+    this.cpu.directOffset = cart.bankOffset;
     this.riot = new Riot(this.rng);
     this.ramView = this.riot.ram;
 
@@ -132,22 +141,27 @@ export class Atari2600 {
 
   read(address: number): number {
     const a = address & 0x1fff;
+    const cpu = this.cpu;
     let v: number;
-    if (a & 0x1000) v = this.cart.read(a);
-    else if ((a & 0x80) === 0) v = this.tia.read(a, this.dataBus);
+    if (a & 0x1000) {
+      v = this.cart.read(a);
+      cpu.directOffset = this.cart.bankOffset;
+    } else if ((a & 0x80) === 0) v = this.tia.read(a, cpu.dataBus);
     else if ((a & 0x200) === 0) v = this.ramView[a & 0x7f];
-    else v = this.riot.read(a, this.cpu.cycles);
-    this.dataBus = v;
+    else v = this.riot.read(a, cpu.cycles);
+    cpu.dataBus = v;
     return v;
   }
 
   write(address: number, value: number): void {
     const a = address & 0x1fff;
-    if (a & 0x1000) this.cart.write(a, value);
-    else if ((a & 0x80) === 0) this.tia.write(a, value);
+    if (a & 0x1000) {
+      this.cart.write(a, value);
+      this.cpu.directOffset = this.cart.bankOffset;
+    } else if ((a & 0x80) === 0) this.tia.write(a, value);
     else if ((a & 0x200) === 0) this.ramView[a & 0x7f] = value;
     else this.riot.write(a, value, this.cpu.cycles);
-    this.dataBus = value;
+    this.cpu.dataBus = value;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -160,6 +174,7 @@ export class Atari2600 {
     this.riot.reset();
     this.tia.reset(this.isPal);
     this.cart.reset();
+    this.cpu.directOffset = this.cart.bankOffset;
     this.cpu.reset();
   }
 
@@ -173,6 +188,7 @@ export class Atari2600 {
   runFrame(draw = true): void {
     this.tia.drawPixels = draw ? 1 : 0;
     this.tia.beginUpdate();
+    this.cpu.directOffset = this.cart.bankOffset; // in case the bank was selected from outside
     this.cpu.execute(INSTRUCTIONS_PER_UPDATE);
     this.tia.endUpdate();
   }
@@ -325,6 +341,7 @@ export class Atari2600 {
     this.riot.loadState(state, o);
     o += RIOT_STATE_BYTES;
     this.cart.loadState(state, o);
+    this.cpu.directOffset = this.cart.bankOffset;
     o += CARTRIDGE_STATE_BYTES;
     this.dataBus = view.getUint8(o);
     this.joystick0 = view.getUint8(o + 1);

@@ -59,6 +59,29 @@ export interface CpuState {
 /** Bytes used by `saveState()`. */
 export const CPU_STATE_BYTES = 20;
 
+/**
+ * Addressing mode of every opcode, as the interpreter's first dispatch: 0 imp, 1 imm, 2 zpR, 3 zpW, 4 zpxR, 5 zpxW, 6 zpyR, 7 zpyW, 8 absR, 9 absW, 10 absxR, 11 absyR, 12 absxW, 13 absyW, 14 izxR, 15 izxW, 16 izyR, 17 izyW, 18 none.
+ * Read modes leave the operand in `t`; write and read-modify-write modes leave the target in `ea`.
+ */
+const MODE = new Uint8Array([
+  1, 14, 18, 15, 2, 2, 3, 3, 0, 1, 0, 1, 8, 8, 9, 9,
+  1, 16, 18, 17, 4, 4, 5, 5, 0, 11, 0, 13, 10, 10, 12, 12,
+  18, 14, 18, 15, 2, 2, 3, 3, 0, 1, 0, 1, 8, 8, 9, 9,
+  1, 16, 18, 17, 4, 4, 5, 5, 0, 11, 0, 13, 10, 10, 12, 12,
+  0, 14, 18, 15, 2, 2, 3, 3, 0, 1, 0, 1, 9, 8, 9, 9,
+  1, 16, 18, 17, 4, 4, 5, 5, 0, 11, 0, 13, 10, 10, 12, 12,
+  0, 14, 18, 15, 2, 2, 3, 3, 0, 1, 0, 1, 9, 8, 9, 9,
+  1, 16, 18, 17, 4, 4, 5, 5, 0, 11, 0, 13, 10, 10, 12, 12,
+  1, 15, 1, 15, 3, 3, 3, 3, 0, 1, 0, 1, 9, 9, 9, 9,
+  1, 17, 18, 17, 5, 5, 7, 7, 0, 13, 0, 13, 12, 12, 13, 13,
+  1, 14, 1, 14, 2, 2, 2, 2, 0, 1, 0, 1, 8, 8, 8, 8,
+  1, 16, 18, 16, 4, 4, 6, 6, 0, 11, 0, 11, 10, 10, 11, 11,
+  1, 14, 1, 15, 2, 2, 3, 3, 0, 1, 0, 1, 8, 8, 9, 9,
+  1, 16, 18, 17, 4, 4, 5, 5, 0, 11, 0, 13, 10, 10, 12, 12,
+  1, 14, 1, 15, 2, 2, 3, 3, 0, 1, 0, 1, 8, 8, 9, 9,
+  1, 16, 18, 17, 4, 4, 5, 5, 0, 11, 0, 13, 10, 10, 12, 12,
+]);
+
 /** Decimal-mode ADC as packed bits: result | carry << 8 | overflow << 9. */
 function adcDecimal(a: number, op: number, carry: number): number {
   const sum = BCD[a] + BCD[op] + carry;
@@ -124,7 +147,37 @@ export class Cpu6502 {
 
   private stopRequested = false;
 
+  /**
+   * The data bus latch: the last value read or written. The bus may keep it (the Atari console
+   * does, the TIA fills undriven bits from it); direct reads update it.
+   */
+  dataBus = 0;
+
+  // The direct-read window (see setDirectRead).
+  private directMemory = new Uint8Array(1);
+  private directMask = 0;
+  private directLimit = 0;
+  /** Offset in the direct-read memory of the selected bank (the bus updates it on bank switches). */
+  directOffset = 0;
+
   constructor(public bus: Bus) {}
+
+  /**
+   * Lets the CPU read side-effect-free memory without calling the bus: a read of an address with
+   * A12 set whose low 12 bits are below `limit` returns `memory[directOffset + (address & mask)]`
+   * and puts it on the data bus. The Atari console points it at the cartridge ROM below its
+   * bank-switching hotspots (reads there have no side effects) and keeps `directOffset` on the
+   * selected bank. `limit` 0 (the default) turns it off.
+   */
+  setDirectRead(memory: Uint8Array, mask: number, limit: number): void {
+    if (!(memory instanceof Uint8Array) || memory.length <= mask) {
+      throw new Error('setDirectRead: memory must be a Uint8Array covering the mask');
+    }
+    if (!Number.isInteger(limit) || limit < 0 || limit > 0x1000) throw new Error(`setDirectRead: limit must be in 0..4096, got ${limit}`);
+    this.directMemory = memory;
+    this.directMask = mask;
+    this.directLimit = limit;
+  }
 
   /** The status register as pushed by PHP (bits 4 and 5 always read as 1 on this core). */
   get p(): number {
@@ -197,7 +250,11 @@ export class Cpu6502 {
     let v = this.v;
     let d = this.d;
     let i = this.i;
+    const directMemory = this.directMemory;
+    const directMask = this.directMask;
+    const directLimit = this.directLimit;
     let t = 0;
+    let m = 0;
     let ea = 0;
     let lo = 0;
     let hi = 0;
@@ -205,13 +262,144 @@ export class Cpu6502 {
     while (n < maxInstructions && !this.stopRequested && !this.halted) {
       n++;
       this.cycles++;
-      const opcode = bus.read(pc);
+      let opcode: number;
+      if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) opcode = this.dataBus = directMemory[this.directOffset + (pc & directMask)];
+      else opcode = bus.read(pc);
       this.lastAccessWasRead = true;
       pc = (pc + 1) & 0xffff;
       this.lastOpcode = opcode;
+      switch (MODE[opcode]) {
+        case 0: // imp
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
+          break;
+        case 1: // imm
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          break;
+        case 2: // zpR
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          break;
+        case 3: // zpW
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          break;
+        case 4: // zpxR
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          break;
+        case 5: // zpxW
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          break;
+        case 6: // zpyR
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + y) & 0xff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          break;
+        case 7: // zpyW
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + y) & 0xff;
+          break;
+        case 8: // absR
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { hi = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          ea |= hi << 8;
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          break;
+        case 9: // absW
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { hi = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          ea |= hi << 8;
+          break;
+        case 10: // absxR
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { lo = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { lo = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { hi = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          lo += x;
+          ea = hi | (lo & 0xff);
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          if (lo > 0xff) {
+            ea = (hi + lo) & 0xffff;
+            this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          }
+          break;
+        case 11: // absyR
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { lo = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { lo = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { hi = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          lo += y;
+          ea = hi | (lo & 0xff);
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          if (lo > 0xff) {
+            ea = (hi + lo) & 0xffff;
+            this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          }
+          break;
+        case 12: // absxW
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { lo = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { lo = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { hi = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          lo += x;
+          ea = hi | (lo & 0xff);
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          ea = (hi + lo) & 0xffff;
+          break;
+        case 13: // absyW
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { lo = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { lo = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { hi = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          lo += y;
+          ea = hi | (lo & 0xff);
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          ea = (hi + lo) & 0xffff;
+          break;
+        case 14: // izxR
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          ea = lo | (hi << 8);
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          break;
+        case 15: // izxW
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          ea = lo | (hi << 8);
+          break;
+        case 16: // izyR
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          hi <<= 8;
+          lo += y;
+          ea = hi | (lo & 0xff);
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          if (lo > 0xff) {
+            ea = (hi + lo) & 0xffff;
+            this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          }
+          break;
+        case 17: // izyW
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          hi <<= 8;
+          lo += y;
+          ea = hi | (lo & 0xff);
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          ea = (hi + lo) & 0xffff;
+          break;
+      }
       switch (opcode) {
         case 0x00: // BRK
-          this.cycles++; bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           this.cycles++; bus.write(0x100 | sp, pc >> 8); this.lastAccessWasRead = false;
           sp = (sp - 1) & 0xff;
           this.cycles++; bus.write(0x100 | sp, pc & 0xff); this.lastAccessWasRead = false;
@@ -223,294 +411,81 @@ export class Cpu6502 {
           this.cycles++; hi = bus.read(0xffff); this.lastAccessWasRead = true;
           pc = lo | (hi << 8);
           break;
-        case 0x01: // ORA izx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
-          ea = lo | (hi << 8);
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+        case 0x01: case 0x05: case 0x09: case 0x0d: case 0x11: case 0x15: case 0x19: case 0x1d: // ORA
           a = nv = zv = a | t;
           break;
-        case 0x03: // SLO izx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
-          ea = lo | (hi << 8);
+        case 0x03: case 0x07: case 0x0f: case 0x13: case 0x17: case 0x1b: case 0x1f: // SLO
           this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
           this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
           c = t >> 7; t = (t << 1) & 0xff;
           this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
           a = nv = zv = a | t;
           break;
-        case 0x04: case 0x44: case 0x64: // NOP zp
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+        case 0x04: case 0x0c: case 0x14: case 0x1a: case 0x1c: case 0x34: case 0x3a: case 0x3c: case 0x44: case 0x54: case 0x5a: case 0x5c: case 0x64: case 0x74: case 0x7a: case 0x7c: case 0x80: case 0x82: case 0x89: case 0xc2: case 0xd4: case 0xda: case 0xdc: case 0xe2: case 0xea: case 0xf4: case 0xfa: case 0xfc: // NOP (the operand reads still happen)
           break;
-        case 0x05: // ORA zp
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          a = nv = zv = a | t;
-          break;
-        case 0x06: // ASL zp
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+        case 0x06: case 0x0e: case 0x16: case 0x1e: // ASL (read, write back, write)
           this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
           this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
           c = t >> 7; t = nv = zv = (t << 1) & 0xff;
           this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
           break;
-        case 0x07: // SLO zp
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          c = t >> 7; t = (t << 1) & 0xff;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          a = nv = zv = a | t;
-          break;
         case 0x08: // PHP
-          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
           this.cycles++; bus.write(0x100 | sp, 0x30 | (nv & 0x80) | (v << 6) | (d << 3) | (i << 2) | (zv === 0 ? 2 : 0) | c); this.lastAccessWasRead = false;
           sp = (sp - 1) & 0xff;
           break;
-        case 0x09: // ORA imm
-          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          a = nv = zv = a | t;
-          break;
         case 0x0a: // ASL A
-          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
           c = a >> 7; a = nv = zv = (a << 1) & 0xff;
           break;
-        case 0x0b: case 0x2b: // ANC #imm
-          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+        case 0x0b: case 0x2b: // ANC
           a = nv = zv = a & t;
           c = a >> 7;
           break;
-        case 0x0c: // NOP abs
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          ea |= hi << 8;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          break;
-        case 0x0d: // ORA abs
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          ea |= hi << 8;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          a = nv = zv = a | t;
-          break;
-        case 0x0e: // ASL abs
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          ea |= hi << 8;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          c = t >> 7; t = nv = zv = (t << 1) & 0xff;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          break;
-        case 0x0f: // SLO abs
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          ea |= hi << 8;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          c = t >> 7; t = (t << 1) & 0xff;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          a = nv = zv = a | t;
-          break;
         case 0x10: // BPL
-          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           if ((nv & 0x80) === 0) {
-            this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+            this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { m = bus.read(pc); } this.lastAccessWasRead = true;
             ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
-            if ((pc ^ ea) & 0xff00) { this.cycles++; bus.read((pc & 0xff00) | (ea & 0xff)); this.lastAccessWasRead = true; }
+            if ((pc ^ ea) & 0xff00) {
+              m = (pc & 0xff00) | (ea & 0xff);
+              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { m = bus.read(m); } this.lastAccessWasRead = true;
+            }
             pc = ea;
           }
           break;
-        case 0x11: // ORA izy
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
-          hi <<= 8;
-          ea = lo + y;
-          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
-          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
-          a = nv = zv = a | t;
-          break;
-        case 0x13: // SLO izy
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
-          hi <<= 8;
-          this.cycles++; bus.read(hi | ((lo + y) & 0xff)); this.lastAccessWasRead = true;
-          ea = (hi + lo + y) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          c = t >> 7; t = (t << 1) & 0xff;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          a = nv = zv = a | t;
-          break;
-        case 0x14: case 0x34: case 0x54: case 0x74: case 0xd4: case 0xf4: // NOP zp,x
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          break;
-        case 0x15: // ORA zpx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          a = nv = zv = a | t;
-          break;
-        case 0x16: // ASL zpx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          c = t >> 7; t = nv = zv = (t << 1) & 0xff;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          break;
-        case 0x17: // SLO zpx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          c = t >> 7; t = (t << 1) & 0xff;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          a = nv = zv = a | t;
-          break;
         case 0x18: // CLC
-          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
           c = 0;
           break;
-        case 0x19: // ORA absy
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          ea += y;
-          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
-          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
-          a = nv = zv = a | t;
-          break;
-        case 0x1b: // SLO absy
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          this.cycles++; bus.read(hi | ((ea + y) & 0xff)); this.lastAccessWasRead = true;
-          ea = (hi + ea + y) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          c = t >> 7; t = (t << 1) & 0xff;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          a = nv = zv = a | t;
-          break;
-        case 0x1c: case 0x3c: case 0x5c: case 0x7c: case 0xdc: case 0xfc: // NOP abs,x
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          ea += x;
-          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
-          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
-          break;
-        case 0x1d: // ORA absx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          ea += x;
-          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
-          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
-          a = nv = zv = a | t;
-          break;
-        case 0x1e: // ASL absx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          this.cycles++; bus.read(hi | ((ea + x) & 0xff)); this.lastAccessWasRead = true;
-          ea = (hi + ea + x) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          c = t >> 7; t = nv = zv = (t << 1) & 0xff;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          break;
-        case 0x1f: // SLO absx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          this.cycles++; bus.read(hi | ((ea + x) & 0xff)); this.lastAccessWasRead = true;
-          ea = (hi + ea + x) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          c = t >> 7; t = (t << 1) & 0xff;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          a = nv = zv = a | t;
-          break;
         case 0x20: // JSR
-          this.cycles++; lo = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { lo = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { lo = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           this.cycles++; bus.read(0x100 | sp); this.lastAccessWasRead = true;
           this.cycles++; bus.write(0x100 | sp, pc >> 8); this.lastAccessWasRead = false;
           sp = (sp - 1) & 0xff;
           this.cycles++; bus.write(0x100 | sp, pc & 0xff); this.lastAccessWasRead = false;
           sp = (sp - 1) & 0xff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true;
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { hi = bus.read(pc); } this.lastAccessWasRead = true;
           pc = lo | (hi << 8);
           break;
-        case 0x21: // AND izx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
-          ea = lo | (hi << 8);
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+        case 0x21: case 0x25: case 0x29: case 0x2d: case 0x31: case 0x35: case 0x39: case 0x3d: // AND
           a = nv = zv = a & t;
           break;
-        case 0x23: // RLA izx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
-          ea = lo | (hi << 8);
+        case 0x23: case 0x27: case 0x2f: case 0x33: case 0x37: case 0x3b: case 0x3f: // RLA
           this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
           this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
           lo = ((t << 1) | c) & 0xff; c = t >> 7; t = lo;
           this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
           a = nv = zv = a & t;
           break;
-        case 0x24: // BIT zp
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+        case 0x24: case 0x2c: // BIT
           nv = t;
           v = (t >> 6) & 1;
           zv = a & t;
           break;
-        case 0x25: // AND zp
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          a = nv = zv = a & t;
-          break;
-        case 0x26: // ROL zp
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+        case 0x26: case 0x2e: case 0x36: case 0x3e: // ROL (read, write back, write)
           this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
           this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
           lo = ((t << 1) | c) & 0xff; c = t >> 7; t = nv = zv = lo;
           this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
           break;
-        case 0x27: // RLA zp
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          lo = ((t << 1) | c) & 0xff; c = t >> 7; t = lo;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          a = nv = zv = a & t;
-          break;
         case 0x28: // PLP
-          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
           this.cycles++; bus.read(0x100 | sp); this.lastAccessWasRead = true;
           sp = (sp + 1) & 0xff;
           this.cycles++; t = bus.read(0x100 | sp); this.lastAccessWasRead = true;
@@ -521,166 +496,24 @@ export class Cpu6502 {
           zv = t & 2 ? 0 : 1;
           c = t & 1;
           break;
-        case 0x29: // AND imm
-          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          a = nv = zv = a & t;
-          break;
         case 0x2a: // ROL A
-          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
           t = ((a << 1) | c) & 0xff; c = a >> 7; a = nv = zv = t;
           break;
-        case 0x2c: // BIT abs
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          ea |= hi << 8;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          nv = t;
-          v = (t >> 6) & 1;
-          zv = a & t;
-          break;
-        case 0x2d: // AND abs
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          ea |= hi << 8;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          a = nv = zv = a & t;
-          break;
-        case 0x2e: // ROL abs
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          ea |= hi << 8;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          lo = ((t << 1) | c) & 0xff; c = t >> 7; t = nv = zv = lo;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          break;
-        case 0x2f: // RLA abs
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          ea |= hi << 8;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          lo = ((t << 1) | c) & 0xff; c = t >> 7; t = lo;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          a = nv = zv = a & t;
-          break;
         case 0x30: // BMI
-          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           if ((nv & 0x80) !== 0) {
-            this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+            this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { m = bus.read(pc); } this.lastAccessWasRead = true;
             ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
-            if ((pc ^ ea) & 0xff00) { this.cycles++; bus.read((pc & 0xff00) | (ea & 0xff)); this.lastAccessWasRead = true; }
+            if ((pc ^ ea) & 0xff00) {
+              m = (pc & 0xff00) | (ea & 0xff);
+              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { m = bus.read(m); } this.lastAccessWasRead = true;
+            }
             pc = ea;
           }
           break;
-        case 0x31: // AND izy
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
-          hi <<= 8;
-          ea = lo + y;
-          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
-          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
-          a = nv = zv = a & t;
-          break;
-        case 0x33: // RLA izy
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
-          hi <<= 8;
-          this.cycles++; bus.read(hi | ((lo + y) & 0xff)); this.lastAccessWasRead = true;
-          ea = (hi + lo + y) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          lo = ((t << 1) | c) & 0xff; c = t >> 7; t = lo;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          a = nv = zv = a & t;
-          break;
-        case 0x35: // AND zpx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          a = nv = zv = a & t;
-          break;
-        case 0x36: // ROL zpx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          lo = ((t << 1) | c) & 0xff; c = t >> 7; t = nv = zv = lo;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          break;
-        case 0x37: // RLA zpx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          lo = ((t << 1) | c) & 0xff; c = t >> 7; t = lo;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          a = nv = zv = a & t;
-          break;
         case 0x38: // SEC
-          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
           c = 1;
           break;
-        case 0x39: // AND absy
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          ea += y;
-          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
-          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
-          a = nv = zv = a & t;
-          break;
-        case 0x3b: // RLA absy
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          this.cycles++; bus.read(hi | ((ea + y) & 0xff)); this.lastAccessWasRead = true;
-          ea = (hi + ea + y) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          lo = ((t << 1) | c) & 0xff; c = t >> 7; t = lo;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          a = nv = zv = a & t;
-          break;
-        case 0x3d: // AND absx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          ea += x;
-          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
-          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
-          a = nv = zv = a & t;
-          break;
-        case 0x3e: // ROL absx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          this.cycles++; bus.read(hi | ((ea + x) & 0xff)); this.lastAccessWasRead = true;
-          ea = (hi + ea + x) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          lo = ((t << 1) | c) & 0xff; c = t >> 7; t = nv = zv = lo;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          break;
-        case 0x3f: // RLA absx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          this.cycles++; bus.read(hi | ((ea + x) & 0xff)); this.lastAccessWasRead = true;
-          ea = (hi + ea + x) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          lo = ((t << 1) | c) & 0xff; c = t >> 7; t = lo;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          a = nv = zv = a & t;
-          break;
         case 0x40: // RTI
-          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
           this.cycles++; bus.read(0x100 | sp); this.lastAccessWasRead = true;
           sp = (sp + 1) & 0xff;
           this.cycles++; t = bus.read(0x100 | sp); this.lastAccessWasRead = true;
@@ -696,234 +529,62 @@ export class Cpu6502 {
           this.cycles++; hi = bus.read(0x100 | sp); this.lastAccessWasRead = true;
           pc = lo | (hi << 8);
           break;
-        case 0x41: // EOR izx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
-          ea = lo | (hi << 8);
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+        case 0x41: case 0x45: case 0x49: case 0x4d: case 0x51: case 0x55: case 0x59: case 0x5d: // EOR
           a = nv = zv = a ^ t;
           break;
-        case 0x43: // SRE izx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
-          ea = lo | (hi << 8);
+        case 0x43: case 0x47: case 0x4f: case 0x53: case 0x57: case 0x5b: case 0x5f: // SRE
           this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
           this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
           c = t & 1; t = t >> 1;
           this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
           a = nv = zv = a ^ t;
           break;
-        case 0x45: // EOR zp
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          a = nv = zv = a ^ t;
-          break;
-        case 0x46: // LSR zp
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+        case 0x46: case 0x4e: case 0x56: case 0x5e: // LSR (read, write back, write)
           this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
           this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
           c = t & 1; t = nv = zv = t >> 1;
           this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
           break;
-        case 0x47: // SRE zp
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          c = t & 1; t = t >> 1;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          a = nv = zv = a ^ t;
-          break;
         case 0x48: // PHA
-          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
           this.cycles++; bus.write(0x100 | sp, a); this.lastAccessWasRead = false;
           sp = (sp - 1) & 0xff;
           break;
-        case 0x49: // EOR imm
-          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          a = nv = zv = a ^ t;
-          break;
         case 0x4a: // LSR A
-          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
           c = a & 1; a = nv = zv = a >> 1;
           break;
-        case 0x4b: // ALR #imm
-          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+        case 0x4b: // ALR
           t &= a;
           c = t & 1;
           a = nv = zv = t >> 1;
           break;
         case 0x4c: // JMP abs
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          ea |= hi << 8;
           pc = ea;
           break;
-        case 0x4d: // EOR abs
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          ea |= hi << 8;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          a = nv = zv = a ^ t;
-          break;
-        case 0x4e: // LSR abs
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          ea |= hi << 8;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          c = t & 1; t = nv = zv = t >> 1;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          break;
-        case 0x4f: // SRE abs
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          ea |= hi << 8;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          c = t & 1; t = t >> 1;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          a = nv = zv = a ^ t;
-          break;
         case 0x50: // BVC
-          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           if (v === 0) {
-            this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+            this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { m = bus.read(pc); } this.lastAccessWasRead = true;
             ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
-            if ((pc ^ ea) & 0xff00) { this.cycles++; bus.read((pc & 0xff00) | (ea & 0xff)); this.lastAccessWasRead = true; }
+            if ((pc ^ ea) & 0xff00) {
+              m = (pc & 0xff00) | (ea & 0xff);
+              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { m = bus.read(m); } this.lastAccessWasRead = true;
+            }
             pc = ea;
           }
           break;
-        case 0x51: // EOR izy
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
-          hi <<= 8;
-          ea = lo + y;
-          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
-          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
-          a = nv = zv = a ^ t;
-          break;
-        case 0x53: // SRE izy
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
-          hi <<= 8;
-          this.cycles++; bus.read(hi | ((lo + y) & 0xff)); this.lastAccessWasRead = true;
-          ea = (hi + lo + y) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          c = t & 1; t = t >> 1;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          a = nv = zv = a ^ t;
-          break;
-        case 0x55: // EOR zpx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          a = nv = zv = a ^ t;
-          break;
-        case 0x56: // LSR zpx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          c = t & 1; t = nv = zv = t >> 1;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          break;
-        case 0x57: // SRE zpx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          c = t & 1; t = t >> 1;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          a = nv = zv = a ^ t;
-          break;
         case 0x58: // CLI
-          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
           i = 0;
           break;
-        case 0x59: // EOR absy
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          ea += y;
-          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
-          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
-          a = nv = zv = a ^ t;
-          break;
-        case 0x5b: // SRE absy
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          this.cycles++; bus.read(hi | ((ea + y) & 0xff)); this.lastAccessWasRead = true;
-          ea = (hi + ea + y) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          c = t & 1; t = t >> 1;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          a = nv = zv = a ^ t;
-          break;
-        case 0x5d: // EOR absx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          ea += x;
-          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
-          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
-          a = nv = zv = a ^ t;
-          break;
-        case 0x5e: // LSR absx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          this.cycles++; bus.read(hi | ((ea + x) & 0xff)); this.lastAccessWasRead = true;
-          ea = (hi + ea + x) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          c = t & 1; t = nv = zv = t >> 1;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          break;
-        case 0x5f: // SRE absx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          this.cycles++; bus.read(hi | ((ea + x) & 0xff)); this.lastAccessWasRead = true;
-          ea = (hi + ea + x) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          c = t & 1; t = t >> 1;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          a = nv = zv = a ^ t;
-          break;
         case 0x60: // RTS
-          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
           this.cycles++; bus.read(0x100 | sp); this.lastAccessWasRead = true;
           sp = (sp + 1) & 0xff;
           this.cycles++; t = bus.read(0x100 | sp); this.lastAccessWasRead = true;
           sp = (sp + 1) & 0xff;
           this.cycles++; hi = bus.read(0x100 | sp); this.lastAccessWasRead = true;
           pc = t | (hi << 8);
-          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { m = bus.read(pc); } this.lastAccessWasRead = true;
           pc = (pc + 1) & 0xffff;
           break;
-        case 0x61: // ADC izx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
-          ea = lo | (hi << 8);
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+        case 0x61: case 0x65: case 0x69: case 0x6d: case 0x71: case 0x75: case 0x79: case 0x7d: // ADC
           if (d === 0) {
             lo = a + t + c;
             v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
@@ -936,13 +597,7 @@ export class Cpu6502 {
             v = lo >> 9;
           }
           break;
-        case 0x63: // RRA izx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
-          ea = lo | (hi << 8);
+        case 0x63: case 0x67: case 0x6f: case 0x73: case 0x77: case 0x7b: case 0x7f: // RRA
           this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
           this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
           lo = (t >> 1) | (c << 7); c = t & 1; t = lo;
@@ -959,73 +614,22 @@ export class Cpu6502 {
             v = lo >> 9;
           }
           break;
-        case 0x65: // ADC zp
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          if (d === 0) {
-            lo = a + t + c;
-            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
-            c = lo > 0xff ? 1 : 0;
-            a = nv = zv = lo & 0xff;
-          } else {
-            lo = adcDecimal(a, t, c);
-            a = nv = zv = lo & 0xff;
-            c = (lo >> 8) & 1;
-            v = lo >> 9;
-          }
-          break;
-        case 0x66: // ROR zp
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+        case 0x66: case 0x6e: case 0x76: case 0x7e: // ROR (read, write back, write)
           this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
           this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
           lo = (t >> 1) | (c << 7); c = t & 1; t = nv = zv = lo;
           this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
           break;
-        case 0x67: // RRA zp
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          lo = (t >> 1) | (c << 7); c = t & 1; t = lo;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          if (d === 0) {
-            lo = a + t + c;
-            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
-            c = lo > 0xff ? 1 : 0;
-            a = nv = zv = lo & 0xff;
-          } else {
-            lo = adcDecimal(a, t, c);
-            a = nv = zv = lo & 0xff;
-            c = (lo >> 8) & 1;
-            v = lo >> 9;
-          }
-          break;
         case 0x68: // PLA
-          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
           this.cycles++; bus.read(0x100 | sp); this.lastAccessWasRead = true;
           sp = (sp + 1) & 0xff;
           this.cycles++; t = bus.read(0x100 | sp); this.lastAccessWasRead = true;
           a = nv = zv = t;
           break;
-        case 0x69: // ADC imm
-          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          if (d === 0) {
-            lo = a + t + c;
-            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
-            c = lo > 0xff ? 1 : 0;
-            a = nv = zv = lo & 0xff;
-          } else {
-            lo = adcDecimal(a, t, c);
-            a = nv = zv = lo & 0xff;
-            c = (lo >> 8) & 1;
-            v = lo >> 9;
-          }
-          break;
         case 0x6a: // ROR A
-          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
           t = (a >> 1) | (c << 7); c = a & 1; a = nv = zv = t;
           break;
-        case 0x6b: // ARR #imm
-          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+        case 0x6b: // ARR
           lo = arr(a, t, c, d);
           a = lo & 0xff;
           c = (lo >> 8) & 1;
@@ -1033,675 +637,131 @@ export class Cpu6502 {
           nv = (lo >> 10) & 0xff;
           zv = lo >>> 18;
           break;
-        case 0x6c: // JMP (ind)
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          ea |= hi << 8;
-          // The NMOS bug: the high byte comes from the start of the same page.
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read((ea & 0xff) === 0xff ? ea & 0xff00 : ea + 1); this.lastAccessWasRead = true;
+        case 0x6c: // JMP (ind): the NMOS bug reads the high byte from the start of the same page
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { lo = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { lo = bus.read(ea); } this.lastAccessWasRead = true;
+          m = (ea & 0xff) === 0xff ? ea & 0xff00 : ea + 1;
+          this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { hi = bus.read(m); } this.lastAccessWasRead = true;
           pc = lo | (hi << 8);
           break;
-        case 0x6d: // ADC abs
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          ea |= hi << 8;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          if (d === 0) {
-            lo = a + t + c;
-            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
-            c = lo > 0xff ? 1 : 0;
-            a = nv = zv = lo & 0xff;
-          } else {
-            lo = adcDecimal(a, t, c);
-            a = nv = zv = lo & 0xff;
-            c = (lo >> 8) & 1;
-            v = lo >> 9;
-          }
-          break;
-        case 0x6e: // ROR abs
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          ea |= hi << 8;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          lo = (t >> 1) | (c << 7); c = t & 1; t = nv = zv = lo;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          break;
-        case 0x6f: // RRA abs
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          ea |= hi << 8;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          lo = (t >> 1) | (c << 7); c = t & 1; t = lo;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          if (d === 0) {
-            lo = a + t + c;
-            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
-            c = lo > 0xff ? 1 : 0;
-            a = nv = zv = lo & 0xff;
-          } else {
-            lo = adcDecimal(a, t, c);
-            a = nv = zv = lo & 0xff;
-            c = (lo >> 8) & 1;
-            v = lo >> 9;
-          }
-          break;
         case 0x70: // BVS
-          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           if (v !== 0) {
-            this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+            this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { m = bus.read(pc); } this.lastAccessWasRead = true;
             ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
-            if ((pc ^ ea) & 0xff00) { this.cycles++; bus.read((pc & 0xff00) | (ea & 0xff)); this.lastAccessWasRead = true; }
+            if ((pc ^ ea) & 0xff00) {
+              m = (pc & 0xff00) | (ea & 0xff);
+              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { m = bus.read(m); } this.lastAccessWasRead = true;
+            }
             pc = ea;
-          }
-          break;
-        case 0x71: // ADC izy
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
-          hi <<= 8;
-          ea = lo + y;
-          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
-          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
-          if (d === 0) {
-            lo = a + t + c;
-            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
-            c = lo > 0xff ? 1 : 0;
-            a = nv = zv = lo & 0xff;
-          } else {
-            lo = adcDecimal(a, t, c);
-            a = nv = zv = lo & 0xff;
-            c = (lo >> 8) & 1;
-            v = lo >> 9;
-          }
-          break;
-        case 0x73: // RRA izy
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
-          hi <<= 8;
-          this.cycles++; bus.read(hi | ((lo + y) & 0xff)); this.lastAccessWasRead = true;
-          ea = (hi + lo + y) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          lo = (t >> 1) | (c << 7); c = t & 1; t = lo;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          if (d === 0) {
-            lo = a + t + c;
-            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
-            c = lo > 0xff ? 1 : 0;
-            a = nv = zv = lo & 0xff;
-          } else {
-            lo = adcDecimal(a, t, c);
-            a = nv = zv = lo & 0xff;
-            c = (lo >> 8) & 1;
-            v = lo >> 9;
-          }
-          break;
-        case 0x75: // ADC zpx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          if (d === 0) {
-            lo = a + t + c;
-            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
-            c = lo > 0xff ? 1 : 0;
-            a = nv = zv = lo & 0xff;
-          } else {
-            lo = adcDecimal(a, t, c);
-            a = nv = zv = lo & 0xff;
-            c = (lo >> 8) & 1;
-            v = lo >> 9;
-          }
-          break;
-        case 0x76: // ROR zpx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          lo = (t >> 1) | (c << 7); c = t & 1; t = nv = zv = lo;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          break;
-        case 0x77: // RRA zpx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          lo = (t >> 1) | (c << 7); c = t & 1; t = lo;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          if (d === 0) {
-            lo = a + t + c;
-            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
-            c = lo > 0xff ? 1 : 0;
-            a = nv = zv = lo & 0xff;
-          } else {
-            lo = adcDecimal(a, t, c);
-            a = nv = zv = lo & 0xff;
-            c = (lo >> 8) & 1;
-            v = lo >> 9;
           }
           break;
         case 0x78: // SEI
-          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
           i = 1;
           break;
-        case 0x79: // ADC absy
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          ea += y;
-          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
-          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
-          if (d === 0) {
-            lo = a + t + c;
-            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
-            c = lo > 0xff ? 1 : 0;
-            a = nv = zv = lo & 0xff;
-          } else {
-            lo = adcDecimal(a, t, c);
-            a = nv = zv = lo & 0xff;
-            c = (lo >> 8) & 1;
-            v = lo >> 9;
-          }
-          break;
-        case 0x7b: // RRA absy
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          this.cycles++; bus.read(hi | ((ea + y) & 0xff)); this.lastAccessWasRead = true;
-          ea = (hi + ea + y) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          lo = (t >> 1) | (c << 7); c = t & 1; t = lo;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          if (d === 0) {
-            lo = a + t + c;
-            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
-            c = lo > 0xff ? 1 : 0;
-            a = nv = zv = lo & 0xff;
-          } else {
-            lo = adcDecimal(a, t, c);
-            a = nv = zv = lo & 0xff;
-            c = (lo >> 8) & 1;
-            v = lo >> 9;
-          }
-          break;
-        case 0x7d: // ADC absx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          ea += x;
-          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
-          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
-          if (d === 0) {
-            lo = a + t + c;
-            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
-            c = lo > 0xff ? 1 : 0;
-            a = nv = zv = lo & 0xff;
-          } else {
-            lo = adcDecimal(a, t, c);
-            a = nv = zv = lo & 0xff;
-            c = (lo >> 8) & 1;
-            v = lo >> 9;
-          }
-          break;
-        case 0x7e: // ROR absx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          this.cycles++; bus.read(hi | ((ea + x) & 0xff)); this.lastAccessWasRead = true;
-          ea = (hi + ea + x) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          lo = (t >> 1) | (c << 7); c = t & 1; t = nv = zv = lo;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          break;
-        case 0x7f: // RRA absx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          this.cycles++; bus.read(hi | ((ea + x) & 0xff)); this.lastAccessWasRead = true;
-          ea = (hi + ea + x) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          lo = (t >> 1) | (c << 7); c = t & 1; t = lo;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          if (d === 0) {
-            lo = a + t + c;
-            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
-            c = lo > 0xff ? 1 : 0;
-            a = nv = zv = lo & 0xff;
-          } else {
-            lo = adcDecimal(a, t, c);
-            a = nv = zv = lo & 0xff;
-            c = (lo >> 8) & 1;
-            v = lo >> 9;
-          }
-          break;
-        case 0x80: case 0x82: case 0x89: case 0xc2: case 0xe2: // NOP #imm (reads its operand)
-          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          break;
-        case 0x81: // STA izx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
-          ea = lo | (hi << 8);
+        case 0x81: case 0x85: case 0x8d: case 0x91: case 0x95: case 0x99: case 0x9d: // STA
           this.cycles++; bus.write(ea, a); this.lastAccessWasRead = false;
           break;
-        case 0x83: // SAX izx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
-          ea = lo | (hi << 8);
+        case 0x83: case 0x87: case 0x8f: case 0x97: // SAX
           this.cycles++; bus.write(ea, a & x); this.lastAccessWasRead = false;
           break;
-        case 0x84: // STY zp
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+        case 0x84: case 0x8c: case 0x94: // STY
           this.cycles++; bus.write(ea, y); this.lastAccessWasRead = false;
           break;
-        case 0x85: // STA zp
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.write(ea, a); this.lastAccessWasRead = false;
-          break;
-        case 0x86: // STX zp
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+        case 0x86: case 0x8e: case 0x96: // STX
           this.cycles++; bus.write(ea, x); this.lastAccessWasRead = false;
           break;
-        case 0x87: // SAX zp
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.write(ea, a & x); this.lastAccessWasRead = false;
-          break;
         case 0x88: // DEY
-          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
           y = nv = zv = (y - 1) & 0xff;
           break;
         case 0x8a: // TXA
-          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
           a = nv = zv = x;
           break;
-        case 0x8b: // ANE #imm (unstable: constant 0xEE)
-          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+        case 0x8b: // ANE (unstable: constant 0xEE)
           a = nv = zv = (a | 0xee) & x & t;
           break;
-        case 0x8c: // STY abs
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          ea |= hi << 8;
-          this.cycles++; bus.write(ea, y); this.lastAccessWasRead = false;
-          break;
-        case 0x8d: // STA abs
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          ea |= hi << 8;
-          this.cycles++; bus.write(ea, a); this.lastAccessWasRead = false;
-          break;
-        case 0x8e: // STX abs
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          ea |= hi << 8;
-          this.cycles++; bus.write(ea, x); this.lastAccessWasRead = false;
-          break;
-        case 0x8f: // SAX abs
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          ea |= hi << 8;
-          this.cycles++; bus.write(ea, a & x); this.lastAccessWasRead = false;
-          break;
         case 0x90: // BCC
-          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           if (c === 0) {
-            this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+            this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { m = bus.read(pc); } this.lastAccessWasRead = true;
             ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
-            if ((pc ^ ea) & 0xff00) { this.cycles++; bus.read((pc & 0xff00) | (ea & 0xff)); this.lastAccessWasRead = true; }
+            if ((pc ^ ea) & 0xff00) {
+              m = (pc & 0xff00) | (ea & 0xff);
+              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { m = bus.read(m); } this.lastAccessWasRead = true;
+            }
             pc = ea;
           }
           break;
-        case 0x91: // STA izy
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
-          hi <<= 8;
-          this.cycles++; bus.read(hi | ((lo + y) & 0xff)); this.lastAccessWasRead = true;
-          ea = (hi + lo + y) & 0xffff;
-          this.cycles++; bus.write(ea, a); this.lastAccessWasRead = false;
-          break;
-        case 0x93: // SHA (zp),y
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
-          hi <<= 8;
-          this.cycles++; bus.read(hi | ((lo + y) & 0xff)); this.lastAccessWasRead = true;
-          ea = (hi + lo + y) & 0xffff;
+        case 0x93: case 0x9f: // SHA
           this.cycles++; bus.write(ea, (a & x) & (((ea >> 8) + 1) & 0xff)); this.lastAccessWasRead = false;
           break;
-        case 0x94: // STY zpx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; bus.write(ea, y); this.lastAccessWasRead = false;
-          break;
-        case 0x95: // STA zpx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; bus.write(ea, a); this.lastAccessWasRead = false;
-          break;
-        case 0x96: // STX zpy
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + y) & 0xff;
-          this.cycles++; bus.write(ea, x); this.lastAccessWasRead = false;
-          break;
-        case 0x97: // SAX zpy
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + y) & 0xff;
-          this.cycles++; bus.write(ea, a & x); this.lastAccessWasRead = false;
-          break;
         case 0x98: // TYA
-          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
           a = nv = zv = y;
           break;
-        case 0x99: // STA absy
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          this.cycles++; bus.read(hi | ((ea + y) & 0xff)); this.lastAccessWasRead = true;
-          ea = (hi + ea + y) & 0xffff;
-          this.cycles++; bus.write(ea, a); this.lastAccessWasRead = false;
-          break;
         case 0x9a: // TXS
-          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
           sp = x;
           break;
-        case 0x9b: // SHS abs,y
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          this.cycles++; bus.read(hi | ((ea + y) & 0xff)); this.lastAccessWasRead = true;
-          ea = (hi + ea + y) & 0xffff;
+        case 0x9b: // SHS
           sp = a & x;
           this.cycles++; bus.write(ea, (a & x) & (((ea >> 8) + 1) & 0xff)); this.lastAccessWasRead = false;
           break;
-        case 0x9c: // SHY abs,x
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          this.cycles++; bus.read(hi | ((ea + x) & 0xff)); this.lastAccessWasRead = true;
-          ea = (hi + ea + x) & 0xffff;
+        case 0x9c: // SHY
           this.cycles++; bus.write(ea, (y) & (((ea >> 8) + 1) & 0xff)); this.lastAccessWasRead = false;
           break;
-        case 0x9d: // STA absx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          this.cycles++; bus.read(hi | ((ea + x) & 0xff)); this.lastAccessWasRead = true;
-          ea = (hi + ea + x) & 0xffff;
-          this.cycles++; bus.write(ea, a); this.lastAccessWasRead = false;
-          break;
-        case 0x9e: // SHX abs,y
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          this.cycles++; bus.read(hi | ((ea + y) & 0xff)); this.lastAccessWasRead = true;
-          ea = (hi + ea + y) & 0xffff;
+        case 0x9e: // SHX
           this.cycles++; bus.write(ea, (x) & (((ea >> 8) + 1) & 0xff)); this.lastAccessWasRead = false;
           break;
-        case 0x9f: // SHA abs,y
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          this.cycles++; bus.read(hi | ((ea + y) & 0xff)); this.lastAccessWasRead = true;
-          ea = (hi + ea + y) & 0xffff;
-          this.cycles++; bus.write(ea, (a & x) & (((ea >> 8) + 1) & 0xff)); this.lastAccessWasRead = false;
-          break;
-        case 0xa0: // LDY imm
-          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+        case 0xa0: case 0xa4: case 0xac: case 0xb4: case 0xbc: // LDY
           y = nv = zv = t;
           break;
-        case 0xa1: // LDA izx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
-          ea = lo | (hi << 8);
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+        case 0xa1: case 0xa5: case 0xa9: case 0xad: case 0xb1: case 0xb5: case 0xb9: case 0xbd: // LDA
           a = nv = zv = t;
           break;
-        case 0xa2: // LDX imm
-          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+        case 0xa2: case 0xa6: case 0xae: case 0xb6: case 0xbe: // LDX
           x = nv = zv = t;
           break;
-        case 0xa3: // LAX izx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
-          ea = lo | (hi << 8);
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          a = x = nv = zv = t;
-          break;
-        case 0xa4: // LDY zp
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          y = nv = zv = t;
-          break;
-        case 0xa5: // LDA zp
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          a = nv = zv = t;
-          break;
-        case 0xa6: // LDX zp
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          x = nv = zv = t;
-          break;
-        case 0xa7: // LAX zp
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+        case 0xa3: case 0xa7: case 0xaf: case 0xb3: case 0xb7: case 0xbf: // LAX
           a = x = nv = zv = t;
           break;
         case 0xa8: // TAY
-          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
           y = nv = zv = a;
           break;
-        case 0xa9: // LDA imm
-          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          a = nv = zv = t;
-          break;
         case 0xaa: // TAX
-          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
           x = nv = zv = a;
           break;
-        case 0xab: // LXA #imm (unstable: constant 0xEE)
-          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+        case 0xab: // LXA (unstable: constant 0xEE)
           a = x = nv = zv = (a | 0xee) & t;
           break;
-        case 0xac: // LDY abs
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          ea |= hi << 8;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          y = nv = zv = t;
-          break;
-        case 0xad: // LDA abs
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          ea |= hi << 8;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          a = nv = zv = t;
-          break;
-        case 0xae: // LDX abs
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          ea |= hi << 8;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          x = nv = zv = t;
-          break;
-        case 0xaf: // LAX abs
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          ea |= hi << 8;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          a = x = nv = zv = t;
-          break;
         case 0xb0: // BCS
-          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           if (c !== 0) {
-            this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+            this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { m = bus.read(pc); } this.lastAccessWasRead = true;
             ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
-            if ((pc ^ ea) & 0xff00) { this.cycles++; bus.read((pc & 0xff00) | (ea & 0xff)); this.lastAccessWasRead = true; }
+            if ((pc ^ ea) & 0xff00) {
+              m = (pc & 0xff00) | (ea & 0xff);
+              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { m = bus.read(m); } this.lastAccessWasRead = true;
+            }
             pc = ea;
           }
           break;
-        case 0xb1: // LDA izy
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
-          hi <<= 8;
-          ea = lo + y;
-          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
-          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
-          a = nv = zv = t;
-          break;
-        case 0xb3: // LAX izy
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
-          hi <<= 8;
-          ea = lo + y;
-          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
-          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
-          a = x = nv = zv = t;
-          break;
-        case 0xb4: // LDY zpx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          y = nv = zv = t;
-          break;
-        case 0xb5: // LDA zpx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          a = nv = zv = t;
-          break;
-        case 0xb6: // LDX zpy
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + y) & 0xff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          x = nv = zv = t;
-          break;
-        case 0xb7: // LAX zpy
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + y) & 0xff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          a = x = nv = zv = t;
-          break;
         case 0xb8: // CLV
-          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
           v = 0;
           break;
-        case 0xb9: // LDA absy
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          ea += y;
-          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
-          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
-          a = nv = zv = t;
-          break;
         case 0xba: // TSX
-          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
           x = nv = zv = sp;
           break;
-        case 0xbb: // LAS abs,y
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          ea += y;
-          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
-          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
+        case 0xbb: // LAS
           a = x = sp = nv = zv = sp & t;
           break;
-        case 0xbc: // LDY absx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          ea += x;
-          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
-          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
-          y = nv = zv = t;
-          break;
-        case 0xbd: // LDA absx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          ea += x;
-          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
-          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
-          a = nv = zv = t;
-          break;
-        case 0xbe: // LDX absy
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          ea += y;
-          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
-          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
-          x = nv = zv = t;
-          break;
-        case 0xbf: // LAX absy
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          ea += y;
-          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
-          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
-          a = x = nv = zv = t;
-          break;
-        case 0xc0: // CPY imm
-          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+        case 0xc0: case 0xc4: case 0xcc: // CPY
           lo = y - t;
           nv = lo & 0x80;
           zv = lo;
           c = lo >= 0 ? 1 : 0;
           break;
-        case 0xc1: // CMP izx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
-          ea = lo | (hi << 8);
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+        case 0xc1: case 0xc5: case 0xc9: case 0xcd: case 0xd1: case 0xd5: case 0xd9: case 0xdd: // CMP
           lo = a - t;
           nv = lo & 0x80;
           zv = lo;
           c = lo >= 0 ? 1 : 0;
           break;
-        case 0xc3: // DCP izx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
-          ea = lo | (hi << 8);
+        case 0xc3: case 0xc7: case 0xcf: case 0xd3: case 0xd7: case 0xdb: case 0xdf: // DCP
           this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
           this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
           t = (t - 1) & 0xff;
@@ -1711,257 +771,44 @@ export class Cpu6502 {
           zv = lo;
           c = lo >= 0 ? 1 : 0;
           break;
-        case 0xc4: // CPY zp
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          lo = y - t;
-          nv = lo & 0x80;
-          zv = lo;
-          c = lo >= 0 ? 1 : 0;
-          break;
-        case 0xc5: // CMP zp
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          lo = a - t;
-          nv = lo & 0x80;
-          zv = lo;
-          c = lo >= 0 ? 1 : 0;
-          break;
-        case 0xc6: // DEC zp
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+        case 0xc6: case 0xce: case 0xd6: case 0xde: // DEC (read, write back, write)
           this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
           this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
           t = nv = zv = (t - 1) & 0xff;
           this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
           break;
-        case 0xc7: // DCP zp
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          t = (t - 1) & 0xff;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          lo = a - t;
-          nv = lo & 0x80;
-          zv = lo;
-          c = lo >= 0 ? 1 : 0;
-          break;
         case 0xc8: // INY
-          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
           y = nv = zv = (y + 1) & 0xff;
           break;
-        case 0xc9: // CMP imm
-          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          lo = a - t;
-          nv = lo & 0x80;
-          zv = lo;
-          c = lo >= 0 ? 1 : 0;
-          break;
         case 0xca: // DEX
-          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
           x = nv = zv = (x - 1) & 0xff;
           break;
-        case 0xcb: // SBX #imm
-          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+        case 0xcb: // SBX
           lo = (a & x) - t;
           x = nv = zv = lo & 0xff;
           c = lo >= 0 ? 1 : 0;
           break;
-        case 0xcc: // CPY abs
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          ea |= hi << 8;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          lo = y - t;
-          nv = lo & 0x80;
-          zv = lo;
-          c = lo >= 0 ? 1 : 0;
-          break;
-        case 0xcd: // CMP abs
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          ea |= hi << 8;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          lo = a - t;
-          nv = lo & 0x80;
-          zv = lo;
-          c = lo >= 0 ? 1 : 0;
-          break;
-        case 0xce: // DEC abs
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          ea |= hi << 8;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          t = nv = zv = (t - 1) & 0xff;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          break;
-        case 0xcf: // DCP abs
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          ea |= hi << 8;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          t = (t - 1) & 0xff;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          lo = a - t;
-          nv = lo & 0x80;
-          zv = lo;
-          c = lo >= 0 ? 1 : 0;
-          break;
         case 0xd0: // BNE
-          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           if (zv !== 0) {
-            this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+            this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { m = bus.read(pc); } this.lastAccessWasRead = true;
             ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
-            if ((pc ^ ea) & 0xff00) { this.cycles++; bus.read((pc & 0xff00) | (ea & 0xff)); this.lastAccessWasRead = true; }
+            if ((pc ^ ea) & 0xff00) {
+              m = (pc & 0xff00) | (ea & 0xff);
+              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { m = bus.read(m); } this.lastAccessWasRead = true;
+            }
             pc = ea;
           }
-          break;
-        case 0xd1: // CMP izy
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
-          hi <<= 8;
-          ea = lo + y;
-          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
-          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
-          lo = a - t;
-          nv = lo & 0x80;
-          zv = lo;
-          c = lo >= 0 ? 1 : 0;
-          break;
-        case 0xd3: // DCP izy
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
-          hi <<= 8;
-          this.cycles++; bus.read(hi | ((lo + y) & 0xff)); this.lastAccessWasRead = true;
-          ea = (hi + lo + y) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          t = (t - 1) & 0xff;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          lo = a - t;
-          nv = lo & 0x80;
-          zv = lo;
-          c = lo >= 0 ? 1 : 0;
-          break;
-        case 0xd5: // CMP zpx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          lo = a - t;
-          nv = lo & 0x80;
-          zv = lo;
-          c = lo >= 0 ? 1 : 0;
-          break;
-        case 0xd6: // DEC zpx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          t = nv = zv = (t - 1) & 0xff;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          break;
-        case 0xd7: // DCP zpx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          t = (t - 1) & 0xff;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          lo = a - t;
-          nv = lo & 0x80;
-          zv = lo;
-          c = lo >= 0 ? 1 : 0;
           break;
         case 0xd8: // CLD
-          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
           d = 0;
           break;
-        case 0xd9: // CMP absy
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          ea += y;
-          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
-          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
-          lo = a - t;
-          nv = lo & 0x80;
-          zv = lo;
-          c = lo >= 0 ? 1 : 0;
-          break;
-        case 0xdb: // DCP absy
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          this.cycles++; bus.read(hi | ((ea + y) & 0xff)); this.lastAccessWasRead = true;
-          ea = (hi + ea + y) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          t = (t - 1) & 0xff;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          lo = a - t;
-          nv = lo & 0x80;
-          zv = lo;
-          c = lo >= 0 ? 1 : 0;
-          break;
-        case 0xdd: // CMP absx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          ea += x;
-          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
-          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
-          lo = a - t;
-          nv = lo & 0x80;
-          zv = lo;
-          c = lo >= 0 ? 1 : 0;
-          break;
-        case 0xde: // DEC absx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          this.cycles++; bus.read(hi | ((ea + x) & 0xff)); this.lastAccessWasRead = true;
-          ea = (hi + ea + x) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          t = nv = zv = (t - 1) & 0xff;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          break;
-        case 0xdf: // DCP absx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          this.cycles++; bus.read(hi | ((ea + x) & 0xff)); this.lastAccessWasRead = true;
-          ea = (hi + ea + x) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          t = (t - 1) & 0xff;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          lo = a - t;
-          nv = lo & 0x80;
-          zv = lo;
-          c = lo >= 0 ? 1 : 0;
-          break;
-        case 0xe0: // CPX imm
-          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+        case 0xe0: case 0xe4: case 0xec: // CPX
           lo = x - t;
           nv = lo & 0x80;
           zv = lo;
           c = lo >= 0 ? 1 : 0;
           break;
-        case 0xe1: // SBC izx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
-          ea = lo | (hi << 8);
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+        case 0xe1: case 0xe5: case 0xe9: case 0xeb: case 0xed: case 0xf1: case 0xf5: case 0xf9: case 0xfd: // SBC
           if (d === 0) {
             t ^= 0xff;
             lo = a + t + c;
@@ -1975,13 +822,7 @@ export class Cpu6502 {
             v = lo >> 9;
           }
           break;
-        case 0xe3: // ISB izx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
-          ea = lo | (hi << 8);
+        case 0xe3: case 0xe7: case 0xef: case 0xf3: case 0xf7: case 0xfb: case 0xff: // ISB
           this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
           this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
           t = (t + 1) & 0xff;
@@ -1999,342 +840,31 @@ export class Cpu6502 {
             v = lo >> 9;
           }
           break;
-        case 0xe4: // CPX zp
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          lo = x - t;
-          nv = lo & 0x80;
-          zv = lo;
-          c = lo >= 0 ? 1 : 0;
-          break;
-        case 0xe5: // SBC zp
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          if (d === 0) {
-            t ^= 0xff;
-            lo = a + t + c;
-            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
-            c = lo > 0xff ? 1 : 0;
-            a = nv = zv = lo & 0xff;
-          } else {
-            lo = sbcDecimal(a, t, c);
-            a = nv = zv = lo & 0xff;
-            c = (lo >> 8) & 1;
-            v = lo >> 9;
-          }
-          break;
-        case 0xe6: // INC zp
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+        case 0xe6: case 0xee: case 0xf6: case 0xfe: // INC (read, write back, write)
           this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
           this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
           t = nv = zv = (t + 1) & 0xff;
           this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          break;
-        case 0xe7: // ISB zp
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          t = (t + 1) & 0xff;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          if (d === 0) {
-            t ^= 0xff;
-            lo = a + t + c;
-            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
-            c = lo > 0xff ? 1 : 0;
-            a = nv = zv = lo & 0xff;
-          } else {
-            lo = sbcDecimal(a, t, c);
-            a = nv = zv = lo & 0xff;
-            c = (lo >> 8) & 1;
-            v = lo >> 9;
-          }
           break;
         case 0xe8: // INX
-          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
           x = nv = zv = (x + 1) & 0xff;
           break;
-        case 0xe9: case 0xeb: // SBC imm
-          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          if (d === 0) {
-            t ^= 0xff;
-            lo = a + t + c;
-            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
-            c = lo > 0xff ? 1 : 0;
-            a = nv = zv = lo & 0xff;
-          } else {
-            lo = sbcDecimal(a, t, c);
-            a = nv = zv = lo & 0xff;
-            c = (lo >> 8) & 1;
-            v = lo >> 9;
-          }
-          break;
-        case 0xea: case 0x1a: case 0x3a: case 0x5a: case 0x7a: case 0xda: case 0xfa: // NOP
-          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
-          break;
-        case 0xec: // CPX abs
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          ea |= hi << 8;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          lo = x - t;
-          nv = lo & 0x80;
-          zv = lo;
-          c = lo >= 0 ? 1 : 0;
-          break;
-        case 0xed: // SBC abs
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          ea |= hi << 8;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          if (d === 0) {
-            t ^= 0xff;
-            lo = a + t + c;
-            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
-            c = lo > 0xff ? 1 : 0;
-            a = nv = zv = lo & 0xff;
-          } else {
-            lo = sbcDecimal(a, t, c);
-            a = nv = zv = lo & 0xff;
-            c = (lo >> 8) & 1;
-            v = lo >> 9;
-          }
-          break;
-        case 0xee: // INC abs
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          ea |= hi << 8;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          t = nv = zv = (t + 1) & 0xff;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          break;
-        case 0xef: // ISB abs
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          ea |= hi << 8;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          t = (t + 1) & 0xff;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          if (d === 0) {
-            t ^= 0xff;
-            lo = a + t + c;
-            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
-            c = lo > 0xff ? 1 : 0;
-            a = nv = zv = lo & 0xff;
-          } else {
-            lo = sbcDecimal(a, t, c);
-            a = nv = zv = lo & 0xff;
-            c = (lo >> 8) & 1;
-            v = lo >> 9;
-          }
-          break;
         case 0xf0: // BEQ
-          this.cycles++; t = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           if (zv === 0) {
-            this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
+            this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { m = bus.read(pc); } this.lastAccessWasRead = true;
             ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
-            if ((pc ^ ea) & 0xff00) { this.cycles++; bus.read((pc & 0xff00) | (ea & 0xff)); this.lastAccessWasRead = true; }
+            if ((pc ^ ea) & 0xff00) {
+              m = (pc & 0xff00) | (ea & 0xff);
+              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { m = bus.read(m); } this.lastAccessWasRead = true;
+            }
             pc = ea;
-          }
-          break;
-        case 0xf1: // SBC izy
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
-          hi <<= 8;
-          ea = lo + y;
-          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
-          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
-          if (d === 0) {
-            t ^= 0xff;
-            lo = a + t + c;
-            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
-            c = lo > 0xff ? 1 : 0;
-            a = nv = zv = lo & 0xff;
-          } else {
-            lo = sbcDecimal(a, t, c);
-            a = nv = zv = lo & 0xff;
-            c = (lo >> 8) & 1;
-            v = lo >> 9;
-          }
-          break;
-        case 0xf3: // ISB izy
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
-          hi <<= 8;
-          this.cycles++; bus.read(hi | ((lo + y) & 0xff)); this.lastAccessWasRead = true;
-          ea = (hi + lo + y) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          t = (t + 1) & 0xff;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          if (d === 0) {
-            t ^= 0xff;
-            lo = a + t + c;
-            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
-            c = lo > 0xff ? 1 : 0;
-            a = nv = zv = lo & 0xff;
-          } else {
-            lo = sbcDecimal(a, t, c);
-            a = nv = zv = lo & 0xff;
-            c = (lo >> 8) & 1;
-            v = lo >> 9;
-          }
-          break;
-        case 0xf5: // SBC zpx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          if (d === 0) {
-            t ^= 0xff;
-            lo = a + t + c;
-            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
-            c = lo > 0xff ? 1 : 0;
-            a = nv = zv = lo & 0xff;
-          } else {
-            lo = sbcDecimal(a, t, c);
-            a = nv = zv = lo & 0xff;
-            c = (lo >> 8) & 1;
-            v = lo >> 9;
-          }
-          break;
-        case 0xf6: // INC zpx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          t = nv = zv = (t + 1) & 0xff;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          break;
-        case 0xf7: // ISB zpx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
-          ea = (ea + x) & 0xff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          t = (t + 1) & 0xff;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          if (d === 0) {
-            t ^= 0xff;
-            lo = a + t + c;
-            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
-            c = lo > 0xff ? 1 : 0;
-            a = nv = zv = lo & 0xff;
-          } else {
-            lo = sbcDecimal(a, t, c);
-            a = nv = zv = lo & 0xff;
-            c = (lo >> 8) & 1;
-            v = lo >> 9;
           }
           break;
         case 0xf8: // SED
-          this.cycles++; bus.read(pc); this.lastAccessWasRead = true;
           d = 1;
-          break;
-        case 0xf9: // SBC absy
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          ea += y;
-          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
-          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
-          if (d === 0) {
-            t ^= 0xff;
-            lo = a + t + c;
-            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
-            c = lo > 0xff ? 1 : 0;
-            a = nv = zv = lo & 0xff;
-          } else {
-            lo = sbcDecimal(a, t, c);
-            a = nv = zv = lo & 0xff;
-            c = (lo >> 8) & 1;
-            v = lo >> 9;
-          }
-          break;
-        case 0xfb: // ISB absy
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          this.cycles++; bus.read(hi | ((ea + y) & 0xff)); this.lastAccessWasRead = true;
-          ea = (hi + ea + y) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          t = (t + 1) & 0xff;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          if (d === 0) {
-            t ^= 0xff;
-            lo = a + t + c;
-            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
-            c = lo > 0xff ? 1 : 0;
-            a = nv = zv = lo & 0xff;
-          } else {
-            lo = sbcDecimal(a, t, c);
-            a = nv = zv = lo & 0xff;
-            c = (lo >> 8) & 1;
-            v = lo >> 9;
-          }
-          break;
-        case 0xfd: // SBC absx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          ea += x;
-          this.cycles++; t = bus.read(hi | (ea & 0xff)); this.lastAccessWasRead = true;
-          if (ea > 0xff) { this.cycles++; t = bus.read((hi + ea) & 0xffff); this.lastAccessWasRead = true; }
-          if (d === 0) {
-            t ^= 0xff;
-            lo = a + t + c;
-            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
-            c = lo > 0xff ? 1 : 0;
-            a = nv = zv = lo & 0xff;
-          } else {
-            lo = sbcDecimal(a, t, c);
-            a = nv = zv = lo & 0xff;
-            c = (lo >> 8) & 1;
-            v = lo >> 9;
-          }
-          break;
-        case 0xfe: // INC absx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          this.cycles++; bus.read(hi | ((ea + x) & 0xff)); this.lastAccessWasRead = true;
-          ea = (hi + ea + x) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          t = nv = zv = (t + 1) & 0xff;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          break;
-        case 0xff: // ISB absx
-          this.cycles++; ea = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; hi = bus.read(pc); this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          hi <<= 8;
-          this.cycles++; bus.read(hi | ((ea + x) & 0xff)); this.lastAccessWasRead = true;
-          ea = (hi + ea + x) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          t = (t + 1) & 0xff;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          if (d === 0) {
-            t ^= 0xff;
-            lo = a + t + c;
-            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
-            c = lo > 0xff ? 1 : 0;
-            a = nv = zv = lo & 0xff;
-          } else {
-            lo = sbcDecimal(a, t, c);
-            a = nv = zv = lo & 0xff;
-            c = (lo >> 8) & 1;
-            v = lo >> 9;
-          }
           break;
         default: // JAM: the opcode fetch happened; the CPU now stays halted until reset.
           this.halted = true;
-
       }
     }
     this.a = a;

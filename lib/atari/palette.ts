@@ -65,11 +65,12 @@ export function screenToGrayscale(screen: Uint8Array, out: Uint8Array = new Uint
   if (((screen.byteOffset | out.byteOffset) & 3) === 0 && n >= 4) {
     // Four pixels per 32-bit word (the byte order does not matter: each byte maps to itself).
     const words = n >> 2;
-    const src = new Uint32Array(screen.buffer, screen.byteOffset, words);
-    const dst = new Uint32Array(out.buffer, out.byteOffset, words);
+    // Int32 (not Uint32) words: they stay small integers for the JIT, never doubles.
+    const src = new Int32Array(screen.buffer, screen.byteOffset, words);
+    const dst = new Int32Array(out.buffer, out.byteOffset, words);
     for (let w = 0; w < words; w++) {
       const v = src[w];
-      dst[w] = gray[v & 0xff] | (gray[(v >>> 8) & 0xff] << 8) | (gray[(v >>> 16) & 0xff] << 16) | (gray[v >>> 24] << 24);
+      dst[w] = gray[v & 0xff] | (gray[(v >> 8) & 0xff] << 8) | (gray[(v >> 16) & 0xff] << 16) | (gray[(v >>> 24) & 0xff] << 24);
     }
     i = words << 2;
   }

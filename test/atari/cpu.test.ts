@@ -276,3 +276,32 @@ test('state save/restore is exact', () => {
   cpu.setState(snap);
   assert.deepEqual(cpu.getState(), snap);
 });
+
+test('direct reads: ROM below the limit is read without the bus (same values, data bus latched), the rest through it', () => {
+  // The program at 0xF000 loads from the window (0xF0F0), from above the limit (0xFFF8) and from RAM.
+  const program = [0xad, 0xf0, 0xf0, 0xad, 0xf8, 0xff, 0xa5, 0x80];
+  const viaBus = cpuWith(program, 0xf000);
+  viaBus.bus.mem[0xf0f0] = 0x5a;
+  viaBus.bus.mem[0xfff8] = 0x6b;
+  viaBus.bus.mem[0x80] = 0x7c;
+  const direct = cpuWith(program, 0xf000);
+  direct.bus.mem.set(viaBus.bus.mem);
+  // A 4K window: 0xF000-0xFFF7 (A12 set, low 12 bits below 0xFF8) mirrors mem[0xF000 + (address & 0xFFF)].
+  direct.cpu.setDirectRead(direct.bus.mem.subarray(0xf000), 0xfff, 0xff8);
+  direct.bus.log = [];
+  viaBus.bus.log = [];
+  const seen: number[] = [];
+  for (let k = 0; k < 3; k++) {
+    viaBus.cpu.step();
+    direct.cpu.step();
+    assert.equal(direct.cpu.a, viaBus.cpu.a);
+    assert.equal(direct.cpu.cycles, viaBus.cpu.cycles);
+    seen.push(direct.cpu.a);
+  }
+  assert.deepEqual(seen, [0x5a, 0x6b, 0x7c]);
+  assert.deepEqual(direct.bus.log, ['Rfff8', 'R80'], 'only the hotspot-range and RAM reads reach the bus');
+  assert.equal(viaBus.bus.log.length, 11);
+  direct.cpu.step(); // BRK at 0xF008: its operand fetch is a direct read of 0x00
+  assert.equal(direct.cpu.dataBus, 0x00);
+  assert.throws(() => direct.cpu.setDirectRead(new Uint8Array(16), 0xfff, 0xff8), /covering the mask/);
+});
