@@ -15,19 +15,27 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-/** Fastest run of each measurement, printed beside the median: on a loaded machine it shows the floor. */
-const fastest = new Map<number, number>();
+/**
+ * Beside each wall-clock median: the fastest run, and the median and minimum of the process's CPU time
+ * per run. On a shared, loaded machine the wall clock includes time spent waiting for a core; CPU time
+ * and the minimum show the cost of the work itself.
+ */
+const extras = new Map<number, { min: number; cpu: number; cpuMin: number }>();
 
 function time(fn: () => void, runs: number, warmup: number): number {
   for (let i = 0; i < warmup; i++) fn();
   const ts: number[] = [];
+  const cs: number[] = [];
   for (let i = 0; i < runs; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     fn();
     ts.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cs.push((c.user + c.system) / 1000);
   }
   const m = median(ts);
-  fastest.set(m, Math.min(...ts));
+  extras.set(m, { min: Math.min(...ts), cpu: median(cs), cpuMin: Math.min(...cs) });
   return m;
 }
 
@@ -152,17 +160,23 @@ async function main(): Promise<void> {
   await nn.ready();
 
   const stockUpdate = rows.find((r) => r[0] === 'stock cpu' && r[1] === 'a3c update b10')![2] as number;
-  console.log(`\n${'backend'.padEnd(12)} ${'measure'.padEnd(30)} ${'median ms'.padStart(10)} ${'min ms'.padStart(9)}  vs stock cpu update`);
+  console.log(`\n${'backend'.padEnd(12)} ${'measure'.padEnd(30)} ${'median ms'.padStart(10)} ${'min ms'.padStart(9)} ${'cpu med'.padStart(9)} ${'cpu min'.padStart(9)}  vs stock cpu update`);
   for (const [b, m, v] of rows) {
     const ratio = typeof v === 'number' && m.includes('update b10') ? `${(stockUpdate / v).toFixed(0)}x faster` : '';
-    const min = typeof v === 'number' ? fmt(fastest.get(v) ?? v) : '';
-    console.log(`${b.padEnd(12)} ${m.padEnd(30)} ${String(fmt(v)).padStart(10)} ${String(min).padStart(9)}  ${ratio}`);
+    const x = typeof v === 'number' ? extras.get(v) : undefined;
+    const col = (f?: number) => String(f === undefined ? '' : fmt(f)).padStart(9);
+    console.log(`${b.padEnd(12)} ${m.padEnd(30)} ${String(fmt(v)).padStart(10)} ${col(x?.min)} ${col(x?.cpu)} ${col(x?.cpuMin)}  ${ratio}`);
   }
   console.log(`\ntargets on the fallback: update b10 <= 5 ms, forward b10 <= 1.5 ms, lstm rollout update <= 25 ms`);
   console.log(`BENCH nn.a3c.update_b10_ms ${figures.u10.toFixed(2)} ms`);
   console.log(`BENCH nn.a3c.update_b32_ms ${figures.u32.toFixed(2)} ms`);
   console.log(`BENCH nn.a3c.forward_b10_ms ${figures.fwd.toFixed(2)} ms`);
   console.log(`BENCH nn.lstm.rollout_update_ms ${figures.lu.toFixed(2)} ms`);
+  for (const [key, name] of [['u10', 'a3c.update_b10'], ['fwd', 'a3c.forward_b10'], ['lu', 'lstm.rollout_update']] as const) {
+    const x = extras.get(figures[key])!;
+    console.log(`BENCH nn.${name}_min_ms ${x.min.toFixed(2)} ms`);
+    console.log(`BENCH nn.${name}_cpu_ms ${x.cpu.toFixed(2)} ms`);
+  }
 }
 
 main().catch((e) => {

@@ -117,7 +117,7 @@ async function detail(kind: BackendKind): Promise<string> {
   if (kind === 'node') return `tfjs ${version}, backend node (native TensorFlow via @tensorflow/tfjs-node)`;
   if (kind === 'wasm') {
     const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) ? 'SIMD' : 'no SIMD';
-    return `tfjs ${version}, backend wasm (XNNPACK, ${simd}, 1 thread) + gradient-dojo kernels for Conv2DBackpropFilter, Conv2DBackpropInput, transposed BatchMatMul`;
+    return `tfjs ${version}, backend wasm (XNNPACK, ${simd}, 1 thread) + gradient-dojo WebAssembly SIMD kernels (convolutions and their gradients, matrix products, bias sums, fused LSTM, Adam)`;
   }
   return `tfjs ${version}, backend cpu (pure JavaScript) + gradient-dojo im2col/GEMM kernels for Conv2D and its gradients`;
 }

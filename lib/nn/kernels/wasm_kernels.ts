@@ -2,12 +2,16 @@
  * Kernels that complete and speed up tfjs's `wasm` backend for training.
  *
  * The stock wasm backend (4.22) has no Conv2DBackpropFilter at all, a slow Conv2DBackpropInput (a direct
- * loop), and a BatchMatMul whose transposed variants are about ten times slower than the plain one, which
- * XNNPACK runs. These kernels rearrange data in JavaScript, writing straight into the wasm heap, so that
- * every multiply-add runs in the stock, untransposed BatchMatMul:
- *   filter gradient  dW[K, cout] = im2colT(x)[K, M] @ dy[M, cout]
- *   input gradient   dx = col2im(dy[M, cout] @ W^T[cout, K])
- *   A^T B, A B^T     transpose the smaller side in JavaScript, then the plain product.
+ * loop), transposed BatchMatMuls about ten times slower than the plain one, and an XNNPACK product that
+ * repacks a weight matrix the first time it sees it (every update, in training). Here:
+ *   Conv2D, both convolution gradients (unpadded)  the table-driven SIMD gemm of `simd_gemm.ts`, reading
+ *                     receptive fields in place (no im2col copies); padded convolutions unroll patches in
+ *                     JavaScript and use the stock product
+ *   BatchMatMul (2-D)  the SIMD gemm for A B and A^T B (4-multiple widths) and A B^T (via (B A^T)^T with
+ *                     the small A transposed); other cases transpose in JavaScript, then the stock product
+ *   Sum               column sums over leading axes (bias gradients) by a SIMD kernel
+ *   Identity, Cast    share the data (reference count) instead of copying it when nothing changes
+ *   DojoLstmForward/Backward  the LSTM recurrence (`lstm_kernels.ts`)
  */
 import * as tf from '@tensorflow/tfjs';
 import { col2imRows, im2colTransposed, transpose2d, fieldSize, positions } from './conv_math';
