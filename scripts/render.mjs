@@ -82,6 +82,7 @@ function renderOne(chapter, chapters, i) {
   const cmd = [
     '-m', 'nbconvert', '--to', 'html', chapter.path,
     '--output-dir', outDir, '--output', chapter.name,
+    '--no-prompt',
     '--HTMLExporter.require_js_url=assets/require.js',
     '--HTMLExporter.mathjax_url=assets/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe',
   ];
