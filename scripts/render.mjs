@@ -151,6 +151,8 @@ body { margin: 0; }
 .dojo-nav .dojo-home { display: none; }
 .dojo-nav a { color: #0b57d0; text-decoration: none; }
 @media (max-width: 800px) { .dojo-sidebar { display: none; } .dojo-main { margin-left: 0; } .dojo-nav .dojo-home { display: inline; } }
+.jp-RenderedImage img, .jp-RenderedHTMLCommon img { max-width: 100%; height: auto; }
+.jp-OutputArea-output pre { white-space: pre-wrap; }
 .dojo-index main { max-width: 720px; margin: 40px auto; padding: 0 20px; font: 17px/1.6 system-ui, sans-serif; }
 .dojo-index h1 { color: #b3261e; }
 .dojo-chapters li { margin: 8px 0; }

@@ -76,7 +76,7 @@ export function plotHtml(fig: PlotlyFigure, opts: PlotHtmlOptions = {}): string 
   const embed = mode === 'always' || (mode === 'once' && !plotlyEmbedded);
   if (embed && mode === 'once') plotlyEmbedded = true;
   const id = `gradient-dojo-plot-${process.pid}-${++plotCounter}-${Date.now().toString(36)}`;
-  const spec = JSON.stringify({ data: fig.data, layout: fig.layout }).replace(/</g, '\\u003c');
+  const spec = JSON.stringify({ data: fig.data, layout: normalizeTitles(fig.layout) }).replace(/</g, '\\u003c');
   const loader = embed
     ? `<script>if (!window.Plotly) { (function (define, module, exports, require) {\n${plotlyBundleScript()}\n}).call(window); }</script>`
     : '';
@@ -92,6 +92,22 @@ export function plotHtml(fig: PlotlyFigure, opts: PlotHtmlOptions = {}): string 
     else if (++tries > 600) { clearInterval(timer); document.getElementById(${JSON.stringify(id)}).textContent = 'plotly.js did not load: re-run the first plotting cell, or use showPlot(fig, { embedPlotly: "always" }).'; }
   }, 50);
 })();</script>`;
+}
+
+/**
+ * plotly.js 3 and later accept titles only as `{ text }` objects; a plain string is silently dropped.
+ * Figures written the older way (`title: 'x'`, `xaxis: { title: 'steps' }`) are converted here.
+ */
+export function normalizeTitles(layout: PlotlyFigure['layout']): PlotlyFigure['layout'] {
+  const out: Record<string, unknown> = { ...layout };
+  if (typeof out.title === 'string') out.title = { text: out.title };
+  for (const [key, value] of Object.entries(out)) {
+    if (/^[xyz]axis\d*$/.test(key) && value && typeof value === 'object') {
+      const axis = value as Record<string, unknown>;
+      if (typeof axis.title === 'string') out[key] = { ...axis, title: { text: axis.title } };
+    }
+  }
+  return out as PlotlyFigure['layout'];
 }
 
 /** Draws a Plotly figure inline in a tslab notebook. */
