@@ -4,6 +4,7 @@
  */
 import { make } from './registry';
 import type { Env } from './core';
+import type { CartPoleTrig } from './cartpole';
 
 export interface RecordedStep {
   a: number;
@@ -63,9 +64,14 @@ export function parseEpisodes(data: unknown): RecordedEpisode[] {
   return eps as RecordedEpisode[];
 }
 
-/** Replays one episode from its initial state and compares every field of every step. */
-export function replayEpisode(ep: RecordedEpisode, index = 0): EpisodeReplay {
-  const env = make(ep.env_id, ep.max_episode_steps !== undefined ? { maxEpisodeSteps: ep.max_episode_steps } : {}) as Env<Float32Array, number>;
+/**
+ * Replays one episode from its initial state and compares every field of every step. `trig` picks the
+ * env's sine/cosine (default: CartPole's default, numpy's AVX-512 kernels, as the reference recording).
+ */
+export function replayEpisode(ep: RecordedEpisode, index = 0, trig?: CartPoleTrig): EpisodeReplay {
+  const options: Record<string, unknown> = ep.max_episode_steps !== undefined ? { maxEpisodeSteps: ep.max_episode_steps } : {};
+  if (trig !== undefined) options.trig = trig;
+  const env = make(ep.env_id, options) as Env<Float32Array, number>;
   const result: EpisodeReplay = { index, envId: ep.env_id, steps: ep.steps.length, mismatch: null };
   env.reset({ options: { state: ep.initial_state } });
   for (let t = 0; t < ep.steps.length; t++) {

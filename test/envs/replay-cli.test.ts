@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { make } from '../../lib/envs';
+import { needShared } from '../helpers';
 
 const root = resolve(__dirname, '..', '..');
 const run = (...args: string[]) => spawnSync(process.execPath, ['bin/gradient-dojo.js', 'replay', ...args], { cwd: root, encoding: 'utf8', timeout: 60000 });
@@ -41,4 +42,16 @@ test('replay CLI: exit 0 when all episodes match, 1 with the first mismatch, 2 f
   writeFileSync(join(dir, 'shape.json'), '{"episodes": [{"env_id": "CartPole-v1", "initial_state": [0,0,0,0], "steps": [{"a": 0}]}]}');
   assert.match(run(join(dir, 'shape.json')).stderr, /episodes\[0\]\.steps\[0\]\.obs must be 4 numbers/);
   assert.equal(run(join(dir, 'missing.json')).status, 2);
+});
+
+test('replay CLI on the Gymnasium reference: every episode matches (exit 0); with --trig math the balancing ones do not', (t) => {
+  const file = needShared(t, 'reference', 'cartpole', 'cartpole_reference.json');
+  if (!file) return;
+  const ok = run(file);
+  assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+  assert.match(ok.stdout, /12 of 12 episodes match/);
+  const libm = run(file, '--trig', 'math');
+  assert.equal(libm.status, 1);
+  assert.match(libm.stdout, /episode 3 \(CartPole-v1, 500 steps\): MISMATCH at step \d+/);
+  assert.match(run(file, '--trig', 'fast').stderr, /--trig must be numpy-svml or math, got 'fast'/);
 });

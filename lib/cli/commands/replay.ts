@@ -4,13 +4,16 @@ import { UsageError } from '../main';
 import { parseFlags } from '../args';
 import { parseEpisodes, replayEpisode } from '../../envs/cartpole-replay';
 
-const usage = `Usage: gradient-dojo replay FILE
+const usage = `Usage: gradient-dojo replay FILE [--trig numpy-svml|math]
 
 Replays every episode of a recorded CartPole file (the format of
 ../shared/reference/cartpole/cartpole_reference.json: env_id, initial_state, and for each step the
 action a, observation obs, reward r, terminated, truncated) in our CartPole, and prints one line per
 episode: "match", or the first step and field that differ with the expected and actual values.
-Exits 0 only when every episode matches.`;
+Exits 0 only when every episode matches.
+
+  --trig   the sine/cosine CartPole uses: numpy-svml (default; numpy 1.24 on AVX-512, the numerics
+           of the Gymnasium reference recording) or math (Math.sin/Math.cos, as glibc).`;
 
 function show(v: unknown): string {
   return typeof v === 'number' ? String(v) : JSON.stringify(v);
@@ -20,7 +23,9 @@ export const command: CliCommand = {
   summary: 'Replay recorded CartPole episodes and report the first mismatch of each',
   usage,
   async run(argv) {
-    const { positional } = parseFlags(argv, []);
+    const { flags, positional } = parseFlags(argv, [{ name: 'trig', type: 'string', default: 'numpy-svml' }]);
+    const trig = flags.trig as string;
+    if (trig !== 'numpy-svml' && trig !== 'math') throw new UsageError(`--trig must be numpy-svml or math, got '${trig}'`);
     if (positional.length !== 1) throw new UsageError(positional.length === 0 ? 'give the episode file to replay' : `give one file, got ${positional.length}`);
     const file = positional[0];
     let text: string;
@@ -53,7 +58,7 @@ export const command: CliCommand = {
       const ep = episodes[i];
       let r;
       try {
-        r = replayEpisode(ep, i);
+        r = replayEpisode(ep, i, trig);
       } catch (err) {
         console.log(`episode ${i} (${ep.env_id}, ${ep.steps.length} steps): error: ${(err as Error).message}`);
         continue;
