@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../util/rng';
 import { ParamSet, init } from './params';
 import { fusedLstmAvailable, fusedLstmSequence } from './kernels/lstm_kernels';
+import { fusedConv2d, fusedDense, fusedLayersAvailable } from './kernels/fused_layers';
 
 export type Activation = 'relu' | 'elu' | 'tanh';
 
@@ -49,7 +50,14 @@ function addDense(ps: ParamSet, rng: Rng, name: string, inSize: number, outSize:
 }
 
 function dense(layer: DenseLayer, x: tf.Tensor2D): tf.Tensor2D {
+  if (fusedLayersAvailable()) return fusedDense(x, layer.w as tf.Tensor2D, layer.b as tf.Tensor1D, 'linear');
   return tf.add(tf.matMul(x, layer.w as tf.Tensor2D), layer.b);
+}
+
+/** activation(x w + b); one kernel on the wasm backend for ReLU. */
+function denseActivated(layer: DenseLayer, x: tf.Tensor2D, a: Activation): tf.Tensor2D {
+  if (a === 'relu' && fusedLayersAvailable()) return fusedDense(x, layer.w as tf.Tensor2D, layer.b as tf.Tensor1D, 'relu');
+  return activate(dense(layer, x), a) as tf.Tensor2D;
 }
 
 function checkBatch(what: string, x: tf.Tensor, trailing: readonly number[]): void {
@@ -98,8 +106,7 @@ export class Mlp extends BaseModel {
     return tf.tidy(() => {
       let h = x as tf.Tensor2D;
       this.layers.forEach((layer, i) => {
-        h = dense(layer, h);
-        if (i + 1 < this.layers.length) h = activate(h, this.activation) as tf.Tensor2D;
+        h = i + 1 < this.layers.length ? denseActivated(layer, h, this.activation) : dense(layer, h);
       });
       return h;
     });
@@ -188,7 +195,12 @@ class ConvTrunk {
 
   apply(x: tf.Tensor4D): tf.Tensor2D {
     let h = x;
+    const fused = this.activation === 'relu' && fusedLayersAvailable();
     for (const layer of this.layers) {
+      if (fused) {
+        h = fusedConv2d(h, layer.w as tf.Tensor4D, layer.b as tf.Tensor1D, layer.spec.stride, layer.spec.padding, 'relu');
+        continue;
+      }
       const z = tf.conv2d(h, layer.w as tf.Tensor4D, layer.spec.stride, layer.spec.padding);
       h = activate(tf.add(z, layer.b), this.activation) as tf.Tensor4D;
     }
@@ -239,7 +251,7 @@ export class ConvActorCritic extends BaseModel {
   forward(obs: tf.Tensor): { logits: tf.Tensor2D; value: tf.Tensor1D } {
     checkBatch('ConvActorCritic.forward', obs, this.inputShape);
     return tf.tidy(() => {
-      const z = tf.relu(dense(this.fc, this.trunk.apply(obs as tf.Tensor4D)));
+      const z = denseActivated(this.fc, this.trunk.apply(obs as tf.Tensor4D), 'relu');
       return { logits: dense(this.policyHead, z), value: tf.reshape(dense(this.valueHead, z), [-1]) as tf.Tensor1D };
     });
   }
@@ -318,11 +330,12 @@ export class RecurrentAgent extends BaseModel {
 
   /** Frames [n, h, w, c] -> dense features [n, hidden]. */
   private encode(obs: tf.Tensor4D): tf.Tensor2D {
-    return tf.relu(dense(this.fc, this.trunk.apply(obs)));
+    return denseActivated(this.fc, this.trunk.apply(obs), 'relu');
   }
 
   /** Input contribution to the gates, bias included: [n, hidden] -> [n, 4 * units]. */
   private inputGates(x: tf.Tensor2D): tf.Tensor2D {
+    if (fusedLayersAvailable()) return fusedDense(x, this.lstmWx as tf.Tensor2D, this.lstmB as tf.Tensor1D, 'linear');
     return tf.add(tf.matMul(x, this.lstmWx as tf.Tensor2D), this.lstmB);
   }
 

@@ -192,3 +192,34 @@ test('fused LSTM rollout (wasm) has the gradients of the op-by-op recurrence (cp
   assert.ok(scale > 0.01, 'the gradients are not all zero');
   assert.ok(worst < 1e-4 * (1 + scale), `fused and op-by-op gradients differ by ${worst} (largest ${scale})`);
 });
+
+test('fused layers (wasm) have the outputs and gradients of the separate ops (cpu)', async () => {
+  const makers: Array<[string, () => nn.Model & { run(x: tf.Tensor): tf.Tensor }, number[]]> = [
+    ['a3c net', () => { const m = nn.a3cNet({ nActions: 5, seed: 8 }); return Object.assign(m, { run: (x: tf.Tensor) => { const o = m.forward(x); return tf.concat([o.logits, tf.reshape(o.value, [-1, 1])], 1); } }); }, [3, 42, 42, 4]],
+    ['relu mlp', () => { const m = nn.cartPolePolicy({ seed: 8, hidden: 12 }); return Object.assign(m, { run: (x: tf.Tensor) => m.logits(x) }); }, [6, 4]],
+  ];
+  for (const [name, make, shape] of makers) {
+    const out: Float32Array[] = [];
+    const grads: Float32Array[] = [];
+    for (const kind of ['wasm', 'cpu'] as const) {
+      await nn.useBackend(kind);
+      const model = make();
+      const x = tf.randomUniform(shape, -1, 1, 'float32', 9);
+      const y = model.run(x);
+      const w = tf.randomUniform(y.shape, -1, 1, 'float32', 10);
+      out.push(y.dataSync() as Float32Array);
+      const { value, grads: g } = tf.variableGrads(() => tf.sum(tf.mul(model.run(x), w)) as tf.Scalar, model.variables);
+      grads.push(model.params.flattenGrads(g));
+      tf.dispose([x, y, w, value]);
+      tf.dispose(g);
+      model.dispose();
+    }
+    await nn.ready();
+    for (const [what, a, b] of [['outputs', out[0], out[1]], ['gradients', grads[0], grads[1]]] as const) {
+      let worst = 0, scale = 0;
+      for (let i = 0; i < a.length; i++) { worst = Math.max(worst, Math.abs(a[i] - b[i])); scale = Math.max(scale, Math.abs(b[i])); }
+      assert.ok(scale > 1e-3, `${name} ${what} are not all zero`);
+      assert.ok(worst < 1e-4 * (1 + scale), `${name}: fused and separate ${what} differ by ${worst} (largest ${scale})`);
+    }
+  }
+});

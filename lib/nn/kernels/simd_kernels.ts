@@ -106,6 +106,52 @@ function colsum(): FunctionBuilder {
 }
 
 /**
+ * bias_relu / bias_add(y, bias, rows, cols): y[r, j] = max(y[r, j] + bias[j], 0) (or without the max), in
+ * place; cols a multiple of 4.
+ */
+function biasAct(relu: boolean): FunctionBuilder {
+  const f = new FunctionBuilder(relu ? 'bias_relu' : 'bias_add', ['i32', 'i32', 'i32', 'i32'], []);
+  const [y, bias, rows, cols] = f.params;
+  const r = f.local('i32');
+  const j = f.local('i32');
+  const bytes = f.local('i32');
+  const zero = f.local('v128');
+  f.v128Zero().set(zero);
+  f.get(cols).i32(2).i32Shl().set(bytes);
+  f.i32(0).set(r);
+  f.forLoop(r, rows, 1, () => {
+    f.i32(0).set(j);
+    f.forLoop(j, bytes, 16, () => {
+      f.get(y).get(j).i32Add();
+      f.get(y).get(j).i32Add().v128Load().get(bias).get(j).i32Add().v128Load().f32x4Add();
+      if (relu) f.get(zero).f32x4Max();
+      f.v128Store();
+    });
+    f.addTo(y, bytes);
+  });
+  return f;
+}
+
+/** relu_grad(dy, y, quads, dz): dz = y > 0 ? dy : 0 on 4*quads elements. */
+function reluGrad(): FunctionBuilder {
+  const f = new FunctionBuilder('relu_grad', ['i32', 'i32', 'i32', 'i32'], []);
+  const [dy, y, quads, dz] = f.params;
+  const i = f.local('i32');
+  const end = f.local('i32');
+  const zero = f.local('v128');
+  f.v128Zero().set(zero);
+  f.get(quads).i32(4).i32Shl().set(end);
+  f.i32(0).set(i);
+  f.forLoop(i, end, 16, () => {
+    f.get(dz).get(i).i32Add();
+    f.get(dy).get(i).i32Add().v128Load();
+    f.get(y).get(i).i32Add().v128Load().get(zero).f32x4Gt();
+    f.v128And().v128Store();
+  });
+  return f;
+}
+
+/**
  * adam(params, grads, m, v, quads, lr, beta1, beta2, eps, c1, c2, gradScale): one Adam step on
  * 4*quads float32 elements, four at a time in float32 lanes (as tf.train.adam computes; `adamStepFlat`'s
  * JavaScript loop uses float64 intermediates, so the two can differ in the last bit):
@@ -171,6 +217,9 @@ export interface SimdExports {
   colsum(src: number, rows: number, cols: number, dst: number): void;
   adam(params: number, grads: number, m: number, v: number, quads: number, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number, gradScale: number): void;
   sumsq(ptr: number, pairs: number): number;
+  bias_relu(y: number, bias: number, rows: number, cols: number): void;
+  bias_add(y: number, bias: number, rows: number, cols: number): void;
+  relu_grad(dy: number, y: number, quads: number, dz: number): void;
 }
 
 let compiled: WebAssembly.Module | null = null;
@@ -178,7 +227,7 @@ let compiled: WebAssembly.Module | null = null;
 /** Compiles (once) and instantiates the kernels over `memory`. */
 export function instantiateSimdKernels(memory: WebAssembly.Memory): SimdExports {
   if (!compiled) {
-    const fns = [...GEMM_TILES.map(([r, v]) => gemmTile(r, v)), colsum(), adam(), sumsq()];
+    const fns = [...GEMM_TILES.map(([r, v]) => gemmTile(r, v)), colsum(), adam(), sumsq(), biasAct(true), biasAct(false), reluGrad()];
     compiled = new WebAssembly.Module(assembleModule(fns));
   }
   const instance = new WebAssembly.Instance(compiled, { env: { memory } });

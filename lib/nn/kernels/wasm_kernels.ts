@@ -12,12 +12,14 @@
  *   Sum               column sums over leading axes (bias gradients) by a SIMD kernel
  *   Identity, Cast    share the data (reference count) instead of copying it when nothing changes
  *   DojoLstmForward/Backward  the LSTM recurrence (`lstm_kernels.ts`)
+ *   DojoConv2DBiasAct, DojoDenseBiasAct  whole conv/dense layers with bias and ReLU (`fused_layers.ts`)
  */
 import * as tf from '@tensorflow/tfjs';
 import { col2imRows, im2colTransposed, transpose2d, fieldSize, positions } from './conv_math';
 import { convGeometry, type ConvAttrs } from './geometry';
 import { SimdGemm, fieldsInside, type WasmModule } from './simd_gemm';
 import { registerLstmKernels } from './lstm_kernels';
+import { registerFusedLayers } from './fused_layers';
 
 type TensorInfo = tf.TensorInfo;
 
@@ -296,4 +298,5 @@ export function registerWasmKernels(): void {
     } as tf.KernelConfig);
   }
   registerLstmKernels(simdFor);
+  registerFusedLayers(simdFor, conv2d, batchMatMul);
 }
