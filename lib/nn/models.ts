@@ -54,9 +54,9 @@ function dense(layer: DenseLayer, x: tf.Tensor2D): tf.Tensor2D {
   return tf.add(tf.matMul(x, layer.w as tf.Tensor2D), layer.b);
 }
 
-/** activation(x w + b); one kernel on the wasm backend for ReLU. */
+/** activation(x w + b); one kernel on the wasm backend for ReLU and ELU. */
 function denseActivated(layer: DenseLayer, x: tf.Tensor2D, a: Activation): tf.Tensor2D {
-  if (a === 'relu' && fusedLayersAvailable()) return fusedDense(x, layer.w as tf.Tensor2D, layer.b as tf.Tensor1D, 'relu');
+  if (a !== 'tanh' && fusedLayersAvailable()) return fusedDense(x, layer.w as tf.Tensor2D, layer.b as tf.Tensor1D, a);
   return activate(dense(layer, x), a) as tf.Tensor2D;
 }
 
@@ -195,10 +195,10 @@ class ConvTrunk {
 
   apply(x: tf.Tensor4D): tf.Tensor2D {
     let h = x;
-    const fused = this.activation === 'relu' && fusedLayersAvailable();
+    const fused = this.activation !== 'tanh' && fusedLayersAvailable();
     for (const layer of this.layers) {
       if (fused) {
-        h = fusedConv2d(h, layer.w as tf.Tensor4D, layer.b as tf.Tensor1D, layer.spec.stride, layer.spec.padding, 'relu');
+        h = fusedConv2d(h, layer.w as tf.Tensor4D, layer.b as tf.Tensor1D, layer.spec.stride, layer.spec.padding, this.activation as 'relu' | 'elu');
         continue;
       }
       const z = tf.conv2d(h, layer.w as tf.Tensor4D, layer.spec.stride, layer.spec.padding);

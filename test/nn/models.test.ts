@@ -197,6 +197,12 @@ test('fused layers (wasm) have the outputs and gradients of the separate ops (cp
   const makers: Array<[string, () => nn.Model & { run(x: tf.Tensor): tf.Tensor }, number[]]> = [
     ['a3c net', () => { const m = nn.a3cNet({ nActions: 5, seed: 8 }); return Object.assign(m, { run: (x: tf.Tensor) => { const o = m.forward(x); return tf.concat([o.logits, tf.reshape(o.value, [-1, 1])], 1); } }); }, [3, 42, 42, 4]],
     ['relu mlp', () => { const m = nn.cartPolePolicy({ seed: 8, hidden: 12 }); return Object.assign(m, { run: (x: tf.Tensor) => m.logits(x) }); }, [6, 4]],
+    // ELU, and widths that are not multiples of 4 (the scalar epilogue).
+    ['elu conv net', () => {
+      const m = new nn.ConvActorCritic({ inputShape: [13, 11, 3], nActions: 3, activation: 'elu', hidden: 10, seed: 8, convs: [{ filters: 6, kernel: 3, stride: 2, padding: 'valid' }, { filters: 8, kernel: 2, stride: 1, padding: 'valid' }] });
+      return Object.assign(m, { run: (x: tf.Tensor) => { const o = m.forward(x); return tf.concat([o.logits, tf.reshape(o.value, [-1, 1])], 1); } });
+    }, [2, 13, 11, 3]],
+    ['elu mlp', () => { const m = new nn.Mlp({ inputSize: 5, hidden: [8, 6], outputSize: 2, activation: 'elu', seed: 8 }); return Object.assign(m, { run: (x: tf.Tensor) => m.apply(x) }); }, [4, 5]],
   ];
   for (const [name, make, shape] of makers) {
     const out: Float32Array[] = [];

@@ -5,8 +5,9 @@
  *   DojoConv2DBiasAct  {x, filter, bias}  y = act(conv2d(x, filter) + bias)   attrs: conv attrs + activation
  *   DojoDenseBiasAct   {x, w, bias}       y = act(x w + bias)                  attrs: activation
  *   DojoReluGrad       {dy, y}            dz = y > 0 ? dy : 0
+ *   DojoEluGrad        {dy, y}            dz = dy * (y > 0 ? 1 : y + 1)
  *
- * with activation 'relu' or 'linear'. Gradients are registered with tfjs, so only the inputs a loss
+ * with activation 'relu', 'elu' or 'linear'. Gradients are registered with tfjs, so only the inputs a loss
  * depends on get theirs (the first convolution's input gradient is never computed).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -15,11 +16,12 @@ import type { SimdGemm, WasmModule } from './simd_gemm';
 type TensorInfo = tf.TensorInfo;
 type KernelFn = (args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: Record<string, unknown> }) => TensorInfo;
 
-export type FusedActivation = 'relu' | 'linear';
+export type FusedActivation = 'relu' | 'elu' | 'linear';
 
 export const CONV_BIAS_ACT = 'DojoConv2DBiasAct';
 export const DENSE_BIAS_ACT = 'DojoDenseBiasAct';
 export const RELU_GRAD = 'DojoReluGrad';
+export const ELU_GRAD = 'DojoEluGrad';
 
 interface WasmBackend {
   makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
@@ -38,22 +40,23 @@ function epilogue(be: WasmBackend, simd: SimdGemm, y: TensorInfo, bias: TensorIn
     throw new Error(`fused layer: bias of shape [${bias.shape}] does not match ${cols} output channels`);
   }
   if (cols % 4 === 0) {
-    (activation === 'relu' ? simd.k.bias_relu : simd.k.bias_add)(addr(be, y), addr(be, bias), rows, cols);
+    const kernel = activation === 'relu' ? simd.k.bias_relu : activation === 'elu' ? simd.k.bias_elu : simd.k.bias_add;
+    kernel(addr(be, y), addr(be, bias), rows, cols);
     return;
   }
   const heap = be.wasm.HEAPF32;
   const yi = addr(be, y) >> 2, bi = addr(be, bias) >> 2;
   for (let r = 0; r < rows; r++) {
     for (let j = 0, at = yi + r * cols; j < cols; j++, at++) {
-      const v = heap[at] + heap[bi + j];
-      heap[at] = activation === 'relu' && !(v > 0) ? 0 : v;
+      const v = Math.fround(heap[at] + heap[bi + j]);
+      heap[at] = activation === 'linear' || v > 0 ? v : activation === 'relu' ? 0 : Math.expm1(v);
     }
   }
 }
 
 function activationOf(attrs: Record<string, unknown> | undefined): FusedActivation {
   const a = attrs?.activation;
-  if (a !== 'relu' && a !== 'linear') throw new Error(`fused layer: activation must be 'relu' or 'linear', got ${String(a)}`);
+  if (a !== 'relu' && a !== 'elu' && a !== 'linear') throw new Error(`fused layer: activation must be 'relu', 'elu' or 'linear', got ${String(a)}`);
   return a;
 }
 
@@ -76,25 +79,30 @@ export function registerFusedLayers(simdFor: (be: WasmBackend) => SimdGemm, conv
     epilogue(be, simdFor(be), y, bias, activationOf(attrs));
     return y;
   };
-  const reluGrad: KernelFn = ({ inputs, backend }) => {
+  /** dz from dy and the layer's output y, by a SIMD kernel and a scalar tail. */
+  const activationGrad = (kernel: 'relu_grad' | 'elu_grad', tail: (dy: number, y: number) => number): KernelFn => ({ inputs, backend }) => {
     const be = backend as WasmBackend;
     const { dy, y } = inputs;
     const n = sizeOf(y.shape);
     const dz = be.makeOutput([...y.shape], 'float32');
     const quads = n >> 2;
-    simdFor(be).k.relu_grad(addr(be, dy), addr(be, y), quads, addr(be, dz));
+    simdFor(be).k[kernel](addr(be, dy), addr(be, y), quads, addr(be, dz));
     const heap = be.wasm.HEAPF32;
     const dyi = addr(be, dy) >> 2, yi = addr(be, y) >> 2, dzi = addr(be, dz) >> 2;
-    for (let i = 4 * quads; i < n; i++) heap[dzi + i] = heap[yi + i] > 0 ? heap[dyi + i] : 0;
+    for (let i = 4 * quads; i < n; i++) heap[dzi + i] = tail(heap[dyi + i], heap[yi + i]);
     return dz;
   };
-  for (const [name, fn] of [[CONV_BIAS_ACT, convForward], [DENSE_BIAS_ACT, denseForward], [RELU_GRAD, reluGrad]] as const) {
+  const reluGrad = activationGrad('relu_grad', (dy, y) => (y > 0 ? dy : 0));
+  const eluGrad = activationGrad('elu_grad', (dy, y) => (y > 0 ? dy : dy * (y + 1)));
+  for (const [name, fn] of [[CONV_BIAS_ACT, convForward], [DENSE_BIAS_ACT, denseForward], [RELU_GRAD, reluGrad], [ELU_GRAD, eluGrad]] as const) {
     if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
     tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: fn as unknown as tf.KernelFunc });
   }
 
-  const dzOf = (dy: tf.Tensor, y: tf.Tensor, attrs: Record<string, unknown>): tf.Tensor =>
-    activationOf(attrs) === 'relu' ? (tf.engine().runKernel(RELU_GRAD, { dy, y }) as tf.Tensor) : dy;
+  const dzOf = (dy: tf.Tensor, y: tf.Tensor, attrs: Record<string, unknown>): tf.Tensor => {
+    const a = activationOf(attrs);
+    return a === 'linear' ? dy : (tf.engine().runKernel(a === 'relu' ? RELU_GRAD : ELU_GRAD, { dy, y }) as tf.Tensor);
+  };
 
   tf.registerGradient({
     kernelName: CONV_BIAS_ACT,

@@ -132,6 +132,104 @@ function biasAct(relu: boolean): FunctionBuilder {
   return f;
 }
 
+/**
+ * Emits exp(x) - 1 for x <= 0 (the input v128 on the stack), leaving the result on the stack: range
+ * reduction x = n ln2 + r, |r| <= ln2/2, a degree-7 polynomial for exp(r) (the expf coefficients of
+ * the Cephes library), and 2^n built in the exponent bits. Absolute error about 1e-7.
+ */
+function emitExpm1NonPositive(f: FunctionBuilder, consts: Record<string, Local>, x: Local, n: Local, r: Local): void {
+  f.get(consts.lowest).f32x4Max().set(x); // exp underflows below -87 (and 2^n needs n >= -126)
+  f.get(x).get(consts.log2e).f32x4Mul().f32x4Nearest().set(n);
+  f.get(x).get(n).get(consts.ln2Hi).f32x4Mul().f32x4Sub().get(n).get(consts.ln2Lo).f32x4Mul().f32x4Sub().set(r);
+  // p(r) = ((((c5 r + c4) r + c3) r + c2) r + c1) r + c0;  exp(r) = p r^2 + r + 1
+  f.get(consts.c5).get(r).f32x4Mul().get(consts.c4).f32x4Add();
+  for (const c of ['c3', 'c2', 'c1', 'c0']) f.get(r).f32x4Mul().get(consts[c]).f32x4Add();
+  f.get(r).f32x4Mul().get(r).f32x4Mul().get(r).f32x4Add().get(consts.one).f32x4Add();
+  // * 2^n: ((int(n) + 127) << 23) as float bits
+  f.get(n).i32x4TruncSatF32x4S().get(consts.bias127).i32x4Add().i32(23).i32x4Shl().f32x4Mul();
+  f.get(consts.one).f32x4Sub();
+}
+
+function expConsts(f: FunctionBuilder): Record<string, Local> {
+  const c: Record<string, Local> = {};
+  const splat = (name: string, v: number): void => {
+    c[name] = f.local('v128');
+    f.f32(v).f32x4Splat().set(c[name]);
+  };
+  splat('lowest', -87);
+  splat('log2e', 1.44269504088896341);
+  splat('ln2Hi', 0.693359375);
+  splat('ln2Lo', -2.12194440e-4);
+  splat('c5', 1.9875691500e-4);
+  splat('c4', 1.3981999507e-3);
+  splat('c3', 8.3334519073e-3);
+  splat('c2', 4.1665795894e-2);
+  splat('c1', 1.6666665459e-1);
+  splat('c0', 5.0000001201e-1);
+  splat('one', 1);
+  c.bias127 = f.local('v128');
+  f.i32(127).op(0xfd, 17).set(c.bias127); // i32x4.splat
+  c.zero = f.local('v128');
+  f.v128Zero().set(c.zero);
+  return c;
+}
+
+/** bias_elu(y, bias, rows, cols): y = elu(y + bias) in place (elu(v) = v > 0 ? v : exp(v) - 1); cols % 4 == 0. */
+function biasElu(): FunctionBuilder {
+  const f = new FunctionBuilder('bias_elu', ['i32', 'i32', 'i32', 'i32'], []);
+  const [y, bias, rows, cols] = f.params;
+  const r = f.local('i32');
+  const j = f.local('i32');
+  const bytes = f.local('i32');
+  const v = f.local('v128');
+  const x = f.local('v128');
+  const n = f.local('v128');
+  const red = f.local('v128');
+  const k = expConsts(f);
+  f.get(cols).i32(2).i32Shl().set(bytes);
+  f.i32(0).set(r);
+  f.forLoop(r, rows, 1, () => {
+    f.i32(0).set(j);
+    f.forLoop(j, bytes, 16, () => {
+      f.get(y).get(j).i32Add().v128Load().get(bias).get(j).i32Add().v128Load().f32x4Add().set(v);
+      f.get(y).get(j).i32Add(); // store address
+      f.get(v); // bitselect a: v where v > 0
+      f.get(v).get(k.zero).f32x4Min();
+      emitExpm1NonPositive(f, k, x, n, red);
+      f.get(v).get(k.zero).f32x4Gt();
+      f.v128Bitselect().v128Store();
+    });
+    f.addTo(y, bytes);
+  });
+  return f;
+}
+
+/** elu_grad(dy, y, quads, dz): dz = dy * (y > 0 ? 1 : y + 1) (from the ELU's output y). */
+function eluGrad(): FunctionBuilder {
+  const f = new FunctionBuilder('elu_grad', ['i32', 'i32', 'i32', 'i32'], []);
+  const [dy, y, quads, dz] = f.params;
+  const i = f.local('i32');
+  const end = f.local('i32');
+  const one = f.local('v128');
+  const zero = f.local('v128');
+  const g = f.local('v128');
+  const yv = f.local('v128');
+  f.f32(1).f32x4Splat().set(one);
+  f.v128Zero().set(zero);
+  f.get(quads).i32(4).i32Shl().set(end);
+  f.i32(0).set(i);
+  f.forLoop(i, end, 16, () => {
+    f.get(dy).get(i).i32Add().v128Load().set(g);
+    f.get(y).get(i).i32Add().v128Load().set(yv);
+    f.get(dz).get(i).i32Add();
+    f.get(g);
+    f.get(g).get(yv).get(one).f32x4Add().f32x4Mul();
+    f.get(yv).get(zero).f32x4Gt();
+    f.v128Bitselect().v128Store();
+  });
+  return f;
+}
+
 /** relu_grad(dy, y, quads, dz): dz = y > 0 ? dy : 0 on 4*quads elements. */
 function reluGrad(): FunctionBuilder {
   const f = new FunctionBuilder('relu_grad', ['i32', 'i32', 'i32', 'i32'], []);
@@ -220,6 +318,8 @@ export interface SimdExports {
   bias_relu(y: number, bias: number, rows: number, cols: number): void;
   bias_add(y: number, bias: number, rows: number, cols: number): void;
   relu_grad(dy: number, y: number, quads: number, dz: number): void;
+  bias_elu(y: number, bias: number, rows: number, cols: number): void;
+  elu_grad(dy: number, y: number, quads: number, dz: number): void;
 }
 
 let compiled: WebAssembly.Module | null = null;
@@ -227,7 +327,7 @@ let compiled: WebAssembly.Module | null = null;
 /** Compiles (once) and instantiates the kernels over `memory`. */
 export function instantiateSimdKernels(memory: WebAssembly.Memory): SimdExports {
   if (!compiled) {
-    const fns = [...GEMM_TILES.map(([r, v]) => gemmTile(r, v)), colsum(), adam(), sumsq(), biasAct(true), biasAct(false), reluGrad()];
+    const fns = [...GEMM_TILES.map(([r, v]) => gemmTile(r, v)), colsum(), adam(), sumsq(), biasAct(true), biasAct(false), reluGrad(), biasElu(), eluGrad()];
     compiled = new WebAssembly.Module(assembleModule(fns));
   }
   const instance = new WebAssembly.Instance(compiled, { env: { memory } });

@@ -54,7 +54,8 @@ export interface Local {
 const SIMD = {
   load: 0, load32Splat: 9, store: 11, const: 12, f32x4Splat: 19, f64x2Splat: 20,
   f32x4ExtractLane: 31, f32x4Add: 228, f32x4Sub: 229, f32x4Mul: 230,
-  f32x4Div: 231, f32x4Sqrt: 227, f32x4Max: 233, f32x4Gt: 68, v128And: 78, f64x2Sqrt: 239, f64x2Add: 240, f64x2Sub: 241, f64x2Mul: 242, f64x2Div: 243,
+  f32x4Div: 231, f32x4Sqrt: 227, f32x4Max: 233, f32x4Min: 232, f32x4Gt: 68, v128And: 78, v128Bitselect: 82,
+  f32x4Nearest: 106, i32x4TruncSatF32x4S: 248, i32x4Add: 174, i32x4Shl: 171, f64x2Sqrt: 239, f64x2Add: 240, f64x2Sub: 241, f64x2Mul: 242, f64x2Div: 243,
   f32x4DemoteF64x2Zero: 94, f64x2PromoteLowF32x4: 95, load64Zero: 93, store64Lane: 91,
 } as const;
 
@@ -85,6 +86,11 @@ export class FunctionBuilder {
   tee(l: Local): this { return this.op(0x22, ...uleb(l.index)); }
   i32(n: number): this { return this.op(0x41, ...sleb(n | 0)); }
   f64(x: number): this { return this.op(0x44, ...f64Bytes(x)); }
+  f32(x: number): this {
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setFloat32(0, x, true);
+    return this.op(0x43, ...b);
+  }
 
   i32Add(): this { return this.op(0x6a); }
   i32Sub(): this { return this.op(0x6b); }
@@ -125,6 +131,14 @@ export class FunctionBuilder {
   /** Lane mask: all ones where a > b. */
   f32x4Gt(): this { return this.simd(SIMD.f32x4Gt); }
   v128And(): this { return this.simd(SIMD.v128And); }
+  f32x4Min(): this { return this.simd(SIMD.f32x4Min); }
+  /** (a & mask) | (b & ~mask) for stack [a, b, mask]. */
+  v128Bitselect(): this { return this.simd(SIMD.v128Bitselect); }
+  f32x4Nearest(): this { return this.simd(SIMD.f32x4Nearest); }
+  i32x4TruncSatF32x4S(): this { return this.simd(SIMD.i32x4TruncSatF32x4S); }
+  i32x4Add(): this { return this.simd(SIMD.i32x4Add); }
+  /** Shifts each i32 lane left by an i32 count on the stack. */
+  i32x4Shl(): this { return this.simd(SIMD.i32x4Shl); }
   f32x4Div(): this { return this.simd(SIMD.f32x4Div); }
   f32x4Sqrt(): this { return this.simd(SIMD.f32x4Sqrt); }
   f64x2Add(): this { return this.simd(SIMD.f64x2Add); }
