@@ -10,6 +10,9 @@
  *                                              its own: EnvBatch's CPU time per step over the CPU time of
  *                                              the busiest pool thread (independent of other load)
  *   env.kung_fu_master.envpool1_steps_per_s    one worker holding all 8 envs (the cost of running in a worker)
+ *   env.kung_fu_master.envpool_overhead_share  share of a pool step's wall time outside the slowest
+ *                                              worker's env calls (signalling, wake-ups, waiting)
+ *   env.kung_fu_master.envpool_imbalance       slowest worker's env time over the workers' mean
  *   env.pool.sync_us_per_step                  EnvPool round trip per batch step with near-free envs (CartPole)
  *   env.kung_fu_master.preprocess_share        share of an agent step spent in PreprocessAtari
  * The Kung-Fu configurations run interleaved (A/B/C, A/B/C, ...) so that a change in the machine's load
@@ -69,18 +72,32 @@ function threadCpuSeconds(): Map<string, number> {
   return m;
 }
 
-interface Run { stepsPerS: number; /** CPU seconds of the busiest thread per agent step (NaN without /proc). */ busiestCpuPerStep: number }
+interface Run {
+  stepsPerS: number;
+  /** CPU seconds of the busiest thread per agent step (NaN without /proc). */
+  busiestCpuPerStep: number;
+  /** Pools only: the slowest worker's and the workers' mean time in env calls, as shares of the wall time. */
+  slowestWorkerShare?: number;
+  meanWorkerShare?: number;
+}
 
 /** Runs `steps` batch steps of `step` and measures wall time and the busiest thread's CPU time. */
-async function timed(steps: number, step: (s: number) => unknown): Promise<Run> {
+async function timed(steps: number, step: (s: number) => unknown, pool?: EnvPool): Promise<Run> {
   const c0 = threadCpuSeconds();
+  const b0 = pool?.workerBusyMs();
   const t0 = performance.now();
   for (let s = 0; s < steps; s++) await step(s);
-  const wall = (performance.now() - t0) / 1000;
+  const wallMs = performance.now() - t0;
   const c1 = threadCpuSeconds();
   let busiest = 0;
   for (const [tid, v] of c1) busiest = Math.max(busiest, v - (c0.get(tid) ?? 0));
-  return { stepsPerS: (steps * 8) / wall, busiestCpuPerStep: c1.size ? busiest / steps : NaN };
+  const run: Run = { stepsPerS: (steps * 8) / (wallMs / 1000), busiestCpuPerStep: c1.size ? busiest / steps : NaN };
+  if (pool && b0) {
+    const busy = pool.workerBusyMs().map((v, w) => v - b0[w]);
+    run.slowestWorkerShare = Math.max(...busy) / wallMs;
+    run.meanWorkerShare = busy.reduce((a, b) => a + b, 0) / busy.length / wallMs;
+  }
+  return run;
 }
 
 /** EnvPool's own cost per batch step: CartPole (about a microsecond per env step) in a pool vs a batch. */
@@ -138,16 +155,16 @@ async function main(): Promise<void> {
     await pool.reset(1);
     const pool1 = await EnvPool.create(spec, { n: 8, workers: 1 });
     await pool1.reset(1);
-    const configs: Array<[string, (s: number) => unknown]> = [
+    const configs: Array<[string, (s: number) => unknown, EnvPool?]> = [
       ['batch', (s) => batch.step(actionsFor(s, 8))],
-      ['pool', (s) => pool.step(actionsFor(s, 8))],
-      ['pool1', (s) => pool1.step(actionsFor(s, 8))],
+      ['pool', (s) => pool.step(actionsFor(s, 8)), pool],
+      ['pool1', (s) => pool1.step(actionsFor(s, 8)), pool1],
     ];
     for (const [, f] of configs) await timed(20, f); // warm-up: compile and reach steady state
     const runs = new Map<string, Run[]>(configs.map(([name]) => [name, []]));
     const load0 = loadavg()[0];
     for (let r = 0; r < reps; r++) {
-      for (const [name, f] of configs) runs.get(name)!.push(await timed(steps, f));
+      for (const [name, f, p] of configs) runs.get(name)!.push(await timed(steps, f, p));
     }
     const load1 = loadavg()[0];
     await pool.close();
@@ -156,10 +173,17 @@ async function main(): Promise<void> {
     const bestCpu = (name: string) => Math.min(...runs.get(name)!.map((x) => x.busiestCpuPerStep));
     const b = best('batch'), p = best('pool'), p1 = best('pool1');
     const cpuSpeedup = bestCpu('batch') / bestCpu('pool');
+    // The pool's own cost and its imbalance, from the run with the best throughput.
+    const bestPoolRun = runs.get('pool')!.reduce((a, x) => (x.stepsPerS > a.stepsPerS ? x : a));
+    const overheadShare = 1 - bestPoolRun.slowestWorkerShare!;
+    const imbalance = bestPoolRun.slowestWorkerShare! / bestPoolRun.meanWorkerShare!;
     const load = `load average ${load0.toFixed(1)}..${load1.toFixed(1)} on ${availableParallelism()} cores`;
     for (const [name] of configs) {
       const rs = runs.get(name)!;
       console.log(`${name.padEnd(6)} agent steps/s per run: ${rs.map((x) => Math.round(x.stepsPerS)).join(' ')}; busiest thread ms CPU per step: ${rs.map((x) => (x.busiestCpuPerStep * 1000).toFixed(2)).join(' ')}`);
+      if (rs[0].slowestWorkerShare !== undefined) {
+        console.log(`${''.padEnd(6)} slowest worker's env time / wall: ${rs.map((x) => x.slowestWorkerShare!.toFixed(3)).join(' ')}; mean worker: ${rs.map((x) => x.meanWorkerShare!.toFixed(3)).join(' ')}`);
+      }
     }
     preprocessShare(50);
     const share = median([preprocessShare(400), preprocessShare(400), preprocessShare(400)]);
@@ -167,6 +191,8 @@ async function main(): Promise<void> {
     rows.push(['env.kung_fu_master.envpool_steps_per_s', Math.round(p), `steps/s (${workers} workers, best of ${reps}, ${load})`]);
     rows.push(['env.kung_fu_master.envpool_speedup', Number((p / b).toFixed(2)), `x EnvBatch, wall clock (${load})`]);
     if (Number.isFinite(cpuSpeedup)) rows.push(['env.kung_fu_master.envpool_cpu_speedup', Number(cpuSpeedup.toFixed(2)), 'x EnvBatch with a core per thread (CPU time of the busiest thread)']);
+    rows.push(['env.kung_fu_master.envpool_overhead_share', Number(overheadShare.toFixed(4)), 'of the pool step wall time outside the slowest worker\'s env calls (best run)']);
+    rows.push(['env.kung_fu_master.envpool_imbalance', Number(imbalance.toFixed(3)), 'slowest worker env time / mean (best run)']);
     rows.push(['env.kung_fu_master.envpool1_steps_per_s', Math.round(p1), `steps/s (1 worker with all 8 envs; ${(p1 / b).toFixed(2)}x EnvBatch)`]);
     rows.push(['env.kung_fu_master.preprocess_share', Number(share.toFixed(4)), 'fraction of an agent step']);
   } else {

@@ -35,9 +35,11 @@ test('EnvBatch: auto-reset, final observations and episode statistics', () => {
 test('EnvPool and EnvBatch give identical trajectories for the same seeds and actions', async () => {
   const n = 5, steps = 300;
   const batch = EnvBatch.make('CartPole-v1', n);
+  const t0 = performance.now();
   const pool = await EnvPool.create({ id: 'CartPole-v1' }, { n, workers: 2 });
   try {
     assert.equal(pool.workerCount, 2);
+    assert.deepEqual(pool.workerBusyMs(), [0, 0]);
     assert.deepEqual(Array.from(await pool.reset(123)), Array.from(batch.reset(123)));
     for (const actions of actionStream(5, n, steps)) {
       const a = batch.step(actions);
@@ -48,6 +50,10 @@ test('EnvPool and EnvBatch give identical trajectories for the same seeds and ac
       assert.deepEqual(Array.from(b.truncated), Array.from(a.truncated));
       assert.deepEqual(b.episodes, a.episodes);
     }
+    // Each worker accounts for the time it spent in its envs: some, and never more than has passed.
+    const busy = pool.workerBusyMs(), elapsed = performance.now() - t0;
+    assert.equal(busy.length, 2);
+    for (const ms of busy) assert.ok(ms > 0 && ms < elapsed, `busy ${ms} ms of ${elapsed} ms`);
   } finally {
     await pool.close();
   }

@@ -6,7 +6,7 @@ import { shapeSize } from '../spaces';
 import { allocateBuffers, type BatchBuffers } from './buffers';
 import { interact, RolloutState, type Rollout, type RolloutAgent, type SteppableBatch } from './rollout';
 import type { BatchStep } from './env-batch';
-import { CMD, CMD_CLOSE, CMD_RESET, CMD_STEP, DONE, ERR_BYTES, ERR_ENV, ERR_LEN, SEQ, SLOT, STATUS, STATUS_ERROR, type WorkerInit } from './pool-protocol';
+import { CMD, CMD_CLOSE, CMD_RESET, CMD_STEP, DONE, ERR_BYTES, ERR_ENV, ERR_LEN, SEQ, SLOT, STATS_BUSY_MS, STATS_SLOT, STATUS, STATUS_ERROR, type WorkerInit } from './pool-protocol';
 
 export interface EnvPoolOptions {
   /** Number of envs when one spec is given (env i gets seed spec.seed + i). */
@@ -28,6 +28,7 @@ export class EnvPool implements SteppableBatch {
   readonly buffers: BatchBuffers;
   private readonly ctrl: Int32Array;
   private readonly errors: Uint8Array;
+  private readonly stats: Float64Array;
   private readonly workers: Worker[] = [];
   private readonly ranges: Array<[number, number]> = [];
   private readonly expected: number[] = [];
@@ -47,6 +48,8 @@ export class EnvPool implements SteppableBatch {
     buffers.seeds.fill(NaN);
     const control = new SharedArrayBuffer(nWorkers * SLOT * 4);
     const errors = new SharedArrayBuffer(nWorkers * ERR_BYTES);
+    const stats = new SharedArrayBuffer(nWorkers * STATS_SLOT * 8);
+    this.stats = new Float64Array(stats);
     this.ctrl = new Int32Array(control);
     this.errors = new Uint8Array(errors);
     this.death = new Promise<never>((_, reject) => { this.rejectDeath = reject; });
@@ -55,7 +58,7 @@ export class EnvPool implements SteppableBatch {
       const from = Math.floor((w * n) / nWorkers), to = Math.floor(((w + 1) * n) / nWorkers);
       this.ranges.push([from, to]);
       this.expected.push(0);
-      const init: WorkerInit = { worker: w, from, specs: specs.slice(from, to), n, obsSize, memory: memory as SharedArrayBuffer, control, errors };
+      const init: WorkerInit = { worker: w, from, specs: specs.slice(from, to), n, obsSize, memory: memory as SharedArrayBuffer, control, errors, stats };
       const worker = new Worker(join(__dirname, 'pool-worker-bootstrap.js'), { workerData: init });
       worker.unref();
       worker.on('error', (err) => this.fail(new Error(`EnvPool: worker ${w} (envs ${from}..${to - 1}) crashed: ${err.message}`)));
@@ -99,6 +102,16 @@ export class EnvPool implements SteppableBatch {
   get obsSize(): number { return this.buffers.obsSize; }
   get finalObs(): Float32Array { return this.buffers.finalObs; }
   get workerCount(): number { return this.workers.length; }
+
+  /**
+   * Milliseconds each worker has spent inside its envs' step and reset calls since the pool started
+   * (wall time on the worker's thread, so time the OS gives to other processes counts too). Compared
+   * with the wall time of the pool's steps it shows the pool's own cost (signalling, waiting for the
+   * slowest worker) apart from the cost of stepping.
+   */
+  workerBusyMs(): number[] {
+    return Array.from({ length: this.workers.length }, (_, w) => this.stats[w * STATS_SLOT + STATS_BUSY_MS]);
+  }
 
   /** Resets every env: with seed + i when given, else with each spec's own seed on the first reset. */
   async reset(seed?: number): Promise<Float32Array> {

@@ -26,4 +26,11 @@ export interface WorkerInit {
   memory: SharedArrayBuffer;
   control: SharedArrayBuffer;
   errors: SharedArrayBuffer;
+  /** Float64 per worker: milliseconds spent stepping/resetting its envs, and the commands served. */
+  stats: SharedArrayBuffer;
 }
+
+/** Float64s per worker in the stats block. */
+export const STATS_SLOT = 2;
+export const STATS_BUSY_MS = 0;
+export const STATS_COMMANDS = 1;

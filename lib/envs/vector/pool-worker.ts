@@ -6,12 +6,13 @@ import { workerData } from 'node:worker_threads';
 import { makeFromSpec } from '../registry';
 import type { Env } from '../core';
 import { BatchStepper, EnvStepError, viewBuffers } from './buffers';
-import { CMD, CMD_CLOSE, CMD_RESET, CMD_STEP, DONE, ERR_BYTES, ERR_ENV, ERR_LEN, SEQ, SLOT, STATUS, STATUS_ERROR, type WorkerInit } from './pool-protocol';
+import { CMD, CMD_CLOSE, CMD_RESET, CMD_STEP, DONE, ERR_BYTES, ERR_ENV, ERR_LEN, SEQ, SLOT, STATS_BUSY_MS, STATS_COMMANDS, STATS_SLOT, STATUS, STATUS_ERROR, type WorkerInit } from './pool-protocol';
 
 const init = workerData as WorkerInit;
 const ctrl = new Int32Array(init.control);
 const base = init.worker * SLOT;
 const errText = new Uint8Array(init.errors, init.worker * ERR_BYTES, ERR_BYTES);
+const stats = new Float64Array(init.stats, init.worker * STATS_SLOT * 8, STATS_SLOT);
 
 function finish(): void {
   Atomics.add(ctrl, base + DONE, 1);
@@ -51,6 +52,7 @@ function main(): void {
       finish();
       return;
     }
+    const t0 = performance.now();
     try {
       if (cmd === CMD_STEP) stepper.stepAll();
       else if (cmd === CMD_RESET) stepper.resetAll();
@@ -60,6 +62,9 @@ function main(): void {
       finish();
       return; // the pool shuts down after an error
     }
+    // Written before finish() publishes DONE, so the main thread reads it once the command completes.
+    stats[STATS_BUSY_MS] += performance.now() - t0;
+    stats[STATS_COMMANDS] += 1;
     finish();
   }
 }
