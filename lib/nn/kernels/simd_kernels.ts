@@ -124,7 +124,7 @@ function biasAct(relu: boolean): FunctionBuilder {
     f.forLoop(j, bytes, 16, () => {
       f.get(y).get(j).i32Add();
       f.get(y).get(j).i32Add().v128Load().get(bias).get(j).i32Add().v128Load().f32x4Add();
-      if (relu) f.get(zero).f32x4Max();
+      if (relu) f.get(zero).f32x4Pmax();
       f.v128Store();
     });
     f.addTo(y, bytes);
@@ -138,15 +138,19 @@ function biasAct(relu: boolean): FunctionBuilder {
  * the Cephes library), and 2^n built in the exponent bits. Absolute error about 1e-7.
  */
 function emitExpm1NonPositive(f: FunctionBuilder, consts: Record<string, Local>, x: Local, n: Local, r: Local): void {
-  f.get(consts.lowest).f32x4Max().set(x); // exp underflows below -87 (and 2^n needs n >= -126)
-  f.get(x).get(consts.log2e).f32x4Mul().f32x4Nearest().set(n);
+  f.get(consts.lowest).f32x4Pmax().set(x); // exp underflows below -87 (and 2^n needs n >= -126)
+  // n = round(x log2 e) by adding 1.5 * 2^23: the sum's low mantissa bits then hold n.
+  const t = r; // t shares a local with r: it is dead once 2^n is formed below
+  f.get(x).get(consts.log2e).f32x4Mul().get(consts.magic).f32x4Add().set(t);
+  f.get(t).get(consts.magic).f32x4Sub().set(n);
+  // 2^n = ((bits(t) - bits(magic)) + 127) << 23, kept on the stack until the end
+  f.get(t).get(consts.expBias).i32x4Add().i32(23).i32x4Shl();
   f.get(x).get(n).get(consts.ln2Hi).f32x4Mul().f32x4Sub().get(n).get(consts.ln2Lo).f32x4Mul().f32x4Sub().set(r);
   // p(r) = ((((c5 r + c4) r + c3) r + c2) r + c1) r + c0;  exp(r) = p r^2 + r + 1
   f.get(consts.c5).get(r).f32x4Mul().get(consts.c4).f32x4Add();
   for (const c of ['c3', 'c2', 'c1', 'c0']) f.get(r).f32x4Mul().get(consts[c]).f32x4Add();
   f.get(r).f32x4Mul().get(r).f32x4Mul().get(r).f32x4Add().get(consts.one).f32x4Add();
-  // * 2^n: ((int(n) + 127) << 23) as float bits
-  f.get(n).i32x4TruncSatF32x4S().get(consts.bias127).i32x4Add().i32(23).i32x4Shl().f32x4Mul();
+  f.f32x4Mul(); // * 2^n
   f.get(consts.one).f32x4Sub();
 }
 
@@ -167,8 +171,9 @@ function expConsts(f: FunctionBuilder): Record<string, Local> {
   splat('c1', 1.6666665459e-1);
   splat('c0', 5.0000001201e-1);
   splat('one', 1);
-  c.bias127 = f.local('v128');
-  f.i32(127).op(0xfd, 17).set(c.bias127); // i32x4.splat
+  splat('magic', 12582912); // 1.5 * 2^23
+  c.expBias = f.local('v128');
+  f.i32(127 - 0x4b400000).op(0xfd, 17).set(c.expBias); // i32x4.splat: 127 - bits(1.5 * 2^23)
   c.zero = f.local('v128');
   f.v128Zero().set(c.zero);
   return c;
@@ -194,7 +199,7 @@ function biasElu(): FunctionBuilder {
       f.get(y).get(j).i32Add().v128Load().get(bias).get(j).i32Add().v128Load().f32x4Add().set(v);
       f.get(y).get(j).i32Add(); // store address
       f.get(v); // bitselect a: v where v > 0
-      f.get(v).get(k.zero).f32x4Min();
+      f.get(v).get(k.zero).f32x4Pmin();
       emitExpm1NonPositive(f, k, x, n, red);
       f.get(v).get(k.zero).f32x4Gt();
       f.v128Bitselect().v128Store();
