@@ -259,7 +259,8 @@ export class Cpu6502 {
     let lo = 0;
     let hi = 0;
     let n = 0;
-    while (n < maxInstructions && !this.stopRequested && !this.halted) {
+    if (this.halted) return 0;
+    instructions: while (n < maxInstructions && !this.stopRequested) {
       n++;
       this.cycles++;
       let opcode: number;
@@ -865,6 +866,7 @@ export class Cpu6502 {
           break;
         default: // JAM: the opcode fetch happened; the CPU now stays halted until reset.
           this.halted = true;
+          break instructions;
       }
     }
     this.a = a;
