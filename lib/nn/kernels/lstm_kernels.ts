@@ -1,7 +1,8 @@
 /**
  * A whole LSTM recurrence as two wasm-backend kernels, forward and backward (truncated BPTT), so a
  * T-step rollout costs two kernel launches instead of ~40 tfjs ops per step. The cell arithmetic runs in
- * JavaScript over the heap (B x units values per step); the products use the SIMD gemm.
+ * the SIMD kernels lstm_fwd/lstm_bwd (JavaScript when units is not a multiple of 4); the products use
+ * the SIMD gemm.
  *
  * Conventions (as `RecurrentAgent`): gates are [i, f, g, o] blocks of `units` columns; xg already holds
  * x W_x + b for every step (rows t*B .. t*B+B-1); after step t the state is multiplied by keep[t][b]
@@ -82,6 +83,10 @@ export function registerLstmKernels(simdFor: (be: WasmBackend) => SimdGemm): voi
         const last = t === T - 1;
         const hNext = last ? outI + (rows + b) * U : wsI + L.hIn + (row + B) * U;
         const cNext = last ? outI + (rows + B + b) * U : wsI + L.cIn + (row + B) * U;
+        if (U % 4 === 0) {
+          gemm.k.lstm_fwd(4 * a, 4 * cPrev, 4 * cell, 4 * hOut, 4 * hNext, 4 * cNext, U, k);
+          continue;
+        }
         for (let u = 0; u < U; u++) {
           const i = sigmoid(heap[a + u]);
           const f = sigmoid(heap[a + U + u]);
@@ -142,7 +147,9 @@ export function registerLstmKernels(simdFor: (be: WasmBackend) => SimdGemm): voi
         const cPrev = wsI + L.cIn + row * U;
         const dGrow = dxgI + row * G;
         const dyRow = dyI + row * U;
-        for (let u = 0; u < U; u++) {
+        if (U % 4 === 0) {
+          gemm.k.lstm_bwd(4 * a, 4 * cell, 4 * cPrev, 4 * dyRow, 4 * (dh + b * U), 4 * (dc + b * U), 4 * dGrow, U, k);
+        } else for (let u = 0; u < U; u++) {
           const i = heap[a + u], f = heap[a + U + u], g = heap[a + 2 * U + u], o = heap[a + 3 * U + u];
           const tc = Math.tanh(heap[cell + u]);
           const dhu = heap[dyRow + u] + heap[dh + b * U + u] * k;

@@ -137,7 +137,7 @@ function biasAct(relu: boolean): FunctionBuilder {
  * reduction x = n ln2 + r, |r| <= ln2/2, a degree-7 polynomial for exp(r) (the expf coefficients of
  * the Cephes library), and 2^n built in the exponent bits. Absolute error about 1e-7.
  */
-function emitExpm1NonPositive(f: FunctionBuilder, consts: Record<string, Local>, x: Local, n: Local, r: Local): void {
+function emitExpm1NonPositive(f: FunctionBuilder, consts: Record<string, Local>, x: Local, n: Local, r: Local, minusOne = true): void {
   f.get(consts.lowest).f32x4Pmax().set(x); // exp underflows below -87 (and 2^n needs n >= -126)
   // n = round(x log2 e) by adding 1.5 * 2^23: the sum's low mantissa bits then hold n.
   const t = r; // t shares a local with r: it is dead once 2^n is formed below
@@ -151,7 +151,122 @@ function emitExpm1NonPositive(f: FunctionBuilder, consts: Record<string, Local>,
   for (const c of ['c3', 'c2', 'c1', 'c0']) f.get(r).f32x4Mul().get(consts[c]).f32x4Add();
   f.get(r).f32x4Mul().get(r).f32x4Mul().get(r).f32x4Add().get(consts.one).f32x4Add();
   f.f32x4Mul(); // * 2^n
-  f.get(consts.one).f32x4Sub();
+  if (minusOne) f.get(consts.one).f32x4Sub();
+}
+
+/** Scratch locals for the exp helper and the activations built on it. */
+interface ExpScratch { k: Record<string, Local>; x: Local; n: Local; r: Local; e: Local; s: Local }
+
+function expScratch(f: FunctionBuilder): ExpScratch {
+  return { k: expConsts(f), x: f.local('v128'), n: f.local('v128'), r: f.local('v128'), e: f.local('v128'), s: f.local('v128') };
+}
+
+/** sigmoid(v) for the v128 local `v`, onto the stack: e = exp(-|v|), v >= 0 ? 1/(1+e) : e/(1+e). */
+function emitSigmoid(f: FunctionBuilder, z: ExpScratch, v: Local): void {
+  f.get(v).f32x4Abs().f32x4Neg();
+  emitExpm1NonPositive(f, z.k, z.x, z.n, z.r, false);
+  f.set(z.e);
+  f.get(z.k.one).get(z.k.one).get(z.e).f32x4Add().f32x4Div().set(z.s);
+  f.get(z.e).get(z.s).f32x4Mul().get(z.s).get(v).get(z.k.zero).f32x4Lt().v128Bitselect();
+}
+
+/** tanh(v) onto the stack: e = exp(-2|v|), t = (1-e)/(1+e), with the sign of v. */
+function emitTanh(f: FunctionBuilder, z: ExpScratch, v: Local): void {
+  f.get(v).f32x4Abs().get(z.k.minusTwo).f32x4Mul();
+  emitExpm1NonPositive(f, z.k, z.x, z.n, z.r, false);
+  f.set(z.e);
+  f.get(z.k.one).get(z.e).f32x4Sub().get(z.k.one).get(z.e).f32x4Add().f32x4Div().set(z.s);
+  f.get(z.s).f32x4Neg().get(z.s).get(v).get(z.k.zero).f32x4Lt().v128Bitselect();
+}
+
+/**
+ * lstm_fwd(acts, cPrev, cell, hOut, hNext, cNext, units, keep): one batch row of an LSTM step. `acts`
+ * holds the gate pre-activations [i f g o] (units each) and gets the activations; then
+ * c = f cPrev + i g -> cell, h = o tanh(c) -> hOut, and h keep -> hNext, c keep -> cNext. units % 4 == 0.
+ */
+function lstmForward(): FunctionBuilder {
+  const f = new FunctionBuilder('lstm_fwd', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f64'], []);
+  const [acts, cPrev, cell, hOut, hNext, cNext, units, keep] = f.params;
+  const z = expScratch(f);
+  const u = f.local('i32');
+  const end = f.local('i32');
+  const ub = f.local('i32');
+  const gate = [f.local('v128'), f.local('v128'), f.local('v128'), f.local('v128')];
+  const pre = f.local('v128');
+  const c = f.local('v128');
+  const h = f.local('v128');
+  const k = f.local('v128');
+  f.get(keep).f32DemoteF64().f32x4Splat().set(k);
+  f.get(units).i32(2).i32Shl().tee(ub).set(end);
+  f.i32(0).set(u);
+  f.forLoop(u, end, 16, () => {
+    for (let q = 0; q < 4; q++) {
+      // acts + q*units*4 + u
+      f.get(acts).get(u).i32Add().get(ub).i32(q).i32Mul().i32Add().v128Load().set(pre);
+      if (q === 2) emitTanh(f, z, pre);
+      else emitSigmoid(f, z, pre);
+      f.set(gate[q]);
+      f.get(acts).get(u).i32Add().get(ub).i32(q).i32Mul().i32Add().get(gate[q]).v128Store();
+    }
+    f.get(gate[1]).get(cPrev).get(u).i32Add().v128Load().f32x4Mul().get(gate[0]).get(gate[2]).f32x4Mul().f32x4Add().set(c);
+    f.get(cell).get(u).i32Add().get(c).v128Store();
+    emitTanh(f, z, c);
+    f.get(gate[3]).f32x4Mul().set(h);
+    f.get(hOut).get(u).i32Add().get(h).v128Store();
+    f.get(hNext).get(u).i32Add().get(h).get(k).f32x4Mul().v128Store();
+    f.get(cNext).get(u).i32Add().get(c).get(k).f32x4Mul().v128Store();
+  });
+  return f;
+}
+
+/**
+ * lstm_bwd(acts, cell, cPrev, dy, dh, dc, dG, units, keep): one batch row of an LSTM step backwards.
+ * dh and dc hold the gradients reaching the (masked) state after the step and get dc for the state
+ * before it (dh before it comes from the recurrent product); dG gets the gate pre-activation gradients.
+ */
+function lstmBackward(): FunctionBuilder {
+  const f = new FunctionBuilder('lstm_bwd', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f64'], []);
+  const [acts, cell, cPrev, dy, dh, dc, dG, units, keep] = f.params;
+  const z = expScratch(f);
+  const u = f.local('i32');
+  const end = f.local('i32');
+  const ub = f.local('i32');
+  const [gi, gf, gg, go] = [f.local('v128'), f.local('v128'), f.local('v128'), f.local('v128')];
+  const c = f.local('v128');
+  const tc = f.local('v128');
+  const dhu = f.local('v128');
+  const dcu = f.local('v128');
+  const k = f.local('v128');
+  f.get(keep).f32DemoteF64().f32x4Splat().set(k);
+  f.get(units).i32(2).i32Shl().tee(ub).set(end);
+  const at = (base: Local, q: number): void => {
+    f.get(base).get(u).i32Add();
+    if (q) f.get(ub).i32(q).i32Mul().i32Add();
+  };
+  f.i32(0).set(u);
+  f.forLoop(u, end, 16, () => {
+    at(acts, 0); f.v128Load().set(gi);
+    at(acts, 1); f.v128Load().set(gf);
+    at(acts, 2); f.v128Load().set(gg);
+    at(acts, 3); f.v128Load().set(go);
+    at(cell, 0); f.v128Load().set(c);
+    emitTanh(f, z, c);
+    f.set(tc);
+    // dhu = dy + dh k;  dcu = dc k + dhu o (1 - tc^2)
+    at(dy, 0); f.v128Load(); at(dh, 0); f.v128Load().get(k).f32x4Mul().f32x4Add().set(dhu);
+    at(dc, 0); f.v128Load().get(k).f32x4Mul();
+    f.get(dhu).get(go).f32x4Mul().get(z.k.one).get(tc).get(tc).f32x4Mul().f32x4Sub().f32x4Mul().f32x4Add().set(dcu);
+    // dI = dcu g i (1 - i)
+    at(dG, 0); f.get(dcu).get(gg).f32x4Mul().get(gi).f32x4Mul().get(z.k.one).get(gi).f32x4Sub().f32x4Mul().v128Store();
+    // dF = dcu cPrev f (1 - f)
+    at(dG, 1); f.get(dcu); at(cPrev, 0); f.v128Load().f32x4Mul().get(gf).f32x4Mul().get(z.k.one).get(gf).f32x4Sub().f32x4Mul().v128Store();
+    // dGg = dcu i (1 - g^2)
+    at(dG, 2); f.get(dcu).get(gi).f32x4Mul().get(z.k.one).get(gg).get(gg).f32x4Mul().f32x4Sub().f32x4Mul().v128Store();
+    // dO = dhu tc o (1 - o)
+    at(dG, 3); f.get(dhu).get(tc).f32x4Mul().get(go).f32x4Mul().get(z.k.one).get(go).f32x4Sub().f32x4Mul().v128Store();
+    at(dc, 0); f.get(dcu).get(gf).f32x4Mul().v128Store();
+  });
+  return f;
 }
 
 function expConsts(f: FunctionBuilder): Record<string, Local> {
@@ -172,6 +287,7 @@ function expConsts(f: FunctionBuilder): Record<string, Local> {
   splat('c0', 5.0000001201e-1);
   splat('one', 1);
   splat('magic', 12582912); // 1.5 * 2^23
+  splat('minusTwo', -2);
   c.expBias = f.local('v128');
   f.i32(127 - 0x4b400000).op(0xfd, 17).set(c.expBias); // i32x4.splat: 127 - bits(1.5 * 2^23)
   c.zero = f.local('v128');
@@ -325,6 +441,8 @@ export interface SimdExports {
   relu_grad(dy: number, y: number, quads: number, dz: number): void;
   bias_elu(y: number, bias: number, rows: number, cols: number): void;
   elu_grad(dy: number, y: number, quads: number, dz: number): void;
+  lstm_fwd(acts: number, cPrev: number, cell: number, hOut: number, hNext: number, cNext: number, units: number, keep: number): void;
+  lstm_bwd(acts: number, cell: number, cPrev: number, dy: number, dh: number, dc: number, dG: number, units: number, keep: number): void;
 }
 
 let compiled: WebAssembly.Module | null = null;
@@ -332,7 +450,7 @@ let compiled: WebAssembly.Module | null = null;
 /** Compiles (once) and instantiates the kernels over `memory`. */
 export function instantiateSimdKernels(memory: WebAssembly.Memory): SimdExports {
   if (!compiled) {
-    const fns = [...GEMM_TILES.map(([r, v]) => gemmTile(r, v)), colsum(), adam(), sumsq(), biasAct(true), biasAct(false), reluGrad(), biasElu(), eluGrad()];
+    const fns = [...GEMM_TILES.map(([r, v]) => gemmTile(r, v)), colsum(), adam(), sumsq(), biasAct(true), biasAct(false), reluGrad(), biasElu(), eluGrad(), lstmForward(), lstmBackward()];
     compiled = new WebAssembly.Module(assembleModule(fns));
   }
   const instance = new WebAssembly.Instance(compiled, { env: { memory } });
