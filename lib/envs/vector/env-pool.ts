@@ -63,7 +63,8 @@ export class EnvPool implements SteppableBatch {
       worker.unref();
       worker.on('error', (err) => this.fail(new Error(`EnvPool: worker ${w} (envs ${from}..${to - 1}) crashed: ${err.message}`)));
       worker.on('exit', (code) => {
-        if (!this.closed) this.fail(new Error(`EnvPool: worker ${w} (envs ${from}..${to - 1}) exited unexpectedly with code ${code}`));
+        // A worker stops after reporting an env's error; the report, not the exit, is the news.
+        if (!this.closed) this.fail(this.reportedError(w) ?? new Error(`EnvPool: worker ${w} (envs ${from}..${to - 1}) exited unexpectedly with code ${code}`));
       });
       this.workers.push(worker);
     }
@@ -205,17 +206,23 @@ export class EnvPool implements SteppableBatch {
       }
     }
     for (let w = 0; w < this.workers.length; w++) {
-      const base = w * SLOT;
-      if (Atomics.load(this.ctrl, base + STATUS) === STATUS_ERROR) {
-        const len = this.ctrl[base + ERR_LEN];
-        const env = this.ctrl[base + ERR_ENV];
-        const msg = new TextDecoder().decode(this.errors.slice(w * ERR_BYTES, w * ERR_BYTES + len));
-        const err = new Error(`EnvPool: env ${env} (${this.specs[env]?.id ?? '?'}) threw during ${msg}`);
+      const err = this.reportedError(w);
+      if (err) {
         this.fail(err);
         this.closed = true;
         await Promise.all(this.workers.map((wk) => wk.terminate()));
-        throw err;
+        throw this.failure ?? err;
       }
     }
+  }
+
+  /** The error worker w reported through the control block (an env that threw), if any. */
+  private reportedError(w: number): Error | null {
+    const base = w * SLOT;
+    if (Atomics.load(this.ctrl, base + STATUS) !== STATUS_ERROR) return null;
+    const len = this.ctrl[base + ERR_LEN];
+    const env = this.ctrl[base + ERR_ENV];
+    const msg = new TextDecoder().decode(this.errors.slice(w * ERR_BYTES, w * ERR_BYTES + len));
+    return new Error(`EnvPool: env ${env} (${this.specs[env]?.id ?? '?'}) threw during ${msg}`);
   }
 }
