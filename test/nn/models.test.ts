@@ -232,3 +232,21 @@ test('fused layers (wasm) have the outputs and gradients of the separate ops (cp
     }
   }
 });
+
+test('Adam in the wasm heap: gradient norm and step agree with the plain-array versions', async () => {
+  await nn.ready();
+  const net = nn.cartPolePolicy({ seed: 4, hidden: 33 }); // an odd parameter count: SIMD body and scalar tail
+  const opt = new nn.Adam(net.params, { learningRate: 0.01 });
+  const n = net.params.size;
+  const g = Float32Array.from({ length: n }, (_, i) => Math.sin(i) * 0.1);
+  const w0 = net.params.getFlat();
+  const norm = opt.applyGradients(g);
+  assert.ok(Math.abs(norm - nn.globalNorm(g)) < 1e-6 * norm, `norm ${norm} vs ${nn.globalNorm(g)}`);
+  const m = new Float32Array(n), v = new Float32Array(n), w = w0.slice();
+  nn.adamStepFlat(w, g, m, v, 1, 0.01, 0.9, 0.999, 1e-8);
+  const got = net.params.getFlat();
+  let worst = 0;
+  for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(got[i] - w[i]));
+  assert.ok(worst < 1e-6, `weights differ by ${worst}`);
+  net.dispose();
+});
