@@ -10,6 +10,11 @@
  *                                              its own: EnvBatch's CPU time per step over the CPU time of
  *                                              the busiest pool thread (independent of other load)
  *   env.kung_fu_master.envpool1_steps_per_s    one worker holding all 8 envs (the cost of running in a worker)
+ *   env.kung_fu_master.envbatch8_cores_used,
+ *   env.kung_fu_master.envpool_cores_used      CPU time over wall time while each ran: on a shared machine
+ *                                              (Linux autogroups share the CPU per session, not per thread)
+ *                                              a pool that receives no more than one core cannot beat
+ *                                              EnvBatch, whatever its design
  *   env.kung_fu_master.envpool_overhead_share  share of a pool step's wall time outside the slowest
  *                                              worker's env calls (signalling, wake-ups, waiting)
  *   env.kung_fu_master.envpool_imbalance       slowest worker's env time over the workers' mean
@@ -76,6 +81,8 @@ interface Run {
   stepsPerS: number;
   /** CPU seconds of the busiest thread per agent step (NaN without /proc). */
   busiestCpuPerStep: number;
+  /** CPU time of all this process's threads over the wall time: the cores the run actually received. */
+  coresUsed: number;
   /** Pools only: the slowest worker's and the workers' mean time in env calls, as shares of the wall time. */
   slowestWorkerShare?: number;
   meanWorkerShare?: number;
@@ -84,6 +91,7 @@ interface Run {
 /** Runs `steps` batch steps of `step` and measures wall time and the busiest thread's CPU time. */
 async function timed(steps: number, step: (s: number) => unknown, pool?: EnvPool): Promise<Run> {
   const c0 = threadCpuSeconds();
+  const u0 = process.cpuUsage();
   const b0 = pool?.workerBusyMs();
   const t0 = performance.now();
   for (let s = 0; s < steps; s++) await step(s);
@@ -91,7 +99,8 @@ async function timed(steps: number, step: (s: number) => unknown, pool?: EnvPool
   const c1 = threadCpuSeconds();
   let busiest = 0;
   for (const [tid, v] of c1) busiest = Math.max(busiest, v - (c0.get(tid) ?? 0));
-  const run: Run = { stepsPerS: (steps * 8) / (wallMs / 1000), busiestCpuPerStep: c1.size ? busiest / steps : NaN };
+  const u = process.cpuUsage(u0);
+  const run: Run = { stepsPerS: (steps * 8) / (wallMs / 1000), busiestCpuPerStep: c1.size ? busiest / steps : NaN, coresUsed: (u.user + u.system) / 1000 / wallMs };
   if (pool && b0) {
     const busy = pool.workerBusyMs().map((v, w) => v - b0[w]);
     run.slowestWorkerShare = Math.max(...busy) / wallMs;
@@ -138,15 +147,9 @@ function preprocessShare(steps: number): number {
 async function main(): Promise<void> {
   // Child workers of the pool load this file for the registration above; they must not run the benchmark.
   const rows: Array<[string, number, string]> = [];
-  cartpole(); // warm-up
-  const cp = median([cartpole(), cartpole(), cartpole()]);
-  rows.push(['env.cartpole.steps_per_s', Math.round(cp), 'steps/s']);
-  cartpole('math');
-  rows.push(['env.cartpole_math_trig.steps_per_s', Math.round(median([cartpole('math'), cartpole('math'), cartpole('math')])), 'steps/s']);
-
+  // Kung-Fu Master first: the CartPole runs below would leave this thread's shared code (batch stepping,
+  // wrappers) compiled for two kinds of env, which slows EnvBatch here but not in the pool's fresh workers.
   const workers = availableParallelism();
-  rows.push(['env.pool.sync_us_per_step', Number((await poolSyncMicros(workers)).toFixed(1)), `µs per batch step of 8 (${workers} workers)`]);
-
   if (sharedPath('roms', 'kung_fu_master.bin') || process.env.GRADIENT_DOJO_ROMS) {
     const reps = Number(process.env.ENV_BENCH_REPS ?? 5), steps = 120;
     const batch = EnvBatch.make(spec, 8);
@@ -180,7 +183,7 @@ async function main(): Promise<void> {
     const load = `load average ${load0.toFixed(1)}..${load1.toFixed(1)} on ${availableParallelism()} cores`;
     for (const [name] of configs) {
       const rs = runs.get(name)!;
-      console.log(`${name.padEnd(6)} agent steps/s per run: ${rs.map((x) => Math.round(x.stepsPerS)).join(' ')}; busiest thread ms CPU per step: ${rs.map((x) => (x.busiestCpuPerStep * 1000).toFixed(2)).join(' ')}`);
+      console.log(`${name.padEnd(6)} agent steps/s per run: ${rs.map((x) => Math.round(x.stepsPerS)).join(' ')}; busiest thread ms CPU per step: ${rs.map((x) => (x.busiestCpuPerStep * 1000).toFixed(2)).join(' ')}; cores used: ${rs.map((x) => x.coresUsed.toFixed(2)).join(' ')}`);
       if (rs[0].slowestWorkerShare !== undefined) {
         console.log(`${''.padEnd(6)} slowest worker's env time / wall: ${rs.map((x) => x.slowestWorkerShare!.toFixed(3)).join(' ')}; mean worker: ${rs.map((x) => x.meanWorkerShare!.toFixed(3)).join(' ')}`);
       }
@@ -193,11 +196,21 @@ async function main(): Promise<void> {
     if (Number.isFinite(cpuSpeedup)) rows.push(['env.kung_fu_master.envpool_cpu_speedup', Number(cpuSpeedup.toFixed(2)), 'x EnvBatch with a core per thread (CPU time of the busiest thread)']);
     rows.push(['env.kung_fu_master.envpool_overhead_share', Number(overheadShare.toFixed(4)), 'of the pool step wall time outside the slowest worker\'s env calls (best run)']);
     rows.push(['env.kung_fu_master.envpool_imbalance', Number(imbalance.toFixed(3)), 'slowest worker env time / mean (best run)']);
+    const medianCores = (name: string) => median(runs.get(name)!.map((x) => x.coresUsed));
+    rows.push(['env.kung_fu_master.envbatch8_cores_used', Number(medianCores('batch').toFixed(2)), 'cores this process received while EnvBatch ran (median; 1.0 = a whole core)']);
+    rows.push(['env.kung_fu_master.envpool_cores_used', Number(medianCores('pool').toFixed(2)), `cores this process received while EnvPool ran (median; ${workers} would be all of them)`]);
     rows.push(['env.kung_fu_master.envpool1_steps_per_s', Math.round(p1), `steps/s (1 worker with all 8 envs; ${(p1 / b).toFixed(2)}x EnvBatch)`]);
     rows.push(['env.kung_fu_master.preprocess_share', Number(share.toFixed(4)), 'fraction of an agent step']);
   } else {
     console.log('Kung-Fu Master ROM not found (../shared/roms or GRADIENT_DOJO_ROMS): Atari figures skipped');
   }
+
+  cartpole(); // warm-up
+  const cp = median([cartpole(), cartpole(), cartpole()]);
+  rows.unshift(['env.cartpole.steps_per_s', Math.round(cp), 'steps/s']);
+  cartpole('math');
+  rows.splice(1, 0, ['env.cartpole_math_trig.steps_per_s', Math.round(median([cartpole('math'), cartpole('math'), cartpole('math')])), 'steps/s']);
+  rows.splice(2, 0, ['env.pool.sync_us_per_step', Number((await poolSyncMicros(workers)).toFixed(1)), `µs per batch step of 8 (${workers} workers)`]);
   for (const [name, value, unit] of rows) console.log(`BENCH ${name} ${value} ${unit}`);
   console.log('');
   for (const [name, value, unit] of rows) console.log(`${name.padEnd(44)} ${String(value).padStart(12)}  ${unit}`);
