@@ -1,10 +1,10 @@
 /**
- * float64 sine and cosine exactly as numpy 1.22–1.24 computes them on CPUs with AVX-512 (SKX and later):
+ * float64 sine and cosine exactly as numpy 1.23 and 1.24 compute them on CPUs with AVX-512 (SKX and later):
  * numpy dispatches `np.sin` / `np.cos` on float64 (arrays and scalars alike) to Intel SVML's vectorised
  * kernels `__svml_sin8` / `__svml_cos8`, "low accuracy" (< 4 ulp) versions that differ from a correctly
  * rounded libm (glibc, V8's fdlibm) in the last bit for a large share of inputs. Gymnasium's CartPole
  * calls `np.cos`/`np.sin` every step, so a trajectory recorded on such a machine separates from a libm
- * replay after a few hundred steps. numpy 1.25 went back to libm.
+ * replay after a few hundred steps. numpy 1.25 went back to libm (1.26 and 2.x give libm's values).
  *
  * Both kernels reduce the argument by a three-part π with fused multiply-adds and evaluate an odd
  * polynomial in the reduced argument with FMA Horner steps:
