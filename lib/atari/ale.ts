@@ -43,6 +43,10 @@ export const PADDLE_DEFAULT = Math.trunc((PADDLE_MIN + PADDLE_MAX) / 2);
 const NOOP_RESET_FRAMES = 60;
 /** The most frames run without drawing in a row; the next one is drawn (and checked). */
 const MAX_UNDRAWN_FRAMES = 32;
+/** Drawn frames in a row not drawn in full by themselves after which every frame is drawn. */
+const FRAMES_NOT_IN_FULL_TO_DRAW_ALL = 4;
+/** Drawn frames in a row drawn in full after which undrawn frames are used again. */
+const FRAMES_IN_FULL_TO_SKIP_AGAIN = 256;
 const SOFT_RESET_FRAMES = 4;
 const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
@@ -125,8 +129,10 @@ export class AleInterface {
   private readonly replayStrengths = new Float64Array(MAX_UNDRAWN_FRAMES);
   /** 0: no undrawn run in progress; else 1 + the frames recorded since `replayStart`. */
   private undrawnFrames = 0;
-  /** Set once the game showed a frame not drawn in full by itself: then every frame is drawn. */
+  /** Set while the game shows frames not drawn in full by themselves: then every frame is drawn. */
   private drawEveryFrame = false;
+  private framesNotInFull = 0;
+  private framesInFull = 0;
   private redraws = 0;
 
   /** Loads a ROM (game name, file path, or an already loaded ROM) and resets the game, as ALE's loadROM. */
@@ -283,7 +289,7 @@ export class AleInterface {
     return this.redraws;
   }
 
-  /** True once the game showed a frame that it did not draw in full by itself: every frame is then drawn. */
+  /** True while the game shows frames it does not draw in full by themselves: every frame is then drawn. */
   get drawingEveryFrame(): boolean {
     return this.drawEveryFrame;
   }
@@ -292,8 +298,7 @@ export class AleInterface {
    * One agent frame. An undrawn frame first records what is needed to run it again with drawing:
    * the console state before the first undrawn frame of a run, then each frame's input. A drawn
    * frame after such a run must be drawn in full by itself (its picture then cannot depend on the
-   * undrawn frames); otherwise the run is replayed with drawing, and from then on every frame is
-   * drawn for this game.
+   * undrawn frames); otherwise the run is replayed with drawing.
    */
   private playFrame(action: number, strength: number, draw: boolean): void {
     if (!draw && this.undrawnFrames === 0) this.saveReplayStart();
@@ -306,11 +311,28 @@ export class AleInterface {
     this.console.runFrame(draw);
     this.rules.step(this.console.ram);
     if (!draw) return;
-    if (!this.console.tia.frameDrawnInFull) {
-      this.drawEveryFrame = true;
+    if (this.console.tia.frameDrawnInFull) {
+      this.noteFrameCheck(true);
+    } else {
+      this.noteFrameCheck(false);
       if (this.undrawnFrames > 0) this.redrawUndrawnFrames();
     }
     this.undrawnFrames = 0;
+  }
+
+  /**
+   * Keeps `drawEveryFrame` in step with the game: on after a few frames in a row that were not
+   * drawn in full by themselves (replaying every step would then cost more than drawing), off again
+   * after a long run of frames that were.
+   */
+  private noteFrameCheck(drawnInFull: boolean): void {
+    if (drawnInFull) {
+      this.framesNotInFull = 0;
+      if (this.drawEveryFrame && ++this.framesInFull >= FRAMES_IN_FULL_TO_SKIP_AGAIN) this.drawEveryFrame = false;
+    } else {
+      this.framesInFull = 0;
+      if (++this.framesNotInFull >= FRAMES_NOT_IN_FULL_TO_DRAW_ALL) this.drawEveryFrame = true;
+    }
   }
 
   private saveReplayStart(): void {
@@ -334,7 +356,6 @@ export class AleInterface {
       this.console.runFrame(true);
     }
     this.redraws++;
-    if (!this.console.tia.frameDrawnInFull) this.drawEveryFrame = true;
   }
 
   private nextDouble(): number {

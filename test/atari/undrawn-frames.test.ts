@@ -9,7 +9,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AleInterface } from '../../lib/atari/ale';
-import { loadRom } from '../../lib/atari/roms';
+import { md5Hex } from '../../lib/atari/cartridge';
+import type { GameRules, GameSpec } from '../../lib/atari/games';
+import { loadRom, type LoadedRom } from '../../lib/atari/roms';
 import { Rng } from '../../lib/util/rng';
 import { needShared } from '../helpers';
 
@@ -82,4 +84,71 @@ test('a step that ends the episode on an undrawn frame shows that frame', (t) =>
   assert.ok(skip4.gameOver());
   assert.ok(Buffer.from(skip4.screenView).equals(every.screenView));
   assert.equal(skip4.screenRedraws, 1);
+});
+
+/**
+ * A 4K test program whose frames are 258 lines long, and 153 lines every `shortEvery`-th one, with a new
+ * background colour every frame. A short frame leaves the bottom of the 210-line window undrawn, so
+ * there Stella shows what that frame buffer held two frames before: frames run without drawing must
+ * then be replayed with drawing to give the same screen.
+ */
+function shortFrameRom(shortEvery = 3): LoadedRom {
+  const program = [
+    0x78, 0xd8, 0xa2, 0xff, 0x9a, 0xa9, 0x00, 0x85, 0x80, 0x85, 0x81, // SEI CLD LDX #FF TXS; $80 = $81 = 0
+    0xa9, 0x02, 0x85, 0x00, 0x85, 0x02, 0x85, 0x02, 0x85, 0x02, 0xa9, 0x00, 0x85, 0x00, // F00B: VSYNC for 3 lines
+    0xe6, 0x80, 0xa5, 0x80, 0x0a, 0x85, 0x09, // INC $80; COLUBK = 2 * $80
+    0xa0, 0xff, 0xe6, 0x81, 0xa5, 0x81, 0xc9, shortEvery, 0xd0, 0x06, 0xa9, 0x00, 0x85, 0x81, 0xa0, 0x96, // Y = 255, or 150 every shortEvery-th frame
+    0x85, 0x02, 0x88, 0xd0, 0xfb, // F030: WSYNC; DEY; BNE F030
+    0x4c, 0x0b, 0xf0, // JMP F00B
+  ];
+  const bytes = new Uint8Array(4096);
+  bytes.set(program);
+  bytes[0xffc] = 0x00;
+  bytes[0xffd] = 0xf0;
+  const rules: GameRules = {
+    step: () => {},
+    reset: () => {},
+    reward: 0,
+    terminal: false,
+    lives: () => 0,
+    saveState: () => [],
+    loadState: () => {},
+  };
+  const game: GameSpec = {
+    id: 'short_frames_test', gymName: 'ShortFramesTest', title: 'short frames (test program)', md5: md5Hex(bytes), otherMd5: [],
+    minimalActions: [0], modes: [0], defaultMode: 0, difficulties: [0], controller: 'joystick', rightController: 'joystick',
+    swapPaddles: false, createRules: () => rules,
+  };
+  return { path: '(test program)', bytes, md5: game.md5, game, release: null };
+}
+
+test('a game that does not draw its whole picture every frame: undrawn frames are replayed, screens stay exact', () => {
+  const rom = shortFrameRom();
+  const skip4 = new AleInterface(rom, { repeatActionProbability: 0, frameSkip: 4 });
+  const every = new AleInterface(rom, { repeatActionProbability: 0, frameSkip: 1 });
+  const lazy = new AleInterface(rom, { repeatActionProbability: 0, frameSkip: 1 });
+  let differsFromDrawingAlone = 0;
+  for (let step = 0; step < 60; step++) {
+    skip4.act(0);
+    for (let k = 0; k < 4; k++) {
+      every.act(0);
+      lazy.act(0, { render: k === 3 });
+    }
+    assert.ok(Buffer.from(skip4.screenView).equals(every.screenView), `step ${step}: screen (frame skip 4)`);
+    assert.ok(Buffer.from(lazy.screenView).equals(every.screenView), `step ${step}: screen (render: false)`);
+    // The bottom rows (below line 153 - 34) hold an older frame's colour on short frames.
+    if (every.screenView[200 * 160] !== every.screenView[0]) differsFromDrawingAlone++;
+  }
+  assert.ok(differsFromDrawingAlone > 0, 'the program never showed an older frame in the undrawn rows');
+  assert.ok(skip4.screenRedraws > 0, 'no replay happened');
+  assert.ok(lazy.screenRedraws > 0, 'no replay happened (render: false)');
+});
+
+test('a game whose frames are never drawn in full is drawn every frame, with no replays', () => {
+  const ale = new AleInterface(shortFrameRom(1), { repeatActionProbability: 0, frameSkip: 4 });
+  for (let step = 0; step < 20; step++) ale.act(0);
+  assert.equal(ale.drawingEveryFrame, true);
+  const redraws = ale.screenRedraws;
+  for (let step = 0; step < 20; step++) ale.act(0);
+  assert.equal(ale.screenRedraws, redraws, 'drawing every frame needs no replays');
 });
