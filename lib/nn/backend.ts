@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmKernels } from './kernels/wasm_kernels';
 import { registerFastCpuBackend, FAST_CPU_BACKEND } from './kernels/cpu_kernels';
+import { relaxedSimdAvailable } from './kernels/simd_kernels';
 
 /** The backend families this project runs on. */
 export type BackendKind = 'node' | 'wasm' | 'cpu';
@@ -117,7 +118,8 @@ async function detail(kind: BackendKind): Promise<string> {
   if (kind === 'node') return `tfjs ${version}, backend node (native TensorFlow via @tensorflow/tfjs-node)`;
   if (kind === 'wasm') {
     const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) ? 'SIMD' : 'no SIMD';
-    return `tfjs ${version}, backend wasm (XNNPACK, ${simd}, 1 thread) + gradient-dojo WebAssembly SIMD kernels (convolutions and their gradients, matrix products, bias sums, fused LSTM, Adam)`;
+    const fma = relaxedSimdAvailable() ? ', fused multiply-add' : '';
+    return `tfjs ${version}, backend wasm (XNNPACK, ${simd}, 1 thread) + gradient-dojo WebAssembly SIMD kernels${fma} (convolutions and their gradients, matrix products, bias sums, fused layers and LSTM, Adam)`;
   }
   return `tfjs ${version}, backend cpu (pure JavaScript) + gradient-dojo im2col/GEMM kernels for Conv2D and its gradients`;
 }

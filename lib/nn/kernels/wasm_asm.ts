@@ -54,7 +54,7 @@ export interface Local {
 const SIMD = {
   load: 0, load32Splat: 9, store: 11, const: 12, f32x4Splat: 19, f64x2Splat: 20,
   f32x4ExtractLane: 31, f32x4Add: 228, f32x4Sub: 229, f32x4Mul: 230,
-  f32x4Div: 231, f32x4Sqrt: 227, f32x4Pmin: 234, f32x4Pmax: 235, f32x4Abs: 224, f32x4Neg: 225, f32x4Lt: 67, f32x4Gt: 68, v128And: 78, v128Bitselect: 82,
+  f32x4RelaxedMadd: 261, f32x4Div: 231, f32x4Sqrt: 227, f32x4Pmin: 234, f32x4Pmax: 235, f32x4Abs: 224, f32x4Neg: 225, f32x4Lt: 67, f32x4Gt: 68, v128And: 78, v128Bitselect: 82,
   i32x4Add: 174, i32x4Shl: 171, f64x2Sqrt: 239, f64x2Add: 240, f64x2Sub: 241, f64x2Mul: 242, f64x2Div: 243,
   f32x4DemoteF64x2Zero: 94, f64x2PromoteLowF32x4: 95, load64Zero: 93, store64Lane: 91,
 } as const;
@@ -127,6 +127,8 @@ export class FunctionBuilder {
   f32x4Add(): this { return this.simd(SIMD.f32x4Add); }
   f32x4Mul(): this { return this.simd(SIMD.f32x4Mul); }
   f32x4Sub(): this { return this.simd(SIMD.f32x4Sub); }
+  /** a * b + c for stack [a, b, c], fused or not as the machine prefers (relaxed SIMD proposal). */
+  f32x4RelaxedMadd(): this { return this.simd(SIMD.f32x4RelaxedMadd); }
   /** b < a ? b : a, one machine instruction (f32x4.min also orders NaN and signed zeros, which costs several). */
   f32x4Pmin(): this { return this.simd(SIMD.f32x4Pmin); }
   /** a < b ? b : a, one machine instruction. */
