@@ -7,8 +7,11 @@ import * as tf from '@tensorflow/tfjs';
 import * as nn from '../lib/nn';
 import { wasmBinaryDir } from '../lib/nn/backend';
 import { Rng } from '../lib/util/rng';
+import { spawnSync } from 'node:child_process';
 
 const quick = process.argv.includes('--quick');
+/** Child run: only our wasm backend, reporting figures with a suffix (used for the relaxed-SIMD run). */
+const oursOnly = process.argv.includes('--ours-only');
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -101,7 +104,36 @@ function lstmFixture(T: number, B: number): { update: () => void; dispose: () =>
   };
 }
 
+/** Our wasm figures only, for a second process started with relaxed SIMD (fused multiply-add) enabled. */
+async function oursOnlyMain(): Promise<void> {
+  const runs = quick ? 5 : 21;
+  await nn.useBackend('wasm');
+  console.log(`# ${nn.describeBackend()}`);
+  const f10 = a3cFixture(10);
+  const fwd = time(f10.forward, runs, 5);
+  const u10 = time(f10.update, runs, 3);
+  f10.dispose();
+  const lstm = lstmFixture(10, 5);
+  const lu = time(lstm.update, quick ? 5 : 11, 2);
+  lstm.dispose();
+  for (const [name, v] of [['a3c.forward_b10', fwd], ['a3c.update_b10', u10], ['lstm.rollout_update', lu]] as const) {
+    const x = extras.get(v)!;
+    console.log(`ROW ${name} ${v.toFixed(2)} ${x.min.toFixed(2)} ${x.cpu.toFixed(2)} ${x.cpuMin.toFixed(2)}`);
+    console.log(`BENCH nn.${name}_fma_ms ${v.toFixed(2)} ms`);
+    console.log(`BENCH nn.${name}_fma_min_ms ${x.min.toFixed(2)} ms`);
+  }
+}
+
+/** Runs this benchmark again in a Node started with relaxed SIMD, and prints its rows and figures. */
+function relaxedSimdRun(): string[] {
+  const flag = '--experimental-wasm-relaxed-simd';
+  const r = spawnSync(process.execPath, [flag, '--import', 'tsx', __filename, '--ours-only', ...(quick ? ['--quick'] : [])], { encoding: 'utf8' });
+  if (r.status !== 0) return [`# relaxed-SIMD run failed: ${(r.stderr || '').split('\n').slice(-3).join(' ')}`];
+  return r.stdout.split('\n').filter((l) => l.length > 0);
+}
+
 async function main(): Promise<void> {
+  if (oursOnly) return oursOnlyMain();
   const runs = quick ? 5 : 21;
   const rows: Array<[string, string, number | string]> = [];
   const fmt = (x: number | string) => (typeof x === 'number' ? x.toFixed(2) : x);
@@ -167,6 +199,14 @@ async function main(): Promise<void> {
     const col = (f?: number) => String(f === undefined ? '' : fmt(f)).padStart(9);
     console.log(`${b.padEnd(12)} ${m.padEnd(30)} ${String(fmt(v)).padStart(10)} ${col(x?.min)} ${col(x?.cpu)} ${col(x?.cpuMin)}  ${ratio}`);
   }
+  // The same figures with fused multiply-add (relaxed SIMD; default on Node 22+, a flag on Node 20).
+  const relaxed = relaxedSimdRun();
+  const fmaRows = relaxed.filter((l) => l.startsWith('ROW '));
+  for (const l of relaxed.filter((x) => x.startsWith('# '))) console.log(l);
+  for (const l of fmaRows) {
+    const [, name, med, min, cpu, cpuMin] = l.split(' ');
+    console.log(`${'ours wasm+fma'.padEnd(12)} ${name.padEnd(30)} ${med.padStart(10)} ${min.padStart(9)} ${cpu.padStart(9)} ${cpuMin.padStart(9)}  (node --experimental-wasm-relaxed-simd)`);
+  }
   console.log(`\ntargets on the fallback: update b10 <= 5 ms, forward b10 <= 1.5 ms, lstm rollout update <= 25 ms`);
   console.log(`BENCH nn.a3c.update_b10_ms ${figures.u10.toFixed(2)} ms`);
   console.log(`BENCH nn.a3c.update_b32_ms ${figures.u32.toFixed(2)} ms`);
@@ -177,6 +217,7 @@ async function main(): Promise<void> {
     console.log(`BENCH nn.${name}_min_ms ${x.min.toFixed(2)} ms`);
     console.log(`BENCH nn.${name}_cpu_ms ${x.cpu.toFixed(2)} ms`);
   }
+  for (const l of relaxed.filter((x) => x.startsWith('BENCH '))) console.log(l);
 }
 
 main().catch((e) => {

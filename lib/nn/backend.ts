@@ -5,6 +5,9 @@
  * `wasm` (XNNPACK, shipped inside @tensorflow/tfjs-backend-wasm) completed with our kernels for training,
  * then `dojo-cpu` (tfjs's pure-JS cpu backend with our im2col/GEMM convolutions). The environment
  * variable GRADIENT_DOJO_BACKEND=node|wasm|cpu forces one; an unavailable forced backend is an error.
+ *
+ * On `wasm`, our SIMD products use fused multiply-add when the engine has relaxed SIMD (Node 22 and
+ * later; on Node 20 start node with --experimental-wasm-relaxed-simd): about 20% faster training.
  */
 import * as path from 'node:path';
 import * as fs from 'node:fs';
