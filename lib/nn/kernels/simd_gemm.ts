@@ -3,7 +3,7 @@
  * offset tables (cached per shape), tiling into 4-row x 8/4-column tiles, and chunking of the reduction
  * so a chunk's operands stay in cache. Also the convolution gradients expressed with it.
  */
-import { GEMM_TILES, instantiateSimdKernels, type SimdExports } from './simd_kernels';
+import { instantiateSimdKernels, type SimdExports } from './simd_kernels';
 import type { ConvGeometry } from './conv_math';
 
 /** The parts of tfjs-backend-wasm's module object used here. */
@@ -162,4 +162,3 @@ export function fieldsInside(g: ConvGeometry): boolean {
     && (g.outW - 1) * g.strideW + (g.kW - 1) * g.dilationW < g.inW;
 }
 
-export { GEMM_TILES };
