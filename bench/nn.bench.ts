@@ -138,18 +138,6 @@ async function main(): Promise<void> {
   const rows: Array<[string, string, number | string]> = [];
   const fmt = (x: number | string) => (typeof x === 'number' ? x.toFixed(2) : x);
 
-  // Stock cpu (tfjs's own kernels).
-  await tf.setBackend('cpu');
-  (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
-  {
-    const f = a3cFixture(10);
-    const fwd = time(f.forward, quick ? 3 : 7, 1);
-    const upd = time(f.update, quick ? 1 : 3, 1);
-    rows.push(['stock cpu', 'a3c forward b10', fwd], ['stock cpu', 'a3c update b10', upd]);
-    console.log(`BENCH nn.a3c.update_b10_ms_stock_cpu ${upd.toFixed(2)} ms`);
-    f.dispose();
-  }
-
   // Stock wasm (before our kernels are installed): forward only; training lacks Conv2DBackpropFilter.
   {
     const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
@@ -189,6 +177,19 @@ async function main(): Promise<void> {
     rows.push([label, 'a3c forward b10', fwd], [label, 'a3c update b10', u10], [label, 'a3c update b32', u32], [label, 'lstm rollout update T10 x B5', lu]);
     if (kind === chosen) Object.assign(figures, { fwd, u10, u32, lu });
   }
+  // Stock cpu (tfjs's own kernels), measured last: its seconds-long updates leave a large, fragmented
+  // JavaScript heap behind that would slow whatever ran after it.
+  await tf.setBackend('cpu');
+  (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
+  {
+    const f = a3cFixture(10);
+    const fwd = time(f.forward, quick ? 3 : 7, 1);
+    const upd = time(f.update, quick ? 1 : 3, 1);
+    rows.unshift(['stock cpu', 'a3c forward b10', fwd], ['stock cpu', 'a3c update b10', upd]);
+    console.log(`BENCH nn.a3c.update_b10_ms_stock_cpu ${upd.toFixed(2)} ms`);
+    f.dispose();
+  }
+
   await nn.ready();
 
   const stockUpdate = rows.find((r) => r[0] === 'stock cpu' && r[1] === 'a3c update b10')![2] as number;
