@@ -250,3 +250,39 @@ test('Adam in the wasm heap: gradient norm and step agree with the plain-array v
   assert.ok(worst < 1e-6, `weights differ by ${worst}`);
   net.dispose();
 });
+
+test('fused layers and the fused LSTM (wasm) agree with finite differences', async () => {
+  await nn.useBackend('wasm');
+  const small = [{ filters: 4, kernel: 3, stride: 2, padding: 'valid' as const }, { filters: 8, kernel: 3, stride: 1, padding: 'valid' as const }];
+  const cases: Array<[string, nn.Model, () => tf.Scalar]> = [];
+  const obs = tf.randomUniform([2, 11, 9, 4], 0, 1, 'float32', 21);
+  const proj = tf.randomUniform([3], -1, 1, 'float32', 23); // a linear loss: curvature only from the network
+  for (const activation of ['relu', 'elu'] as const) {
+    const m = new nn.ConvActorCritic({ inputShape: [11, 9, 4], nActions: 3, convs: small, hidden: 8, activation, seed: 5 });
+    cases.push([`conv net (${activation})`, m, () => tf.tidy(() => { const o = m.forward(obs); return tf.add(tf.sum(tf.mul(o.logits, proj)), tf.sum(o.value)) as tf.Scalar; })]);
+  }
+  const agent = nn.recurrentAgent({ nActions: 3, seed: 5, units: 8, hidden: 8, inputShape: [11, 9, 4], convs: small });
+  const seq = tf.randomUniform([3, 2, 11, 9, 4], 0, 1, 'float32', 22);
+  cases.push(['LSTM rollout', agent, () => tf.tidy(() => {
+    const r = agent.rollout(agent.initialState(2), seq, [[0, 0], [1, 0], [0, 0]]);
+    return tf.add(tf.sum(tf.mul(r.logits, proj)), tf.sum(r.values)) as tf.Scalar;
+  })]);
+  for (const [name, model, loss] of cases) {
+    const { value, grads } = tf.variableGrads(loss, model.variables);
+    const analytic = model.params.flattenGrads(grads);
+    tf.dispose([value, ...Object.values(grads)]);
+    const w = model.params.getFlat();
+    const eps = 1e-3;
+    const f = (i: number, d: number) => { const x = w.slice(); x[i] += d; model.params.setFlat(x); return tf.tidy(() => loss().dataSync()[0]); };
+    // The largest gradients (well above float32 noise), one from each end of the layout, and a few in between.
+    const order = Array.from(analytic.keys()).sort((a, b) => Math.abs(analytic[b]) - Math.abs(analytic[a]));
+    for (const i of [...order.slice(0, 4), order.find((j) => j < w.length / 4)!, order.find((j) => j > (3 * w.length) / 4)!]) {
+      const numeric = (f(i, eps) - f(i, -eps)) / (2 * eps);
+      assert.ok(Math.abs(numeric - analytic[i]) < 2e-2 * (1 + Math.abs(numeric)), `${name} d/dw[${i}]: numeric ${numeric}, analytic ${analytic[i]}`);
+    }
+    model.params.setFlat(w);
+    model.dispose();
+  }
+  tf.dispose([obs, seq, proj]);
+  await nn.ready();
+});
