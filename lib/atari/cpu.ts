@@ -269,6 +269,340 @@ export class Cpu6502 {
       this.lastAccessWasRead = true;
       pc = (pc + 1) & 0xffff;
       this.lastOpcode = opcode;
+      // The most frequent opcodes (in the supported games) in a single dispatch, each with its
+      // addressing code; the others take the two dispatches below.
+      switch (opcode) {
+        case 0x85: // STA (zpW)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.write(ea, a); this.lastAccessWasRead = false;
+          continue;
+        case 0xd0: // BNE (imm)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          if (zv !== 0) {
+            this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { m = bus.read(pc); } this.lastAccessWasRead = true;
+            ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
+            if ((pc ^ ea) & 0xff00) {
+              m = (pc & 0xff00) | (ea & 0xff);
+              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { m = bus.read(m); } this.lastAccessWasRead = true;
+            }
+            pc = ea;
+          }
+          continue;
+        case 0xb1: // LDA (izyR)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          m = (ea + 1) & 0xff;
+          this.cycles++; hi = bus.read(m); this.lastAccessWasRead = true;
+          hi <<= 8;
+          lo += y;
+          ea = hi | (lo & 0xff);
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          if (lo > 0xff) {
+            ea = (hi + lo) & 0xffff;
+            this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          }
+          a = nv = zv = t;
+          continue;
+        case 0xac: // LDY (absR)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { hi = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          ea |= hi << 8;
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          y = nv = zv = t;
+          continue;
+        case 0xb0: // BCS (imm)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          if (c !== 0) {
+            this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { m = bus.read(pc); } this.lastAccessWasRead = true;
+            ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
+            if ((pc ^ ea) & 0xff00) {
+              m = (pc & 0xff00) | (ea & 0xff);
+              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { m = bus.read(m); } this.lastAccessWasRead = true;
+            }
+            pc = ea;
+          }
+          continue;
+        case 0xae: // LDX (absR)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { hi = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          ea |= hi << 8;
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          x = nv = zv = t;
+          continue;
+        case 0xa9: // LDA (imm)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          a = nv = zv = t;
+          continue;
+        case 0x10: // BPL (imm)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          if ((nv & 0x80) === 0) {
+            this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { m = bus.read(pc); } this.lastAccessWasRead = true;
+            ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
+            if ((pc ^ ea) & 0xff00) {
+              m = (pc & 0xff00) | (ea & 0xff);
+              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { m = bus.read(m); } this.lastAccessWasRead = true;
+            }
+            pc = ea;
+          }
+          continue;
+        case 0x86: // STX (zpW)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.write(ea, x); this.lastAccessWasRead = false;
+          continue;
+        case 0xa5: // LDA (zpR)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          a = nv = zv = t;
+          continue;
+        case 0xca: // DEX (imp)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
+          x = nv = zv = (x - 1) & 0xff;
+          continue;
+        case 0x88: // DEY (imp)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
+          y = nv = zv = (y - 1) & 0xff;
+          continue;
+        case 0xf0: // BEQ (imm)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          if (zv === 0) {
+            this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { m = bus.read(pc); } this.lastAccessWasRead = true;
+            ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
+            if ((pc ^ ea) & 0xff00) {
+              m = (pc & 0xff00) | (ea & 0xff);
+              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { m = bus.read(m); } this.lastAccessWasRead = true;
+            }
+            pc = ea;
+          }
+          continue;
+        case 0xc8: // INY (imp)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
+          y = nv = zv = (y + 1) & 0xff;
+          continue;
+        case 0xaa: // TAX (imp)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
+          x = nv = zv = a;
+          continue;
+        case 0xa4: // LDY (zpR)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          y = nv = zv = t;
+          continue;
+        case 0xea: // NOP (the operand reads still happen) (imp)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
+          continue;
+        case 0xb9: // LDA (absyR)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { lo = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { lo = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { hi = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          lo += y;
+          ea = hi | (lo & 0xff);
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          if (lo > 0xff) {
+            ea = (hi + lo) & 0xffff;
+            this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          }
+          a = nv = zv = t;
+          continue;
+        case 0xe0: // CPX (imm)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          lo = x - t;
+          nv = lo & 0x80;
+          zv = lo;
+          c = lo >= 0 ? 1 : 0;
+          continue;
+        case 0xc4: // CPY (zpR)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          lo = y - t;
+          nv = lo & 0x80;
+          zv = lo;
+          c = lo >= 0 ? 1 : 0;
+          continue;
+        case 0x0a: // ASL A (imp)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
+          c = a >> 7; a = nv = zv = (a << 1) & 0xff;
+          continue;
+        case 0xc6: // DEC (read, write back, write) (zpW)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          t = nv = zv = (t - 1) & 0xff;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          continue;
+        case 0x9a: // TXS (imp)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
+          sp = x;
+          continue;
+        case 0xba: // TSX (imp)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
+          x = nv = zv = sp;
+          continue;
+        case 0xe9: // SBC (imm)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          if (d === 0) {
+            t ^= 0xff;
+            lo = a + t + c;
+            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
+            c = lo > 0xff ? 1 : 0;
+            a = nv = zv = lo & 0xff;
+          } else {
+            lo = sbcDecimal(a, t, c);
+            a = nv = zv = lo & 0xff;
+            c = (lo >> 8) & 1;
+            v = lo >> 9;
+          }
+          continue;
+        case 0x84: // STY (zpW)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.write(ea, y); this.lastAccessWasRead = false;
+          continue;
+        case 0x8a: // TXA (imp)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
+          a = nv = zv = x;
+          continue;
+        case 0xa8: // TAY (imp)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
+          y = nv = zv = a;
+          continue;
+        case 0xc0: // CPY (imm)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          lo = y - t;
+          nv = lo & 0x80;
+          zv = lo;
+          c = lo >= 0 ? 1 : 0;
+          continue;
+        case 0x90: // BCC (imm)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          if (c === 0) {
+            this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { m = bus.read(pc); } this.lastAccessWasRead = true;
+            ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
+            if ((pc ^ ea) & 0xff00) {
+              m = (pc & 0xff00) | (ea & 0xff);
+              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { m = bus.read(m); } this.lastAccessWasRead = true;
+            }
+            pc = ea;
+          }
+          continue;
+        case 0xa2: // LDX (imm)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          x = nv = zv = t;
+          continue;
+        case 0x38: // SEC (imp)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
+          c = 1;
+          continue;
+        case 0xe5: // SBC (zpR)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          if (d === 0) {
+            t ^= 0xff;
+            lo = a + t + c;
+            v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
+            c = lo > 0xff ? 1 : 0;
+            a = nv = zv = lo & 0xff;
+          } else {
+            lo = sbcDecimal(a, t, c);
+            a = nv = zv = lo & 0xff;
+            c = (lo >> 8) & 1;
+            v = lo >> 9;
+          }
+          continue;
+        case 0x25: // AND (zpR)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          a = nv = zv = a & t;
+          continue;
+        case 0xa0: // LDY (imm)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          y = nv = zv = t;
+          continue;
+        case 0x4a: // LSR A (imp)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
+          c = a & 1; a = nv = zv = a >> 1;
+          continue;
+        case 0x08: // PHP (imp)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
+          this.cycles++; bus.write(0x100 | sp, 0x30 | (nv & 0x80) | (v << 6) | (d << 3) | (i << 2) | (zv === 0 ? 2 : 0) | c); this.lastAccessWasRead = false;
+          sp = (sp - 1) & 0xff;
+          continue;
+        case 0xe8: // INX (imp)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
+          x = nv = zv = (x + 1) & 0xff;
+          continue;
+        case 0x29: // AND (imm)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          a = nv = zv = a & t;
+          continue;
+        case 0x30: // BMI (imm)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          if ((nv & 0x80) !== 0) {
+            this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { m = bus.read(pc); } this.lastAccessWasRead = true;
+            ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
+            if ((pc ^ ea) & 0xff00) {
+              m = (pc & 0xff00) | (ea & 0xff);
+              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { m = bus.read(m); } this.lastAccessWasRead = true;
+            }
+            pc = ea;
+          }
+          continue;
+        case 0xad: // LDA (absR)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { hi = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          ea |= hi << 8;
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          a = nv = zv = t;
+          continue;
+        case 0xa6: // LDX (zpR)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          x = nv = zv = t;
+          continue;
+        case 0xe6: // INC (read, write back, write) (zpW)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          t = nv = zv = (t + 1) & 0xff;
+          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          continue;
+        case 0xbd: // LDA (absxR)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { lo = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { lo = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { hi = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          hi <<= 8;
+          lo += x;
+          ea = hi | (lo & 0xff);
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          if (lo > 0xff) {
+            ea = (hi + lo) & 0xffff;
+            this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          }
+          a = nv = zv = t;
+          continue;
+        case 0xb5: // LDA (zpxR)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          ea = (ea + x) & 0xff;
+          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          a = nv = zv = t;
+          continue;
+        case 0x98: // TYA (imp)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
+          a = nv = zv = y;
+          continue;
+        case 0xc9: // CMP (imm)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          lo = a - t;
+          nv = lo & 0x80;
+          zv = lo;
+          c = lo >= 0 ? 1 : 0;
+          continue;
+        case 0x68: // PLA (imp)
+          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
+          this.cycles++; bus.read(0x100 | sp); this.lastAccessWasRead = true;
+          sp = (sp + 1) & 0xff;
+          this.cycles++; t = bus.read(0x100 | sp); this.lastAccessWasRead = true;
+          a = nv = zv = t;
+          continue;
+      }
       switch (MODE[opcode]) {
         case 0: // imp
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
