@@ -270,7 +270,7 @@ export class Cpu6502 {
       pc = (pc + 1) & 0xffff;
       this.lastOpcode = opcode;
       // The most frequent opcodes (in the supported games) in a single dispatch, each with its
-      // addressing code; the others take the two dispatches below.
+      // addressing code; the others take the two dispatches below (addressing mode, operation).
       switch (opcode) {
         case 0x85: // STA (zpW)
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
@@ -756,7 +756,7 @@ export class Cpu6502 {
           this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
           a = nv = zv = a | t;
           break;
-        case 0x04: case 0x0c: case 0x14: case 0x1a: case 0x1c: case 0x34: case 0x3a: case 0x3c: case 0x44: case 0x54: case 0x5a: case 0x5c: case 0x64: case 0x74: case 0x7a: case 0x7c: case 0x80: case 0x82: case 0x89: case 0xc2: case 0xd4: case 0xda: case 0xdc: case 0xe2: case 0xea: case 0xf4: case 0xfa: case 0xfc: // NOP (the operand reads still happen)
+        case 0x04: case 0x0c: case 0x14: case 0x1a: case 0x1c: case 0x34: case 0x3a: case 0x3c: case 0x44: case 0x54: case 0x5a: case 0x5c: case 0x64: case 0x74: case 0x7a: case 0x7c: case 0x80: case 0x82: case 0x89: case 0xc2: case 0xd4: case 0xda: case 0xdc: case 0xe2: case 0xf4: case 0xfa: case 0xfc: // NOP (the operand reads still happen)
           break;
         case 0x06: case 0x0e: case 0x16: case 0x1e: // ASL (read, write back, write)
           this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
@@ -764,27 +764,9 @@ export class Cpu6502 {
           c = t >> 7; t = nv = zv = (t << 1) & 0xff;
           this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
           break;
-        case 0x08: // PHP
-          this.cycles++; bus.write(0x100 | sp, 0x30 | (nv & 0x80) | (v << 6) | (d << 3) | (i << 2) | (zv === 0 ? 2 : 0) | c); this.lastAccessWasRead = false;
-          sp = (sp - 1) & 0xff;
-          break;
-        case 0x0a: // ASL A
-          c = a >> 7; a = nv = zv = (a << 1) & 0xff;
-          break;
         case 0x0b: case 0x2b: // ANC
           a = nv = zv = a & t;
           c = a >> 7;
-          break;
-        case 0x10: // BPL
-          if ((nv & 0x80) === 0) {
-            this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { m = bus.read(pc); } this.lastAccessWasRead = true;
-            ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
-            if ((pc ^ ea) & 0xff00) {
-              m = (pc & 0xff00) | (ea & 0xff);
-              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { m = bus.read(m); } this.lastAccessWasRead = true;
-            }
-            pc = ea;
-          }
           break;
         case 0x18: // CLC
           c = 0;
@@ -799,7 +781,7 @@ export class Cpu6502 {
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { hi = bus.read(pc); } this.lastAccessWasRead = true;
           pc = lo | (hi << 8);
           break;
-        case 0x21: case 0x25: case 0x29: case 0x2d: case 0x31: case 0x35: case 0x39: case 0x3d: // AND
+        case 0x21: case 0x2d: case 0x31: case 0x35: case 0x39: case 0x3d: // AND
           a = nv = zv = a & t;
           break;
         case 0x23: case 0x27: case 0x2f: case 0x33: case 0x37: case 0x3b: case 0x3f: // RLA
@@ -833,20 +815,6 @@ export class Cpu6502 {
           break;
         case 0x2a: // ROL A
           t = ((a << 1) | c) & 0xff; c = a >> 7; a = nv = zv = t;
-          break;
-        case 0x30: // BMI
-          if ((nv & 0x80) !== 0) {
-            this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { m = bus.read(pc); } this.lastAccessWasRead = true;
-            ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
-            if ((pc ^ ea) & 0xff00) {
-              m = (pc & 0xff00) | (ea & 0xff);
-              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { m = bus.read(m); } this.lastAccessWasRead = true;
-            }
-            pc = ea;
-          }
-          break;
-        case 0x38: // SEC
-          c = 1;
           break;
         case 0x40: // RTI
           this.cycles++; bus.read(0x100 | sp); this.lastAccessWasRead = true;
@@ -883,9 +851,6 @@ export class Cpu6502 {
         case 0x48: // PHA
           this.cycles++; bus.write(0x100 | sp, a); this.lastAccessWasRead = false;
           sp = (sp - 1) & 0xff;
-          break;
-        case 0x4a: // LSR A
-          c = a & 1; a = nv = zv = a >> 1;
           break;
         case 0x4b: // ALR
           t &= a;
@@ -955,12 +920,6 @@ export class Cpu6502 {
           lo = (t >> 1) | (c << 7); c = t & 1; t = nv = zv = lo;
           this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
           break;
-        case 0x68: // PLA
-          this.cycles++; bus.read(0x100 | sp); this.lastAccessWasRead = true;
-          sp = (sp + 1) & 0xff;
-          this.cycles++; t = bus.read(0x100 | sp); this.lastAccessWasRead = true;
-          a = nv = zv = t;
-          break;
         case 0x6a: // ROR A
           t = (a >> 1) | (c << 7); c = a & 1; a = nv = zv = t;
           break;
@@ -992,46 +951,23 @@ export class Cpu6502 {
         case 0x78: // SEI
           i = 1;
           break;
-        case 0x81: case 0x85: case 0x8d: case 0x91: case 0x95: case 0x99: case 0x9d: // STA
+        case 0x81: case 0x8d: case 0x91: case 0x95: case 0x99: case 0x9d: // STA
           this.cycles++; bus.write(ea, a); this.lastAccessWasRead = false;
           break;
         case 0x83: case 0x87: case 0x8f: case 0x97: // SAX
           this.cycles++; bus.write(ea, a & x); this.lastAccessWasRead = false;
           break;
-        case 0x84: case 0x8c: case 0x94: // STY
+        case 0x8c: case 0x94: // STY
           this.cycles++; bus.write(ea, y); this.lastAccessWasRead = false;
           break;
-        case 0x86: case 0x8e: case 0x96: // STX
+        case 0x8e: case 0x96: // STX
           this.cycles++; bus.write(ea, x); this.lastAccessWasRead = false;
-          break;
-        case 0x88: // DEY
-          y = nv = zv = (y - 1) & 0xff;
-          break;
-        case 0x8a: // TXA
-          a = nv = zv = x;
           break;
         case 0x8b: // ANE (unstable: constant 0xEE)
           a = nv = zv = (a | 0xee) & x & t;
           break;
-        case 0x90: // BCC
-          if (c === 0) {
-            this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { m = bus.read(pc); } this.lastAccessWasRead = true;
-            ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
-            if ((pc ^ ea) & 0xff00) {
-              m = (pc & 0xff00) | (ea & 0xff);
-              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { m = bus.read(m); } this.lastAccessWasRead = true;
-            }
-            pc = ea;
-          }
-          break;
         case 0x93: case 0x9f: // SHA
           this.cycles++; bus.write(ea, (a & x) & (((ea >> 8) + 1) & 0xff)); this.lastAccessWasRead = false;
-          break;
-        case 0x98: // TYA
-          a = nv = zv = y;
-          break;
-        case 0x9a: // TXS
-          sp = x;
           break;
         case 0x9b: // SHS
           sp = a & x;
@@ -1043,54 +979,34 @@ export class Cpu6502 {
         case 0x9e: // SHX
           this.cycles++; bus.write(ea, (x) & (((ea >> 8) + 1) & 0xff)); this.lastAccessWasRead = false;
           break;
-        case 0xa0: case 0xa4: case 0xac: case 0xb4: case 0xbc: // LDY
+        case 0xb4: case 0xbc: // LDY
           y = nv = zv = t;
           break;
-        case 0xa1: case 0xa5: case 0xa9: case 0xad: case 0xb1: case 0xb5: case 0xb9: case 0xbd: // LDA
+        case 0xa1: // LDA
           a = nv = zv = t;
           break;
-        case 0xa2: case 0xa6: case 0xae: case 0xb6: case 0xbe: // LDX
+        case 0xb6: case 0xbe: // LDX
           x = nv = zv = t;
           break;
         case 0xa3: case 0xa7: case 0xaf: case 0xb3: case 0xb7: case 0xbf: // LAX
           a = x = nv = zv = t;
           break;
-        case 0xa8: // TAY
-          y = nv = zv = a;
-          break;
-        case 0xaa: // TAX
-          x = nv = zv = a;
-          break;
         case 0xab: // LXA (unstable: constant 0xEE)
           a = x = nv = zv = (a | 0xee) & t;
-          break;
-        case 0xb0: // BCS
-          if (c !== 0) {
-            this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { m = bus.read(pc); } this.lastAccessWasRead = true;
-            ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
-            if ((pc ^ ea) & 0xff00) {
-              m = (pc & 0xff00) | (ea & 0xff);
-              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { m = bus.read(m); } this.lastAccessWasRead = true;
-            }
-            pc = ea;
-          }
           break;
         case 0xb8: // CLV
           v = 0;
           break;
-        case 0xba: // TSX
-          x = nv = zv = sp;
-          break;
         case 0xbb: // LAS
           a = x = sp = nv = zv = sp & t;
           break;
-        case 0xc0: case 0xc4: case 0xcc: // CPY
+        case 0xcc: // CPY
           lo = y - t;
           nv = lo & 0x80;
           zv = lo;
           c = lo >= 0 ? 1 : 0;
           break;
-        case 0xc1: case 0xc5: case 0xc9: case 0xcd: case 0xd1: case 0xd5: case 0xd9: case 0xdd: // CMP
+        case 0xc1: case 0xc5: case 0xcd: case 0xd1: case 0xd5: case 0xd9: case 0xdd: // CMP
           lo = a - t;
           nv = lo & 0x80;
           zv = lo;
@@ -1106,44 +1022,27 @@ export class Cpu6502 {
           zv = lo;
           c = lo >= 0 ? 1 : 0;
           break;
-        case 0xc6: case 0xce: case 0xd6: case 0xde: // DEC (read, write back, write)
+        case 0xce: case 0xd6: case 0xde: // DEC (read, write back, write)
           this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
           this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
           t = nv = zv = (t - 1) & 0xff;
           this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          break;
-        case 0xc8: // INY
-          y = nv = zv = (y + 1) & 0xff;
-          break;
-        case 0xca: // DEX
-          x = nv = zv = (x - 1) & 0xff;
           break;
         case 0xcb: // SBX
           lo = (a & x) - t;
           x = nv = zv = lo & 0xff;
           c = lo >= 0 ? 1 : 0;
           break;
-        case 0xd0: // BNE
-          if (zv !== 0) {
-            this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { m = bus.read(pc); } this.lastAccessWasRead = true;
-            ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
-            if ((pc ^ ea) & 0xff00) {
-              m = (pc & 0xff00) | (ea & 0xff);
-              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { m = bus.read(m); } this.lastAccessWasRead = true;
-            }
-            pc = ea;
-          }
-          break;
         case 0xd8: // CLD
           d = 0;
           break;
-        case 0xe0: case 0xe4: case 0xec: // CPX
+        case 0xe4: case 0xec: // CPX
           lo = x - t;
           nv = lo & 0x80;
           zv = lo;
           c = lo >= 0 ? 1 : 0;
           break;
-        case 0xe1: case 0xe5: case 0xe9: case 0xeb: case 0xed: case 0xf1: case 0xf5: case 0xf9: case 0xfd: // SBC
+        case 0xe1: case 0xeb: case 0xed: case 0xf1: case 0xf5: case 0xf9: case 0xfd: // SBC
           if (d === 0) {
             t ^= 0xff;
             lo = a + t + c;
@@ -1175,25 +1074,11 @@ export class Cpu6502 {
             v = lo >> 9;
           }
           break;
-        case 0xe6: case 0xee: case 0xf6: case 0xfe: // INC (read, write back, write)
+        case 0xee: case 0xf6: case 0xfe: // INC (read, write back, write)
           this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
           this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
           t = nv = zv = (t + 1) & 0xff;
           this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
-          break;
-        case 0xe8: // INX
-          x = nv = zv = (x + 1) & 0xff;
-          break;
-        case 0xf0: // BEQ
-          if (zv === 0) {
-            this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { m = bus.read(pc); } this.lastAccessWasRead = true;
-            ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
-            if ((pc ^ ea) & 0xff00) {
-              m = (pc & 0xff00) | (ea & 0xff);
-              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { m = bus.read(m); } this.lastAccessWasRead = true;
-            }
-            pc = ea;
-          }
           break;
         case 0xf8: // SED
           d = 1;
