@@ -97,7 +97,8 @@ export class AtariEnv implements Env<Uint8Array, number>, FastEnv<number> {
     const frames = typeof fs === 'number' ? fs : fs[0] + this.frameskipRng.int(fs[1] - fs[0]);
     const a = st.actionSet[action];
     let reward = 0;
-    for (let i = 0; i < frames; i++) reward += st.ale.act(a);
+    // Only the last frame of the skip is seen, so the ones before it run without drawing pixels.
+    for (let i = 0; i < frames; i++) reward += st.ale.act(a, { render: i === frames - 1 });
     outcome.reward = reward;
     outcome.terminated = st.ale.gameOver(false);
     outcome.truncated = st.ale.gameTruncated();
