@@ -126,7 +126,7 @@ function writeIndex(chapters) {
     <ol class="dojo-chapters">
       ${items}
     </ol>
-    <p class="dojo-meta">Rendered ${new Date().toISOString().slice(0, 10)} at the <code>${esc(budget)}</code> budget.</p>
+    <p class="dojo-meta">Rendered ${new Date().toISOString().slice(0, 10)}${execute ? ` at the <code>${esc(budget)}</code> budget` : ''}.</p>
   </main>
 </body>
 </html>
