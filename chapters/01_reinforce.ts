@@ -200,6 +200,19 @@ const TARGET = 180;
 const maxUpdates = pick({ ci: 4, book: 200, full: 1000 });
 const curve: { update: number; trainReturn: number; evalReturn?: number }[] = [];
 const evalEnv = dojo.envs.make('CartPole-v1') as dojo.envs.Env<Float32Array, number>;
+// The chart below redraws itself while training runs.
+const live = new dojo.viz.LivePlot();
+function learningCurve(): dojo.viz.PlotlyFigure {
+  const evalPoints = curve.filter((p) => p.evalReturn !== undefined);
+  return {
+    data: [
+      { x: curve.map((p) => p.update), y: curve.map((p) => p.trainReturn), name: 'training episodes', mode: 'lines' },
+      { x: evalPoints.map((p) => p.update), y: evalPoints.map((p) => p.evalReturn), name: 'evaluation (10 games)', mode: 'lines+markers' },
+      { x: [1, Math.max(2, curve.length)], y: [TARGET, TARGET], name: 'target', mode: 'lines', line: { dash: 'dot' } },
+    ],
+    layout: { title: 'REINFORCE on CartPole', xaxis: { title: 'update' }, yaxis: { title: 'return' }, height: 380 },
+  };
+}
 for (let u = 1; u <= maxUpdates; u++) {
   const r = algo.update();
   const trainReturn = r.episodeReturns.reduce((s, x) => s + x, 0) / Math.max(1, r.episodeReturns.length);
@@ -210,22 +223,12 @@ for (let u = 1; u <= maxUpdates; u++) {
     console.log(`update ${u}: training episodes ${trainReturn.toFixed(1)}, evaluation ${evalReturn.toFixed(1)}`);
   }
   curve.push(point);
+  await live.update(learningCurve());
   if ((point.evalReturn ?? 0) > TARGET) {
     console.log(`reached the target (${TARGET}) after ${u} updates`);
     break;
   }
 }
-
-// %%
-const evalPoints = curve.filter((p) => p.evalReturn !== undefined);
-dojo.viz.showPlot({
-  data: [
-    { x: curve.map((p) => p.update), y: curve.map((p) => p.trainReturn), name: 'training episodes', mode: 'lines' },
-    { x: evalPoints.map((p) => p.update), y: evalPoints.map((p) => p.evalReturn), name: 'evaluation (10 games)', mode: 'lines+markers' },
-    { x: [1, curve.length], y: [TARGET, TARGET], name: 'target', mode: 'lines', line: { dash: 'dot' } },
-  ],
-  layout: { title: 'REINFORCE on CartPole', xaxis: { title: 'update' }, yaxis: { title: 'return' } },
-});
 
 // %% [markdown]
 // ## Watching a test game

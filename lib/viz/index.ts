@@ -7,5 +7,5 @@ export { toGif, type GifOptions } from './gif';
 export { upscale, grayToFrame, observationStrip, hstack, sideBySide } from './frames';
 export { recordEpisode, type RecordOptions, type RecordedEpisodeFrames } from './record';
 export { trainingCurves, ewma, type PlotlyFigure, type Series, type CurvesInput, type CurvesOptions } from './plots';
-export { showPlot, showGif, gifHtml, showPng, plotHtml, plotlyBundleScript, type PlotHtmlOptions } from './notebook';
+export { showPlot, LivePlot, showGif, gifHtml, showPng, plotHtml, plotlyBundleScript, normalizeTitles, type PlotHtmlOptions } from './notebook';
 export { saveBytes } from './save';

@@ -17,6 +17,14 @@ interface TslabDisplay {
   gif(b: Uint8Array): void;
 }
 
+function tslabModule(): { display: TslabDisplay; newDisplay(): TslabDisplay } {
+  try {
+    return require('tslab');
+  } catch {
+    throw new Error('showing inline needs the tslab package and a tslab notebook kernel; outside notebooks, save the bytes to a file instead');
+  }
+}
+
 function display(): TslabDisplay {
   let tslab: { display: TslabDisplay };
   try {
@@ -113,6 +121,32 @@ export function normalizeTitles(layout: PlotlyFigure['layout']): PlotlyFigure['l
 /** Draws a Plotly figure inline in a tslab notebook. */
 export function showPlot(fig: PlotlyFigure, opts: PlotHtmlOptions = {}): void {
   display().html(plotHtml(fig, opts));
+}
+
+/**
+ * A chart that redraws in place while a loop runs (one output, overwritten), e.g. a training curve.
+ * plotly.js goes into an output of its own, once per kernel session, so each redraw sends only the
+ * figure. `update` yields to the event loop so the redraw reaches the notebook before the loop goes on.
+ *
+ *   const live = new dojo.viz.LivePlot();
+ *   for (...) { ...; await live.update(fig); }
+ */
+export class LivePlot {
+  private readonly handle: TslabDisplay;
+
+  constructor() {
+    const tslab = tslabModule();
+    if (!plotlyEmbedded) {
+      tslab.display.html(`<script>if (!window.Plotly) { (function (define, module, exports, require) {\n${plotlyBundleScript()}\n}).call(window); }</script>`);
+      plotlyEmbedded = true;
+    }
+    this.handle = tslab.newDisplay();
+  }
+
+  async update(fig: PlotlyFigure): Promise<void> {
+    this.handle.html(plotHtml(fig, { embedPlotly: 'never' }));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
 }
 
 /**
