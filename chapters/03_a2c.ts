@@ -216,7 +216,9 @@ dojo.viz.showGif(dojo.viz.toGif(game.frames, { fps: 25 }));
 // find slowly.
 //
 // Below is the network the next chapter trains on Kung-Fu Master: three 3×3 convolutions with
-// stride 2 on a stack of four 42×42 grayscale frames, a dense layer of 128, and the two heads.
+// stride 2 on a stack of four 42×42 grayscale frames, a dense layer of 128, and the two heads. We
+// count its parameters, then feed it a real game screen: the frame the player sees, and beside it the
+// four small grey frames the network sees.
 
 // %%
 const net = dojo.nn.a3cNet({ nActions: 14, seed: 0 });
@@ -226,11 +228,21 @@ for (const p of net.params.layout) {
   sizes.set(part, (sizes.get(part) ?? 0) + p.size);
 }
 console.table([...sizes].map(([part, n]) => ({ part, parameters: n })));
+
+// A real observation: the Kung-Fu Master screen, cropped, shrunk to 42x42 grey, 4 frames stacked.
+const pixelEnv = new dojo.envs.PreprocessAtari((dojo.envs.make('KungFuMasterDeterministic-v0') as dojo.envs.Env<Uint8Array, number>), { crop: 'practical_rl', channelOrder: 'channels-last' });
+let pixels = pixelEnv.reset({ seed: 0 }).obs;
+for (let i = 0; i < 40; i++) pixels = pixelEnv.step(i % 14).obs;
+dojo.viz.showPng(dojo.viz.encodePng(dojo.viz.sideBySide(pixelEnv.render(), pixels, [42, 42, 4], { channelOrder: 'channels-last' })));
+
+// Both heads read the same trunk features.
 const probe = tf.tidy(() => {
-  const out = net.forward(tf.zeros([2, 42, 42, 4]));
-  return { logits: out.logits.shape, value: out.value.shape };
+  const out = net.forward(tf.tensor(pixels, [1, 42, 42, 4]));
+  return { probs: Array.from(tf.softmax(out.logits).dataSync()), value: out.value.dataSync()[0], logitsShape: out.logits.shape };
 });
-console.log('a batch of 2 observations [2, 42, 42, 4] gives logits', probe.logits, 'and values', probe.value);
+console.log(`logits ${JSON.stringify(probe.logitsShape)}; the untrained policy is nearly uniform: ` +
+  `max probability ${Math.max(...probe.probs).toFixed(3)} (uniform would be ${(1 / 14).toFixed(3)}); value ${probe.value.toFixed(4)}`);
+pixelEnv.close();
 net.dispose();
 
 // %% [markdown]
