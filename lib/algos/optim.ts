@@ -128,3 +128,16 @@ export class ParamGroup {
     for (const m of this.models) m.dispose();
   }
 }
+
+/** Parameters and Adam state as the `arrays` of a checkpoint snapshot (copies). */
+export function adamSnapshotArrays(params: Float32Array, opt: OptimizerState): Record<string, Float32Array | Float64Array> {
+  return { params: params.slice(), 'adam/m': opt.m.slice(), 'adam/v': opt.v.slice(), 'adam/step': opt.step.slice() };
+}
+
+/** Writes parameters and Adam state back from a snapshot's `arrays` (the inverse of adamSnapshotArrays). */
+export function restoreAdamArrays(arrays: Record<string, Float32Array | Float64Array>, params: Float32Array, opt: OptimizerState): void {
+  params.set(arrays.params);
+  opt.m.set(arrays['adam/m']);
+  opt.v.set(arrays['adam/v']);
+  opt.step.set(arrays['adam/step']);
+}

@@ -24,7 +24,7 @@ import type { LstmState } from '../nn/models';
 import { Rng } from '../util/rng';
 import { makeEnv, categoricalTerms, obsInfo, sampleActions, withDefaults, type Algorithm, type EvalAgent, type Snapshot, type UpdateResult } from './algorithm';
 import { recurrentModel, type RecurrentModel } from './models';
-import { applyGradients, clipByGlobalNorm, createOptimizerState, type OptimizerState } from './optim';
+import { applyGradients, clipByGlobalNorm, createOptimizerState, type OptimizerState, adamSnapshotArrays, restoreAdamArrays } from './optim';
 import { bootstrappedReturns } from './returns';
 import { createRolloutSource, type RolloutSource } from './rollout';
 
@@ -201,15 +201,12 @@ export class RecurrentA2C implements Algorithm {
       config: { ...this.config },
       counters: { updates: this.updates },
       rngs: { action: this.actionRng.getState(), env: this.envRng.getState() },
-      arrays: { params: this.params.slice(), 'adam/m': this.opt.m.slice(), 'adam/v': this.opt.v.slice(), 'adam/step': this.opt.step.slice() },
+      arrays: adamSnapshotArrays(this.params, this.opt),
     };
   }
 
   restore(s: Snapshot): void {
-    this.params.set(s.arrays.params);
-    this.opt.m.set(s.arrays['adam/m']);
-    this.opt.v.set(s.arrays['adam/v']);
-    this.opt.step.set(s.arrays['adam/step']);
+    restoreAdamArrays(s.arrays, this.params, this.opt);
     this.actionRng.setState(s.rngs.action);
     this.envRng.setState(s.rngs.env);
     this.updates = s.counters.updates;

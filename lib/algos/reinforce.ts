@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Env } from '../envs';
 import { Rng } from '../util/rng';
 import { makeEnv, categoricalTerms, evaluate, logitsOf, obsInfo, sampleActions, withDefaults, type Algorithm, type EvalAgent, type Snapshot, type UpdateResult } from './algorithm';
-import { applyGradients, clipByGlobalNorm, createOptimizerState, type OptimizerState } from './optim';
+import { applyGradients, clipByGlobalNorm, createOptimizerState, type OptimizerState, adamSnapshotArrays, restoreAdamArrays } from './optim';
 import { policyModel, type PolicyModel } from './models';
 import { normalize, returnsToGo } from './returns';
 import { collectEpisodes } from './episodes';
@@ -142,15 +142,12 @@ export class Reinforce implements Algorithm {
       config: { ...this.config },
       counters: { updates: this.updates },
       rngs: { action: this.actionRng.getState(), env: this.envRng.getState() },
-      arrays: { params: this.params.slice(), 'adam/m': this.opt.m.slice(), 'adam/v': this.opt.v.slice(), 'adam/step': this.opt.step.slice() },
+      arrays: adamSnapshotArrays(this.params, this.opt),
     };
   }
 
   restore(s: Snapshot): void {
-    this.params.set(s.arrays.params);
-    this.opt.m.set(s.arrays['adam/m']);
-    this.opt.v.set(s.arrays['adam/v']);
-    this.opt.step.set(s.arrays['adam/step']);
+    restoreAdamArrays(s.arrays, this.params, this.opt);
     this.actionRng.setState(s.rngs.action);
     this.envRng.setState(s.rngs.env);
     this.updates = s.counters.updates;
