@@ -31,6 +31,7 @@ function fromBits(hi: number, lo: number): number {
 
 /** Dekker's splitter for exact products without hardware FMA. */
 const SPLITTER = 134217729; // 2^27 + 1
+const TWO_POW_M52 = 2 ** -52;
 
 /**
  * x + y rounded to odd: exact when representable, else the neighbour of the exact sum whose last
@@ -67,8 +68,22 @@ export function fusedMultiplyAdd(a: number, b: number, c: number): number {
   const bh = t - (t - b), bl = b - bh;
   const pErr = ((ah * bh - p) + ah * bl + al * bh) + al * bl; // a·b = p + pErr exactly
   const sHi = c + p;
-  const v = sHi - c;
+  let v = sHi - c;
   const sLo = (c - (sHi - v)) + (p - v); // c + p = sHi + sLo exactly
+  // Fast path, no bit manipulation: tail = sLo + pErr rounded, with its error e.
+  const tail = sLo + pErr;
+  v = tail - sLo;
+  const e = (sLo - (tail - v)) + (pErr - v);
+  const r = sHi + tail;
+  // e = 0: sHi + tail is the exact a·b + c, so r is rounded once.
+  if (e === 0) return r;
+  // Otherwise r can differ from the correct rounding only if sHi + tail is exactly a midpoint between two
+  // doubles (the lost e then decides the direction) — provided tail is tiny next to r, so that e is far
+  // below r's last place. d is the exact remainder sHi + tail − r; at a midpoint |2d| is one step of
+  // r's grid and r + 2d is exact, a test that also flags a few non-midpoints (harmless: exact path).
+  v = r - sHi;
+  const d = (sHi - (r - v)) + (tail - v);
+  if (Math.abs(tail) <= Math.abs(r) * TWO_POW_M52 && (d === 0 || (r + 2 * d) - r !== 2 * d)) return r;
   return sHi + addRoundToOdd(sLo, pErr);
 }
 

@@ -63,6 +63,20 @@ test('the emulated fused multiply-add rounds once, as hardware FMA (checked agai
     const got = fusedMultiplyAdd(a, b, c), want = exactFma(a, b, c);
     assert.ok(got === want, `fma(${a}, ${b}, ${c}) = ${got}, exact rounding gives ${want}`);
   }
+  // Midpoints: c + a·b lands on (or next to) the halfway point between two doubles and the product's
+  // low bits, far below, decide the rounding — the cases a shortcut through the tails would get wrong.
+  const m30 = 2 ** -30;
+  assert.equal(fusedMultiplyAdd(2 ** -53 * (1 + m30), 1 - m30, 1 + 2 ** -52), 1 + 2 ** -52);
+  assert.equal(fusedMultiplyAdd(2 ** -53 * (1 + m30), 1 + m30, 1 + 2 ** -52), 1 + 2 ** -51);
+  for (let i = 0; i < 20000; i++) {
+    const k = Math.floor(rnd() * 2 ** 20);
+    const c = (1 + k * 2 ** -52) * 2 ** Math.floor(rnd() * 20 - 10) * (rnd() < 0.5 ? -1 : 1);
+    const half = Math.abs(c) * 2 ** -53;
+    const eps = 2 ** -Math.floor(20 + rnd() * 40) * (rnd() < 0.5 ? -1 : 1);
+    const a = half * (1 + eps) * (rnd() < 0.5 ? -1 : 1), b = 1 - eps * (rnd() < 0.5 ? 1 : 0.5);
+    const got = fusedMultiplyAdd(a, b, c), want = exactFma(a, b, c);
+    assert.ok(got === want, `fma(${a}, ${b}, ${c}) = ${got}, exact rounding gives ${want}`);
+  }
   // The classic case: the rounding error of a product, which a*b + c cannot see.
   const x = 1 + 2 ** -30;
   assert.equal(fusedMultiplyAdd(x, x, -(x * x)), 2 ** -60);
