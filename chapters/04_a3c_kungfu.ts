@@ -55,8 +55,11 @@ dojo.viz.showPng(dojo.viz.encodePng(dojo.viz.upscale(screen, 2)));
 // %% [markdown]
 // ## What the agent sees
 //
-// Each frame is cropped to the playing field, shrunk to 42×42, turned to grayscale and scaled to
-// $[0, 1]$. One frame does not show which way anything is moving, so the observation stacks the
+// Each frame is (optionally) cropped to the playing field, shrunk to 42×42, turned to grayscale and
+// scaled to $[0, 1]$. The A3C notebooks keep the whole screen; Practical_RL's crop, shown here, drops
+// the score and energy bars so the fighters cover more of the 42×42. The library trains on
+// `Preprocessed42/<game>` (whole screen) or `Preprocessed42Crop/<game>` (cropped), and
+// `dojo.algos.makeEnv(envId)` builds the same observations for evaluation. One frame does not show which way anything is moving, so the observation stacks the
 // **last 4 frames**: shape $[42, 42, 4]$ (channels last, as TensorFlow.js convolutions expect).
 //
 // ### Exercise 4.1 — grayscale done right
@@ -233,7 +236,8 @@ dojo.viz.showPlot({
 // game, so look at the mean and the spread.
 
 // %%
-const evalEnv = new dojo.envs.PreprocessAtari((dojo.envs.make('KungFuMasterDeterministic-v0') as dojo.envs.Env<Uint8Array, number>), { crop: 'practical_rl', channelOrder: 'channels-last' });
+// Evaluate on exactly the observations the agent was trained on (here: the whole screen).
+const evalEnv = dojo.algos.makeEnv(a3c.config.envId);
 const summary = dojo.algos.evaluate(evalEnv, a3c.evalAgent(new dojo.Rng(0)), pick({ ci: 1, book: 5, full: 20 }), 500, pick({ ci: 300, book: 20_000, full: 100_000 }));
 console.log(`evaluation over ${summary.episodes} games: mean ${summary.mean.toFixed(0)} ± ${summary.std.toFixed(0)} (min ${summary.min}, max ${summary.max})`);
 const player = a3c.evalAgent(new dojo.Rng(1));

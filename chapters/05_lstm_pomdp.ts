@@ -189,10 +189,12 @@ export function ewma(xs: number[], span: number): number[] {
 // original exercise is a score of 10,000; expect to need the `full` budget (hours) for that.
 
 // %%
-const rnn = new dojo.algos.RecurrentA2C({ envId: 'KungFuMasterDeterministic-v0', numEnvs: 5, rolloutLength: 10, seed: 0 });
+// Practical_RL's crop (the playfield without the score bars), then 42x42 greyscale, 4 stacked frames.
+const ENV_ID = 'Preprocessed42Crop/KungFuMasterDeterministic-v0';
+const rnn = new dojo.algos.RecurrentA2C({ envId: ENV_ID, numEnvs: 5, rolloutLength: 10, seed: 0 });
 const scores: number[] = [];
 const entropies: number[] = [];
-const evalEnv = new dojo.envs.PreprocessAtari((dojo.envs.make('KungFuMasterDeterministic-v0') as dojo.envs.Env<Uint8Array, number>), { crop: 'practical_rl', channelOrder: 'channels-last' });
+const evalEnv = dojo.algos.makeEnv(ENV_ID);
 const UPDATES = pick({ ci: 5, book: 1500, full: 15000 });
 const EVAL_EVERY = pick({ ci: 5, book: 100, full: 100 });
 for (let u = 1; u <= UPDATES; u++) {

@@ -56,7 +56,7 @@ const BENCHES: Record<string, LearnBench> = {
     config: { numEnvs: 10, nSteps: 10, lr: 3e-4, entropyCoef: 0.01, envWorkers: 2 },
   },
   'kungfu-recurrent-a2c': {
-    algo: 'recurrent-a2c', env: 'KungFuMasterDeterministic-v0', seconds: 3600, evalEpisodes: 20, target: 10_000, long: true,
+    algo: 'recurrent-a2c', env: 'Preprocessed42Crop/KungFuMasterDeterministic-v0', seconds: 3600, evalEpisodes: 20, target: 10_000, long: true,
     config: { numEnvs: 5, rolloutLength: 10, envWorkers: 2 },
   },
   'kangaroo-a3c': {
