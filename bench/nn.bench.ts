@@ -10,7 +10,7 @@ import { Rng } from '../lib/util/rng';
 import { spawnSync } from 'node:child_process';
 
 const quick = process.argv.includes('--quick');
-/** Child run: only our wasm backend, reporting figures with a suffix (used for the relaxed-SIMD run). */
+/** Child run: only our wasm backend, reporting figures with a suffix (used for the run without FMA). */
 const oursOnly = process.argv.includes('--ours-only');
 
 function median(xs: number[]): number {
@@ -104,7 +104,7 @@ function lstmFixture(T: number, B: number): { update: () => void; dispose: () =>
   };
 }
 
-/** Our wasm figures only, for a second process started with relaxed SIMD (fused multiply-add) enabled. */
+/** Our wasm figures only, for a second process started with fused multiply-add switched off. */
 async function oursOnlyMain(): Promise<void> {
   const runs = quick ? 5 : 21;
   await nn.useBackend('wasm');
@@ -119,16 +119,17 @@ async function oursOnlyMain(): Promise<void> {
   for (const [name, v] of [['a3c.forward_b10', fwd], ['a3c.update_b10', u10], ['lstm.rollout_update', lu]] as const) {
     const x = extras.get(v)!;
     console.log(`ROW ${name} ${v.toFixed(2)} ${x.min.toFixed(2)} ${x.cpu.toFixed(2)} ${x.cpuMin.toFixed(2)}`);
-    console.log(`BENCH nn.${name}_fma_ms ${v.toFixed(2)} ms`);
-    console.log(`BENCH nn.${name}_fma_min_ms ${x.min.toFixed(2)} ms`);
+    console.log(`BENCH nn.${name}_nofma_ms ${v.toFixed(2)} ms`);
+    console.log(`BENCH nn.${name}_nofma_min_ms ${x.min.toFixed(2)} ms`);
   }
 }
 
-/** Runs this benchmark again in a Node started with relaxed SIMD, and prints its rows and figures. */
-function relaxedSimdRun(): string[] {
-  const flag = '--experimental-wasm-relaxed-simd';
-  const r = spawnSync(process.execPath, [flag, '--import', 'tsx', __filename, '--ours-only', ...(quick ? ['--quick'] : [])], { encoding: 'utf8' });
-  if (r.status !== 0) return [`# relaxed-SIMD run failed: ${(r.stderr || '').split('\n').slice(-3).join(' ')}`];
+/** Runs this benchmark again with GRADIENT_DOJO_FMA=0 (separate multiply and add), and prints its rows and figures. */
+function noFmaRun(): string[] {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--ours-only', ...(quick ? ['--quick'] : [])], {
+    encoding: 'utf8', env: { ...process.env, GRADIENT_DOJO_FMA: '0' },
+  });
+  if (r.status !== 0) return [`# run without FMA failed: ${(r.stderr || '').split('\n').slice(-3).join(' ')}`];
   return r.stdout.split('\n').filter((l) => l.length > 0);
 }
 
@@ -200,13 +201,12 @@ async function main(): Promise<void> {
     const col = (f?: number) => String(f === undefined ? '' : fmt(f)).padStart(9);
     console.log(`${b.padEnd(12)} ${m.padEnd(30)} ${String(fmt(v)).padStart(10)} ${col(x?.min)} ${col(x?.cpu)} ${col(x?.cpuMin)}  ${ratio}`);
   }
-  // The same figures with fused multiply-add (relaxed SIMD; default on Node 22+, a flag on Node 20).
-  const relaxed = relaxedSimdRun();
-  const fmaRows = relaxed.filter((l) => l.startsWith('ROW '));
-  for (const l of relaxed.filter((x) => x.startsWith('# '))) console.log(l);
-  for (const l of fmaRows) {
+  // The same figures without fused multiply-add (engines without relaxed SIMD, or GRADIENT_DOJO_FMA=0).
+  const noFma = noFmaRun();
+  for (const l of noFma.filter((x) => x.startsWith('# '))) console.log(l);
+  for (const l of noFma.filter((x) => x.startsWith('ROW '))) {
     const [, name, med, min, cpu, cpuMin] = l.split(' ');
-    console.log(`${'ours wasm+fma'.padEnd(12)} ${name.padEnd(30)} ${med.padStart(10)} ${min.padStart(9)} ${cpu.padStart(9)} ${cpuMin.padStart(9)}  (node --experimental-wasm-relaxed-simd)`);
+    console.log(`${'ours nofma'.padEnd(12)} ${name.padEnd(30)} ${med.padStart(10)} ${min.padStart(9)} ${cpu.padStart(9)} ${cpuMin.padStart(9)}  (GRADIENT_DOJO_FMA=0: no fused multiply-add)`);
   }
   console.log(`\ntargets on the fallback: update b10 <= 5 ms, forward b10 <= 1.5 ms, lstm rollout update <= 25 ms`);
   console.log(`BENCH nn.a3c.update_b10_ms ${figures.u10.toFixed(2)} ms`);
@@ -218,7 +218,7 @@ async function main(): Promise<void> {
     console.log(`BENCH nn.${name}_min_ms ${x.min.toFixed(2)} ms`);
     console.log(`BENCH nn.${name}_cpu_ms ${x.cpu.toFixed(2)} ms`);
   }
-  for (const l of relaxed.filter((x) => x.startsWith('BENCH '))) console.log(l);
+  for (const l of noFma.filter((x) => x.startsWith('BENCH '))) console.log(l);
 }
 
 main().catch((e) => {

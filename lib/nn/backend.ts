@@ -6,8 +6,8 @@
  * then `dojo-cpu` (tfjs's pure-JS cpu backend with our im2col/GEMM convolutions). The environment
  * variable GRADIENT_DOJO_BACKEND=node|wasm|cpu forces one; an unavailable forced backend is an error.
  *
- * On `wasm`, our SIMD products use fused multiply-add when the engine has relaxed SIMD (Node 22 and
- * later; on Node 20 start node with --experimental-wasm-relaxed-simd): about 20% faster training.
+ * On `wasm`, our SIMD products use fused multiply-add (WebAssembly relaxed SIMD: default from Node 22,
+ * switched on at run time on Node 20): about 10-20% faster training. GRADIENT_DOJO_FMA=0 turns it off.
  */
 import * as path from 'node:path';
 import * as fs from 'node:fs';

@@ -98,10 +98,13 @@ test('wasm BatchMatMul with transposes matches the stock cpu result', async () =
     [[7, 5], [3, 7], true, true],
     [[10, 512], [10, 128], true, false], // dense weight gradient
     [[10, 128], [512, 128], false, true], // dense input gradient (swapped path)
-    [[5, 256], [256, 1024], false, false], // LSTM gates (SIMD product, 4- and 1-row tiles)
+    [[5, 256], [256, 1024], false, false], // LSTM gates (SIMD product, one 5-row tile)
     [[50, 256], [50, 1024], true, false], // LSTM weight gradient
     [[5, 1024], [256, 1024], false, true], // LSTM state gradient
     [[7, 12], [12, 20], false, false], // 8- and 4-column tiles
+    [[50, 40], [40, 36], false, false], // 10 tiles of 4 rows and 2 of 5, both column widths
+    [[21, 9], [9, 16], false, false], // 4 x 4 + 1 x 5 rows
+    [[6, 9], [9, 12], false, false], // 4 + 2 single rows
     [[13, 9], [13, 12], true, false],
     [[3, 600], [8, 600], false, true], // reduction longer than one chunk
     [[2, 6, 4], [2, 6, 3], true, false], // batched

@@ -60,8 +60,20 @@ export class SimdGemm {
     accumulate: boolean,
   ): void {
     if (J % 4 !== 0) throw new Error(`SimdGemm.gemm: J=${J} is not a multiple of 4`);
-    const fullRows = I >> 2;
-    const restRows = I & 3;
+    // Rows go in tiles of 4, and of 5 where that absorbs the remainder (I = 4a + r with a >= r: a - r
+    // tiles of 4 and r of 5), e.g. 5 environments or 50 = 10 x 4 + 2 x 5. Only small odd sizes (1-3, 6, 7,
+    // 11) leave rows for the one-row kernels, which reload B for every row. (5-row tiles everywhere are
+    // slower: with 10 accumulators the engine runs short of registers when B is in cache.)
+    let rows4 = I >> 2;
+    let restRows = I & 3;
+    let rows5 = 0;
+    if (restRows && rows4 >= restRows) {
+      rows5 = restRows;
+      rows4 -= restRows;
+      restRows = 0;
+    }
+    const a5 = aRow + 16 * rows4, c5 = cRow + 16 * rows4; // row tables of the 5-row tiles
+    const aRest = aRow + 16 * rows4, cRest = cRow + 16 * rows4;
     const wide = J >> 3;
     const narrow = (J & 7) !== 0;
     const chunk = P > P_CHUNK ? P_CHUNK : P;
@@ -71,18 +83,20 @@ export class SimdGemm {
       const ac = aCol + 4 * p0;
       const br = bRow + 4 * p0;
       if (wide && !restRows) {
-        this.k.gemm_4_2(wide, fullRows, aRow, cRow, ac, br, aOff, bOff, cOff, pc, acc);
-      } else {
+        if (rows4) this.k.gemm_4_2(wide, rows4, aRow, cRow, ac, br, aOff, bOff, cOff, pc, acc);
+        if (rows5) this.k.gemm_5_2(wide, rows5, a5, c5, ac, br, aOff, bOff, cOff, pc, acc);
+      } else if (wide) {
         // With leftover rows, finish each column tile before the next so its B slice is still in cache.
         for (let t = 0, jo = 0; t < wide; t++, jo += 32) {
-          if (fullRows) this.k.gemm_4_2(1, fullRows, aRow, cRow, ac, br, aOff, bOff + jo, cOff + jo, pc, acc);
-          this.k.gemm_1_2(1, restRows, aRow + 16 * fullRows, cRow + 16 * fullRows, ac, br, aOff, bOff + jo, cOff + jo, pc, acc);
+          if (rows4) this.k.gemm_4_2(1, rows4, aRow, cRow, ac, br, aOff, bOff + jo, cOff + jo, pc, acc);
+          this.k.gemm_1_2(1, restRows, aRest, cRest, ac, br, aOff, bOff + jo, cOff + jo, pc, acc);
         }
       }
       if (narrow) {
         const jo = 32 * wide;
-        if (fullRows) this.k.gemm_4_1(1, fullRows, aRow, cRow, ac, br, aOff, bOff + jo, cOff + jo, pc, acc);
-        if (restRows) this.k.gemm_1_1(1, restRows, aRow + 16 * fullRows, cRow + 16 * fullRows, ac, br, aOff, bOff + jo, cOff + jo, pc, acc);
+        if (rows4) this.k.gemm_4_1(1, rows4, aRow, cRow, ac, br, aOff, bOff + jo, cOff + jo, pc, acc);
+        if (rows5) this.k.gemm_5_1(1, rows5, a5, c5, ac, br, aOff, bOff + jo, cOff + jo, pc, acc);
+        if (restRows) this.k.gemm_1_1(1, restRows, aRest, cRest, ac, br, aOff, bOff + jo, cOff + jo, pc, acc);
       }
       if (P === 0) break;
     }

@@ -10,10 +10,11 @@
  *   adam      one Adam step on float32 arrays, four elements at a time in float32 lanes.
  *   sumsq     sum of squares in float64 (gradient norms).
  */
+import { setFlagsFromString } from 'node:v8';
 import { FunctionBuilder, assembleModule, type Local } from './wasm_asm';
 
 /** Row-tile heights and column-tile widths (in 4-float vectors) the gemm kernels come in. */
-export const GEMM_TILES: ReadonlyArray<readonly [rows: number, vectors: number]> = [[4, 2], [4, 1], [1, 2], [1, 1]];
+export const GEMM_TILES: ReadonlyArray<readonly [rows: number, vectors: number]> = [[4, 2], [4, 1], [5, 2], [5, 1], [1, 2], [1, 1]];
 
 /**
  * gemm_R_V(colTiles, rowTiles, aRowTab, cRowTab, aColTab, bRowTab, aOff, bOff, cOff, P, accumulate):
@@ -452,11 +453,31 @@ let compiled: WebAssembly.Module | null = null;
 let fmaChecked: boolean | null = null;
 
 /**
- * Whether this engine accepts relaxed-SIMD fused multiply-add (default from V8 11.4 / Node 22; on Node 20
- * it needs `--experimental-wasm-relaxed-simd`). The gemm uses it when present: about 20% faster here.
+ * Node 20's V8 implements relaxed SIMD but keeps it behind a flag (it is on by default from V8 11.4 /
+ * Node 22). WebAssembly features are checked when a module is compiled, so setting the flag before our
+ * kernels are assembled is enough. GRADIENT_DOJO_FMA=0 keeps fused multiply-add off (separate multiply
+ * and add, as on engines without relaxed SIMD).
+ */
+function requestRelaxedSimd(): boolean {
+  if (process.env.GRADIENT_DOJO_FMA === '0') return false;
+  try {
+    setFlagsFromString('--experimental-wasm-relaxed-simd');
+  } catch {
+    // an engine without the flag: validation below decides
+  }
+  return true;
+}
+
+/**
+ * Whether our products use relaxed-SIMD fused multiply-add (about 10-20% faster training here): the
+ * engine accepts it (see `requestRelaxedSimd`) and GRADIENT_DOJO_FMA is not 0.
  */
 export function relaxedSimdAvailable(): boolean {
   if (fmaChecked === null) {
+    if (!requestRelaxedSimd()) {
+      fmaChecked = false;
+      return fmaChecked;
+    }
     const probe = new FunctionBuilder('probe', ['i32'], []);
     const [p] = probe.params;
     probe.get(p).get(p).v128Load().get(p).v128Load().get(p).v128Load().f32x4RelaxedMadd().v128Store();
