@@ -1,0 +1,34 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { needShared } from '../helpers';
+import { make, PreprocessAtari, type Env } from '../../lib/envs';
+import { makeTrainingEnv, trainingEnvId, trainingEnvSpec } from '../../lib/algos/training_envs';
+
+test('training env ids: Atari ids get the whole-screen family, prefixed ids are kept, typos list the valid ids', (t) => {
+  if (!needShared(t, 'roms', 'kung_fu_master.bin')) return;
+  assert.equal(trainingEnvId('KungFuMasterDeterministic-v0'), 'Preprocessed42/KungFuMasterDeterministic-v0');
+  assert.equal(trainingEnvId('Preprocessed42Crop/KungFuMasterDeterministic-v0'), 'Preprocessed42Crop/KungFuMasterDeterministic-v0');
+  assert.equal(trainingEnvId('CartPole-v1'), 'CartPole-v1');
+  assert.deepEqual(trainingEnvSpec('Preprocessed42Crop/KangarooDeterministic-v0', 3), { id: 'Preprocessed42Crop/KangarooDeterministic-v0', module: 'lib/algos/training_envs.ts', seed: 3 });
+  assert.throws(() => trainingEnvId('Preprocessed42Crop/KungFuMasterDeterministc-v0'), /Did you mean 'Preprocessed42Crop\/KungFuMasterDeterministic-v0'/);
+});
+
+test('the cropped family observes exactly what PreprocessAtari with the Practical_RL crop does', (t) => {
+  if (!needShared(t, 'roms', 'kung_fu_master.bin')) return;
+  const ours = makeTrainingEnv('Preprocessed42Crop/KungFuMasterDeterministic-v0');
+  const whole = makeTrainingEnv('KungFuMasterDeterministic-v0');
+  const ref = new PreprocessAtari(make('KungFuMasterDeterministic-v0') as Env<Uint8Array, number>, { crop: 'practical_rl', channelOrder: 'channels-last' });
+  assert.deepEqual(ours.observationSpace.shape, [42, 42, 4]);
+  let a = ours.reset({ seed: 4 }).obs, b = ref.reset({ seed: 4 }).obs;
+  let c = whole.reset({ seed: 4 }).obs;
+  let differ = 0;
+  for (let s = 0; s < 60; s++) {
+    assert.deepEqual(a, b, `step ${s}`);
+    for (let i = 0; i < c.length; i++) if (c[i] !== a[i]) differ++;
+    const act = (s * 7) % 14;
+    a = ours.step(act).obs;
+    b = ref.step(act).obs;
+    c = whole.step(act).obs;
+  }
+  assert.ok(differ > 1000, 'the crop changes what the agent sees');
+});
