@@ -32,6 +32,8 @@ export interface A3CConfig {
   hidden: number;
   /** Vector observations: one shared hidden layer (true) or separate actor and critic MLPs. */
   sharedTrunk: boolean;
+  /** Atari: a lost life ends the episode for learning (no bootstrapping past it) while the game goes on. */
+  episodicLife: boolean;
   /** For testing failure handling: worker 0 throws after this many updates (0: never). */
   crashWorkerAfterUpdates: number;
 }
@@ -51,6 +53,7 @@ export const A3C_DEFAULTS: A3CConfig = {
   maxGradNorm: 40,
   hidden: 128,
   sharedTrunk: true,
+  episodicLife: false,
   crashWorkerAfterUpdates: 0,
 };
 

@@ -50,6 +50,8 @@ export interface SyncA3CConfig {
   sharedTrunk: boolean;
   /** 0: step the environments in this thread; k > 0: in k worker threads (lib/envs' EnvPool). */
   envWorkers: number;
+  /** Atari: a lost life ends the episode for learning (no bootstrapping past it) while the game goes on. */
+  episodicLife: boolean;
 }
 
 export const SYNC_A3C_DEFAULTS: SyncA3CConfig = {
@@ -66,6 +68,7 @@ export const SYNC_A3C_DEFAULTS: SyncA3CConfig = {
   hidden: 128,
   sharedTrunk: true,
   envWorkers: 0,
+  episodicLife: false,
 };
 
 /** The settings `nStepActorCriticGradient` reads (shared by the synchronous and asynchronous versions). */
@@ -163,7 +166,7 @@ export class SyncA3C implements Algorithm {
   async update(): Promise<UpdateResult> {
     const c = this.config;
     // Environments start on the first update (after a restore, from the restored generator).
-    this.vec ??= await createRolloutSource(c.envId, c.numEnvs, c.envWorkers, this.envRng);
+    this.vec ??= await createRolloutSource(c.envId, c.numEnvs, c.envWorkers, this.envRng, { episodicLife: c.episodicLife });
     const { grad, metrics } = await nStepActorCriticGradient(this.net, this.vec, this.actionRng, c);
     const gradNorm = clipByGlobalNorm(grad, c.maxGradNorm);
     applyGradients({ kind: 'adam', lr: c.lr }, this.params, grad, this.opt);

@@ -7,12 +7,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ready } from '../nn/backend';
 import { Rng } from '../util/rng';
-import { makeEnv, obsInfo } from './algorithm';
+import { obsInfo } from './algorithm';
 import { CTRL, type WorkerData, type WorkerMessage } from './a3c_shared';
 import { nStepActorCriticGradient } from './a3c_sync';
 import { actorCriticModel } from './models';
 import { applyGradientsAt, clipByGlobalNorm } from './optim';
 import { VecEnv } from './rollout';
+import { makeTrainingEnv } from './training_envs';
 
 function post(msg: WorkerMessage): void {
   parentPort!.postMessage(msg);
@@ -24,7 +25,7 @@ async function run(data: WorkerData): Promise<void> {
   const rng = new Rng(data.seed);
   const actionRng = rng.fork();
   const envRng = rng.fork();
-  const envs = Array.from({ length: c.envsPerWorker }, () => makeEnv(c.envId));
+  const envs = Array.from({ length: c.envsPerWorker }, () => makeTrainingEnv(c.envId, { episodicLife: c.episodicLife }));
   const info = obsInfo(envs[0]);
   const net = actorCriticModel(info.shape, info.nActions, 0, { shared: c.sharedTrunk, hidden: c.hidden });
   const vec = new VecEnv(envs, envRng);

@@ -55,6 +55,8 @@ export interface RecurrentA2CConfig {
   hidden: number;
   /** 0: step the environments in this thread; k > 0: in k worker threads (lib/envs' EnvPool). */
   envWorkers: number;
+  /** Atari: a lost life ends the episode for learning (no bootstrapping past it) while the game goes on. */
+  episodicLife: boolean;
 }
 
 export const RECURRENT_A2C_DEFAULTS: RecurrentA2CConfig = {
@@ -71,6 +73,7 @@ export const RECURRENT_A2C_DEFAULTS: RecurrentA2CConfig = {
   units: 256,
   hidden: 256,
   envWorkers: 0,
+  episodicLife: false,
 };
 
 function disposeState(s: LstmState): void {
@@ -123,7 +126,7 @@ export class RecurrentA2C implements Algorithm {
   async update(): Promise<UpdateResult> {
     const c = this.config;
     // Environments start on the first update (after a restore, from the restored generator).
-    this.vec ??= await createRolloutSource(c.envId, c.numEnvs, c.envWorkers, this.envRng);
+    this.vec ??= await createRolloutSource(c.envId, c.numEnvs, c.envWorkers, this.envRng, { episodicLife: c.episodicLife });
     const N = this.vec.N;
     const T = c.rolloutLength;
     const startMemory = this.memory; // m_0, kept until the gradient step

@@ -11,7 +11,7 @@
 import { EnvPool, type Env } from '../envs';
 import type { Rng } from '../util/rng';
 import { asFloat32, obsInfo } from './algorithm';
-import { makeTrainingEnv, trainingEnvSpec } from './training_envs';
+import { makeTrainingEnv, trainingEnvSpec, type TrainingEnvOptions } from './training_envs';
 
 export interface Rollout {
   T: number;
@@ -43,10 +43,10 @@ export interface RolloutSource {
  * Rollout envs for `envId`: `envWorkers = 0` steps them in this thread; `envWorkers > 0` steps them in
  * that many worker threads (lib/envs' EnvPool), which pays off when the environment is slow (Atari).
  */
-export async function createRolloutSource(envId: string, n: number, envWorkers: number, envRng: Rng): Promise<RolloutSource> {
+export async function createRolloutSource(envId: string, n: number, envWorkers: number, envRng: Rng, opts: TrainingEnvOptions = {}): Promise<RolloutSource> {
   if (!Number.isInteger(envWorkers) || envWorkers < 0) throw new Error(`envWorkers must be a non-negative integer, got ${envWorkers}`);
-  if (envWorkers === 0) return new VecEnv(Array.from({ length: n }, () => makeTrainingEnv(envId)), envRng);
-  return PoolEnv.create(envId, n, envWorkers, envRng);
+  if (envWorkers === 0) return new VecEnv(Array.from({ length: n }, () => makeTrainingEnv(envId, opts)), envRng);
+  return PoolEnv.create(envId, n, envWorkers, envRng, opts);
 }
 
 export class VecEnv implements RolloutSource {
@@ -93,7 +93,10 @@ export class VecEnv implements RolloutSource {
       this.runningLength[i]++;
       const done = r.terminated || r.truncated;
       dones[offset + i] = done ? 1 : 0;
-      if (done) {
+      if (done && r.info.lifeLost === true) {
+        // EpisodicLife: the learner's episode ends, the game (and its return) goes on after the reset.
+        this.obs.set(asFloat32(this.envs[i].reset().obs), i * this.obsSize);
+      } else if (done) {
         this.finishedReturns.push(this.runningReturn[i]);
         this.finishedLengths.push(this.runningLength[i]);
         this.resetOne(i);
@@ -160,11 +163,11 @@ export class PoolEnv implements RolloutSource {
   }
 
   /** Starts the pool; env i's first episode is seeded with s + i, s drawn from `envRng`. */
-  static async create(envId: string, n: number, workers: number, envRng: Rng): Promise<PoolEnv> {
-    const probe = makeTrainingEnv(envId);
+  static async create(envId: string, n: number, workers: number, envRng: Rng, opts: TrainingEnvOptions = {}): Promise<PoolEnv> {
+    const probe = makeTrainingEnv(envId, opts);
     const { nActions } = obsInfo(probe);
     probe.close();
-    const pool = await EnvPool.create(trainingEnvSpec(envId), { n, workers });
+    const pool = await EnvPool.create(trainingEnvSpec(envId, undefined, opts), { n, workers });
     await pool.reset(envRng.int(2 ** 31 - n));
     return new PoolEnv(pool, nActions);
   }

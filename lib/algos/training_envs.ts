@@ -8,9 +8,12 @@
  * An Atari id on its own means `Preprocessed42/<id>`. Registering them lets an EnvPool (which builds its
  * envs in worker threads from a serialisable spec) build them too: its spec names this module, which
  * registers the ids in the worker.
+ *
+ * Option `episodicLife: true` adds EpisodicLife on top (a lost life ends the episode for learning, the
+ * game goes on); evaluation uses the game without it.
  */
 import { atariEnvIds } from '../atari';
-import { make, PreprocessAtari, register, registration, type Env, type EnvSpec } from '../envs';
+import { EpisodicLife, make, PreprocessAtari, register, registration, type Env, type EnvSpec, type MakeOptions } from '../envs';
 
 export const PREPROCESSED_PREFIX = 'Preprocessed42/';
 export const CROPPED_PREFIX = 'Preprocessed42Crop/';
@@ -18,16 +21,28 @@ export const CROPPED_PREFIX = 'Preprocessed42Crop/';
 /** This module's path relative to the project root, for EnvSpec.module. */
 export const TRAINING_ENVS_MODULE = 'lib/algos/training_envs.ts';
 
+/** Options of the training envs beyond the Atari ones. */
+export interface TrainingEnvOptions {
+  /** Add EpisodicLife: a lost life ends the learner's episode while the game goes on. */
+  episodicLife?: boolean;
+}
+
+function preprocessed(id: string, crop: 'none' | 'practical_rl', options: MakeOptions): Env<Float32Array, number> {
+  const { episodicLife, ...atariOptions } = options as MakeOptions & TrainingEnvOptions;
+  const env = new PreprocessAtari(make(id, atariOptions) as Env<Uint8Array, number>, { crop, channelOrder: 'channels-last' });
+  return episodicLife ? new EpisodicLife(env) : env;
+}
+
 for (const id of atariEnvIds()) {
   register({
     id: PREPROCESSED_PREFIX + id,
     description: `${id}, preprocessed: 42x42 greyscale, 4 stacked frames, channels-last`,
-    create: (options) => new PreprocessAtari(make(id, options) as Env<Uint8Array, number>, { channelOrder: 'channels-last' }),
+    create: (options) => preprocessed(id, 'none', options),
   });
   register({
     id: CROPPED_PREFIX + id,
     description: `${id}, Practical_RL's crop, then 42x42 greyscale, 4 stacked frames, channels-last`,
-    create: (options) => new PreprocessAtari(make(id, options) as Env<Uint8Array, number>, { crop: 'practical_rl', channelOrder: 'channels-last' }),
+    create: (options) => preprocessed(id, 'practical_rl', options),
   });
 }
 
@@ -41,12 +56,23 @@ export function trainingEnvId(envId: string): string {
   return atariEnvIds().includes(envId) ? PREPROCESSED_PREFIX + envId : envId;
 }
 
+function checkedOptions(envId: string, id: string, opts: TrainingEnvOptions): MakeOptions | undefined {
+  if (!opts.episodicLife) return undefined;
+  if (!id.startsWith(PREPROCESSED_PREFIX) && !id.startsWith(CROPPED_PREFIX)) {
+    throw new Error(`episodicLife needs an Atari game (it ends episodes on a lost life); ${envId} has no lives`);
+  }
+  return { episodicLife: true };
+}
+
 /** Makes the environment an algorithm trains on (see the top of this file). */
-export function makeTrainingEnv(envId: string): Env<Float32Array, number> {
-  return make(trainingEnvId(envId)) as Env<Float32Array, number>;
+export function makeTrainingEnv(envId: string, opts: TrainingEnvOptions = {}): Env<Float32Array, number> {
+  const id = trainingEnvId(envId);
+  return make(id, checkedOptions(envId, id, opts)) as Env<Float32Array, number>;
 }
 
 /** The EnvPool spec of the training environment for `envId`. */
-export function trainingEnvSpec(envId: string, seed?: number): EnvSpec {
-  return { id: trainingEnvId(envId), module: TRAINING_ENVS_MODULE, ...(seed === undefined ? {} : { seed }) };
+export function trainingEnvSpec(envId: string, seed?: number, opts: TrainingEnvOptions = {}): EnvSpec {
+  const id = trainingEnvId(envId);
+  const options = checkedOptions(envId, id, opts);
+  return { id, module: TRAINING_ENVS_MODULE, ...(seed === undefined ? {} : { seed }), ...(options ? { options } : {}) };
 }

@@ -46,6 +46,8 @@ export class StepOutcome {
   reward = 0;
   terminated = false;
   truncated = false;
+  /** Set by EpisodicLife: `terminated` marks a lost life, and the game (the episode's return) goes on. */
+  lifeLost = false;
 }
 
 /** A typed array an observation can be written into. */

@@ -25,6 +25,7 @@ export { Wrapper } from './wrappers/wrapper';
 export { TimeLimit } from './wrappers/time-limit';
 export { RecordEpisodeStatistics, type EpisodeStats } from './wrappers/record-episode-statistics';
 export { ScaleReward, type ScaleRewardOptions } from './wrappers/scale-reward';
+export { EpisodicLife } from './wrappers/episodic-life';
 export { parseEpisodes, replayEpisode, type RecordedEpisode, type RecordedStep, type EpisodeReplay } from './cartpole-replay';
 export { PreprocessAtari, PRACTICAL_RL_CROP, type PreprocessAtariOptions } from './wrappers/preprocess-atari';
 export { ResizePlan, rgbToGray, type CropRect, type VerticalRounding } from './image';

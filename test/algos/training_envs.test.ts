@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { needShared } from '../helpers';
-import { make, PreprocessAtari, type Env } from '../../lib/envs';
+import { EpisodicLife, make, makeFromSpec, PreprocessAtari, type Env } from '../../lib/envs';
+import { SyncA3C } from '../../lib/algos/a3c_sync';
 import { makeTrainingEnv, trainingEnvId, trainingEnvSpec } from '../../lib/algos/training_envs';
 
 test('training env ids: Atari ids get the whole-screen family, prefixed ids are kept, typos list the valid ids', (t) => {
@@ -31,4 +32,20 @@ test('the cropped family observes exactly what PreprocessAtari with the Practica
     c = whole.step(act).obs;
   }
   assert.ok(differ > 1000, 'the crop changes what the agent sees');
+});
+
+test('episodicLife reaches the env through specs (EnvPool workers) and is refused for games without lives', async (t) => {
+  if (!needShared(t, 'roms', 'kung_fu_master.bin')) return;
+  const spec = trainingEnvSpec('Preprocessed42Crop/KungFuMasterDeterministic-v0', undefined, { episodicLife: true });
+  assert.deepEqual(spec.options, { episodicLife: true });
+  assert.ok(makeFromSpec(spec) instanceof EpisodicLife);
+  assert.ok(!(makeTrainingEnv('KungFuMasterDeterministic-v0') instanceof EpisodicLife), 'off by default');
+  assert.throws(() => makeTrainingEnv('CartPole-v1', { episodicLife: true }), /episodicLife needs an Atari game.*CartPole-v1 has no lives/);
+  const algo = new SyncA3C({ envId: 'KungFuMasterDeterministic-v0', numEnvs: 2, nSteps: 5, envWorkers: 1, episodicLife: true, seed: 1 });
+  try {
+    const r = await algo.update();
+    assert.equal(r.envSteps, 10);
+  } finally {
+    await algo.dispose();
+  }
 });

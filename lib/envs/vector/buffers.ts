@@ -23,6 +23,11 @@ export interface BatchBuffers {
   readonly rewards: Float32Array;
   readonly terminated: Uint8Array;
   readonly truncated: Uint8Array;
+  /**
+   * 1 where the episode really ended on the last step: terminated or truncated, except a life lost under
+   * EpisodicLife (the env is reset, which continues the game, and the episode's return keeps adding up).
+   */
+  readonly ended: Uint8Array;
   /** Return and length of the episode in progress. */
   readonly runningReturn: Float64Array;
   readonly runningLength: Int32Array;
@@ -37,7 +42,7 @@ export function allocateBuffers(n: number, obsSize: number, shared: boolean): { 
   const sizes = [
     ['seeds', 8, n], ['runningReturn', 8, n], ['episodeReturn', 8, n],
     ['obs', 4, n * obsSize], ['finalObs', 4, n * obsSize], ['actions', 4, n], ['rewards', 4, n],
-    ['runningLength', 4, n], ['episodeLength', 4, n], ['terminated', 1, n], ['truncated', 1, n],
+    ['runningLength', 4, n], ['episodeLength', 4, n], ['terminated', 1, n], ['truncated', 1, n], ['ended', 1, n],
   ] as const;
   let total = 0;
   for (const [, b, c] of sizes) total += b * c;
@@ -60,8 +65,8 @@ export function viewBuffers(memory: ArrayBuffer | SharedArrayBuffer, n: number, 
   const seeds = take(f64, 8, n), runningReturn = take(f64, 8, n), episodeReturn = take(f64, 8, n);
   const obs = take(f32, 4, n * obsSize), finalObs = take(f32, 4, n * obsSize);
   const actions = take(i32, 4, n), rewards = take(f32, 4, n), runningLength = take(i32, 4, n), episodeLength = take(i32, 4, n);
-  const terminated = take(u8, 1, n), truncated = take(u8, 1, n);
-  return { n, obsSize, obs, finalObs, actions, rewards, terminated, truncated, runningReturn, runningLength, episodeReturn, episodeLength, seeds };
+  const terminated = take(u8, 1, n), truncated = take(u8, 1, n), ended = take(u8, 1, n);
+  return { n, obsSize, obs, finalObs, actions, rewards, terminated, truncated, ended, runningReturn, runningLength, episodeReturn, episodeLength, seeds };
 }
 
 /**
@@ -87,7 +92,7 @@ export class BatchStepper {
       } catch (err) {
         throw new EnvStepError(i, 'reset', err);
       }
-      b.rewards[i] = 0; b.terminated[i] = 0; b.truncated[i] = 0;
+      b.rewards[i] = 0; b.terminated[i] = 0; b.truncated[i] = 0; b.ended[i] = 0;
       b.runningReturn[i] = 0; b.runningLength[i] = 0;
     }
   }
@@ -98,12 +103,13 @@ export class BatchStepper {
       const i = this.from + k;
       const env = this.envs[k];
       const action = b.actions[i];
+      o.lifeLost = false; // only EpisodicLife sets it, and the outcome object is shared by the envs
       try {
         if (isFastEnv(env)) env.stepInto(action, b.obs, i * S, o);
         else {
           const r = env.step(action);
           copyObs(r.obs, b.obs, i * S, S);
-          o.reward = r.reward; o.terminated = r.terminated; o.truncated = r.truncated;
+          o.reward = r.reward; o.terminated = r.terminated; o.truncated = r.truncated; o.lifeLost = r.info.lifeLost === true;
         }
       } catch (err) {
         throw new EnvStepError(i, 'step', err);
@@ -111,14 +117,18 @@ export class BatchStepper {
       b.rewards[i] = o.reward;
       b.terminated[i] = o.terminated ? 1 : 0;
       b.truncated[i] = o.truncated ? 1 : 0;
+      const ended = (o.terminated || o.truncated) && !o.lifeLost;
+      b.ended[i] = ended ? 1 : 0;
       b.runningReturn[i] += o.reward;
       b.runningLength[i] += 1;
       if (o.terminated || o.truncated) {
         b.finalObs.set(b.obs.subarray(i * S, (i + 1) * S), i * S);
-        b.episodeReturn[i] = b.runningReturn[i];
-        b.episodeLength[i] = b.runningLength[i];
-        b.runningReturn[i] = 0;
-        b.runningLength[i] = 0;
+        if (ended) {
+          b.episodeReturn[i] = b.runningReturn[i];
+          b.episodeLength[i] = b.runningLength[i];
+          b.runningReturn[i] = 0;
+          b.runningLength[i] = 0;
+        }
         try {
           this.resetOne(k, {});
         } catch (err) {

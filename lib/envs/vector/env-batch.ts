@@ -74,7 +74,7 @@ export class EnvBatch implements SteppableBatch {
     this.stepper.stepAll();
     const episodes: BatchStep['episodes'] = [];
     for (let i = 0; i < this.n; i++) {
-      if (b.terminated[i] || b.truncated[i]) episodes.push({ env: i, return: b.episodeReturn[i], length: b.episodeLength[i] });
+      if (b.ended[i]) episodes.push({ env: i, return: b.episodeReturn[i], length: b.episodeLength[i] });
     }
     return { obs: b.obs, rewards: b.rewards, terminated: b.terminated, truncated: b.truncated, episodes };
   }

@@ -138,7 +138,7 @@ export class EnvPool implements SteppableBatch {
     await this.command(CMD_STEP);
     const episodes: BatchStep['episodes'] = [];
     for (let i = 0; i < this.n; i++) {
-      if (b.terminated[i] || b.truncated[i]) episodes.push({ env: i, return: b.episodeReturn[i], length: b.episodeLength[i] });
+      if (b.ended[i]) episodes.push({ env: i, return: b.episodeReturn[i], length: b.episodeLength[i] });
     }
     return { obs: b.obs, rewards: b.rewards, terminated: b.terminated, truncated: b.truncated, episodes };
   }

@@ -98,7 +98,7 @@ export async function interact<M>(batch: SteppableBatch, agent: RolloutAgent<M>,
       if (b.terminated[i] || b.truncated[i]) {
         out.dones[k] = 1;
         out.finalObs.set(b.finalObs.subarray(i * S, (i + 1) * S), k * S);
-        out.episodes.push({ env: i, return: b.episodeReturn[i], length: b.episodeLength[i], step: t });
+        if (b.ended[i]) out.episodes.push({ env: i, return: b.episodeReturn[i], length: b.episodeLength[i], step: t });
         if (agent.resetMemory) {
           const m = agent.resetMemory(state.memory as M, i);
           if (m !== undefined) state.memory = m as M;
