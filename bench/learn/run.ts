@@ -34,6 +34,8 @@ interface LearnBench {
   stopAt?: number;
   /** Runs with `--seconds` override allowed (Atari). */
   long?: boolean;
+  /** The trainer's learning-rate schedule (default constant). */
+  lrSchedule?: 'constant' | 'linear';
 }
 
 const BENCHES: Record<string, LearnBench> = {
@@ -59,6 +61,16 @@ const BENCHES: Record<string, LearnBench> = {
     algo: 'recurrent-a2c', env: 'Preprocessed42Crop/KungFuMasterDeterministic-v0', seconds: 3600, evalEpisodes: 20, target: 10_000, long: true,
     config: { numEnvs: 5, rolloutLength: 10, envWorkers: 2 },
   },
+  // The same with Practical_RL's crop, a lost life ending the learner's episode (EpisodicLife) and the
+  // step size decayed linearly to zero over the hour.
+  'kungfu-a3c-life': {
+    algo: 'a3c', env: 'Preprocessed42Crop/KungFuMasterDeterministic-v0', seconds: 3600, evalEpisodes: 20, target: 10_000, long: true, lrSchedule: 'linear',
+    config: { numWorkers: 2, envsPerWorker: 4, nSteps: 20, lr: 1e-4, optimizer: 'adam', entropyCoef: 0.01, episodicLife: true },
+  },
+  'kungfu-recurrent-a2c-life': {
+    algo: 'recurrent-a2c', env: 'Preprocessed42Crop/KungFuMasterDeterministic-v0', seconds: 3600, evalEpisodes: 20, target: 10_000, long: true, lrSchedule: 'linear',
+    config: { numEnvs: 5, rolloutLength: 10, envWorkers: 2, episodicLife: true },
+  },
   'kangaroo-a3c': {
     algo: 'a3c', env: 'KangarooDeterministic-v0', seconds: 3600, evalEpisodes: 20, target: 400, long: true,
     config: { numWorkers: 2, envsPerWorker: 4, nSteps: 20, lr: 1e-4, optimizer: 'adam', entropyCoef: 0.01 },
@@ -71,7 +83,7 @@ const EVAL_SEED_BASE = 900_000_000;
 async function runBench(name: string, b: LearnBench, seed: number, secondsOverride?: number): Promise<boolean> {
   const seconds = secondsOverride ?? b.seconds;
   console.log(`\n=== ${name}: ${b.algo} on ${b.env}, seed ${seed}, budget ${seconds} s, target mean >= ${b.target} over ${b.evalEpisodes} episodes`);
-  console.log(`config ${JSON.stringify(b.config)}`);
+  console.log(`config ${JSON.stringify(b.config)}${b.lrSchedule ? `, lrSchedule ${b.lrSchedule}` : ""}`);
   const algo: Algorithm = createAlgorithm(b.algo, { ...b.config, envId: b.env, seed });
   const checkEnv = b.checkEvery ? makeEnv(b.env) : null;
   const abort = new AbortController();
@@ -83,7 +95,7 @@ async function runBench(name: string, b: LearnBench, seed: number, secondsOverri
     const res = await train(algo, {
       // Long runs keep their curves and checkpoints (for `gradient-dojo report` / `play`).
       ...(b.long ? { out: `runs/bench/${name}-seed${seed}`, checkpointEvery: 200 } : {}),
-      seconds, progress: 'lines', progressInterval: b.long ? 60 : 5, signal: abort.signal,
+      seconds, progress: 'lines', progressInterval: b.long ? 60 : 5, signal: abort.signal, lrSchedule: b.lrSchedule,
       onUpdate: () => {
         updates++;
         if (checkEnv && b.checkEvery && updates % b.checkEvery === 0) {

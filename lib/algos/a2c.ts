@@ -20,7 +20,7 @@ import type { Env } from '../envs';
 import { Rng } from '../util/rng';
 import { makeEnv, categoricalTerms, logitsOf, obsInfo, sampleActions, withDefaults, type Algorithm, type EvalAgent, type Snapshot, type UpdateResult } from './algorithm';
 import { collectEpisodes } from './episodes';
-import { applyGradients, clipByGlobalNorm, createOptimizerState, type OptimizerState, adamSnapshotArrays, restoreAdamArrays } from './optim';
+import { applyGradients, clipByGlobalNorm, createOptimizerState, type OptimizerState, adamSnapshotArrays, restoreAdamArrays, checkedLrScale } from './optim';
 import { actorCriticModel, type ActorCriticModel } from './models';
 import { gae, normalize, returnsToGo } from './returns';
 
@@ -138,7 +138,7 @@ export class A2C implements Algorithm {
       return tf.add(pg, tf.sub(tf.mul(c.valueCoef, vl), tf.mul(c.entropyCoef, ent))) as tf.Scalar;
     });
     const gradNorm = clipByGlobalNorm(grad, c.maxGradNorm);
-    applyGradients({ kind: 'adam', lr: c.lr }, this.params, grad, this.opt);
+    applyGradients({ kind: 'adam', lr: c.lr * this.lrScale }, this.params, grad, this.opt);
     this.net.group.setFlat(this.params);
     this.updates++;
     return {
@@ -172,6 +172,13 @@ export class A2C implements Algorithm {
     this.envRng.setState(s.rngs.env);
     this.updates = s.counters.updates;
     this.net.group.setFlat(this.params);
+  }
+
+  /** Multiplies config.lr (see Algorithm.setLearningRateScale). */
+  private lrScale = 1;
+
+  setLearningRateScale(scale: number): void {
+    this.lrScale = checkedLrScale(scale);
   }
 
   evalAgent(rng: Rng, greedy = false): EvalAgent {

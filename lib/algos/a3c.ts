@@ -21,6 +21,7 @@ import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { Rng } from '../util/rng';
 import { makeEnv, logitsOf, obsInfo, sampleActions, withDefaults, type Algorithm, type EvalAgent, type Snapshot, type UpdateResult } from './algorithm';
+import { checkedLrScale } from './optim';
 import { A3C_DEFAULTS, allocateShared, CTRL, type A3CConfig, type SharedBuffers, type WorkerData, type WorkerMessage } from './a3c_shared';
 import { actorCriticModel, type ActorCriticModel } from './models';
 
@@ -138,6 +139,11 @@ export class A3C implements Algorithm {
     this.v.set(s.arrays[`${o}/v`]);
     Atomics.store(this.ctrl, CTRL.UPDATES, s.counters.gradientUpdates);
     this.net.group.setFlat(this.params);
+  }
+
+  /** Sets the factor on config.lr that every worker reads before its next update (shared memory). */
+  setLearningRateScale(scale: number): void {
+    new Float32Array(this.shared.lrScale)[0] = checkedLrScale(scale);
   }
 
   evalAgent(rng: Rng, greedy = false): EvalAgent {

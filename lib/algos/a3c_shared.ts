@@ -75,6 +75,8 @@ export interface SharedBuffers {
   v: SharedArrayBuffer;
   /** Control words (Int32, see CTRL). */
   ctrl: SharedArrayBuffer;
+  /** One Float32: the factor on config.lr (the trainer's learning-rate schedule), read before every update. */
+  lrScale: SharedArrayBuffer;
 }
 
 export interface WorkerData {
@@ -98,5 +100,10 @@ export function allocateShared(size: number, optimizer: 'adam' | 'rmsprop'): Sha
     m: new SharedArrayBuffer(optimizer === 'adam' ? size * 4 : 0),
     v: new SharedArrayBuffer(size * 4),
     ctrl: new SharedArrayBuffer(CTRL.SIZE * 4),
+    lrScale: (() => {
+      const b = new SharedArrayBuffer(4);
+      new Float32Array(b)[0] = 1;
+      return b;
+    })(),
   };
 }

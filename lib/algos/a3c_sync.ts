@@ -19,7 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../util/rng';
 import { makeEnv, categoricalTerms, logitsOf, obsInfo, sampleActions, withDefaults, type Algorithm, type EvalAgent, type Snapshot, type UpdateResult } from './algorithm';
 import { actorCriticModel, type ActorCriticModel } from './models';
-import { applyGradients, clipByGlobalNorm, createOptimizerState, type OptimizerState, adamSnapshotArrays, restoreAdamArrays } from './optim';
+import { applyGradients, clipByGlobalNorm, createOptimizerState, type OptimizerState, adamSnapshotArrays, restoreAdamArrays, checkedLrScale } from './optim';
 import { bootstrappedReturns } from './returns';
 import { createRolloutSource, type RolloutSource } from './rollout';
 
@@ -169,7 +169,7 @@ export class SyncA3C implements Algorithm {
     this.vec ??= await createRolloutSource(c.envId, c.numEnvs, c.envWorkers, this.envRng, { episodicLife: c.episodicLife });
     const { grad, metrics } = await nStepActorCriticGradient(this.net, this.vec, this.actionRng, c);
     const gradNorm = clipByGlobalNorm(grad, c.maxGradNorm);
-    applyGradients({ kind: 'adam', lr: c.lr }, this.params, grad, this.opt);
+    applyGradients({ kind: 'adam', lr: c.lr * this.lrScale }, this.params, grad, this.opt);
     this.net.group.setFlat(this.params);
     this.updates++;
     const done = this.vec.takeFinished();
@@ -197,6 +197,13 @@ export class SyncA3C implements Algorithm {
     this.envRng.setState(s.rngs.env);
     this.updates = s.counters.updates;
     this.net.group.setFlat(this.params);
+  }
+
+  /** Multiplies config.lr (see Algorithm.setLearningRateScale). */
+  private lrScale = 1;
+
+  setLearningRateScale(scale: number): void {
+    this.lrScale = checkedLrScale(scale);
   }
 
   evalAgent(rng: Rng, greedy = false): EvalAgent {

@@ -33,6 +33,7 @@ async function run(data: WorkerData): Promise<void> {
   const m = new Float32Array(data.shared.m);
   const v = new Float32Array(data.shared.v);
   const ctrl = new Int32Array(data.shared.ctrl);
+  const lrScale = new Float32Array(data.shared.lrScale);
   if (params.length !== net.group.size) throw new Error(`worker ${data.index}: shared parameters hold ${params.length} values, the network has ${net.group.size}`);
   const local = new Float32Array(params.length);
   post({ type: 'ready', index: data.index });
@@ -44,7 +45,7 @@ async function run(data: WorkerData): Promise<void> {
       const { grad, metrics } = await nStepActorCriticGradient(net, vec, actionRng, c);
       const gradNorm = clipByGlobalNorm(grad, c.maxGradNorm);
       const t = Atomics.add(ctrl, CTRL.UPDATES, 1) + 1;
-      applyGradientsAt({ kind: c.optimizer, lr: c.lr }, params, grad, m, v, t);
+      applyGradientsAt({ kind: c.optimizer, lr: c.lr * lrScale[0] }, params, grad, m, v, t);
       updates++;
       const done = vec.takeFinished();
       post({ type: 'update', index: data.index, envSteps: c.nSteps * c.envsPerWorker, returns: done.returns, lengths: done.lengths, metrics: { ...metrics, 'grad/norm': gradNorm } });

@@ -60,6 +60,11 @@ export interface Algorithm {
   restore(s: Snapshot): void;
   /** A policy for evaluation: samples from pi (`greedy` false) or takes the most likely action. */
   evalAgent(rng: Rng, greedy?: boolean): EvalAgent;
+  /**
+   * Scales the configured step size by `scale` (in [0, 1]) from the next update on; the trainer's
+   * `lrSchedule: 'linear'` calls it before every update.
+   */
+  setLearningRateScale?(scale: number): void;
   /** Releases tensors, worker threads and environments. */
   dispose(): void | Promise<void>;
 }

@@ -141,3 +141,9 @@ export function restoreAdamArrays(arrays: Record<string, Float32Array | Float64A
   opt.v.set(arrays['adam/v']);
   opt.step.set(arrays['adam/step']);
 }
+
+/** Validates a learning-rate scale (see Algorithm.setLearningRateScale). */
+export function checkedLrScale(scale: number): number {
+  if (!(scale >= 0 && scale <= 1)) throw new Error(`setLearningRateScale: the scale must be in [0, 1], got ${scale}`);
+  return scale;
+}

@@ -24,7 +24,7 @@ import type { LstmState } from '../nn/models';
 import { Rng } from '../util/rng';
 import { makeEnv, categoricalTerms, obsInfo, sampleActions, withDefaults, type Algorithm, type EvalAgent, type Snapshot, type UpdateResult } from './algorithm';
 import { recurrentModel, type RecurrentModel } from './models';
-import { applyGradients, clipByGlobalNorm, createOptimizerState, type OptimizerState, adamSnapshotArrays, restoreAdamArrays } from './optim';
+import { applyGradients, clipByGlobalNorm, createOptimizerState, type OptimizerState, adamSnapshotArrays, restoreAdamArrays, checkedLrScale } from './optim';
 import { bootstrappedReturns } from './returns';
 import { createRolloutSource, type RolloutSource } from './rollout';
 
@@ -180,7 +180,7 @@ export class RecurrentA2C implements Algorithm {
     });
     if (startMemory !== this.memory) disposeState(startMemory);
     const gradNorm = clipByGlobalNorm(grad, c.maxGradNorm);
-    applyGradients({ kind: 'adam', lr: c.lr }, this.params, grad, this.opt);
+    applyGradients({ kind: 'adam', lr: c.lr * this.lrScale }, this.params, grad, this.opt);
     this.net.group.setFlat(this.params);
     this.updates++;
     const done = this.vec.takeFinished();
@@ -216,6 +216,13 @@ export class RecurrentA2C implements Algorithm {
     this.net.group.setFlat(this.params);
     disposeState(this.memory);
     this.memory = this.net.initialState(this.config.numEnvs);
+  }
+
+  /** Multiplies config.lr (see Algorithm.setLearningRateScale). */
+  private lrScale = 1;
+
+  setLearningRateScale(scale: number): void {
+    this.lrScale = checkedLrScale(scale);
   }
 
   evalAgent(rng: Rng, greedy = false): EvalAgent {

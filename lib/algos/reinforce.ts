@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Env } from '../envs';
 import { Rng } from '../util/rng';
 import { makeEnv, categoricalTerms, evaluate, logitsOf, obsInfo, sampleActions, withDefaults, type Algorithm, type EvalAgent, type Snapshot, type UpdateResult } from './algorithm';
-import { applyGradients, clipByGlobalNorm, createOptimizerState, type OptimizerState, adamSnapshotArrays, restoreAdamArrays } from './optim';
+import { applyGradients, clipByGlobalNorm, createOptimizerState, type OptimizerState, adamSnapshotArrays, restoreAdamArrays, checkedLrScale } from './optim';
 import { policyModel, type PolicyModel } from './models';
 import { normalize, returnsToGo } from './returns';
 import { collectEpisodes } from './episodes';
@@ -119,7 +119,7 @@ export class Reinforce implements Algorithm {
       return tf.sub(pg, tf.mul(c.entropyCoef, ent)) as tf.Scalar;
     });
     const gradNorm = clipByGlobalNorm(grad, c.maxGradNorm);
-    applyGradients({ kind: 'adam', lr: c.lr }, this.params, grad, this.opt);
+    applyGradients({ kind: 'adam', lr: c.lr * this.lrScale }, this.params, grad, this.opt);
     this.policy.group.setFlat(this.params);
     this.updates++;
     return {
@@ -152,6 +152,13 @@ export class Reinforce implements Algorithm {
     this.envRng.setState(s.rngs.env);
     this.updates = s.counters.updates;
     this.policy.group.setFlat(this.params);
+  }
+
+  /** Multiplies config.lr (see Algorithm.setLearningRateScale). */
+  private lrScale = 1;
+
+  setLearningRateScale(scale: number): void {
+    this.lrScale = checkedLrScale(scale);
   }
 
   evalAgent(rng: Rng, greedy = false): EvalAgent {

@@ -50,6 +50,12 @@ export interface TrainOptions {
   onUpdate?: (log: TrainLog) => void;
   /** Stops the run after the current update (with a final checkpoint), e.g. on Ctrl-C. */
   signal?: AbortSignal;
+  /**
+   * 'constant' (default) keeps config.lr; 'linear' decays it to zero over the budget: before each update
+   * the step size is config.lr times the fraction of the budget left (of `steps` counted over all sessions,
+   * of `seconds` in this session; the smaller when both are given).
+   */
+  lrSchedule?: 'constant' | 'linear';
 }
 
 /** One line of metrics.jsonl of kind 'train'. */
@@ -127,6 +133,9 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
   if (opts.steps === undefined && opts.seconds === undefined) throw new Error('train: give a budget, steps and/or seconds');
   if (opts.steps !== undefined && !(opts.steps > 0)) throw new Error(`train: steps must be positive, got ${opts.steps}`);
   if (opts.seconds !== undefined && !(opts.seconds > 0)) throw new Error(`train: seconds must be positive, got ${opts.seconds}`);
+  const lrSchedule = opts.lrSchedule ?? 'constant';
+  if (lrSchedule !== 'constant' && lrSchedule !== 'linear') throw new Error(`train: lrSchedule must be 'constant' or 'linear', got '${String(lrSchedule)}'`);
+  if (lrSchedule === 'linear' && !algo.setLearningRateScale) throw new Error(`train: lrSchedule 'linear' needs an algorithm with setLearningRateScale; '${algo.name}' has none`);
   const evalEvery = opts.evalEvery ?? 0;
   const evalEpisodes = opts.evalEpisodes ?? 10;
   const checkpointEvery = opts.checkpointEvery ?? 0;
@@ -199,6 +208,15 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
       if (opts.steps !== undefined && envSteps >= opts.steps) { result.stopReason = 'steps'; break; }
       if (opts.seconds !== undefined && elapsed() >= opts.seconds) { result.stopReason = 'seconds'; break; }
       if (opts.signal?.aborted) { result.stopReason = 'interrupted'; break; }
+      let lrScale: number | undefined;
+      if (lrSchedule === 'linear') {
+        const left = Math.min(
+          opts.steps !== undefined ? 1 - envSteps / opts.steps : 1,
+          opts.seconds !== undefined ? 1 - elapsed() / opts.seconds : 1,
+        );
+        lrScale = Math.min(1, Math.max(0, left));
+        algo.setLearningRateScale!(lrScale);
+      }
       const r: UpdateResult = await Promise.resolve(algo.update());
       updates++;
       envSteps += r.envSteps;
@@ -215,6 +233,7 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
         ...(episodeReturn !== undefined ? { episodeReturn } : {}),
         ...(ewma !== undefined ? { returnEwma: ewma } : {}),
         ...r.metrics,
+        ...(lrScale !== undefined ? { 'optim/lr_scale': lrScale } : {}),
       };
       log(entry);
       result.history.push(entry);
@@ -223,6 +242,7 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
         ...(ewma !== undefined ? { 'episode/return_ewma': ewma } : {}),
         'perf/steps_per_second': entry.stepsPerSecond,
         ...r.metrics,
+        ...(lrScale !== undefined ? { 'optim/lr_scale': lrScale } : {}),
       });
       opts.onUpdate?.(entry);
       const budget = opts.steps !== undefined ? `${envSteps}/${opts.steps} steps` : `${envSteps} steps`;

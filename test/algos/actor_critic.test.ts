@@ -88,6 +88,23 @@ test('asynchronous A3C: worker threads update shared parameters and the return i
   }
 });
 
+test('asynchronous A3C: the learning-rate scale reaches the workers through shared memory', async () => {
+  const algo = new A3C({ envId: 'CartPole-v1', seed: 2, numWorkers: 2, envsPerWorker: 2, nSteps: 5, lr: 2e-3 });
+  try {
+    algo.setLearningRateScale(0);
+    const before = algo.snapshot().arrays.params;
+    for (let i = 0; i < 3; i++) await algo.update();
+    assert.ok(algo.gradientUpdates > 0);
+    assert.deepEqual(algo.snapshot().arrays.params, before, 'scale 0: the workers step by zero');
+    algo.setLearningRateScale(1);
+    const updates = algo.gradientUpdates;
+    while (algo.gradientUpdates < updates + 4) await algo.update();
+    assert.notDeepEqual(algo.snapshot().arrays.params, before, 'scale 1: they learn again');
+  } finally {
+    await algo.dispose();
+  }
+});
+
 test('asynchronous A3C: a crashing worker is reported and the run stops cleanly', async () => {
   const algo = new A3C({ envId: 'CartPole-v1', seed: 2, numWorkers: 2, nSteps: 5, crashWorkerAfterUpdates: 3 });
   try {

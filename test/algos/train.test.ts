@@ -125,3 +125,21 @@ test('a NaN loss stops the run naming the update, the term and the last good che
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("lrSchedule 'linear' decays the step size to zero over the budget; algorithms without a scale are refused", async () => {
+  const algo = new A2C({ seed: 3, numEnvs: 2, episodesPerUpdate: 2 });
+  const res = await train(algo, { steps: 3000, progress: 'none', lrSchedule: 'linear' });
+  const scales = res.history.map((h) => (h as unknown as Record<string, number>)['optim/lr_scale']);
+  assert.equal(scales[0], 1, 'the first update uses the full step size');
+  for (let i = 1; i < scales.length; i++) assert.ok(scales[i] < scales[i - 1], `update ${i + 1}: the scale decreases`);
+  assert.ok(scales[scales.length - 1] < 0.5 && scales[scales.length - 1] >= 0);
+  assert.throws(() => algo.setLearningRateScale(1.5), /must be in \[0, 1\]/);
+  const noScale = { name: 'fixed', config: { envId: 'CartPole-v1', seed: 0 } } as unknown as Algorithm;
+  await assert.rejects(train(noScale, { steps: 10, progress: 'none', lrSchedule: 'linear' }), /needs an algorithm with setLearningRateScale; 'fixed' has none/);
+  // Scale 0: an update changes nothing.
+  const frozen = new A2C({ seed: 4, numEnvs: 2, episodesPerUpdate: 2 });
+  frozen.setLearningRateScale(0);
+  const before = Float32Array.from(frozen.snapshot().arrays.params as Float32Array);
+  await frozen.update();
+  assert.deepEqual(frozen.snapshot().arrays.params, before);
+});

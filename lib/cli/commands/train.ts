@@ -28,6 +28,7 @@ ${Object.entries(ALGORITHMS).map(([n, e]) => `  ${n.padEnd(14)} ${e.summary} (de
   --eval-every N         evaluate every N updates (default 0: never during training)
   --eval-episodes N      episodes per evaluation (default 10)
   --checkpoint-every N   checkpoint every N updates (default 100)
+  --lr-schedule S        constant | linear (decay the step size to zero over the budget; default constant)
   --progress MODE        bar | lines | none (default: bar on a terminal, else lines)`;
 
 function parseConfig(text: string | undefined): Record<string, unknown> {
@@ -57,7 +58,10 @@ export const command: CliCommand = {
       { name: 'eval-episodes', type: 'number', default: 10 },
       { name: 'checkpoint-every', type: 'number', default: 100 },
       { name: 'progress', type: 'string' },
+      { name: 'lr-schedule', type: 'string', default: 'constant' },
     ]);
+    const lrSchedule = String(flags['lr-schedule']);
+    if (lrSchedule !== 'constant' && lrSchedule !== 'linear') throw new UsageError(`--lr-schedule must be constant or linear, got '${lrSchedule}'`);
     if (positional.length !== 1) throw new UsageError(`give exactly one algorithm (${algorithmNames().join(', ')}), got ${positional.length ? positional.join(' ') : 'none'}`);
     const name = positional[0];
     try {
@@ -107,6 +111,7 @@ export const command: CliCommand = {
         checkpointEvery: Number(flags['checkpoint-every']),
         progress: progress as 'auto',
         signal: abort.signal,
+        lrSchedule,
       });
       const last = res.evals.at(-1);
       console.log(`${name} on ${String(config.envId)}: ${res.updates} updates, ${res.envSteps} steps, ${res.episodes} episodes, ${res.seconds.toFixed(1)} s this session (stopped: ${res.stopReason})` +
