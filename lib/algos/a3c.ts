@@ -37,6 +37,8 @@ export class A3C implements Algorithm {
   private readonly m: Float32Array;
   private readonly v: Float32Array;
   private readonly ctrl: Int32Array;
+  /** The factor on config.lr the workers read (shared memory, see setLearningRateScale). */
+  private readonly lrScale: Float32Array;
   private readonly obsShape: number[];
   private readonly nActions: number;
   private workers: Worker[] | null = null;
@@ -63,6 +65,7 @@ export class A3C implements Algorithm {
     this.m = new Float32Array(this.shared.m);
     this.v = new Float32Array(this.shared.v);
     this.ctrl = new Int32Array(this.shared.ctrl);
+    this.lrScale = new Float32Array(this.shared.lrScale);
     this.net.group.getFlat(this.params);
   }
 
@@ -143,7 +146,7 @@ export class A3C implements Algorithm {
 
   /** Sets the factor on config.lr that every worker reads before its next update (shared memory). */
   setLearningRateScale(scale: number): void {
-    new Float32Array(this.shared.lrScale)[0] = checkedLrScale(scale);
+    this.lrScale[0] = checkedLrScale(scale);
   }
 
   evalAgent(rng: Rng, greedy = false): EvalAgent {

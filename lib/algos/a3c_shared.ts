@@ -95,15 +95,13 @@ export type WorkerMessage =
   | { type: 'stopped'; index: number };
 
 export function allocateShared(size: number, optimizer: 'adam' | 'rmsprop'): SharedBuffers {
+  const lrScale = new SharedArrayBuffer(4);
+  new Float32Array(lrScale)[0] = 1;
   return {
     params: new SharedArrayBuffer(size * 4),
     m: new SharedArrayBuffer(optimizer === 'adam' ? size * 4 : 0),
     v: new SharedArrayBuffer(size * 4),
     ctrl: new SharedArrayBuffer(CTRL.SIZE * 4),
-    lrScale: (() => {
-      const b = new SharedArrayBuffer(4);
-      new Float32Array(b)[0] = 1;
-      return b;
-    })(),
+    lrScale,
   };
 }

@@ -46,19 +46,18 @@ for (const id of atariEnvIds()) {
   });
 }
 
+const isPreprocessed = (id: string): boolean => id.startsWith(PREPROCESSED_PREFIX) || id.startsWith(CROPPED_PREFIX);
+
 /** The id an algorithm actually steps for `envId`: the preprocessed variant of an Atari id, else itself. */
 export function trainingEnvId(envId: string): string {
-  if (envId.startsWith(PREPROCESSED_PREFIX) || envId.startsWith(CROPPED_PREFIX)) {
-    registration(envId); // an unknown game after the prefix fails here, with the list of valid ids
-    return envId;
-  }
-  registration(envId); // unknown ids fail here, with the registry's list of valid ones
+  registration(envId); // unknown ids (or games after a prefix) fail here, with the registry's list of valid ones
+  if (isPreprocessed(envId)) return envId;
   return atariEnvIds().includes(envId) ? PREPROCESSED_PREFIX + envId : envId;
 }
 
 function checkedOptions(envId: string, id: string, opts: TrainingEnvOptions): MakeOptions | undefined {
   if (!opts.episodicLife) return undefined;
-  if (!id.startsWith(PREPROCESSED_PREFIX) && !id.startsWith(CROPPED_PREFIX)) {
+  if (!isPreprocessed(id)) {
     throw new Error(`episodicLife needs an Atari game (it ends episodes on a lost life); ${envId} has no lives`);
   }
   return { episodicLife: true };

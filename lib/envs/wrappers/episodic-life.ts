@@ -36,14 +36,12 @@ export class EpisodicLife<O = Float32Array> extends Wrapper<O, number> {
 
   override reset(args?: ResetArgs): ResetResult<O> {
     if (this.continueOnReset && args?.seed === undefined) {
-      this.continueOnReset = false;
       const r = this.inner.step(0);
-      this.lives = this.game.lives();
+      this.started();
       return { obs: r.obs, info: r.info };
     }
     const r = this.inner.reset(args);
-    this.lives = this.game.lives();
-    this.continueOnReset = false;
+    this.started();
     return r;
   }
 
@@ -56,15 +54,9 @@ export class EpisodicLife<O = Float32Array> extends Wrapper<O, number> {
   }
 
   override resetInto(out: ObsBuffer, offset: number, args?: ResetArgs): void {
-    if (this.continueOnReset && args?.seed === undefined) {
-      this.continueOnReset = false;
-      this.fastInner().stepInto(0, out, offset, this.scratch);
-      this.lives = this.game.lives();
-      return;
-    }
-    this.fastInner().resetInto(out, offset, args);
-    this.lives = this.game.lives();
-    this.continueOnReset = false;
+    if (this.continueOnReset && args?.seed === undefined) this.fastInner().stepInto(0, out, offset, this.scratch);
+    else this.fastInner().resetInto(out, offset, args);
+    this.started();
   }
 
   override stepInto(action: number, out: ObsBuffer, offset: number, outcome: StepOutcome): void {
@@ -72,6 +64,12 @@ export class EpisodicLife<O = Float32Array> extends Wrapper<O, number> {
     const lost = this.afterStep(outcome.terminated || outcome.truncated);
     if (lost) outcome.terminated = true;
     outcome.lifeLost = lost;
+  }
+
+  /** After a reset or a continuation: count the lives from here. */
+  private started(): void {
+    this.lives = this.game.lives();
+    this.continueOnReset = false;
   }
 
   /** Updates the life count after a step; true when the step lost a life and the game goes on. */

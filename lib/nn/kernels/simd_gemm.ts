@@ -72,8 +72,8 @@ export class SimdGemm {
       rows4 -= restRows;
       restRows = 0;
     }
-    const a5 = aRow + 16 * rows4, c5 = cRow + 16 * rows4; // row tables of the 5-row tiles
-    const aRest = aRow + 16 * rows4, cRest = cRow + 16 * rows4;
+    // Row tables past the 4-row tiles: the 5-row tiles, or else the single rows (never both).
+    const aTail = aRow + 16 * rows4, cTail = cRow + 16 * rows4;
     const wide = J >> 3;
     const narrow = (J & 7) !== 0;
     const chunk = P > P_CHUNK ? P_CHUNK : P;
@@ -84,19 +84,19 @@ export class SimdGemm {
       const br = bRow + 4 * p0;
       if (wide && !restRows) {
         if (rows4) this.k.gemm_4_2(wide, rows4, aRow, cRow, ac, br, aOff, bOff, cOff, pc, acc);
-        if (rows5) this.k.gemm_5_2(wide, rows5, a5, c5, ac, br, aOff, bOff, cOff, pc, acc);
+        if (rows5) this.k.gemm_5_2(wide, rows5, aTail, cTail, ac, br, aOff, bOff, cOff, pc, acc);
       } else if (wide) {
         // With leftover rows, finish each column tile before the next so its B slice is still in cache.
         for (let t = 0, jo = 0; t < wide; t++, jo += 32) {
           if (rows4) this.k.gemm_4_2(1, rows4, aRow, cRow, ac, br, aOff, bOff + jo, cOff + jo, pc, acc);
-          this.k.gemm_1_2(1, restRows, aRest, cRest, ac, br, aOff, bOff + jo, cOff + jo, pc, acc);
+          this.k.gemm_1_2(1, restRows, aTail, cTail, ac, br, aOff, bOff + jo, cOff + jo, pc, acc);
         }
       }
       if (narrow) {
         const jo = 32 * wide;
         if (rows4) this.k.gemm_4_1(1, rows4, aRow, cRow, ac, br, aOff, bOff + jo, cOff + jo, pc, acc);
-        if (rows5) this.k.gemm_5_1(1, rows5, a5, c5, ac, br, aOff, bOff + jo, cOff + jo, pc, acc);
-        if (restRows) this.k.gemm_1_1(1, restRows, aRest, cRest, ac, br, aOff, bOff + jo, cOff + jo, pc, acc);
+        if (rows5) this.k.gemm_5_1(1, rows5, aTail, cTail, ac, br, aOff, bOff + jo, cOff + jo, pc, acc);
+        if (restRows) this.k.gemm_1_1(1, restRows, aTail, cTail, ac, br, aOff, bOff + jo, cOff + jo, pc, acc);
       }
       if (P === 0) break;
     }
