@@ -75,6 +75,12 @@ const BENCHES: Record<string, LearnBench> = {
     algo: 'a3c', env: 'KangarooDeterministic-v0', seconds: 3600, evalEpisodes: 20, target: 400, long: true,
     config: { numWorkers: 2, envsPerWorker: 4, nSteps: 20, lr: 1e-4, optimizer: 'adam', entropyCoef: 0.01 },
   },
+  // Kung-Fu Master's recipe (EpisodicLife, linear decay) on the whole screen: Practical_RL's crop is cut
+  // for Kung-Fu Master's playfield and would drop Kangaroo's upper floors, where the joey waits.
+  'kangaroo-a3c-life': {
+    algo: 'a3c', env: 'KangarooDeterministic-v0', seconds: 3600, evalEpisodes: 20, target: 400, long: true, lrSchedule: 'linear',
+    config: { numWorkers: 2, envsPerWorker: 4, nSteps: 20, lr: 1e-4, optimizer: 'adam', entropyCoef: 0.01, episodicLife: true },
+  },
 };
 
 /** Final evaluations use seeds from here on; training and early-stop checks never do. */

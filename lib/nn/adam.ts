@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ParamSet } from './params';
-import { activeHeapBackend, simdOverHeap, HeapFloats } from './kernels/heap';
+import { activeHeapBackend, heapIndexOf, simdOverHeap, HeapFloats, type HeapBackend } from './kernels/heap';
 
 export interface AdamOptions {
   learningRate?: number;
@@ -26,19 +26,24 @@ export interface AdamState {
   options: Required<Omit<AdamOptions, 'maxGradNorm'>> & { maxGradNorm: number | null };
 }
 
-/** L2 norm of a flat gradient. */
-export function globalNorm(g: Float32Array): number {
+/** Sum of squares of a flat array, accumulated in float64. */
+export function sumOfSquares(g: Float32Array): number {
   const simd = g.length >= 64 ? simdOverHeap(g) : null;
   if (simd) {
     // Two float64 lanes in the SIMD kernel, then the odd element.
     const pairs = g.length >> 1;
     let s = simd.k.sumsq(g.byteOffset, pairs);
     if (g.length & 1) s += g[g.length - 1] * g[g.length - 1];
-    return Math.sqrt(s);
+    return s;
   }
   let s = 0;
   for (let i = 0; i < g.length; i++) s += g[i] * g[i];
-  return Math.sqrt(s);
+  return s;
+}
+
+/** L2 norm of a flat gradient. */
+export function globalNorm(g: Float32Array): number {
+  return Math.sqrt(sumOfSquares(g));
 }
 
 /**
@@ -112,8 +117,21 @@ export class Adam {
     const vars = this.params.variables;
     const { value, grads } = tf.variableGrads(loss, vars);
     try {
-      this.params.flattenGrads(vars.map((v) => grads[v.name]), this.flatGrads);
       const lossValue = value.dataSync()[0];
+      const be = this.store.heapBackend();
+      if (be) {
+        // Gradients, weights and moments all live in the wasm heap: step straight from the gradient
+        // tensors into fresh weight tensors (no flat copies of weights or gradients).
+        const at = vars.map((v, i) => {
+          const g = grads[v.name];
+          if (!g) return -1;
+          const p = this.params.layout[i];
+          if (g.size !== p.size) throw new Error(`gradient for ${p.name} has ${g.size} values, expected ${p.size}`);
+          return heapIndexOf(be, g);
+        });
+        if (at.every((i, k) => i >= 0 || !grads[vars[k].name])) return { loss: lossValue, gradNorm: this.stepFromHeap(be, at) };
+      }
+      this.params.flattenGrads(vars.map((v) => grads[v.name]), this.flatGrads);
       return { loss: lossValue, gradNorm: this.applyFlatGradients(this.flatGrads) };
     } finally {
       value.dispose();
@@ -131,6 +149,39 @@ export class Adam {
       throw new Error(`applyGradients: expected ${this.params.size} gradient values, got ${flat.length}`);
     }
     return this.applyFlatGradients(flat);
+  }
+
+  /**
+   * One step with each parameter's gradient at HEAPF32 index `gradAt[i]` (-1: no gradient, i.e. zeros).
+   * Each variable gets a fresh tensor holding its stepped weights (see ParamSet.setFlat for why fresh).
+   */
+  private stepFromHeap(be: HeapBackend, gradAt: readonly number[]): number {
+    const layout = this.params.layout;
+    let ss = 0;
+    layout.forEach((p, i) => {
+      if (gradAt[i] >= 0) ss += sumOfSquares(be.wasm.HEAPF32.subarray(gradAt[i], gradAt[i] + p.size));
+    });
+    const norm = Math.sqrt(ss);
+    if (!Number.isFinite(norm)) throw new Error(`Adam: the gradient contains NaN or Infinity (norm ${norm}); the update was skipped`);
+    const scale = this.maxGradNorm !== null && norm > this.maxGradNorm ? this.maxGradNorm / norm : 1;
+    this.stepCount++;
+    const vars = this.params.variables;
+    layout.forEach((p, i) => {
+      const out = be.makeOutput([...p.shape], 'float32');
+      const heap = be.wasm.HEAPF32; // after the allocation: the heap may have grown
+      const dst = be.dataIdMap.get(out.dataId)!.memoryOffset >>> 2;
+      const src = heapIndexOf(be, vars[i]);
+      heap.copyWithin(dst, src, src + p.size);
+      let g: Float32Array;
+      if (gradAt[i] >= 0) g = heap.subarray(gradAt[i], gradAt[i] + p.size);
+      else g = this.flatGrads.subarray(p.offset, p.offset + p.size).fill(0);
+      adamStepFlat(heap.subarray(dst, dst + p.size), g, this.m.subarray(p.offset, p.offset + p.size), this.v.subarray(p.offset, p.offset + p.size),
+        this.stepCount, this.learningRate, this.beta1, this.beta2, this.epsilon, scale);
+      const t = tf.engine().makeTensorFromTensorInfo(out);
+      vars[i].assign(t);
+      t.dispose();
+    });
+    return norm;
   }
 
   private applyFlatGradients(g: Float32Array): number {
@@ -185,6 +236,12 @@ class FlatStore {
     const be = activeHeapBackend();
     this.heap = be && n > 0 ? new HeapFloats(be, 4 * n, owner) : null;
     if (!this.heap) for (let i = 0; i < 4; i++) this.plain.push(new Float32Array(n));
+  }
+
+  /** The wasm backend when the arrays live in its heap and it is still the active backend, else null. */
+  heapBackend(): HeapBackend | null {
+    const be = this.heap ? activeHeapBackend() : null;
+    return be && this.heap!.inHeapOf(be) ? be : null;
   }
 
   /** Array `i` (0..3); heap views are re-made after the heap grows, so do not keep them across allocations. */

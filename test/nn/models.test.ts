@@ -251,6 +251,41 @@ test('Adam in the wasm heap: gradient norm and step agree with the plain-array v
   net.dispose();
 });
 
+test('Adam.minimize in the wasm heap takes the same step as flat gradients, also with clipping and an unused parameter', async () => {
+  await nn.useBackend('wasm');
+  for (const maxGradNorm of [undefined, 0.05]) {
+    const nets = [0, 1].map(() => nn.cartPolePolicy({ seed: 6, hidden: 33 }));
+    const opts = nets.map((n) => new nn.Adam(n.params, { learningRate: 0.01, maxGradNorm }));
+    const x = tf.tensor2d([[0.1, -0.2, 0.3, 0.05], [-0.4, 0.2, 0.1, -0.3]]);
+    const names = nets[0].params.layout.map((p) => p.name);
+    // The loss leaves out the last parameter (the output bias): its gradient is missing, i.e. zero.
+    const lossOf = (net: nn.PolicyMlp) => () => tf.tidy(() => {
+      const out = tf.matMul(tf.relu(tf.add(tf.matMul(x, net.params.get(names[0])), net.params.get(names[1]))), net.params.get(names[2]));
+      return tf.sum(tf.square(out)) as tf.Scalar;
+    });
+    for (let step = 0; step < 3; step++) {
+      const a = opts[0].minimize(lossOf(nets[0]));
+      const vars = nets[1].params.variables.slice(0, 3);
+      const { value, grads } = tf.variableGrads(lossOf(nets[1]), vars);
+      const flat = nets[1].params.flattenGrads(nets[1].params.variables.map((v) => grads[v.name]));
+      const norm = opts[1].applyGradients(flat);
+      tf.dispose([value, ...Object.values(grads)]);
+      assert.ok(Math.abs(a.gradNorm - norm) <= 1e-6 * norm, `step ${step}: norm ${a.gradNorm} vs ${norm}`);
+    }
+    const [w0, w1] = nets.map((n) => n.params.getFlat());
+    let worst = 0;
+    for (let i = 0; i < w0.length; i++) worst = Math.max(worst, Math.abs(w0[i] - w1[i]));
+    assert.ok(worst < 1e-6, `maxGradNorm ${maxGradNorm}: weights differ by ${worst}`);
+    const last = nets[0].params.layout[nets[0].params.layout.length - 1];
+    const init = nn.cartPolePolicy({ seed: 6, hidden: 33 });
+    assert.deepEqual(Array.from(w0.subarray(last.offset, last.offset + last.size)), Array.from(init.params.getFlat().subarray(last.offset, last.offset + last.size)),
+      'a parameter without gradient stays put on the first steps (its moments stay zero)');
+    tf.dispose(x);
+    [...nets, init].forEach((n) => n.dispose());
+  }
+  await nn.ready();
+});
+
 test('fused layers and the fused LSTM (wasm) agree with finite differences', async () => {
   await nn.useBackend('wasm');
   const small = [{ filters: 4, kernel: 3, stride: 2, padding: 'valid' as const }, { filters: 8, kernel: 3, stride: 1, padding: 'valid' as const }];

@@ -52,6 +52,11 @@ export class HeapFloats {
     return new Float32Array(this.be.wasm.asm.memory.buffer, this.ptr, this.length);
   }
 
+  /** True when the array lives in `be`'s heap. */
+  inHeapOf(be: HeapBackend): boolean {
+    return be.wasm === this.be.wasm;
+  }
+
   /** A view of the array (re-made after the heap grows, which detaches old views). */
   get view(): Float32Array {
     if (this.cached.buffer !== this.be.wasm.asm.memory.buffer) this.cached = this.makeView();

@@ -16,6 +16,8 @@ export interface WasmModule {
 
 /** Reduction steps per kernel call: keeps a chunk's A and B rows in L1/L2 across the column tiles. */
 const P_CHUNK = 256;
+/** Largest chunk of B (floats) the row-tiles-outer order keeps in cache: 256 KB of a 1 MB L2. */
+const ROWS_OUTER_MAX_B = 65536;
 
 export class SimdGemm {
   readonly k: SimdExports;
@@ -77,26 +79,29 @@ export class SimdGemm {
     const wide = J >> 3;
     const narrow = (J & 7) !== 0;
     const chunk = P > P_CHUNK ? P_CHUNK : P;
+    // Visit row tiles in the outer loop when A is the larger operand and a chunk of B fits in L2 (see
+    // gemm_R_V): e.g. a convolution's many positions against 32 filters.
+    const rowsOuter = I > J && chunk * J <= ROWS_OUTER_MAX_B ? 1 : 0;
     for (let p0 = 0; p0 < P || (P === 0 && p0 === 0); p0 += chunk) {
       const pc = Math.min(chunk, P - p0);
       const acc = accumulate || p0 > 0 ? 1 : 0;
       const ac = aCol + 4 * p0;
       const br = bRow + 4 * p0;
       if (wide && !restRows) {
-        if (rows4) this.k.gemm_4_2(wide, rows4, aRow, cRow, ac, br, aOff, bOff, cOff, pc, acc);
-        if (rows5) this.k.gemm_5_2(wide, rows5, aTail, cTail, ac, br, aOff, bOff, cOff, pc, acc);
+        if (rows4) this.k.gemm_4_2(wide, rows4, aRow, cRow, ac, br, aOff, bOff, cOff, pc, acc, rowsOuter);
+        if (rows5) this.k.gemm_5_2(wide, rows5, aTail, cTail, ac, br, aOff, bOff, cOff, pc, acc, rowsOuter);
       } else if (wide) {
         // With leftover rows, finish each column tile before the next so its B slice is still in cache.
         for (let t = 0, jo = 0; t < wide; t++, jo += 32) {
-          if (rows4) this.k.gemm_4_2(1, rows4, aRow, cRow, ac, br, aOff, bOff + jo, cOff + jo, pc, acc);
-          this.k.gemm_1_2(1, restRows, aTail, cTail, ac, br, aOff, bOff + jo, cOff + jo, pc, acc);
+          if (rows4) this.k.gemm_4_2(1, rows4, aRow, cRow, ac, br, aOff, bOff + jo, cOff + jo, pc, acc, rowsOuter);
+          this.k.gemm_1_2(1, restRows, aTail, cTail, ac, br, aOff, bOff + jo, cOff + jo, pc, acc, rowsOuter);
         }
       }
       if (narrow) {
         const jo = 32 * wide;
-        if (rows4) this.k.gemm_4_1(1, rows4, aRow, cRow, ac, br, aOff, bOff + jo, cOff + jo, pc, acc);
-        if (rows5) this.k.gemm_5_1(1, rows5, aTail, cTail, ac, br, aOff, bOff + jo, cOff + jo, pc, acc);
-        if (restRows) this.k.gemm_1_1(1, restRows, aTail, cTail, ac, br, aOff, bOff + jo, cOff + jo, pc, acc);
+        if (rows4) this.k.gemm_4_1(1, rows4, aRow, cRow, ac, br, aOff, bOff + jo, cOff + jo, pc, acc, rowsOuter);
+        if (rows5) this.k.gemm_5_1(1, rows5, aTail, cTail, ac, br, aOff, bOff + jo, cOff + jo, pc, acc, rowsOuter);
+        if (restRows) this.k.gemm_1_1(1, restRows, aTail, cTail, ac, br, aOff, bOff + jo, cOff + jo, pc, acc, rowsOuter);
       }
       if (P === 0) break;
     }

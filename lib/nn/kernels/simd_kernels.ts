@@ -17,52 +17,52 @@ import { FunctionBuilder, assembleModule, type Local } from './wasm_asm';
 export const GEMM_TILES: ReadonlyArray<readonly [rows: number, vectors: number]> = [[4, 2], [4, 1], [5, 2], [5, 1], [1, 2], [1, 1]];
 
 /**
- * gemm_R_V(colTiles, rowTiles, aRowTab, cRowTab, aColTab, bRowTab, aOff, bOff, cOff, P, accumulate):
+ * gemm_R_V(colTiles, rowTiles, aRowTab, cRowTab, aColTab, bRowTab, aOff, bOff, cOff, P, accumulate, rowsOuter):
  * for each of `colTiles` tiles of 4V columns (bOff and cOff advance by 16V bytes per tile) and each of
  * `rowTiles` tiles of R rows (row tables advance by R entries per tile),
  *   A(i, p) = f32 at aRowTab[i] + aColTab[p] + aOff,  B(p, j) = f32 at bRowTab[p] + bOff + 4j,
  *   C(i, j) = f32 at cRowTab[i] + cOff + 4j,  j < 4V;  C is overwritten, or added to when accumulate != 0.
+ * The tiles are visited column tile by column tile (each B slice stays in L1 while all of A streams past
+ * it), or, when rowsOuter != 0, row tile by row tile (each R-row slice of A stays in L1 while B, which
+ * must then fit in L2, streams past it): the better order depends on which operand is the larger.
  */
 function gemmTile(R: number, V: number, fma: boolean): FunctionBuilder {
-  const f = new FunctionBuilder(`gemm_${R}_${V}`, ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'], []);
-  const [colTiles, rowTiles, aRowTab0, cRowTab0, aColTab, bRowTab, aOff, bOff, cOff, P, accumulate] = f.params;
+  const f = new FunctionBuilder(`gemm_${R}_${V}`, ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'], []);
+  const [colTiles, rowTiles, aRowTab0, cRowTab0, aColTab, bRowTab, aOff, bOff0, cOff0, P, accumulate, rowsOuter] = f.params;
   const rt = f.local('i32');
   const ct = f.local('i32');
   const aRowTab = f.local('i32');
   const cRowTab = f.local('i32');
-  const p = f.local('i32');
+  const bOff = f.local('i32');
+  const cOff = f.local('i32');
   const ap = f.local('i32');
+  const apEnd = f.local('i32');
   const bp = f.local('i32');
   const t = f.local('i32');
   const b = f.local('i32');
-  const a: Local[] = [];
-  const c: Local[] = [];
-  for (let r = 0; r < R; r++) {
-    a.push(f.local('i32'));
-    c.push(f.local('i32'));
-  }
+  const cr = f.local('i32');
+  const a: Local[] = Array.from({ length: R }, () => f.local('i32'));
   const acc: Local[][] = a.map(() => Array.from({ length: V }, () => f.local('v128')));
   const bv: Local[] = Array.from({ length: V }, () => f.local('v128'));
   const s = f.local('v128');
 
-  f.i32(0).set(ct);
-  f.forLoop(ct, colTiles, 1, () => {
-  f.get(aRowTab0).set(aRowTab);
-  f.get(cRowTab0).set(cRowTab);
-  f.i32(0).set(rt);
-  f.forLoop(rt, rowTiles, 1, () => {
-    for (let r = 0; r < R; r++) {
-      f.get(aRowTab).i32Load(4 * r).get(aOff).i32Add().set(a[r]);
-      f.get(cRowTab).i32Load(4 * r).get(cOff).i32Add().set(c[r]);
-      for (let v = 0; v < V; v++) f.v128Zero().set(acc[r][v]);
-    }
+  const loadRowAddresses = () => {
+    for (let r = 0; r < R; r++) f.get(aRowTab).i32Load(4 * r).get(aOff).i32Add().set(a[r]);
+  };
+  /** One R x 4V tile of C at rows aRowTab/cRowTab, columns bOff/cOff (row addresses a[] already set). */
+  const tile = () => {
+    for (let r = 0; r < R; r++) for (let v = 0; v < V; v++) f.v128Zero().set(acc[r][v]);
     f.get(accumulate).ifThen(() => {
-      for (let r = 0; r < R; r++) for (let v = 0; v < V; v++) f.get(c[r]).v128Load(16 * v).set(acc[r][v]);
+      for (let r = 0; r < R; r++) {
+        f.get(cRowTab).i32Load(4 * r).get(cOff).i32Add().set(cr);
+        for (let v = 0; v < V; v++) f.get(cr).v128Load(16 * v).set(acc[r][v]);
+      }
     });
+    // The reduction walks the A-column table up to its end (no separate counter), and C's row addresses
+    // are reloaded afterwards: both keep the loop's integer values in registers.
     f.get(aColTab).set(ap);
     f.get(bRowTab).set(bp);
-    f.i32(0).set(p);
-    f.forLoop(p, P, 1, () => {
+    f.forLoop(ap, apEnd, 4, () => {
       f.get(ap).i32Load().set(t);
       f.get(bp).i32Load().get(bOff).i32Add().set(b);
       for (let v = 0; v < V; v++) f.get(b).v128Load(16 * v).set(bv[v]);
@@ -73,12 +73,46 @@ function gemmTile(R: number, V: number, fma: boolean): FunctionBuilder {
           else f.get(acc[r][v]).get(s).get(bv[v]).f32x4Mul().f32x4Add().set(acc[r][v]);
         }
       }
-      f.addTo(ap, 4).addTo(bp, 4);
+      f.addTo(bp, 4);
     });
-    for (let r = 0; r < R; r++) for (let v = 0; v < V; v++) f.get(c[r]).get(acc[r][v]).v128Store(16 * v);
-    f.addTo(aRowTab, 4 * R).addTo(cRowTab, 4 * R);
+    for (let r = 0; r < R; r++) {
+      f.get(cRowTab).i32Load(4 * r).get(cOff).i32Add().set(cr);
+      for (let v = 0; v < V; v++) f.get(cr).get(acc[r][v]).v128Store(16 * v);
+    }
+  };
+
+  f.get(aColTab).get(P).i32(2).i32Shl().i32Add().set(apEnd);
+  f.get(rowsOuter).ifThen(() => {
+    f.get(aRowTab0).set(aRowTab);
+    f.get(cRowTab0).set(cRowTab);
+    f.i32(0).set(rt);
+    f.forLoop(rt, rowTiles, 1, () => {
+      loadRowAddresses();
+      f.get(bOff0).set(bOff);
+      f.get(cOff0).set(cOff);
+      f.i32(0).set(ct);
+      f.forLoop(ct, colTiles, 1, () => {
+        tile();
+        f.addTo(bOff, 16 * V).addTo(cOff, 16 * V);
+      });
+      f.addTo(aRowTab, 4 * R).addTo(cRowTab, 4 * R);
+    });
   });
-  f.addTo(bOff, 16 * V).addTo(cOff, 16 * V);
+  f.get(rowsOuter).i32Eqz().ifThen(() => {
+    f.get(bOff0).set(bOff);
+    f.get(cOff0).set(cOff);
+    f.i32(0).set(ct);
+    f.forLoop(ct, colTiles, 1, () => {
+      f.get(aRowTab0).set(aRowTab);
+      f.get(cRowTab0).set(cRowTab);
+      f.i32(0).set(rt);
+      f.forLoop(rt, rowTiles, 1, () => {
+        loadRowAddresses();
+        tile();
+        f.addTo(aRowTab, 4 * R).addTo(cRowTab, 4 * R);
+      });
+      f.addTo(bOff, 16 * V).addTo(cOff, 16 * V);
+    });
   });
   return f;
 }
@@ -436,7 +470,7 @@ function sumsq(): FunctionBuilder {
 }
 
 export interface SimdExports {
-  [name: `gemm_${number}_${number}`]: (colTiles: number, rowTiles: number, aRowTab: number, cRowTab: number, aColTab: number, bRowTab: number, aOff: number, bOff: number, cOff: number, P: number, accumulate: number) => void;
+  [name: `gemm_${number}_${number}`]: (colTiles: number, rowTiles: number, aRowTab: number, cRowTab: number, aColTab: number, bRowTab: number, aOff: number, bOff: number, cOff: number, P: number, accumulate: number, rowsOuter: number) => void;
   colsum(src: number, rows: number, cols: number, dst: number): void;
   adam(params: number, grads: number, m: number, v: number, quads: number, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number, gradScale: number): void;
   sumsq(ptr: number, pairs: number): number;
