@@ -114,7 +114,7 @@ async function oursOnlyMain(): Promise<void> {
   const u10 = time(f10.update, runs, 3);
   f10.dispose();
   const lstm = lstmFixture(10, 5);
-  const lu = time(lstm.update, quick ? 5 : 11, 2);
+  const lu = time(lstm.update, quick ? 5 : 21, 5);
   lstm.dispose();
   for (const [name, v] of [['a3c.forward_b10', fwd], ['a3c.update_b10', u10], ['lstm.rollout_update', lu]] as const) {
     const x = extras.get(v)!;
@@ -173,7 +173,7 @@ async function main(): Promise<void> {
     const u32 = time(f32.update, kind === 'cpu' ? 5 : runs, 2);
     f32.dispose();
     const lstm = lstmFixture(10, 5);
-    const lu = time(lstm.update, kind === 'cpu' ? 3 : quick ? 5 : 11, 2);
+    const lu = time(lstm.update, kind === 'cpu' ? 3 : quick ? 5 : 21, kind === 'cpu' ? 2 : 5);
     lstm.dispose();
     rows.push([label, 'a3c forward b10', fwd], [label, 'a3c update b10', u10], [label, 'a3c update b32', u32], [label, 'lstm rollout update T10 x B5', lu]);
     if (kind === chosen) Object.assign(figures, { fwd, u10, u32, lu });

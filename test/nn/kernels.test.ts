@@ -107,6 +107,9 @@ test('wasm BatchMatMul with transposes matches the stock cpu result', async () =
     [[6, 9], [9, 12], false, false], // 4 + 2 single rows
     [[13, 9], [13, 12], true, false],
     [[3, 600], [8, 600], false, true], // reduction longer than one chunk
+    [[50, 256], [256, 14], false, false], // policy head: width padded to a multiple of 4
+    [[50, 256], [50, 14], true, false], // its weight gradient
+    [[50, 256], [256, 1], false, false], // value head
     [[300, 700], [700, 24], false, false], // row tiles outside the column tiles, over three chunks
     [[70, 300], [300, 200], false, false], // column tiles outside the row tiles, over two chunks
     [[2, 6, 4], [2, 6, 3], true, false], // batched

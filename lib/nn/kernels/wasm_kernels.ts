@@ -7,8 +7,9 @@
  *   Conv2D, both convolution gradients (unpadded)  the table-driven SIMD gemm of `simd_gemm.ts`, reading
  *                     receptive fields in place (no im2col copies); padded convolutions unroll patches in
  *                     JavaScript and use the stock product
- *   BatchMatMul (2-D)  the SIMD gemm for A B and A^T B (4-multiple widths) and A B^T (via (B A^T)^T with
- *                     the small A transposed); other cases transpose in JavaScript, then the stock product
+ *   BatchMatMul (2-D)  the SIMD gemm for A B and A^T B (other widths on B padded to a multiple of 4) and
+ *                     A B^T (via (B A^T)^T with the small A transposed); batched products transpose in
+ *                     JavaScript, then the stock product
  *   Sum               column sums over leading axes (bias gradients) by a SIMD kernel
  *   Identity, Cast    share the data (reference count) instead of copying it when nothing changes
  *   DojoLstmForward/Backward  the LSTM recurrence (`lstm_kernels.ts`)
@@ -114,6 +115,28 @@ export function registerWasmKernels(): void {
     return out;
   }
 
+  /**
+   * c[I, J] = a b (or a^T b) for a width J that is not a multiple of 4 (policy and value heads): the SIMD
+   * product on b padded with zero columns to a multiple of 4, then the first J columns copied out.
+   */
+  function simdMatMulPadded(be: WasmBackend, a: TensorInfo, b: TensorInfo, I: number, J: number, P: number, transposeA: boolean): TensorInfo {
+    const Jp = (J + 3) & ~3;
+    const bPad = be.makeOutput([P, Jp], 'float32');
+    const cPad = be.makeOutput([I, Jp], 'float32');
+    const out = be.makeOutput([I, J], 'float32');
+    let heap = be.wasm.HEAPF32;
+    const bIdx = heapIndex(be, b), bPadIdx = heapIndex(be, bPad);
+    heap.fill(0, bPadIdx, bPadIdx + P * Jp);
+    for (let p = 0; p < P; p++) heap.copyWithin(bPadIdx + p * Jp, bIdx + p * J, bIdx + p * J + J);
+    simdFor(be).matMul(I, Jp, P, heapAddress(be, a), heapAddress(be, bPad), heapAddress(be, cPad), transposeA);
+    heap = be.wasm.HEAPF32; // the product may allocate offset tables
+    const cIdx = heapIndex(be, cPad), oIdx = heapIndex(be, out);
+    for (let i = 0; i < I; i++) heap.copyWithin(oIdx + i * J, cIdx + i * Jp, cIdx + i * Jp + J);
+    be.disposeData(bPad.dataId);
+    be.disposeData(cPad.dataId);
+    return out;
+  }
+
   const batchMatMul: KernelFn = ({ inputs, backend, attrs }) => {
     const be = backend as WasmBackend;
     const { a, b } = inputs;
@@ -132,6 +155,7 @@ export function registerWasmKernels(): void {
         simdFor(be).matMul(I, J, P, heapAddress(be, a), heapAddress(be, b), heapAddress(be, out), transposeA);
         return out;
       }
+      return simdMatMulPadded(be, a, b, I, J, P, transposeA);
     }
     if (!transposeA && !transposeB) return stockMatMul({ inputs, backend, attrs });
     const sizeA = sizeOf(a.shape);
