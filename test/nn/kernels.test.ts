@@ -107,6 +107,8 @@ test('wasm BatchMatMul with transposes matches the stock cpu result', async () =
     [[6, 9], [9, 12], false, false], // 4 + 2 single rows
     [[13, 9], [13, 12], true, false],
     [[3, 600], [8, 600], false, true], // reduction longer than one chunk
+    [[50, 256], [256, 1024], false, false], // LSTM input gates: B packed in column panels
+    [[20, 600], [600, 512], false, false], // packed panels over three chunks of the reduction
     [[50, 256], [256, 14], false, false], // policy head: width padded to a multiple of 4
     [[50, 256], [50, 14], true, false], // its weight gradient
     [[50, 256], [256, 1], false, false], // value head

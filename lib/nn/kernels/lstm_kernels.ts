@@ -63,7 +63,13 @@ export function registerLstmKernels(simdFor: (be: WasmBackend) => SimdGemm): voi
     const gemm = simdFor(be);
     const G = 4 * U;
     const aRow = gemm.progression(B, U * 4), aCol = gemm.progression(U, 4);
-    const bRow = gemm.progression(U, G * 4), cRow = gemm.progression(B, G * 4);
+    const cRow = gemm.progression(B, G * 4);
+    // wh in column panels once for all T steps (rows of a 4U-wide matrix read in place miss in L1).
+    const packed = G % 8 === 0;
+    const whPanels = packed ? be.makeOutput([U * G], 'float32') : null;
+    const bRow = packed ? gemm.progression(U, 32) : gemm.progression(U, G * 4);
+    const panelStride = whPanels ? gemm.packB(addr(be, wh), G * 4, U, G, addr(be, whPanels)) : undefined;
+    const whB = whPanels ? addr(be, whPanels) : addr(be, wh);
     const heap = be.wasm.HEAPF32; // after every allocation: the heap may have grown
     const wsI = addr(be, ws) >> 2, outI = addr(be, out) >> 2, xgI = addr(be, xg) >> 2;
     heap.copyWithin(wsI + L.hIn, addr(be, h0) >> 2, (addr(be, h0) >> 2) + B * U);
@@ -72,7 +78,7 @@ export function registerLstmKernels(simdFor: (be: WasmBackend) => SimdGemm): voi
       const r0 = t * B;
       const acts = wsI + L.acts + r0 * G;
       heap.copyWithin(acts, xgI + r0 * G, xgI + (r0 + B) * G);
-      gemm.gemm(B, G, U, aRow, aCol, 4 * (wsI + L.hIn + r0 * U), bRow, addr(be, wh), cRow, 4 * acts, true);
+      gemm.gemm(B, G, U, aRow, aCol, 4 * (wsI + L.hIn + r0 * U), bRow, whB, cRow, 4 * acts, true, panelStride);
       for (let b = 0; b < B; b++) {
         const a = acts + b * G;
         const row = r0 + b;
@@ -105,6 +111,7 @@ export function registerLstmKernels(simdFor: (be: WasmBackend) => SimdGemm): voi
         }
       }
     }
+    if (whPanels) be.disposeData(whPanels.dataId);
     return [out, ws];
   };
 
@@ -175,7 +182,8 @@ export function registerLstmKernels(simdFor: (be: WasmBackend) => SimdGemm): voi
     heap.copyWithin(dh0I, dh, dh + B * U);
     heap.copyWithin(dc0I, dc, dc + B * U);
     // dwh = sum_t hIn_t^T dG_t over all steps at once: [U, T*B] x [T*B, G].
-    gemm.gemm(U, G, rows, hInCols, hInRows, 4 * (wsI + L.hIn), dGRows, addr(be, dxg), whRows, addr(be, dwh), false);
+    if (G % 8 === 0) gemm.gemmPackedB(U, G, rows, hInCols, hInRows, 4 * (wsI + L.hIn), addr(be, dxg), G * 4, whRows, addr(be, dwh), false);
+    else gemm.gemm(U, G, rows, hInCols, hInRows, 4 * (wsI + L.hIn), dGRows, addr(be, dxg), whRows, addr(be, dwh), false);
     be.disposeData(scratch.dataId);
     return [dxg, dh0, dc0, dwh];
   };

@@ -55,13 +55,17 @@ export class SimdGemm {
    * C(i, j) (+)= sum_p A(i, p) B(p, j) for i < I, j < J (J a multiple of 4), p < P, with
    * A(i, p) at aRow[i] + aCol[p] + aOff, B(p, j) at bRow[p] + bOff + 4j, C(i, j) at cRow[i] + cOff + 4j
    * (tables are byte addresses of i32 tables; offsets are bytes).
+   * With `panelStride` B is packed in column panels (`packB`): B(p, j) at bRow[p] + bOff +
+   * floor(j / 8) * panelStride + 4 (j % 8), and J must be a multiple of 8.
    */
   gemm(
     I: number, J: number, P: number,
     aRow: number, aCol: number, aOff: number, bRow: number, bOff: number, cRow: number, cOff: number,
-    accumulate: boolean,
+    accumulate: boolean, panelStride?: number,
   ): void {
     if (J % 4 !== 0) throw new Error(`SimdGemm.gemm: J=${J} is not a multiple of 4`);
+    if (panelStride !== undefined && J % 8 !== 0) throw new Error(`SimdGemm.gemm: J=${J} is not a multiple of 8, as packed panels need`);
+    const tileStride = panelStride ?? 32;
     // Rows go in tiles of 4, and of 5 where that absorbs the remainder (I = 4a + r with a >= r: a - r
     // tiles of 4 and r of 5), e.g. 5 environments or 50 = 10 x 4 + 2 x 5. Only small odd sizes (1-3, 6, 7,
     // 11) leave rows for the one-row kernels, which reload B for every row. (5-row tiles everywhere are
@@ -81,37 +85,62 @@ export class SimdGemm {
     const chunk = P > P_CHUNK ? P_CHUNK : P;
     // Visit row tiles in the outer loop when A is the larger operand and a chunk of B fits in L2 (see
     // gemm_R_V): e.g. a convolution's many positions against 32 filters.
-    const rowsOuter = I > J && chunk * J <= ROWS_OUTER_MAX_B ? 1 : 0;
+    const rowsOuter = panelStride === undefined && I > J && chunk * J <= ROWS_OUTER_MAX_B ? 1 : 0;
     for (let p0 = 0; p0 < P || (P === 0 && p0 === 0); p0 += chunk) {
       const pc = Math.min(chunk, P - p0);
       const acc = accumulate || p0 > 0 ? 1 : 0;
       const ac = aCol + 4 * p0;
       const br = bRow + 4 * p0;
       if (wide && !restRows) {
-        if (rows4) this.k.gemm_4_2(wide, rows4, aRow, cRow, ac, br, aOff, bOff, cOff, pc, acc, rowsOuter);
-        if (rows5) this.k.gemm_5_2(wide, rows5, aTail, cTail, ac, br, aOff, bOff, cOff, pc, acc, rowsOuter);
+        if (rows4) this.k.gemm_4_2(wide, rows4, aRow, cRow, ac, br, aOff, bOff, cOff, pc, acc, rowsOuter, tileStride);
+        if (rows5) this.k.gemm_5_2(wide, rows5, aTail, cTail, ac, br, aOff, bOff, cOff, pc, acc, rowsOuter, tileStride);
       } else if (wide) {
         // With leftover rows, finish each column tile before the next so its B slice is still in cache.
-        for (let t = 0, jo = 0; t < wide; t++, jo += 32) {
-          if (rows4) this.k.gemm_4_2(1, rows4, aRow, cRow, ac, br, aOff, bOff + jo, cOff + jo, pc, acc, rowsOuter);
-          this.k.gemm_1_2(1, restRows, aTail, cTail, ac, br, aOff, bOff + jo, cOff + jo, pc, acc, rowsOuter);
+        for (let t = 0, jo = 0, bo = 0; t < wide; t++, jo += 32, bo += tileStride) {
+          if (rows4) this.k.gemm_4_2(1, rows4, aRow, cRow, ac, br, aOff, bOff + bo, cOff + jo, pc, acc, rowsOuter, tileStride);
+          this.k.gemm_1_2(1, restRows, aTail, cTail, ac, br, aOff, bOff + bo, cOff + jo, pc, acc, rowsOuter, tileStride);
         }
       }
       if (narrow) {
         const jo = 32 * wide;
-        if (rows4) this.k.gemm_4_1(1, rows4, aRow, cRow, ac, br, aOff, bOff + jo, cOff + jo, pc, acc, rowsOuter);
-        if (rows5) this.k.gemm_5_1(1, rows5, aTail, cTail, ac, br, aOff, bOff + jo, cOff + jo, pc, acc, rowsOuter);
-        if (restRows) this.k.gemm_1_1(1, restRows, aTail, cTail, ac, br, aOff, bOff + jo, cOff + jo, pc, acc, rowsOuter);
+        if (rows4) this.k.gemm_4_1(1, rows4, aRow, cRow, ac, br, aOff, bOff + jo, cOff + jo, pc, acc, rowsOuter, 16);
+        if (rows5) this.k.gemm_5_1(1, rows5, aTail, cTail, ac, br, aOff, bOff + jo, cOff + jo, pc, acc, rowsOuter, 16);
+        if (restRows) this.k.gemm_1_1(1, restRows, aTail, cTail, ac, br, aOff, bOff + jo, cOff + jo, pc, acc, rowsOuter, 16);
       }
       if (P === 0) break;
     }
   }
 
-  /** c[I, J] = a[I, P] @ b[P, J], all row-major at byte addresses; J a multiple of 4. */
+  /** c[I, J] = a[I, P] @ b[P, J] (or a[P, I]^T b), all row-major at byte addresses; J a multiple of 4. */
   matMul(I: number, J: number, P: number, a: number, b: number, c: number, transposeA = false): void {
     const aRow = transposeA ? this.progression(I, 4) : this.progression(I, P * 4);
     const aCol = transposeA ? this.progression(P, I * 4) : this.progression(P, 4);
-    this.gemm(I, J, P, aRow, aCol, a, this.progression(P, J * 4), b, this.progression(I, J * 4), c, false);
+    if (worthPacking(I, J)) this.gemmPackedB(I, J, P, aRow, aCol, a, b, J * 4, this.progression(I, J * 4), c, false);
+    else this.gemm(I, J, P, aRow, aCol, a, this.progression(P, J * 4), b, this.progression(I, J * 4), c, false);
+  }
+
+  /**
+   * Copies the first J columns (a multiple of 8) of a row-major [P, *] matrix at byte address `b`, rows
+   * `rowStride` bytes apart, into column panels at `dst` (P * J floats): see `pack_b`. Returns the
+   * panel stride in bytes, for `gemm`'s `panelStride`.
+   */
+  packB(b: number, rowStride: number, P: number, J: number, dst: number): number {
+    this.k.pack_b(b, rowStride, P, J >> 3, dst);
+    return P * 32;
+  }
+
+  /** `gemm` with a row-major B (rows bRowStride bytes apart) packed into column panels first. */
+  gemmPackedB(
+    I: number, J: number, P: number, aRow: number, aCol: number, aOff: number,
+    b: number, bRowStride: number, cRow: number, cOff: number, accumulate: boolean,
+  ): void {
+    const panels = this.wasm._malloc(Math.max(16, P * J * 4));
+    try {
+      const stride = this.packB(b, bRowStride, P, J, panels);
+      this.gemm(I, J, P, aRow, aCol, aOff, this.progression(P, 32), panels, cRow, cOff, accumulate, stride);
+    } finally {
+      this.wasm._free(panels);
+    }
   }
 
   /** Byte offsets of each output position's top-left input pixel (relative to the image batch). */
@@ -172,6 +201,14 @@ export class SimdGemm {
       }
     }
   }
+}
+
+/**
+ * Whether packing B into column panels pays for its copy: B is wide (rows 2 KB or more apart, where
+ * read in place they crowd a few L1 sets) and A has rows enough to reuse each panel.
+ */
+export function worthPacking(I: number, J: number): boolean {
+  return J % 8 === 0 && J >= 512 && I >= 8;
 }
 
 /** True when every receptive field lies inside the image (no padding), which the table kernels need. */

@@ -17,8 +17,9 @@ import { FunctionBuilder, assembleModule, type Local } from './wasm_asm';
 export const GEMM_TILES: ReadonlyArray<readonly [rows: number, vectors: number]> = [[4, 2], [4, 1], [5, 2], [5, 1], [1, 2], [1, 1]];
 
 /**
- * gemm_R_V(colTiles, rowTiles, aRowTab, cRowTab, aColTab, bRowTab, aOff, bOff, cOff, P, accumulate, rowsOuter):
- * for each of `colTiles` tiles of 4V columns (bOff and cOff advance by 16V bytes per tile) and each of
+ * gemm_R_V(colTiles, rowTiles, aRowTab, cRowTab, aColTab, bRowTab, aOff, bOff, cOff, P, accumulate, rowsOuter, bTileStride):
+ * for each of `colTiles` tiles of 4V columns (bOff advances by bTileStride bytes per tile: 16V for a
+ * row-major B, more for B packed in column panels by pack_b; cOff advances by 16V) and each of
  * `rowTiles` tiles of R rows (row tables advance by R entries per tile),
  *   A(i, p) = f32 at aRowTab[i] + aColTab[p] + aOff,  B(p, j) = f32 at bRowTab[p] + bOff + 4j,
  *   C(i, j) = f32 at cRowTab[i] + cOff + 4j,  j < 4V;  C is overwritten, or added to when accumulate != 0.
@@ -27,8 +28,8 @@ export const GEMM_TILES: ReadonlyArray<readonly [rows: number, vectors: number]>
  * must then fit in L2, streams past it): the better order depends on which operand is the larger.
  */
 function gemmTile(R: number, V: number, fma: boolean): FunctionBuilder {
-  const f = new FunctionBuilder(`gemm_${R}_${V}`, ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'], []);
-  const [colTiles, rowTiles, aRowTab0, cRowTab0, aColTab, bRowTab, aOff, bOff0, cOff0, P, accumulate, rowsOuter] = f.params;
+  const f = new FunctionBuilder(`gemm_${R}_${V}`, ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'], []);
+  const [colTiles, rowTiles, aRowTab0, cRowTab0, aColTab, bRowTab, aOff, bOff0, cOff0, P, accumulate, rowsOuter, bTileStride] = f.params;
   const rt = f.local('i32');
   const ct = f.local('i32');
   const aRowTab = f.local('i32');
@@ -93,7 +94,7 @@ function gemmTile(R: number, V: number, fma: boolean): FunctionBuilder {
       f.i32(0).set(ct);
       f.forLoop(ct, colTiles, 1, () => {
         tile();
-        f.addTo(bOff, 16 * V).addTo(cOff, 16 * V);
+        f.addTo(bOff, bTileStride).addTo(cOff, 16 * V);
       });
       f.addTo(aRowTab, 4 * R).addTo(cRowTab, 4 * R);
     });
@@ -111,7 +112,32 @@ function gemmTile(R: number, V: number, fma: boolean): FunctionBuilder {
         tile();
         f.addTo(aRowTab, 4 * R).addTo(cRowTab, 4 * R);
       });
-      f.addTo(bOff, 16 * V).addTo(cOff, 16 * V);
+      f.addTo(bOff, bTileStride).addTo(cOff, 16 * V);
+    });
+  });
+  return f;
+}
+
+/**
+ * pack_b(src, rowStride, P, tiles, dst): copies the first 8*tiles columns of a row-major [P, *] matrix
+ * (rows rowStride bytes apart) into column panels: panel t holds rows 0..P-1 of columns 8t..8t+7, 32
+ * bytes a row, panel after panel. A gemm column tile then reads its slice of B from consecutive memory;
+ * read in place, rows 4 KB apart (1024-wide matrices) all fall into the same few L1 sets and miss.
+ */
+function packB(): FunctionBuilder {
+  const f = new FunctionBuilder('pack_b', ['i32', 'i32', 'i32', 'i32', 'i32'], []);
+  const [src, rowStride, P, tiles, dst] = f.params;
+  const t = f.local('i32');
+  const p = f.local('i32');
+  const from = f.local('i32');
+  f.i32(0).set(t);
+  f.forLoop(t, tiles, 1, () => {
+    f.get(src).get(t).i32(5).i32Shl().i32Add().set(from);
+    f.i32(0).set(p);
+    f.forLoop(p, P, 1, () => {
+      f.get(dst).get(from).v128Load(0).v128Store(0);
+      f.get(dst).get(from).v128Load(16).v128Store(16);
+      f.addTo(from, rowStride).addTo(dst, 32);
     });
   });
   return f;
@@ -470,8 +496,9 @@ function sumsq(): FunctionBuilder {
 }
 
 export interface SimdExports {
-  [name: `gemm_${number}_${number}`]: (colTiles: number, rowTiles: number, aRowTab: number, cRowTab: number, aColTab: number, bRowTab: number, aOff: number, bOff: number, cOff: number, P: number, accumulate: number, rowsOuter: number) => void;
+  [name: `gemm_${number}_${number}`]: (colTiles: number, rowTiles: number, aRowTab: number, cRowTab: number, aColTab: number, bRowTab: number, aOff: number, bOff: number, cOff: number, P: number, accumulate: number, rowsOuter: number, bTileStride: number) => void;
   colsum(src: number, rows: number, cols: number, dst: number): void;
+  pack_b(src: number, rowStride: number, P: number, tiles: number, dst: number): void;
   adam(params: number, grads: number, m: number, v: number, quads: number, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number, gradScale: number): void;
   sumsq(ptr: number, pairs: number): number;
   bias_relu(y: number, bias: number, rows: number, cols: number): void;
@@ -524,7 +551,7 @@ export function relaxedSimdAvailable(): boolean {
 export function instantiateSimdKernels(memory: WebAssembly.Memory): SimdExports {
   if (!compiled) {
     const fma = relaxedSimdAvailable();
-    const fns = [...GEMM_TILES.map(([r, v]) => gemmTile(r, v, fma)), colsum(), adam(), sumsq(), biasAct(true), biasAct(false), reluGrad(), biasElu(), eluGrad(), lstmForward(), lstmBackward()];
+    const fns = [...GEMM_TILES.map(([r, v]) => gemmTile(r, v, fma)), colsum(), packB(), adam(), sumsq(), biasAct(true), biasAct(false), reluGrad(), biasElu(), eluGrad(), lstmForward(), lstmBackward()];
     compiled = new WebAssembly.Module(assembleModule(fns));
   }
   const instance = new WebAssembly.Instance(compiled, { env: { memory } });
