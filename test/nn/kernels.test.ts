@@ -112,7 +112,8 @@ test('wasm BatchMatMul with transposes matches the stock cpu result', async () =
     [[50, 256], [256, 14], false, false], // policy head: width padded to a multiple of 4
     [[50, 256], [50, 14], true, false], // its weight gradient
     [[50, 256], [256, 1], false, false], // value head
-    [[300, 700], [700, 24], false, false], // row tiles outside the column tiles, over three chunks
+    [[300, 700], [700, 24], false, false], // row tiles outside the column tiles, the whole reduction at once
+    [[100, 2100], [2100, 40], false, false], // row tiles outside the column tiles, over nine chunks
     [[70, 300], [300, 200], false, false], // column tiles outside the row tiles, over two chunks
     [[2, 6, 4], [2, 6, 3], true, false], // batched
     [[2, 4, 6], [2, 3, 6], false, true],

@@ -82,10 +82,13 @@ export class SimdGemm {
     const aTail = aRow + 16 * rows4, cTail = cRow + 16 * rows4;
     const wide = J >> 3;
     const narrow = (J & 7) !== 0;
-    const chunk = P > P_CHUNK ? P_CHUNK : P;
     // Visit row tiles in the outer loop when A is the larger operand and a chunk of B fits in L2 (see
-    // gemm_R_V): e.g. a convolution's many positions against 32 filters.
-    const rowsOuter = panelStride === undefined && I > J && chunk * J <= ROWS_OUTER_MAX_B ? 1 : 0;
+    // gemm_R_V): e.g. a convolution's many positions against 32 filters. Then A's rows stay in L1 however
+    // long they are, so when all of B fits the reduction needs no chunks (each chunk is one more pass
+    // over C).
+    const byRows = panelStride === undefined && I > J;
+    const chunk = byRows && P * J <= ROWS_OUTER_MAX_B ? P : P > P_CHUNK ? P_CHUNK : P;
+    const rowsOuter = byRows && chunk * J <= ROWS_OUTER_MAX_B ? 1 : 0;
     for (let p0 = 0; p0 < P || (P === 0 && p0 === 0); p0 += chunk) {
       const pc = Math.min(chunk, P - p0);
       const acc = accumulate || p0 > 0 ? 1 : 0;
