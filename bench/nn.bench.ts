@@ -25,6 +25,12 @@ function median(xs: number[]): number {
  */
 const extras = new Map<number, { min: number; cpu: number; cpuMin: number }>();
 
+/**
+ * Warm-up updates before timing ours: the first few dozen run while V8 is still optimising tfjs's
+ * JavaScript (op dispatch, the gradient tape) in a background thread, and are slower and noisier.
+ */
+const WARM_UPDATES = 20;
+
 function time(fn: () => void, runs: number, warmup: number): number {
   for (let i = 0; i < warmup; i++) fn();
   const ts: number[] = [];
@@ -110,8 +116,8 @@ async function oursOnlyMain(): Promise<void> {
   await nn.useBackend('wasm');
   console.log(`# ${nn.describeBackend()}`);
   const f10 = a3cFixture(10);
-  const fwd = time(f10.forward, runs, 5);
-  const u10 = time(f10.update, runs, 3);
+  const fwd = time(f10.forward, runs, 20);
+  const u10 = time(f10.update, runs, WARM_UPDATES);
   f10.dispose();
   const lstm = lstmFixture(10, 5);
   const lu = time(lstm.update, quick ? 5 : 21, 5);
@@ -166,11 +172,11 @@ async function main(): Promise<void> {
     await nn.useBackend(kind);
     const label = `ours ${kind}`;
     const f10 = a3cFixture(10);
-    const fwd = time(f10.forward, runs, 5);
-    const u10 = time(f10.update, kind === 'cpu' && quick ? 3 : runs, 3);
+    const fwd = time(f10.forward, runs, kind === 'cpu' ? 5 : 20);
+    const u10 = time(f10.update, kind === 'cpu' && quick ? 3 : runs, kind === 'cpu' ? 3 : WARM_UPDATES);
     f10.dispose();
     const f32 = a3cFixture(32);
-    const u32 = time(f32.update, kind === 'cpu' ? 5 : runs, 2);
+    const u32 = time(f32.update, kind === 'cpu' ? 5 : runs, kind === 'cpu' ? 2 : WARM_UPDATES);
     f32.dispose();
     const lstm = lstmFixture(10, 5);
     const lu = time(lstm.update, kind === 'cpu' ? 3 : quick ? 5 : 21, kind === 'cpu' ? 2 : 5);
