@@ -6,7 +6,7 @@
  * lets async A3C keep weights and moments in SharedArrayBuffers, and makes the state trivial to checkpoint.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ParamSet } from './params';
+import { checkGradientSize, type ParamSet } from './params';
 import { activeHeapBackend, heapIndexOf, simdOverHeap, HeapFloats, type HeapBackend } from './kernels/heap';
 
 export interface AdamOptions {
@@ -122,14 +122,15 @@ export class Adam {
       if (be) {
         // Gradients, weights and moments all live in the wasm heap: step straight from the gradient
         // tensors into fresh weight tensors (no flat copies of weights or gradients).
+        // Each gradient's HEAPF32 index; -1 for a parameter without gradient; null when one is not in the heap.
         const at = vars.map((v, i) => {
           const g = grads[v.name];
           if (!g) return -1;
-          const p = this.params.layout[i];
-          if (g.size !== p.size) throw new Error(`gradient for ${p.name} has ${g.size} values, expected ${p.size}`);
-          return heapIndexOf(be, g);
+          checkGradientSize(this.params.layout[i], g);
+          const index = heapIndexOf(be, g);
+          return index >= 0 ? index : null;
         });
-        if (at.every((i, k) => i >= 0 || !grads[vars[k].name])) return { loss: lossValue, gradNorm: this.stepFromHeap(be, at) };
+        if (!at.includes(null)) return { loss: lossValue, gradNorm: this.stepFromHeap(be, at as number[]) };
       }
       this.params.flattenGrads(vars.map((v) => grads[v.name]), this.flatGrads);
       return { loss: lossValue, gradNorm: this.applyFlatGradients(this.flatGrads) };
@@ -153,7 +154,7 @@ export class Adam {
 
   /**
    * One step with each parameter's gradient at HEAPF32 index `gradAt[i]` (-1: no gradient, i.e. zeros).
-   * Each variable gets a fresh tensor holding its stepped weights (see ParamSet.setFlat for why fresh).
+   * Each variable gets a fresh tensor holding its stepped weights (ParamSet.rewriteInHeap).
    */
   private stepFromHeap(be: HeapBackend, gradAt: readonly number[]): number {
     const layout = this.params.layout;
@@ -162,14 +163,11 @@ export class Adam {
       if (gradAt[i] >= 0) ss += sumOfSquares(be.wasm.HEAPF32.subarray(gradAt[i], gradAt[i] + p.size));
     });
     const norm = Math.sqrt(ss);
-    if (!Number.isFinite(norm)) throw new Error(`Adam: the gradient contains NaN or Infinity (norm ${norm}); the update was skipped`);
-    const scale = this.maxGradNorm !== null && norm > this.maxGradNorm ? this.maxGradNorm / norm : 1;
+    const scale = this.clipScale(norm);
     this.stepCount++;
     const vars = this.params.variables;
-    layout.forEach((p, i) => {
-      const out = be.makeOutput([...p.shape], 'float32');
-      const heap = be.wasm.HEAPF32; // after the allocation: the heap may have grown
-      const dst = be.dataIdMap.get(out.dataId)!.memoryOffset >>> 2;
+    this.params.rewriteInHeap(be, (p, i, dst) => {
+      const heap = be.wasm.HEAPF32;
       const src = heapIndexOf(be, vars[i]);
       heap.copyWithin(dst, src, src + p.size);
       let g: Float32Array;
@@ -177,17 +175,19 @@ export class Adam {
       else g = this.flatGrads.subarray(p.offset, p.offset + p.size).fill(0);
       adamStepFlat(heap.subarray(dst, dst + p.size), g, this.m.subarray(p.offset, p.offset + p.size), this.v.subarray(p.offset, p.offset + p.size),
         this.stepCount, this.learningRate, this.beta1, this.beta2, this.epsilon, scale);
-      const t = tf.engine().makeTensorFromTensorInfo(out);
-      vars[i].assign(t);
-      t.dispose();
     });
     return norm;
   }
 
+  /** The factor that clips a gradient of this norm to maxGradNorm (1 when within it); refuses NaN or Infinity. */
+  private clipScale(norm: number): number {
+    if (!Number.isFinite(norm)) throw new Error(`Adam: the gradient contains NaN or Infinity (norm ${norm}); the update was skipped`);
+    return this.maxGradNorm !== null && norm > this.maxGradNorm ? this.maxGradNorm / norm : 1;
+  }
+
   private applyFlatGradients(g: Float32Array): number {
     const norm = globalNorm(g);
-    if (!Number.isFinite(norm)) throw new Error(`Adam: the gradient contains NaN or Infinity (norm ${norm}); the update was skipped`);
-    const scale = this.maxGradNorm !== null && norm > this.maxGradNorm ? this.maxGradNorm / norm : 1;
+    const scale = this.clipScale(norm);
     const grads = this.flatGrads;
     if (g.buffer !== grads.buffer || g.byteOffset !== grads.byteOffset) grads.set(g);
     this.params.getFlat(this.flatParams);

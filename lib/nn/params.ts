@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../util/rng';
-import { activeHeapBackend, heapIndexOf } from './kernels/heap';
+import { activeHeapBackend, heapIndexOf, type HeapBackend } from './kernels/heap';
 
 /** One parameter's place in the flat layout. */
 export interface ParamInfo {
@@ -77,20 +77,11 @@ export class ParamSet {
   setFlat(flat: Float32Array): void {
     this.checkLength('setFlat', flat.length);
     const be = activeHeapBackend();
-    // Each variable gets a new tensor rather than an in-place write: XNNPACK caches packed weights by
-    // tensor id, so overwriting a weight's memory would leave those caches stale.
     if (be && flat.buffer === be.wasm.asm.memory.buffer) {
       // A view of the heap itself (an optimizer's weights): copy heap to heap into fresh tensors. Only the
       // offset is kept, because allocating may grow the heap and detach the view.
       const src = flat.byteOffset >>> 2;
-      for (const p of this.order) {
-        const info = be.makeOutput([...p.shape], 'float32');
-        const dst = be.dataIdMap.get(info.dataId)!.memoryOffset >>> 2;
-        be.wasm.HEAPF32.copyWithin(dst, src + p.offset, src + p.offset + p.size);
-        const t = tf.engine().makeTensorFromTensorInfo(info);
-        this.byName.get(p.name)!.assign(t);
-        t.dispose();
-      }
+      this.rewriteInHeap(be, (p, _i, dst) => be.wasm.HEAPF32.copyWithin(dst, src + p.offset, src + p.offset + p.size));
       return;
     }
     for (const p of this.order) {
@@ -100,6 +91,22 @@ export class ParamSet {
       const values = be ? flat.subarray(p.offset, p.offset + p.size) : flat.slice(p.offset, p.offset + p.size);
       tf.tidy(() => v.assign(tf.tensor(values, [...p.shape], 'float32')));
     }
+  }
+
+  /**
+   * Gives every variable a fresh tensor in the wasm heap, whose values `write(p, i, dst)` puts at HEAPF32
+   * index `dst` (it must read be.wasm.HEAPF32 itself: each allocation may grow the heap). A new tensor
+   * rather than an in-place write: XNNPACK caches packed weights by tensor id, so overwriting a weight's
+   * memory would leave those caches stale.
+   */
+  rewriteInHeap(be: HeapBackend, write: (p: ParamInfo, i: number, dst: number) => void): void {
+    this.order.forEach((p, i) => {
+      const info = be.makeOutput([...p.shape], 'float32');
+      write(p, i, be.dataIdMap.get(info.dataId)!.memoryOffset >>> 2);
+      const t = tf.engine().makeTensorFromTensorInfo(info);
+      this.byName.get(p.name)!.assign(t);
+      t.dispose();
+    });
   }
 
   /**
@@ -116,7 +123,7 @@ export class ParamSet {
         out.fill(0, p.offset, p.offset + p.size);
         return;
       }
-      if (g.size !== p.size) throw new Error(`gradient for ${p.name} has ${g.size} values, expected ${p.size}`);
+      checkGradientSize(p, g);
       const at = be ? heapIndexOf(be, g) : -1;
       if (be && at >= 0) out.set(be.wasm.HEAPF32.subarray(at, at + p.size), p.offset);
       else out.set(g.dataSync() as Float32Array, p.offset);
@@ -139,6 +146,11 @@ export class ParamSet {
   private checkLength(what: string, n: number): void {
     if (n !== this.total) throw new Error(`${what}: expected ${this.total} values (the parameter count), got ${n}`);
   }
+}
+
+/** Throws when gradient `g` does not have the parameter's number of values. */
+export function checkGradientSize(p: ParamInfo, g: tf.Tensor): void {
+  if (g.size !== p.size) throw new Error(`gradient for ${p.name} has ${g.size} values, expected ${p.size}`);
 }
 
 export function sameLayout(a: readonly ParamInfo[], b: readonly ParamInfo[]): boolean {

@@ -65,9 +65,8 @@ export function registerLstmKernels(simdFor: (be: WasmBackend) => SimdGemm): voi
     const aRow = gemm.progression(B, U * 4), aCol = gemm.progression(U, 4);
     const cRow = gemm.progression(B, G * 4);
     // wh in column panels once for all T steps (rows of a 4U-wide matrix read in place miss in L1).
-    const packed = G % 8 === 0;
-    const whPanels = packed ? be.makeOutput([U * G], 'float32') : null;
-    const bRow = packed ? gemm.progression(U, 32) : gemm.progression(U, G * 4);
+    const whPanels = G % 8 === 0 ? be.makeOutput([U * G], 'float32') : null;
+    const bRow = whPanels ? gemm.progression(U, 32) : gemm.progression(U, G * 4);
     const panelStride = whPanels ? gemm.packB(addr(be, wh), G * 4, U, G, addr(be, whPanels)) : undefined;
     const whB = whPanels ? addr(be, whPanels) : addr(be, wh);
     const heap = be.wasm.HEAPF32; // after every allocation: the heap may have grown
