@@ -3,9 +3,9 @@
  * `KungFuMasterNoFrameskip-v4`, `ALE/KungFuMaster-v5`, and the same for Kangaroo, Breakout, Pong)
  * behind the Env protocol, with an allocation-free step for batches and pools.
  */
-import { ACTION_NAMES, atariEnvConfig, atariEnvIds, AtariStepper, type AtariEnvConfig, type ObsType } from '../atari';
+import { ACTION_NAMES, atariEnvConfig, atariEnvIds, AtariStepper, PALETTE_RGB, type AtariEnvConfig, type ObsType } from '../atari';
 import { Rng } from '../util/rng';
-import { invalidAction, StepOutcome, type Env, type FastEnv, type Info, type ObsBuffer, type ResetArgs, type ResetResult, type RgbFrame, type StepResult } from './core';
+import { invalidAction, StepOutcome, type Env, type FastEnv, type Info, type PalettedEnv, type ObsBuffer, type ResetArgs, type ResetResult, type RgbFrame, type StepResult } from './core';
 import { Box, Discrete } from './spaces';
 import { register } from './registry';
 
@@ -24,7 +24,7 @@ export interface AtariOptions {
 
 const KNOWN = ['seed', 'obsType', 'frameskip', 'repeatActionProbability', 'fullActionSpace', 'maxNumFramesPerEpisode', 'mode', 'difficulty'];
 
-export class AtariEnv implements Env<Uint8Array, number>, FastEnv<number> {
+export class AtariEnv implements Env<Uint8Array, number>, FastEnv<number>, PalettedEnv<number> {
   readonly config: AtariEnvConfig;
   readonly actionSpace: Discrete;
   readonly observationSpace: Box<'uint8'>;
@@ -84,13 +84,34 @@ export class AtariEnv implements Env<Uint8Array, number>, FastEnv<number> {
   }
 
   resetInto(out: ObsBuffer, offset: number, args: ResetArgs = {}): void {
-    if (args.options && Object.keys(args.options).length) throw new Error(`${this.id}: reset takes no options (got ${Object.keys(args.options).join(', ')})`);
-    const st = this.ensureStepper(args.seed);
-    st.ale.resetGame();
+    this.resetScreen(args);
     this.observe(out, offset);
   }
 
   stepInto(action: number, out: ObsBuffer, offset: number, outcome: StepOutcome): void {
+    this.stepScreen(action, outcome);
+    this.observe(out, offset);
+  }
+
+  /** RGB observations come from palette indices (see PalettedEnv). */
+  get paletted(): boolean {
+    return this.config.obsType === 'rgb';
+  }
+
+  get palette(): Uint32Array {
+    return PALETTE_RGB;
+  }
+
+  screenIndices(): Uint8Array {
+    return this.ensureStepper().ale.screenView;
+  }
+
+  resetScreen(args: ResetArgs = {}): void {
+    if (args.options && Object.keys(args.options).length) throw new Error(`${this.id}: reset takes no options (got ${Object.keys(args.options).join(', ')})`);
+    this.ensureStepper(args.seed).ale.resetGame();
+  }
+
+  stepScreen(action: number, outcome: StepOutcome): void {
     const st = this.ensureStepper();
     if (!this.actionSpace.contains(action)) throw invalidAction(action, this.actionSpace, `${this.id}.step`);
     const fs = this.config.frameskip;
@@ -102,7 +123,6 @@ export class AtariEnv implements Env<Uint8Array, number>, FastEnv<number> {
     outcome.reward = reward;
     outcome.terminated = st.ale.gameOver(false);
     outcome.truncated = st.ale.gameTruncated();
-    this.observe(out, offset);
   }
 
   private observe(out: ObsBuffer, offset: number): void {

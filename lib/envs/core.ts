@@ -82,6 +82,30 @@ export function isFastEnv<O, A>(env: Env<O, A>): env is Env<O, A> & FastEnv<A> {
   return typeof e.stepInto === 'function' && typeof e.resetInto === 'function';
 }
 
+/**
+ * An environment whose RGB observation is a picture of palette indices looked up in a fixed palette
+ * (Atari screens). Preprocessing that only needs a few pixels of each screen (PreprocessAtari's
+ * crop-and-resize) reads the indices instead of having the full RGB picture built for every step.
+ */
+export interface PalettedEnv<A = number> {
+  /** True when this instance's observations are `palette[screenIndices()]` in RGB. */
+  readonly paletted: boolean;
+  /** Packed 0xRRGGBB of every palette index. */
+  readonly palette: Uint32Array;
+  /** `resetInto` without writing the observation: read it from `screenIndices()`. */
+  resetScreen(args?: ResetArgs): void;
+  /** `stepInto` without writing the observation: read it from `screenIndices()`. */
+  stepScreen(action: A, outcome: StepOutcome): void;
+  /** The current picture, height*width palette indices, row-major (valid until the next step or reset). */
+  screenIndices(): Uint8Array;
+}
+
+/** True when `env` offers its observations as palette indices (see PalettedEnv). */
+export function isPalettedEnv<O, A>(env: Env<O, A>): env is Env<O, A> & PalettedEnv<A> {
+  const e = env as unknown as Partial<PalettedEnv<A>>;
+  return e.paletted === true && typeof e.stepScreen === 'function' && typeof e.resetScreen === 'function' && typeof e.screenIndices === 'function';
+}
+
 /** The error thrown for an action outside the action space. */
 export function invalidAction(action: unknown, space: Space<unknown>, envName: string): Error {
   const shown = typeof action === 'number' || typeof action === 'boolean' ? String(action) : JSON.stringify(action) ?? String(action);

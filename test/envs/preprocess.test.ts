@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { needShared } from '../helpers';
 import { ResizePlan, rgbToGray } from '../../lib/envs/image';
-import { PreprocessAtari, PRACTICAL_RL_CROP } from '../../lib/envs';
+import { make, PreprocessAtari, PRACTICAL_RL_CROP, StepOutcome, Wrapper, type Env } from '../../lib/envs';
+import { PALETTE_RGB } from '../../lib/atari';
+import { Rng } from '../../lib/util/rng';
 import { ScreenReplayEnv } from './screen-env';
 
 interface RefCase {
@@ -21,13 +23,27 @@ function diffCount(a: ArrayLike<number>, b: ArrayLike<number>): { differ: number
   return { differ, maxAbs };
 }
 
-/** Checks every case: resize, both greyscales, and the wrapper's float output; returns pixel counts. */
+/** The palette indices of an ALE RGB screen (every colour on it is a palette colour). */
+function paletteIndices(rgb: Uint8Array): Uint8Array {
+  const index = new Map<number, number>();
+  for (let i = 254; i >= 0; i -= 2) index.set(PALETTE_RGB[i], i);
+  const out = new Uint8Array(rgb.length / 3);
+  for (let p = 0; p < out.length; p++) {
+    const c = index.get((rgb[3 * p] << 16) | (rgb[3 * p + 1] << 8) | rgb[3 * p + 2]);
+    if (c === undefined) throw new Error(`pixel ${p} is not a palette colour`);
+    out[p] = c;
+  }
+  return out;
+}
+
+/** Checks every case: resize, both greyscales, the wrapper's float output and the fused palette path; returns pixel counts. */
 function checkCases(cases: RefCase[], screenPath: (name: string) => string): { pixels: number; offByOne: number } {
   let pixels = 0, offByOne = 0;
   for (const c of cases) {
     const rgb = new Uint8Array(readFileSync(screenPath(c.screen)));
     const plan = new ResizePlan(160, 210, 3, 42, 42, c.crop === 'none' ? undefined : PRACTICAL_RL_CROP);
     const resized = new Uint8Array(plan.outputSize);
+    const indices = paletteIndices(rgb);
     plan.resize(rgb, resized);
     const d = diffCount(resized, c.resized_rgb_u8);
     assert.ok(d.maxAbs <= 1, `${c.screen} ${c.crop}: resize differs by ${d.maxAbs} grey levels`);
@@ -48,6 +64,14 @@ function checkCases(cases: RefCase[], screenPath: (name: string) => string): { p
         if (d.differ === 0) assert.equal(newest[i], Math.fround(want[i] / 255));
       }
       assert.ok(obs.subarray(0, 3 * 1764).every((v) => v === 0), 'older frames are zero after reset');
+      // The fused path (palette indices in, grey floats out) gives exactly the two-step result.
+      const fused = new Float32Array(1764);
+      plan.resizeGrayFromPalette(indices, PALETTE_RGB, weights, fused);
+      const viaRgb = new Float32Array(1764);
+      const g2 = new Uint8Array(1764);
+      rgbToGray(resized, 1764, g2, weights);
+      for (let i = 0; i < 1764; i++) viaRgb[i] = g2[i] / 255;
+      assert.deepEqual(Array.from(fused), Array.from(viaRgb), `${c.screen} ${c.crop} ${weights}: resizeGrayFromPalette differs from resize + rgbToGray`);
     }
   }
   return { pixels, offByOne };
@@ -119,4 +143,34 @@ test('colour mode keeps 3 channels per frame; bad options are explained', () => 
   assert.throws(() => new PreprocessAtari(new ScreenReplayEnv([rgb]), { crop: { top: 0, bottom: 300, left: 0, right: 10 } }), /does not fit a 210x160 image/);
   assert.throws(() => new PreprocessAtari(new ScreenReplayEnv([rgb]), { dimOrder: 'pytorch' } as never), /unknown option 'dimOrder'/);
   assert.throws(() => new PreprocessAtari(new ScreenReplayEnv([rgb]), { nFrames: 0 }), /nFrames must be a positive integer/);
+});
+
+/** Hides the wrapped env's palette-index path, so PreprocessAtari converts full RGB screens. */
+class RgbOnly extends Wrapper<Uint8Array, number> {}
+
+test('PreprocessAtari on an Atari env reads palette indices and gives exactly the RGB path\'s observations', (t) => {
+  if (!needShared(t, 'roms', 'kung_fu_master.bin')) return;
+  for (const crop of ['none', 'practical_rl'] as const) {
+    for (const grayscale of ['luma', 'notebook-bgr'] as const) {
+      const atari = () => make('KungFuMasterDeterministic-v0') as Env<Uint8Array, number>;
+      const fused = new PreprocessAtari(atari(), { crop, grayscale });
+      const viaRgb = new PreprocessAtari(new RgbOnly(atari()), { crop, grayscale });
+      assert.ok((fused as unknown as { paletted: unknown }).paletted, 'the fused path is taken on an Atari env');
+      assert.equal((viaRgb as unknown as { paletted: unknown }).paletted, null, 'the wrapper hides the palette path');
+      const a = new Float32Array(fused.obsSize), b = new Float32Array(viaRgb.obsSize);
+      fused.resetInto(a, 0, { seed: 3 });
+      viaRgb.resetInto(b, 0, { seed: 3 });
+      assert.deepEqual(a, b, `${crop} ${grayscale}: reset observation`);
+      const rng = new Rng(4);
+      const o1 = new StepOutcome(), o2 = new StepOutcome();
+      for (let s = 0; s < 150; s++) {
+        const action = rng.int(14);
+        fused.stepInto(action, a, 0, o1);
+        viaRgb.stepInto(action, b, 0, o2);
+        assert.deepEqual([o1.reward, o1.terminated], [o2.reward, o2.terminated]);
+        if (s % 10 === 9) assert.deepEqual(a, b, `${crop} ${grayscale}: observation after step ${s}`);
+      }
+      assert.ok(a.some((v) => v > 0));
+    }
+  }
 });

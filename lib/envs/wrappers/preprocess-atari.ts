@@ -1,4 +1,4 @@
-import { isFastEnv, StepOutcome, type Env, type ObsBuffer, type ResetArgs, type ResetResult, type StepResult } from '../core';
+import { isFastEnv, isPalettedEnv, StepOutcome, type PalettedEnv, type Env, type ObsBuffer, type ResetArgs, type ResetResult, type StepResult } from '../core';
 import { Box, type Space } from '../spaces';
 import { ResizePlan, rgbToGray, type CropRect, type VerticalRounding } from '../image';
 import { Wrapper } from './wrapper';
@@ -50,6 +50,8 @@ export class PreprocessAtari extends Wrapper<Float32Array, number> {
   private readonly ring: Float32Array[];
   private head = 0; // index in `ring` of the oldest frame
   private readonly outcome = new StepOutcome();
+  /** Set when the wrapped env offers palette-index screens and the output is grey: the fused path. */
+  private readonly paletted: PalettedEnv<number> | null;
   /** Milliseconds spent in preprocessing since construction (for profiling). */
   preprocessMs = 0;
   private readonly timing: boolean;
@@ -90,6 +92,7 @@ export class PreprocessAtari extends Wrapper<Float32Array, number> {
     const shape = this.channelOrder === 'channels-first' ? [C, this.height, this.width] : [this.height, this.width, C];
     this.space = new Box(0, 1, shape, 'float32');
     this.timing = opts.timing ?? false;
+    this.paletted = isPalettedEnv(inner) && this.grayscale !== 'none' ? inner : null;
   }
 
   override get observationSpace(): Box<'float32'> { return this.space; }
@@ -116,6 +119,15 @@ export class PreprocessAtari extends Wrapper<Float32Array, number> {
     const t0 = this.timing ? performance.now() : 0;
     const slot = this.ring[this.head];
     this.processFrame(rgb, slot);
+    this.head = (this.head + 1) % this.nFrames;
+    if (this.timing) this.preprocessMs += performance.now() - t0;
+  }
+
+  /** `push` of the paletted env's current screen, without building its RGB picture (same result). */
+  private pushPaletted(env: PalettedEnv<number>): void {
+    const t0 = this.timing ? performance.now() : 0;
+    const weights = this.grayscale === 'luma' ? 'rgb' : 'bgr';
+    this.plan.resizeGrayFromPalette(env.screenIndices(), env.palette, weights, this.ring[this.head]);
     this.head = (this.head + 1) % this.nFrames;
     if (this.timing) this.preprocessMs += performance.now() - t0;
   }
@@ -161,14 +173,24 @@ export class PreprocessAtari extends Wrapper<Float32Array, number> {
   override resetInto(out: ObsBuffer, offset: number, args?: ResetArgs): void {
     for (const f of this.ring) f.fill(0);
     this.head = 0;
-    this.rawInner().resetInto(this.raw, 0, args);
-    this.push(this.raw);
+    if (this.paletted) {
+      this.paletted.resetScreen(args);
+      this.pushPaletted(this.paletted);
+    } else {
+      this.rawInner().resetInto(this.raw, 0, args);
+      this.push(this.raw);
+    }
     this.compose(out, offset);
   }
 
   override stepInto(action: number, out: ObsBuffer, offset: number, outcome: StepOutcome): void {
-    this.rawInner().stepInto(action, this.raw, 0, outcome);
-    this.push(this.raw);
+    if (this.paletted) {
+      this.paletted.stepScreen(action, outcome);
+      this.pushPaletted(this.paletted);
+    } else {
+      this.rawInner().stepInto(action, this.raw, 0, outcome);
+      this.push(this.raw);
+    }
     this.compose(out, offset);
   }
 
