@@ -112,6 +112,9 @@ export class Atari2600 {
     this.cpu.directOffset = cart.bankOffset;
     this.riot = new Riot(this.rng);
     this.ramView = this.riot.ram;
+    // Loops that wait for the timer (LDA/LDX/LDY INTIM; BNE back) skip their idle iterations: INTIM
+    // is a RIOT read (A12 = 0, A9 = 1, A7 = 1) of register 4 or 6 (A2 = 1, A0 = 0).
+    this.cpu.setPollSkipper(0x1285, 0x0284, (_address, firstRead, period) => this.riot.timerPollsNonzero(firstRead, period));
 
     this.tia = new Tia(this.cpu, { yStart: opts.yStart, height: opts.height, hmoveBlanks: opts.hmoveBlanks }, (c) =>
       this.riot.cyclesReset(c),

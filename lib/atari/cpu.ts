@@ -121,6 +121,12 @@ function arr(a: number, op: number, carry: number, decimal: number): number {
   return result | (c << 8) | (v << 9) | ((carry << 7) << 10) | (r << 18);
 }
 
+/**
+ * See `Cpu6502.setPollSkipper`: how many reads of `address`, the first at cycle `firstRead` and then
+ * every `period` cycles, would return a nonzero value and have no side effect.
+ */
+export type PollSkipper = (address: number, firstRead: number, period: number) => number;
+
 export class Cpu6502 {
   /** CPU cycles since power-on (or since the console last reset the count). */
   cycles = 0;
@@ -160,6 +166,11 @@ export class Cpu6502 {
   /** Offset in the direct-read memory of the selected bank (the bus updates it on bank switches). */
   directOffset = 0;
 
+  // Polling-loop skipping (see setPollSkipper): loads whose address matches are checked for a wait loop.
+  private pollMask = 0;
+  private pollMatch = -1;
+  private pollSkipper: PollSkipper | null = null;
+
   constructor(public bus: Bus) {}
 
   /**
@@ -177,6 +188,36 @@ export class Cpu6502 {
     this.directMemory = memory;
     this.directMask = mask;
     this.directLimit = limit;
+  }
+
+  /**
+   * Lets the CPU skip the iterations of a polling loop that cannot change anything: a load of a
+   * register (LDA/LDX/LDY absolute, at an address with `(address & mask) === match`) followed by
+   * `BNE` back to the load, both in the direct-read window. Each iteration takes 7 cycles; the
+   * skipper says how many of the register's reads (the first at a given cycle, then one per
+   * period) would return a nonzero value without side effects, and the CPU advances the clock and
+   * its instruction count over those iterations at once, then runs the next one normally. Every
+   * bus access skipped reads side-effect-free memory, so the state is exactly the one stepping
+   * through the loop would reach.
+   */
+  setPollSkipper(mask: number, match: number, skipper: PollSkipper | null): void {
+    this.pollMask = skipper ? mask : 0;
+    this.pollMatch = skipper ? match : -1;
+    this.pollSkipper = skipper;
+  }
+
+  /** Called with the load's address register operand read: skips what `setPollSkipper` allows and returns the iterations skipped. */
+  private skipPolls(pc: number, address: number, instructionsLeft: number): number {
+    const lim = this.directLimit;
+    // The loop is the load (3 bytes before pc), BNE -5, and the byte after it (read by a taken branch): all direct, one page.
+    if ((pc & 0x1000) === 0 || (pc & 0xfff) + 2 >= lim || (pc & 0xfff) < 3 || ((pc - 3) ^ (pc + 2)) & 0xff00) return 0;
+    const mem = this.directMemory, base = this.directOffset, mask = this.directMask;
+    if (mem[base + (pc & mask)] !== 0xd0 || mem[base + ((pc + 1) & mask)] !== 0xfb) return 0;
+    // Each skipped iteration is 2 instructions, and the load being executed then counts as the next
+    // iteration's: the budget allows (maxInstructions - n) / 2 of them.
+    const k = Math.max(0, Math.min(this.pollSkipper!(address, this.cycles + 1, 7), instructionsLeft >> 1));
+    this.cycles += 7 * k;
+    return k;
   }
 
   /** The status register as pushed by PHP (bits 4 and 5 always read as 1 on this core). */
@@ -253,6 +294,8 @@ export class Cpu6502 {
     const directMemory = this.directMemory;
     const directMask = this.directMask;
     const directLimit = this.directLimit;
+    const pollMask = this.pollMask;
+    const pollMatch = this.pollMatch;
     let t = 0;
     let m = 0;
     let ea = 0;
@@ -307,6 +350,7 @@ export class Cpu6502 {
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { hi = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           ea |= hi << 8;
+          if ((ea & pollMask) === pollMatch) n += 2 * this.skipPolls(pc, ea, maxInstructions - n);
           this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
           y = nv = zv = t;
           continue;
@@ -326,6 +370,7 @@ export class Cpu6502 {
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { hi = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           ea |= hi << 8;
+          if ((ea & pollMask) === pollMatch) n += 2 * this.skipPolls(pc, ea, maxInstructions - n);
           this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
           x = nv = zv = t;
           continue;
@@ -549,6 +594,7 @@ export class Cpu6502 {
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { hi = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           ea |= hi << 8;
+          if ((ea & pollMask) === pollMatch) n += 2 * this.skipPolls(pc, ea, maxInstructions - n);
           this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
           a = nv = zv = t;
           continue;

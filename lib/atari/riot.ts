@@ -112,6 +112,18 @@ export class Riot {
     return value & 0xff;
   }
 
+  /**
+   * How many reads of INTIM, the first at cycle `firstRead` and then one every `period` cycles,
+   * return a nonzero value while the timer has not underflowed (such reads have no side effect).
+   */
+  timerPollsNonzero(firstRead: number, period: number): number {
+    if (!(period > 0)) throw new Error(`Riot.timerPollsNonzero: period must be positive, got ${period}`);
+    const delta = (firstRead - 1 - this.timerSetAt) >>> 0;
+    // A read `delta` cycles after the write returns timer - (delta >> shift) - 1: at least 1 while delta < (timer - 1) << shift.
+    const limit = (this.timer - 1) * 2 ** this.shift;
+    return delta >= limit ? 0 : Math.ceil((limit - delta) / period);
+  }
+
   /** The timer registers as a debugger would show them (no side effects). */
   get timerState(): { timer: number; intervalShift: number; setAtCycle: number; readAfterInterrupt: boolean } {
     return { timer: this.timer, intervalShift: this.shift, setAtCycle: this.timerSetAt, readAfterInterrupt: this.readAfterInterrupt };

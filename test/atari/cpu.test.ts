@@ -305,3 +305,60 @@ test('direct reads: ROM below the limit is read without the bus (same values, da
   assert.equal(direct.cpu.dataBus, 0x00);
   assert.throws(() => direct.cpu.setDirectRead(new Uint8Array(16), 0xfff, 0xff8), /covering the mask/);
 });
+
+/** A flat bus with a countdown register at 0x0284: it reads max(0, start - floor(cycle / 8)). */
+class TimerBus extends FlatBus {
+  reads: number[] = [];
+  constructor(public cpu: { cycles: number } | null = null, public start = 90) { super(); }
+  value(cycle: number): number { return Math.max(0, this.start - Math.floor(cycle / 8)); }
+  override read(address: number): number {
+    if (address === 0x0284) { this.reads.push(this.cpu!.cycles); return this.value(this.cpu!.cycles); }
+    return super.read(address);
+  }
+}
+
+function pollingCpu(skip: boolean, load: number): { cpu: Cpu6502; bus: TimerBus } {
+  // 0xF010: LDx 0x0284; BNE 0xF010; LDA #$42; then a JAM.
+  const bus = new TimerBus();
+  bus.mem.set([load, 0x84, 0x02, 0xd0, 0xfb, 0xa9, 0x42, 0x02], 0xf010);
+  bus.mem[0xfffc] = 0x10; bus.mem[0xfffd] = 0xf0;
+  const cpu = new Cpu6502(bus);
+  bus.cpu = cpu;
+  cpu.reset();
+  cpu.setDirectRead(bus.mem.subarray(0xf000), 0xfff, 0xff8);
+  if (skip) {
+    cpu.setPollSkipper(0xffff, 0x0284, (address, firstRead, period) => {
+      assert.equal(address, 0x0284);
+      let k = 0;
+      while (bus.value(firstRead + k * period) !== 0) k++;
+      return k;
+    });
+  }
+  return { cpu, bus };
+}
+
+test('polling loops: skipped iterations leave exactly the state of running them (clock, registers, instruction budget)', () => {
+  for (const load of [0xad, 0xae, 0xac]) {
+    const plain = pollingCpu(false, load), fast = pollingCpu(true, load);
+    const ranPlain = plain.cpu.execute(10_000), ranFast = fast.cpu.execute(10_000);
+    assert.equal(ranFast, ranPlain, 'instructions counted');
+    assert.ok(ranPlain > 100, 'the loop ran many times');
+    assert.ok(fast.bus.reads.length <= 2, `the loop was skipped (${fast.bus.reads.length} timer reads)`);
+    assert.equal(fast.bus.reads.at(-1), plain.bus.reads.at(-1), 'the final read happens at the same cycle');
+    for (const k of ['cycles', 'pc', 'a', 'x', 'y', 'p', 'dataBus', 'lastOpcode', 'halted', 'lastAccessWasRead'] as const) {
+      assert.equal(fast.cpu[k], plain.cpu[k], `${load.toString(16)}: ${k}`);
+    }
+    // A budget that ends inside the loop stops both at the same instruction.
+    for (const budget of [1, 2, 3, 50, 51, 200, 201]) {
+      const p = pollingCpu(false, load), f = pollingCpu(true, load);
+      assert.equal(f.cpu.execute(budget), p.cpu.execute(budget));
+      assert.deepEqual([f.cpu.cycles, f.cpu.pc, f.cpu.a, f.cpu.x, f.cpu.y], [p.cpu.cycles, p.cpu.pc, p.cpu.a, p.cpu.x, p.cpu.y], `budget ${budget}`);
+    }
+  }
+  // Not a loop the skipper may shorten: BNE to elsewhere, or code outside the direct-read window.
+  const other = pollingCpu(true, 0xad);
+  other.bus.mem[0xf014] = 0xfa;
+  other.bus.mem[0xf00f] = 0xea; // BNE -6 lands on a NOP before the load
+  other.cpu.execute(40);
+  assert.ok(other.bus.reads.length > 5, 'a different loop shape runs normally');
+});

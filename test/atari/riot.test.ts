@@ -93,3 +93,21 @@ test('state save/restore is exact', () => {
   assert.deepEqual(other.timerState, riot.timerState);
   for (const c of [9001, 9500, 20000]) assert.equal(other.read(0x284, c), riot.read(0x284, c));
 });
+
+test('timerPollsNonzero counts exactly the reads that return nonzero before the timer underflows', () => {
+  for (const [reg, value] of [[0x294, 3], [0x295, 40], [0x296, 37], [0x297, 2], [0x296, 1], [0x296, 0]] as const) {
+    for (const period of [1, 5, 7, 9, 70]) {
+      for (const after of [1, 2, 30, 700]) {
+        const riot = new Riot(new Mt19937(SEED));
+        riot.write(reg, value, 1000);
+        const first = 1000 + after;
+        const k = riot.timerPollsNonzero(first, period);
+        // Reading for real: k nonzero values without touching the timer's state, then a zero or an underflowed timer.
+        for (let j = 0; j < k; j++) assert.notEqual(riot.read(0x284, first + j * period), 0, `read ${j}`);
+        assert.equal(riot.timerState.readAfterInterrupt, false, 'no side effect');
+        const next = riot.read(0x285, first + k * period) === 0x80 ? 'underflowed' : riot.read(0x284, first + k * period);
+        assert.ok(next === 0 || next === 'underflowed', `reg ${reg.toString(16)} value ${value} period ${period} after ${after}: read ${k} gives ${next}`);
+      }
+    }
+  }
+});
