@@ -9,7 +9,8 @@
  *     bootstrapped n-step return G_t = r_t + gamma (1 - done_t) G_{t+1}, G_T = V(s_T),
  *  4. advantage A = target - V(s) (a constant for the actor),
  *  5. descend on  -mean[log pi(a|s) A] - entropyCoef mean[H] + valueCoef mean[(target - V(s))^2]
- *     with Adam (lr 1e-4 in the notebook).
+ *     with Adam (lr 1e-4 in the notebook). The network's passes while acting are kept (ForwardRecord),
+ *     so this gradient needs no second forward pass over the rollout, as in the PyTorch originals.
  *
  * Resuming restores weights, optimiser and random streams exactly; the environments restart their
  * episodes from the restored generator (an interrupted episode is not replayed). With `envWorkers > 0`
@@ -18,7 +19,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../util/rng';
 import { makeEnv, categoricalTerms, logitsOf, obsInfo, sampleActions, withDefaults, type Algorithm, type EvalAgent, type Snapshot, type UpdateResult } from './algorithm';
-import { actorCriticModel, type ActorCriticModel } from './models';
+import { actorCriticModel, ForwardRecord, type ActorCriticModel } from './models';
 import { applyGradients, clipByGlobalNorm, createOptimizerState, type OptimizerState, adamSnapshotArrays, restoreAdamArrays, checkedLrScale } from './optim';
 import { bootstrappedReturns } from './returns';
 import { createRolloutSource, type RolloutSource } from './rollout';
@@ -89,45 +90,51 @@ export async function nStepActorCriticGradient(net: ActorCriticModel, vec: Rollo
   const T = c.nSteps;
   // V(s_t) recorded while acting: the baseline of the advantage (a constant for the actor).
   const values = new Float32Array(T * N);
-  let t = 0;
-  const ro = await vec.rollout(T, (obs) => {
-    const { logits, value } = tf.tidy(() => {
-      const out = net.forward(tf.tensor(obs, [N, ...obsShape]));
-      return { logits: out.logits.dataSync() as Float32Array, value: out.value.dataSync() as Float32Array };
+  // The acting passes are kept, so the loss below is differentiated without running the network again.
+  const record = new ForwardRecord();
+  try {
+    let t = 0;
+    const ro = await vec.rollout(T, (obs) => {
+      const { logits, value } = tf.tidy(() => {
+        const out = net.forward(tf.tensor(obs, [N, ...obsShape]), record);
+        return { logits: out.logits.dataSync() as Float32Array, value: out.value.dataSync() as Float32Array };
+      });
+      values.set(value, t++ * N);
+      return sampleActions(logits, N, nActions, actionRng);
     });
-    values.set(value, t++ * N);
-    return sampleActions(logits, N, nActions, actionRng);
-  });
-  const scaled = ro.rewards.map((r) => r * c.rewardScale);
-  const bootstrap = tf.tidy(() => net.forward(tf.tensor(ro.lastObs, [N, ...obsShape])).value.dataSync() as Float32Array);
-  const targets = bootstrappedReturns(scaled, ro.dones, bootstrap, c.gamma, { T, N });
-  const advantages = targets.map((g, i) => g - values[i]);
+    const scaled = ro.rewards.map((r) => r * c.rewardScale);
+    const bootstrap = tf.tidy(() => net.forward(tf.tensor(ro.lastObs, [N, ...obsShape])).value.dataSync() as Float32Array);
+    const targets = bootstrappedReturns(scaled, ro.dones, bootstrap, c.gamma, { T, N });
+    const advantages = targets.map((g, i) => g - values[i]);
 
-  let policyLoss = 0, valueLoss = 0, entropyMean = 0, advMean = 0;
-  const { grad } = net.group.gradients(() => {
-    const { logits, value } = net.forward(tf.tensor(ro.obs, [T * N, ...obsShape]));
-    const target = tf.tensor1d(targets);
-    const adv = tf.tensor1d(advantages);
-    const { logp, entropy } = categoricalTerms(logits, ro.actions);
-    const pg = tf.neg(tf.mean(tf.mul(logp, adv)));
-    const ent = tf.mean(entropy);
-    const vl = tf.mean(tf.square(tf.sub(target, value)));
-    policyLoss = pg.dataSync()[0];
-    valueLoss = vl.dataSync()[0];
-    entropyMean = ent.dataSync()[0];
-    advMean = tf.mean(adv).dataSync()[0];
-    return tf.add(tf.sub(pg, tf.mul(c.entropyCoef, ent)), tf.mul(c.valueCoef, vl)) as tf.Scalar;
-  });
-  return {
-    grad,
-    metrics: {
-      'loss/policy': policyLoss,
-      'loss/value': c.valueCoef * valueLoss,
-      'loss/entropy': -c.entropyCoef * entropyMean,
-      'policy/entropy': entropyMean,
-      'value/mean_advantage': advMean,
-    },
-  };
+    let policyLoss = 0, valueLoss = 0, entropyMean = 0, advMean = 0;
+    const { grad } = net.group.gradients(() => {
+      const { logits, value } = net.forwardRecorded(record); // the T*N observations, step-major as ro.obs
+      const target = tf.tensor1d(targets);
+      const adv = tf.tensor1d(advantages);
+      const { logp, entropy } = categoricalTerms(logits, ro.actions);
+      const pg = tf.neg(tf.mean(tf.mul(logp, adv)));
+      const ent = tf.mean(entropy);
+      const vl = tf.mean(tf.square(tf.sub(target, value)));
+      policyLoss = pg.dataSync()[0];
+      valueLoss = vl.dataSync()[0];
+      entropyMean = ent.dataSync()[0];
+      advMean = tf.mean(adv).dataSync()[0];
+      return tf.add(tf.sub(pg, tf.mul(c.entropyCoef, ent)), tf.mul(c.valueCoef, vl)) as tf.Scalar;
+    });
+    return {
+      grad,
+      metrics: {
+        'loss/policy': policyLoss,
+        'loss/value': c.valueCoef * valueLoss,
+        'loss/entropy': -c.entropyCoef * entropyMean,
+        'policy/entropy': entropyMean,
+        'value/mean_advantage': advMean,
+      },
+    };
+  } finally {
+    record.dispose();
+  }
 }
 
 export class SyncA3C implements Algorithm {

@@ -4,7 +4,9 @@
  * The networks themselves live in lib/nn; this file only picks and wires them.
  */
 import * as tf from '@tensorflow/tfjs';
-import { actorMlp, ConvActorCritic, criticMlp, Mlp, cartPolePolicy, RecurrentAgent, type LstmState } from '../nn/models';
+import { actorMlp, ConvActorCritic, criticMlp, ForwardRecord, Mlp, ownCopy, cartPolePolicy, RecurrentAgent, type LstmState } from '../nn/models';
+
+export { ForwardRecord } from '../nn/models';
 import { ParamGroup } from './optim';
 
 /** A network that maps observations to action logits. */
@@ -15,7 +17,27 @@ export interface PolicyModel {
 
 /** An actor and a critic, as one network or two. */
 export interface ActorCriticModel extends PolicyModel {
-  forward(obs: tf.Tensor): { logits: tf.Tensor2D; value: tf.Tensor1D };
+  /** With `record`, the pass is kept for `forwardRecorded` (see ForwardRecord). */
+  forward(obs: tf.Tensor, record?: ForwardRecord): { logits: tf.Tensor2D; value: tf.Tensor1D };
+  /** The outputs of every pass kept in `record`, as one batch, for a loss to differentiate (no second forward pass where the network allows). */
+  forwardRecorded(record: ForwardRecord): { logits: tf.Tensor2D; value: tf.Tensor1D };
+}
+
+/** ActorCriticModel's recording for networks that simply run again: each pass keeps only its input. */
+function recordingByRerun(forward: (o: tf.Tensor) => { logits: tf.Tensor2D; value: tf.Tensor1D }): Pick<ActorCriticModel, 'forward' | 'forwardRecorded'> {
+  return {
+    forward: (o, record) => {
+      if (record) {
+        record.activationsKept = false;
+        record.passes.push([tf.keep(ownCopy(o))]);
+      }
+      return forward(o);
+    },
+    forwardRecorded: (record) => {
+      if (record.passes.length === 0) throw new Error('forwardRecorded: the record holds no forward pass (call forward(obs, record) first)');
+      return tf.tidy(() => forward(tf.concat(record.passes.map((p) => p[0]))));
+    },
+  };
 }
 
 export interface RecurrentModel {
@@ -50,7 +72,12 @@ export function actorCriticModel(obsShape: readonly number[], nActions: number, 
   const hidden = opts.hidden ?? 128;
   if (isImage(obsShape)) {
     const net = new ConvActorCritic({ inputShape: obsShape as [number, number, number], nActions, hidden, seed });
-    return { group: new ParamGroup([net]), forward: (o) => net.forward(o), logits: (o) => tf.tidy(() => { const r = net.forward(o); r.value.dispose(); return r.logits; }) };
+    return {
+      group: new ParamGroup([net]),
+      forward: (o, record) => net.forward(o, record),
+      forwardRecorded: (record) => net.forwardRecorded(record),
+      logits: (o) => tf.tidy(() => { const r = net.forward(o); r.value.dispose(); return r.logits; }),
+    };
   }
   const obsSize = vectorOnly('actorCriticModel', obsShape);
   if (opts.shared) {
@@ -62,14 +89,14 @@ export function actorCriticModel(obsShape: readonly number[], nActions: number, 
       const z = tf.relu(trunk.apply(o));
       return { logits: pi.apply(z), value: tf.reshape(v.apply(z), [-1]) as tf.Tensor1D };
     });
-    return { group: new ParamGroup([trunk, pi, v]), forward, logits: (o) => tf.tidy(() => pi.apply(tf.relu(trunk.apply(o)))) };
+    return { group: new ParamGroup([trunk, pi, v]), ...recordingByRerun(forward), logits: (o) => tf.tidy(() => pi.apply(tf.relu(trunk.apply(o)))) };
   }
   const actor = actorMlp({ obsSize, nActions, hidden, seed });
   const critic = criticMlp({ obsSize, hidden, seed: seed + 1 });
   return {
     group: new ParamGroup([actor, critic]),
     logits: (o) => actor.logits(o),
-    forward: (o) => ({ logits: actor.logits(o), value: critic.value(o) }),
+    ...recordingByRerun((o) => ({ logits: actor.logits(o), value: critic.value(o) })),
   };
 }
 

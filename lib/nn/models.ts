@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../util/rng';
 import { ParamSet, init } from './params';
 import { fusedLstmAvailable, fusedLstmSequence } from './kernels/lstm_kernels';
-import { fusedConv2d, fusedDense, fusedLayersAvailable } from './kernels/fused_layers';
+import { fusedConv2d, fusedConvAttrs, fusedConvGrads, fusedDense, fusedDenseGrads, fusedLayersAvailable } from './kernels/fused_layers';
 
 export type Activation = 'relu' | 'elu' | 'tanh';
 
@@ -193,18 +193,75 @@ class ConvTrunk {
     this.features = h * w * c;
   }
 
-  apply(x: tf.Tensor4D): tf.Tensor2D {
+  /** True when each layer is one fused kernel (whose gradient `backward` can compute). */
+  get fused(): boolean {
+    return this.activation !== 'tanh' && fusedLayersAvailable();
+  }
+
+  /** [batch, h, w, c] -> [batch, features]; with `outputs`, pushes each layer's (fused) output to it. */
+  apply(x: tf.Tensor4D, outputs?: tf.Tensor[]): tf.Tensor2D {
     let h = x;
-    const fused = this.activation !== 'tanh' && fusedLayersAvailable();
+    const fused = this.fused;
     for (const layer of this.layers) {
       if (fused) {
         h = fusedConv2d(h, layer.w as tf.Tensor4D, layer.b as tf.Tensor1D, layer.spec.stride, layer.spec.padding, this.activation as 'relu' | 'elu');
+        outputs?.push(h);
         continue;
       }
       const z = tf.conv2d(h, layer.w as tf.Tensor4D, layer.spec.stride, layer.spec.padding);
       h = activate(tf.add(z, layer.b), this.activation) as tf.Tensor4D;
     }
     return tf.reshape(h, [x.shape[0], this.features]);
+  }
+
+  /**
+   * The gradients of the (fused) layers' weights and biases, in `layers` order, given the gradient
+   * `dOut` of the flattened output and the activations of the forward pass: `acts[0]` the input,
+   * `acts[i + 1]` layer i's output.
+   */
+  backward(dOut: tf.Tensor2D, acts: readonly tf.Tensor[]): tf.Tensor[] {
+    const grads: tf.Tensor[] = [];
+    let d: tf.Tensor = tf.reshape(dOut, acts[this.layers.length].shape);
+    for (let i = this.layers.length - 1; i >= 0; i--) {
+      const { spec, w } = this.layers[i];
+      const g = fusedConvGrads(d, acts[i], w, acts[i + 1], fusedConvAttrs(spec.stride, spec.padding, this.activation as 'relu' | 'elu'));
+      grads.unshift(g.filter(), g.bias());
+      if (i > 0) d = g.x();
+    }
+    return grads;
+  }
+}
+
+/**
+ * A tensor with its own copy of `t`'s values. tf.tensor(array) on the cpu backend keeps a reference
+ * to the array, which the caller may overwrite (an environment's observation buffer); the wasm
+ * backend, the only one whose activations a ForwardRecord keeps, always copies.
+ */
+export function ownCopy(t: tf.Tensor): tf.Tensor {
+  return tf.tensor(t.dataSync().slice(), t.shape, t.dtype);
+}
+
+/**
+ * Activations kept from forward passes of a ConvActorCritic (`forward(obs, record)`), so that a loss
+ * over all of those passes is differentiated without running the network again
+ * (`forwardRecorded(record)`), as autograd frameworks do when they keep the graph of the acting
+ * passes. Each pass keeps its input and every trunk layer's output (or only its input when the
+ * fused kernels are not available: the trunk then runs again). Release with `dispose()`.
+ */
+export class ForwardRecord {
+  /** Per pass: the input, then each convolution's output, then the dense layer's. */
+  readonly passes: tf.Tensor[][] = [];
+  /** False when the passes hold only their inputs. */
+  activationsKept = true;
+
+  /** Observations recorded so far. */
+  get batch(): number {
+    return this.passes.reduce((n, p) => n + p[0].shape[0], 0);
+  }
+
+  dispose(): void {
+    for (const p of this.passes) tf.dispose(p);
+    this.passes.length = 0;
   }
 }
 
@@ -248,12 +305,53 @@ export class ConvActorCritic extends BaseModel {
     return this.trunk.features;
   }
 
-  forward(obs: tf.Tensor): { logits: tf.Tensor2D; value: tf.Tensor1D } {
+  /** obs [batch, h, w, c] -> logits [batch, nActions], value [batch]; `record` keeps the activations (see ForwardRecord). */
+  forward(obs: tf.Tensor, record?: ForwardRecord): { logits: tf.Tensor2D; value: tf.Tensor1D } {
     checkBatch('ConvActorCritic.forward', obs, this.inputShape);
     return tf.tidy(() => {
-      const z = denseActivated(this.fc, this.trunk.apply(obs as tf.Tensor4D), 'relu');
-      return { logits: dense(this.policyHead, z), value: tf.reshape(dense(this.valueHead, z), [-1]) as tf.Tensor1D };
+      const keepActs = record !== undefined && this.trunk.fused;
+      const acts: tf.Tensor[] | undefined = record ? [keepActs ? obs.clone() : ownCopy(obs)] : undefined;
+      const z = denseActivated(this.fc, this.trunk.apply(obs as tf.Tensor4D, keepActs ? acts : undefined), 'relu');
+      if (record && acts) {
+        if (keepActs) acts.push(z);
+        else record.activationsKept = false;
+        record.passes.push(acts.map((t) => tf.keep(t)));
+      }
+      return this.heads(z);
     });
+  }
+
+  /**
+   * The outputs of every pass recorded in `record`, in order, as one batch, for a loss to be
+   * differentiated (inside ParamGroup.gradients or tf.variableGrads): the trunk's gradient comes
+   * from the recorded activations, without a second forward pass.
+   */
+  forwardRecorded(record: ForwardRecord): { logits: tf.Tensor2D; value: tf.Tensor1D } {
+    if (record.passes.length === 0) throw new Error('ConvActorCritic.forwardRecorded: the record holds no forward pass (call forward(obs, record) first)');
+    return tf.tidy(() => {
+      const layerOf = (k: number) => tf.concat(record.passes.map((p) => p[k]));
+      if (!record.activationsKept) {
+        return this.heads(denseActivated(this.fc, this.trunk.apply(layerOf(0) as tf.Tensor4D), 'relu'));
+      }
+      const L = this.trunk.layers.length;
+      const trunkVars = [...this.trunk.layers.flatMap((l) => [l.w, l.b]), this.fc.w, this.fc.b];
+      const features = tf.customGrad((...args: unknown[]) => {
+        void args; // the trunk's variables: inputs only so that their gradients are asked for
+        const z = layerOf(L + 1) as tf.Tensor2D;
+        const gradFunc = (dz: tf.Tensor): tf.Tensor[] => {
+          const acts = Array.from({ length: L + 1 }, (_, k) => layerOf(k));
+          const flat = tf.reshape(acts[L], [z.shape[0], this.trunk.features]);
+          const g = fusedDenseGrads(dz, flat, this.fc.w, z, { activation: 'relu' });
+          return [...this.trunk.backward(g.x() as tf.Tensor2D, acts), g.w(), g.bias()];
+        };
+        return { value: z, gradFunc };
+      }) as (...vars: tf.Tensor[]) => tf.Tensor2D;
+      return this.heads(features(...trunkVars));
+    });
+  }
+
+  private heads(z: tf.Tensor2D): { logits: tf.Tensor2D; value: tf.Tensor1D } {
+    return { logits: dense(this.policyHead, z), value: tf.reshape(dense(this.valueHead, z), [-1]) as tf.Tensor1D };
   }
 }
 

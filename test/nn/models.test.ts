@@ -321,3 +321,47 @@ test('fused layers and the fused LSTM (wasm) agree with finite differences', asy
   tf.dispose([obs, seq, proj]);
   await nn.ready();
 });
+
+test('ForwardRecord: the gradient over recorded passes equals one forward pass over the whole batch, without leaks', async () => {
+  const nets: Array<[string, () => nn.ConvActorCritic, number[]]> = [
+    ['a3c net', () => nn.a3cNet({ nActions: 6, seed: 3 }), [42, 42, 4]],
+    ['elu conv net', () => new nn.ConvActorCritic({ inputShape: [13, 11, 3], nActions: 3, activation: 'elu', hidden: 10, seed: 8, convs: [{ filters: 6, kernel: 3, stride: 2, padding: 'valid' }, { filters: 8, kernel: 2, stride: 1, padding: 'same' }] }), [13, 11, 3]],
+  ];
+  for (const kind of ['wasm', 'cpu'] as const) {
+    await nn.useBackend(kind);
+    for (const [name, make, shape] of nets) {
+      const net = make();
+      const size = shape.reduce((a, b) => a * b, 1);
+      const batch = 12, passes = 3, per = batch / passes;
+      const obs = Float32Array.from({ length: batch * size }, (_, i) => ((i * 2654435761) % 1000) / 1000);
+      const weights = tf.tensor1d(Float32Array.from({ length: batch }, (_, i) => i - 5));
+      const loss = (o: { logits: tf.Tensor2D; value: tf.Tensor1D }) =>
+        tf.add(tf.sum(tf.mul(tf.reshape(tf.slice(tf.logSoftmax(o.logits), [0, 1], [batch, 1]), [batch]), weights)), tf.sum(tf.square(o.value))) as tf.Scalar;
+      const whole = tf.variableGrads(() => loss(net.forward(tf.tensor(obs, [batch, ...shape]))), net.variables);
+      const record = new nn.ForwardRecord();
+      // One buffer overwritten between passes, as an environment's observation buffer is.
+      const buffer = new Float32Array(per * size);
+      for (let k = 0; k < passes; k++) {
+        buffer.set(obs.subarray(k * per * size, (k + 1) * per * size));
+        tf.tidy(() => { net.forward(tf.tensor(buffer, [per, ...shape]), record); });
+      }
+      buffer.fill(7);
+      assert.equal(record.batch, batch);
+      assert.equal(record.activationsKept, kind === 'wasm', `${kind}: activations are kept only where the fused kernels run`);
+      const before = tf.memory().numTensors;
+      const recorded = tf.variableGrads(() => loss(net.forwardRecorded(record)), net.variables);
+      assert.equal(recorded.value.dataSync()[0], whole.value.dataSync()[0], `${kind} ${name}: loss`);
+      for (const v of Object.keys(whole.grads)) {
+        assert.deepEqual(recorded.grads[v].dataSync(), whole.grads[v].dataSync(), `${kind} ${name}: gradient of ${v}`);
+      }
+      tf.dispose([recorded.value, ...Object.values(recorded.grads)]);
+      assert.equal(tf.memory().numTensors, before, `${kind} ${name}: the recorded gradient leaks no tensors`);
+      record.dispose();
+      assert.equal(record.batch, 0);
+      assert.throws(() => net.forwardRecorded(record), /holds no forward pass/);
+      tf.dispose([whole.value, ...Object.values(whole.grads), weights]);
+      net.dispose();
+    }
+  }
+  await nn.ready();
+});

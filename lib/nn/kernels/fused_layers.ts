@@ -99,41 +99,49 @@ export function registerFusedLayers(simdFor: (be: WasmBackend) => SimdGemm, conv
     tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: fn as unknown as tf.KernelFunc });
   }
 
-  const dzOf = (dy: tf.Tensor, y: tf.Tensor, attrs: Record<string, unknown>): tf.Tensor => {
-    const a = activationOf(attrs);
-    return a === 'linear' ? dy : (tf.engine().runKernel(a === 'relu' ? RELU_GRAD : ELU_GRAD, { dy, y }) as tf.Tensor);
-  };
-
   tf.registerGradient({
     kernelName: CONV_BIAS_ACT,
     inputsToSave: ['x', 'filter'],
     outputsToSave: [true],
-    gradFunc: (dy, saved, attrs) => {
-      const [x, filter, y] = saved;
-      const dz = dzOf(dy as tf.Tensor, y, attrs as Record<string, unknown>);
-      const convAttrs = { ...(attrs as Record<string, unknown>) };
-      delete convAttrs.activation;
-      return {
-        x: () => tf.engine().runKernel('Conv2DBackpropInput', { dy: dz, filter }, { ...convAttrs, inputShape: x.shape } as never) as tf.Tensor,
-        filter: () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: dz }, { ...convAttrs, filterShape: filter.shape } as never) as tf.Tensor,
-        bias: () => tf.sum(dz, [0, 1, 2]),
-      };
-    },
+    gradFunc: (dy, saved, attrs) => fusedConvGrads(dy as tf.Tensor, saved[0], saved[1], saved[2], attrs as Record<string, unknown>),
   });
   tf.registerGradient({
     kernelName: DENSE_BIAS_ACT,
     inputsToSave: ['x', 'w'],
     outputsToSave: [true],
-    gradFunc: (dy, saved, attrs) => {
-      const [x, w, y] = saved;
-      const dz = dzOf(dy as tf.Tensor, y, attrs as Record<string, unknown>);
-      return {
-        x: () => tf.matMul(dz, w, false, true),
-        w: () => tf.matMul(x, dz, true, false),
-        bias: () => tf.sum(dz, 0),
-      };
-    },
+    gradFunc: (dy, saved, attrs) => fusedDenseGrads(dy as tf.Tensor, saved[0], saved[1], saved[2], attrs as Record<string, unknown>),
   });
+}
+
+/** The gradient through the activation: dz from dy and the layer's output y. */
+function activationBackward(dy: tf.Tensor, y: tf.Tensor, attrs: Record<string, unknown>): tf.Tensor {
+  const a = activationOf(attrs);
+  return a === 'linear' ? dy : (tf.engine().runKernel(a === 'relu' ? RELU_GRAD : ELU_GRAD, { dy, y }) as tf.Tensor);
+}
+
+/**
+ * Gradients of y = act(conv2d(x, filter) + bias) given dy and the layer's input, filter and output,
+ * as lazy functions (tfjs evaluates only those a loss needs). `attrs` as `fusedConvAttrs` makes them.
+ */
+export function fusedConvGrads(dy: tf.Tensor, x: tf.Tensor, filter: tf.Tensor, y: tf.Tensor, attrs: Record<string, unknown>): { x: () => tf.Tensor; filter: () => tf.Tensor; bias: () => tf.Tensor } {
+  const dz = activationBackward(dy, y, attrs);
+  const convAttrs = { ...attrs };
+  delete convAttrs.activation;
+  return {
+    x: () => tf.engine().runKernel('Conv2DBackpropInput', { dy: dz, filter }, { ...convAttrs, inputShape: x.shape } as never) as tf.Tensor,
+    filter: () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: dz }, { ...convAttrs, filterShape: filter.shape } as never) as tf.Tensor,
+    bias: () => tf.sum(dz, [0, 1, 2]),
+  };
+}
+
+/** Gradients of y = act(x w + bias) given dy and the layer's input, weights and output (lazy, as fusedConvGrads). */
+export function fusedDenseGrads(dy: tf.Tensor, x: tf.Tensor, w: tf.Tensor, y: tf.Tensor, attrs: Record<string, unknown>): { x: () => tf.Tensor; w: () => tf.Tensor; bias: () => tf.Tensor } {
+  const dz = activationBackward(dy, y, attrs);
+  return {
+    x: () => tf.matMul(dz, w, false, true),
+    w: () => tf.matMul(x, dz, true, false),
+    bias: () => tf.sum(dz, 0),
+  };
 }
 
 /** True when the fused layer kernels can run on the current backend. */
@@ -143,8 +151,12 @@ export function fusedLayersAvailable(): boolean {
 
 /** act(conv2d(x, filter, stride, padding) + bias) as one kernel (channels-last, no dilation). */
 export function fusedConv2d(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D, stride: number, padding: 'valid' | 'same', activation: FusedActivation): tf.Tensor4D {
-  const attrs = { strides: [stride, stride], pad: padding, dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined, activation };
-  return tf.engine().runKernel(CONV_BIAS_ACT, { x, filter, bias }, attrs as never) as tf.Tensor4D;
+  return tf.engine().runKernel(CONV_BIAS_ACT, { x, filter, bias }, fusedConvAttrs(stride, padding, activation) as never) as tf.Tensor4D;
+}
+
+/** The attributes of a fused convolution (for fusedConvGrads). */
+export function fusedConvAttrs(stride: number, padding: 'valid' | 'same', activation: FusedActivation): Record<string, unknown> {
+  return { strides: [stride, stride], pad: padding, dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined, activation };
 }
 
 /** act(x w + bias) as one kernel: x [batch, in], w [in, out], bias [out]. */
