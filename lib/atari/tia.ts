@@ -77,6 +77,8 @@ const COSMIC_ARK_STEPS = [18, 33, 0, 17];
  * with the same state produces the same pixels.
  */
 const AFFECTS_PICTURE = new Uint8Array(64);
+/** The registers whose writes can change collisions: all of AFFECTS_PICTURE but the four colours. */
+const AFFECTS_COLLISIONS = new Uint8Array(64);
 
 function buildTables(): void {
   for (let x = 0; x < 160; x++) {
@@ -179,6 +181,8 @@ function buildTables(): void {
 
   for (let a = 0; a < 0x2d; a++) AFFECTS_PICTURE[a] = 1;
   for (const a of [0x02, 0x03, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x20, 0x21, 0x22, 0x23, 0x24, 0x2b]) AFFECTS_PICTURE[a] = 0;
+  AFFECTS_COLLISIONS.set(AFFECTS_PICTURE);
+  for (const a of [0x06, 0x07, 0x08, 0x09]) AFFECTS_COLLISIONS[a] = 0;
 
   for (let c = 0; c < 76; c++) HMOVE_BLANK_CYCLES[c] = c <= 20 || c === 75 ? 1 : 0;
 
@@ -771,7 +775,10 @@ export class Tia {
   write(address: number, value: number): void {
     const addr = address & 0x3f;
     const clock = this.cpu.cycles * 3;
-    if (AFFECTS_PICTURE[addr] && this.writeChangesPicture(addr, value, clock)) {
+    // Without pixels only collisions are computed, and colours do not change them: the span before a
+    // colour write is then processed later, with the same result. (A frame that began without pixels
+    // is never taken as drawn in full, see frameDrawnInFull.)
+    if ((this.drawPixels ? AFFECTS_PICTURE : AFFECTS_COLLISIONS)[addr] && this.writeChangesPicture(addr, value, clock)) {
       let delay = POKE_DELAY[addr];
       if (delay < 0) delay = PF_DELAYS[(((clock - this.clockWhenFrameStarted) % 228) / 3 | 0) & 3];
       this.updateFrame(clock + delay);
