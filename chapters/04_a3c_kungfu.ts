@@ -179,7 +179,10 @@ export function nStepReturns(rewards: number[][], dones: boolean[][], bootstrap:
 // `SyncA3C` is the synchronous version: 10 environments in lockstep, a rollout of `nSteps` steps,
 // one gradient step on the mean actor-critic loss (entropy coefficient $0.001$, Adam with learning rate
 // $10^{-4}$, rewards scaled by $0.01$ so that the critic's targets stay small). With `nSteps: 1` it
-// is exactly the one-step recipe above.
+// is exactly the one-step recipe above. The network's passes while acting are kept
+// (`ForwardRecord`), so the loss over the rollout is differentiated without running the network on
+// those observations a second time, as PyTorch keeps the graph of the acting passes for
+// `loss.backward()`.
 
 // %%
 async function trainFor(algo: { update(): Promise<dojo.algos.UpdateResult> }, seconds: number, label: string) {

@@ -22,6 +22,9 @@ export { ParamSet, init, sameLayout, type ParamInfo } from './params';
  * Models. Shapes: `cartPolePolicy` [B,4] -> logits [B,2]; `actorMlp` [B,obs] -> [B,nActions];
  * `criticMlp` [B,obs] -> [B]; `a3cNet` / `ConvActorCritic` [B,42,42,4] -> { logits [B,n], value [B] };
  * `recurrentAgent` `step(state, obs [B,42,42,4])` -> { logits [B,n], value [B], state {h,c: [B,256]} }.
+ * `ConvActorCritic.forward(obs, record)` keeps a pass's activations in a `ForwardRecord`;
+ * `forwardRecorded(record)` then gives all recorded passes as one batch whose gradient needs no second
+ * forward pass (the acting passes of a rollout, as A3C's loss uses them).
  */
 export {
   Mlp, PolicyMlp, ValueMlp, cartPolePolicy, actorMlp, criticMlp,
