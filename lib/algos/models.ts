@@ -4,10 +4,10 @@
  * The networks themselves live in lib/nn; this file only picks and wires them.
  */
 import * as tf from '@tensorflow/tfjs';
-import { actorMlp, ConvActorCritic, criticMlp, ForwardRecord, Mlp, ownCopy, cartPolePolicy, RecurrentAgent, type LstmState } from '../nn/models';
+import { actorMlp, ConvActorCritic, criticMlp, ForwardRecord, Mlp, cartPolePolicy, RecurrentAgent, type LstmState } from '../nn/models';
+import { ParamGroup } from './optim';
 
 export { ForwardRecord } from '../nn/models';
-import { ParamGroup } from './optim';
 
 /** A network that maps observations to action logits. */
 export interface PolicyModel {
@@ -27,16 +27,10 @@ export interface ActorCriticModel extends PolicyModel {
 function recordingByRerun(forward: (o: tf.Tensor) => { logits: tf.Tensor2D; value: tf.Tensor1D }): Pick<ActorCriticModel, 'forward' | 'forwardRecorded'> {
   return {
     forward: (o, record) => {
-      if (record) {
-        record.activationsKept = false;
-        record.passes.push([tf.keep(ownCopy(o))]);
-      }
+      record?.keepInput(o);
       return forward(o);
     },
-    forwardRecorded: (record) => {
-      if (record.passes.length === 0) throw new Error('forwardRecorded: the record holds no forward pass (call forward(obs, record) first)');
-      return tf.tidy(() => forward(tf.concat(record.passes.map((p) => p[0]))));
-    },
+    forwardRecorded: (record) => tf.tidy(() => forward(record.layer(0))),
   };
 }
 

@@ -150,18 +150,7 @@ export class ResizePlan {
       }
       const b0 = this.b0[dy], b1 = this.b1[dy];
       const out = offset + dy * width;
-      if (this.simd) {
-        for (let i = 0; i < width; i++) {
-          // (a*b)>>16 of int16 lanes, then a rounding shift by 2: the vectorised kernel's arithmetic.
-          const v = (((b0 * (row0[i] >> 4)) >> 16) + ((b1 * (row1[i] >> 4)) >> 16) + 2) >> 2;
-          dst[out + i] = v < 0 ? 0 : v > 255 ? 255 : v;
-        }
-      } else {
-        for (let i = 0; i < width; i++) {
-          const v = (b0 * row0[i] + b1 * row1[i] + (1 << 21)) >> 22;
-          dst[out + i] = v < 0 ? 0 : v > 255 ? 255 : v;
-        }
-      }
+      for (let i = 0; i < width; i++) dst[out + i] = vertical(this.simd, b0, b1, row0[i], row1[i]);
     }
   }
 
@@ -197,7 +186,11 @@ export class ResizePlan {
   }
 }
 
-/** The vertical pass of one element of `ResizePlan.resize` (rounding as `simd` says), clamped to 0..255. */
+/**
+ * The vertical pass of one element from the horizontal sums h0, h1 of its two rows, clamped to 0..255:
+ * with `simd`, OpenCV's vectorised arithmetic ((a*b)>>16 of int16 lanes, then a rounding shift by 2),
+ * else its scalar fallback (correct rounding of the 22-bit fixed-point sum).
+ */
 function vertical(simd: boolean, b0: number, b1: number, h0: number, h1: number): number {
   const v = simd ? (((b0 * (h0 >> 4)) >> 16) + ((b1 * (h1 >> 4)) >> 16) + 2) >> 2 : (b0 * h0 + b1 * h1 + (1 << 21)) >> 22;
   return v < 0 ? 0 : v > 255 ? 255 : v;

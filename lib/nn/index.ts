@@ -28,7 +28,7 @@ export { ParamSet, init, sameLayout, type ParamInfo } from './params';
  */
 export {
   Mlp, PolicyMlp, ValueMlp, cartPolePolicy, actorMlp, criticMlp,
-  ConvActorCritic, ForwardRecord, ownCopy, a3cNet, A3C_CONVS, convOutputSize,
+  ConvActorCritic, ForwardRecord, a3cNet, A3C_CONVS, convOutputSize,
   RecurrentAgent, recurrentAgent,
   type Model, type MlpOptions, type ConvSpec, type ConvActorCriticOptions, type RecurrentAgentOptions,
   type LstmState, type Activation,

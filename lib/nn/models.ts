@@ -237,26 +237,45 @@ class ConvTrunk {
  * to the array, which the caller may overwrite (an environment's observation buffer); the wasm
  * backend, the only one whose activations a ForwardRecord keeps, always copies.
  */
-export function ownCopy(t: tf.Tensor): tf.Tensor {
+function ownCopy(t: tf.Tensor): tf.Tensor {
   return tf.tensor(t.dataSync().slice(), t.shape, t.dtype);
 }
 
 /**
- * Activations kept from forward passes of a ConvActorCritic (`forward(obs, record)`), so that a loss
- * over all of those passes is differentiated without running the network again
- * (`forwardRecorded(record)`), as autograd frameworks do when they keep the graph of the acting
- * passes. Each pass keeps its input and every trunk layer's output (or only its input when the
- * fused kernels are not available: the trunk then runs again). Release with `dispose()`.
+ * Forward passes kept for one later gradient, so that a loss over all of them is differentiated
+ * without running the network again (`ConvActorCritic.forward(obs, record)`, then
+ * `forwardRecorded(record)`), as autograd frameworks do when they keep the graph of the acting
+ * passes. A pass keeps its input and its activations, or only its input when the network cannot
+ * differentiate from kept activations (it then runs again). Release with `dispose()`.
  */
 export class ForwardRecord {
-  /** Per pass: the input, then each convolution's output, then the dense layer's. */
+  /** Per pass: the input, then any activations (a ConvActorCritic's: each convolution's output, then the dense layer's). */
   readonly passes: tf.Tensor[][] = [];
-  /** False when the passes hold only their inputs. */
-  activationsKept = true;
+
+  /** False when some pass holds only its input. */
+  get activationsKept(): boolean {
+    return this.passes.every((p) => p.length > 1);
+  }
 
   /** Observations recorded so far. */
   get batch(): number {
     return this.passes.reduce((n, p) => n + p[0].shape[0], 0);
+  }
+
+  /** Keeps a pass's input and activations beyond the caller's tidy. */
+  keepPass(input: tf.Tensor, activations: readonly tf.Tensor[]): void {
+    this.passes.push([tf.keep(input.clone()), ...activations.map((t) => tf.keep(t))]);
+  }
+
+  /** Keeps only a pass's input, as its own copy (the array behind it may be overwritten). */
+  keepInput(input: tf.Tensor): void {
+    this.passes.push([tf.keep(ownCopy(input))]);
+  }
+
+  /** Tensor `k` of every pass (0: the inputs), concatenated along the batch in recording order. */
+  layer(k: number): tf.Tensor {
+    if (this.passes.length === 0) throw new Error('ForwardRecord: the record holds no forward pass (call forward(obs, record) first)');
+    return tf.concat(this.passes.map((p) => p[k]));
   }
 
   dispose(): void {
@@ -309,14 +328,10 @@ export class ConvActorCritic extends BaseModel {
   forward(obs: tf.Tensor, record?: ForwardRecord): { logits: tf.Tensor2D; value: tf.Tensor1D } {
     checkBatch('ConvActorCritic.forward', obs, this.inputShape);
     return tf.tidy(() => {
-      const keepActs = record !== undefined && this.trunk.fused;
-      const acts: tf.Tensor[] | undefined = record ? [keepActs ? obs.clone() : ownCopy(obs)] : undefined;
-      const z = denseActivated(this.fc, this.trunk.apply(obs as tf.Tensor4D, keepActs ? acts : undefined), 'relu');
-      if (record && acts) {
-        if (keepActs) acts.push(z);
-        else record.activationsKept = false;
-        record.passes.push(acts.map((t) => tf.keep(t)));
-      }
+      const acts: tf.Tensor[] | undefined = record && this.trunk.fused ? [] : undefined;
+      const z = denseActivated(this.fc, this.trunk.apply(obs as tf.Tensor4D, acts), 'relu');
+      if (acts) record!.keepPass(obs, [...acts, z]);
+      else record?.keepInput(obs);
       return this.heads(z);
     });
   }
@@ -327,19 +342,15 @@ export class ConvActorCritic extends BaseModel {
    * from the recorded activations, without a second forward pass.
    */
   forwardRecorded(record: ForwardRecord): { logits: tf.Tensor2D; value: tf.Tensor1D } {
-    if (record.passes.length === 0) throw new Error('ConvActorCritic.forwardRecorded: the record holds no forward pass (call forward(obs, record) first)');
     return tf.tidy(() => {
-      const layerOf = (k: number) => tf.concat(record.passes.map((p) => p[k]));
-      if (!record.activationsKept) {
-        return this.heads(denseActivated(this.fc, this.trunk.apply(layerOf(0) as tf.Tensor4D), 'relu'));
-      }
+      if (!record.activationsKept) return this.forward(record.layer(0));
       const L = this.trunk.layers.length;
+      const z = record.layer(L + 1) as tf.Tensor2D;
       const trunkVars = [...this.trunk.layers.flatMap((l) => [l.w, l.b]), this.fc.w, this.fc.b];
       const features = tf.customGrad((...args: unknown[]) => {
         void args; // the trunk's variables: inputs only so that their gradients are asked for
-        const z = layerOf(L + 1) as tf.Tensor2D;
         const gradFunc = (dz: tf.Tensor): tf.Tensor[] => {
-          const acts = Array.from({ length: L + 1 }, (_, k) => layerOf(k));
+          const acts = Array.from({ length: L + 1 }, (_, k) => record.layer(k));
           const flat = tf.reshape(acts[L], [z.shape[0], this.trunk.features]);
           const g = fusedDenseGrads(dz, flat, this.fc.w, z, { activation: 'relu' });
           return [...this.trunk.backward(g.x() as tf.Tensor2D, acts), g.w(), g.bias()];

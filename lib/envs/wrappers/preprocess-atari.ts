@@ -115,19 +115,18 @@ export class PreprocessAtari extends Wrapper<Float32Array, number> {
     }
   }
 
-  private push(rgb: Uint8Array): void {
+  /**
+   * Processes the wrapped env's current screen into the ring: from its palette indices (same result,
+   * without building the RGB picture) when it offers them, else from the RGB screen in `raw`.
+   */
+  private push(): void {
     const t0 = this.timing ? performance.now() : 0;
     const slot = this.ring[this.head];
-    this.processFrame(rgb, slot);
-    this.head = (this.head + 1) % this.nFrames;
-    if (this.timing) this.preprocessMs += performance.now() - t0;
-  }
-
-  /** `push` of the paletted env's current screen, without building its RGB picture (same result). */
-  private pushPaletted(env: PalettedEnv<number>): void {
-    const t0 = this.timing ? performance.now() : 0;
-    const weights = this.grayscale === 'luma' ? 'rgb' : 'bgr';
-    this.plan.resizeGrayFromPalette(env.screenIndices(), env.palette, weights, this.ring[this.head]);
+    if (this.paletted) {
+      this.plan.resizeGrayFromPalette(this.paletted.screenIndices(), this.paletted.palette, this.grayscale === 'luma' ? 'rgb' : 'bgr', slot);
+    } else {
+      this.processFrame(this.raw, slot);
+    }
     this.head = (this.head + 1) % this.nFrames;
     if (this.timing) this.preprocessMs += performance.now() - t0;
   }
@@ -173,24 +172,16 @@ export class PreprocessAtari extends Wrapper<Float32Array, number> {
   override resetInto(out: ObsBuffer, offset: number, args?: ResetArgs): void {
     for (const f of this.ring) f.fill(0);
     this.head = 0;
-    if (this.paletted) {
-      this.paletted.resetScreen(args);
-      this.pushPaletted(this.paletted);
-    } else {
-      this.rawInner().resetInto(this.raw, 0, args);
-      this.push(this.raw);
-    }
+    if (this.paletted) this.paletted.resetScreen(args);
+    else this.rawInner().resetInto(this.raw, 0, args);
+    this.push();
     this.compose(out, offset);
   }
 
   override stepInto(action: number, out: ObsBuffer, offset: number, outcome: StepOutcome): void {
-    if (this.paletted) {
-      this.paletted.stepScreen(action, outcome);
-      this.pushPaletted(this.paletted);
-    } else {
-      this.rawInner().stepInto(action, this.raw, 0, outcome);
-      this.push(this.raw);
-    }
+    if (this.paletted) this.paletted.stepScreen(action, outcome);
+    else this.rawInner().stepInto(action, this.raw, 0, outcome);
+    this.push();
     this.compose(out, offset);
   }
 
