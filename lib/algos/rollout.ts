@@ -8,7 +8,7 @@
  * the next step is then the first one of the new episode, and `dones[t*N+n] = 1` marks the cut. Both
  * sources, in-thread and EnvPool, follow these rules, so they produce the same rollouts.
  */
-import { EnvPool, type Env } from '../envs';
+import { EnvPool, StepOutcome, isFastEnv, type Env, type ResetArgs } from '../envs';
 import type { Rng } from '../util/rng';
 import { asFloat32, obsInfo } from './algorithm';
 import { makeTrainingEnv, trainingEnvSpec, type TrainingEnvOptions } from './training_envs';
@@ -61,6 +61,7 @@ export class VecEnv implements RolloutSource {
   private finishedLengths: number[] = [];
   private readonly runningReturn: Float64Array;
   private readonly runningLength: Int32Array;
+  private readonly outcome = new StepOutcome();
 
   constructor(readonly envs: Env<Float32Array, number>[], envRng: Rng) {
     if (envs.length === 0) throw new Error('VecEnv needs at least one environment');
@@ -79,29 +80,50 @@ export class VecEnv implements RolloutSource {
 
   /** Resets env i: with `seed` on the first reset, then continuing the env's own random stream. */
   private resetOne(i: number, seed?: number): void {
-    this.obs.set(asFloat32(this.envs[i].reset(seed === undefined ? {} : { seed }).obs), i * this.obsSize);
+    this.resetObs(i, seed === undefined ? {} : { seed });
     this.runningReturn[i] = 0;
     this.runningLength[i] = 0;
   }
 
+  /** Resets env i's episode and writes its first observation into `obs`. */
+  private resetObs(i: number, args: ResetArgs): void {
+    const env = this.envs[i];
+    if (isFastEnv(env)) env.resetInto(this.obs, i * this.obsSize, args);
+    else this.obs.set(asFloat32(env.reset(args).obs), i * this.obsSize);
+  }
+
+  /** Steps env i, its observation going into `obs`; the outcome lands in `this.outcome`. */
+  private stepObs(i: number, action: number): void {
+    const env = this.envs[i];
+    const o = this.outcome;
+    o.lifeLost = false; // only EpisodicLife sets it
+    // The allocation-free path where the env has one (Atari training envs): no observation array per step.
+    if (isFastEnv(env)) return env.stepInto(action, this.obs, i * this.obsSize, o);
+    const r = env.step(action);
+    this.obs.set(asFloat32(r.obs), i * this.obsSize);
+    o.reward = r.reward;
+    o.terminated = r.terminated;
+    o.truncated = r.truncated;
+    o.lifeLost = r.info.lifeLost === true;
+  }
+
   /** Steps every env; resets the ones whose episode ended. Returns the per-env rewards and done flags. */
   step(actions: ArrayLike<number>, rewards: Float32Array, dones: Float32Array, offset = 0): void {
+    const o = this.outcome;
     for (let i = 0; i < this.N; i++) {
-      const r = this.envs[i].step(actions[i]);
-      rewards[offset + i] = r.reward;
-      this.runningReturn[i] += r.reward;
+      this.stepObs(i, actions[i]);
+      rewards[offset + i] = o.reward;
+      this.runningReturn[i] += o.reward;
       this.runningLength[i]++;
-      const done = r.terminated || r.truncated;
+      const done = o.terminated || o.truncated;
       dones[offset + i] = done ? 1 : 0;
-      if (done && r.info.lifeLost === true) {
+      if (done && o.lifeLost) {
         // EpisodicLife: the learner's episode ends, the game (and its return) goes on after the reset.
-        this.obs.set(asFloat32(this.envs[i].reset().obs), i * this.obsSize);
+        this.resetObs(i, {});
       } else if (done) {
         this.finishedReturns.push(this.runningReturn[i]);
         this.finishedLengths.push(this.runningLength[i]);
         this.resetOne(i);
-      } else {
-        this.obs.set(asFloat32(r.obs), i * this.obsSize);
       }
     }
   }

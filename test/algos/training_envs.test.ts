@@ -4,6 +4,8 @@ import { needShared } from '../helpers';
 import { EpisodicLife, make, makeFromSpec, PreprocessAtari, type Env } from '../../lib/envs';
 import { SyncA3C } from '../../lib/algos/a3c_sync';
 import { makeTrainingEnv, trainingEnvId, trainingEnvSpec } from '../../lib/algos/training_envs';
+import { VecEnv } from '../../lib/algos/rollout';
+import { Rng } from '../../lib/util/rng';
 
 test('training env ids: Atari ids get the whole-screen family, prefixed ids are kept, typos list the valid ids', (t) => {
   if (!needShared(t, 'roms', 'kung_fu_master.bin')) return;
@@ -47,5 +49,35 @@ test('episodicLife reaches the env through specs (EnvPool workers) and is refuse
     assert.equal(r.envSteps, 10);
   } finally {
     await algo.dispose();
+  }
+});
+
+test('VecEnv steps Atari envs through stepInto: same rollouts as through step(), across lost lives and game overs', (t) => {
+  if (!needShared(t, 'roms', 'kung_fu_master.bin')) return;
+  const make2 = () => [0, 1].map(() => makeTrainingEnv('Preprocessed42Crop/KungFuMasterDeterministic-v0', { episodicLife: true }));
+  // The same envs with only Gymnasium's reset/step visible: VecEnv must fall back to the allocating path.
+  const stepOnly = (e: Env<Float32Array, number>): Env<Float32Array, number> => ({
+    observationSpace: e.observationSpace, actionSpace: e.actionSpace,
+    reset: (args) => e.reset(args), step: (a) => e.step(a), render: () => e.render(), close: () => e.close(),
+  });
+  const fast = new VecEnv(make2(), new Rng(3));
+  const slow = new VecEnv(make2().map(stepOnly), new Rng(3));
+  try {
+    // Fire only, standing still: Kung-Fu Master loses its lives quickly, so lost lives and a game over fall in here.
+    const policy = () => [1, 1];
+    let lifeEnds = 0;
+    for (let k = 0; k < 6; k++) {
+      const a = fast.rollout(200, policy), b = slow.rollout(200, policy);
+      assert.deepEqual(a.rewards, b.rewards, `rollout ${k}: rewards`);
+      assert.deepEqual(a.dones, b.dones, `rollout ${k}: dones`);
+      assert.ok(a.obs.every((x, i) => x === b.obs[i]) && a.lastObs.every((x, i) => x === b.lastObs[i]), `rollout ${k}: observations`);
+      lifeEnds += a.dones.reduce((s, d) => s + d, 0);
+    }
+    const games = fast.takeFinished();
+    assert.deepEqual(games, slow.takeFinished());
+    assert.ok(lifeEnds > games.returns.length && games.returns.length >= 1, `expected lost lives and a finished game, got ${lifeEnds} ends, ${games.returns.length} games`);
+  } finally {
+    fast.close();
+    slow.close();
   }
 });
