@@ -44,7 +44,7 @@ export class Riot {
 
   /** RIOT reset: a random timer start (25 + draw % 75, interval 64), DDRs cleared. RAM is kept. */
   reset(): void {
-    this.timer = 25 + (this.rng.nextU32() % 75);
+    this.timer = (25 + (this.rng.nextU32() % 75)) | 0; // | 0: a small integer for V8, not a boxed double
     this.shift = 6;
     this.timerSetAt = 0;
     this.interruptResetAt = 0;

@@ -513,8 +513,8 @@ export class Tia {
     this.dumpDisabledCycle = (this.dumpDisabledCycle - rel) | 0;
     this.onCyclesReset(rel);
     this.cpu.cycles = 0;
-    this.clockWhenFrameStarted = -clocks;
-    this.clockStartDisplay = -clocks + 228 * this.yStart;
+    this.clockWhenFrameStarted = 0 - clocks; // not -clocks: -0 is no small integer, and V8 would then keep every clock as a boxed double
+    this.clockStartDisplay = 228 * this.yStart - clocks;
     this.clockStopDisplay = this.clockStartDisplay + 228 * this.height;
     this.clockAtLastUpdate = this.clockStartDisplay;
     this.clocksToEndOfScanLine = 228;

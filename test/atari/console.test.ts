@@ -183,3 +183,19 @@ for (const game of ['kung_fu_master', 'kangaroo', 'breakout', 'pong']) {
     assert.equal(ale.gameOver(), false);
   });
 }
+
+test('the TIA and RIOT keep their counters as small integers, never -0 (V8 would box every such field as a double)', (t) => {
+  const r = rom(t, 'kung_fu_master');
+  if (!r) return;
+  const c = new Atari2600(new Cartridge(r.bytes), { displayFormat: 'NTSC' });
+  const fields = (o: object) => Object.entries(o).filter((e): e is [string, number] => typeof e[1] === 'number');
+  let alignedStarts = 0;
+  for (let frame = 0; frame < 300; frame++) {
+    c.runFrame(frame % 4 === 3);
+    for (const [name, v] of [...fields(c.tia), ...fields(c.riot)]) {
+      assert.ok(Number.isInteger(v) && !Object.is(v, -0), `frame ${frame}: ${name} = ${Object.is(v, -0) ? '-0' : v}`);
+    }
+    if ((c.tia as unknown as { clockWhenFrameStarted: number }).clockWhenFrameStarted === 0) alignedStarts++;
+  }
+  assert.ok(alignedStarts > 0, 'no frame started on a scanline boundary: the -0 case was not exercised');
+});

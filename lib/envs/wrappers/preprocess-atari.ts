@@ -144,6 +144,12 @@ export class PreprocessAtari extends Wrapper<Float32Array, number> {
           else for (let p = 0; p < n; p++) out[base + p] = frame[p * cpf + c];
         }
       }
+    } else if (cpf === 1 && out instanceof Float32Array) {
+      // One grey channel per frame (the usual case): a loop the engine keeps on Float32Arrays only.
+      for (let f = 0; f < F; f++) {
+        const frame = this.ring[(this.head + f) % F];
+        for (let p = 0, o = offset + f; p < n; p++, o += F) out[o] = frame[p];
+      }
     } else {
       const C = F * cpf;
       for (let f = 0; f < F; f++) {
