@@ -8,9 +8,9 @@
  * the next step is then the first one of the new episode, and `dones[t*N+n] = 1` marks the cut. Both
  * sources, in-thread and EnvPool, follow these rules, so they produce the same rollouts.
  */
-import { EnvPool, StepOutcome, isFastEnv, type Env, type ResetArgs } from '../envs';
+import { EnvPool, StepOutcome, resetEnvInto, stepEnvInto, type Env, type ResetArgs } from '../envs';
 import type { Rng } from '../util/rng';
-import { asFloat32, obsInfo } from './algorithm';
+import { obsInfo } from './algorithm';
 import { makeTrainingEnv, trainingEnvSpec, type TrainingEnvOptions } from './training_envs';
 
 export interface Rollout {
@@ -87,31 +87,14 @@ export class VecEnv implements RolloutSource {
 
   /** Resets env i's episode and writes its first observation into `obs`. */
   private resetObs(i: number, args: ResetArgs): void {
-    const env = this.envs[i];
-    if (isFastEnv(env)) env.resetInto(this.obs, i * this.obsSize, args);
-    else this.obs.set(asFloat32(env.reset(args).obs), i * this.obsSize);
-  }
-
-  /** Steps env i, its observation going into `obs`; the outcome lands in `this.outcome`. */
-  private stepObs(i: number, action: number): void {
-    const env = this.envs[i];
-    const o = this.outcome;
-    o.lifeLost = false; // only EpisodicLife sets it
-    // The allocation-free path where the env has one (Atari training envs): no observation array per step.
-    if (isFastEnv(env)) return env.stepInto(action, this.obs, i * this.obsSize, o);
-    const r = env.step(action);
-    this.obs.set(asFloat32(r.obs), i * this.obsSize);
-    o.reward = r.reward;
-    o.terminated = r.terminated;
-    o.truncated = r.truncated;
-    o.lifeLost = r.info.lifeLost === true;
+    resetEnvInto(this.envs[i], this.obs, i * this.obsSize, this.obsSize, args);
   }
 
   /** Steps every env; resets the ones whose episode ended. Returns the per-env rewards and done flags. */
   step(actions: ArrayLike<number>, rewards: Float32Array, dones: Float32Array, offset = 0): void {
     const o = this.outcome;
     for (let i = 0; i < this.N; i++) {
-      this.stepObs(i, actions[i]);
+      stepEnvInto(this.envs[i], actions[i], this.obs, i * this.obsSize, this.obsSize, o);
       rewards[offset + i] = o.reward;
       this.runningReturn[i] += o.reward;
       this.runningLength[i]++;

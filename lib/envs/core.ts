@@ -83,6 +83,35 @@ export function isFastEnv<O, A>(env: Env<O, A>): env is Env<O, A> & FastEnv<A> {
 }
 
 /**
+ * Steps `env` with its observation written into `out[offset, offset + size)` and its reward and flags
+ * into `outcome`: through `stepInto` where the env has it (no allocation), else through `step`.
+ */
+export function stepEnvInto<A>(env: Env<unknown, A>, action: A, out: Float32Array, offset: number, size: number, outcome: StepOutcome): void {
+  outcome.lifeLost = false; // only EpisodicLife sets it, and callers share one outcome object between envs
+  if (isFastEnv(env)) return env.stepInto(action, out, offset, outcome);
+  const r = env.step(action);
+  copyObs(r.obs, out, offset, size);
+  outcome.reward = r.reward;
+  outcome.terminated = r.terminated;
+  outcome.truncated = r.truncated;
+  outcome.lifeLost = r.info.lifeLost === true;
+}
+
+/** Resets `env` with its first observation written into `out[offset, offset + size)` (see stepEnvInto). */
+export function resetEnvInto(env: Env<unknown, unknown>, out: Float32Array, offset: number, size: number, args: ResetArgs): void {
+  if (isFastEnv(env)) env.resetInto(out, offset, args);
+  else copyObs(env.reset(args).obs, out, offset, size);
+}
+
+function copyObs(src: unknown, dst: Float32Array, offset: number, size: number): void {
+  const a = src as ArrayLike<number>;
+  if (!a || typeof a.length !== 'number' || a.length !== size) {
+    throw new Error(`batched envs need flat numeric observations of ${size} values; got ${a && typeof a.length === 'number' ? a.length + ' values' : typeof src}`);
+  }
+  for (let j = 0; j < size; j++) dst[offset + j] = a[j];
+}
+
+/**
  * An environment whose RGB observation is a picture of palette indices looked up in a fixed palette
  * (Atari screens). Preprocessing that only needs a few pixels of each screen (PreprocessAtari's
  * crop-and-resize) reads the indices instead of having the full RGB picture built for every step.

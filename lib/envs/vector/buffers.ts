@@ -2,7 +2,7 @@
  * The batched arrays that EnvBatch and EnvPool fill, laid out on one ArrayBuffer or SharedArrayBuffer so
  * that worker threads write observations in place with no copy.
  */
-import { isFastEnv, StepOutcome, type Env, type ResetArgs } from '../core';
+import { resetEnvInto, stepEnvInto, StepOutcome, type Env, type ResetArgs } from '../core';
 
 /** An env of a batch threw; `env` is its index in the batch. */
 export class EnvStepError extends Error {
@@ -103,14 +103,8 @@ export class BatchStepper {
       const i = this.from + k;
       const env = this.envs[k];
       const action = b.actions[i];
-      o.lifeLost = false; // only EpisodicLife sets it, and the outcome object is shared by the envs
       try {
-        if (isFastEnv(env)) env.stepInto(action, b.obs, i * S, o);
-        else {
-          const r = env.step(action);
-          copyObs(r.obs, b.obs, i * S, S);
-          o.reward = r.reward; o.terminated = r.terminated; o.truncated = r.truncated; o.lifeLost = r.info.lifeLost === true;
-        }
+        stepEnvInto(env, action, b.obs, i * S, S, o);
       } catch (err) {
         throw new EnvStepError(i, 'step', err);
       }
@@ -140,15 +134,6 @@ export class BatchStepper {
 
   private resetOne(k: number, args: ResetArgs): void {
     const env = this.envs[k], S = this.b.obsSize, i = this.from + k;
-    if (isFastEnv(env)) env.resetInto(this.b.obs, i * S, args);
-    else copyObs(env.reset(args).obs, this.b.obs, i * S, S);
+    resetEnvInto(env, this.b.obs, i * S, S, args);
   }
-}
-
-function copyObs(src: unknown, dst: Float32Array, offset: number, size: number): void {
-  const a = src as ArrayLike<number>;
-  if (!a || typeof a.length !== 'number' || a.length !== size) {
-    throw new Error(`batched envs need flat numeric observations of ${size} values; got ${a && typeof a.length === 'number' ? a.length + ' values' : typeof src}`);
-  }
-  for (let j = 0; j < size; j++) dst[offset + j] = a[j];
 }
