@@ -78,6 +78,14 @@ export class ResizePlan {
   private readonly px1: Int32Array;
   private readonly pw0: Int32Array;
   private readonly pw1: Int32Array;
+  // Destination pixels whose four taps read one colour come out as that colour's grey exactly when the
+  // column's weights sum to COEF_SCALE and the row's vertical pass returns every constant unchanged.
+  private readonly colKeepsFlat: Uint8Array;
+  private readonly rowKeepsFlat: Uint8Array;
+  // Grey (divided by 255) of each palette index, for `lutPalette` and `lutWeights`.
+  private readonly lut = new Float32Array(256);
+  private lutPalette: Uint32Array | null = null;
+  private lutWeights: 'rgb' | 'bgr' = 'rgb';
 
   constructor(
     readonly imageW: number,
@@ -132,6 +140,16 @@ export class ResizePlan {
       this.pw0[dx] = this.a0[dx * cn];
       this.pw1[dx] = this.a1[dx * cn];
     }
+    this.colKeepsFlat = new Uint8Array(dstW);
+    for (let dx = 0; dx < dstW; dx++) this.colKeepsFlat[dx] = this.pw0[dx] + this.pw1[dx] === COEF_SCALE ? 1 : 0;
+    this.rowKeepsFlat = new Uint8Array(dstH);
+    for (let dy = 0; dy < dstH; dy++) {
+      let keeps = 1;
+      for (let v = 0; v < 256 && keeps; v++) {
+        if (vertical(this.simd, this.b0[dy], this.b1[dy], v * COEF_SCALE, v * COEF_SCALE) !== v) keeps = 0;
+      }
+      this.rowKeepsFlat[dy] = keeps;
+    }
   }
 
   /** Number of output bytes: dstH * dstW * channels. */
@@ -165,16 +183,24 @@ export class ResizePlan {
     if (screen.length < this.imageW * this.imageH) throw new Error(`resizeGrayFromPalette: the screen needs ${this.imageW * this.imageH} pixels, got ${screen.length}`);
     const wr = weights === 'rgb' ? GRAY_R : GRAY_B;
     const wb = weights === 'rgb' ? GRAY_B : GRAY_R;
-    const { px0, px1, pw0, pw1, simd } = this;
+    const { px0, px1, pw0, pw1, simd, colKeepsFlat } = this;
+    const lut = this.greyLut(palette, weights);
     const W = this.imageW, dstW = this.dstW;
     for (let dy = 0; dy < this.dstH; dy++) {
       const r0 = this.y0[dy] * W, r1 = this.y1[dy] * W;
       const b0 = this.b0[dy], b1 = this.b1[dy];
       const out = offset + dy * dstW;
+      const rowKeeps = this.rowKeepsFlat[dy];
       for (let dx = 0; dx < dstW; dx++) {
         const x0 = px0[dx], x1 = px1[dx], w0 = pw0[dx], w1 = pw1[dx];
-        const c00 = palette[screen[r0 + x0]], c01 = palette[screen[r0 + x1]];
-        const c10 = palette[screen[r1 + x0]], c11 = palette[screen[r1 + x1]];
+        const s00 = screen[r0 + x0], s01 = screen[r0 + x1], s10 = screen[r1 + x0], s11 = screen[r1 + x1];
+        // Flat areas (most of an Atari screen): one colour under all four taps.
+        if (s00 === s01 && s00 === s10 && s00 === s11 && rowKeeps & colKeepsFlat[dx]) {
+          dst[out + dx] = lut[s00];
+          continue;
+        }
+        const c00 = palette[s00], c01 = palette[s01];
+        const c10 = palette[s10], c11 = palette[s11];
         // Each channel: horizontal pass on both rows (exact integers), then the vertical pass rounded as `resize` does.
         const r = vertical(simd, b0, b1, ((c00 >> 16) & 255) * w0 + ((c01 >> 16) & 255) * w1, ((c10 >> 16) & 255) * w0 + ((c11 >> 16) & 255) * w1);
         const g = vertical(simd, b0, b1, ((c00 >> 8) & 255) * w0 + ((c01 >> 8) & 255) * w1, ((c10 >> 8) & 255) * w0 + ((c11 >> 8) & 255) * w1);
@@ -183,6 +209,21 @@ export class ResizePlan {
         dst[out + dx] = (grey >> 14) / 255;
       }
     }
+  }
+
+  /** The grey (divided by 255) of every palette index, rebuilt when the palette or weights change. */
+  private greyLut(palette: Uint32Array, weights: 'rgb' | 'bgr'): Float32Array {
+    if (palette !== this.lutPalette || weights !== this.lutWeights) {
+      const wr = weights === 'rgb' ? GRAY_R : GRAY_B;
+      const wb = weights === 'rgb' ? GRAY_B : GRAY_R;
+      for (let i = 0; i < 256; i++) {
+        const c = i < palette.length ? palette[i] : 0;
+        this.lut[i] = ((((c >> 16) & 255) * wr + ((c >> 8) & 255) * GRAY_G + (c & 255) * wb + 8192) >> 14) / 255;
+      }
+      this.lutPalette = palette;
+      this.lutWeights = weights;
+    }
+    return this.lut;
   }
 }
 
