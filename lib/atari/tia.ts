@@ -60,6 +60,8 @@ const MISSILE_DISABLED = 8 * 4 * 320;
 const BALL_MASKS = new Uint8Array(4 * 320);
 /** Collision latch bits set by a combination of object bits. */
 const COLLISIONS = new Uint16Array(64);
+/** For each object bit, the collision latches that pair it with another object. */
+const LATCHES_OF = new Uint16Array(64);
 /** Colour slot (0 BK, 1 PF, 2 P0, 3 P1) for [right half][object bits | score | priority]. */
 const PRIORITY = new Uint8Array(2 * 256);
 const REFLECT = new Uint8Array(256);
@@ -150,6 +152,10 @@ function buildTables(): void {
     let c = 0;
     for (const [a, b, bit] of pairs) if (i & a && i & b) c |= bit;
     COLLISIONS[i] = c;
+  }
+  for (const [a, b, bit] of pairs) {
+    LATCHES_OF[a] |= bit;
+    LATCHES_OF[b] |= bit;
   }
 
   for (let half = 0; half < 2; half++) {
@@ -652,14 +658,15 @@ export class Tia {
   private collideSpan(x0: number, x1: number): void {
     if (this.vblank & 0x02) return;
     const objects = this.enabledObjects;
-    // Nothing to do when every latch these objects could set is set already (or none could be).
-    const possible = COLLISIONS[objects & 0x3f];
-    if ((this.collision & possible) === possible) return;
-    if (objects & P0_BIT) this.drawObject(PLAYER_SPANS, this.p0Mask, 0, x0, x1);
-    if (objects & P1_BIT) this.drawObject(PLAYER_SPANS, this.p1Mask, 0, x0, x1);
-    if (objects & M0_BIT && this.m0Mask !== MISSILE_DISABLED) this.drawObject(MISSILE_SPANS, this.m0Mask, 0, x0, x1);
-    if (objects & M1_BIT && this.m1Mask !== MISSILE_DISABLED) this.drawObject(MISSILE_SPANS, this.m1Mask, 0, x0, x1);
-    if (objects & BL_BIT) this.drawObject(BALL_SPANS, this.blMask, 0, x0, x1);
+    // The latches these objects could still set. A pixel where two objects meet lies in both their
+    // extents, so an object all of whose latches are set already need not be walked.
+    const open = COLLISIONS[objects & 0x3f] & ~this.collision;
+    if (open === 0) return;
+    if (objects & P0_BIT && open & LATCHES_OF[P0_BIT]) this.drawObject(PLAYER_SPANS, this.p0Mask, 0, x0, x1);
+    if (objects & P1_BIT && open & LATCHES_OF[P1_BIT]) this.drawObject(PLAYER_SPANS, this.p1Mask, 0, x0, x1);
+    if (objects & M0_BIT && open & LATCHES_OF[M0_BIT] && this.m0Mask !== MISSILE_DISABLED) this.drawObject(MISSILE_SPANS, this.m0Mask, 0, x0, x1);
+    if (objects & M1_BIT && open & LATCHES_OF[M1_BIT] && this.m1Mask !== MISSILE_DISABLED) this.drawObject(MISSILE_SPANS, this.m1Mask, 0, x0, x1);
+    if (objects & BL_BIT && open & LATCHES_OF[BL_BIT]) this.drawObject(BALL_SPANS, this.blMask, 0, x0, x1);
   }
 
   /** Playfield/background pixels [x0, x1) of the line; the playfield changes only every 4 pixels. */

@@ -199,3 +199,27 @@ test('the TIA and RIOT keep their counters as small integers, never -0 (V8 would
   }
   assert.ok(alignedStarts > 0, 'no frame started on a scanline boundary: the -0 case was not exercised');
 });
+
+test('frames run without pixels set exactly the collision latches drawing sets', (t) => {
+  for (const game of ['kung_fu_master', 'kangaroo', 'pong', 'breakout']) {
+    const r = rom(t, game);
+    if (!r) return;
+    const paddles = game === 'pong' || game === 'breakout';
+    const options = { displayFormat: 'NTSC' as const, ...(paddles ? { leftController: 'paddles' as const } : {}) };
+    const drawn = new Atari2600(new Cartridge(r.bytes), options);
+    const undrawn = new Atari2600(new Cartridge(r.bytes), options);
+    const latches = (c: Atari2600) => (c.tia as unknown as { collision: number }).collision;
+    const rng = new Rng(5);
+    let framesWithCollisions = 0;
+    for (let frame = 0; frame < 600; frame++) {
+      const bits = rng.int(32);
+      for (const c of [drawn, undrawn]) c.setJoystick(0, bits);
+      drawn.runFrame(true);
+      undrawn.runFrame(false);
+      assert.equal(latches(undrawn).toString(2), latches(drawn).toString(2), `${game}, frame ${frame}: collision latches`);
+      assert.deepEqual(undrawn.ram, drawn.ram, `${game}, frame ${frame}: RAM`);
+      if (latches(drawn) !== 0) framesWithCollisions++;
+    }
+    assert.ok(framesWithCollisions > 50, `${game}: only ${framesWithCollisions} frames ended with a collision latch set: the check saw too few`);
+  }
+});
