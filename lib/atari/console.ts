@@ -112,6 +112,8 @@ export class Atari2600 {
     this.cpu.directOffset = cart.bankOffset;
     this.riot = new Riot(this.rng);
     this.ramView = this.riot.ram;
+    // RIOT RAM (A12 = 0, A9 = 0, A7 = 1) has no side effects either: the CPU reads and writes it directly.
+    this.cpu.setDirectRam(this.riot.ram, 0x1280, 0x0080, 0x7f);
     // Loops that wait for the timer (LDA/LDX/LDY INTIM; BNE back) skip their idle iterations: INTIM
     // is a RIOT read (A12 = 0, A9 = 1, A7 = 1) of register 4 or 6 (A2 = 1, A0 = 0).
     this.cpu.setPollSkipper(0x1285, 0x0284, (_address, firstRead, period) => this.riot.timerPollsNonzero(firstRead, period));

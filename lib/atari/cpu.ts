@@ -166,6 +166,12 @@ export class Cpu6502 {
   /** Offset in the direct-read memory of the selected bank (the bus updates it on bank switches). */
   directOffset = 0;
 
+  // The direct RAM window (see setDirectRam).
+  private directRam = new Uint8Array(1);
+  private ramMask = 0;
+  private ramMatch = -1;
+  private ramIndex = 0;
+
   // Polling-loop skipping (see setPollSkipper): loads whose address matches are checked for a wait loop.
   private pollMask = 0;
   private pollMatch = -1;
@@ -188,6 +194,34 @@ export class Cpu6502 {
     this.directMemory = memory;
     this.directMask = mask;
     this.directLimit = limit;
+  }
+
+  /**
+   * Lets the CPU read and write side-effect-free RAM without calling the bus: an access to an address
+   * with `(address & decodeMask) === decodeMatch` reads or writes `memory[address & indexMask]` and
+   * puts the value on the data bus, as the bus would. The Atari console points it at the RIOT's 128
+   * bytes (A12 = 0, A9 = 0, A7 = 1: zero page 0x80-0xFF, the stack and their mirrors), where a third of
+   * all accesses go. Only the data operands of the common addressing modes take the window; opcode
+   * fetches and vectors always use the bus or the direct-read window. `memory` null turns it off.
+   */
+  setDirectRam(memory: Uint8Array | null, decodeMask = 0, decodeMatch = 0, indexMask = 0): void {
+    if (memory === null) {
+      this.directRam = new Uint8Array(1);
+      this.ramMask = 0;
+      this.ramMatch = -1;
+      this.ramIndex = 0;
+      return;
+    }
+    if (!(memory instanceof Uint8Array) || memory.length <= indexMask) {
+      throw new Error('setDirectRam: memory must be a Uint8Array covering the index mask');
+    }
+    if ((decodeMatch & ~decodeMask) !== 0 || (indexMask & decodeMask) !== 0) {
+      throw new Error('setDirectRam: the decode match must lie inside the decode mask, and the index bits outside it');
+    }
+    this.directRam = memory;
+    this.ramMask = decodeMask;
+    this.ramMatch = decodeMatch;
+    this.ramIndex = indexMask;
   }
 
   /**
@@ -296,6 +330,10 @@ export class Cpu6502 {
     const directLimit = this.directLimit;
     const pollMask = this.pollMask;
     const pollMatch = this.pollMatch;
+    const ram = this.directRam;
+    const ramMask = this.ramMask;
+    const ramMatch = this.ramMatch;
+    const ramIndex = this.ramIndex;
     let t = 0;
     let m = 0;
     let ea = 0;
@@ -317,7 +355,7 @@ export class Cpu6502 {
       switch (opcode) {
         case 0x85: // STA (zpW)
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.write(ea, a); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = a; } else { bus.write(ea, a); } this.lastAccessWasRead = false;
           continue;
         case 0xd0: // BNE (imm)
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
@@ -326,23 +364,23 @@ export class Cpu6502 {
             ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
             if ((pc ^ ea) & 0xff00) {
               m = (pc & 0xff00) | (ea & 0xff);
-              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { m = bus.read(m); } this.lastAccessWasRead = true;
+              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if (((m) & ramMask) === ramMatch) { m = this.dataBus = ram[(m) & ramIndex]; } else { m = bus.read(m); } } this.lastAccessWasRead = true;
             }
             pc = ea;
           }
           continue;
         case 0xb1: // LDA (izyR)
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { lo = this.dataBus = ram[(ea) & ramIndex]; } else { lo = bus.read(ea); } this.lastAccessWasRead = true;
           m = (ea + 1) & 0xff;
-          this.cycles++; hi = bus.read(m); this.lastAccessWasRead = true;
+          this.cycles++; if (((m) & ramMask) === ramMatch) { hi = this.dataBus = ram[(m) & ramIndex]; } else { hi = bus.read(m); } this.lastAccessWasRead = true;
           hi <<= 8;
           lo += y;
           ea = hi | (lo & 0xff);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           if (lo > 0xff) {
             ea = (hi + lo) & 0xffff;
-            this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+            this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           }
           a = nv = zv = t;
           continue;
@@ -351,7 +389,7 @@ export class Cpu6502 {
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { hi = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           ea |= hi << 8;
           if ((ea & pollMask) === pollMatch) n += 2 * this.skipPolls(pc, ea, maxInstructions - n);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           y = nv = zv = t;
           continue;
         case 0xb0: // BCS (imm)
@@ -361,7 +399,7 @@ export class Cpu6502 {
             ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
             if ((pc ^ ea) & 0xff00) {
               m = (pc & 0xff00) | (ea & 0xff);
-              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { m = bus.read(m); } this.lastAccessWasRead = true;
+              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if (((m) & ramMask) === ramMatch) { m = this.dataBus = ram[(m) & ramIndex]; } else { m = bus.read(m); } } this.lastAccessWasRead = true;
             }
             pc = ea;
           }
@@ -371,7 +409,7 @@ export class Cpu6502 {
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { hi = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           ea |= hi << 8;
           if ((ea & pollMask) === pollMatch) n += 2 * this.skipPolls(pc, ea, maxInstructions - n);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           x = nv = zv = t;
           continue;
         case 0xa9: // LDA (imm)
@@ -385,18 +423,18 @@ export class Cpu6502 {
             ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
             if ((pc ^ ea) & 0xff00) {
               m = (pc & 0xff00) | (ea & 0xff);
-              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { m = bus.read(m); } this.lastAccessWasRead = true;
+              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if (((m) & ramMask) === ramMatch) { m = this.dataBus = ram[(m) & ramIndex]; } else { m = bus.read(m); } } this.lastAccessWasRead = true;
             }
             pc = ea;
           }
           continue;
         case 0x86: // STX (zpW)
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.write(ea, x); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = x; } else { bus.write(ea, x); } this.lastAccessWasRead = false;
           continue;
         case 0xa5: // LDA (zpR)
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
           a = nv = zv = t;
           continue;
         case 0xca: // DEX (imp)
@@ -414,7 +452,7 @@ export class Cpu6502 {
             ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
             if ((pc ^ ea) & 0xff00) {
               m = (pc & 0xff00) | (ea & 0xff);
-              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { m = bus.read(m); } this.lastAccessWasRead = true;
+              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if (((m) & ramMask) === ramMatch) { m = this.dataBus = ram[(m) & ramIndex]; } else { m = bus.read(m); } } this.lastAccessWasRead = true;
             }
             pc = ea;
           }
@@ -429,7 +467,7 @@ export class Cpu6502 {
           continue;
         case 0xa4: // LDY (zpR)
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
           y = nv = zv = t;
           continue;
         case 0xea: // NOP (the operand reads still happen) (imp)
@@ -441,10 +479,10 @@ export class Cpu6502 {
           hi <<= 8;
           lo += y;
           ea = hi | (lo & 0xff);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           if (lo > 0xff) {
             ea = (hi + lo) & 0xffff;
-            this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+            this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           }
           a = nv = zv = t;
           continue;
@@ -457,7 +495,7 @@ export class Cpu6502 {
           continue;
         case 0xc4: // CPY (zpR)
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
           lo = y - t;
           nv = lo & 0x80;
           zv = lo;
@@ -469,10 +507,10 @@ export class Cpu6502 {
           continue;
         case 0xc6: // DEC (read, write back, write) (zpW)
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           t = nv = zv = (t - 1) & 0xff;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           continue;
         case 0x9a: // TXS (imp)
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
@@ -499,7 +537,7 @@ export class Cpu6502 {
           continue;
         case 0x84: // STY (zpW)
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.write(ea, y); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = y; } else { bus.write(ea, y); } this.lastAccessWasRead = false;
           continue;
         case 0x8a: // TXA (imp)
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
@@ -523,7 +561,7 @@ export class Cpu6502 {
             ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
             if ((pc ^ ea) & 0xff00) {
               m = (pc & 0xff00) | (ea & 0xff);
-              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { m = bus.read(m); } this.lastAccessWasRead = true;
+              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if (((m) & ramMask) === ramMatch) { m = this.dataBus = ram[(m) & ramIndex]; } else { m = bus.read(m); } } this.lastAccessWasRead = true;
             }
             pc = ea;
           }
@@ -538,7 +576,7 @@ export class Cpu6502 {
           continue;
         case 0xe5: // SBC (zpR)
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
           if (d === 0) {
             t ^= 0xff;
             lo = a + t + c;
@@ -554,7 +592,7 @@ export class Cpu6502 {
           continue;
         case 0x25: // AND (zpR)
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
           a = nv = zv = a & t;
           continue;
         case 0xa0: // LDY (imm)
@@ -567,7 +605,7 @@ export class Cpu6502 {
           continue;
         case 0x08: // PHP (imp)
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
-          this.cycles++; bus.write(0x100 | sp, 0x30 | (nv & 0x80) | (v << 6) | (d << 3) | (i << 2) | (zv === 0 ? 2 : 0) | c); this.lastAccessWasRead = false;
+          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { ram[(0x100 | sp) & ramIndex] = this.dataBus = 0x30 | (nv & 0x80) | (v << 6) | (d << 3) | (i << 2) | (zv === 0 ? 2 : 0) | c; } else { bus.write(0x100 | sp, 0x30 | (nv & 0x80) | (v << 6) | (d << 3) | (i << 2) | (zv === 0 ? 2 : 0) | c); } this.lastAccessWasRead = false;
           sp = (sp - 1) & 0xff;
           continue;
         case 0xe8: // INX (imp)
@@ -585,7 +623,7 @@ export class Cpu6502 {
             ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
             if ((pc ^ ea) & 0xff00) {
               m = (pc & 0xff00) | (ea & 0xff);
-              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { m = bus.read(m); } this.lastAccessWasRead = true;
+              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if (((m) & ramMask) === ramMatch) { m = this.dataBus = ram[(m) & ramIndex]; } else { m = bus.read(m); } } this.lastAccessWasRead = true;
             }
             pc = ea;
           }
@@ -595,20 +633,20 @@ export class Cpu6502 {
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { hi = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           ea |= hi << 8;
           if ((ea & pollMask) === pollMatch) n += 2 * this.skipPolls(pc, ea, maxInstructions - n);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           a = nv = zv = t;
           continue;
         case 0xa6: // LDX (zpR)
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
           x = nv = zv = t;
           continue;
         case 0xe6: // INC (read, write back, write) (zpW)
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           t = nv = zv = (t + 1) & 0xff;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           continue;
         case 0xbd: // LDA (absxR)
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { lo = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { lo = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
@@ -616,18 +654,18 @@ export class Cpu6502 {
           hi <<= 8;
           lo += x;
           ea = hi | (lo & 0xff);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           if (lo > 0xff) {
             ea = (hi + lo) & 0xffff;
-            this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+            this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           }
           a = nv = zv = t;
           continue;
         case 0xb5: // LDA (zpxR)
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { this.dataBus = ram[(ea) & ramIndex]; } else { bus.read(ea); } this.lastAccessWasRead = true;
           ea = (ea + x) & 0xff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
           a = nv = zv = t;
           continue;
         case 0x98: // TYA (imp)
@@ -643,9 +681,9 @@ export class Cpu6502 {
           continue;
         case 0x68: // PLA (imp)
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
-          this.cycles++; bus.read(0x100 | sp); this.lastAccessWasRead = true;
+          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { this.dataBus = ram[(0x100 | sp) & ramIndex]; } else { bus.read(0x100 | sp); } this.lastAccessWasRead = true;
           sp = (sp + 1) & 0xff;
-          this.cycles++; t = bus.read(0x100 | sp); this.lastAccessWasRead = true;
+          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { t = this.dataBus = ram[(0x100 | sp) & ramIndex]; } else { t = bus.read(0x100 | sp); } this.lastAccessWasRead = true;
           a = nv = zv = t;
           continue;
       }
@@ -658,38 +696,38 @@ export class Cpu6502 {
           break;
         case 2: // zpR
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
           break;
         case 3: // zpW
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           break;
         case 4: // zpxR
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { this.dataBus = ram[(ea) & ramIndex]; } else { bus.read(ea); } this.lastAccessWasRead = true;
           ea = (ea + x) & 0xff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
           break;
         case 5: // zpxW
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { this.dataBus = ram[(ea) & ramIndex]; } else { bus.read(ea); } this.lastAccessWasRead = true;
           ea = (ea + x) & 0xff;
           break;
         case 6: // zpyR
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { this.dataBus = ram[(ea) & ramIndex]; } else { bus.read(ea); } this.lastAccessWasRead = true;
           ea = (ea + y) & 0xff;
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
           break;
         case 7: // zpyW
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { this.dataBus = ram[(ea) & ramIndex]; } else { bus.read(ea); } this.lastAccessWasRead = true;
           ea = (ea + y) & 0xff;
           break;
         case 8: // absR
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { hi = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           ea |= hi << 8;
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           break;
         case 9: // absW
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
@@ -702,10 +740,10 @@ export class Cpu6502 {
           hi <<= 8;
           lo += x;
           ea = hi | (lo & 0xff);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           if (lo > 0xff) {
             ea = (hi + lo) & 0xffff;
-            this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+            this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           }
           break;
         case 11: // absyR
@@ -714,10 +752,10 @@ export class Cpu6502 {
           hi <<= 8;
           lo += y;
           ea = hi | (lo & 0xff);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           if (lo > 0xff) {
             ea = (hi + lo) & 0xffff;
-            this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+            this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           }
           break;
         case 12: // absxW
@@ -726,7 +764,7 @@ export class Cpu6502 {
           hi <<= 8;
           lo += x;
           ea = hi | (lo & 0xff);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           ea = (hi + lo) & 0xffff;
           break;
         case 13: // absyW
@@ -735,57 +773,57 @@ export class Cpu6502 {
           hi <<= 8;
           lo += y;
           ea = hi | (lo & 0xff);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           ea = (hi + lo) & 0xffff;
           break;
         case 14: // izxR
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { this.dataBus = ram[(ea) & ramIndex]; } else { bus.read(ea); } this.lastAccessWasRead = true;
           ea = (ea + x) & 0xff;
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { lo = this.dataBus = ram[(ea) & ramIndex]; } else { lo = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((((ea + 1) & 0xff) & ramMask) === ramMatch) { hi = this.dataBus = ram[((ea + 1) & 0xff) & ramIndex]; } else { hi = bus.read((ea + 1) & 0xff); } this.lastAccessWasRead = true;
           ea = lo | (hi << 8);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           break;
         case 15: // izxW
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(ea); this.lastAccessWasRead = true;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { this.dataBus = ram[(ea) & ramIndex]; } else { bus.read(ea); } this.lastAccessWasRead = true;
           ea = (ea + x) & 0xff;
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { lo = this.dataBus = ram[(ea) & ramIndex]; } else { lo = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((((ea + 1) & 0xff) & ramMask) === ramMatch) { hi = this.dataBus = ram[((ea + 1) & 0xff) & ramIndex]; } else { hi = bus.read((ea + 1) & 0xff); } this.lastAccessWasRead = true;
           ea = lo | (hi << 8);
           break;
         case 16: // izyR
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { lo = this.dataBus = ram[(ea) & ramIndex]; } else { lo = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((((ea + 1) & 0xff) & ramMask) === ramMatch) { hi = this.dataBus = ram[((ea + 1) & 0xff) & ramIndex]; } else { hi = bus.read((ea + 1) & 0xff); } this.lastAccessWasRead = true;
           hi <<= 8;
           lo += y;
           ea = hi | (lo & 0xff);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           if (lo > 0xff) {
             ea = (hi + lo) & 0xffff;
-            this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+            this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           }
           break;
         case 17: // izyW
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; lo = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read((ea + 1) & 0xff); this.lastAccessWasRead = true;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { lo = this.dataBus = ram[(ea) & ramIndex]; } else { lo = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((((ea + 1) & 0xff) & ramMask) === ramMatch) { hi = this.dataBus = ram[((ea + 1) & 0xff) & ramIndex]; } else { hi = bus.read((ea + 1) & 0xff); } this.lastAccessWasRead = true;
           hi <<= 8;
           lo += y;
           ea = hi | (lo & 0xff);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           ea = (hi + lo) & 0xffff;
           break;
       }
       switch (opcode) {
         case 0x00: // BRK
-          this.cycles++; bus.write(0x100 | sp, pc >> 8); this.lastAccessWasRead = false;
+          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { ram[(0x100 | sp) & ramIndex] = this.dataBus = pc >> 8; } else { bus.write(0x100 | sp, pc >> 8); } this.lastAccessWasRead = false;
           sp = (sp - 1) & 0xff;
-          this.cycles++; bus.write(0x100 | sp, pc & 0xff); this.lastAccessWasRead = false;
+          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { ram[(0x100 | sp) & ramIndex] = this.dataBus = pc & 0xff; } else { bus.write(0x100 | sp, pc & 0xff); } this.lastAccessWasRead = false;
           sp = (sp - 1) & 0xff;
-          this.cycles++; bus.write(0x100 | sp, 0x30 | (nv & 0x80) | (v << 6) | (d << 3) | (i << 2) | (zv === 0 ? 2 : 0) | c); this.lastAccessWasRead = false;
+          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { ram[(0x100 | sp) & ramIndex] = this.dataBus = 0x30 | (nv & 0x80) | (v << 6) | (d << 3) | (i << 2) | (zv === 0 ? 2 : 0) | c; } else { bus.write(0x100 | sp, 0x30 | (nv & 0x80) | (v << 6) | (d << 3) | (i << 2) | (zv === 0 ? 2 : 0) | c); } this.lastAccessWasRead = false;
           sp = (sp - 1) & 0xff;
           i = 1;
           this.cycles++; lo = bus.read(0xfffe); this.lastAccessWasRead = true;
@@ -796,19 +834,19 @@ export class Cpu6502 {
           a = nv = zv = a | t;
           break;
         case 0x03: case 0x07: case 0x0f: case 0x13: case 0x17: case 0x1b: case 0x1f: // SLO
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           c = t >> 7; t = (t << 1) & 0xff;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           a = nv = zv = a | t;
           break;
         case 0x04: case 0x0c: case 0x14: case 0x1a: case 0x1c: case 0x34: case 0x3a: case 0x3c: case 0x44: case 0x54: case 0x5a: case 0x5c: case 0x64: case 0x74: case 0x7a: case 0x7c: case 0x80: case 0x82: case 0x89: case 0xc2: case 0xd4: case 0xda: case 0xdc: case 0xe2: case 0xf4: case 0xfa: case 0xfc: // NOP (the operand reads still happen)
           break;
         case 0x06: case 0x0e: case 0x16: case 0x1e: // ASL (read, write back, write)
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           c = t >> 7; t = nv = zv = (t << 1) & 0xff;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           break;
         case 0x0b: case 0x2b: // ANC
           a = nv = zv = a & t;
@@ -819,10 +857,10 @@ export class Cpu6502 {
           break;
         case 0x20: // JSR
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { lo = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { lo = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; bus.read(0x100 | sp); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(0x100 | sp, pc >> 8); this.lastAccessWasRead = false;
+          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { this.dataBus = ram[(0x100 | sp) & ramIndex]; } else { bus.read(0x100 | sp); } this.lastAccessWasRead = true;
+          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { ram[(0x100 | sp) & ramIndex] = this.dataBus = pc >> 8; } else { bus.write(0x100 | sp, pc >> 8); } this.lastAccessWasRead = false;
           sp = (sp - 1) & 0xff;
-          this.cycles++; bus.write(0x100 | sp, pc & 0xff); this.lastAccessWasRead = false;
+          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { ram[(0x100 | sp) & ramIndex] = this.dataBus = pc & 0xff; } else { bus.write(0x100 | sp, pc & 0xff); } this.lastAccessWasRead = false;
           sp = (sp - 1) & 0xff;
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { hi = bus.read(pc); } this.lastAccessWasRead = true;
           pc = lo | (hi << 8);
@@ -831,10 +869,10 @@ export class Cpu6502 {
           a = nv = zv = a & t;
           break;
         case 0x23: case 0x27: case 0x2f: case 0x33: case 0x37: case 0x3b: case 0x3f: // RLA
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           lo = ((t << 1) | c) & 0xff; c = t >> 7; t = lo;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           a = nv = zv = a & t;
           break;
         case 0x24: case 0x2c: // BIT
@@ -843,15 +881,15 @@ export class Cpu6502 {
           zv = a & t;
           break;
         case 0x26: case 0x2e: case 0x36: case 0x3e: // ROL (read, write back, write)
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           lo = ((t << 1) | c) & 0xff; c = t >> 7; t = nv = zv = lo;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           break;
         case 0x28: // PLP
-          this.cycles++; bus.read(0x100 | sp); this.lastAccessWasRead = true;
+          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { this.dataBus = ram[(0x100 | sp) & ramIndex]; } else { bus.read(0x100 | sp); } this.lastAccessWasRead = true;
           sp = (sp + 1) & 0xff;
-          this.cycles++; t = bus.read(0x100 | sp); this.lastAccessWasRead = true;
+          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { t = this.dataBus = ram[(0x100 | sp) & ramIndex]; } else { t = bus.read(0x100 | sp); } this.lastAccessWasRead = true;
           nv = t & 0x80;
           v = (t >> 6) & 1;
           d = (t >> 3) & 1;
@@ -863,9 +901,9 @@ export class Cpu6502 {
           t = ((a << 1) | c) & 0xff; c = a >> 7; a = nv = zv = t;
           break;
         case 0x40: // RTI
-          this.cycles++; bus.read(0x100 | sp); this.lastAccessWasRead = true;
+          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { this.dataBus = ram[(0x100 | sp) & ramIndex]; } else { bus.read(0x100 | sp); } this.lastAccessWasRead = true;
           sp = (sp + 1) & 0xff;
-          this.cycles++; t = bus.read(0x100 | sp); this.lastAccessWasRead = true;
+          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { t = this.dataBus = ram[(0x100 | sp) & ramIndex]; } else { t = bus.read(0x100 | sp); } this.lastAccessWasRead = true;
           nv = t & 0x80;
           v = (t >> 6) & 1;
           d = (t >> 3) & 1;
@@ -873,29 +911,29 @@ export class Cpu6502 {
           zv = t & 2 ? 0 : 1;
           c = t & 1;
           sp = (sp + 1) & 0xff;
-          this.cycles++; lo = bus.read(0x100 | sp); this.lastAccessWasRead = true;
+          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { lo = this.dataBus = ram[(0x100 | sp) & ramIndex]; } else { lo = bus.read(0x100 | sp); } this.lastAccessWasRead = true;
           sp = (sp + 1) & 0xff;
-          this.cycles++; hi = bus.read(0x100 | sp); this.lastAccessWasRead = true;
+          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { hi = this.dataBus = ram[(0x100 | sp) & ramIndex]; } else { hi = bus.read(0x100 | sp); } this.lastAccessWasRead = true;
           pc = lo | (hi << 8);
           break;
         case 0x41: case 0x45: case 0x49: case 0x4d: case 0x51: case 0x55: case 0x59: case 0x5d: // EOR
           a = nv = zv = a ^ t;
           break;
         case 0x43: case 0x47: case 0x4f: case 0x53: case 0x57: case 0x5b: case 0x5f: // SRE
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           c = t & 1; t = t >> 1;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           a = nv = zv = a ^ t;
           break;
         case 0x46: case 0x4e: case 0x56: case 0x5e: // LSR (read, write back, write)
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           c = t & 1; t = nv = zv = t >> 1;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           break;
         case 0x48: // PHA
-          this.cycles++; bus.write(0x100 | sp, a); this.lastAccessWasRead = false;
+          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { ram[(0x100 | sp) & ramIndex] = this.dataBus = a; } else { bus.write(0x100 | sp, a); } this.lastAccessWasRead = false;
           sp = (sp - 1) & 0xff;
           break;
         case 0x4b: // ALR
@@ -912,7 +950,7 @@ export class Cpu6502 {
             ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
             if ((pc ^ ea) & 0xff00) {
               m = (pc & 0xff00) | (ea & 0xff);
-              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { m = bus.read(m); } this.lastAccessWasRead = true;
+              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if (((m) & ramMask) === ramMatch) { m = this.dataBus = ram[(m) & ramIndex]; } else { m = bus.read(m); } } this.lastAccessWasRead = true;
             }
             pc = ea;
           }
@@ -921,11 +959,11 @@ export class Cpu6502 {
           i = 0;
           break;
         case 0x60: // RTS
-          this.cycles++; bus.read(0x100 | sp); this.lastAccessWasRead = true;
+          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { this.dataBus = ram[(0x100 | sp) & ramIndex]; } else { bus.read(0x100 | sp); } this.lastAccessWasRead = true;
           sp = (sp + 1) & 0xff;
-          this.cycles++; t = bus.read(0x100 | sp); this.lastAccessWasRead = true;
+          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { t = this.dataBus = ram[(0x100 | sp) & ramIndex]; } else { t = bus.read(0x100 | sp); } this.lastAccessWasRead = true;
           sp = (sp + 1) & 0xff;
-          this.cycles++; hi = bus.read(0x100 | sp); this.lastAccessWasRead = true;
+          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { hi = this.dataBus = ram[(0x100 | sp) & ramIndex]; } else { hi = bus.read(0x100 | sp); } this.lastAccessWasRead = true;
           pc = t | (hi << 8);
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { m = bus.read(pc); } this.lastAccessWasRead = true;
           pc = (pc + 1) & 0xffff;
@@ -944,10 +982,10 @@ export class Cpu6502 {
           }
           break;
         case 0x63: case 0x67: case 0x6f: case 0x73: case 0x77: case 0x7b: case 0x7f: // RRA
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           lo = (t >> 1) | (c << 7); c = t & 1; t = lo;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           if (d === 0) {
             lo = a + t + c;
             v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
@@ -961,10 +999,10 @@ export class Cpu6502 {
           }
           break;
         case 0x66: case 0x6e: case 0x76: case 0x7e: // ROR (read, write back, write)
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           lo = (t >> 1) | (c << 7); c = t & 1; t = nv = zv = lo;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           break;
         case 0x6a: // ROR A
           t = (a >> 1) | (c << 7); c = a & 1; a = nv = zv = t;
@@ -978,9 +1016,9 @@ export class Cpu6502 {
           zv = lo >>> 18;
           break;
         case 0x6c: // JMP (ind): the NMOS bug reads the high byte from the start of the same page
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { lo = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { lo = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { lo = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { lo = this.dataBus = ram[(ea) & ramIndex]; } else { lo = bus.read(ea); } } this.lastAccessWasRead = true;
           m = (ea & 0xff) === 0xff ? ea & 0xff00 : ea + 1;
-          this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { hi = bus.read(m); } this.lastAccessWasRead = true;
+          this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if (((m) & ramMask) === ramMatch) { hi = this.dataBus = ram[(m) & ramIndex]; } else { hi = bus.read(m); } } this.lastAccessWasRead = true;
           pc = lo | (hi << 8);
           break;
         case 0x70: // BVS
@@ -989,7 +1027,7 @@ export class Cpu6502 {
             ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
             if ((pc ^ ea) & 0xff00) {
               m = (pc & 0xff00) | (ea & 0xff);
-              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { m = bus.read(m); } this.lastAccessWasRead = true;
+              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if (((m) & ramMask) === ramMatch) { m = this.dataBus = ram[(m) & ramIndex]; } else { m = bus.read(m); } } this.lastAccessWasRead = true;
             }
             pc = ea;
           }
@@ -998,32 +1036,32 @@ export class Cpu6502 {
           i = 1;
           break;
         case 0x81: case 0x8d: case 0x91: case 0x95: case 0x99: case 0x9d: // STA
-          this.cycles++; bus.write(ea, a); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = a; } else { bus.write(ea, a); } this.lastAccessWasRead = false;
           break;
         case 0x83: case 0x87: case 0x8f: case 0x97: // SAX
-          this.cycles++; bus.write(ea, a & x); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = a & x; } else { bus.write(ea, a & x); } this.lastAccessWasRead = false;
           break;
         case 0x8c: case 0x94: // STY
-          this.cycles++; bus.write(ea, y); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = y; } else { bus.write(ea, y); } this.lastAccessWasRead = false;
           break;
         case 0x8e: case 0x96: // STX
-          this.cycles++; bus.write(ea, x); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = x; } else { bus.write(ea, x); } this.lastAccessWasRead = false;
           break;
         case 0x8b: // ANE (unstable: constant 0xEE)
           a = nv = zv = (a | 0xee) & x & t;
           break;
         case 0x93: case 0x9f: // SHA
-          this.cycles++; bus.write(ea, (a & x) & (((ea >> 8) + 1) & 0xff)); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = (a & x) & (((ea >> 8) + 1) & 0xff); } else { bus.write(ea, (a & x) & (((ea >> 8) + 1) & 0xff)); } this.lastAccessWasRead = false;
           break;
         case 0x9b: // SHS
           sp = a & x;
-          this.cycles++; bus.write(ea, (a & x) & (((ea >> 8) + 1) & 0xff)); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = (a & x) & (((ea >> 8) + 1) & 0xff); } else { bus.write(ea, (a & x) & (((ea >> 8) + 1) & 0xff)); } this.lastAccessWasRead = false;
           break;
         case 0x9c: // SHY
-          this.cycles++; bus.write(ea, (y) & (((ea >> 8) + 1) & 0xff)); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = (y) & (((ea >> 8) + 1) & 0xff); } else { bus.write(ea, (y) & (((ea >> 8) + 1) & 0xff)); } this.lastAccessWasRead = false;
           break;
         case 0x9e: // SHX
-          this.cycles++; bus.write(ea, (x) & (((ea >> 8) + 1) & 0xff)); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = (x) & (((ea >> 8) + 1) & 0xff); } else { bus.write(ea, (x) & (((ea >> 8) + 1) & 0xff)); } this.lastAccessWasRead = false;
           break;
         case 0xb4: case 0xbc: // LDY
           y = nv = zv = t;
@@ -1059,20 +1097,20 @@ export class Cpu6502 {
           c = lo >= 0 ? 1 : 0;
           break;
         case 0xc3: case 0xc7: case 0xcf: case 0xd3: case 0xd7: case 0xdb: case 0xdf: // DCP
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           t = (t - 1) & 0xff;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           lo = a - t;
           nv = lo & 0x80;
           zv = lo;
           c = lo >= 0 ? 1 : 0;
           break;
         case 0xce: case 0xd6: case 0xde: // DEC (read, write back, write)
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           t = nv = zv = (t - 1) & 0xff;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           break;
         case 0xcb: // SBX
           lo = (a & x) - t;
@@ -1103,10 +1141,10 @@ export class Cpu6502 {
           }
           break;
         case 0xe3: case 0xe7: case 0xef: case 0xf3: case 0xf7: case 0xfb: case 0xff: // ISB
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           t = (t + 1) & 0xff;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           if (d === 0) {
             t ^= 0xff;
             lo = a + t + c;
@@ -1121,10 +1159,10 @@ export class Cpu6502 {
           }
           break;
         case 0xee: case 0xf6: case 0xfe: // INC (read, write back, write)
-          this.cycles++; t = bus.read(ea); this.lastAccessWasRead = true;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           t = nv = zv = (t + 1) & 0xff;
-          this.cycles++; bus.write(ea, t); this.lastAccessWasRead = false;
+          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           break;
         case 0xf8: // SED
           d = 1;

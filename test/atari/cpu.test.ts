@@ -306,6 +306,69 @@ test('direct reads: ROM below the limit is read without the bus (same values, da
   assert.throws(() => direct.cpu.setDirectRead(new Uint8Array(16), 0xfff, 0xff8), /covering the mask/);
 });
 
+/** The Atari's decoding of RIOT RAM: A12 = 0, A9 = 0, A7 = 1 selects ram[address & 0x7f] (zero page 0x80-0xFF, the stack, mirrors). */
+class MirroredRamBus extends FlatBus {
+  ram = new Uint8Array(128);
+  cpu: Cpu6502 | null = null; // its data bus latches every value, as the console's does
+  static isRam(address: number): boolean { return (address & 0x1280) === 0x0080; }
+  override read(address: number): number {
+    let v: number;
+    if (MirroredRamBus.isRam(address)) { this.log?.push(`R${address.toString(16)}`); v = this.ram[address & 0x7f]; }
+    else v = super.read(address);
+    if (this.cpu) this.cpu.dataBus = v;
+    return v;
+  }
+  override write(address: number, value: number): void {
+    if (MirroredRamBus.isRam(address)) { this.log?.push(`W${address.toString(16)}=${value.toString(16)}`); this.ram[address & 0x7f] = value; }
+    else super.write(address, value);
+    if (this.cpu) this.cpu.dataBus = value;
+  }
+}
+
+test('direct RAM: zero-page, stack and pointer accesses to RAM skip the bus with the same results, everything else goes through it', () => {
+  const program = [
+    0xa9, 0x42, 0x85, 0x85, 0xa6, 0x85, // LDA #$42; STA $85; LDX $85
+    0x48, 0xa9, 0x00, 0x68, // PHA; LDA #0; PLA (stack at 0x1FF: RAM)
+    0xa9, 0x34, 0x85, 0x90, 0xa9, 0x12, 0x85, 0x91, 0xa0, 0x01, 0xb1, 0x90, // pointer 0x1234 in RAM; LDY #1; LDA ($90),Y
+    0x85, 0x10, 0xe6, 0x85, 0xa5, 0x85, // STA $10 (not RAM); INC $85; LDA $85
+    0xa1, 0x4e, // LDA ($4E,X): X = 0x42, pointer at 0x90
+    0x20, 0x40, 0xf0, 0xea, 0x02, // JSR $F040; NOP; JAM
+  ];
+  const make = () => {
+    const bus = new MirroredRamBus();
+    bus.mem.set(program, 0xf000);
+    bus.mem[0xf040] = 0x60; // RTS
+    bus.mem[0x1234] = 0x77;
+    bus.mem[0x1235] = 0x99;
+    bus.mem[0xfffc] = 0x00; bus.mem[0xfffd] = 0xf0;
+    const cpu = new Cpu6502(bus);
+    bus.cpu = cpu;
+    cpu.reset();
+    bus.log = [];
+    return { cpu, bus };
+  };
+  const viaBus = make();
+  const direct = make();
+  direct.cpu.setDirectRam(direct.bus.ram, 0x1280, 0x0080, 0x7f);
+  for (let k = 0; k < 40 && !viaBus.cpu.halted; k++) {
+    viaBus.cpu.step();
+    direct.cpu.step();
+    const [a, b] = [viaBus.cpu.getState(), direct.cpu.getState()];
+    assert.deepEqual(b, a, `after instruction ${k + 1}`);
+    assert.equal(direct.cpu.dataBus, viaBus.cpu.dataBus, `data bus after instruction ${k + 1}`);
+  }
+  assert.ok(viaBus.cpu.halted, 'the program ran to its JAM');
+  assert.deepEqual(direct.bus.ram, viaBus.bus.ram);
+  assert.deepEqual(direct.bus.mem, viaBus.bus.mem);
+  assert.equal(viaBus.cpu.a, 0x77, "LDA ($4E,X) read through the pointer in RAM");
+  const ramAccesses = (log: string[]) => log.filter((e) => MirroredRamBus.isRam(parseInt(e.slice(1).split('=')[0], 16)));
+  assert.ok(ramAccesses(viaBus.bus.log!).length >= 15, 'the program exercised RAM through the bus');
+  assert.deepEqual(ramAccesses(direct.bus.log!), [], 'no RAM access reached the bus');
+  assert.deepEqual(direct.bus.log, viaBus.bus.log!.filter((e) => !ramAccesses([e]).length), 'every other access reached the bus, in order');
+  assert.throws(() => direct.cpu.setDirectRam(new Uint8Array(16), 0x1280, 0x0080, 0x7f), /covering the index mask/);
+  assert.throws(() => direct.cpu.setDirectRam(new Uint8Array(128), 0x1280, 0x0081, 0x7f), /inside the decode mask/);
+});
+
 /** A flat bus with a countdown register at 0x0284: it reads max(0, start - floor(cycle / 8)). */
 class TimerBus extends FlatBus {
   reads: number[] = [];
