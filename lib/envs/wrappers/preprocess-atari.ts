@@ -145,10 +145,22 @@ export class PreprocessAtari extends Wrapper<Float32Array, number> {
         }
       }
     } else if (cpf === 1 && out instanceof Float32Array) {
-      // One grey channel per frame (the usual case): a loop the engine keeps on Float32Arrays only.
-      for (let f = 0; f < F; f++) {
-        const frame = this.ring[(this.head + f) % F];
-        for (let p = 0, o = offset + f; p < n; p++, o += F) out[o] = frame[p];
+      // One grey channel per frame (the usual case): a loop the engine keeps on Float32Arrays only,
+      // writing each pixel's F values side by side (four frames: one unrolled pass).
+      if (F === 4) {
+        const f0 = this.ring[this.head], f1 = this.ring[(this.head + 1) & 3];
+        const f2 = this.ring[(this.head + 2) & 3], f3 = this.ring[(this.head + 3) & 3];
+        for (let p = 0, o = offset; p < n; p++, o += 4) {
+          out[o] = f0[p];
+          out[o + 1] = f1[p];
+          out[o + 2] = f2[p];
+          out[o + 3] = f3[p];
+        }
+      } else {
+        for (let f = 0; f < F; f++) {
+          const frame = this.ring[(this.head + f) % F];
+          for (let p = 0, o = offset + f; p < n; p++, o += F) out[o] = frame[p];
+        }
       }
     } else {
       const C = F * cpf;
