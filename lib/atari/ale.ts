@@ -312,6 +312,7 @@ export class AleInterface {
     this.rules.step(this.console.ram);
     if (!draw) return;
     if (this.console.tia.frameDrawnInFull) {
+      if (this.undrawnFrames > 0) this.console.tia.endPreserving(true);
       this.noteFrameCheck(true);
     } else {
       this.noteFrameCheck(false);
@@ -337,7 +338,9 @@ export class AleInterface {
 
   private saveReplayStart(): void {
     if (this.replayStart === null) this.replayStart = new Uint8Array(this.console.stateSize);
-    this.console.saveState(this.replayStart, { rng: false });
+    // Without the frame buffers (the TIA keeps them restorable instead): no 100 KB copy per step.
+    this.console.saveState(this.replayStart, { rng: false, frameBuffers: false });
+    this.console.tia.preserveFrameBuffers();
     this.replayPaddleA = this.paddleA;
     this.replayPaddleB = this.paddleB;
     this.undrawnFrames = 1;
@@ -347,7 +350,10 @@ export class AleInterface {
   private redrawUndrawnFrames(): void {
     const n = this.undrawnFrames - 1;
     this.undrawnFrames = 0;
-    if (n <= 0 || this.replayStart === null) return;
+    if (n <= 0 || this.replayStart === null) {
+      this.console.tia.endPreserving(false);
+      return;
+    }
     this.console.loadState(this.replayStart);
     this.paddleA = this.replayPaddleA;
     this.paddleB = this.replayPaddleB;

@@ -295,9 +295,13 @@ export class Atari2600 {
    * Written into `out` when given (it must be `stateSize` bytes), else into a new array. With
    * `rng: false` the random generator is left out (it is only drawn from on power-on and reset, so
    * a state for re-running frames does not need it); loading such a state keeps the generator as it is.
+   * With `frameBuffers: false` the TIA's frame buffers are left out: for a state loaded back while
+   * the TIA preserves them (`tia.preserveFrameBuffers()`, called after saving), as the ALE does to
+   * replay frames run without drawing.
    */
-  saveState(out?: Uint8Array, options: { rng?: boolean } = {}): Uint8Array {
+  saveState(out?: Uint8Array, options: { rng?: boolean; frameBuffers?: boolean } = {}): Uint8Array {
     const withRng = options.rng !== false;
+    const withFrameBuffers = options.frameBuffers !== false;
     const size = this.stateSize;
     if (out === undefined) out = new Uint8Array(size);
     else if (!(out instanceof Uint8Array) || out.length !== size) {
@@ -319,6 +323,7 @@ export class Atari2600 {
     view.setUint8(o + 3, this.paddleFire);
     view.setUint8(o + 4, this.switchBits);
     view.setUint8(o + 5, withRng ? 1 : 0);
+    view.setUint8(o + 6, withFrameBuffers ? 0 : 1); // 1: frame buffers left out (0 in states from before the option)
     for (let i = 0; i < 4; i++) view.setFloat64(o + 8 + 8 * i, this.paddleResistance[i], true);
     o += CONSOLE_STATE_BYTES;
     if (withRng) {
@@ -327,7 +332,7 @@ export class Atari2600 {
       view.setUint32(o + 624 * 4, rng.index, true);
     }
     o += RNG_STATE_BYTES;
-    this.tia.saveState(out, o);
+    this.tia.saveState(out, o, withFrameBuffers);
     return out;
   }
 
@@ -354,6 +359,7 @@ export class Atari2600 {
     this.paddleFire = view.getUint8(o + 3);
     this.switchBits = view.getUint8(o + 4);
     const withRng = view.getUint8(o + 5) === 1;
+    const withFrameBuffers = view.getUint8(o + 6) === 0;
     for (let i = 0; i < 4; i++) this.paddleResistance[i] = view.getFloat64(o + 8 + 8 * i, true);
     o += CONSOLE_STATE_BYTES;
     if (withRng) {
@@ -362,6 +368,6 @@ export class Atari2600 {
       this.rng.setState({ mt, index: view.getUint32(o + 624 * 4, true) });
     }
     o += RNG_STATE_BYTES;
-    this.tia.loadState(state, o);
+    this.tia.loadState(state, o, withFrameBuffers);
   }
 }

@@ -291,10 +291,19 @@ export class Tia {
   private displayHeight: number;
   readonly allowHmoveBlanks: boolean;
 
-  private readonly bufferA = new Uint8Array(160 * FRAME_BUFFER_LINES);
-  private readonly bufferB = new Uint8Array(160 * FRAME_BUFFER_LINES);
-  private readonly wordsA = new Uint32Array(this.bufferA.buffer);
-  private readonly wordsB = new Uint32Array(this.bufferB.buffer);
+  // The two frame buffers (the frame being drawn and the one before), swapped frame by frame.
+  private bufferA = new Uint8Array(160 * FRAME_BUFFER_LINES);
+  private bufferB = new Uint8Array(160 * FRAME_BUFFER_LINES);
+  private wordsA = new Uint32Array(this.bufferA.buffer);
+  private wordsB = new Uint32Array(this.bufferB.buffer);
+  // While preserving (see preserveFrameBuffers): pixels are drawn here, and the frame buffers as
+  // they were are backed up before anything else writes them.
+  private spare = new Uint8Array(160 * FRAME_BUFFER_LINES);
+  private spareWords = new Uint32Array(this.spare.buffer);
+  private preserving = 0;
+  private backupA: Uint8Array | null = null;
+  private backupB: Uint8Array | null = null;
+  private backedUp = 0;
   private fbWords: Uint32Array;
   private screenA: Uint8Array;
   private screenB: Uint8Array;
@@ -416,8 +425,69 @@ export class Tia {
       throw new Error(`Tia: height must be an integer with yStart + height <= ${FRAME_BUFFER_LINES}, got ${height}`);
     }
     this.displayHeight = height;
-    this.screenA = this.bufferA.subarray(0, 160 * height);
-    this.screenB = this.bufferB.subarray(0, 160 * height);
+    this.refreshScreens();
+  }
+
+  private refreshScreens(): void {
+    this.screenA = this.bufferA.subarray(0, 160 * this.displayHeight);
+    this.screenB = this.bufferB.subarray(0, 160 * this.displayHeight);
+  }
+
+  /** Points `fb` at the buffer to draw into: the current frame buffer, or the spare one while preserving and drawing. */
+  private pointFrameBuffer(): void {
+    if (this.preserving && this.drawPixels) {
+      this.fb = this.spare;
+      this.fbWords = this.spareWords;
+    } else {
+      this.fb = this.currentIsB ? this.bufferB : this.bufferA;
+      this.fbWords = this.currentIsB ? this.wordsB : this.wordsA;
+    }
+  }
+
+  /**
+   * From now until `endPreserving` or a `loadState`, keeps both frame buffers' present contents
+   * restorable, so that a state saved now without them (`saveState(out, offset, false)`) can be
+   * loaded back exactly. Drawn pixels go to a spare buffer; the rare writes of undrawn frames (a
+   * frame greyed out) first back the buffers up. The ALE saves such a state before each run of
+   * undrawn frames (a frame-skip group) and so copies no frame buffer per step: either the run's
+   * last frame is drawn in full and `endPreserving(true)` makes the spare buffer its frame buffer,
+   * or the state is loaded and the run replayed with drawing.
+   */
+  preserveFrameBuffers(): void {
+    this.preserving = 1;
+    this.backedUp = 0;
+  }
+
+  /**
+   * Stops preserving. With `keepDrawnFrame` the frame just drawn (into the spare buffer, and drawn
+   * in full: it depends on nothing drawn before it) becomes the current frame buffer, as if drawn there.
+   */
+  endPreserving(keepDrawnFrame: boolean): void {
+    if (keepDrawnFrame) {
+      if (!this.preserving || !this.frameDrawnInFull) throw new Error('Tia.endPreserving: no frame drawn in full while preserving');
+      const spare = this.spare, spareWords = this.spareWords;
+      if (this.currentIsB) {
+        this.spare = this.bufferB; this.spareWords = this.wordsB;
+        this.bufferB = spare; this.wordsB = spareWords;
+      } else {
+        this.spare = this.bufferA; this.spareWords = this.wordsA;
+        this.bufferA = spare; this.wordsA = spareWords;
+      }
+      this.refreshScreens();
+    }
+    this.preserving = 0;
+    this.backedUp = 0;
+    this.pointFrameBuffer();
+  }
+
+  /** Before a write to the frame buffers that drawing does not redirect: back them up once while preserving. */
+  private backUpPreserved(): void {
+    if (!this.preserving || this.backedUp) return;
+    this.backupA ??= new Uint8Array(this.bufferA.length);
+    this.backupB ??= new Uint8Array(this.bufferB.length);
+    this.backupA.set(this.bufferA);
+    this.backupB.set(this.bufferB);
+    this.backedUp = 1;
   }
 
   /** The frame buffer (160 x height palette indices) of the frame being drawn or just completed. */
@@ -475,6 +545,8 @@ export class Tia {
   }
 
   private frameReset(): void {
+    this.preserving = 0;
+    this.backedUp = 0;
     this.bufferA.fill(0);
     this.bufferB.fill(0);
     this.framePointer = 0;
@@ -487,11 +559,13 @@ export class Tia {
     this.vsyncFinishClock = 0x7fffffff;
     this.scanlineCountForLastFrame = 0;
     this.currentScanline = 0;
+    this.pointFrameBuffer();
   }
 
   /** Called before the CPU runs for a new frame (Stella's TIA::update prologue). */
   beginUpdate(): void {
     if (!this.partialFrame) this.startFrame();
+    else if (this.preserving) this.pointFrameBuffer(); // a frame continued with drawing on or off
     this.partialFrame = 1;
   }
 
@@ -509,8 +583,7 @@ export class Tia {
 
   private startFrame(): void {
     this.currentIsB ^= 1;
-    this.fb = this.currentIsB ? this.bufferB : this.bufferA;
-    this.fbWords = this.currentIsB ? this.wordsB : this.wordsA;
+    this.pointFrameBuffer();
     const rel = this.cpu.cycles;
     const clocks = ((rel * 3 - this.clockWhenFrameStarted) >>> 0) % 228;
     // Stella resets its cycle counter here; clocks not recomputed below shift with it.
@@ -538,6 +611,7 @@ export class Tia {
   }
 
   private greyOutFrame(): void {
+    if (this.fb !== this.spare) this.backUpPreserved();
     let c = this.scanlines();
     if (c < this.yStart) c = this.yStart;
     this.pixelsSkipped = 1;
@@ -1074,8 +1148,12 @@ export class Tia {
     return STATE_FIELDS.length * 8 + 4 * 8 + this.bufferA.length * 2;
   }
 
-  /** Writes the complete TIA state (registers, clocks, inputs and both frame buffers) into `out` at `offset`. */
-  saveState(out: Uint8Array, offset: number): number {
+  /**
+   * Writes the complete TIA state (registers, clocks, inputs and, with `frameBuffers`, both frame
+   * buffers) into `out` at `offset`. A state without frame buffers must be loaded back while they
+   * are preserved (see preserveFrameBuffers).
+   */
+  saveState(out: Uint8Array, offset: number, frameBuffers = true): number {
     const view = new DataView(out.buffer, out.byteOffset + offset, this.stateSize);
     let o = 0;
     const self = this as unknown as Record<string, number>;
@@ -1084,16 +1162,22 @@ export class Tia {
       o += 8;
     }
     for (let i = 0; i < 4; i++, o += 8) view.setFloat64(o, this.potResistance[i], true);
-    out.set(this.bufferA, offset + o);
-    o += this.bufferA.length;
-    out.set(this.bufferB, offset + o);
-    o += this.bufferB.length;
+    if (frameBuffers) {
+      out.set(this.bufferA, offset + o);
+      out.set(this.bufferB, offset + o + this.bufferA.length);
+    }
+    o += this.bufferA.length + this.bufferB.length;
     return offset + o;
   }
 
-  /** Restores what saveState wrote; returns the offset after it. */
-  loadState(src: Uint8Array, offset: number): number {
+  /**
+   * Restores what saveState wrote; returns the offset after it. Without `frameBuffers` the buffers
+   * go back to what they were when preserving began (an error when they are not being preserved).
+   * Either way preserving ends.
+   */
+  loadState(src: Uint8Array, offset: number, frameBuffers = true): number {
     if (src.length < offset + this.stateSize) throw new Error('Tia.loadState: state is truncated');
+    if (!frameBuffers && !this.preserving) throw new Error('Tia.loadState: a state without frame buffers needs them preserved since it was saved');
     const view = new DataView(src.buffer, src.byteOffset + offset, this.stateSize);
     let o = 0;
     const self = this as unknown as Record<string, number>;
@@ -1102,12 +1186,17 @@ export class Tia {
       o += 8;
     }
     for (let i = 0; i < 4; i++, o += 8) this.potResistance[i] = view.getFloat64(o, true);
-    this.bufferA.set(src.subarray(offset + o, offset + o + this.bufferA.length));
-    o += this.bufferA.length;
-    this.bufferB.set(src.subarray(offset + o, offset + o + this.bufferB.length));
-    o += this.bufferB.length;
-    this.fb = this.currentIsB ? this.bufferB : this.bufferA;
-    this.fbWords = this.currentIsB ? this.wordsB : this.wordsA;
+    if (frameBuffers) {
+      this.bufferA.set(src.subarray(offset + o, offset + o + this.bufferA.length));
+      this.bufferB.set(src.subarray(offset + o + this.bufferA.length, offset + o + this.bufferA.length + this.bufferB.length));
+    } else if (this.backedUp) {
+      this.bufferA.set(this.backupA!);
+      this.bufferB.set(this.backupB!);
+    }
+    o += this.bufferA.length + this.bufferB.length;
+    this.preserving = 0;
+    this.backedUp = 0;
+    this.pointFrameBuffer();
     return offset + o;
   }
 }

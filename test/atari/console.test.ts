@@ -223,3 +223,71 @@ test('frames run without pixels set exactly the collision latches drawing sets',
     assert.ok(framesWithCollisions > 50, `${game}: only ${framesWithCollisions} frames ended with a collision latch set: the check saw too few`);
   }
 });
+
+/**
+ * A 4K program drawing 263-line frames in background colour X (X counts frames) that halts (JAM)
+ * 150 lines into its ninth frame, the second of a group of four after reset: the rest of that
+ * frame's window is then greyed out from what the buffer held (drawn before the group), the only
+ * write to a frame buffer in frames run without drawing.
+ */
+function jammingCartridge(): Cartridge {
+  const image = new Uint8Array(4096);
+  image.set([
+    0xa9, 0x02, 0x85, 0x00, 0x85, 0x02, 0x85, 0x02, 0x85, 0x02, 0xa9, 0x00, 0x85, 0x00, // VSYNC for three lines
+    0xe8, 0x86, 0x09, // INX; STX COLUBK
+    0xa0, 0x96, 0x85, 0x02, 0x88, 0xd0, 0xfb, // 150 lines
+    0xe0, 0x09, 0xd0, 0x01, 0x02, // CPX #9; BNE +1; JAM
+    0xa0, 0x6e, 0x85, 0x02, 0x88, 0xd0, 0xfb, // 110 lines
+    0x4c, 0x00, 0xf0, // JMP $F000
+  ], 0);
+  image[0xffc] = 0x00;
+  image[0xffd] = 0xf0;
+  return new Cartridge(image, { type: '4K' });
+}
+
+test('frame buffers preserved instead of saved: the same states as saving them, through kept frames, replays and a greyed-out frame', (t) => {
+  const r = rom(t, 'kung_fu_master');
+  if (!r) return;
+  for (const [name, cart] of [['kung_fu_master', () => new Cartridge(r.bytes)], ['jamming program', jammingCartridge]] as const) {
+    const saving = new Atari2600(cart(), { displayFormat: 'NTSC' });
+    const preserving = new Atari2600(cart(), { displayFormat: 'NTSC' });
+    const rng = new Rng(9);
+    let kept = 0;
+    let replays = 0;
+    let jammedBeforeReplay = false;
+    for (let group = 0; group < 150; group++) {
+      const bits = rng.int(32);
+      for (const c of [saving, preserving]) c.setJoystick(0, bits);
+      const full = saving.saveState(undefined, { rng: false });
+      const lean = preserving.saveState(undefined, { rng: false, frameBuffers: false });
+      preserving.tia.preserveFrameBuffers();
+      let jammedNow = false;
+      for (let f = 0; f < 4; f++) {
+        const halted = preserving.cpu.halted;
+        saving.runFrame(f === 3);
+        preserving.runFrame(f === 3);
+        if (f < 3 && !halted && preserving.cpu.halted) jammedNow = true;
+      }
+      if (preserving.tia.frameDrawnInFull && group % 5 !== 0) {
+        preserving.tia.endPreserving(true);
+        kept++;
+      } else {
+        // As the ALE replays a group whose last frame was not drawn in full (and here every fifth group).
+        saving.loadState(full);
+        preserving.loadState(lean);
+        for (let f = 0; f < 4; f++) {
+          saving.runFrame(true);
+          preserving.runFrame(true);
+        }
+        replays++;
+        if (jammedNow) jammedBeforeReplay = true;
+      }
+      assert.ok(Buffer.from(preserving.saveState()).equals(saving.saveState()), `${name}, group ${group}: the whole state, both frame buffers included`);
+      assert.ok(Buffer.from(preserving.screen).equals(saving.screen), `${name}, group ${group}: screen`);
+    }
+    if (name === 'kung_fu_master') assert.ok(kept > 100 && replays > 20, `${name}: ${kept} groups kept their drawn frame, ${replays} were replayed`);
+    else assert.ok(jammedBeforeReplay, 'the program did not halt in an undrawn frame of a replayed group');
+  }
+  assert.throws(() => new Atari2600(jammingCartridge(), { displayFormat: 'NTSC' }).loadState(
+    new Atari2600(jammingCartridge(), { displayFormat: 'NTSC' }).saveState(undefined, { frameBuffers: false })), /needs them preserved/);
+});
