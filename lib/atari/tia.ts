@@ -1162,12 +1162,12 @@ export class Tia {
       o += 8;
     }
     for (let i = 0; i < 4; i++, o += 8) view.setFloat64(o, this.potResistance[i], true);
+    const a = offset + o, b = a + this.bufferA.length, end = b + this.bufferB.length;
     if (frameBuffers) {
-      out.set(this.bufferA, offset + o);
-      out.set(this.bufferB, offset + o + this.bufferA.length);
+      out.set(this.bufferA, a);
+      out.set(this.bufferB, b);
     }
-    o += this.bufferA.length + this.bufferB.length;
-    return offset + o;
+    return end;
   }
 
   /**
@@ -1186,18 +1186,18 @@ export class Tia {
       o += 8;
     }
     for (let i = 0; i < 4; i++, o += 8) this.potResistance[i] = view.getFloat64(o, true);
+    const a = offset + o, b = a + this.bufferA.length, end = b + this.bufferB.length;
     if (frameBuffers) {
-      this.bufferA.set(src.subarray(offset + o, offset + o + this.bufferA.length));
-      this.bufferB.set(src.subarray(offset + o + this.bufferA.length, offset + o + this.bufferA.length + this.bufferB.length));
+      this.bufferA.set(src.subarray(a, b));
+      this.bufferB.set(src.subarray(b, end));
     } else if (this.backedUp) {
       this.bufferA.set(this.backupA!);
       this.bufferB.set(this.backupB!);
     }
-    o += this.bufferA.length + this.bufferB.length;
     this.preserving = 0;
     this.backedUp = 0;
     this.pointFrameBuffer();
-    return offset + o;
+    return end;
   }
 }
 

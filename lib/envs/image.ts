@@ -181,8 +181,7 @@ export class ResizePlan {
   resizeGrayFromPalette(screen: Uint8Array, palette: Uint32Array, weights: 'rgb' | 'bgr', dst: Float32Array, offset = 0): void {
     if (this.channels !== 3) throw new Error(`resizeGrayFromPalette needs a 3-channel plan, this one has ${this.channels}`);
     if (screen.length < this.imageW * this.imageH) throw new Error(`resizeGrayFromPalette: the screen needs ${this.imageW * this.imageH} pixels, got ${screen.length}`);
-    const wr = weights === 'rgb' ? GRAY_R : GRAY_B;
-    const wb = weights === 'rgb' ? GRAY_B : GRAY_R;
+    const [wr, wb] = redBlueWeights(weights);
     const { px0, px1, pw0, pw1, simd, colKeepsFlat } = this;
     const lut = this.greyLut(palette, weights);
     const W = this.imageW, dstW = this.dstW;
@@ -205,20 +204,18 @@ export class ResizePlan {
         const r = vertical(simd, b0, b1, ((c00 >> 16) & 255) * w0 + ((c01 >> 16) & 255) * w1, ((c10 >> 16) & 255) * w0 + ((c11 >> 16) & 255) * w1);
         const g = vertical(simd, b0, b1, ((c00 >> 8) & 255) * w0 + ((c01 >> 8) & 255) * w1, ((c10 >> 8) & 255) * w0 + ((c11 >> 8) & 255) * w1);
         const b = vertical(simd, b0, b1, (c00 & 255) * w0 + (c01 & 255) * w1, (c10 & 255) * w0 + (c11 & 255) * w1);
-        const grey = r * wr + g * GRAY_G + b * wb + 8192;
-        dst[out + dx] = (grey >> 14) / 255;
+        dst[out + dx] = greyLevel(r, g, b, wr, wb) / 255;
       }
     }
   }
 
-  /** The grey (divided by 255) of every palette index, rebuilt when the palette or weights change. */
+  /** The grey (divided by 255) of every palette index, rebuilt when given another palette array or weighting. */
   private greyLut(palette: Uint32Array, weights: 'rgb' | 'bgr'): Float32Array {
     if (palette !== this.lutPalette || weights !== this.lutWeights) {
-      const wr = weights === 'rgb' ? GRAY_R : GRAY_B;
-      const wb = weights === 'rgb' ? GRAY_B : GRAY_R;
+      const [wr, wb] = redBlueWeights(weights);
       for (let i = 0; i < 256; i++) {
         const c = i < palette.length ? palette[i] : 0;
-        this.lut[i] = ((((c >> 16) & 255) * wr + ((c >> 8) & 255) * GRAY_G + (c & 255) * wb + 8192) >> 14) / 255;
+        this.lut[i] = greyLevel((c >> 16) & 255, (c >> 8) & 255, c & 255, wr, wb) / 255;
       }
       this.lutPalette = palette;
       this.lutWeights = weights;
@@ -241,6 +238,18 @@ function vertical(simd: boolean, b0: number, b1: number, h0: number, h1: number)
 export const GRAY_R = 4899;
 export const GRAY_G = 9617;
 export const GRAY_B = 1868;
+const RGB_WEIGHTS = [GRAY_R, GRAY_B] as const;
+const BGR_WEIGHTS = [GRAY_B, GRAY_R] as const;
+
+/** The red and blue weights of a greyscale conversion ('bgr': swapped, as COLOR_BGR2GRAY on RGB data). */
+function redBlueWeights(weights: 'rgb' | 'bgr'): readonly [number, number] {
+  return weights === 'rgb' ? RGB_WEIGHTS : BGR_WEIGHTS;
+}
+
+/** OpenCV's greyscale of one pixel, with red and blue weights `wr`, `wb`. */
+function greyLevel(r: number, g: number, b: number, wr: number, wb: number): number {
+  return (r * wr + g * GRAY_G + b * wb + 8192) >> 14;
+}
 
 /**
  * Greyscale of an interleaved RGB image (`pixels` pixels) into `dst`. `weights: 'rgb'` is the correct
@@ -248,9 +257,8 @@ export const GRAY_B = 1868;
  * is what the source notebooks compute.
  */
 export function rgbToGray(src: Uint8Array, pixels: number, dst: Uint8Array, weights: 'rgb' | 'bgr' = 'rgb', srcOffset = 0, dstOffset = 0): void {
-  const wr = weights === 'rgb' ? GRAY_R : GRAY_B;
-  const wb = weights === 'rgb' ? GRAY_B : GRAY_R;
+  const [wr, wb] = redBlueWeights(weights);
   for (let p = 0, i = srcOffset; p < pixels; p++, i += 3) {
-    dst[dstOffset + p] = (src[i] * wr + src[i + 1] * GRAY_G + src[i + 2] * wb + 8192) >> 14;
+    dst[dstOffset + p] = greyLevel(src[i], src[i + 1], src[i + 2], wr, wb);
   }
 }
