@@ -17,7 +17,7 @@
  */
 
 /** Returns and advantages over [T, N] rollouts. */
-export { returnsToGo, bootstrappedReturns, nStepReturns, tdTargets, gae, normalize, type RolloutShape } from './returns';
+export { returnsToGo, tdTargets, nStepReturns, nStepAdvantages, gae, normalize, type RolloutShape } from './returns';
 
 /** The interface every algorithm implements, and helpers shared by all. */
 export {
@@ -31,14 +31,20 @@ export { Reinforce, REINFORCE_DEFAULTS, entropySweep, type ReinforceConfig, type
 /** Advantage actor-critic on complete episodes. */
 export { A2C, A2C_DEFAULTS, type A2CConfig } from './a2c';
 
-/** The Kung-Fu notebook's synchronous batched actor-critic (one-step TD, then n-step). */
-export { SyncA3C, SYNC_A3C_DEFAULTS, nStepActorCriticGradient, type SyncA3CConfig } from './a3c_sync';
-
-/** Asynchronous A3C with worker threads and shared parameters. */
-export { A3C, A3C_DEFAULTS, type A3CConfig } from './a3c';
+/**
+ * A3C (lib/algos/a3c/): asynchronous workers with shared weights (`A3C`), the synchronous batched
+ * version of the Kung-Fu notebook (`SyncA3C`), and the worker step both train with.
+ */
+export {
+  A3C, A3C_DEFAULTS, SyncA3C, SYNC_A3C_DEFAULTS, a3cWorkerStep, A3C_PARTS, ActorCriticWorker, actorCriticGradient,
+  type A3CConfig, type SyncA3CConfig, type ActorCriticConfig, type A3CParts, type A3CWorker, type SharedWeights, type WorkerRollout, type ReturnsFn,
+} from './a3c';
 
 /** Recurrent (LSTM) advantage actor-critic with truncated back-propagation through time. */
-export { RecurrentA2C, RECURRENT_A2C_DEFAULTS, type RecurrentA2CConfig } from './recurrent_a2c';
+export {
+  RecurrentA2C, RECURRENT_A2C_DEFAULTS, RECURRENT_A2C_PARTS, lstmUnroll, resetMemory,
+  type RecurrentA2CConfig, type RecurrentA2CParts, type Memory, type LstmStepFn,
+} from './recurrent_a2c';
 
 /** Rollouts over several auto-resetting environments, in this thread or in EnvPool worker threads. */
 export { VecEnv, PoolEnv, createRolloutSource, type Rollout, type RolloutSource } from './rollout';

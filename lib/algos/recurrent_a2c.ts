@@ -4,29 +4,82 @@
  * environments played in parallel, as in the Practical_RL Kung-Fu assignment.
  *
  * One update:
- *  1. remember the LSTM memory at the start of the rollout, m_0,
+ *  1. remember the LSTM memory at the start of the rollout, m_0 (carried from the last rollout),
  *  2. play T steps in all envs, carrying the memory from step to step; an env whose episode ends has
- *     its memory reset to zeros (and its environment reset) before its next step,
- *  3. bootstrap V(s_T) with the memory after the rollout; the memory is carried into the next rollout,
- *  4. n-step returns G_t = r_t + gamma (1 - done_t) G_{t+1} on the scaled rewards, advantages
- *     A_t = G_t - V(s_t),
- *  5. replay the rollout from m_0 (treated as a constant: truncated back-propagation through time,
- *     gradients flow through the T steps of this rollout only) and descend on
- *     -mean[log pi(a_t|s_t) A_t] + valueCoef mean[(G_t - V(s_t))^2] - entropyCoef mean[H],
- *     with the gradient clipped to `maxGradNorm`.
+ *     its memory reset to zeros (`resetMemory`) before its next step,
+ *  3. bootstrap V(s_T) with the memory after the rollout,
+ *  4. n-step advantages A_t = G_t - V(s_t) (`nStepAdvantages`) on the scaled rewards, critic targets
+ *     G_t = A_t + V(s_t),
+ *  5. replay the rollout from m_0 with `lstmUnroll` (m_0 a constant: truncated back-propagation
+ *     through time, gradients flow through the T steps of this rollout only; memory reset at episode
+ *     ends) and descend on -mean[log pi(a_t|s_t) A_t] + valueCoef mean[(G_t - V(s_t))^2] - entropyCoef mean[H],
+ *     with the gradient clipped to `maxGradNorm`; the unroll's final memory is carried into the next rollout.
  *
- * Rollouts come from lib/envs' EnvPool (environments stepped in `envWorkers` worker threads) or, with
- * `envWorkers = 0`, from environments stepped in this thread. Resuming restores weights, optimiser and
- * random streams; environments and memories restart.
+ * `resetMemory`, `lstmUnroll` and `nStepAdvantages` are chapter 5's exercises; the second constructor
+ * argument replaces them (the library's own by default). Rollouts come from lib/envs' EnvPool
+ * (environments stepped in `envWorkers` worker threads) or, with `envWorkers = 0`, from environments
+ * stepped in this thread. Resuming restores weights, optimiser and random streams; environments and
+ * memories restart.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { LstmState } from '../nn/models';
+import { stopGradient } from '../nn/ops';
 import { Rng } from '../util/rng';
 import { makeEnv, categoricalTerms, obsInfo, sampleActions, withDefaults, type Algorithm, type EvalAgent, type Snapshot, type UpdateResult } from './algorithm';
 import { recurrentModel, type RecurrentModel } from './models';
 import { applyGradients, clipByGlobalNorm, createOptimizerState, type OptimizerState, adamSnapshotArrays, restoreAdamArrays, checkedLrScale } from './optim';
-import { bootstrappedReturns } from './returns';
+import { nStepAdvantages } from './returns';
 import { createRolloutSource, type RolloutSource } from './rollout';
+
+/** An LSTM's memory for a batch of environments: [h, c], each [N, units]. */
+export type Memory = [tf.Tensor2D, tf.Tensor2D];
+
+/** One step of the recurrent network: observations [N, ...] and the memory in, the heads and the new memory out. */
+export type LstmStepFn = (memory: Memory, obs: tf.Tensor) => { logits: tf.Tensor2D; value: tf.Tensor1D; memory: Memory };
+
+/** [h, c] with the rows of the environments whose game ended (`dones[n]` true) set to zero; new tensors. */
+export function resetMemory(memory: Memory, dones: readonly boolean[]): Memory {
+  return tf.tidy(() => {
+    const keep = tf.tensor2d(dones.map((d) => [d ? 0 : 1]), [dones.length, 1]);
+    return [tf.mul(memory[0], keep), tf.mul(memory[1], keep)] as Memory;
+  });
+}
+
+/**
+ * The network over a rollout of T steps, from the memory `memory` the last rollout left: step t reads
+ * `obs[t]` ([N, ...]) and the memory, and after it the rows of the environments whose episode ended
+ * (`dones[t][n]`) are reset with `reset`. The starting memory is a constant (stopGradient): gradients
+ * flow through these T steps only (truncated back-propagation through time).
+ * Returns logits [T*N, A] and values [T*N] (step-major, row t*N+n) and the memory after the last step.
+ */
+export function lstmUnroll(
+  step: LstmStepFn,
+  memory: Memory,
+  obs: readonly tf.Tensor[],
+  dones: readonly (readonly boolean[])[],
+  reset: (memory: Memory, dones: boolean[]) => Memory,
+): { logits: tf.Tensor2D; values: tf.Tensor1D; memory: Memory } {
+  return tf.tidy(() => {
+    let m: Memory = [stopGradient(memory[0]), stopGradient(memory[1])];
+    const logits: tf.Tensor2D[] = [];
+    const values: tf.Tensor1D[] = [];
+    for (let t = 0; t < obs.length; t++) {
+      const out = step(m, obs[t]);
+      logits.push(out.logits);
+      values.push(out.value);
+      m = reset(out.memory, dones[t] as boolean[]);
+    }
+    return { logits: tf.concat(logits) as tf.Tensor2D, values: tf.concat(values) as tf.Tensor1D, memory: m };
+  });
+}
+
+/** The pieces RecurrentA2C trains with; the library's own by default (chapter 5 passes the learner's). */
+export interface RecurrentA2CParts {
+  resetMemory: (memory: Memory, dones: boolean[]) => Memory;
+  lstmUnroll: typeof lstmUnroll;
+  nStepAdvantages: (rewards: number[][], dones: boolean[][], values: number[][], gamma: number) => number[][];
+}
+
+export const RECURRENT_A2C_PARTS: RecurrentA2CParts = { resetMemory, lstmUnroll, nStepAdvantages };
 
 export interface RecurrentA2CConfig {
   /** Environment id; Atari ids are preprocessed to 42x42x4 (see `makeEnv`). */
@@ -76,23 +129,23 @@ export const RECURRENT_A2C_DEFAULTS: RecurrentA2CConfig = {
   episodicLife: false,
 };
 
-function disposeState(s: LstmState): void {
-  s.h.dispose();
-  s.c.dispose();
+function disposeMemory(m: Memory): void {
+  m[0].dispose();
+  m[1].dispose();
 }
 
-/** Zeroes the memory rows of envs whose episode just ended (keeps the input state). */
-function resetDone(s: LstmState, dones: Float32Array): LstmState {
-  return tf.tidy(() => {
-    const keep = tf.tensor2d(Array.from(dones, (d) => 1 - d), [dones.length, 1]);
-    return { h: tf.mul(s.h, keep) as tf.Tensor2D, c: tf.mul(s.c, keep) as tf.Tensor2D };
-  });
+/** Disposes `old` unless it is `keep` or shares a tensor with `next` (a reset may hand back its input). */
+function replaced(old: Memory, next: Memory, keep: Memory): void {
+  if (old === keep) return;
+  for (const x of old) if (x !== next[0] && x !== next[1] && x !== keep[0] && x !== keep[1]) x.dispose();
 }
 
 export class RecurrentA2C implements Algorithm {
   readonly name = 'recurrent-a2c';
   readonly config: RecurrentA2CConfig;
   readonly net: RecurrentModel;
+  /** The functions this trains with (the library's unless given). */
+  readonly parts: RecurrentA2CParts;
   private vec: RolloutSource | null = null;
   private readonly obsShape: number[];
   private readonly nActions: number;
@@ -100,11 +153,14 @@ export class RecurrentA2C implements Algorithm {
   private readonly envRng: Rng;
   private readonly params: Float32Array;
   private readonly opt: OptimizerState;
-  private memory: LstmState;
+  private memory: Memory;
   private updates = 0;
+  /** One step of the network, in the form `lstmUnroll` takes. */
+  private readonly step: LstmStepFn;
 
-  constructor(config: Partial<RecurrentA2CConfig> = {}) {
+  constructor(config: Partial<RecurrentA2CConfig> = {}, parts: Partial<RecurrentA2CParts> = {}) {
     this.config = withDefaults('recurrent-a2c', RECURRENT_A2C_DEFAULTS, config);
+    this.parts = withDefaults('recurrent-a2c parts', RECURRENT_A2C_PARTS, parts);
     const c = this.config;
     if (!(Number.isInteger(c.numEnvs) && c.numEnvs >= 1 && Number.isInteger(c.rolloutLength) && c.rolloutLength >= 1)) {
       throw new Error(`recurrent-a2c: numEnvs and rolloutLength must be positive integers, got ${c.numEnvs} and ${c.rolloutLength}`);
@@ -120,65 +176,83 @@ export class RecurrentA2C implements Algorithm {
     this.envRng = root.fork();
     this.params = this.net.group.getFlat();
     this.opt = createOptimizerState('adam', this.params.length);
-    this.memory = this.net.initialState(c.numEnvs);
+    this.memory = this.initialMemory(c.numEnvs);
+    this.step = (memory, obs) => {
+      const out = this.net.step({ h: memory[0], c: memory[1] }, obs);
+      return { logits: out.logits, value: out.value, memory: [out.state.h, out.state.c] };
+    };
+  }
+
+  private initialMemory(n: number): Memory {
+    const s = this.net.initialState(n);
+    return [s.h, s.c];
   }
 
   async update(): Promise<UpdateResult> {
     const c = this.config;
+    const { resetMemory: reset, lstmUnroll: unroll, nStepAdvantages: advantagesOf } = this.parts;
     // Environments start on the first update (after a restore, from the restored generator).
     this.vec ??= await createRolloutSource(c.envId, c.numEnvs, c.envWorkers, this.envRng, { episodicLife: c.episodicLife });
     const N = this.vec.N;
     const T = c.rolloutLength;
-    const startMemory = this.memory; // m_0, kept until the gradient step
-    const values = new Float32Array(T * N);
-    const donesPerStep: Float32Array[] = [];
-    let t = 0;
-    let memory = startMemory;
+    const size = this.vec.obsSize;
+    const start = this.memory; // m_0, kept until the gradient step
+    const values: number[][] = [];
+    const dones: boolean[][] = [];
+    let memory = start;
     const ro = await this.vec.rollout(
       T,
       (obs) => {
         const x = tf.tensor(obs, [N, ...this.obsShape]);
-        const out = this.net.step(memory, x);
+        const out = this.step(memory, x);
         x.dispose();
         const logits = out.logits.dataSync() as Float32Array;
-        values.set(out.value.dataSync() as Float32Array, t++ * N);
-        out.logits.dispose();
-        out.value.dispose();
-        if (memory !== startMemory) disposeState(memory);
-        memory = out.state;
+        values.push(Array.from(out.value.dataSync()));
+        tf.dispose([out.logits, out.value]);
+        replaced(memory, out.memory, start);
+        memory = out.memory;
         return sampleActions(logits, N, this.nActions, this.actionRng);
       },
-      (_, dones) => {
-        donesPerStep.push(dones.slice());
-        if (dones.some((d) => d)) {
-          const reset = resetDone(memory, dones);
-          if (memory !== startMemory) disposeState(memory);
-          memory = reset;
+      (_, stepDones) => {
+        const d = Array.from(stepDones, (x) => x !== 0);
+        dones.push(d);
+        if (d.some((x) => x)) {
+          const next = reset(memory, d);
+          replaced(memory, next, start);
+          memory = next;
         }
       },
     );
-    const bootstrap = tf.tidy(() => this.net.step(memory, tf.tensor(ro.lastObs, [N, ...this.obsShape])).value.dataSync() as Float32Array);
-    this.memory = memory; // carried into the next rollout
+    values.push(Array.from(tf.tidy(() => this.step(memory, tf.tensor(ro.lastObs, [N, ...this.obsShape])).value.dataSync())));
+    if (memory !== start) replaced(memory, start, start);
 
-    const scaled = ro.rewards.map((r) => r * c.rewardScale);
-    const targets = bootstrappedReturns(scaled, ro.dones, bootstrap, c.gamma, { T, N });
-    const advantages = targets.map((g, i) => g - values[i]);
+    // Rewards rounded to float32 as they were before scaling.
+    const rewards = Array.from({ length: T }, (_, t) => Array.from(ro.rewards.subarray(t * N, (t + 1) * N), (r) => Math.fround(r * c.rewardScale)));
+    const adv = advantagesOf(rewards, dones, values, c.gamma);
+    const advantages = Float32Array.from(adv.flat());
+    const targets = Float32Array.from(adv.flatMap((row, t) => row.map((a, n) => a + values[t][n])));
+    if (advantages.length !== T * N) throw new Error(`recurrent-a2c: nStepAdvantages returned ${advantages.length} values for a [${T}][${N}] rollout`);
 
+    let carried: Memory | null = null;
     let policyLoss = 0, valueLoss = 0, entropyMean = 0;
     const { grad } = this.net.group.gradients(() => {
-      const out = this.net.rollout(startMemory, tf.tensor(ro.obs, [T, N, ...this.obsShape]), donesPerStep);
-      const logits = out.logits.reshape([T * N, this.nActions]) as tf.Tensor2D;
-      const value = out.values.reshape([T * N]);
-      const { logp, entropy } = categoricalTerms(logits, ro.actions);
+      const obs = Array.from({ length: T }, (_, t) => tf.tensor(ro.obs.subarray(t * N * size, (t + 1) * N * size), [N, ...this.obsShape]));
+      const out = unroll(this.step, start, obs, dones, reset);
+      if (out.logits.shape.join() !== `${T * N},${this.nActions}` || out.values.shape.join() !== `${T * N}`) {
+        throw new Error(`recurrent-a2c: lstmUnroll returned logits [${out.logits.shape}] and values [${out.values.shape}], expected [${T * N}, ${this.nActions}] and [${T * N}] (step-major)`);
+      }
+      carried = [tf.keep(out.memory[0].clone()), tf.keep(out.memory[1].clone())];
+      const { logp, entropy } = categoricalTerms(out.logits, ro.actions);
       const pg = tf.neg(tf.mean(tf.mul(logp, tf.tensor1d(advantages))));
-      const vl = tf.mean(tf.square(tf.sub(tf.tensor1d(targets), value)));
+      const vl = tf.mean(tf.square(tf.sub(tf.tensor1d(targets), out.values)));
       const ent = tf.mean(entropy);
       policyLoss = pg.dataSync()[0];
       valueLoss = vl.dataSync()[0];
       entropyMean = ent.dataSync()[0];
       return tf.add(tf.sub(pg, tf.mul(c.entropyCoef, ent)), tf.mul(c.valueCoef, vl)) as tf.Scalar;
     });
-    if (startMemory !== this.memory) disposeState(startMemory);
+    disposeMemory(start);
+    this.memory = carried!; // carried into the next rollout
     const gradNorm = clipByGlobalNorm(grad, c.maxGradNorm);
     applyGradients({ kind: 'adam', lr: c.lr * this.lrScale }, this.params, grad, this.opt);
     this.net.group.setFlat(this.params);
@@ -214,8 +288,8 @@ export class RecurrentA2C implements Algorithm {
     this.envRng.setState(s.rngs.env);
     this.updates = s.counters.updates;
     this.net.group.setFlat(this.params);
-    disposeState(this.memory);
-    this.memory = this.net.initialState(this.config.numEnvs);
+    disposeMemory(this.memory);
+    this.memory = this.initialMemory(this.config.numEnvs);
   }
 
   /** Multiplies config.lr (see Algorithm.setLearningRateScale). */
@@ -226,28 +300,27 @@ export class RecurrentA2C implements Algorithm {
   }
 
   evalAgent(rng: Rng, greedy = false): EvalAgent {
-    let memory: LstmState | null = null;
+    let memory: Memory | null = null;
     return {
       reset: () => {
-        if (memory) disposeState(memory);
-        memory = this.net.initialState(1);
+        if (memory) disposeMemory(memory);
+        memory = this.initialMemory(1);
       },
       act: (o) => {
         const x = tf.tensor(o, [1, ...this.obsShape]);
-        const out = this.net.step(memory!, x);
+        const out = this.step(memory!, x);
         x.dispose();
         const logits = out.logits.dataSync() as Float32Array;
-        out.logits.dispose();
-        out.value.dispose();
-        disposeState(memory!);
-        memory = out.state;
+        tf.dispose([out.logits, out.value]);
+        disposeMemory(memory!);
+        memory = out.memory;
         return sampleActions(logits, 1, this.nActions, rng, greedy)[0];
       },
     };
   }
 
   async dispose(): Promise<void> {
-    disposeState(this.memory);
+    disposeMemory(this.memory);
     this.net.group.dispose();
     await this.vec?.close();
     this.vec = null;

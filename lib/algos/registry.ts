@@ -5,8 +5,7 @@ import { closestMatch } from '../util/text';
 import type { Algorithm } from './algorithm';
 import { loadCheckpoint } from './checkpoint';
 import { A2C } from './a2c';
-import { A3C } from './a3c';
-import { SyncA3C } from './a3c_sync';
+import { A3C, SyncA3C } from './a3c';
 import { RecurrentA2C } from './recurrent_a2c';
 import { Reinforce } from './reinforce';
 
@@ -32,12 +31,12 @@ export const ALGORITHMS: Readonly<Record<string, AlgorithmEntry>> = Object.freez
   'a3c-sync': {
     summary: "the Kung-Fu notebook's synchronous batched actor-critic: one-step TD targets over 10 envs",
     defaultEnv: 'KungFuMasterDeterministic-v0',
-    create: (c) => new SyncA3C(c, 'a3c-sync'),
+    create: (c) => new SyncA3C(c, {}, 'a3c-sync'),
   },
   'a3c-nstep': {
     summary: 'synchronous batched actor-critic with n-step bootstrapped returns (nSteps=20 unless set)',
     defaultEnv: 'KungFuMasterDeterministic-v0',
-    create: (c) => new SyncA3C({ nSteps: 20, ...c }, 'a3c-nstep'),
+    create: (c) => new SyncA3C({ nSteps: 20, ...c }, {}, 'a3c-nstep'),
   },
   a3c: {
     summary: 'asynchronous A3C: worker threads with Hogwild updates to shared parameters and optimiser state',

@@ -49,93 +49,6 @@ export function returnsToGo(rewards: ArrayLike<number>, gamma: number): Float32A
 }
 
 /**
- * Bootstrapped discounted returns over a `[T, N]` rollout (the "n-step" returns of A3C, where
- * step t looks ahead T - t steps): `G_t = r_t + gamma * (1 - done_t) * G_{t+1}`, and after the
- * last row `G_T = bootstrap[n]` (the critic's V(s_T); pass zeros for no bootstrap).
- */
-export function bootstrappedReturns(
-  rewards: ArrayLike<number>,
-  dones: ArrayLike<number>,
-  bootstrap: ArrayLike<number>,
-  gamma: number,
-  { T, N }: RolloutShape,
-): Float32Array {
-  checkTN('bootstrappedReturns', T, N);
-  checkGamma('bootstrappedReturns', gamma);
-  checkShape('bootstrappedReturns', rewards, T * N, 'rewards [T*N]');
-  checkShape('bootstrappedReturns', dones, T * N, 'dones [T*N]');
-  checkShape('bootstrappedReturns', bootstrap, N, 'bootstrap values [N]');
-  const out = new Float32Array(T * N);
-  for (let n = 0; n < N; n++) {
-    let g = bootstrap[n];
-    for (let t = T - 1; t >= 0; t--) {
-      const i = t * N + n;
-      g = rewards[i] + gamma * (1 - dones[i]) * g;
-      out[i] = g;
-    }
-  }
-  return out;
-}
-
-/**
- * Fixed-horizon n-step targets: `G_t = r_t + ... + gamma^(k-1) r_{t+k-1} + gamma^k V(s_{t+k})` with
- * k = min(n, steps left in the rollout), cut short (no bootstrap) at an episode end.
- * `values` holds V(s_t) for t = 0..T, i.e. `[(T+1), N]`: the last row is V of the state after the
- * rollout. With n = 1 these are the TD(0) targets; with n >= T they equal `bootstrappedReturns`.
- */
-export function nStepReturns(
-  rewards: ArrayLike<number>,
-  dones: ArrayLike<number>,
-  values: ArrayLike<number>,
-  gamma: number,
-  n: number,
-  { T, N }: RolloutShape,
-): Float32Array {
-  checkTN('nStepReturns', T, N);
-  checkGamma('nStepReturns', gamma);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`nStepReturns: n must be a positive integer, got ${n}`);
-  checkShape('nStepReturns', rewards, T * N, 'rewards [T*N]');
-  checkShape('nStepReturns', dones, T * N, 'dones [T*N]');
-  checkShape('nStepReturns', values, (T + 1) * N, 'values [(T+1)*N] (V(s_0) .. V(s_T))');
-  const out = new Float32Array(T * N);
-  for (let e = 0; e < N; e++) {
-    for (let t = 0; t < T; t++) {
-      const end = Math.min(t + n, T);
-      let g = 0;
-      let discount = 1;
-      let cut = false;
-      for (let k = t; k < end; k++) {
-        const i = k * N + e;
-        g += discount * rewards[i];
-        discount *= gamma;
-        if (dones[i]) { cut = true; break; }
-      }
-      if (!cut) g += discount * values[end * N + e];
-      out[t * N + e] = g;
-    }
-  }
-  return out;
-}
-
-/**
- * One-step TD targets `r_t + gamma * (1 - done_t) * V(s_{t+1})` (elementwise over any length):
- * the critic target of the synchronous actor-critic in the Kung-Fu notebook.
- */
-export function tdTargets(
-  rewards: ArrayLike<number>,
-  dones: ArrayLike<number>,
-  nextValues: ArrayLike<number>,
-  gamma: number,
-): Float32Array {
-  checkGamma('tdTargets', gamma);
-  checkShape('tdTargets', dones, rewards.length, 'dones (same length as rewards)');
-  checkShape('tdTargets', nextValues, rewards.length, 'nextValues (same length as rewards)');
-  const out = new Float32Array(rewards.length);
-  for (let i = 0; i < rewards.length; i++) out[i] = rewards[i] + gamma * (1 - dones[i]) * nextValues[i];
-  return out;
-}
-
-/**
  * Generalised advantage estimation (Schulman et al. 2016):
  * `delta_t = r_t + gamma (1 - done_t) V(s_{t+1}) - V(s_t)`,
  * `A_t = delta_t + gamma lambda (1 - done_t) A_{t+1}`. `values` is `[(T+1), N]` as in `nStepReturns`.
@@ -185,4 +98,70 @@ export function normalize(x: ArrayLike<number>, eps = 1e-8): Float32Array {
   const std = Math.sqrt(v / n);
   for (let i = 0; i < n; i++) out[i] = (x[i] - mean) / (std + eps);
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Chapters 4 and 5: targets and advantages over rollouts of N environments, written as the chapters
+// write them (plain arrays, TIME-MAJOR: `rewards[t][n]` is environment n's reward at step t), and
+// called as they are by SyncA3C, A3C's workers and RecurrentA2C. `dones[t][n]` is true when the
+// episode of environment n ended with step t: nothing after it is bootstrapped or summed across.
+
+function checkRollout(name: string, rewards: readonly (readonly number[])[], dones: readonly (readonly boolean[])[], n: number): void {
+  if (dones.length !== rewards.length) throw new Error(`${name}: ${rewards.length} rows of rewards but ${dones.length} rows of dones`);
+  rewards.forEach((row, t) => {
+    if (row.length !== n || dones[t].length !== n) {
+      throw new Error(`${name}: row ${t} has ${row.length} rewards and ${dones[t].length} dones, expected ${n} (one per environment)`);
+    }
+  });
+}
+
+/**
+ * One-step TD targets `y_i = r_i + gamma * V(s'_i) * (1 - done_i)` for a batch of transitions: no
+ * bootstrap from the state after a game ended. Chapter 4's first target; `SyncA3C` with `nSteps: 1`.
+ */
+export function tdTargets(rewards: readonly number[], nextValues: readonly number[], dones: readonly boolean[], gamma: number): number[] {
+  checkGamma('tdTargets', gamma);
+  if (nextValues.length !== rewards.length || dones.length !== rewards.length) {
+    throw new Error(`tdTargets: ${rewards.length} rewards, ${nextValues.length} next values and ${dones.length} dones (expected the same length)`);
+  }
+  return rewards.map((r, i) => r + (dones[i] ? 0 : gamma * nextValues[i]));
+}
+
+/**
+ * n-step returns of a rollout, time-major `[T][N]`: `G_t = r_t + gamma * (1 - done_t) * G_{t+1}`,
+ * computed backwards from `G_T = bootstrap[n]`, the critic's V of the state after the rollout (step t
+ * looks ahead T - t steps). The targets of A3C's workers and of `SyncA3C` with `nSteps > 1`.
+ */
+export function nStepReturns(
+  rewards: readonly (readonly number[])[],
+  dones: readonly (readonly boolean[])[],
+  bootstrap: readonly number[],
+  gamma: number,
+): number[][] {
+  checkGamma('nStepReturns', gamma);
+  checkRollout('nStepReturns', rewards, dones, bootstrap.length);
+  const returns: number[][] = new Array(rewards.length);
+  let next = bootstrap.slice();
+  for (let t = rewards.length - 1; t >= 0; t--) {
+    next = next.map((g, n) => rewards[t][n] + (dones[t][n] ? 0 : gamma * g));
+    returns[t] = next;
+  }
+  return returns;
+}
+
+/**
+ * n-step advantages, time-major `[T][N]`: `A_t = G_t - V(s_t)` with the n-step returns G of
+ * `nStepReturns` bootstrapped from the last row of `values`. `values` has T + 1 rows:
+ * V(s_0) .. V(s_{T-1}), then V(s_T) of the state after the rollout. Chapter 5; `RecurrentA2C`.
+ */
+export function nStepAdvantages(
+  rewards: readonly (readonly number[])[],
+  dones: readonly (readonly boolean[])[],
+  values: readonly (readonly number[])[],
+  gamma: number,
+): number[][] {
+  const T = rewards.length;
+  if (values.length !== T + 1) throw new Error(`nStepAdvantages: values needs T + 1 = ${T + 1} rows (V(s_0) .. V(s_T)), got ${values.length}`);
+  const returns = nStepReturns(rewards, dones, values[T], gamma);
+  return returns.map((row, t) => row.map((g, n) => g - values[t][n]));
 }

@@ -1,14 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { SyncA3C } from '../../lib/algos/a3c_sync';
-import { A3C } from '../../lib/algos/a3c';
+import { A3C, SyncA3C } from '../../lib/algos/a3c';
+import { CRASH_ENV } from '../../lib/algos/a3c/launcher';
 import { RecurrentA2C } from '../../lib/algos/recurrent_a2c';
 import { train } from '../../lib/algos/trainer';
 import { VecEnv } from '../../lib/algos/rollout';
 import { makeEnv } from '../../lib/algos/algorithm';
 import { createAlgorithm } from '../../lib/algos/registry';
 import { Rng } from '../../lib/util/rng';
+import { a3cWorkerStep, type A3CConfig } from '../../lib/algos/a3c';
 
 function mean(xs: number[]): number {
   return xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -106,12 +107,47 @@ test('asynchronous A3C: the learning-rate scale reaches the workers through shar
 });
 
 test('asynchronous A3C: a crashing worker is reported and the run stops cleanly', async () => {
-  const algo = new A3C({ envId: 'CartPole-v1', seed: 2, numWorkers: 2, nSteps: 5, crashWorkerAfterUpdates: 3 });
+  // The fault is injected from outside (an environment variable read when the threads start), so
+  // neither the config nor a checkpoint carries it.
+  const algo = new A3C({ envId: 'CartPole-v1', seed: 2, numWorkers: 2, nSteps: 5 });
+  process.env[CRASH_ENV] = '3';
   try {
     await assert.rejects(train(algo, { steps: 1_000_000, progress: 'none' }), /worker 0 failed: worker 0 crashed on purpose after 3 updates/);
+    assert.ok(!('crashWorkerAfterUpdates' in algo.snapshot().config), 'the snapshot holds no test hook');
+  } finally {
+    delete process.env[CRASH_ENV];
+    await algo.dispose();
+  }
+});
+
+test('A3C: a config holding the retired test hook (the shipped checkpoint) loads, and the key is dropped', async () => {
+  const algo = new A3C({ envId: 'CartPole-v1', numWorkers: 1, crashWorkerAfterUpdates: 0 } as Partial<A3CConfig>);
+  try {
+    assert.ok(!('crashWorkerAfterUpdates' in algo.config));
   } finally {
     await algo.dispose();
   }
+});
+
+test('A3C: workers taking turns in one thread learn, deterministically, and train with the parts given', async () => {
+  const run = async (parts = {}) => {
+    const algo = new A3C({ envId: 'CartPole-v1', seed: 3, numWorkers: 2, envsPerWorker: 4, nSteps: 5, lr: 2e-3, workerThreads: false }, parts);
+    try {
+      const res = await train(algo, { steps: 4_000, progress: 'none' });
+      return { params: algo.snapshot().arrays.params, history: res.history, updates: algo.gradientUpdates };
+    } finally {
+      await algo.dispose();
+    }
+  };
+  const a = await run();
+  const b = await run();
+  assert.deepEqual(a.params, b.params, 'same seed, same weights');
+  assert.equal(a.updates, 4_000 / 20, 'one gradient update per worker step');
+  let calls = 0;
+  const counted = await run({ a3cWorkerStep: (...args: Parameters<typeof a3cWorkerStep>) => { calls++; a3cWorkerStep(...args); } });
+  assert.equal(calls, 200);
+  assert.deepEqual(counted.params, a.params, "the library's step, called through parts: the same run");
+  assert.throws(() => new A3C({ envId: 'CartPole-v1' }, { a3cWorkerStep: (...args: Parameters<typeof a3cWorkerStep>) => a3cWorkerStep(...args) }), /workerThreads: false/);
 });
 
 test('rollouts from EnvPool worker threads equal rollouts stepped in this thread', async () => {

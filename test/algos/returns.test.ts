@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bootstrappedReturns, gae, normalize, nStepReturns, returnsToGo, tdTargets } from '../../lib/algos/returns';
+import { gae, normalize, nStepReturns, returnsToGo, tdTargets } from '../../lib/algos/returns';
 
 function close(actual: ArrayLike<number>, expected: number[], tol = 1e-5): void {
   assert.equal(actual.length, expected.length, 'length');
@@ -18,53 +18,19 @@ test('returnsToGo: hand-computed episode', () => {
   assert.throws(() => returnsToGo([1], 1.5), /gamma/);
 });
 
-test('bootstrappedReturns: episode ending mid-rollout, two envs', () => {
-  // T = 3, N = 2, gamma = 0.9. Layout [T, N]: index t*2 + n.
-  // env 0: rewards 1,1,1, done at t=1, bootstrap V=10 -> G2 = 1 + 0.9*10 = 10; G1 = 1 (done); G0 = 1 + 0.9*1 = 1.9
-  // env 1: rewards 0,0,1, no done, bootstrap V=2 -> G2 = 1 + 1.8 = 2.8; G1 = 0.9*2.8 = 2.52; G0 = 2.268
-  const r = [1, 0, 1, 0, 1, 1];
-  const d = [0, 0, 1, 0, 0, 0];
-  close(bootstrappedReturns(r, d, [10, 2], 0.9, { T: 3, N: 2 }), [1.9, 2.268, 1, 2.52, 10, 2.8]);
-});
-
-test('bootstrappedReturns: single-step episodes and a batch of one', () => {
-  // every step ends an episode: the return is the reward itself, bootstrap ignored
-  close(bootstrappedReturns([3, 4, 5], [1, 1, 1], [100], 0.99, { T: 3, N: 1 }), [3, 4, 5]);
-  // batch of one, one step, not done: r + gamma V
-  close(bootstrappedReturns([1], [0], [2], 0.5, { T: 1, N: 1 }), [2]);
-  assert.throws(() => bootstrappedReturns([1, 2], [0, 0], [0], 0.9, { T: 1, N: 1 }), /rewards \[T\*N\]/);
-});
-
-test('tdTargets: one-step targets with done mask', () => {
-  close(tdTargets([1, 2, 3], [0, 1, 0], [10, 10, -1], 0.5), [6, 2, 2.5]);
-});
-
-test('nStepReturns: n=1 is TD(0), n>=T is the bootstrapped return, n=2 by hand', () => {
-  const T = 3, N = 2, gamma = 0.9;
-  const r = [1, 0, 1, 0, 1, 1];
-  const d = [0, 0, 1, 0, 0, 0];
-  // values V(s_0..s_3), [(T+1), N]
-  const v = [5, 6, 7, 8, 9, 1, 10, 2];
-  const td = tdTargets(r, d, v.slice(N), gamma);
-  close(nStepReturns(r, d, v, gamma, 1, { T, N }), Array.from(td));
-  close(nStepReturns(r, d, v, gamma, 3, { T, N }), Array.from(bootstrappedReturns(r, d, [10, 2], gamma, { T, N })));
-  close(nStepReturns(r, d, v, gamma, 10, { T, N }), Array.from(bootstrappedReturns(r, d, [10, 2], gamma, { T, N })));
-  // n = 2: env 0 t=0: 1 + 0.9*1 (done at t=1, cut) = 1.9; t=1: 1 (done); t=2: 1 + 0.9*10 = 10
-  //        env 1 t=0: 0 + 0.9*0 + 0.81*V(s_2)=0.81*1 = 0.81; t=1: 0 + 0.9*1 + 0.81*2 = 2.52; t=2: 1 + 0.9*2 = 2.8
-  close(nStepReturns(r, d, v, gamma, 2, { T, N }), [1.9, 0.81, 1, 2.52, 10, 2.8]);
-});
-
 test('gae: lambda=0 is the TD error, lambda=1 is the bootstrapped return minus V, hand case', () => {
   const T = 3, N = 2, gamma = 0.9;
   const r = [1, 0, 1, 0, 1, 1];
   const d = [0, 0, 1, 0, 0, 0];
   const v = [5, 6, 7, 8, 9, 1, 10, 2];
-  const td = tdTargets(r, d, v.slice(N), gamma);
+  // tdTargets and nStepReturns take time-major [T][N] rows of plain numbers.
+  const rows = <X>(xs: X[]): X[][] => Array.from({ length: T }, (_, t) => xs.slice(t * N, (t + 1) * N));
+  const td = tdTargets(r, v.slice(N), d.map((x) => x === 1), gamma);
   const g0 = gae(r, d, v, gamma, 0, { T, N });
   close(g0.advantages, Array.from(td, (x, i) => x - v[i]));
   close(g0.returns, Array.from(td));
   const g1 = gae(r, d, v, gamma, 1, { T, N });
-  const boot = bootstrappedReturns(r, d, [10, 2], gamma, { T, N });
+  const boot = nStepReturns(rows(r), rows(d.map((x) => x === 1)), [10, 2], gamma).flat();
   close(g1.advantages, Array.from(boot, (x, i) => x - v[i]));
   // lambda = 0.5 for env 0 by hand: deltas: t2 = 1 + 0.9*10 - 9 = 1; t1 = 1 - 7 = -6 (done);
   // t0 = 1 + 0.9*7 - 5 = 2.3. A2 = 1; A1 = -6 (done cuts); A0 = 2.3 + 0.45*(-6) = -0.4

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { needShared } from '../helpers';
 import { EpisodicLife, make, makeFromSpec, PreprocessAtari, type Env } from '../../lib/envs';
-import { SyncA3C } from '../../lib/algos/a3c_sync';
+import { SyncA3C } from '../../lib/algos/a3c';
 import { makeTrainingEnv, trainingEnvId, trainingEnvSpec } from '../../lib/algos/training_envs';
 import { VecEnv } from '../../lib/algos/rollout';
 import { Rng } from '../../lib/util/rng';

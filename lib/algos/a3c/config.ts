@@ -1,32 +1,32 @@
 /**
- * What asynchronous A3C's main thread and its workers share: the configuration, and the
- * SharedArrayBuffers holding the global parameters, the optimiser statistics and a few control words.
+ * The A3C configuration, written once. Both versions run the same n-step actor-critic update
+ * (`ActorCriticConfig`); they differ only in where the environments and the workers live:
+ *
+ * - `A3CConfig` (asynchronous A3C, launcher.ts): `numWorkers` workers with `envsPerWorker` environments
+ *   each, applying their gradients to shared weights with a shared optimiser;
+ * - `SyncA3CConfig` (sync.ts): ONE worker stepping `numEnvs` environments in lockstep, which is A2C,
+ *   the Kung-Fu notebook's batched actor-critic.
  */
 
-export interface A3CConfig {
+/** What one worker's update reads: the rollout, its targets, the loss and the step. */
+export interface ActorCriticConfig {
   /** Environment id; Atari ids are preprocessed to 42x42x4 (see `makeEnv`). */
   envId: string;
-  /** Seeds the initial weights and every worker's random streams. */
+  /** Seeds the initial weights and every random stream. */
   seed: number;
-  /** Worker threads, each with its own environments and copy of the network. */
-  numWorkers: number;
-  /** Environments per worker, stepped together (1 in Mnih et al. 2016). */
-  envsPerWorker: number;
-  /** Rollout length t_max: steps per environment between two gradient updates. */
+  /** Rollout length t_max: steps per environment between two gradient updates (1: one-step TD targets). */
   nSteps: number;
   /** Discount factor. */
   gamma: number;
-  /** Shared optimiser: 'rmsprop' (the paper's shared RMSProp) or 'adam' (as the Kung-Fu notebook). */
-  optimizer: 'adam' | 'rmsprop';
   /** Step size. */
   lr: number;
   /** Entropy bonus weight. */
   entropyCoef: number;
   /** Critic loss weight. */
   valueCoef: number;
-  /** Multiplies every reward before it enters a target. */
+  /** Multiplies every reward before it enters a target (0.01 in the notebooks: small critic targets). */
   rewardScale: number;
-  /** Clip each worker's gradient to this global norm before applying it (0: none). */
+  /** Clip each gradient to this global norm before applying it (0: none). */
   maxGradNorm: number;
   /** Units of the dense layer(s). */
   hidden: number;
@@ -34,8 +34,30 @@ export interface A3CConfig {
   sharedTrunk: boolean;
   /** Atari: a lost life ends the episode for learning (no bootstrapping past it) while the game goes on. */
   episodicLife: boolean;
-  /** For testing failure handling: worker 0 throws after this many updates (0: never). */
-  crashWorkerAfterUpdates: number;
+}
+
+/** Asynchronous A3C (Mnih et al. 2016): several workers, shared weights and optimiser statistics. */
+export interface A3CConfig extends ActorCriticConfig {
+  /** Workers, each with its own environments and copy of the network. */
+  numWorkers: number;
+  /** Environments per worker, stepped together (1 in Mnih et al. 2016). */
+  envsPerWorker: number;
+  /** Shared optimiser: 'rmsprop' (the paper's shared RMSProp) or 'adam' (as the Kung-Fu notebook). */
+  optimizer: 'adam' | 'rmsprop';
+  /**
+   * true: every worker is a thread, and they update the shared weights at the same time (Hogwild!).
+   * false: the workers take turns in this thread (each still acts on weights other workers have
+   * changed since it pulled them); this runs functions passed as `parts`, which threads cannot receive.
+   */
+  workerThreads: boolean;
+}
+
+/** The synchronous version: one worker, `numEnvs` environments in lockstep (A2C). */
+export interface SyncA3CConfig extends ActorCriticConfig {
+  /** Environments stepped together (10 in the notebook). */
+  numEnvs: number;
+  /** 0: step the environments in this thread; k > 0: in k worker threads (lib/envs' EnvPool). */
+  envWorkers: number;
 }
 
 export const A3C_DEFAULTS: A3CConfig = {
@@ -54,54 +76,35 @@ export const A3C_DEFAULTS: A3CConfig = {
   hidden: 128,
   sharedTrunk: true,
   episodicLife: false,
-  crashWorkerAfterUpdates: 0,
+  workerThreads: true,
 };
 
-/** Indices into the Int32 control array. */
-export const CTRL = {
-  /** 1: workers finish their current update and exit. */
-  STOP: 0,
-  /** Gradient updates applied to the shared parameters (the optimiser's step count t). */
-  UPDATES: 1,
-  SIZE: 2,
-} as const;
+/** The Kung-Fu notebook's settings: 10 envs, one-step targets, entropy 0.001, Adam 1e-4, no clipping. */
+export const SYNC_A3C_DEFAULTS: SyncA3CConfig = {
+  envId: 'KungFuMasterDeterministic-v0',
+  seed: 0,
+  numEnvs: 10,
+  nSteps: 1,
+  gamma: 0.99,
+  lr: 1e-4,
+  entropyCoef: 0.001,
+  valueCoef: 1,
+  rewardScale: 0.01,
+  maxGradNorm: 0,
+  hidden: 128,
+  sharedTrunk: true,
+  envWorkers: 0,
+  episodicLife: false,
+};
 
-export interface SharedBuffers {
-  /** Global parameters (Float32, the lib/nn flat layout). */
-  params: SharedArrayBuffer;
-  /** Adam first moment (Float32; empty for RMSProp). */
-  m: SharedArrayBuffer;
-  /** Adam second moment / RMSProp mean square (Float32). */
-  v: SharedArrayBuffer;
-  /** Control words (Int32, see CTRL). */
-  ctrl: SharedArrayBuffer;
-  /** One Float32: the factor on config.lr (the trainer's learning-rate schedule), read before every update. */
-  lrScale: SharedArrayBuffer;
-}
+/**
+ * Keys that older checkpoints hold and this version no longer reads (the shipped Kung-Fu checkpoint
+ * has `crashWorkerAfterUpdates`, a test hook that used to sit in the config): accepted and ignored.
+ */
+export const RETIRED_A3C_KEYS = ['crashWorkerAfterUpdates'] as const;
 
-export interface WorkerData {
-  config: A3CConfig;
-  index: number;
-  /** Seed of this worker's action and environment streams. */
-  seed: number;
-  shared: SharedBuffers;
-}
-
-/** Messages a worker posts to the main thread. */
-export type WorkerMessage =
-  | { type: 'ready'; index: number }
-  | { type: 'update'; index: number; envSteps: number; returns: number[]; lengths: number[]; metrics: Record<string, number> }
-  | { type: 'failed'; index: number; message: string; stack?: string }
-  | { type: 'stopped'; index: number };
-
-export function allocateShared(size: number, optimizer: 'adam' | 'rmsprop'): SharedBuffers {
-  const lrScale = new SharedArrayBuffer(4);
-  new Float32Array(lrScale)[0] = 1;
-  return {
-    params: new SharedArrayBuffer(size * 4),
-    m: new SharedArrayBuffer(optimizer === 'adam' ? size * 4 : 0),
-    v: new SharedArrayBuffer(size * 4),
-    ctrl: new SharedArrayBuffer(CTRL.SIZE * 4),
-    lrScale,
-  };
+export function withoutRetiredKeys<C extends object>(config: Partial<C>): Partial<C> {
+  const out = { ...config } as Record<string, unknown>;
+  for (const k of RETIRED_A3C_KEYS) delete out[k];
+  return out as Partial<C>;
 }

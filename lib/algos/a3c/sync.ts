@@ -1,158 +1,48 @@
 /**
- * The Kung-Fu notebook's synchronous, batched actor-critic ("A3C" run on a batch of environments in
- * one thread, i.e. A2C), then its n-step extension.
+ * The Kung-Fu notebook's synchronous, batched actor-critic: "A3C" with ONE worker stepping `numEnvs`
+ * environments in lockstep in one thread, i.e. A2C; with `nSteps: 1` its one-step TD version, with
+ * more its n-step extension.
  *
- * One update, with N = `numEnvs` environments and T = `nSteps`:
- *  1. act T steps in all N envs with the current policy (auto-reset at episode ends),
- *  2. scale the rewards by `rewardScale` (0.01 in the notebook, to keep the critic's targets small),
- *  3. critic targets: with T = 1 the one-step TD target r + gamma (1 - done) V(s'); with T > 1 the
- *     bootstrapped n-step return G_t = r_t + gamma (1 - done_t) G_{t+1}, G_T = V(s_T),
- *  4. advantage A = target - V(s) (a constant for the actor),
- *  5. descend on  -mean[log pi(a|s) A] - entropyCoef mean[H] + valueCoef mean[(target - V(s))^2]
- *     with Adam (lr 1e-4 in the notebook). The network's passes while acting are kept (ForwardRecord),
- *     so this gradient needs no second forward pass over the rollout, as in the PyTorch originals.
+ * One update, with N = `numEnvs` environments and T = `nSteps`: the worker plays T steps in all N
+ * envs with the current policy (auto-reset at episode ends), then `a3cWorkerStep` (step.ts) computes
+ * the targets on the rewards scaled by `rewardScale` (T = 1: `tdTargets`, r + gamma (1 - done) V(s');
+ * T > 1: `nStepReturns`, bootstrapped from V(s_T)), the advantages, the actor-critic gradient
+ * (loss.ts) and one Adam step on the weights, which here are this worker's own.
  *
  * Resuming restores weights, optimiser and random streams exactly; the environments restart their
  * episodes from the restored generator (an interrupted episode is not replayed). With `envWorkers > 0`
  * the environments step in worker threads (lib/envs' EnvPool); results are the same either way.
  */
-import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../util/rng';
-import { makeEnv, categoricalTerms, logitsOf, obsInfo, sampleActions, withDefaults, type Algorithm, type EvalAgent, type Snapshot, type UpdateResult } from './algorithm';
-import { actorCriticModel, ForwardRecord, type ActorCriticModel } from './models';
-import { applyGradients, clipByGlobalNorm, createOptimizerState, type OptimizerState, adamSnapshotArrays, restoreAdamArrays, checkedLrScale } from './optim';
-import { bootstrappedReturns } from './returns';
-import { createRolloutSource, type RolloutSource } from './rollout';
-
-export interface SyncA3CConfig {
-  /** Environment id; Atari ids are preprocessed to 42x42x4 (see `makeEnv`). */
-  envId: string;
-  /** Seeds initialisation, actions and episode resets. */
-  seed: number;
-  /** Environments stepped together (10 in the notebook). */
-  numEnvs: number;
-  /** Steps per env per update: 1 is the notebook's one-step TD actor-critic, more is n-step. */
-  nSteps: number;
-  /** Discount factor. */
-  gamma: number;
-  /** Adam step size. */
-  lr: number;
-  /** Entropy bonus weight (0.001 in the notebook). */
-  entropyCoef: number;
-  /** Critic loss weight (1 in the notebook: actor loss + critic loss). */
-  valueCoef: number;
-  /** Multiplies every reward before it enters a target (0.01 in the notebook). */
-  rewardScale: number;
-  /** Clip the gradient to this global norm (0: none, as in the notebook). */
-  maxGradNorm: number;
-  /** Units of the dense layer(s). */
-  hidden: number;
-  /** Vector observations: one shared hidden layer (true) or separate actor and critic MLPs. */
-  sharedTrunk: boolean;
-  /** 0: step the environments in this thread; k > 0: in k worker threads (lib/envs' EnvPool). */
-  envWorkers: number;
-  /** Atari: a lost life ends the episode for learning (no bootstrapping past it) while the game goes on. */
-  episodicLife: boolean;
-}
-
-export const SYNC_A3C_DEFAULTS: SyncA3CConfig = {
-  envId: 'KungFuMasterDeterministic-v0',
-  seed: 0,
-  numEnvs: 10,
-  nSteps: 1,
-  gamma: 0.99,
-  lr: 1e-4,
-  entropyCoef: 0.001,
-  valueCoef: 1,
-  rewardScale: 0.01,
-  maxGradNorm: 0,
-  hidden: 128,
-  sharedTrunk: true,
-  envWorkers: 0,
-  episodicLife: false,
-};
-
-/** The settings `nStepActorCriticGradient` reads (shared by the synchronous and asynchronous versions). */
-export interface ActorCriticLossConfig {
-  nSteps: number;
-  gamma: number;
-  entropyCoef: number;
-  valueCoef: number;
-  rewardScale: number;
-}
-
-/**
- * Plays `nSteps` steps in every env of `vec` and returns the gradient of the n-step actor-critic loss
- * (steps 2-5 of the description at the top of this file) and the loss terms.
- */
-export async function nStepActorCriticGradient(net: ActorCriticModel, vec: RolloutSource, actionRng: Rng, c: ActorCriticLossConfig): Promise<{ grad: Float32Array; metrics: Record<string, number> }> {
-  const { N, obsShape, nActions } = vec;
-  const T = c.nSteps;
-  // V(s_t) recorded while acting: the baseline of the advantage (a constant for the actor).
-  const values = new Float32Array(T * N);
-  // The acting passes are kept, so the loss below is differentiated without running the network again.
-  const record = new ForwardRecord();
-  try {
-    let t = 0;
-    const ro = await vec.rollout(T, (obs) => {
-      const { logits, value } = tf.tidy(() => {
-        const out = net.forward(tf.tensor(obs, [N, ...obsShape]), record);
-        return { logits: out.logits.dataSync() as Float32Array, value: out.value.dataSync() as Float32Array };
-      });
-      values.set(value, t++ * N);
-      return sampleActions(logits, N, nActions, actionRng);
-    });
-    const scaled = ro.rewards.map((r) => r * c.rewardScale);
-    const bootstrap = tf.tidy(() => net.forward(tf.tensor(ro.lastObs, [N, ...obsShape])).value.dataSync() as Float32Array);
-    const targets = bootstrappedReturns(scaled, ro.dones, bootstrap, c.gamma, { T, N });
-    const advantages = targets.map((g, i) => g - values[i]);
-
-    let policyLoss = 0, valueLoss = 0, entropyMean = 0, advMean = 0;
-    const { grad } = net.group.gradients(() => {
-      const { logits, value } = net.forwardRecorded(record); // the T*N observations, step-major as ro.obs
-      const target = tf.tensor1d(targets);
-      const adv = tf.tensor1d(advantages);
-      const { logp, entropy } = categoricalTerms(logits, ro.actions);
-      const pg = tf.neg(tf.mean(tf.mul(logp, adv)));
-      const ent = tf.mean(entropy);
-      const vl = tf.mean(tf.square(tf.sub(target, value)));
-      policyLoss = pg.dataSync()[0];
-      valueLoss = vl.dataSync()[0];
-      entropyMean = ent.dataSync()[0];
-      advMean = tf.mean(adv).dataSync()[0];
-      return tf.add(tf.sub(pg, tf.mul(c.entropyCoef, ent)), tf.mul(c.valueCoef, vl)) as tf.Scalar;
-    });
-    return {
-      grad,
-      metrics: {
-        'loss/policy': policyLoss,
-        'loss/value': c.valueCoef * valueLoss,
-        'loss/entropy': -c.entropyCoef * entropyMean,
-        'policy/entropy': entropyMean,
-        'value/mean_advantage': advMean,
-      },
-    };
-  } finally {
-    record.dispose();
-  }
-}
+import { Rng } from '../../util/rng';
+import { makeEnv, logitsOf, obsInfo, sampleActions, withDefaults, type Algorithm, type EvalAgent, type Snapshot, type UpdateResult } from '../algorithm';
+import { actorCriticModel, type ActorCriticModel } from '../models';
+import { createOptimizerState, adamSnapshotArrays, restoreAdamArrays, checkedLrScale } from '../optim';
+import { createRolloutSource } from '../rollout';
+import { SYNC_A3C_DEFAULTS, type SyncA3CConfig } from './config';
+import { OwnWeights } from './shared';
+import { a3cParts, targetsFor, type A3CParts } from './step';
+import { ActorCriticWorker } from './worker';
 
 export class SyncA3C implements Algorithm {
   readonly name: string;
   readonly config: SyncA3CConfig;
   readonly net: ActorCriticModel;
-  private vec: RolloutSource | null = null;
+  /** The functions this trains with (the library's unless given). */
+  readonly parts: A3CParts;
+  private worker: ActorCriticWorker | null = null;
   private readonly obsShape: number[];
   private readonly nActions: number;
   private readonly actionRng: Rng;
   private readonly envRng: Rng;
-  private readonly params: Float32Array;
-  private readonly opt: OptimizerState;
+  private readonly weights: OwnWeights;
   private updates = 0;
+  /** Multiplies config.lr (see Algorithm.setLearningRateScale). */
+  private lrScale = 1;
 
-  constructor(config: Partial<SyncA3CConfig> = {}, name = 'a3c-sync') {
+  constructor(config: Partial<SyncA3CConfig> = {}, parts: Partial<A3CParts> = {}, name = 'a3c-sync') {
     this.name = name;
     this.config = withDefaults(name, SYNC_A3C_DEFAULTS, config);
+    this.parts = a3cParts(parts);
     const c = this.config;
     if (!(Number.isInteger(c.numEnvs) && c.numEnvs >= 1 && Number.isInteger(c.nSteps) && c.nSteps >= 1)) {
       throw new Error(`${name}: numEnvs and nSteps must be positive integers, got ${c.numEnvs} and ${c.nSteps}`);
@@ -166,25 +56,28 @@ export class SyncA3C implements Algorithm {
     this.net = actorCriticModel(this.obsShape, this.nActions, root.nextU32(), { shared: c.sharedTrunk, hidden: c.hidden });
     this.actionRng = root.fork();
     this.envRng = root.fork();
-    this.params = this.net.group.getFlat();
-    this.opt = createOptimizerState('adam', this.params.length);
+    const params = this.net.group.getFlat();
+    this.weights = new OwnWeights(params, createOptimizerState('adam', params.length), c, () => this.lrScale);
   }
 
   async update(): Promise<UpdateResult> {
     const c = this.config;
     // Environments start on the first update (after a restore, from the restored generator).
-    this.vec ??= await createRolloutSource(c.envId, c.numEnvs, c.envWorkers, this.envRng, { episodicLife: c.episodicLife });
-    const { grad, metrics } = await nStepActorCriticGradient(this.net, this.vec, this.actionRng, c);
-    const gradNorm = clipByGlobalNorm(grad, c.maxGradNorm);
-    applyGradients({ kind: 'adam', lr: c.lr * this.lrScale }, this.params, grad, this.opt);
-    this.net.group.setFlat(this.params);
+    this.worker ??= new ActorCriticWorker(
+      this.net,
+      await createRolloutSource(c.envId, c.numEnvs, c.envWorkers, this.envRng, { episodicLife: c.episodicLife }),
+      this.actionRng,
+      c,
+    );
+    const rollout = await this.worker.play(c.nSteps);
+    this.parts.a3cWorkerStep(rollout, this.worker, this.weights, c.gamma, targetsFor(c.nSteps, this.parts));
     this.updates++;
-    const done = this.vec.takeFinished();
+    const done = this.worker.envs.takeFinished();
     return {
       envSteps: c.nSteps * c.numEnvs,
       episodeReturns: done.returns,
       episodeLengths: done.lengths,
-      metrics: { ...metrics, 'grad/norm': gradNorm },
+      metrics: { ...this.worker.metrics, 'grad/norm': this.weights.lastGradNorm },
     };
   }
 
@@ -194,20 +87,17 @@ export class SyncA3C implements Algorithm {
       config: { ...this.config },
       counters: { updates: this.updates },
       rngs: { action: this.actionRng.getState(), env: this.envRng.getState() },
-      arrays: adamSnapshotArrays(this.params, this.opt),
+      arrays: adamSnapshotArrays(this.weights.params, this.weights.opt),
     };
   }
 
   restore(s: Snapshot): void {
-    restoreAdamArrays(s.arrays, this.params, this.opt);
+    restoreAdamArrays(s.arrays, this.weights.params, this.weights.opt);
     this.actionRng.setState(s.rngs.action);
     this.envRng.setState(s.rngs.env);
     this.updates = s.counters.updates;
-    this.net.group.setFlat(this.params);
+    this.net.group.setFlat(this.weights.params);
   }
-
-  /** Multiplies config.lr (see Algorithm.setLearningRateScale). */
-  private lrScale = 1;
 
   setLearningRateScale(scale: number): void {
     this.lrScale = checkedLrScale(scale);
@@ -221,8 +111,9 @@ export class SyncA3C implements Algorithm {
   }
 
   async dispose(): Promise<void> {
-    this.net.group.dispose();
-    await this.vec?.close();
-    this.vec = null;
+    const worker = this.worker;
+    this.worker = null;
+    if (worker) await worker.dispose(); // the worker's network is this.net
+    else this.net.group.dispose();
   }
 }

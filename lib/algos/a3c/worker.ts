@@ -1,66 +1,176 @@
 /**
- * One asynchronous A3C worker (runs in a worker thread; see a3c.ts). Loop:
- *   pull the global parameters into the local network -> play an n-step rollout on this worker's own
- *   environments -> compute the actor-critic gradient locally -> apply it to the SHARED parameters with
- *   the SHARED optimiser statistics, without locks (Hogwild!) -> report to the main thread.
+ * An A3C worker: its own environments and its own copy of the network (`ActorCriticWorker`), and the
+ * loop a worker thread runs (`runWorkerThread`):
+ *
+ *   pull the shared weights -> repeat { play a rollout -> a3cWorkerStep (targets, gradient, apply to
+ *   the shared weights, pull them back) -> report to the main thread }
  */
+import * as tf from '@tensorflow/tfjs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { ready } from '../nn/backend';
-import { Rng } from '../util/rng';
-import { obsInfo } from './algorithm';
-import { CTRL, type WorkerData, type WorkerMessage } from './a3c_shared';
-import { nStepActorCriticGradient } from './a3c_sync';
-import { actorCriticModel } from './models';
-import { applyGradientsAt, clipByGlobalNorm } from './optim';
-import { VecEnv } from './rollout';
-import { makeTrainingEnv } from './training_envs';
+import { ready } from '../../nn/backend';
+import { Rng } from '../../util/rng';
+import { obsInfo, sampleActions } from '../algorithm';
+import { actorCriticModel, ForwardRecord, type ActorCriticModel } from '../models';
+import { VecEnv, type RolloutSource } from '../rollout';
+import { makeTrainingEnv } from '../training_envs';
+import type { A3CConfig, ActorCriticConfig } from './config';
+import { actorCriticGradient } from './loss';
+import { CTRL, HogwildWeights, type SharedBuffers } from './shared';
+import { A3C_PARTS, targetsFor, type A3CWorker, type WorkerRollout } from './step';
 
-function post(msg: WorkerMessage): void {
-  parentPort!.postMessage(msg);
+/** A worker's local network acting in its environments. */
+export class ActorCriticWorker implements A3CWorker {
+  /** The metrics of the last gradient (loss terms, entropy). */
+  metrics: Record<string, number> = {};
+  private record: ForwardRecord | null = null;
+  private actions = new Int32Array(0);
+  private readonly local: Float32Array;
+
+  constructor(
+    readonly net: ActorCriticModel,
+    readonly envs: RolloutSource,
+    private readonly actionRng: Rng,
+    private readonly c: ActorCriticConfig,
+  ) {
+    this.local = new Float32Array(net.group.size);
+  }
+
+  /** Plays T steps in every environment with the local weights; the acting passes are recorded for `gradient`. */
+  async play(T: number): Promise<WorkerRollout> {
+    const { N, obsShape, nActions } = this.envs;
+    this.record?.dispose();
+    const record = (this.record = new ForwardRecord());
+    const values = new Float32Array(T * N);
+    let t = 0;
+    const ro = await this.envs.rollout(T, (obs) => {
+      const out = tf.tidy(() => {
+        const o = this.net.forward(tf.tensor(obs, [N, ...obsShape]), record);
+        return { logits: o.logits.dataSync() as Float32Array, value: o.value.dataSync() as Float32Array };
+      });
+      values.set(out.value, t++ * N);
+      return sampleActions(out.logits, N, nActions, this.actionRng);
+    });
+    const bootstrap = tf.tidy(() => this.net.forward(tf.tensor(ro.lastObs, [N, ...obsShape])).value.dataSync() as Float32Array);
+    this.actions = ro.actions;
+    const rows = <X>(f: (i: number) => X): X[][] => Array.from({ length: T }, (_, s) => Array.from({ length: N }, (_, n) => f(s * N + n)));
+    return {
+      T,
+      N,
+      // Rounded to float32 as the rewards were before scaling, so the targets are the network's numbers.
+      rewards: rows((i) => Math.fround(ro.rewards[i] * this.c.rewardScale)),
+      dones: rows((i) => ro.dones[i] !== 0),
+      values: rows((i) => values[i]),
+      bootstrap: Array.from(bootstrap),
+      actions: rows((i) => ro.actions[i]),
+    };
+  }
+
+  gradient(rollout: WorkerRollout, targets: number[][], advantages: number[][]): Float32Array {
+    if (!this.record) throw new Error('worker.gradient: play a rollout first (the gradient uses its recorded passes)');
+    const { T, N } = rollout;
+    const flat = (x: number[][], what: string) => {
+      if (x.length !== T || x.some((row) => row.length !== N)) throw new Error(`worker.gradient: ${what} should be [T][N] = [${T}][${N}], time-major`);
+      return Float32Array.from(x.flat());
+    };
+    try {
+      const { grad, metrics } = actorCriticGradient(this.net, this.record, this.actions, flat(targets, 'targets'), flat(advantages, 'advantages'), this.c);
+      this.metrics = metrics;
+      return grad;
+    } finally {
+      this.record.dispose();
+      this.record = null;
+    }
+  }
+
+  pull(weights: Float32Array): void {
+    this.local.set(weights); // one copy: shared weights may change while they are read
+    this.net.group.setFlat(this.local);
+  }
+
+  dispose(): void | Promise<void> {
+    this.record?.dispose();
+    this.record = null;
+    this.net.group.dispose();
+    return this.envs.close();
+  }
 }
 
-async function run(data: WorkerData): Promise<void> {
-  const c = data.config;
-  await ready();
-  const rng = new Rng(data.seed);
+/** A worker built like every other: its own environments and random streams from `seed`, weights from `shared`. */
+export function createWorker(c: A3CConfig, seed: number): ActorCriticWorker {
+  const rng = new Rng(seed);
   const actionRng = rng.fork();
   const envRng = rng.fork();
   const envs = Array.from({ length: c.envsPerWorker }, () => makeTrainingEnv(c.envId, { episodicLife: c.episodicLife }));
   const info = obsInfo(envs[0]);
   const net = actorCriticModel(info.shape, info.nActions, 0, { shared: c.sharedTrunk, hidden: c.hidden });
-  const vec = new VecEnv(envs, envRng);
-  const params = new Float32Array(data.shared.params);
-  const m = new Float32Array(data.shared.m);
-  const v = new Float32Array(data.shared.v);
-  const ctrl = new Int32Array(data.shared.ctrl);
-  const lrScale = new Float32Array(data.shared.lrScale);
-  if (params.length !== net.group.size) throw new Error(`worker ${data.index}: shared parameters hold ${params.length} values, the network has ${net.group.size}`);
-  const local = new Float32Array(params.length);
+  return new ActorCriticWorker(net, new VecEnv(envs, envRng), actionRng, c);
+}
+
+// ---------- the worker thread ----------
+
+export interface WorkerData {
+  config: A3CConfig;
+  index: number;
+  /** Seed of this worker's action and environment streams. */
+  seed: number;
+  shared: SharedBuffers;
+  /** Tests only (GRADIENT_DOJO_A3C_CRASH_AFTER, see launcher.ts): worker 0 throws after this many updates. */
+  crashAfterUpdates?: number;
+}
+
+/** Messages a worker posts to the main thread. */
+export type WorkerMessage =
+  | { type: 'ready'; index: number }
+  | { type: 'update'; index: number; envSteps: number; returns: number[]; lengths: number[]; metrics: Record<string, number> }
+  | { type: 'failed'; index: number; message: string; stack?: string }
+  | { type: 'stopped'; index: number };
+
+function post(msg: WorkerMessage): void {
+  parentPort!.postMessage(msg);
+}
+
+/** Test-only fault injection: `apply` throws once it has been called `after` times. */
+function crashingAfter(shared: HogwildWeights, after: number): HogwildWeights {
+  let calls = 0;
+  const apply = shared.apply.bind(shared);
+  shared.apply = (grad) => {
+    apply(grad);
+    if (++calls >= after) throw new Error(`worker 0 crashed on purpose after ${calls} updates (test fault injection)`);
+  };
+  return shared;
+}
+
+async function run(data: WorkerData): Promise<void> {
+  const c = data.config;
+  await ready();
+  const worker = createWorker(c, data.seed);
+  let shared = new HogwildWeights(data.shared, c);
+  if (data.crashAfterUpdates && data.index === 0) shared = crashingAfter(shared, data.crashAfterUpdates);
+  if (shared.params.length !== worker.net.group.size) {
+    throw new Error(`worker ${data.index}: shared parameters hold ${shared.params.length} values, the network has ${worker.net.group.size}`);
+  }
+  const returns = targetsFor(c.nSteps, A3C_PARTS); // threads run the library's functions
   post({ type: 'ready', index: data.index });
-  let updates = 0;
   try {
-    while (Atomics.load(ctrl, CTRL.STOP) === 0) {
-      local.set(params); // pull fresh global weights
-      net.group.setFlat(local);
-      const { grad, metrics } = await nStepActorCriticGradient(net, vec, actionRng, c);
-      const gradNorm = clipByGlobalNorm(grad, c.maxGradNorm);
-      const t = Atomics.add(ctrl, CTRL.UPDATES, 1) + 1;
-      applyGradientsAt({ kind: c.optimizer, lr: c.lr * lrScale[0] }, params, grad, m, v, t);
-      updates++;
-      const done = vec.takeFinished();
-      post({ type: 'update', index: data.index, envSteps: c.nSteps * c.envsPerWorker, returns: done.returns, lengths: done.lengths, metrics: { ...metrics, 'grad/norm': gradNorm } });
-      if (c.crashWorkerAfterUpdates > 0 && data.index === 0 && updates >= c.crashWorkerAfterUpdates) {
-        throw new Error(`worker 0 crashed on purpose after ${updates} updates (crashWorkerAfterUpdates)`);
-      }
+    worker.pull(shared.params);
+    while (Atomics.load(shared.ctrl, CTRL.STOP) === 0) {
+      const rollout = await worker.play(c.nSteps);
+      A3C_PARTS.a3cWorkerStep(rollout, worker, shared, c.gamma, returns);
+      const done = worker.envs.takeFinished();
+      const metrics = { ...worker.metrics, 'grad/norm': shared.lastGradNorm };
+      post({ type: 'update', index: data.index, envSteps: c.nSteps * c.envsPerWorker, returns: done.returns, lengths: done.lengths, metrics });
     }
   } finally {
-    vec.close();
-    net.group.dispose();
+    await worker.dispose();
   }
   post({ type: 'stopped', index: data.index });
 }
 
-run(workerData as WorkerData).catch((err: unknown) => {
-  const e = err instanceof Error ? err : new Error(String(err));
-  post({ type: 'failed', index: (workerData as WorkerData).index, message: e.message, stack: e.stack });
-});
+/** Entry point of a worker thread (worker-thread.js). The thread ends when the main thread sets CTRL.STOP. */
+export function runWorkerThread(): void {
+  const data = workerData as WorkerData;
+  run(data).catch((err: unknown) => {
+    const e = err instanceof Error ? err : new Error(String(err));
+    post({ type: 'failed', index: data.index, message: e.message, stack: e.stack });
+  });
+}
