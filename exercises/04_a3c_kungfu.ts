@@ -4,26 +4,26 @@
 
 import * as tf from '@tensorflow/tfjs';
 
-/** Luma of every pixel of interleaved R,G,B bytes, scaled to [0, 1]. */
-export function grayscale(rgb: Uint8Array): Float32Array {
-  // YOUR CODE HERE
-  throw new Error('not implemented yet: grayscale');
-}
-
-/** Side length after a convolution (padding on both sides, default 0). */
-export function convOutputSize(size: number, kernel: number, stride: number, padding = 0): number {
-  // YOUR CODE HERE
-  throw new Error('not implemented yet: convOutputSize');
-}
-
 /** r + gamma * V(s') * (1 - done), one target per environment of the batch. */
 export function tdTargets(rewards: number[], nextValues: number[], dones: boolean[], gamma: number): number[] {
   // YOUR CODE HERE
   throw new Error('not implemented yet: tdTargets');
 }
 
-/** n-step returns, time-major [T][B], bootstrapped from the critic and cut at episode ends. */
+/** n-step returns, time-major [T][N], bootstrapped from the critic and cut at episode ends. */
 export function nStepReturns(rewards: number[][], dones: boolean[][], bootstrap: number[], gamma: number): number[][] {
   // YOUR CODE HERE
   throw new Error('not implemented yet: nStepReturns');
+}
+
+/** One A3C worker step on the rollout it just played: targets, advantages, gradient, shared update, pull. */
+export function a3cWorkerStep(
+  rollout: { rewards: number[][]; dones: boolean[][]; values: number[][]; bootstrap: number[] },
+  worker: { gradient(played: typeof rollout, targets: number[][], advantages: number[][]): Float32Array; pull(weights: Float32Array): void },
+  shared: { params: Float32Array; apply(grad: Float32Array): void },
+  gamma: number,
+  returns: (rewards: number[][], dones: boolean[][], bootstrap: number[], gamma: number) => number[][],
+): void {
+  // YOUR CODE HERE
+  throw new Error('not implemented yet: a3cWorkerStep');
 }

@@ -37,7 +37,7 @@ export type Memory = [tf.Tensor2D, tf.Tensor2D];
 export type LstmStepFn = (memory: Memory, obs: tf.Tensor) => { logits: tf.Tensor2D; value: tf.Tensor1D; memory: Memory };
 
 /** [h, c] with the rows of the environments whose game ended (`dones[n]` true) set to zero; new tensors. */
-export function resetMemory(memory: Memory, dones: readonly boolean[]): Memory {
+export function resetMemory(memory: Memory, dones: boolean[]): Memory {
   return tf.tidy(() => {
     const keep = tf.tensor2d(dones.map((d) => [d ? 0 : 1]), [dones.length, 1]);
     return [tf.mul(memory[0], keep), tf.mul(memory[1], keep)] as Memory;
@@ -54,8 +54,8 @@ export function resetMemory(memory: Memory, dones: readonly boolean[]): Memory {
 export function lstmUnroll(
   step: LstmStepFn,
   memory: Memory,
-  obs: readonly tf.Tensor[],
-  dones: readonly (readonly boolean[])[],
+  obs: tf.Tensor[],
+  dones: boolean[][],
   reset: (memory: Memory, dones: boolean[]) => Memory,
 ): { logits: tf.Tensor2D; values: tf.Tensor1D; memory: Memory } {
   return tf.tidy(() => {
@@ -66,7 +66,7 @@ export function lstmUnroll(
       const out = step(m, obs[t]);
       logits.push(out.logits);
       values.push(out.value);
-      m = reset(out.memory, dones[t] as boolean[]);
+      m = reset(out.memory, dones[t]);
     }
     return { logits: tf.concat(logits) as tf.Tensor2D, values: tf.concat(values) as tf.Tensor1D, memory: m };
   });

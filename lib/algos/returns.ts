@@ -106,7 +106,7 @@ export function normalize(x: ArrayLike<number>, eps = 1e-8): Float32Array {
 // called as they are by SyncA3C, A3C's workers and RecurrentA2C. `dones[t][n]` is true when the
 // episode of environment n ended with step t: nothing after it is bootstrapped or summed across.
 
-function checkRollout(name: string, rewards: readonly (readonly number[])[], dones: readonly (readonly boolean[])[], n: number): void {
+function checkRollout(name: string, rewards: number[][], dones: boolean[][], n: number): void {
   if (dones.length !== rewards.length) throw new Error(`${name}: ${rewards.length} rows of rewards but ${dones.length} rows of dones`);
   rewards.forEach((row, t) => {
     if (row.length !== n || dones[t].length !== n) {
@@ -119,7 +119,7 @@ function checkRollout(name: string, rewards: readonly (readonly number[])[], don
  * One-step TD targets `y_i = r_i + gamma * V(s'_i) * (1 - done_i)` for a batch of transitions: no
  * bootstrap from the state after a game ended. Chapter 4's first target; `SyncA3C` with `nSteps: 1`.
  */
-export function tdTargets(rewards: readonly number[], nextValues: readonly number[], dones: readonly boolean[], gamma: number): number[] {
+export function tdTargets(rewards: number[], nextValues: number[], dones: boolean[], gamma: number): number[] {
   checkGamma('tdTargets', gamma);
   if (nextValues.length !== rewards.length || dones.length !== rewards.length) {
     throw new Error(`tdTargets: ${rewards.length} rewards, ${nextValues.length} next values and ${dones.length} dones (expected the same length)`);
@@ -133,9 +133,9 @@ export function tdTargets(rewards: readonly number[], nextValues: readonly numbe
  * looks ahead T - t steps). The targets of A3C's workers and of `SyncA3C` with `nSteps > 1`.
  */
 export function nStepReturns(
-  rewards: readonly (readonly number[])[],
-  dones: readonly (readonly boolean[])[],
-  bootstrap: readonly number[],
+  rewards: number[][],
+  dones: boolean[][],
+  bootstrap: number[],
   gamma: number,
 ): number[][] {
   checkGamma('nStepReturns', gamma);
@@ -155,9 +155,9 @@ export function nStepReturns(
  * V(s_0) .. V(s_{T-1}), then V(s_T) of the state after the rollout. Chapter 5; `RecurrentA2C`.
  */
 export function nStepAdvantages(
-  rewards: readonly (readonly number[])[],
-  dones: readonly (readonly boolean[])[],
-  values: readonly (readonly number[])[],
+  rewards: number[][],
+  dones: boolean[][],
+  values: number[][],
   gamma: number,
 ): number[][] {
   const T = rewards.length;

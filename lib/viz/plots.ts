@@ -8,17 +8,25 @@ export interface PlotlyFigure {
   layout: Record<string, unknown>;
 }
 
-/** Exponentially weighted moving average, `alpha` the weight of the newest value (bias-corrected start). */
-export function ewma(values: ArrayLike<number>, alpha = 0.1): number[] {
-  if (!(alpha > 0 && alpha <= 1)) throw new Error(`ewma: alpha must be in (0, 1], got ${alpha}`);
+/**
+ * Exponentially weighted moving average over a span (chapter 5's exercise): with alpha = 2 / (span + 1),
+ * `y_t = sum_{i<=t} (1-alpha)^(t-i) x_i / sum_{i<=t} (1-alpha)^(t-i)`. Dividing by the sum of the
+ * weights used so far (the bias correction) keeps the first points from being pulled towards 0.
+ * Span 1 is no smoothing. A value that is not finite (NaN, a missing point) is skipped: its output
+ * repeats the previous average.
+ */
+export function ewma(xs: ArrayLike<number>, span: number): number[] {
+  if (!(span >= 1)) throw new Error(`ewma: span must be at least 1, got ${span}`);
+  const keep = 1 - 2 / (span + 1);
   const out: number[] = [];
-  let m = 0, w = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (!Number.isFinite(v)) { out.push(out.length ? out[out.length - 1] : NaN); continue; }
-    m = (1 - alpha) * m + alpha * v;
-    w = (1 - alpha) * w + alpha;
-    out.push(m / w);
+  let weighted = 0;
+  let weights = 0;
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i];
+    if (!Number.isFinite(x)) { out.push(out.length ? out[out.length - 1] : NaN); continue; }
+    weighted = x + keep * weighted;
+    weights = 1 + keep * weights;
+    out.push(weighted / weights);
   }
   return out;
 }
@@ -40,8 +48,8 @@ export interface CurvesInput {
 
 export interface CurvesOptions {
   title?: string;
-  /** EWMA weight of the newest point (default 0.05). */
-  alpha?: number;
+  /** Span of the EWMA drawn over each series (default 39: the newest point weighs 0.05). */
+  span?: number;
   xTitle?: string;
 }
 
@@ -57,7 +65,7 @@ function asSeries(s: Series | ArrayLike<number>): { x: number[]; y: number[] } {
 
 /** Training curves: one panel each for rewards, entropy and losses that are given. */
 export function trainingCurves(input: CurvesInput, opts: CurvesOptions = {}): PlotlyFigure {
-  const alpha = opts.alpha ?? 0.05;
+  const span = opts.span ?? 39;
   const panels: Array<{ title: string; series: Array<[string, Series | ArrayLike<number>]> }> = [];
   if (input.rewards) panels.push({ title: 'reward', series: [['reward', input.rewards]] });
   if (input.entropy) panels.push({ title: 'entropy', series: [['entropy', input.entropy]] });
@@ -78,7 +86,7 @@ export function trainingCurves(input: CurvesInput, opts: CurvesOptions = {}): Pl
       const { x, y } = asSeries(s);
       const c = COLOURS[colour++ % COLOURS.length];
       data.push({ type: 'scatter', mode: 'lines', name: `${name} (raw)`, x, y, xaxis: `x${axis}`, yaxis: `y${axis}`, line: { color: c, width: 1 }, opacity: 0.3, showlegend: false });
-      data.push({ type: 'scatter', mode: 'lines', name: `${name} (EWMA)`, x, y: ewma(y, alpha), xaxis: `x${axis}`, yaxis: `y${axis}`, line: { color: c, width: 2.5 } });
+      data.push({ type: 'scatter', mode: 'lines', name: `${name} (EWMA)`, x, y: ewma(y, span), xaxis: `x${axis}`, yaxis: `y${axis}`, line: { color: c, width: 2.5 } });
     }
     layout[`yaxis${axis}`] = { title: { text: panel.title } };
     layout[`xaxis${axis}`] = { title: { text: k === panels.length - 1 ? opts.xTitle ?? 'step' : '' } };

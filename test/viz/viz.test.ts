@@ -136,8 +136,8 @@ test('sideBySide puts the game next to the upscaled 4-frame observation', () => 
 });
 
 test('training curves: raw and EWMA traces per panel; the HTML embeds plotly once', () => {
-  assert.deepEqual(ewma([2, 2, 2], 0.5), [2, 2, 2]);
-  const e = ewma([0, 10], 0.5);
+  assert.deepEqual(ewma([2, 2, 2], 3), [2, 2, 2]);
+  const e = ewma([0, 10], 3); // span 3: alpha 0.5
   assert.ok(Math.abs(e[1] - 20 / 3) < 1e-12);
   const fig = trainingCurves({ rewards: [1, 2, 3], entropy: { x: [0, 10, 20], y: [1.9, 1.5, 1.2] }, losses: { policy: [0.1, 0.2, 0.1], value: [3, 2, 1] } }, { title: 'A2C' });
   assert.equal(fig.data.length, 8);

@@ -1,122 +1,84 @@
-import { clonePlain } from '../compare';
+/**
+ * Chapter 4's checks. Each reference IS the library's function (lib/algos), the one SyncA3C and A3C
+ * train with: `tdTargets`, `nStepReturns` and `a3cWorkerStep`.
+ */
+import { a3cWorkerStep as libraryWorkerStep, type A3CWorker, type SharedWeights, type WorkerRollout } from '../../algos/a3c/step';
+import { nStepReturns as libraryNStepReturns, tdTargets as libraryTdTargets } from '../../algos/returns';
+import type { Rng } from '../../util/rng';
+import { clonePlain, formatValue } from '../compare';
 import type { Case, Exercise } from '../types';
 import { ShapeError } from '../types';
-import { dones, intBetween, matrix, normals, pickGamma } from './gen';
+import { intBetween, matrix, normals, pickGamma } from './gen';
 
 const chapter = '04_a3c_kungfu';
 
 // ---------------------------------------------------------------------------------------------------
-type ConvOutputSize = (size: number, kernel: number, stride: number, padding?: number) => number;
+// Inputs with episode ends anywhere: none at all, every one, only the first or the last position,
+// one in the middle, and random patterns of several densities.
 
-const convRef: ConvOutputSize = (n, k, s, p = 0) => Math.floor((n + 2 * p - k) / s) + 1;
+/** Done flags for n positions in one of several patterns. */
+function donePattern(rng: Rng, n: number, kind: number): boolean[] {
+  switch (kind) {
+    case 0: return new Array(n).fill(false);
+    case 1: return new Array(n).fill(true);
+    case 2: return Array.from({ length: n }, (_, i) => i === 0);
+    case 3: return Array.from({ length: n }, (_, i) => i === n - 1);
+    case 4: return Array.from({ length: n }, (_, i) => i === Math.floor(n / 2));
+    default: return Array.from({ length: n }, () => rng.uniform() < [0.15, 0.4, 0.7][kind % 3]);
+  }
+}
 
-export const convOutputSize: Exercise<ConvOutputSize> = {
-  name: 'convOutputSize',
-  chapter,
-  summary: 'floor((size + 2 * padding - kernel) / stride) + 1, the side of a convolution\'s output.',
-  params: ['size', 'kernel', 'stride', 'padding'],
-  edgeCases: 'stride 1, a kernel as large as the input, sizes that do not divide evenly, padding omitted',
-  cases(rng) {
-    const fixed: Case[] = [
-      { label: '42 -> first conv of the seeds\' network', args: [42, 3, 2, 0] },
-      { label: '20 -> second conv', args: [20, 3, 2, 0] },
-      { label: '9 -> third conv', args: [9, 3, 2, 0] },
-      { label: 'stride 1', args: [10, 3, 1, 0] },
-      { label: 'kernel as large as the input', args: [5, 5, 1, 0] },
-      { label: '"same"-style padding', args: [7, 3, 1, 1] },
-    ];
-    for (let i = 0; i < 8; i++) {
-      const k = intBetween(rng, 1, 8);
-      fixed.push({ label: 'random layer', args: [intBetween(rng, k, 100), k, intBetween(rng, 1, 4), rng.int(3)] });
-    }
-    return fixed;
-  },
-  invoke: (fn, args) => {
-    const out = fn(...(args as [number, number, number, number]));
-    if (typeof out !== 'number' || !Number.isInteger(out)) throw new ShapeError(`convOutputSize should return a whole number, but it returned ${JSON.stringify(out)}.`);
-    return out;
-  },
-  reference: convRef,
-  mistakes: [
-    { hint: 'round DOWN: a kernel that would hang off the edge is not applied (Math.floor, not Math.ceil or Math.round).', fn: (n, k, s, p = 0) => Math.ceil((n + 2 * p - k) / s) + 1 },
-    { hint: 'the "+ 1" is missing: the first kernel position counts too.', fn: (n, k, s, p = 0) => Math.floor((n + 2 * p - k) / s) },
-    { hint: 'padding is added on BOTH sides: use 2 * padding.', fn: (n, k, s, p = 0) => Math.floor((n + p - k) / s) + 1 },
-    { hint: 'you divided the input size by the stride without accounting for the kernel.', fn: (n, _k, s) => Math.floor(n / s) },
-  ],
-};
+/** [T][N] done flags: each environment gets its own pattern, so every position ends an episode somewhere. */
+export function doneRows(rng: Rng, T: number, N: number, kind?: number): boolean[][] {
+  const cols = Array.from({ length: N }, (_, n) => donePattern(rng, T, kind ?? (n + rng.int(8)) % 8));
+  return Array.from({ length: T }, (_, t) => cols.map((col) => col[t]));
+}
+
+/** Throws when a learner's function changed an input it was given (it should compute into new arrays). */
+export function expectUnchanged(fnName: string, what: string, before: unknown, after: unknown): void {
+  if (JSON.stringify(before) !== JSON.stringify(after)) {
+    throw new ShapeError(`${fnName} changed its input ${what} (now ${formatValue(after)}): leave the inputs as they are and build the result in new arrays.`);
+  }
+}
+
+function asRows(fnName: string, out: unknown, T: number): number[][] {
+  if (!Array.isArray(out)) throw new ShapeError(`${fnName} should return an array of T = ${T} rows (one per time step), got ${out === undefined ? 'undefined (did you forget to return it?)' : typeof out}.`);
+  return out.map((row) => (Array.isArray(row) || ArrayBuffer.isView(row) ? Array.from(row as ArrayLike<number>) : row));
+}
 
 // ---------------------------------------------------------------------------------------------------
-type Grayscale = (rgb: Uint8Array) => Float32Array | number[];
+type TdTargets = typeof libraryTdTargets;
 
-const lumaWith = (wr: number, wg: number, wb: number, scale = 255) => (rgb: Uint8Array) => {
-  const out = new Float32Array(rgb.length / 3);
-  for (let i = 0; i < out.length; i++) out[i] = (wr * rgb[3 * i] + wg * rgb[3 * i + 1] + wb * rgb[3 * i + 2]) / scale;
-  return out;
-};
-
-export const grayscale: Exercise<Grayscale> = {
-  name: 'grayscale',
-  chapter,
-  summary: 'one value per pixel, (0.299 R + 0.587 G + 0.114 B) / 255, for interleaved R,G,B bytes.',
-  params: ['rgb'],
-  edgeCases: 'pure red, pure blue, black and white pixels, a single pixel',
-  tolerance: 1e-3,
-  cases(rng) {
-    const fixed: Case[] = [
-      { label: 'a single white pixel', args: [new Uint8Array([255, 255, 255])] },
-      { label: 'pure red then pure blue', args: [new Uint8Array([255, 0, 0, 0, 0, 255])] },
-      { label: 'black and green', args: [new Uint8Array([0, 0, 0, 0, 255, 0])] },
-    ];
-    for (let i = 0; i < 6; i++) {
-      const n = intBetween(rng, 2, 40);
-      fixed.push({ label: 'random pixels', args: [Uint8Array.from({ length: 3 * n }, () => rng.int(256))] });
-    }
-    return fixed;
-  },
-  invoke: (fn, args) => {
-    const rgb = args[0] as Uint8Array;
-    const out = fn(clonePlain(rgb));
-    if (!Array.isArray(out) && !(out instanceof Float32Array)) {
-      throw new ShapeError(`grayscale should return a Float32Array (or an array) with one value per pixel, but it returned ${out === undefined ? 'undefined' : typeof out}.`);
-    }
-    return Array.from(out);
-  },
-  reference: lumaWith(0.299, 0.587, 0.114),
-  mistakes: [
-    {
-      hint: 'the red and blue weights are swapped: this is the BGR-vs-RGB slip. The emulator gives R,G,B order, so R gets 0.299 and B gets 0.114.',
-      fn: lumaWith(0.114, 0.587, 0.299),
-    },
-    { hint: 'you took the plain average of R, G and B; the eye is most sensitive to green, so use the luma weights 0.299, 0.587, 0.114.', fn: lumaWith(1 / 3, 1 / 3, 1 / 3) },
-    { hint: 'the result should be scaled to [0, 1]: divide by 255.', fn: lumaWith(0.299, 0.587, 0.114, 1) },
-  ],
-};
-
-// ---------------------------------------------------------------------------------------------------
-type TdTargets = (rewards: number[], nextValues: number[], dones: boolean[], gamma: number) => number[];
-
-const tdRef: TdTargets = (r, v, d, g) => r.map((x, i) => x + (d[i] ? 0 : g * v[i]));
+const tdRef: TdTargets = libraryTdTargets;
 
 export const tdTargets: Exercise<TdTargets> = {
   name: 'tdTargets',
   chapter,
   summary: 'target_i = r_i + gamma * V(s\'_i) * (1 - done_i): no bootstrap from a state after the game ended.',
   params: ['rewards', 'nextValues', 'dones', 'gamma'],
-  edgeCases: 'a batch of one, every env done, no env done',
+  edgeCases: 'a batch of one, no env done, every env done, a done only first, only last, only in the middle, gamma 0 and 1',
   cases(rng) {
     const fixed: Case[] = [
-      { label: 'a batch of one', args: [[1], [2], [false], 0.99] },
+      { label: 'a batch of one, not done', args: [[1], [2], [false], 0.99] },
+      { label: 'a batch of one, done', args: [[1], [2], [true], 0.99] },
+      { label: 'no env done', args: [[0.5, -1, 2], [3, -4, 5], [false, false, false], 0.9] },
       { label: 'every env done', args: [[1, 0], [5, 7], [true, true], 0.99] },
-      { label: 'some envs done', args: [[0, 100, 0], [10, 10, 10], [false, true, false], 0.9] },
+      { label: 'only the first env done', args: [[0, 1, 2], [10, 10, 10], [true, false, false], 0.9] },
+      { label: 'only the last env done', args: [[0, 1, 2], [10, 10, 10], [false, false, true], 0.9] },
+      { label: 'only a middle env done', args: [[0, 100, 0], [10, 10, 10], [false, true, false], 0.9] },
+      { label: 'gamma 0: the reward alone', args: [[1, 2], [30, 40], [false, true], 0] },
+      { label: 'gamma 1', args: [[1, 2], [30, 40], [false, true], 1] },
     ];
     for (let i = 0; i < 8; i++) {
       const n = intBetween(rng, 2, 16);
-      fixed.push({ label: 'random batch', args: [normals(rng, n, 5), normals(rng, n, 10), dones(rng, n, 0.3), pickGamma(rng)] });
+      fixed.push({ label: 'random batch', args: [normals(rng, n, 5), normals(rng, n, 10), donePattern(rng, n, i), pickGamma(rng)] });
     }
     return fixed;
   },
   invoke: (fn, args) => {
-    const out = fn(clonePlain(args[0] as number[]), clonePlain(args[1] as number[]), clonePlain(args[2] as boolean[]), args[3] as number);
+    const inputs = args.slice(0, 3).map((x) => clonePlain(x)) as [number[], number[], boolean[]];
+    const out = fn(...inputs, args[3] as number);
+    ['rewards', 'nextValues', 'dones'].forEach((what, k) => expectUnchanged('tdTargets', what, args[k], inputs[k]));
     if (!Array.isArray(out) && !ArrayBuffer.isView(out)) throw new ShapeError(`tdTargets should return an array with one target per env, got ${typeof out}.`);
     return Array.from(out as ArrayLike<number>);
   },
@@ -124,20 +86,31 @@ export const tdTargets: Exercise<TdTargets> = {
   mistakes: [
     { hint: 'the done mask is missing: after the last step of a game there is no next state to bootstrap from.', fn: (r, v, _d, g) => r.map((x, i) => x + g * v[i]) },
     { hint: 'the done mask is inverted: bootstrap only when done is FALSE.', fn: (r, v, d, g) => tdRef(r, v, d.map((x) => !x), g) },
+    { hint: 'at a game\'s end the target is the last reward r_i, not 0: only the bootstrap term is dropped.', fn: (r, v, d, g) => r.map((x, i) => (d[i] ? 0 : x + g * v[i])) },
     { hint: 'gamma is missing from the bootstrap term.', fn: (r, v, d) => tdRef(r, v, d, 1) },
   ],
 };
 
 // ---------------------------------------------------------------------------------------------------
-type NStepReturns = (rewards: number[][], dones: boolean[][], bootstrap: number[], gamma: number) => number[][];
+type NStepReturns = typeof libraryNStepReturns;
 
-function nStepRef(r: number[][], d: boolean[][], boot: number[], g: number): number[][] {
-  const T = r.length;
-  const out: number[][] = new Array(T);
-  let acc = boot.slice();
-  for (let t = T - 1; t >= 0; t--) {
-    acc = acc.map((x, b) => r[t][b] + (d[t][b] ? 0 : g * x));
-    out[t] = acc;
+const nStepRef: NStepReturns = libraryNStepReturns;
+
+/** Rollout cases [T][N] shared by nStepReturns and a3cWorkerStep: done patterns everywhere. */
+function rolloutShapes(rng: Rng): { label: string; T: number; N: number; dones: boolean[][] }[] {
+  const out = [
+    { label: 'a rollout of one step', T: 1, N: 2, dones: [[false, true]] },
+    { label: 'a batch of one env, no episode end', T: 3, N: 1, dones: [[false], [false], [false]] },
+    { label: 'an episode ends mid-rollout', T: 3, N: 1, dones: [[false], [true], [false]] },
+    { label: 'an episode ends on the first step only', T: 4, N: 1, dones: [[true], [false], [false], [false]] },
+    { label: 'an episode ends on the last step', T: 2, N: 2, dones: [[false, false], [true, false]] },
+    { label: 'every step ends an episode', T: 3, N: 2, dones: [[true, true], [true, true], [true, true]] },
+    { label: 'no episode ends anywhere', T: 5, N: 3, dones: doneRows(rng, 5, 3, 0) },
+  ];
+  for (let i = 0; i < 6; i++) {
+    const T = intBetween(rng, 2, 12);
+    const N = intBetween(rng, 1, 6);
+    out.push({ label: 'random rollout', T, N, dones: doneRows(rng, T, N) });
   }
   return out;
 }
@@ -146,30 +119,17 @@ export const nStepReturns: Exercise<NStepReturns> = {
   name: 'nStepReturns',
   chapter,
   summary:
-    'time-major [T][B]: G_t = r_t + gamma * (1 - done_t) * G_{t+1}, starting from G_T = bootstrap (the critic\'s V of the state after the rollout).',
+    'time-major [T][N]: G_t = r_t + gamma * (1 - done_t) * G_{t+1}, starting from G_T = bootstrap (the critic\'s V of the state after the rollout).',
   params: ['rewards', 'dones', 'bootstrap', 'gamma'],
-  edgeCases: 'a rollout of one step, a batch of one env, an episode ending mid-rollout, an episode ending on the last step',
+  edgeCases: 'a rollout of one step, a batch of one env, episodes ending on the first, a middle, the last or every step, and none at all',
   cases(rng) {
-    const fixed: Case[] = [
-      { label: 'a rollout of one step', args: [[[1, 2]], [[false, true]], [10, 10], 0.9] },
-      { label: 'a batch of one env', args: [[[1], [1], [1]], [[false], [false], [false]], [4], 0.5] },
-      { label: 'an episode ends mid-rollout', args: [[[1], [2], [3]], [[false], [true], [false]], [5], 0.5] },
-      { label: 'an episode ends on the last step', args: [[[0, 1], [1, 1]], [[false, false], [true, false]], [8, 8], 0.9] },
-    ];
-    for (let i = 0; i < 6; i++) {
-      const T = intBetween(rng, 2, 12);
-      const B = intBetween(rng, 1, 6);
-      fixed.push({
-        label: 'random rollout',
-        args: [matrix(rng, T, B, 2), Array.from({ length: T }, () => dones(rng, B, 0.15)), normals(rng, B, 5), pickGamma(rng)],
-      });
-    }
-    return fixed;
+    return rolloutShapes(rng).map(({ label, T, N, dones }) => ({ label, args: [matrix(rng, T, N, 2), dones, normals(rng, N, 5), pickGamma(rng)] }));
   },
   invoke: (fn, args) => {
-    const out = fn(clonePlain(args[0] as number[][]), clonePlain(args[1] as boolean[][]), clonePlain(args[2] as number[]), args[3] as number);
-    if (!Array.isArray(out)) throw new ShapeError(`nStepReturns should return an array of T rows (one per time step), got ${typeof out}.`);
-    return out.map((row) => (Array.isArray(row) || ArrayBuffer.isView(row) ? Array.from(row as ArrayLike<number>) : row));
+    const inputs = args.slice(0, 3).map((x) => clonePlain(x)) as [number[][], boolean[][], number[]];
+    const out = fn(...inputs, args[3] as number);
+    ['rewards', 'dones', 'bootstrap'].forEach((what, k) => expectUnchanged('nStepReturns', what, args[k], inputs[k]));
+    return asRows('nStepReturns', out, inputs[0].length);
   },
   reference: nStepRef,
   mistakes: [
@@ -182,7 +142,140 @@ export const nStepReturns: Exercise<NStepReturns> = {
       hint: 'the done mask is applied one step late: done_t means step t ended the game, so it cuts the link between G_t and G_{t+1}.',
       fn: (r, d, b, g) => nStepRef(r, d.map((_, t) => (t > 0 ? d[t - 1] : d[0].map(() => false))), b, g),
     },
+    {
+      hint: 'the result is batch-major ([N][T]); keep the time-major layout of the inputs: result[t][n].',
+      fn: (r, d, b, g) => {
+        const G = nStepRef(r, d, b, g);
+        return b.map((_, n) => G.map((row) => row[n]));
+      },
+    },
   ],
 };
 
-export const exercises = [grayscale, convOutputSize, tdTargets, nStepReturns] as unknown as Exercise[];
+// ---------------------------------------------------------------------------------------------------
+type WorkerStep = typeof libraryWorkerStep;
+
+/** The library's nStepReturns, shown by name (not by its code) when a failing case prints its inputs. */
+const returnsArg = Object.assign((r: number[][], d: boolean[][], b: number[], g: number) => libraryNStepReturns(r, d, b, g), {
+  toString: () => "nStepReturns (the library's)",
+});
+
+/**
+ * Runs a worker step against a stand-in worker and stand-in shared weights that record what they are
+ * given: the targets and advantages, the gradient applied, the weights pulled, and the order of calls.
+ */
+function recordStep(fn: WorkerStep, args: readonly unknown[]): Record<string, unknown> {
+  const [rollout0, grad0, params0, gamma] = args as [WorkerRollout, number[], number[], number];
+  const rollout: WorkerRollout = {
+    ...rollout0,
+    rewards: clonePlain(rollout0.rewards),
+    dones: clonePlain(rollout0.dones),
+    values: clonePlain(rollout0.values),
+    bootstrap: rollout0.bootstrap.slice(),
+    actions: clonePlain(rollout0.actions),
+  };
+  const calls: string[] = [];
+  const seen: Record<string, unknown> = {};
+  const rows = (x: unknown) => (Array.isArray(x) ? x.map((row) => (Array.isArray(row) || ArrayBuffer.isView(row) ? Array.from(row as ArrayLike<number>) : row)) : x);
+  const worker: A3CWorker = {
+    gradient(_ro, targets, advantages) {
+      calls.push('worker.gradient');
+      seen.targets ??= rows(targets);
+      seen.advantages ??= rows(advantages);
+      return Float32Array.from(grad0);
+    },
+    pull(weights) {
+      calls.push('worker.pull');
+      seen.pulled ??= Array.from(weights);
+    },
+  };
+  const params = Float32Array.from(params0);
+  const shared: SharedWeights = {
+    params,
+    apply(grad) {
+      calls.push('shared.apply');
+      seen.applied ??= Array.from(grad);
+      for (let i = 0; i < params.length; i++) params[i] -= 0.5 * grad[i];
+    },
+  };
+  fn(rollout, worker, shared, gamma, returnsArg);
+  for (const k of ['rewards', 'dones', 'values', 'bootstrap'] as const) expectUnchanged('a3cWorkerStep', `rollout.${k}`, rollout0[k], rollout[k]);
+  const never = 'never called';
+  return {
+    'calls, in order': calls.join(', ') || 'none',
+    'targets given to worker.gradient': seen.targets ?? never,
+    'advantages given to worker.gradient': seen.advantages ?? never,
+    'gradient given to shared.apply': seen.applied ?? never,
+    'weights given to worker.pull': seen.pulled ?? never,
+  };
+}
+
+export const a3cWorkerStep: Exercise<WorkerStep> = {
+  name: 'a3cWorkerStep',
+  chapter,
+  summary:
+    'targets = returns(rollout.rewards, rollout.dones, rollout.bootstrap, gamma); advantages = targets - rollout.values; grad = worker.gradient(rollout, targets, advantages); shared.apply(grad); then worker.pull(shared.params), once each and in that order.',
+  params: ['rollout', 'the gradient worker.gradient returns', 'shared.params before the step', 'gamma'],
+  edgeCases: 'a rollout of one step, a batch of one env, episodes ending on the first, a middle, the last or every step, and none at all',
+  cases(rng) {
+    return rolloutShapes(rng).map(({ label, T, N, dones }) => {
+      const P = intBetween(rng, 2, 6);
+      const rollout: WorkerRollout = {
+        T, N,
+        rewards: matrix(rng, T, N, 1),
+        dones,
+        values: matrix(rng, T, N, 2),
+        bootstrap: normals(rng, N, 2),
+        actions: Array.from({ length: T }, () => Array.from({ length: N }, () => rng.int(4))),
+      };
+      return { label, args: [rollout, normals(rng, P, 1), normals(rng, P, 1), pickGamma(rng)] };
+    });
+  },
+  invoke: (fn, args) => recordStep(fn, args),
+  reference: libraryWorkerStep,
+  mistakes: [
+    {
+      hint: 'the worker pulls the shared weights before applying its gradient: apply first, then pull, so that the next rollout acts with this update (and everyone else\'s).',
+      fn: (ro, w, s, g, ret) => {
+        const targets = ret(ro.rewards, ro.dones, ro.bootstrap, g);
+        const grad = w.gradient(ro, targets, targets.map((row, t) => row.map((x, n) => x - ro.values[t][n])));
+        w.pull(s.params);
+        s.apply(grad);
+      },
+    },
+    {
+      hint: 'the worker never pulls the fresh shared weights: its local copy would stay where it started while the others move the shared one.',
+      fn: (ro, w, s, g, ret) => {
+        const targets = ret(ro.rewards, ro.dones, ro.bootstrap, g);
+        s.apply(w.gradient(ro, targets, targets.map((row, t) => row.map((x, n) => x - ro.values[t][n]))));
+      },
+    },
+    {
+      hint: 'the advantages are the targets themselves: subtract the critic\'s estimate, A_t = G_t - V(s_t) with V(s_t) in rollout.values.',
+      fn: (ro, w, s, g, ret) => {
+        const targets = ret(ro.rewards, ro.dones, ro.bootstrap, g);
+        s.apply(w.gradient(ro, targets, targets));
+        w.pull(s.params);
+      },
+    },
+    {
+      hint: 'shared.apply descends already: hand it the gradient exactly as worker.gradient returned it (negated, it would climb the loss).',
+      fn: (ro, w, s, g, ret) => {
+        const targets = ret(ro.rewards, ro.dones, ro.bootstrap, g);
+        const grad = w.gradient(ro, targets, targets.map((row, t) => row.map((x, n) => x - ro.values[t][n])));
+        s.apply(grad.map((x) => -x));
+        w.pull(s.params);
+      },
+    },
+    {
+      hint: 'the targets ignore rollout.bootstrap: the n-step return after the last step starts from the critic\'s V(s_T), not from 0.',
+      fn: (ro, w, s, g, ret) => libraryWorkerStep({ ...ro, bootstrap: ro.bootstrap.map(() => 0), values: ro.values }, w, s, g, ret),
+    },
+    {
+      hint: 'the targets run through episode ends: compute them with `returns`, the function the step is given, which cuts them where a game ended.',
+      fn: (ro, w, s, g) => libraryWorkerStep(ro, w, s, g, (r, d, b, gg) => libraryNStepReturns(r, d.map((row) => row.map(() => false)), b, gg)),
+    },
+  ],
+};
+
+export const exercises = [tdTargets, nStepReturns, a3cWorkerStep] as unknown as Exercise[];

@@ -1,32 +1,37 @@
 import * as tf from '@tensorflow/tfjs';
+import { stopGradient } from '../../../lib/nn/ops';
+import type { LstmStepFn, Memory } from '../../../lib/algos/recurrent_a2c';
 import type { Mutants } from './types';
 
-type Memory = [tf.Tensor2D, tf.Tensor2D];
+type Reset = (m: Memory, d: boolean[]) => Memory;
 
 function nStep(r: number[][], d: boolean[][], v: number[][], g: number, useDone = true, subtract = true): number[][] {
-  return r.map((row, b) => {
-    const out: number[] = [];
-    let acc = v[b][row.length];
-    for (let t = row.length - 1; t >= 0; t--) {
-      acc = row[t] + (useDone && d[b][t] ? 0 : g * acc);
-      out[t] = subtract ? acc - v[b][t] : acc;
-    }
-    return out;
-  });
+  const T = r.length;
+  const out: number[][] = [];
+  let acc = v[T].slice();
+  for (let t = T - 1; t >= 0; t--) {
+    acc = acc.map((x, n) => r[t][n] + (useDone && d[t][n] ? 0 : g * x));
+    out[t] = acc.map((x, n) => (subtract ? x - v[t][n] : x));
+  }
+  return out;
 }
 
-function rollout(l: tf.Tensor3D, v: tf.Tensor2D, a: number[][], r: number[][], d: boolean[][], g: number, ec: number, opts: { detach?: boolean; useDone?: boolean; entSign?: number } = {}) {
+function unroll(step: LstmStepFn, memory: Memory, obs: tf.Tensor[], dones: boolean[][], reset: Reset, opts: { detach?: boolean; reset?: boolean; batchMajor?: boolean } = {}) {
   return tf.tidy(() => {
-    const [B, T, A] = l.shape;
-    const vals = v.arraySync();
-    const G = r.map((row, b) => nStep([row], [d[b]], [vals[b]], g, opts.useDone ?? true, false)[0]);
-    const vt = tf.slice(v, [0, 0], [B, T]);
-    const adv = tf.sub(tf.tensor2d(G, [B, T]), vt);
-    const lp = tf.logSoftmax(l);
-    const taken = tf.sum(tf.mul(lp, tf.oneHot(tf.tensor2d(a, [B, T], 'int32'), A)), 2);
-    const advC = opts.detach === false ? adv : tf.tensor(adv.dataSync(), adv.shape);
-    const ent = tf.mean(tf.neg(tf.sum(tf.mul(tf.exp(lp), lp), 2)));
-    return tf.sub(tf.add(tf.neg(tf.mean(tf.mul(taken, advC))), tf.mean(tf.square(adv))), tf.mul((opts.entSign ?? 1) * ec, ent));
+    let m: Memory = opts.detach === false ? memory : [stopGradient(memory[0]), stopGradient(memory[1])];
+    const logits: tf.Tensor2D[] = [];
+    const values: tf.Tensor1D[] = [];
+    obs.forEach((x, t) => {
+      const out = step(m, x);
+      logits.push(out.logits);
+      values.push(out.value);
+      m = opts.reset === false ? out.memory : reset(out.memory, dones[t]);
+    });
+    if (opts.batchMajor) {
+      const A = logits[0].shape[1];
+      return { logits: tf.reshape(tf.stack(logits, 1), [-1, A]) as tf.Tensor2D, values: tf.reshape(tf.stack(values, 1), [-1]) as tf.Tensor1D, memory: m };
+    }
+    return { logits: tf.concat(logits) as tf.Tensor2D, values: tf.concat(values) as tf.Tensor1D, memory: m };
   });
 }
 
@@ -35,18 +40,20 @@ export const mutants: Mutants = {
     { why: 'resets only h', fn: ([h, c]: Memory, d: boolean[]) => tf.tidy(() => [tf.mul(h, tf.tensor2d(d.map((x) => [x ? 0 : 1]))), c.clone()]) },
     { why: 'resets every row when any env is done', fn: ([h, c]: Memory, d: boolean[]) => (d.some((x) => x) ? [tf.zerosLike(h), tf.zerosLike(c)] : [h.clone(), c.clone()]) },
     { why: 'leaks the mask', fn: ([h, c]: Memory, d: boolean[]) => { const m = tf.tensor2d(d.map((x) => [x ? 0 : 1])); return [tf.mul(h, m), tf.mul(c, m)]; } },
+    { why: 'disposes the memory it was given', fn: ([h, c]: Memory, d: boolean[]) => { const out = tf.tidy(() => { const m = tf.tensor2d(d.map((x) => [x ? 0 : 1])); return [tf.mul(h, m), tf.mul(c, m)]; }); tf.dispose([h, c]); return out; } },
+  ],
+  lstmUnroll: [
+    { why: 'no detach at the start', fn: (s: LstmStepFn, m: Memory, o: tf.Tensor[], d: boolean[][], r: Reset) => unroll(s, m, o, d, r, { detach: false }) },
+    { why: 'never resets', fn: (s: LstmStepFn, m: Memory, o: tf.Tensor[], d: boolean[][], r: Reset) => unroll(s, m, o, d, r, { reset: false }) },
+    { why: 'batch-major rows', fn: (s: LstmStepFn, m: Memory, o: tf.Tensor[], d: boolean[][], r: Reset) => unroll(s, m, o, d, r, { batchMajor: true }) },
   ],
   nStepAdvantages: [
     { why: 'no done mask', fn: (r: number[][], d: boolean[][], v: number[][], g: number) => nStep(r, d, v, g, false) },
     { why: 'returns instead of advantages', fn: (r: number[][], d: boolean[][], v: number[][], g: number) => nStep(r, d, v, g, true, false) },
+    { why: 'batch-major output', fn: (r: number[][], d: boolean[][], v: number[][], g: number) => { const A = nStep(r, d, v, g); return A[0].map((_, n) => A.map((row) => row[n])); } },
   ],
   ewma: [
     { why: 'unadjusted recursion', fn: (xs: number[], span: number) => { const a = 2 / (span + 1); let y = xs[0]; return xs.map((x) => (y = a * x + (1 - a) * y)); } },
     { why: 'trailing simple moving average', fn: (xs: number[], span: number) => xs.map((_, t) => { const w = xs.slice(Math.max(0, t - span + 1), t + 1); return w.reduce((s, x) => s + x, 0) / w.length; }) },
-  ],
-  rolloutLoss: [
-    { why: 'advantage not held constant', fn: (l: tf.Tensor3D, v: tf.Tensor2D, a: number[][], r: number[][], d: boolean[][], g: number, ec: number) => rollout(l, v, a, r, d, g, ec, { detach: false }) },
-    { why: 'ignores episode ends', fn: (l: tf.Tensor3D, v: tf.Tensor2D, a: number[][], r: number[][], d: boolean[][], g: number, ec: number) => rollout(l, v, a, r, d, g, ec, { useDone: false }) },
-    { why: 'entropy sign', fn: (l: tf.Tensor3D, v: tf.Tensor2D, a: number[][], r: number[][], d: boolean[][], g: number, ec: number) => rollout(l, v, a, r, d, g, ec, { entSign: -1 }) },
   ],
 };
