@@ -4,30 +4,31 @@
 
 import * as tf from '@tensorflow/tfjs';
 
+/** An LSTM's memory for N environments: [h, c], each [N, units]. */
+export type Memory = [tf.Tensor2D, tf.Tensor2D];
+
 /** [h, c] with the rows of the environments whose game ended set to zero. */
-export function resetMemory(memory: [tf.Tensor2D, tf.Tensor2D], dones: boolean[]): [tf.Tensor2D, tf.Tensor2D] {
+export function resetMemory(memory: Memory, dones: boolean[]): Memory {
   // YOUR CODE HERE
   throw new Error('not implemented yet: resetMemory');
 }
 
-/** A[b][t] = G[b][t] - V(s_t), n-step returns bootstrapped from values[b][T], cut at episode ends. */
+/** The network over a rollout from the carried memory: detached at the start, reset at episode ends. */
+export function lstmUnroll(
+  step: (memory: Memory, obs: tf.Tensor) => { logits: tf.Tensor2D; value: tf.Tensor1D; memory: Memory },
+  memory: Memory,
+  obs: tf.Tensor[],
+  dones: boolean[][],
+  reset: (memory: Memory, dones: boolean[]) => Memory,
+): { logits: tf.Tensor2D; values: tf.Tensor1D; memory: Memory } {
+  // YOUR CODE HERE
+  throw new Error('not implemented yet: lstmUnroll');
+}
+
+/** A[t][n] = G[t][n] - V(s_t), n-step returns bootstrapped from values[T], cut at episode ends. */
 export function nStepAdvantages(rewards: number[][], dones: boolean[][], values: number[][], gamma: number): number[][] {
   // YOUR CODE HERE
   throw new Error('not implemented yet: nStepAdvantages');
-}
-
-/** -J + value loss - entropyCoef * entropy on one rollout, every term a mean over the B x T steps. */
-export function rolloutLoss(
-  logits: tf.Tensor3D,
-  values: tf.Tensor2D,
-  actions: number[][],
-  rewards: number[][],
-  dones: boolean[][],
-  gamma: number,
-  entropyCoef: number,
-): tf.Scalar {
-  // YOUR CODE HERE
-  throw new Error('not implemented yet: rolloutLoss');
 }
 
 /** Bias-corrected exponentially weighted moving average with alpha = 2 / (span + 1). */

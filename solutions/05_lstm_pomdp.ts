@@ -2,57 +2,50 @@
 
 import * as tf from '@tensorflow/tfjs';
 
+/** An LSTM's memory for N environments: [h, c], each [N, units]. */
+export type Memory = [tf.Tensor2D, tf.Tensor2D];
+
 /** [h, c] with the rows of the environments whose game ended set to zero. */
-export function resetMemory(memory: [tf.Tensor2D, tf.Tensor2D], dones: boolean[]): [tf.Tensor2D, tf.Tensor2D] {
+export function resetMemory(memory: Memory, dones: boolean[]): Memory {
   return tf.tidy(() => {
-    const keep = tf.tensor2d(dones.map((d) => [d ? 0 : 1]));
-    return [tf.mul(memory[0], keep), tf.mul(memory[1], keep)] as [tf.Tensor2D, tf.Tensor2D];
+    const keep = tf.tensor2d(dones.map((d) => [d ? 0 : 1]), [dones.length, 1]);
+    return [tf.mul(memory[0], keep), tf.mul(memory[1], keep)] as Memory;
   });
 }
 
-/** A[b][t] = G[b][t] - V(s_t), n-step returns bootstrapped from values[b][T], cut at episode ends. */
-export function nStepAdvantages(rewards: number[][], dones: boolean[][], values: number[][], gamma: number): number[][] {
-  return rewards.map((row, b) => {
-    const T = row.length;
-    const advantages = new Array<number>(T);
-    let future = values[b][T];
-    for (let t = T - 1; t >= 0; t--) {
-      future = row[t] + (dones[b][t] ? 0 : gamma * future);
-      advantages[t] = future - values[b][t];
-    }
-    return advantages;
-  });
-}
-
-/** -J + value loss - entropyCoef * entropy on one rollout, every term a mean over the B x T steps. */
-export function rolloutLoss(
-  logits: tf.Tensor3D,
-  values: tf.Tensor2D,
-  actions: number[][],
-  rewards: number[][],
+/** The network over a rollout from the carried memory: detached at the start, reset at episode ends. */
+export function lstmUnroll(
+  step: (memory: Memory, obs: tf.Tensor) => { logits: tf.Tensor2D; value: tf.Tensor1D; memory: Memory },
+  memory: Memory,
+  obs: tf.Tensor[],
   dones: boolean[][],
-  gamma: number,
-  entropyCoef: number,
-): tf.Scalar {
+  reset: (memory: Memory, dones: boolean[]) => Memory,
+): { logits: tf.Tensor2D; values: tf.Tensor1D; memory: Memory } {
   return tf.tidy(() => {
-    const [B, T, A] = logits.shape;
-    const v = values.arraySync();
-    const returns = rewards.map((row, b) => {
-      const out = new Array<number>(T);
-      let future = v[b][T];
-      for (let t = T - 1; t >= 0; t--) out[t] = future = row[t] + (dones[b][t] ? 0 : gamma * future);
-      return out;
-    });
-    const vNow = tf.slice(values, [0, 0], [B, T]);
-    const G = tf.tensor2d(returns, [B, T]);
-    const advantage = tf.tensor2d(returns.map((row, b) => row.map((g, t) => g - v[b][t])), [B, T]);
-    const logProbs = tf.logSoftmax(logits);
-    const taken = tf.sum(tf.mul(logProbs, tf.oneHot(tf.tensor2d(actions, [B, T], 'int32'), A)), 2);
-    const J = tf.mean(tf.mul(taken, advantage));
-    const valueLoss = tf.mean(tf.square(tf.sub(G, vNow)));
-    const entropy = tf.mean(tf.neg(tf.sum(tf.mul(tf.exp(logProbs), logProbs), 2)));
-    return tf.sub(tf.add(tf.neg(J), valueLoss), tf.mul(entropyCoef, entropy)) as tf.Scalar;
+    // the memory carried in from the last rollout is a constant: gradients stop here
+    let m: Memory = [tf.tensor2d(memory[0].dataSync(), memory[0].shape), tf.tensor2d(memory[1].dataSync(), memory[1].shape)];
+    const logits: tf.Tensor2D[] = [];
+    const values: tf.Tensor1D[] = [];
+    for (let t = 0; t < obs.length; t++) {
+      const out = step(m, obs[t]);
+      logits.push(out.logits);
+      values.push(out.value);
+      m = reset(out.memory, dones[t]); // games that ended with step t start the next one afresh
+    }
+    return { logits: tf.concat(logits) as tf.Tensor2D, values: tf.concat(values) as tf.Tensor1D, memory: m };
   });
+}
+
+/** A[t][n] = G[t][n] - V(s_t), n-step returns bootstrapped from values[T], cut at episode ends. */
+export function nStepAdvantages(rewards: number[][], dones: boolean[][], values: number[][], gamma: number): number[][] {
+  const T = rewards.length;
+  const advantages: number[][] = new Array(T);
+  let future = values[T].slice();
+  for (let t = T - 1; t >= 0; t--) {
+    future = future.map((g, n) => rewards[t][n] + (dones[t][n] ? 0 : gamma * g));
+    advantages[t] = future.map((g, n) => g - values[t][n]);
+  }
+  return advantages;
 }
 
 /** Bias-corrected exponentially weighted moving average with alpha = 2 / (span + 1). */
