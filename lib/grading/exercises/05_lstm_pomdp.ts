@@ -7,7 +7,7 @@ import { lstmUnroll as libraryUnroll, resetMemory as libraryReset, type LstmStep
 import { nStepAdvantages as libraryAdvantages } from '../../algos/returns';
 import { ewma as libraryEwma } from '../../viz/plots';
 import { stopGradient } from '../../nn/ops';
-import { tf, lossAndGrads, withoutLeaks, expectTensorShape } from '../tensors';
+import { tf, withoutLeaks, expectTensorShape } from '../tensors';
 import { clonePlain } from '../compare';
 import type { Case, Exercise } from '../types';
 import { ShapeError } from '../types';
@@ -71,8 +71,8 @@ export const resetMemory: Exercise<ResetMemory> = {
   reference: libraryReset,
   mistakes: [
     { hint: 'only h was reset: the LSTM cell state c carries memory too and must be zeroed as well.', fn: ([h, c], d) => tf.tidy(() => [libraryReset([h, c], d)[0], c.clone()] as Memory) },
-    { hint: 'the mask is inverted: zero the rows where done is TRUE and keep the others.', fn: (m, d) => libraryReset(m, d.map((x) => !x)) },
     { hint: 'nothing was reset: a finished game\'s memory would leak into the next game.', fn: ([h, c]) => [h.clone(), c.clone()] },
+    { hint: 'the mask is inverted: zero the rows where done is TRUE and keep the others.', fn: (m, d) => libraryReset(m, d.map((x) => !x)) },
     {
       hint: 'every row was reset as soon as one game ended: only the rows of the environments whose game ended start afresh.',
       fn: ([h, c], d) => (d.some((x) => x) ? [tf.zerosLike(h), tf.zerosLike(c)] : [h.clone(), c.clone()]),
@@ -112,7 +112,9 @@ function invokeUnroll(fn: LstmUnroll, args: readonly unknown[]): Record<string, 
   const call = (h: TF.Tensor, c: TF.Tensor, wx: TF.Tensor, wh: TF.Tensor, x: TF.Tensor) =>
     tf.tidy(() => {
       const step = tinyStep(wx as TF.Tensor2D, wh as TF.Tensor2D, tf.tensor2d(net.wp), tf.tensor2d(net.wv, [U, 1]));
-      const out = fn(step, [h, c] as Memory, tf.unstack(x), dones, libraryReset);
+      // One [N, D] batch per step (slices: tfjs's unstack has no gradient when some steps get none).
+      const steps = Array.from({ length: T }, (_, t) => tf.reshape(tf.slice(x, [t, 0, 0], [1, N, D]), [N, D]));
+      const out = fn(step, [h, c] as Memory, steps, dones, libraryReset);
       if (!out || typeof out !== 'object') throw new ShapeError(`lstmUnroll should return { logits, values, memory }, got ${typeof out}.`);
       const logits = expectTensorShape('lstmUnroll', 'logits', out.logits, [T * N, A]);
       const values = expectTensorShape('lstmUnroll', 'values', out.values, [T * N]);
@@ -139,20 +141,17 @@ function invokeUnroll(fn: LstmUnroll, args: readonly unknown[]): Record<string, 
     }
   });
   expectUnchanged('lstmUnroll', 'dones', dones0, dones);
-  const g = lossAndGrads(
-    'lstmUnroll',
-    [
-      { name: 'h0', value: h0 as unknown as number[], shape: [N, U] },
-      { name: 'c0', value: c0 as unknown as number[], shape: [N, U] },
-      { name: 'wx', value: net.wx as unknown as number[], shape: [D, 4 * U] },
-      { name: 'wh', value: net.wh as unknown as number[], shape: [U, 4 * U] },
-      { name: 'obs', value: obs as unknown as number[], shape: [T, N, D] },
-    ],
-    (h, c, wx, wh, x) => tf.tidy(() => {
-      const out = call(h, c, wx, wh, x);
-      return out.probe;
+  // Gradients of the probe with respect to each input; an input the unroll cut off entirely (a
+  // detached memory) has none, which is a gradient of zeros.
+  const shapes: Record<string, number[]> = { h0: [N, U], c0: [N, U], wx: [D, 4 * U], wh: [U, 4 * U], obs: [T, N, D] };
+  const grads = withoutLeaks('lstmUnroll', () =>
+    tf.tidy(() => {
+      const xs = [tf.tensor2d(h0), tf.tensor2d(c0), tf.tensor2d(net.wx), tf.tensor2d(net.wh), tf.tensor3d(obs)];
+      const r = tf.engine().gradients(() => call(xs[0], xs[1], xs[2], xs[3], xs[4]).probe, xs, undefined, true);
+      return Object.fromEntries(Object.keys(shapes).map((k, i) => [k, (r.grads[i] ?? tf.zeros(shapes[k])).arraySync()]));
     }),
   );
+  const g = { grads };
   return {
     ...forward,
     "gradient with respect to h at the rollout's start": g.grads.h0,
@@ -221,7 +220,6 @@ export const lstmUnroll: Exercise<LstmUnroll> = {
       hint: 'the memory carried in from the last rollout is not detached: wrap h and c in dojo.nn.stopGradient before the first step, so gradients stop at the rollout\'s start (truncated back-propagation through time).',
       fn: unrollVariant({ detach: false }),
     },
-    { hint: 'the memory is never reset: after step t, zero the rows of the environments whose game ended (reset(out.memory, dones[t])).', fn: unrollVariant({ reset: 'never' }) },
     {
       hint: 'the memory is reset one step early: dones[t] says the game ended WITH step t, so reset after step t, not before it.',
       fn: unrollVariant({ reset: 'before' }),
@@ -230,6 +228,19 @@ export const lstmUnroll: Exercise<LstmUnroll> = {
     {
       hint: 'the memory returned after the last step is not reset where that step ended a game: the next rollout would start the new game with the old one\'s memory.',
       fn: unrollVariant({ resetLast: false }),
+    },
+    { hint: 'the memory is never reset: after step t, zero the rows of the environments whose game ended (reset(out.memory, dones[t])).', fn: unrollVariant({ reset: 'never' }) },
+    {
+      hint: 'the rows are in batch-major order (all steps of env 0, then env 1, ...): concatenate the steps in order, so that row t*N + n is env n at step t.',
+      fn: (step, memory, obs, dones, reset) =>
+        tf.tidy(() => {
+          const r = libraryUnroll(step, memory, obs, dones, reset);
+          const N = memory[0].shape[0];
+          const T = obs.length;
+          const order = Array.from({ length: T * N }, (_, i) => (i % T) * N + Math.floor(i / T));
+          const idx = tf.tensor1d(order, 'int32');
+          return { logits: tf.gather(r.logits, idx) as TF.Tensor2D, values: tf.gather(r.values, idx) as TF.Tensor1D, memory: r.memory };
+        }),
     },
   ],
 };
