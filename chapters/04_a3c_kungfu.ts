@@ -210,7 +210,8 @@ export function a3cWorkerStep(
 // notebook runs either way, and trains with your code as soon as it exists.
 
 // %%
-const parts = dojo.grading.learnerParts({ tdTargets, nStepReturns, a3cWorkerStep });
+// (written out in full: the notebook kernel, tslab, does not see earlier cells' functions through shorthand properties)
+const parts = dojo.grading.learnerParts({ tdTargets: tdTargets, nStepReturns: nStepReturns, a3cWorkerStep: a3cWorkerStep });
 const ENV_ID = 'KungFuMasterDeterministic-v0';
 const STEPS = pick({ ci: 400, book: 20_000, full: 500_000 });
 async function trainFor(algo: { update(): Promise<dojo.algos.UpdateResult> }, steps: number, label: string) {
@@ -318,10 +319,12 @@ for (const algo of [oneStep, fiveStep, turns]) await algo.dispose();
 // %% [markdown]
 // How to read these figures: each dot is one finished game, placed at the environment step where it
 // ended, so the runs are compared for the same amount of experience. The lines printed under them
-// give each run's recent mean and its speed; the bar chart shows that speed. A single seed over a short
-// budget says little about which *learns* better (games of one agent vary by thousands of points);
-// what it does show reliably is the speed: the threads keep both cores busy, the runs in one thread
-// cannot.
+// give each run's recent mean and its speed; the bar chart shows that speed, and the last line names
+// the fastest run. A single seed over a short budget says little about which *learns* better (games of
+// one agent vary by thousands of points). Speed is where the threads should stand out, since they can
+// keep both cores busy and the runs in one thread cannot; at a very small budget, though, their start-up
+// (each thread loads its own emulator and network) can hide it, and on a machine shared with other work
+// they get less than two cores.
 
 // %% [markdown]
 // ## Evaluation and a game to watch

@@ -71,15 +71,12 @@ tf.dispose([memory.h, memory.c]);
 // step of its rollouts.
 
 // %% [exercise]
-/** An LSTM's memory for N environments: [h, c], each [N, units]. */
-export type Memory = [tf.Tensor2D, tf.Tensor2D];
-
 /** [h, c] with the rows of the environments whose game ended set to zero. */
-export function resetMemory(memory: Memory, dones: boolean[]): Memory {
+export function resetMemory(memory: [tf.Tensor2D, tf.Tensor2D], dones: boolean[]): [tf.Tensor2D, tf.Tensor2D] {
   // BEGIN SOLUTION
   return tf.tidy(() => {
     const keep = tf.tensor2d(dones.map((d) => [d ? 0 : 1]), [dones.length, 1]);
-    return [tf.mul(memory[0], keep), tf.mul(memory[1], keep)] as Memory;
+    return [tf.mul(memory[0], keep), tf.mul(memory[1], keep)] as [tf.Tensor2D, tf.Tensor2D];
   });
   // END SOLUTION
 }
@@ -113,16 +110,16 @@ export function resetMemory(memory: Memory, dones: boolean[]): Memory {
 // %% [exercise]
 /** The network over a rollout from the carried memory: detached at the start, reset at episode ends. */
 export function lstmUnroll(
-  step: (memory: Memory, obs: tf.Tensor) => { logits: tf.Tensor2D; value: tf.Tensor1D; memory: Memory },
-  memory: Memory,
+  step: (memory: [tf.Tensor2D, tf.Tensor2D], obs: tf.Tensor) => { logits: tf.Tensor2D; value: tf.Tensor1D; memory: [tf.Tensor2D, tf.Tensor2D] },
+  memory: [tf.Tensor2D, tf.Tensor2D],
   obs: tf.Tensor[],
   dones: boolean[][],
-  reset: (memory: Memory, dones: boolean[]) => Memory,
-): { logits: tf.Tensor2D; values: tf.Tensor1D; memory: Memory } {
+  reset: (memory: [tf.Tensor2D, tf.Tensor2D], dones: boolean[]) => [tf.Tensor2D, tf.Tensor2D],
+): { logits: tf.Tensor2D; values: tf.Tensor1D; memory: [tf.Tensor2D, tf.Tensor2D] } {
   // BEGIN SOLUTION
   return tf.tidy(() => {
     // the memory carried in from the last rollout is a constant: gradients stop here
-    let m: Memory = [tf.tensor2d(memory[0].dataSync(), memory[0].shape), tf.tensor2d(memory[1].dataSync(), memory[1].shape)];
+    let m: [tf.Tensor2D, tf.Tensor2D] = [tf.tensor2d(memory[0].dataSync(), memory[0].shape), tf.tensor2d(memory[1].dataSync(), memory[1].shape)];
     const logits: tf.Tensor2D[] = [];
     const values: tf.Tensor1D[] = [];
     for (let t = 0; t < obs.length; t++) {
@@ -226,8 +223,9 @@ dojo.envs.register({
   create: () => new HideVelocity(dojo.envs.make('CartPole-v1') as dojo.envs.Env<Float32Array, number>),
 });
 
-const parts = dojo.grading.learnerParts({ resetMemory, lstmUnroll, nStepAdvantages });
-const { ewma: smooth } = dojo.grading.learnerParts({ ewma });
+// (written out in full: the notebook kernel, tslab, does not see earlier cells' functions through shorthand properties)
+const parts = dojo.grading.learnerParts({ resetMemory: resetMemory, lstmUnroll: lstmUnroll, nStepAdvantages: nStepAdvantages });
+const smooth = dojo.grading.learnerParts({ ewma: ewma }).ewma;
 const CONTROL_STEPS = pick({ ci: 2_000, book: 60_000, full: 100_000 });
 const SEEDS = pick({ ci: [1], book: [1, 2, 3], full: [1, 2, 3, 4, 5] });
 const BINS = 20;

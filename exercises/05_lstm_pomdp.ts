@@ -4,23 +4,20 @@
 
 import * as tf from '@tensorflow/tfjs';
 
-/** An LSTM's memory for N environments: [h, c], each [N, units]. */
-export type Memory = [tf.Tensor2D, tf.Tensor2D];
-
 /** [h, c] with the rows of the environments whose game ended set to zero. */
-export function resetMemory(memory: Memory, dones: boolean[]): Memory {
+export function resetMemory(memory: [tf.Tensor2D, tf.Tensor2D], dones: boolean[]): [tf.Tensor2D, tf.Tensor2D] {
   // YOUR CODE HERE
   throw new Error('not implemented yet: resetMemory');
 }
 
 /** The network over a rollout from the carried memory: detached at the start, reset at episode ends. */
 export function lstmUnroll(
-  step: (memory: Memory, obs: tf.Tensor) => { logits: tf.Tensor2D; value: tf.Tensor1D; memory: Memory },
-  memory: Memory,
+  step: (memory: [tf.Tensor2D, tf.Tensor2D], obs: tf.Tensor) => { logits: tf.Tensor2D; value: tf.Tensor1D; memory: [tf.Tensor2D, tf.Tensor2D] },
+  memory: [tf.Tensor2D, tf.Tensor2D],
   obs: tf.Tensor[],
   dones: boolean[][],
-  reset: (memory: Memory, dones: boolean[]) => Memory,
-): { logits: tf.Tensor2D; values: tf.Tensor1D; memory: Memory } {
+  reset: (memory: [tf.Tensor2D, tf.Tensor2D], dones: boolean[]) => [tf.Tensor2D, tf.Tensor2D],
+): { logits: tf.Tensor2D; values: tf.Tensor1D; memory: [tf.Tensor2D, tf.Tensor2D] } {
   // YOUR CODE HERE
   throw new Error('not implemented yet: lstmUnroll');
 }

@@ -45,7 +45,7 @@ function assertChanged(what: string, library: Float32Array, sabotaged: Float32Ar
 test('chapter 4: the training cells pass the learner\'s tdTargets, nStepReturns and a3cWorkerStep', async () => {
   await ready();
   const src = chapterSource('04_a3c_kungfu');
-  assert.match(src, /const parts = dojo\.grading\.learnerParts\(\{ tdTargets, nStepReturns, a3cWorkerStep \}\);/);
+  assert.match(src, /const parts = dojo\.grading\.learnerParts\(\{ tdTargets: tdTargets, nStepReturns: nStepReturns, a3cWorkerStep: a3cWorkerStep \}\);/);
   for (const cell of ['nSteps: 1, seed: 1 }, parts)', 'nSteps: 5, seed: 1 }, parts)', 'workerThreads: false }, parts)']) assert.ok(src.includes(cell), `chapter 4 trains with parts: ${cell}`);
   assert.match(src, /const STEPS = pick\(\{ ci: 400,/);
 
@@ -92,7 +92,7 @@ class HideVelocity implements Env<Float32Array, number> {
 test('chapter 5: the training cells pass the learner\'s resetMemory, lstmUnroll and nStepAdvantages', async () => {
   await ready();
   const src = chapterSource('05_lstm_pomdp');
-  assert.match(src, /const parts = dojo\.grading\.learnerParts\(\{ resetMemory, lstmUnroll, nStepAdvantages \}\);/);
+  assert.match(src, /const parts = dojo\.grading\.learnerParts\(\{ resetMemory: resetMemory, lstmUnroll: lstmUnroll, nStepAdvantages: nStepAdvantages \}\);/);
   assert.ok(src.includes('units: 32 }, parts)') && src.includes('seed: 0 }, parts)'), 'both RecurrentA2C cells train with parts');
   assert.match(src, /const CONTROL_STEPS = pick\(\{ ci: 2_000,/);
   assert.match(src, /hidden: 32 \};/);
