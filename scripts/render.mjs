@@ -24,11 +24,12 @@ const fromDir = flag('--from');
 const execute = !args.includes('--no-execute') && !fromDir;
 const budget = process.env.GRADIENT_DOJO_BUDGET ?? 'book';
 
-const python = findJupyterPython();
-if (!python) {
+const foundPython = findJupyterPython();
+if (!foundPython) {
   console.error(`gradient-dojo: ${MISSING_JUPYTER}`);
   process.exit(1);
 }
+const python = foundPython;
 if (!kernelInstalled()) spawnSync(process.execPath, [join(root, 'scripts', 'setup.mjs')], { stdio: 'inherit' });
 
 /** The chapters in reading order: [{ name, title, path }]. */
@@ -171,7 +172,7 @@ console.log(`Rendering ${chapters.length} notebooks at the '${budget}' budget in
 try {
   chapters.forEach((c, i) => renderOne(c, chapters, i));
 } catch (err) {
-  console.error(`gradient-dojo: ${err.message}`);
+  console.error(`gradient-dojo: ${err instanceof Error ? err.message : err}`);
   process.exit(1);
 }
 writeIndex(chapters);
