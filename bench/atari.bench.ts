@@ -93,7 +93,7 @@ for (let r = 0; r < RUNS; r++) {
 const load1 = loadavg()[0];
 
 const round = (x: number): string => String(Math.round(x));
-cases.forEach((c, k) => console.log(`BENCH ${c.name} ${round(median(cpu[k]))} frames/s`));
+for (const [k, c] of cases.entries()) console.log(`BENCH ${c.name} ${round(median(cpu[k]))} frames/s`);
 console.log(
   `\n${'figure'.padEnd(44)} ${'median'.padStart(7)} ${'best'.padStart(7)} ${'wall'.padStart(7)}   ` +
     `(frames/s per CPU-second; ${RUNS} interleaved runs of ${FRAMES} frames; wall: median wall-clock frames/s)`,

@@ -25,8 +25,11 @@ const checks = [
 /** @returns {Promise<{ code: number, output: string }>} */
 function run(tsc, project) {
   return new Promise((done) => {
-    execFile(process.execPath, [tsc, '--noEmit', '--pretty', 'false', '-p', project], { cwd: root, maxBuffer: 64 << 20 }, (err, stdout, stderr) =>
-      done({ code: err ? Number(err.code) || 1 : 0, output: `${stdout}${stderr}` }),
+    execFile(
+      process.execPath,
+      [tsc, '--noEmit', '--pretty', 'false', '-p', project],
+      { cwd: root, maxBuffer: 64 << 20 },
+      (err, stdout, stderr) => done({ code: err ? Number(err.code) || 1 : 0, output: `${stdout}${stderr}` }),
     );
   });
 }
@@ -52,6 +55,11 @@ if (failed === 0) {
 } else {
   for (const [text, where] of errors) console.log(where.length === checks.length ? text : `${text}\n  [${where.join('; ')}]`);
   const n = [...errors.keys()].filter((t) => /error TS\d+/.test(t)).length;
-  console.log(`\ntypecheck: ${n} error(s); failing: ${checks.filter((_, i) => results[i].code !== 0).map((c) => c.name).join(', ')}`);
+  console.log(
+    `\ntypecheck: ${n} error(s); failing: ${checks
+      .filter((_, i) => results[i].code !== 0)
+      .map((c) => c.name)
+      .join(', ')}`,
+  );
   process.exitCode = 1;
 }

@@ -9,7 +9,8 @@
 import * as dojo from 'gradient-dojo';
 
 const rng = new dojo.Rng(2024);
-console.log(`gradient-dojo loaded; three seeded draws: ${[rng.uniform(), rng.uniform(), rng.uniform()].map((x) => x.toFixed(3)).join(', ')}`);
+const draws = [rng.uniform(), rng.uniform(), rng.uniform()].map((x) => x.toFixed(3));
+console.log(`gradient-dojo loaded; three seeded draws: ${draws.join(', ')}`);
 
 // %% [markdown]
 // The neural-network backend: TensorFlow.js picks the fastest one this machine has.
@@ -38,7 +39,9 @@ const pixels = new Uint8Array(size * size * 3);
 for (let y = 0; y < size; y++) {
   for (let x = 0; x < size; x++) {
     const i = (y * size + x) * 3;
-    pixels[i] = x * 4; pixels[i + 1] = y * 4; pixels[i + 2] = 160;
+    pixels[i] = x * 4;
+    pixels[i + 1] = y * 4;
+    pixels[i + 2] = 160;
   }
 }
 dojo.viz.showPng(dojo.viz.encodePng(dojo.viz.upscale({ width: size, height: size, data: pixels }, 3)));
