@@ -124,6 +124,7 @@ function renderOne(chapter, chapters, i) {
 
 function writeIndex(chapters) {
   const items = chapters.map((c) => `<li><a href="${c.name}.html">${esc(c.title)}</a></li>`).join('\n      ');
+  const budgetNote = execute ? ` at the <code>${esc(budget)}</code> budget` : '';
   writeFileSync(
     join(outDir, 'index.html'),
     `<!DOCTYPE html>
@@ -143,7 +144,7 @@ function writeIndex(chapters) {
     <ol class="dojo-chapters">
       ${items}
     </ol>
-    <p class="dojo-meta">Rendered ${new Date().toISOString().slice(0, 10)}${execute ? ` at the <code>${esc(budget)}</code> budget` : ''}.</p>
+    <p class="dojo-meta">Rendered ${new Date().toISOString().slice(0, 10)}${budgetNote}.</p>
   </main>
 </body>
 </html>
@@ -153,7 +154,8 @@ function writeIndex(chapters) {
 
 // An inline icon, so browsers never ask the server for /favicon.ico.
 const FAVICON =
-  '<link rel="icon" href="data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22 viewBox=%220 0 16 16%22%3E%3Ccircle cx=%228%22 cy=%228%22 r=%227%22 fill=%22%23b3261e%22/%3E%3C/svg%3E">';
+  '<link rel="icon" href="data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22 viewBox=%220 0 16 16%22%3E' +
+  '%3Ccircle cx=%228%22 cy=%228%22 r=%227%22 fill=%22%23b3261e%22/%3E%3C/svg%3E">';
 
 const BOOK_CSS = `
 body { margin: 0; }

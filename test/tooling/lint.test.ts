@@ -38,3 +38,11 @@ test('no formatting or lint violation (npm run lint; npm run format fixes the fo
   const counts = [...perRule].sort((a, b) => b[1] - a[1]).map(([rule, n]) => `  ${String(n).padStart(4)}  ${rule}`);
   assert.fail(`npm run lint: ${diagnostics.length} violation(s)\n${lines.join('\n')}\n\nper rule:\n${counts.join('\n')}\n${r.stderr}`);
 });
+
+test('no ESLint directives: the project lints with Biome (`// biome-ignore lint/<group>/<rule>: <reason>` where one is needed)', () => {
+  const r = spawnSync('git', ['grep', '-n', '-I', '-E', 'eslint-(disable|enable)', '--', '.', ':!test/tooling/lint.test.ts'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  assert.equal(r.stdout.trim(), '', `stale ESLint directives:\n${r.stdout}`);
+});
