@@ -4,11 +4,13 @@
 //   tsconfig.chapters.json  chapters/ (notebook cells: top-level await, `import ... from 'gradient-dojo'`), checked
 //                           twice: with the project's TypeScript and with the notebook kernel's own (tslab's)
 //   tsconfig.js.json        the JavaScript entry points: bin/, scripts/*.mjs, lib/'s worker bootstraps
-// The compilers run side by side. Each error is printed once (lib/ is part of every project), with the
+// The compilers run side by side (one after the other inside `npm test`, which runs test files in parallel
+// already: GRADIENT_DOJO_TESTING is set by scripts/test.mjs). Each error is printed once (lib/ is part of every project), with the
 // projects that report it; the exit status is 1 when there is any.
 // The compiler is named by path: node_modules/.bin/tsc is tslab's older TypeScript, not the project's.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
@@ -34,7 +36,16 @@ function run(tsc, project) {
   });
 }
 
-const results = await Promise.all(checks.map((c) => run(c.tsc, c.project ?? c.name)));
+const parallel = process.env.GRADIENT_DOJO_TESTING ? 1 : Math.max(1, availableParallelism());
+const results = new Array(checks.length);
+let nextCheck = 0;
+async function lane() {
+  while (nextCheck < checks.length) {
+    const i = nextCheck++;
+    results[i] = await run(checks[i].tsc, checks[i].project ?? checks[i].name);
+  }
+}
+await Promise.all(Array.from({ length: Math.min(parallel, checks.length) }, lane));
 
 /** An error's text (its first line and the indented lines under it) -> the checks that report it. */
 const errors = new Map();
