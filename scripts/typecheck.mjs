@@ -4,9 +4,9 @@
 //   tsconfig.chapters.json  chapters/ (notebook cells: top-level await, `import ... from 'gradient-dojo'`), checked
 //                           twice: with the project's TypeScript and with the notebook kernel's own (tslab's)
 //   tsconfig.js.json        the JavaScript entry points: bin/, scripts/*.mjs, lib/'s worker bootstraps
-// The compilers run side by side (one after the other inside `npm test`, which runs test files in parallel
-// already: GRADIENT_DOJO_TESTING is set by scripts/test.mjs). Each error is printed once (lib/ is part of every project), with the
-// projects that report it; the exit status is 1 when there is any.
+// The compilers run side by side (one after the other inside `npm test`, which already runs test files in
+// parallel: scripts/test.mjs sets GRADIENT_DOJO_TESTING). Each error is printed once (lib/ is part of every
+// project), with the projects that report it; the exit status is 1 when there is any.
 // The compiler is named by path: node_modules/.bin/tsc is tslab's older TypeScript, not the project's.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
