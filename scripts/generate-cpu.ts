@@ -50,6 +50,9 @@ function writeAccess(address: string, value: string): string {
   );
 }
 
+/** The check for a timer wait loop (`setPollSkipper`), where a polling load's template has `@pollSkip`. */
+const POLL_SKIP = 'if ((ea & pollMask) === pollMatch) n += 2 * this.skipPolls(pc, ea, maxInstructions - n);';
+
 const READ = /^(?:(\w+) = )?(fetch|readRam|readBus|read)\((.+)\);$/;
 const WRITE = /^write\((.+)\);$/;
 
@@ -67,7 +70,7 @@ function splitArguments(text: string): [string, string] {
 
 /** One template line as generated code: a bus access written out, or the line itself. */
 function expandLine(line: string, pollSkip: boolean): string | null {
-  if (line === POLL_HOOK) return pollSkip ? 'if ((ea & pollMask) === pollMatch) n += 2 * this.skipPolls(pc, ea, maxInstructions - n);' : null;
+  if (line === POLL_HOOK) return pollSkip ? POLL_SKIP : null;
   const r = READ.exec(line);
   if (r) {
     const [, dst = '', kind, arg] = r;
@@ -219,8 +222,11 @@ function runMethod(map: Map<number, OpcodeEntry>): string[] {
     '      n++;',
     '      this.cycles++;',
     '      let opcode: number;',
-    '      if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) opcode = this.dataBus = directMemory[this.directOffset + (pc & directMask)];',
-    '      else opcode = bus.read(pc);',
+    '      if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) {',
+    '        opcode = this.dataBus = directMemory[this.directOffset + (pc & directMask)];',
+    '      } else {',
+    '        opcode = bus.read(pc);',
+    '      }',
     '      this.lastAccessWasRead = true;',
     '      pc = (pc + 1) & 0xffff;',
     '      this.lastOpcode = opcode;',
@@ -278,7 +284,8 @@ function main(): void {
   const generated = generateCpuFile(text);
   if (process.argv.includes('--check')) {
     if (generated !== text) {
-      console.error('lib/atari/cpu.ts is stale: its generated code differs from lib/atari/cpu-templates.ts (run: node --import tsx scripts/generate-cpu.ts)');
+      console.error('lib/atari/cpu.ts is stale: it differs from what lib/atari/cpu-templates.ts generates.');
+      console.error('Run: node --import tsx scripts/generate-cpu.ts');
       process.exit(1);
     }
     console.log('lib/atari/cpu.ts is up to date with lib/atari/cpu-templates.ts.');

@@ -17,7 +17,8 @@
  *   x = readBus(a);   the bus only (the BRK vector)
  *   write(a, value);  the RAM window, else the bus
  *
- * `x = ` may be left out for a dummy read (the access happens, its value is not used). Which accesses
+ * `x = ` may be left out for a dummy read (the access happens, its value is not used). `//` comments
+ * in template code are for the reader here; the generator leaves them out. Which accesses
  * happen, and in which order, is Stella 2.4.2's "high compatibility" core, dummy reads and writes
  * included (see cpu.ts).
  */
@@ -42,8 +43,9 @@ export interface Operation {
 export const POLL_HOOK = '@pollSkip';
 
 /**
- * The modes, numbered in this order in the `MODE` table. `none` has no code: its opcodes (JSR and the
- * JAMs) do all their accesses themselves.
+ * The modes, numbered in this order in the `MODE` table. The suffix says what the operation needs: R
+ * the operand's value (in `t`), W its address (in `ea`; stores, read-modify-write, JMP). `none` has no
+ * code: its opcodes (JSR and the JAMs) do all their accesses themselves.
  */
 export const MODES: ModeTemplate[] = [
   {
@@ -251,7 +253,10 @@ const pullStatus = `
   c = t & 1;
 `;
 
-/** A branch on `condition` (the offset is in `t`): taken, it reads the next opcode byte, and reads again when the target is on another page. */
+/**
+ * A branch on `condition` (the offset is in `t`): taken, it reads the next opcode byte, and reads
+ * again when the target is on another page.
+ */
 const branch = (condition: string): string => `
   if (${condition}) {
     m = fetch(pc);

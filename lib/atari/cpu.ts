@@ -34,6 +34,7 @@ for (let t = 0; t < 256; t++) {
 }
 
 /** Base cycle count of every opcode (page crossings and taken branches add to it). */
+// biome-ignore format: one row per 16 opcodes
 export const OPCODE_CYCLES: readonly number[] = [
   7, 6, 2, 8, 3, 3, 5, 5, 3, 2, 2, 2, 4, 4, 6, 6,
   2, 5, 2, 8, 4, 4, 6, 6, 2, 4, 2, 7, 4, 4, 7, 7,
@@ -358,8 +359,11 @@ export class Cpu6502 {
       n++;
       this.cycles++;
       let opcode: number;
-      if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) opcode = this.dataBus = directMemory[this.directOffset + (pc & directMask)];
-      else opcode = bus.read(pc);
+      if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) {
+        opcode = this.dataBus = directMemory[this.directOffset + (pc & directMask)];
+      } else {
+        opcode = bus.read(pc);
+      }
       this.lastAccessWasRead = true;
       pc = (pc + 1) & 0xffff;
       this.lastOpcode = opcode;
