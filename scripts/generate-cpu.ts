@@ -159,7 +159,7 @@ function modeTable(map: Map<number, OpcodeEntry>): string[] {
   const none = MODES.findIndex((m) => m.name === 'none');
   const rows: string[] = [];
   for (let row = 0; row < 16; row++) {
-    rows.push('  ' + Array.from({ length: 16 }, (_, col) => map.get(row * 16 + col)?.mode ?? none).join(', ') + ',');
+    rows.push(`  ${Array.from({ length: 16 }, (_, col) => map.get(row * 16 + col)?.mode ?? none).join(', ')},`);
   }
   return [
     '// biome-ignore format: generated, one row per 16 opcodes',

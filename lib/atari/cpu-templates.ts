@@ -42,71 +42,82 @@ export interface Operation {
 /** The line in the absolute read mode where the loads of `POLLING_LOADS` check for a timer wait loop. */
 export const POLL_HOOK = '@pollSkip';
 
+/** Template pieces one after another. */
+const lines = (...pieces: string[]): string => pieces.join('\n');
+
+// ---- pieces several modes share ----
+
+/** zp,X and zp,Y: a dummy read of the unindexed address, then the index wraps in page zero. */
+const zeroPageIndexed = (index: string): string => `
+  ea = fetch(pc++);
+  readRam(ea);
+  ea = (ea + ${index}) & 0xff;
+`;
+
+/** abs,X, abs,Y and (zp),Y once the base is in lo and hi: the index is added to the low byte first. */
+const indexLowByte = (index: string): string => `
+  hi <<= 8;
+  lo += ${index};
+  ea = hi | (lo & 0xff);
+`;
+
+/** The read of an indexed mode: at the low-byte-indexed address, and again at the right one when the index crossed a page. */
+const indexedRead = `
+  t = read(ea);
+  if (lo > 0xff) {
+    ea = (hi + lo) & 0xffff;
+    t = read(ea);
+  }
+`;
+
+/** Before an indexed write the read at the low-byte-indexed address always happens. */
+const indexedTarget = `
+  t = read(ea);
+  ea = (hi + lo) & 0xffff;
+`;
+
+/** (zp,X): the pointer, read from page zero after a dummy read, its high byte wrapping there too. */
+const pointerX = `
+  ea = fetch(pc++);
+  readRam(ea);
+  ea = (ea + x) & 0xff;
+  lo = readRam(ea);
+  m = (ea + 1) & 0xff;
+  hi = readRam(m);
+  ea = lo | (hi << 8);
+`;
+
+/** (zp),Y: the pointer from page zero, its high byte wrapping there, then indexed as abs,Y. */
+const pointerY = lines(
+  `
+    ea = fetch(pc++);
+    lo = readRam(ea);
+    m = (ea + 1) & 0xff;
+    hi = readRam(m);
+  `,
+  indexLowByte('y'),
+);
+
+/** abs,X and abs,Y: the two bytes of the base address. */
+const absoluteLowHigh = `
+  lo = fetch(pc++);
+  hi = fetch(pc++);
+`;
+
 /**
  * The modes, numbered in this order in the `MODE` table. The suffix says what the operation needs: R
  * the operand's value (in `t`), W its address (in `ea`; stores, read-modify-write, JMP). `none` has no
  * code: its opcodes (JSR and the JAMs) do all their accesses themselves.
  */
 export const MODES: ModeTemplate[] = [
-  {
-    name: 'imp', // implied and accumulator: the 6502 reads the next byte and ignores it
-    code: `
-      t = fetch(pc);
-    `,
-  },
-  {
-    name: 'imm',
-    code: `
-      t = fetch(pc++);
-    `,
-  },
-  {
-    name: 'zpR',
-    code: `
-      ea = fetch(pc++);
-      t = readRam(ea);
-    `,
-  },
-  {
-    name: 'zpW',
-    code: `
-      ea = fetch(pc++);
-    `,
-  },
-  {
-    name: 'zpxR', // a dummy read of the unindexed address, then the index wraps in page zero
-    code: `
-      ea = fetch(pc++);
-      readRam(ea);
-      ea = (ea + x) & 0xff;
-      t = readRam(ea);
-    `,
-  },
-  {
-    name: 'zpxW',
-    code: `
-      ea = fetch(pc++);
-      readRam(ea);
-      ea = (ea + x) & 0xff;
-    `,
-  },
-  {
-    name: 'zpyR',
-    code: `
-      ea = fetch(pc++);
-      readRam(ea);
-      ea = (ea + y) & 0xff;
-      t = readRam(ea);
-    `,
-  },
-  {
-    name: 'zpyW',
-    code: `
-      ea = fetch(pc++);
-      readRam(ea);
-      ea = (ea + y) & 0xff;
-    `,
-  },
+  { name: 'imp', code: 't = fetch(pc);' }, // implied and accumulator: the 6502 reads the next byte and ignores it
+  { name: 'imm', code: 't = fetch(pc++);' },
+  { name: 'zpR', code: 'ea = fetch(pc++);\nt = readRam(ea);' },
+  { name: 'zpW', code: 'ea = fetch(pc++);' },
+  { name: 'zpxR', code: lines(zeroPageIndexed('x'), 't = readRam(ea);') },
+  { name: 'zpxW', code: zeroPageIndexed('x') },
+  { name: 'zpyR', code: lines(zeroPageIndexed('y'), 't = readRam(ea);') },
+  { name: 'zpyW', code: zeroPageIndexed('y') },
   {
     name: 'absR',
     code: `
@@ -117,124 +128,15 @@ export const MODES: ModeTemplate[] = [
       t = read(ea);
     `,
   },
-  {
-    name: 'absW',
-    code: `
-      ea = fetch(pc++);
-      hi = fetch(pc++);
-      ea |= hi << 8;
-    `,
-  },
-  {
-    name: 'absxR', // reads the address with the low byte indexed, again at the right one when the index crossed a page
-    code: `
-      lo = fetch(pc++);
-      hi = fetch(pc++);
-      hi <<= 8;
-      lo += x;
-      ea = hi | (lo & 0xff);
-      t = read(ea);
-      if (lo > 0xff) {
-        ea = (hi + lo) & 0xffff;
-        t = read(ea);
-      }
-    `,
-  },
-  {
-    name: 'absyR',
-    code: `
-      lo = fetch(pc++);
-      hi = fetch(pc++);
-      hi <<= 8;
-      lo += y;
-      ea = hi | (lo & 0xff);
-      t = read(ea);
-      if (lo > 0xff) {
-        ea = (hi + lo) & 0xffff;
-        t = read(ea);
-      }
-    `,
-  },
-  {
-    name: 'absxW', // the read at the low-byte-indexed address always happens
-    code: `
-      lo = fetch(pc++);
-      hi = fetch(pc++);
-      hi <<= 8;
-      lo += x;
-      ea = hi | (lo & 0xff);
-      t = read(ea);
-      ea = (hi + lo) & 0xffff;
-    `,
-  },
-  {
-    name: 'absyW',
-    code: `
-      lo = fetch(pc++);
-      hi = fetch(pc++);
-      hi <<= 8;
-      lo += y;
-      ea = hi | (lo & 0xff);
-      t = read(ea);
-      ea = (hi + lo) & 0xffff;
-    `,
-  },
-  {
-    name: 'izxR', // (zp,X): the pointer is read from page zero, its high byte wrapping there too
-    code: `
-      ea = fetch(pc++);
-      readRam(ea);
-      ea = (ea + x) & 0xff;
-      lo = readRam(ea);
-      m = (ea + 1) & 0xff;
-      hi = readRam(m);
-      ea = lo | (hi << 8);
-      t = read(ea);
-    `,
-  },
-  {
-    name: 'izxW',
-    code: `
-      ea = fetch(pc++);
-      readRam(ea);
-      ea = (ea + x) & 0xff;
-      lo = readRam(ea);
-      m = (ea + 1) & 0xff;
-      hi = readRam(m);
-      ea = lo | (hi << 8);
-    `,
-  },
-  {
-    name: 'izyR', // (zp),Y: as absyR once the pointer is read
-    code: `
-      ea = fetch(pc++);
-      lo = readRam(ea);
-      m = (ea + 1) & 0xff;
-      hi = readRam(m);
-      hi <<= 8;
-      lo += y;
-      ea = hi | (lo & 0xff);
-      t = read(ea);
-      if (lo > 0xff) {
-        ea = (hi + lo) & 0xffff;
-        t = read(ea);
-      }
-    `,
-  },
-  {
-    name: 'izyW',
-    code: `
-      ea = fetch(pc++);
-      lo = readRam(ea);
-      m = (ea + 1) & 0xff;
-      hi = readRam(m);
-      hi <<= 8;
-      lo += y;
-      ea = hi | (lo & 0xff);
-      t = read(ea);
-      ea = (hi + lo) & 0xffff;
-    `,
-  },
+  { name: 'absW', code: 'ea = fetch(pc++);\nhi = fetch(pc++);\nea |= hi << 8;' },
+  { name: 'absxR', code: lines(absoluteLowHigh, indexLowByte('x'), indexedRead) },
+  { name: 'absyR', code: lines(absoluteLowHigh, indexLowByte('y'), indexedRead) },
+  { name: 'absxW', code: lines(absoluteLowHigh, indexLowByte('x'), indexedTarget) },
+  { name: 'absyW', code: lines(absoluteLowHigh, indexLowByte('y'), indexedTarget) },
+  { name: 'izxR', code: lines(pointerX, 't = read(ea);') },
+  { name: 'izxW', code: pointerX },
+  { name: 'izyR', code: lines(pointerY, indexedRead) },
+  { name: 'izyW', code: lines(pointerY, indexedTarget) },
   { name: 'none', code: '' },
 ];
 
@@ -277,33 +179,38 @@ const readModifyWrite = (modify: string): string => `
   write(ea, t);
 `;
 
+/** Binary addition of `t` and the carry to A, with the flags. */
+const binaryAdd = `
+  lo = a + t + c;
+  v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
+  c = lo > 0xff ? 1 : 0;
+  a = nv = zv = lo & 0xff;
+`;
+
+/** A decimal-mode result packed as result | carry << 8 | overflow << 9 (see adcDecimal) into A and the flags. */
+const decimalResult = `
+  a = nv = zv = lo & 0xff;
+  c = (lo >> 8) & 1;
+  v = lo >> 9;
+`;
+
 const adc = `
   if (d === 0) {
-    lo = a + t + c;
-    v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
-    c = lo > 0xff ? 1 : 0;
-    a = nv = zv = lo & 0xff;
+    ${binaryAdd}
   } else {
     lo = adcDecimal(a, t, c);
-    a = nv = zv = lo & 0xff;
-    c = (lo >> 8) & 1;
-    v = lo >> 9;
+    ${decimalResult}
   }
 `;
 
-/** SBC is ADC of the complement in binary mode; decimal mode has its own arithmetic. */
+/** SBC is the addition of the complement in binary mode; decimal mode has its own arithmetic. */
 const sbc = `
   if (d === 0) {
     t ^= 0xff;
-    lo = a + t + c;
-    v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
-    c = lo > 0xff ? 1 : 0;
-    a = nv = zv = lo & 0xff;
+    ${binaryAdd}
   } else {
     lo = sbcDecimal(a, t, c);
-    a = nv = zv = lo & 0xff;
-    c = (lo >> 8) & 1;
-    v = lo >> 9;
+    ${decimalResult}
   }
 `;
 
@@ -342,13 +249,14 @@ export const OPERATIONS: Operation[] = [
   {
     title: 'SLO',
     opcodes: 'izxW 03, zpW 07, absW 0f, izyW 13, zpxW 17, absyW 1b, absxW 1f',
-    code: readModifyWrite('c = t >> 7; t = (t << 1) & 0xff;') + 'a = nv = zv = a | t;',
+    code: lines(readModifyWrite('c = t >> 7; t = (t << 1) & 0xff;'), 'a = nv = zv = a | t;'),
   },
   {
     title: 'NOP (the operand reads still happen)',
-    opcodes:
-      'zpR 04, absR 0c, zpxR 14, imp 1a, absxR 1c, zpxR 34, imp 3a, absxR 3c, zpR 44, zpxR 54, imp 5a, absxR 5c, zpR 64, zpxR 74, ' +
+    opcodes: [
+      'zpR 04, absR 0c, zpxR 14, imp 1a, absxR 1c, zpxR 34, imp 3a, absxR 3c, zpR 44, zpxR 54, imp 5a, absxR 5c, zpR 64, zpxR 74',
       'imp 7a, absxR 7c, imm 80, imm 82, imm 89, imm c2, zpxR d4, imp da, absxR dc, imm e2, imp ea, zpxR f4, imp fa, absxR fc',
+    ].join(', '),
     code: '',
   },
   {
@@ -379,7 +287,7 @@ export const OPERATIONS: Operation[] = [
   {
     title: 'RLA',
     opcodes: 'izxW 23, zpW 27, absW 2f, izyW 33, zpxW 37, absyW 3b, absxW 3f',
-    code: readModifyWrite('lo = ((t << 1) | c) & 0xff; c = t >> 7; t = lo;') + 'a = nv = zv = a & t;',
+    code: lines(readModifyWrite('lo = ((t << 1) | c) & 0xff; c = t >> 7; t = lo;'), 'a = nv = zv = a & t;'),
   },
   { title: 'BIT', opcodes: 'zpR 24, absR 2c', code: 'nv = t;\nv = (t >> 6) & 1;\nzv = a & t;' },
   {
@@ -390,11 +298,14 @@ export const OPERATIONS: Operation[] = [
   {
     title: 'PLP',
     opcodes: 'imp 28',
-    code: `
-      readRam(0x100 | sp);
-      sp = (sp + 1) & 0xff;
-      t = readRam(0x100 | sp);
-    ` + pullStatus,
+    code: lines(
+      `
+        readRam(0x100 | sp);
+        sp = (sp + 1) & 0xff;
+        t = readRam(0x100 | sp);
+      `,
+      pullStatus,
+    ),
   },
   { title: 'ROL A', opcodes: 'imp 2a', code: 't = ((a << 1) | c) & 0xff; c = a >> 7; a = nv = zv = t;' },
   { title: 'BMI', opcodes: 'imm 30', code: branch('(nv & 0x80) !== 0') },
@@ -402,23 +313,27 @@ export const OPERATIONS: Operation[] = [
   {
     title: 'RTI',
     opcodes: 'imp 40',
-    code: `
-      readRam(0x100 | sp);
-      sp = (sp + 1) & 0xff;
-      t = readRam(0x100 | sp);
-    ` + pullStatus + `
-      sp = (sp + 1) & 0xff;
-      lo = readRam(0x100 | sp);
-      sp = (sp + 1) & 0xff;
-      hi = readRam(0x100 | sp);
-      pc = lo | (hi << 8);
-    `,
+    code: lines(
+      `
+        readRam(0x100 | sp);
+        sp = (sp + 1) & 0xff;
+        t = readRam(0x100 | sp);
+      `,
+      pullStatus,
+      `
+        sp = (sp + 1) & 0xff;
+        lo = readRam(0x100 | sp);
+        sp = (sp + 1) & 0xff;
+        hi = readRam(0x100 | sp);
+        pc = lo | (hi << 8);
+      `,
+    ),
   },
   { title: 'EOR', opcodes: 'izxR 41, zpR 45, imm 49, absR 4d, izyR 51, zpxR 55, absyR 59, absxR 5d', code: 'a = nv = zv = a ^ t;' },
   {
     title: 'SRE',
     opcodes: 'izxW 43, zpW 47, absW 4f, izyW 53, zpxW 57, absyW 5b, absxW 5f',
-    code: readModifyWrite('c = t & 1; t = t >> 1;') + 'a = nv = zv = a ^ t;',
+    code: lines(readModifyWrite('c = t & 1; t = t >> 1;'), 'a = nv = zv = a ^ t;'),
   },
   {
     title: 'LSR (read, write back, write)',
@@ -449,7 +364,7 @@ export const OPERATIONS: Operation[] = [
   {
     title: 'RRA',
     opcodes: 'izxW 63, zpW 67, absW 6f, izyW 73, zpxW 77, absyW 7b, absxW 7f',
-    code: readModifyWrite('lo = (t >> 1) | (c << 7); c = t & 1; t = lo;') + adc,
+    code: lines(readModifyWrite('lo = (t >> 1) | (c << 7); c = t & 1; t = lo;'), adc),
   },
   {
     title: 'ROR (read, write back, write)',
@@ -512,7 +427,7 @@ export const OPERATIONS: Operation[] = [
   {
     title: 'DCP',
     opcodes: 'izxW c3, zpW c7, absW cf, izyW d3, zpxW d7, absyW db, absxW df',
-    code: readModifyWrite('t = (t - 1) & 0xff;') + compare('a'),
+    code: lines(readModifyWrite('t = (t - 1) & 0xff;'), compare('a')),
   },
   {
     title: 'DEC (read, write back, write)',
@@ -529,7 +444,7 @@ export const OPERATIONS: Operation[] = [
   {
     title: 'ISB',
     opcodes: 'izxW e3, zpW e7, absW ef, izyW f3, zpxW f7, absyW fb, absxW ff',
-    code: readModifyWrite('t = (t + 1) & 0xff;') + sbc,
+    code: lines(readModifyWrite('t = (t + 1) & 0xff;'), sbc),
   },
   {
     title: 'INC (read, write back, write)',
