@@ -4,10 +4,11 @@
  * The networks themselves live in lib/nn; this file only picks and wires them.
  */
 import * as tf from '@tensorflow/tfjs';
-import { actorMlp, ConvActorCritic, criticMlp, ForwardRecord, Mlp, cartPolePolicy, RecurrentAgent, type LstmState } from '../nn/models';
-import { ParamGroup } from './optim';
+import { actorMlp, ConvActorCritic, criticMlp, Mlp, cartPolePolicy, RecurrentAgent, type LstmState } from '../nn/models';
+import { ParamGroup } from '../nn/params';
+import { ForwardRecord, RecordedPasses, type ActorCriticOutputs } from '../nn/recorded';
 
-export { ForwardRecord } from '../nn/models';
+export { ForwardRecord, RecordedPasses };
 
 /** A network that maps observations to action logits. */
 export interface PolicyModel {
@@ -17,21 +18,33 @@ export interface PolicyModel {
 
 /** An actor and a critic, as one network or two. */
 export interface ActorCriticModel extends PolicyModel {
-  /** With `record`, the pass is kept for `forwardRecorded` (see ForwardRecord). */
-  forward(obs: tf.Tensor, record?: ForwardRecord): { logits: tf.Tensor2D; value: tf.Tensor1D };
+  /**
+   * The acting passes of one rollout, kept for one gradient: `passes.act(obs)` while acting, then
+   * `passes.gradients(({ logits, value }) => loss)` over all of them (which releases them). See RecordedPasses.
+   */
+  recordedPasses(): RecordedPasses;
+  /** With `record`, the pass is kept for `forwardRecorded` (see ForwardRecord); `recordedPasses()` does this for you. */
+  forward(obs: tf.Tensor, record?: ForwardRecord): ActorCriticOutputs;
   /** The outputs of every pass kept in `record`, as one batch, for a loss to differentiate (no second forward pass where the network allows). */
-  forwardRecorded(record: ForwardRecord): { logits: tf.Tensor2D; value: tf.Tensor1D };
+  forwardRecorded(record: ForwardRecord): ActorCriticOutputs;
 }
 
-/** ActorCriticModel's recording for networks that simply run again: each pass keeps only its input. */
-function recordingByRerun(forward: (o: tf.Tensor) => { logits: tf.Tensor2D; value: tf.Tensor1D }): Pick<ActorCriticModel, 'forward' | 'forwardRecorded'> {
-  return {
-    forward: (o, record) => {
+/** An ActorCriticModel from its parts, where `forward`/`forwardRecorded` default to recording by running again (each pass keeps only its input). */
+function actorCritic(
+  group: ParamGroup, obsShape: readonly number[], logits: PolicyModel['logits'], forward: (o: tf.Tensor) => ActorCriticOutputs,
+  recorded?: Pick<ActorCriticModel, 'forward' | 'forwardRecorded'>,
+): ActorCriticModel {
+  const net: ActorCriticModel = {
+    group,
+    logits,
+    forward: recorded?.forward ?? ((o, record) => {
       record?.keepInput(o);
       return forward(o);
-    },
-    forwardRecorded: (record) => tf.tidy(() => forward(record.layer(0))),
+    }),
+    forwardRecorded: recorded?.forwardRecorded ?? ((record) => tf.tidy(() => forward(record.layer(0)))),
+    recordedPasses: () => new RecordedPasses(net, group, obsShape),
   };
+  return net;
 }
 
 export interface RecurrentModel {
@@ -66,12 +79,11 @@ export function actorCriticModel(obsShape: readonly number[], nActions: number, 
   const hidden = opts.hidden ?? 128;
   if (isImage(obsShape)) {
     const net = new ConvActorCritic({ inputShape: obsShape as [number, number, number], nActions, hidden, seed });
-    return {
-      group: new ParamGroup([net]),
+    const logits = (o: tf.Tensor) => tf.tidy(() => { const r = net.forward(o); r.value.dispose(); return r.logits; });
+    return actorCritic(new ParamGroup([net]), obsShape, logits, (o) => net.forward(o), {
       forward: (o, record) => net.forward(o, record),
       forwardRecorded: (record) => net.forwardRecorded(record),
-      logits: (o) => tf.tidy(() => { const r = net.forward(o); r.value.dispose(); return r.logits; }),
-    };
+    });
   }
   const obsSize = vectorOnly('actorCriticModel', obsShape);
   if (opts.shared) {
@@ -83,15 +95,11 @@ export function actorCriticModel(obsShape: readonly number[], nActions: number, 
       const z = tf.relu(trunk.apply(o));
       return { logits: pi.apply(z), value: tf.reshape(v.apply(z), [-1]) as tf.Tensor1D };
     });
-    return { group: new ParamGroup([trunk, pi, v]), ...recordingByRerun(forward), logits: (o) => tf.tidy(() => pi.apply(tf.relu(trunk.apply(o)))) };
+    return actorCritic(new ParamGroup([trunk, pi, v]), obsShape, (o) => tf.tidy(() => pi.apply(tf.relu(trunk.apply(o)))), forward);
   }
   const actor = actorMlp({ obsSize, nActions, hidden, seed });
   const critic = criticMlp({ obsSize, hidden, seed: seed + 1 });
-  return {
-    group: new ParamGroup([actor, critic]),
-    logits: (o) => actor.logits(o),
-    ...recordingByRerun((o) => ({ logits: actor.logits(o), value: critic.value(o) })),
-  };
+  return actorCritic(new ParamGroup([actor, critic]), obsShape, (o) => actor.logits(o), (o) => ({ logits: actor.logits(o), value: critic.value(o) }));
 }
 
 /**

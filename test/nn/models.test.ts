@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import * as nn from '../../lib/nn';
+import { activeHeapBackend, HeapFloats } from '../../lib/nn/kernels/heap';
 import { policyTask, criticTask, a3cTask, recurrentTask, recurrentStepTask, type Task } from './tasks';
 
 test('model output shapes are as documented', async () => {
@@ -69,10 +70,10 @@ test('flat weights round-trip and apply external gradients', async () => {
   net.params.setFlat(shared);
   assert.equal(net.params.getFlat()[0], 42);
   assert.throws(() => net.params.setFlat(new Float32Array(3)), /expected \d+ values/);
-  const opt = new nn.Adam(net.params, { learningRate: 0.1 });
+  const opt = new nn.Optimizer(net, { kind: 'adam', lr: 0.1 });
   const before = net.params.getFlat();
   const g = new Float32Array(net.params.size).fill(1);
-  opt.applyGradients(g);
+  opt.step(g);
   const after = net.params.getFlat();
   // The first Adam step moves every weight by -lr * sign(g).
   for (const i of [0, 100, after.length - 1]) assert.ok(Math.abs(after[i] - (before[i] - 0.1)) < 1e-5);
@@ -83,7 +84,7 @@ test('flat Adam matches tf.train.adam', async () => {
   await nn.ready();
   const a = policyTask(16, 5);
   const b = policyTask(16, 5);
-  const ours = new nn.Adam(a.model.params, { learningRate: 0.01 });
+  const ours = new nn.Optimizer(a.model, { kind: 'adam', lr: 0.01 });
   const stock = tf.train.adam(0.01, 0.9, 0.999, 1e-8);
   for (let i = 0; i < 5; i++) {
     ours.minimize(a.loss);
@@ -100,7 +101,7 @@ test('flat Adam matches tf.train.adam', async () => {
 });
 
 function train(task: Task, steps: number, lr: number): number[] {
-  const opt = new nn.Adam(task.model.params, { learningRate: lr });
+  const opt = new nn.Optimizer(task.model, { kind: 'adam', lr });
   const losses: number[] = [];
   for (let i = 0; i < steps; i++) losses.push(opt.minimize(task.loss).loss);
   return losses;
@@ -148,7 +149,7 @@ test('1,000 training steps of each model leak no tensors', async () => {
   // Full-size conv nets; the recurrent agent at reduced width (same code paths, a fraction of the time).
   const small = { units: 32, hidden: 32 };
   for (const task of [policyTask(2, 3), criticTask(2, 3), a3cTask(1, 3), recurrentTask(1, 2, 3, small), recurrentStepTask(1, 2, 3, small)]) {
-    const opt = new nn.Adam(task.model.params, { learningRate: 1e-4 });
+    const opt = new nn.Optimizer(task.model, { kind: 'adam', lr: 1e-4 });
     opt.minimize(task.loss); // first step may create lasting tensors (none expected, but do not count it)
     const before = tf.memory().numTensors;
     // The backend's own count of data buffers too: shared buffers (Identity, Reshape) are reference counted.
@@ -233,57 +234,87 @@ test('fused layers (wasm) have the outputs and gradients of the separate ops (cp
   }
 });
 
-test('Adam in the wasm heap: gradient norm and step agree with the plain-array versions', async () => {
-  await nn.ready();
-  const net = nn.cartPolePolicy({ seed: 4, hidden: 33 }); // an odd parameter count: SIMD body and scalar tail
-  const opt = new nn.Adam(net.params, { learningRate: 0.01 });
-  const n = net.params.size;
-  const g = Float32Array.from({ length: n }, (_, i) => Math.sin(i) * 0.1);
-  const w0 = net.params.getFlat();
-  const norm = opt.applyGradients(g);
-  assert.ok(Math.abs(norm - nn.globalNorm(g)) < 1e-6 * norm, `norm ${norm} vs ${nn.globalNorm(g)}`);
-  const m = new Float32Array(n), v = new Float32Array(n), w = w0.slice();
-  nn.adamStepFlat(w, g, m, v, 1, 0.01, 0.9, 0.999, 1e-8);
-  const got = net.params.getFlat();
-  let worst = 0;
-  for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(got[i] - w[i]));
-  assert.ok(worst < 1e-6, `weights differ by ${worst}`);
-  net.dispose();
-});
-
-test('Adam.minimize in the wasm heap takes the same step as flat gradients, also with clipping and an unused parameter', async () => {
+test('Adam in the wasm heap (SIMD, float64 lanes) gives the same bits as the JavaScript loop', async () => {
   await nn.useBackend('wasm');
-  for (const maxGradNorm of [undefined, 0.05]) {
-    const nets = [0, 1].map(() => nn.cartPolePolicy({ seed: 6, hidden: 33 }));
-    const opts = nets.map((n) => new nn.Adam(n.params, { learningRate: 0.01, maxGradNorm }));
-    const x = tf.tensor2d([[0.1, -0.2, 0.3, 0.05], [-0.4, 0.2, 0.1, -0.3]]);
-    const names = nets[0].params.layout.map((p) => p.name);
-    // The loss leaves out the last parameter (the output bias): its gradient is missing, i.e. zero.
-    const lossOf = (net: nn.PolicyMlp) => () => tf.tidy(() => {
-      const out = tf.matMul(tf.relu(tf.add(tf.matMul(x, net.params.get(names[0])), net.params.get(names[1]))), net.params.get(names[2]));
-      return tf.sum(tf.square(out)) as tf.Scalar;
-    });
-    for (let step = 0; step < 3; step++) {
-      const a = opts[0].minimize(lossOf(nets[0]));
-      const vars = nets[1].params.variables.slice(0, 3);
-      const { value, grads } = tf.variableGrads(lossOf(nets[1]), vars);
-      const flat = nets[1].params.flattenGrads(nets[1].params.variables.map((v) => grads[v.name]));
-      const norm = opts[1].applyGradients(flat);
-      tf.dispose([value, ...Object.values(grads)]);
-      assert.ok(Math.abs(a.gradNorm - norm) <= 1e-6 * norm, `step ${step}: norm ${a.gradNorm} vs ${norm}`);
+  const be = activeHeapBackend()!;
+  const owner = {};
+  for (const n of [65, 1000]) { // an odd count: SIMD pairs and the scalar tail
+    const heap = new HeapFloats(be, 4 * n, owner);
+    const at = (k: number) => heap.view.subarray(k * n, (k + 1) * n);
+    const plain = [0, 1, 2, 3].map(() => new Float32Array(n));
+    for (let i = 0; i < n; i++) {
+      for (const arrays of [plain, [0, 1, 2, 3].map(at)]) {
+        arrays[0][i] = Math.cos(i) * 0.3; // weights
+        arrays[2][i] = arrays[3][i] = 0; // moments
+      }
     }
-    const [w0, w1] = nets.map((n) => n.params.getFlat());
-    let worst = 0;
-    for (let i = 0; i < w0.length; i++) worst = Math.max(worst, Math.abs(w0[i] - w1[i]));
-    assert.ok(worst < 1e-6, `maxGradNorm ${maxGradNorm}: weights differ by ${worst}`);
-    const last = nets[0].params.layout[nets[0].params.layout.length - 1];
-    const init = nn.cartPolePolicy({ seed: 6, hidden: 33 });
-    assert.deepEqual(Array.from(w0.subarray(last.offset, last.offset + last.size)), Array.from(init.params.getFlat().subarray(last.offset, last.offset + last.size)),
-      'a parameter without gradient stays put on the first steps (its moments stay zero)');
-    tf.dispose(x);
-    [...nets, init].forEach((n) => n.dispose());
+    for (let step = 1; step <= 4; step++) {
+      for (let i = 0; i < n; i++) plain[1][i] = at(1)[i] = Math.sin(i * step) * (i % 7 === 0 ? 10 : 0.01);
+      nn.adamStepFlat(plain[0], plain[1], plain[2], plain[3], step, 0.01, 0.9, 0.999, 1e-8);
+      nn.adamStepFlat(at(0), at(1), at(2), at(3), step, 0.01, 0.9, 0.999, 1e-8);
+    }
+    for (const k of [0, 2, 3]) assert.deepEqual(at(k), plain[k], `n ${n}: array ${k} differs between the heap (SIMD) and plain arrays`);
   }
   await nn.ready();
+});
+
+test('Optimizer.minimize takes the algorithms\' step bit for bit (group.gradients, clipByGlobalNorm, applyGradients), with an unused parameter', async () => {
+  for (const kind of ['wasm', 'cpu'] as const) {
+    await nn.useBackend(kind);
+    for (const maxGradNorm of [0, 0.05]) {
+      const nets = [0, 1].map(() => nn.cartPolePolicy({ seed: 6, hidden: 33 }));
+      const opt = new nn.Optimizer(nets[0], { kind: 'adam', lr: 0.01, maxGradNorm });
+      const group = new nn.ParamGroup([nets[1]]);
+      const params = group.getFlat();
+      const state = nn.createOptimizerState('adam', group.size);
+      const x = tf.tensor2d([[0.1, -0.2, 0.3, 0.05], [-0.4, 0.2, 0.1, -0.3]]);
+      const names = nets[0].params.layout.map((p) => p.name);
+      // The loss leaves out the last parameter (the output bias): its gradient is missing, i.e. zero.
+      const lossOf = (net: nn.PolicyMlp) => () => tf.tidy(() => {
+        const out = tf.matMul(tf.relu(tf.add(tf.matMul(x, net.params.get(names[0])), net.params.get(names[1]))), net.params.get(names[2]));
+        return tf.sum(tf.square(out)) as tf.Scalar;
+      });
+      for (let step = 0; step < 3; step++) {
+        const a = opt.minimize(lossOf(nets[0]));
+        const { grad } = group.gradients(lossOf(nets[1]));
+        const norm = nn.clipByGlobalNorm(grad, maxGradNorm);
+        nn.applyGradients({ kind: 'adam', lr: 0.01 }, params, grad, state);
+        group.setFlat(params);
+        assert.ok(Math.abs(a.gradNorm - norm) <= 1e-12 * norm, `${kind} step ${step}: gradient norm ${a.gradNorm} vs ${norm}`);
+      }
+      assert.deepEqual(nets[0].params.getFlat(), nets[1].params.getFlat(), `${kind} maxGradNorm ${maxGradNorm}: weights`);
+      assert.deepEqual(opt.snapshotArrays(), nn.adamSnapshotArrays(params, state), `${kind}: the snapshot arrays`);
+      const last = nets[0].params.layout[nets[0].params.layout.length - 1];
+      const init = nn.cartPolePolicy({ seed: 6, hidden: 33 });
+      assert.deepEqual(Array.from(nets[0].params.getFlat().subarray(last.offset, last.offset + last.size)), Array.from(init.params.getFlat().subarray(last.offset, last.offset + last.size)),
+        'a parameter without gradient stays put on the first steps (its moments stay zero)');
+      tf.dispose(x);
+      [...nets, init].forEach((n) => n.dispose());
+    }
+  }
+  await nn.ready();
+});
+
+test('Optimizer: restoring its snapshot arrays resumes training identically; a NaN gradient is refused', async () => {
+  await nn.ready();
+  const a = policyTask(16, 5), b = policyTask(16, 7);
+  const optA = new nn.Optimizer(a.model, { kind: 'adam', lr: 0.01 });
+  for (let i = 0; i < 3; i++) optA.minimize(a.loss);
+  const saved = optA.snapshotArrays();
+  const optB = new nn.Optimizer(b.model, { kind: 'adam', lr: 0.01 });
+  optB.restoreArrays(saved);
+  assert.equal(optB.steps, 3);
+  optA.minimize(a.loss);
+  const c = policyTask(16, 5); // a's data, other weights until restored
+  const optC = new nn.Optimizer(new nn.ParamGroup([c.model]), { kind: 'adam', lr: 0.01 });
+  optC.restoreArrays(saved);
+  optC.minimize(c.loss);
+  assert.deepEqual(c.model.params.getFlat(), a.model.params.getFlat());
+  assert.throws(() => optB.restoreArrays({ ...saved, 'adam/m': new Float32Array(3) }), /'adam\/m' has 3 values, expected \d+/);
+  const before = b.model.params.getFlat();
+  assert.throws(() => optB.step(new Float32Array(optB.group.size).fill(NaN)), /NaN or Infinity/);
+  assert.deepEqual(b.model.params.getFlat(), before, 'weights unchanged after a refused step');
+  for (const t of [a, b, c]) t.dispose();
 });
 
 test('fused layers and the fused LSTM (wasm) agree with finite differences', async () => {
