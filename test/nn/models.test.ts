@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import * as nn from '../../lib/nn';
 import { activeHeapBackend, HeapFloats } from '../../lib/nn/kernels/heap';
+import { actorCriticModel } from '../../lib/algos/models';
 import { policyTask, criticTask, a3cTask, recurrentTask, recurrentStepTask, type Task } from './tasks';
 
 test('model output shapes are as documented', async () => {
@@ -392,6 +393,57 @@ test('ForwardRecord: the gradient over recorded passes equals one forward pass o
       assert.throws(() => net.forwardRecorded(record), /holds no forward pass/);
       tf.dispose([whole.value, ...Object.values(whole.grads), weights]);
       net.dispose();
+    }
+  }
+  await nn.ready();
+});
+
+test('RecordedPasses: act, then one gradient over the kept passes, equal to one forward pass over the batch; nothing leaks', async () => {
+  const cases: Array<[string, () => { model: { recordedPasses(): nn.RecordedPasses; group: nn.ParamGroup }; forward: (o: tf.Tensor) => nn.ActorCriticOutputs; dispose(): void }, number[]]> = [
+    ['a3c net', () => {
+      const net = nn.a3cNet({ nActions: 6, seed: 3 });
+      return { model: { recordedPasses: () => net.recordedPasses(), group: new nn.ParamGroup([net]) }, forward: (o) => net.forward(o), dispose: () => net.dispose() };
+    }, [42, 42, 4]],
+    ['separate actor and critic MLPs (algos)', () => {
+      const m = actorCriticModel([5], 3, 7);
+      return { model: m, forward: (o) => m.forward(o), dispose: () => m.group.dispose() };
+    }, [5]],
+  ];
+  for (const kind of ['wasm', 'cpu'] as const) {
+    await nn.useBackend(kind);
+    for (const [name, make, shape] of cases) {
+      const { model, forward, dispose } = make();
+      const size = shape.reduce((a, b) => a * b, 1);
+      const batch = 8, steps = 2, per = batch / steps;
+      const obs = Float32Array.from({ length: batch * size }, (_, i) => ((i * 2654435761) % 1000) / 1000);
+      const weights = tf.tensor1d(Float32Array.from({ length: batch }, (_, i) => i - 3));
+      const loss = (o: nn.ActorCriticOutputs) =>
+        tf.add(tf.sum(tf.mul(tf.reshape(tf.slice(tf.logSoftmax(o.logits), [0, 1], [batch, 1]), [batch]), weights)), tf.sum(tf.square(o.value))) as tf.Scalar;
+      const whole = model.group.gradients(() => loss(forward(tf.tensor(obs, [batch, ...shape]))));
+      const before = tf.memory().numTensors;
+      const passes = model.recordedPasses();
+      const buffer = new Float32Array(per * size); // overwritten between steps, as an environment's buffer is
+      const values: number[] = [];
+      for (let k = 0; k < steps; k++) {
+        buffer.set(obs.subarray(k * per * size, (k + 1) * per * size));
+        values.push(...passes.act(buffer).value);
+      }
+      buffer.fill(7);
+      assert.equal(passes.batch, batch);
+      assert.equal(passes.evaluate(obs.subarray(0, size)).value[0], values[0], `${kind} ${name}: evaluate gives the acting pass's value`);
+      assert.throws(() => passes.act(new Float32Array(size + 1)), /not a batch of/);
+      const recorded = passes.gradients(loss);
+      assert.equal(passes.batch, 0, 'gradients releases the passes');
+      assert.equal(tf.memory().numTensors, before, `${kind} ${name}: no tensor left after gradients`);
+      assert.equal(recorded.loss, whole.loss, `${kind} ${name}: loss`);
+      assert.deepEqual(recorded.grad, whole.grad, `${kind} ${name}: gradient`);
+      const again = model.recordedPasses();
+      again.act(obs);
+      again.dispose();
+      again.dispose();
+      assert.equal(tf.memory().numTensors, before, `${kind} ${name}: dispose releases the passes`);
+      tf.dispose(weights);
+      dispose();
     }
   }
   await nn.ready();
