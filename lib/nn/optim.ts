@@ -12,8 +12,8 @@
  *   gradient; `snapshotArrays()` / `restoreArrays()` for checkpoints.
  * - `applyGradients(cfg, params, grad, state)` / `applyGradientsAt(...)` on arrays you hold yourself
  *   (A3C's workers step shared arrays with them).
- * Both run `adamStepFlat`, whose result is the same bit for bit whether it runs as a JavaScript loop or
- * as the SIMD kernel over arrays in the wasm heap (see DESIGN.md, "Adam in the wasm heap").
+ * Both run `adamStepFlat`: a JavaScript loop, or on the wasm backend, for an Optimizer's arrays (which
+ * live in the wasm heap), a SIMD kernel (see DESIGN.md, "Adam in the wasm heap").
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkGradientSize, ParamGroup, type HasParams } from './params';
@@ -89,13 +89,15 @@ export function clipByGlobalNorm(grad: Float32Array, maxNorm: number): number {
 
 /**
  * One Adam step on flat arrays, in place: `params`, `m`, `v` are updated; `step` is the 1-based step
- * number after this update. Any of the arrays may be SharedArrayBuffer views. When all four live in the
- * wasm heap, the SIMD kernel takes two elements at a time in float64 lanes, the same operations in the
- * same order as the loop below, so the result does not depend on where the arrays live.
+ * number after this update; the gradient is multiplied by `gradScale` first (a clipping factor). Any of
+ * the arrays may be SharedArrayBuffer views. When all four live in the
+ * wasm heap (an `Optimizer`'s, on that backend), the SIMD kernel takes four elements at a time in
+ * float32 lanes, as tf.train.adam computes; the loop below keeps float64 intermediates, so the two may
+ * differ in the last bit (see DESIGN.md, "Adam in the wasm heap").
  */
 export function adamStepFlat(
   params: Float32Array, grads: Float32Array, m: Float32Array, v: Float32Array, step: number,
-  lr: number, beta1: number, beta2: number, epsilon: number,
+  lr: number, beta1: number, beta2: number, epsilon: number, gradScale = 1,
 ): void {
   const n = params.length;
   if (grads.length !== n || m.length !== n || v.length !== n) {
@@ -106,12 +108,12 @@ export function adamStepFlat(
   let start = 0;
   const simd = n >= 64 ? simdOverHeap(params, grads, m, v) : null;
   if (simd) {
-    const pairs = n >> 1;
-    simd.k.adam(params.byteOffset, grads.byteOffset, m.byteOffset, v.byteOffset, pairs, lr, beta1, beta2, epsilon, c1, c2);
-    start = 2 * pairs;
+    const quads = n >> 2;
+    simd.k.adam(params.byteOffset, grads.byteOffset, m.byteOffset, v.byteOffset, quads, lr, beta1, beta2, epsilon, c1, c2, gradScale);
+    start = 4 * quads;
   }
   for (let i = start; i < n; i++) {
-    const g = grads[i];
+    const g = grads[i] * gradScale;
     const mi = beta1 * m[i] + (1 - beta1) * g;
     const vi = beta2 * v[i] + (1 - beta2) * g * g;
     m[i] = mi;
@@ -292,34 +294,39 @@ export class Optimizer {
   private clip(g: Float32Array): number {
     let norm = Math.sqrt(quickSumOfSquares(g));
     if (this.maxGradNorm > 0 && !(norm < this.maxGradNorm * (1 - 1e-9))) norm = clipByGlobalNorm(g, this.maxGradNorm);
+    return this.checkFinite(norm);
+  }
+
+  private checkFinite(norm: number): number {
     if (!Number.isFinite(norm)) throw new Error(`Optimizer: the gradient contains NaN or Infinity (norm ${norm}); the update was skipped`);
     return norm;
   }
 
   /**
-   * One step with each parameter's gradient at HEAPF32 index `gradAt[i]` (-1: no gradient, i.e. zeros).
-   * The gradients are copied to the flat gradient array (in the heap) and clipped there, exactly as
-   * `step` does; each variable then gets a fresh tensor holding its stepped weights.
+   * One step with each parameter's gradient at HEAPF32 index `gradAt[i]` (-1: no gradient, i.e. zeros),
+   * read where it lies; the clipping factor goes into the step. Each variable gets a fresh tensor holding
+   * its stepped weights.
    */
   private stepFromHeap(be: HeapBackend, gradAt: readonly number[]): number {
     const layout = this.group.layout;
-    const g = this.store.get(3);
+    let ss = 0;
     layout.forEach((p, i) => {
-      if (gradAt[i] >= 0) g.set(be.wasm.HEAPF32.subarray(gradAt[i], gradAt[i] + p.size), p.offset);
-      else g.fill(0, p.offset, p.offset + p.size);
+      if (gradAt[i] >= 0) ss += quickSumOfSquares(be.wasm.HEAPF32.subarray(gradAt[i], gradAt[i] + p.size));
     });
-    const norm = this.clip(g);
+    const norm = this.checkFinite(Math.sqrt(ss));
+    const scale = this.maxGradNorm > 0 && norm > this.maxGradNorm ? this.maxGradNorm / (norm + 1e-6) : 1;
     const t = ++this.t[0];
     const { lr, beta1 = 0.9, beta2 = 0.999, eps = 1e-8 } = this.scaledConfig();
     const vars = this.group.variables;
     // Offsets only: every allocation may grow the heap and detach views made before it.
-    const [mAt, vAt, gAt] = [0, 1, 3].map((k) => this.store.get(k).byteOffset >>> 2);
+    const [mAt, vAt, zeroAt] = [0, 1, 3].map((k) => this.store.get(k).byteOffset >>> 2);
     this.group.rewriteInHeap(be, (p, i, dst) => {
       const heap = be.wasm.HEAPF32;
       const src = heapIndexOf(be, vars[i]);
       heap.copyWithin(dst, src, src + p.size);
       const part = (at: number) => heap.subarray(at + p.offset, at + p.offset + p.size);
-      adamStepFlat(heap.subarray(dst, dst + p.size), part(gAt), part(mAt), part(vAt), t, lr, beta1, beta2, eps);
+      const g = gradAt[i] >= 0 ? heap.subarray(gradAt[i], gradAt[i] + p.size) : part(zeroAt).fill(0);
+      adamStepFlat(heap.subarray(dst, dst + p.size), g, part(mAt), part(vAt), t, lr, beta1, beta2, eps, scale);
     });
     return norm;
   }

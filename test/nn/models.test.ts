@@ -235,31 +235,29 @@ test('fused layers (wasm) have the outputs and gradients of the separate ops (cp
   }
 });
 
-test('Adam in the wasm heap (SIMD, float64 lanes) gives the same bits as the JavaScript loop', async () => {
+test('Adam in the wasm heap (SIMD, float32 lanes) agrees with the JavaScript loop to float32 rounding', async () => {
   await nn.useBackend('wasm');
   const be = activeHeapBackend()!;
   const owner = {};
-  for (const n of [65, 1000]) { // an odd count: SIMD pairs and the scalar tail
+  for (const n of [65, 1000]) { // an odd count: SIMD quads and the scalar tail
     const heap = new HeapFloats(be, 4 * n, owner);
     const at = (k: number) => heap.view.subarray(k * n, (k + 1) * n);
     const plain = [0, 1, 2, 3].map(() => new Float32Array(n));
-    for (let i = 0; i < n; i++) {
-      for (const arrays of [plain, [0, 1, 2, 3].map(at)]) {
-        arrays[0][i] = Math.cos(i) * 0.3; // weights
-        arrays[2][i] = arrays[3][i] = 0; // moments
-      }
-    }
+    for (let i = 0; i < n; i++) plain[0][i] = at(0)[i] = Math.cos(i) * 0.3; // weights; moments start at zero
     for (let step = 1; step <= 4; step++) {
       for (let i = 0; i < n; i++) plain[1][i] = at(1)[i] = Math.sin(i * step) * (i % 7 === 0 ? 10 : 0.01);
       nn.adamStepFlat(plain[0], plain[1], plain[2], plain[3], step, 0.01, 0.9, 0.999, 1e-8);
       nn.adamStepFlat(at(0), at(1), at(2), at(3), step, 0.01, 0.9, 0.999, 1e-8);
     }
-    for (const k of [0, 2, 3]) assert.deepEqual(at(k), plain[k], `n ${n}: array ${k} differs between the heap (SIMD) and plain arrays`);
+    let worst = 0;
+    for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(at(0)[i] - plain[0][i]));
+    assert.ok(worst < 1e-6, `n ${n}: weights differ by ${worst}`);
+    assert.ok(at(0).some((x, i) => x !== Math.fround(Math.cos(i) * 0.3)), 'the step moved the weights');
   }
   await nn.ready();
 });
 
-test('Optimizer.minimize takes the algorithms\' step bit for bit (group.gradients, clipByGlobalNorm, applyGradients), with an unused parameter', async () => {
+test('Optimizer.minimize takes the algorithms\' step (group.gradients, clipByGlobalNorm, applyGradients): bit for bit on cpu, to float32 rounding in the wasm heap', async () => {
   for (const kind of ['wasm', 'cpu'] as const) {
     await nn.useBackend(kind);
     for (const maxGradNorm of [0, 0.05]) {
@@ -281,10 +279,17 @@ test('Optimizer.minimize takes the algorithms\' step bit for bit (group.gradient
         const norm = nn.clipByGlobalNorm(grad, maxGradNorm);
         nn.applyGradients({ kind: 'adam', lr: 0.01 }, params, grad, state);
         group.setFlat(params);
-        assert.ok(Math.abs(a.gradNorm - norm) <= 1e-12 * norm, `${kind} step ${step}: gradient norm ${a.gradNorm} vs ${norm}`);
+        if (kind === 'cpu') assert.equal(a.gradNorm, norm, `cpu step ${step}: gradient norm`);
+        assert.ok(Math.abs(a.gradNorm - norm) <= 1e-6 * norm, `${kind} step ${step}: gradient norm ${a.gradNorm} vs ${norm}`);
       }
-      assert.deepEqual(nets[0].params.getFlat(), nets[1].params.getFlat(), `${kind} maxGradNorm ${maxGradNorm}: weights`);
-      assert.deepEqual(opt.snapshotArrays(), nn.adamSnapshotArrays(params, state), `${kind}: the snapshot arrays`);
+      const [w0, w1] = nets.map((n) => n.params.getFlat());
+      if (kind === 'cpu') {
+        assert.deepEqual(w0, w1, `cpu maxGradNorm ${maxGradNorm}: weights`);
+        assert.deepEqual(opt.snapshotArrays(), nn.adamSnapshotArrays(params, state), 'cpu: the snapshot arrays');
+      }
+      let worst = 0;
+      for (let i = 0; i < w0.length; i++) worst = Math.max(worst, Math.abs(w0[i] - w1[i]));
+      assert.ok(worst < 1e-6, `${kind} maxGradNorm ${maxGradNorm}: weights differ by ${worst}`);
       const last = nets[0].params.layout[nets[0].params.layout.length - 1];
       const init = nn.cartPolePolicy({ seed: 6, hidden: 33 });
       assert.deepEqual(Array.from(nets[0].params.getFlat().subarray(last.offset, last.offset + last.size)), Array.from(init.params.getFlat().subarray(last.offset, last.offset + last.size)),

@@ -7,7 +7,7 @@
  *             products and the gradients of a convolution without unrolling patches (im2col): the tables
  *             say where each receptive field and each output position lies.
  *   colsum    column sums of a [rows, cols] matrix (bias gradients).
- *   adam      one Adam step on float32 arrays, two elements at a time in float64 lanes (as adamStepFlat).
+ *   adam      one Adam step on float32 arrays, four elements at a time in float32 lanes.
  *   sumsq     sum of squares in float64 (gradient norms).
  */
 import { setFlagsFromString } from 'node:v8';
@@ -435,54 +435,44 @@ function reluGrad(): FunctionBuilder {
 }
 
 /**
- * adam(params, grads, m, v, pairs, lr, beta1, beta2, eps, c1, c2): one Adam step on 2*pairs float32
- * elements, two at a time in float64 lanes, with the operations of `adamStepFlat`'s JavaScript loop in
- * its order, so both give the same bits:
- *   m' = beta1 m + (1-beta1) g, v' = beta2 v + ((1-beta2) g) g (both kept in float64 for the update),
- *   params = float32(params - (lr (m' / c1)) / (sqrt(v' / c2) + eps)).
+ * adam(params, grads, m, v, quads, lr, beta1, beta2, eps, c1, c2, gradScale): one Adam step on
+ * 4*quads float32 elements, four at a time in float32 lanes (as tf.train.adam computes; `adamStepFlat`'s
+ * JavaScript loop uses float64 intermediates, so the two can differ in the last bit):
+ *   g = grads*gradScale, m = beta1 m + (1-beta1) g, v = beta2 v + (1-beta2) g g,
+ *   params -= lr (m / c1) / (sqrt(v / c2) + eps).
  */
 function adam(): FunctionBuilder {
-  const f = new FunctionBuilder('adam', ['i32', 'i32', 'i32', 'i32', 'i32', 'f64', 'f64', 'f64', 'f64', 'f64', 'f64'], []);
-  const [params, grads, m, v, pairs, lr, beta1, beta2, eps, c1, c2] = f.params;
+  const f = new FunctionBuilder('adam', ['i32', 'i32', 'i32', 'i32', 'i32', 'f64', 'f64', 'f64', 'f64', 'f64', 'f64', 'f64'], []);
+  const [params, grads, m, v, quads, lr, beta1, beta2, eps, c1, c2, gradScale] = f.params;
   const i = f.local('i32');
   const end = f.local('i32');
   const splat = (push: () => void): Local => {
     const l = f.local('v128');
     push();
-    f.f64x2Splat().set(l);
+    f.f32DemoteF64().f32x4Splat().set(l);
     return l;
   };
   const vLr = splat(() => f.get(lr)), vB1 = splat(() => f.get(beta1)), vB2 = splat(() => f.get(beta2));
   const vEps = splat(() => f.get(eps)), vC1 = splat(() => f.get(c1)), vC2 = splat(() => f.get(c2));
+  const vScale = splat(() => f.get(gradScale));
   const v1mB1 = splat(() => f.f64(1).get(beta1).f64Sub());
   const v1mB2 = splat(() => f.f64(1).get(beta2).f64Sub());
   const g = f.local('v128');
   const mi = f.local('v128');
   const vi = f.local('v128');
-  const load = (base: Local) => f.get(base).get(i).i32Add().load64Zero().f64x2PromoteLow();
-  const store = (base: Local, value: () => void) => {
-    f.get(base).get(i).i32Add();
-    value();
-    f.f32x4DemoteZero().store64Lane0();
-  };
-  f.get(pairs).i32(3).i32Shl().set(end);
+  f.get(quads).i32(4).i32Shl().set(end);
   f.i32(0).set(i);
-  f.forLoop(i, end, 8, () => {
-    load(grads).set(g);
-    f.get(vB1);
-    load(m);
-    f.f64x2Mul().get(v1mB1).get(g).f64x2Mul().f64x2Add().set(mi);
-    f.get(vB2);
-    load(v);
-    f.f64x2Mul().get(v1mB2).get(g).f64x2Mul().get(g).f64x2Mul().f64x2Add().set(vi);
-    store(m, () => f.get(mi));
-    store(v, () => f.get(vi));
-    store(params, () => {
-      load(params);
-      f.get(vLr).get(mi).get(vC1).f64x2Div().f64x2Mul();
-      f.get(vi).get(vC2).f64x2Div().f64x2Sqrt().get(vEps).f64x2Add();
-      f.f64x2Div().f64x2Sub();
-    });
+  f.forLoop(i, end, 16, () => {
+    f.get(grads).get(i).i32Add().v128Load().get(vScale).f32x4Mul().set(g);
+    f.get(vB1).get(m).get(i).i32Add().v128Load().f32x4Mul().get(v1mB1).get(g).f32x4Mul().f32x4Add().set(mi);
+    f.get(vB2).get(v).get(i).i32Add().v128Load().f32x4Mul().get(v1mB2).get(g).f32x4Mul().get(g).f32x4Mul().f32x4Add().set(vi);
+    f.get(m).get(i).i32Add().get(mi).v128Store();
+    f.get(v).get(i).i32Add().get(vi).v128Store();
+    f.get(params).get(i).i32Add();
+    f.get(params).get(i).i32Add().v128Load();
+    f.get(vLr).get(mi).get(vC1).f32x4Div().f32x4Mul();
+    f.get(vi).get(vC2).f32x4Div().f32x4Sqrt().get(vEps).f32x4Add();
+    f.f32x4Div().f32x4Sub().v128Store();
   });
   return f;
 }
@@ -509,7 +499,7 @@ export interface SimdExports {
   [name: `gemm_${number}_${number}`]: (colTiles: number, rowTiles: number, aRowTab: number, cRowTab: number, aColTab: number, bRowTab: number, aOff: number, bOff: number, cOff: number, P: number, accumulate: number, rowsOuter: number, bTileStride: number) => void;
   colsum(src: number, rows: number, cols: number, dst: number): void;
   pack_b(src: number, rowStride: number, P: number, tiles: number, dst: number): void;
-  adam(params: number, grads: number, m: number, v: number, pairs: number, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number): void;
+  adam(params: number, grads: number, m: number, v: number, quads: number, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number, gradScale: number): void;
   sumsq(ptr: number, pairs: number): number;
   bias_relu(y: number, bias: number, rows: number, cols: number): void;
   bias_add(y: number, bias: number, rows: number, cols: number): void;
