@@ -6,9 +6,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { actorMlp, ConvActorCritic, criticMlp, Mlp, cartPolePolicy, RecurrentAgent, type LstmState } from '../nn/models';
 import { ParamGroup } from '../nn/params';
-import { ForwardRecord, RecordedPasses, type ActorCriticOutputs } from '../nn/recorded';
+import { ForwardRecord, RecordedPasses, RecurrentPasses, type ActorCriticOutputs } from '../nn/recorded';
 
-export { ForwardRecord, RecordedPasses };
+export { ForwardRecord, RecordedPasses, RecurrentPasses };
 
 /** A network that maps observations to action logits. */
 export interface PolicyModel {
@@ -54,6 +54,11 @@ export interface RecurrentModel {
   step(state: LstmState, obs: tf.Tensor): { logits: tf.Tensor2D; value: tf.Tensor1D; state: LstmState };
   /** T steps at once from `state`: obs [T, B, ...obsShape] -> logits [T, B, A], values [T, B]; `dones` reset the memory between steps. */
   rollout(state: LstmState, obs: tf.Tensor, dones: ArrayLike<ArrayLike<number>>): { logits: tf.Tensor3D; values: tf.Tensor2D; state: LstmState };
+  /**
+   * The steps of one rollout from `memory` (copied): `passes.act(obs)`, `passes.endStep(dones)` each step,
+   * `passes.memory()` for the next rollout, then `passes.gradients(loss)` (truncated BPTT; releases them).
+   */
+  recordedPasses(memory: LstmState): RecurrentPasses;
 }
 
 const isImage = (shape: readonly number[]) => shape.length === 3;
@@ -110,11 +115,13 @@ export function recurrentModel(obsShape: readonly number[], nActions: number, se
   const image = isImage(obsShape);
   const inputShape: [number, number, number] = image ? (obsShape as [number, number, number]) : [1, 1, sizeOf(obsShape)];
   const net = new RecurrentAgent({ inputShape, nActions, units: opts.units, hidden: opts.hidden, seed, ...(image ? {} : { convs: [] }) });
-  return {
+  const model: RecurrentModel = {
     group: new ParamGroup([net]),
     units: net.units,
     initialState: (b) => net.initialState(b),
     step: (state, obs) => (image ? net.step(state, obs) : tf.tidy(() => net.step(state, tf.reshape(obs, [obs.shape[0], ...inputShape])))),
     rollout: (state, obs, dones) => (image ? net.rollout(state, obs, dones) : tf.tidy(() => net.rollout(state, tf.reshape(obs, [obs.shape[0], obs.shape[1] as number, ...inputShape]), dones))),
+    recordedPasses: (memory) => new RecurrentPasses(model, model.group, obsShape, memory),
   };
+  return model;
 }

@@ -26,7 +26,8 @@ export { ParamSet, ParamGroup, init, sameLayout, type ParamInfo } from './params
  * `criticMlp` [B,obs] -> [B]; `a3cNet` / `ConvActorCritic` [B,42,42,4] -> { logits [B,n], value [B] };
  * `recurrentAgent` `step(state, obs [B,42,42,4])` -> { logits [B,n], value [B], state {h,c: [B,256]} }.
  * `ConvActorCritic.recordedPasses()`: act now (`passes.act(obs)`), differentiate the same passes later
- * (`passes.gradients(loss)`), with no second forward pass where the backend allows; the lower-level
+ * (`passes.gradients(loss)`), with no second forward pass where the backend allows; `RecurrentAgent.
+ * recordedPasses(memory)` the same for truncated BPTT over a rollout; the lower-level
  * `forward(obs, record)` / `forwardRecorded(record)` with a `ForwardRecord` remain.
  */
 export {
@@ -36,7 +37,7 @@ export {
   type Model, type MlpOptions, type ConvSpec, type ConvActorCriticOptions, type RecurrentAgentOptions,
   type LstmState, type Activation,
 } from './models';
-export { ForwardRecord, RecordedPasses, type ActorCriticOutputs, type RecordableNet } from './recorded';
+export { ForwardRecord, RecordedPasses, RecurrentPasses, type ActorCriticOutputs, type RecordableNet, type RecurrentNet } from './recorded';
 
 /**
  * The optimiser (Adam or RMSProp) on flat arrays: `Optimizer` over a ParamGroup for one thread, and the

@@ -14,9 +14,9 @@ import {
   addConvEncoder, addDense, convOutputSize, dense, encode, lstmSequence, lstmCell,
   type Activation, type ConvEncoder, type ConvSpec, type DenseLayer, type LstmState,
 } from './layers';
-import { encodeRecorded, ForwardRecord, RecordedPasses, replayEncoder, type ActorCriticOutputs } from './recorded';
+import { encodeRecorded, ForwardRecord, RecordedPasses, RecurrentPasses, replayEncoder, type ActorCriticOutputs } from './recorded';
 
-export { convOutputSize, ForwardRecord, RecordedPasses, type Activation, type ConvSpec, type LstmState, type ActorCriticOutputs };
+export { convOutputSize, ForwardRecord, RecordedPasses, RecurrentPasses, type Activation, type ConvSpec, type LstmState, type ActorCriticOutputs };
 
 /** Something with trainable parameters. */
 export interface Model {
@@ -260,6 +260,11 @@ export class RecurrentAgent extends BaseModel {
 
   private heads(h: tf.Tensor2D): ActorCriticOutputs {
     return { logits: dense(this.policyHead, h), value: tf.reshape(dense(this.valueHead, h), [-1]) as tf.Tensor1D };
+  }
+
+  /** The steps of one rollout from `memory` (copied), kept for one gradient, tensors managed for you (see RecurrentPasses). */
+  recordedPasses(memory: LstmState): RecurrentPasses {
+    return new RecurrentPasses(this, new ParamGroup([this]), this.inputShape, memory);
   }
 
   /**

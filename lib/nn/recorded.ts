@@ -204,3 +204,118 @@ export class RecordedPasses {
     return n;
   }
 }
+
+// ------------------------------------------------------------------------------------------ recurrent
+
+/** LSTM memory for a batch: hidden and cell, each [batch, units]. */
+type Memory = { h: tf.Tensor2D; c: tf.Tensor2D };
+
+/** What `RecurrentPasses` needs of a recurrent network: one step, and a whole rollout from a memory. */
+export interface RecurrentNet {
+  step(state: Memory, obs: tf.Tensor): { logits: tf.Tensor2D; value: tf.Tensor1D; state: Memory };
+  rollout(state: Memory, obs: tf.Tensor, dones: ArrayLike<ArrayLike<number>>): { logits: tf.Tensor3D; values: tf.Tensor2D; state: Memory };
+}
+
+const copyMemory = (m: Memory): Memory => ({ h: tf.keep(m.h.clone()), c: tf.keep(m.c.clone()) });
+
+/**
+ * The acting steps of one rollout of a recurrent network, kept for one gradient (truncated BPTT over
+ * the rollout): `act(obs)` steps the memory and keeps the observations, `endStep(dones)` resets the
+ * memory of environments whose episode ended, `gradients(loss)` runs the whole rollout again from the
+ * starting memory (one pass over all T*N frames) and differentiates `loss`, then releases everything.
+ * The memory given to the constructor is copied, and `memory()` hands out a copy: the caller owns only
+ * its own.
+ */
+export class RecurrentPasses {
+  private readonly start: Memory;
+  private current: Memory;
+  private readonly inputs: tf.Tensor[] = [];
+  private readonly dones: Float32Array[] = [];
+  private readonly obsSize: number;
+
+  constructor(private readonly net: RecurrentNet, private readonly group: ParamGroup, private readonly obsShape: readonly number[], memory: Memory) {
+    this.obsSize = obsShape.reduce((a, b) => a * b, 1);
+    this.start = copyMemory(memory);
+    this.current = this.start;
+  }
+
+  /** Steps kept so far. */
+  get steps(): number {
+    return this.inputs.length;
+  }
+
+  /** One step on a batch of observations (flat [N * obsSize]; the caller may overwrite it afterwards): logits [N * nActions], values [N]. */
+  act(obs: Float32Array): { logits: Float32Array; value: Float32Array } {
+    const x = tf.keep(tf.tensor(obs.slice(), [this.batchOf(obs), ...this.obsShape]));
+    const out = this.net.step(this.current, x);
+    const logits = out.logits.dataSync() as Float32Array, value = out.value.dataSync() as Float32Array;
+    tf.dispose([out.logits, out.value]);
+    this.replaceMemory(out.state);
+    this.inputs.push(x);
+    this.dones.push(new Float32Array(x.shape[0]));
+    return { logits, value };
+  }
+
+  /** After a step: `dones[n]` 1 where environment n's episode ended (its memory is zeroed for the next step). */
+  endStep(dones: ArrayLike<number>): void {
+    if (this.dones.length === 0) throw new Error('RecurrentPasses.endStep: no step was taken (call act first)');
+    this.dones[this.dones.length - 1].set(dones);
+    if (!Array.prototype.some.call(dones, (d: number) => d !== 0)) return;
+    const reset = tf.tidy(() => {
+      const keep = tf.tensor2d(Array.from(dones, (d) => 1 - d), [dones.length, 1]);
+      return { h: tf.mul(this.current.h, keep) as tf.Tensor2D, c: tf.mul(this.current.c, keep) as tf.Tensor2D };
+    });
+    this.replaceMemory(reset);
+  }
+
+  /** The outputs of one step from the current memory, neither kept nor changing the memory (e.g. the bootstrap value). */
+  evaluate(obs: Float32Array): { logits: Float32Array; value: Float32Array } {
+    return tf.tidy(() => {
+      const out = this.net.step(this.current, tf.tensor(obs, [this.batchOf(obs), ...this.obsShape]));
+      return { logits: out.logits.dataSync() as Float32Array, value: out.value.dataSync() as Float32Array };
+    });
+  }
+
+  /** A copy of the memory after the steps so far (the start of the next rollout); the caller disposes it. */
+  memory(): Memory {
+    return copyMemory(this.current);
+  }
+
+  /**
+   * Value and flat gradient of `loss` over every kept step, then releases them. `loss` gets the outputs
+   * of all T steps as one batch, step-major: logits [T*N, nActions], value [T*N].
+   */
+  gradients(loss: (out: ActorCriticOutputs) => tf.Scalar): { loss: number; grad: Float32Array } {
+    if (this.inputs.length === 0) throw new Error('RecurrentPasses.gradients: no step was taken (call act first)');
+    try {
+      return this.group.gradients(() => {
+        const T = this.inputs.length, N = this.inputs[0].shape[0];
+        const out = this.net.rollout(this.start, tf.reshape(tf.concat(this.inputs), [T, N, ...this.obsShape]), this.dones);
+        return loss({ logits: tf.reshape(out.logits, [T * N, -1]) as tf.Tensor2D, value: tf.reshape(out.values, [T * N]) as tf.Tensor1D });
+      });
+    } finally {
+      this.dispose();
+    }
+  }
+
+  /** Releases the kept steps and the memories (any number of times). */
+  dispose(): void {
+    tf.dispose(this.inputs);
+    this.inputs.length = 0;
+    this.dones.length = 0;
+    if (this.current !== this.start) tf.dispose([this.current.h, this.current.c]);
+    tf.dispose([this.start.h, this.start.c]);
+    this.current = this.start;
+  }
+
+  private replaceMemory(next: Memory): void {
+    if (this.current !== this.start) tf.dispose([this.current.h, this.current.c]);
+    this.current = next;
+  }
+
+  private batchOf(obs: Float32Array): number {
+    const n = obs.length / this.obsSize;
+    if (!Number.isInteger(n) || n < 1) throw new Error(`RecurrentPasses: ${obs.length} observation values are not a batch of [${this.obsShape.join(', ')}]`);
+    return n;
+  }
+}

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import * as nn from '../../lib/nn';
 import { activeHeapBackend, HeapFloats } from '../../lib/nn/kernels/heap';
-import { actorCriticModel } from '../../lib/algos/models';
+import { actorCriticModel, recurrentModel } from '../../lib/algos/models';
 import { policyTask, criticTask, a3cTask, recurrentTask, recurrentStepTask, type Task } from './tasks';
 
 test('model output shapes are as documented', async () => {
@@ -448,6 +448,64 @@ test('RecordedPasses: act, then one gradient over the kept passes, equal to one 
       again.dispose();
       assert.equal(tf.memory().numTensors, before, `${kind} ${name}: dispose releases the passes`);
       tf.dispose(weights);
+      dispose();
+    }
+  }
+  await nn.ready();
+});
+
+test('RecurrentPasses: steps with resets, the carried memory, and one BPTT gradient as the rollout computes them; nothing leaks', async () => {
+  const small = { units: 8, hidden: 8 };
+  for (const kind of ['wasm', 'cpu'] as const) {
+    await nn.useBackend(kind);
+    for (const [name, make, shape] of [
+      ['recurrent agent', () => { const a = nn.recurrentAgent({ nActions: 3, seed: 2, inputShape: [11, 9, 4], convs: [{ filters: 4, kernel: 3, stride: 2, padding: 'valid' }], ...small }); return { model: a, group: new nn.ParamGroup([a]), passes: (m: nn.LstmState) => a.recordedPasses(m), dispose: () => a.dispose() }; }, [11, 9, 4]],
+      ['recurrent model on vectors (algos)', () => { const m = recurrentModel([5], 3, 4, small); return { model: m, group: m.group, passes: (s: nn.LstmState) => m.recordedPasses(s), dispose: () => m.group.dispose() }; }, [5]],
+    ] as const) {
+      const { model, group, passes: makePasses, dispose } = make();
+      const size = (shape as readonly number[]).reduce((a, b) => a * b, 1);
+      const T = 3, N = 2;
+      const obs = Float32Array.from({ length: T * N * size }, (_, i) => ((i * 2654435761) % 1000) / 1000);
+      const dones = [[0, 1], [0, 0], [1, 0]];
+      const loss = (o: nn.ActorCriticOutputs) => tf.add(tf.sum(tf.mul(o.logits, tf.linspace(-1, 1, T * N * 3).reshape([T * N, 3]))), tf.sum(tf.square(o.value))) as tf.Scalar;
+      const m0 = tf.tidy(() => ({ h: tf.fill([N, 8], 0.1) as tf.Tensor2D, c: tf.fill([N, 8], -0.2) as tf.Tensor2D }));
+      // By hand: a rollout over the whole sequence for the gradient; steps with resets for values and memory.
+      const whole = group.gradients(() => {
+        const out = model.rollout(m0, tf.tensor(obs, [T, N, ...shape]), dones);
+        return loss({ logits: tf.reshape(out.logits, [T * N, 3]) as tf.Tensor2D, value: tf.reshape(out.values, [T * N]) as tf.Tensor1D });
+      });
+      const byHand = tf.tidy(() => {
+        let m = m0;
+        const values: number[] = [];
+        for (let t = 0; t < T; t++) {
+          const r = model.step(m, tf.tensor(obs.subarray(t * N * size, (t + 1) * N * size), [N, ...shape]));
+          values.push(...r.value.dataSync());
+          const keep = tf.tensor2d(dones[t].map((d) => 1 - d), [N, 1]);
+          m = { h: tf.mul(r.state.h, keep) as tf.Tensor2D, c: tf.mul(r.state.c, keep) as tf.Tensor2D };
+        }
+        return { values, h: m.h.dataSync(), c: m.c.dataSync() };
+      });
+      const before = tf.memory().numTensors;
+      const passes = makePasses(m0);
+      const buffer = new Float32Array(N * size); // overwritten between steps
+      const values: number[] = [];
+      for (let t = 0; t < T; t++) {
+        buffer.set(obs.subarray(t * N * size, (t + 1) * N * size));
+        values.push(...passes.act(buffer).value);
+        passes.endStep(Float32Array.from(dones[t]));
+      }
+      buffer.fill(9);
+      assert.deepEqual(values, byHand.values, `${kind} ${name}: values while acting`);
+      const next = passes.memory();
+      assert.deepEqual(next.h.dataSync(), byHand.h, `${kind} ${name}: carried memory`);
+      assert.deepEqual(next.c.dataSync(), byHand.c, `${kind} ${name}: carried memory (cell)`);
+      const recorded = passes.gradients(loss);
+      assert.equal(recorded.loss, whole.loss, `${kind} ${name}: loss`);
+      assert.deepEqual(recorded.grad, whole.grad, `${kind} ${name}: gradient`);
+      passes.dispose();
+      tf.dispose([next.h, next.c]);
+      assert.equal(tf.memory().numTensors, before, `${kind} ${name}: no tensor left`);
+      tf.dispose([m0.h, m0.c]);
       dispose();
     }
   }
