@@ -50,7 +50,8 @@ export function saveCheckpoint(dir: string, snapshot: Snapshot, trainer: Record<
   try {
     json = JSON.stringify(state, null, 1) + '\n';
   } catch (e) {
-    throw new Error(`saveCheckpoint: the snapshot or trainer state is not JSON-serialisable (${(e as Error).message}); ${dir} is unchanged`);
+    const why = (e as Error).message;
+    throw new Error(`saveCheckpoint: the snapshot or trainer state is not JSON-serialisable (${why}); ${dir} is unchanged`);
   }
   const tmp = `${dir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });

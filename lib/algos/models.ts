@@ -25,11 +25,14 @@ export interface ActorCriticModel extends PolicyModel {
   recordedPasses(): RecordedPasses;
   /** With `record`, the pass is kept for `forwardRecorded` (see ForwardRecord); `recordedPasses()` does this for you. */
   forward(obs: tf.Tensor, record?: ForwardRecord): ActorCriticOutputs;
-  /** The outputs of every pass kept in `record`, as one batch, for a loss to differentiate (no second forward pass where the network allows). */
+  /** The outputs of every pass kept in `record`, as one batch, for a loss to differentiate (no second forward pass where possible). */
   forwardRecorded(record: ForwardRecord): ActorCriticOutputs;
 }
 
-/** An ActorCriticModel from its parts, where `forward`/`forwardRecorded` default to recording by running again (each pass keeps only its input). */
+/**
+ * An ActorCriticModel from its parts; `forward`/`forwardRecorded` default to recording by running again (each pass keeps only
+ * its input).
+ */
 function actorCritic(
   group: ParamGroup, obsShape: readonly number[], logits: PolicyModel['logits'], forward: (o: tf.Tensor) => ActorCriticOutputs,
   recorded?: Pick<ActorCriticModel, 'forward' | 'forwardRecorded'>,

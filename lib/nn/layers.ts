@@ -67,7 +67,9 @@ export interface ConvLayer {
 }
 
 /** Adds `conv{i}/w` [k, k, inC, filters] (Glorot) and `conv{i}/b` (zeros) for each spec; returns the layers and the output shape. */
-export function addConvs(ps: ParamSet, rng: Rng, inputShape: readonly [number, number, number], specs: readonly ConvSpec[]): { layers: ConvLayer[]; outputShape: [number, number, number] } {
+export function addConvs(
+  ps: ParamSet, rng: Rng, inputShape: readonly [number, number, number], specs: readonly ConvSpec[],
+): { layers: ConvLayer[]; outputShape: [number, number, number] } {
   let [h, w, c] = inputShape;
   const layers = specs.map((spec, i) => {
     const k = spec.kernel;
@@ -119,7 +121,9 @@ export function lstmCell(state: LstmState, xGates: tf.Tensor2D, wh: tf.Tensor2D)
  * step [T*batch, units] and the final state. Optional `dones` [T][batch] (1 = the episode ended after
  * step t) zero the state before step t+1 and in the returned state.
  */
-export function lstmSequence(xGates: tf.Tensor2D, state: LstmState, wh: tf.Tensor2D, T: number, dones?: ArrayLike<ArrayLike<number>>): { hs: tf.Tensor2D; state: LstmState } {
+export function lstmSequence(
+  xGates: tf.Tensor2D, state: LstmState, wh: tf.Tensor2D, T: number, dones?: ArrayLike<ArrayLike<number>>,
+): { hs: tf.Tensor2D; state: LstmState } {
   const B = state.h.shape[0];
   if (fusedLstmAvailable()) {
     // The whole recurrence as one differentiable kernel (forward and BPTT) on the wasm backend.

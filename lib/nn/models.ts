@@ -16,7 +16,8 @@ import {
 } from './layers';
 import { encodeRecorded, ForwardRecord, RecordedPasses, RecurrentPasses, replayEncoder, type ActorCriticOutputs } from './recorded';
 
-export { convOutputSize, ForwardRecord, RecordedPasses, RecurrentPasses, type Activation, type ConvSpec, type LstmState, type ActorCriticOutputs };
+export { convOutputSize, ForwardRecord, RecordedPasses, RecurrentPasses };
+export type { Activation, ConvSpec, LstmState, ActorCriticOutputs };
 
 /** Something with trainable parameters. */
 export interface Model {
@@ -166,7 +167,8 @@ export class ConvActorCritic extends BaseModel {
   /** obs [batch, h, w, c] -> logits [batch, nActions], value [batch]; `record` keeps the pass (see ForwardRecord). */
   forward(obs: tf.Tensor, record?: ForwardRecord): ActorCriticOutputs {
     checkBatch('ConvActorCritic.forward', obs, this.inputShape);
-    return tf.tidy(() => this.heads(record ? encodeRecorded(this.encoder, obs as tf.Tensor4D, record) : encode(this.encoder, obs as tf.Tensor4D)));
+    const x = obs as tf.Tensor4D;
+    return tf.tidy(() => this.heads(record ? encodeRecorded(this.encoder, x, record) : encode(this.encoder, x)));
   }
 
   /**
@@ -293,7 +295,8 @@ export class RecurrentAgent extends BaseModel {
       const xGates = this.inputGates(tf.reshape(obs, [T * B, ...this.inputShape]) as tf.Tensor4D);
       const r = lstmSequence(xGates, state, this.lstmWh as tf.Tensor2D, T, dones);
       const { logits, value } = this.heads(r.hs);
-      return { logits: tf.reshape(logits, [T, B, this.nActions]) as tf.Tensor3D, values: tf.reshape(value, [T, B]) as tf.Tensor2D, state: r.state };
+      const values = tf.reshape(value, [T, B]) as tf.Tensor2D;
+      return { logits: tf.reshape(logits, [T, B, this.nActions]) as tf.Tensor3D, values, state: r.state };
     });
   }
 }

@@ -132,7 +132,9 @@ export function applyGradients(cfg: OptimizerConfig, params: Float32Array, grad:
 }
 
 /** The same step with explicit moments and step number `t` (1-based), e.g. from a shared atomic counter. */
-export function applyGradientsAt(cfg: OptimizerConfig, params: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, t: number): void {
+export function applyGradientsAt(
+  cfg: OptimizerConfig, params: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, t: number,
+): void {
   if (grad.length !== params.length) throw new Error(`applyGradients: ${grad.length} gradients for ${params.length} parameters`);
   const lr = cfg.lr;
   const eps = cfg.eps ?? (cfg.kind === 'adam' ? 1e-8 : 1e-5);
@@ -198,7 +200,9 @@ export class Optimizer {
   constructor(params: ParamGroup | HasParams, opts: OptimizerOptions) {
     this.group = params instanceof ParamGroup ? params : new ParamGroup([params]);
     const { maxGradNorm, ...config } = opts;
-    if (config.kind !== 'adam' && config.kind !== 'rmsprop') throw new Error(`unknown optimizer '${String(config.kind)}' (use 'adam' or 'rmsprop')`);
+    if (config.kind !== 'adam' && config.kind !== 'rmsprop') {
+      throw new Error(`unknown optimizer '${String(config.kind)}' (use 'adam' or 'rmsprop')`);
+    }
     this.config = config;
     this.maxGradNorm = maxGradNorm ?? 0;
     this.store = new FlatStore(this.group.size, this);
@@ -248,7 +252,8 @@ export class Optimizer {
    * maxGradNorm first, as `clipByGlobalNorm` does. Returns the norm before clipping; `grad` is not changed.
    */
   step(grad: Float32Array): number {
-    if (grad.length !== this.group.size) throw new Error(`Optimizer.step: ${grad.length} gradient values for ${this.group.size} parameters`);
+    const n = this.group.size;
+    if (grad.length !== n) throw new Error(`Optimizer.step: ${grad.length} gradient values for ${n} parameters`);
     const g = this.store.get(3);
     if (grad.buffer !== g.buffer || grad.byteOffset !== g.byteOffset) g.set(grad);
     const norm = this.clip(g);
@@ -274,7 +279,8 @@ export class Optimizer {
     const k = this.config.kind;
     const { m, v } = this.state;
     for (const [name, want] of [['params', this.group.size], [`${k}/m`, m.length], [`${k}/v`, v.length], [`${k}/step`, 1]] as const) {
-      if (arrays[name]?.length !== want) throw new Error(`Optimizer.restoreArrays: '${name}' has ${arrays[name]?.length ?? 'no'} values, expected ${want}`);
+      const got = arrays[name]?.length;
+      if (got !== want) throw new Error(`Optimizer.restoreArrays: '${name}' has ${got ?? 'no'} values, expected ${want}`);
     }
     m.set(arrays[`${k}/m`]);
     v.set(arrays[`${k}/v`]);

@@ -213,7 +213,9 @@ export class ParamGroup {
   /** ParamSet.rewriteInHeap over every model; `p.offset` and `i` count over the whole group. */
   rewriteInHeap(be: HeapBackend, write: (p: ParamInfo, i: number, dst: number) => void): void {
     let k = 0;
-    this.models.forEach((m, j) => m.params.rewriteInHeap(be, (p, _i, dst) => write({ ...p, offset: this.offsets[j] + p.offset }, k++, dst)));
+    this.models.forEach((m, j) => {
+      m.params.rewriteInHeap(be, (p, _i, dst) => write({ ...p, offset: this.offsets[j] + p.offset }, k++, dst));
+    });
   }
 
   dispose(): void {

@@ -127,6 +127,15 @@ function convStackGrads(enc: ConvEncoder, dOut: tf.Tensor2D, acts: readonly tf.T
   return grads;
 }
 
+/** The batch size of flat observations `obs` of shape `obsShape` (throws when they are not a whole batch). */
+function batchOf(what: string, obs: Float32Array, obsShape: readonly number[]): number {
+  const n = obs.length / obsShape.reduce((a, b) => a * b, 1);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new Error(`${what}: ${obs.length} observation values are not a batch of [${obsShape.join(', ')}]`);
+  }
+  return n;
+}
+
 /** An actor-critic's outputs for a batch: logits [batch, nActions], value [batch]. */
 export type ActorCriticOutputs = { logits: tf.Tensor2D; value: tf.Tensor1D };
 
@@ -144,11 +153,8 @@ export interface RecordableNet {
  */
 export class RecordedPasses {
   private readonly record = new ForwardRecord();
-  private readonly obsSize: number;
 
-  constructor(private readonly net: RecordableNet, private readonly group: ParamGroup, private readonly obsShape: readonly number[]) {
-    this.obsSize = obsShape.reduce((a, b) => a * b, 1);
-  }
+  constructor(private readonly net: RecordableNet, private readonly group: ParamGroup, private readonly obsShape: readonly number[]) {}
 
   /** Observations kept so far. */
   get batch(): number {
@@ -192,17 +198,12 @@ export class RecordedPasses {
 
   private run(obs: Float32Array | tf.Tensor, record?: ForwardRecord): { logits: Float32Array; value: Float32Array } {
     return tf.tidy(() => {
-      const x = obs instanceof tf.Tensor ? obs : tf.tensor(obs, [this.batchOf(obs), ...this.obsShape]);
+      const x = obs instanceof tf.Tensor ? obs : tf.tensor(obs, [batchOf('RecordedPasses', obs, this.obsShape), ...this.obsShape]);
       const out = this.net.forward(x, record);
       return { logits: out.logits.dataSync() as Float32Array, value: out.value.dataSync() as Float32Array };
     });
   }
 
-  private batchOf(obs: Float32Array): number {
-    const n = obs.length / this.obsSize;
-    if (!Number.isInteger(n) || n < 1) throw new Error(`RecordedPasses: ${obs.length} observation values are not a batch of [${this.obsShape.join(', ')}]`);
-    return n;
-  }
 }
 
 // ------------------------------------------------------------------------------------------ recurrent
@@ -231,10 +232,10 @@ export class RecurrentPasses {
   private current: Memory;
   private readonly inputs: tf.Tensor[] = [];
   private readonly dones: Float32Array[] = [];
-  private readonly obsSize: number;
 
-  constructor(private readonly net: RecurrentNet, private readonly group: ParamGroup, private readonly obsShape: readonly number[], memory: Memory) {
-    this.obsSize = obsShape.reduce((a, b) => a * b, 1);
+  constructor(
+    private readonly net: RecurrentNet, private readonly group: ParamGroup, private readonly obsShape: readonly number[], memory: Memory,
+  ) {
     this.start = copyMemory(memory);
     this.current = this.start;
   }
@@ -244,9 +245,9 @@ export class RecurrentPasses {
     return this.inputs.length;
   }
 
-  /** One step on a batch of observations (flat [N * obsSize]; the caller may overwrite it afterwards): logits [N * nActions], values [N]. */
+  /** One step on a batch of observations (flat [N * obsSize]; the caller may overwrite it afterwards): logits [N * nActions], value [N]. */
   act(obs: Float32Array): { logits: Float32Array; value: Float32Array } {
-    const x = tf.keep(tf.tensor(obs.slice(), [this.batchOf(obs), ...this.obsShape]));
+    const x = tf.keep(tf.tensor(obs.slice(), [batchOf('RecurrentPasses', obs, this.obsShape), ...this.obsShape]));
     const out = this.net.step(this.current, x);
     const logits = out.logits.dataSync() as Float32Array, value = out.value.dataSync() as Float32Array;
     tf.dispose([out.logits, out.value]);
@@ -271,7 +272,7 @@ export class RecurrentPasses {
   /** The outputs of one step from the current memory, neither kept nor changing the memory (e.g. the bootstrap value). */
   evaluate(obs: Float32Array): { logits: Float32Array; value: Float32Array } {
     return tf.tidy(() => {
-      const out = this.net.step(this.current, tf.tensor(obs, [this.batchOf(obs), ...this.obsShape]));
+      const out = this.net.step(this.current, tf.tensor(obs, [batchOf('RecurrentPasses', obs, this.obsShape), ...this.obsShape]));
       return { logits: out.logits.dataSync() as Float32Array, value: out.value.dataSync() as Float32Array };
     });
   }
@@ -313,9 +314,4 @@ export class RecurrentPasses {
     this.current = next;
   }
 
-  private batchOf(obs: Float32Array): number {
-    const n = obs.length / this.obsSize;
-    if (!Number.isInteger(n) || n < 1) throw new Error(`RecurrentPasses: ${obs.length} observation values are not a batch of [${this.obsShape.join(', ')}]`);
-    return n;
-  }
 }

@@ -84,7 +84,8 @@ test('a failed save leaves the previous checkpoint intact; an interrupted swap i
   saveCheckpoint(dir, snapshotOf(new nn.Optimizer(net, { kind: 'adam', lr: 1e-3 }), 1), { version: 'good' });
   const changed = nn.cartPolePolicy({ seed: 2 });
   // BigInt cannot be written as JSON: the save fails, and nothing of it stays on disk.
-  assert.throws(() => saveCheckpoint(dir, snapshotOf(new nn.Optimizer(changed, { kind: 'adam', lr: 1e-3 }), 2), { bad: BigInt(1) }), /not JSON-serialisable/);
+  const bad = snapshotOf(new nn.Optimizer(changed, { kind: 'adam', lr: 1e-3 }), 2);
+  assert.throws(() => saveCheckpoint(dir, bad, { bad: BigInt(1) }), /not JSON-serialisable/);
   assert.deepEqual(fs.readdirSync(path.dirname(dir)), ['ckpt'], 'no temporary folder left behind');
   const probe = nn.cartPolePolicy({ seed: 3 });
   const ck = loadCheckpoint(dir);
