@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Env } from '../envs';
-import { makeTrainingEnv } from './training_envs';
+import { makeTrainingEnv } from '../envs';
 import { entropy, greedyFromLogits, logProb, sampleFromLogits } from '../nn/distributions';
 import type { Rng, RngState } from '../util/rng';
 
