@@ -13,8 +13,7 @@
  * const { returns } = envs.takeFinished();                             // the episodes that ended meanwhile
  * ```
  */
-import type { Space } from '../spaces';
-import { Discrete } from '../spaces';
+import { Discrete, type Space } from '../spaces';
 import type { BatchBuffers } from './buffers';
 
 /** What a step returns: views of the vector env's arrays, overwritten by the next step. */
