@@ -65,7 +65,7 @@ for (let f = 1; f <= frames; f++) {
   if (f % gifEvery === 0) gif.writeFrame(screen, width, height, { palette, delay: (1000 / 60) * gifEvery });
   if (pngFrames.has(f)) {
     const file = join(out, `${game}-${String(f).padStart(5, '0')}.png`);
-    writeFileSync(file, encodePng(screenToRgb(screen), width, height));
+    writeFileSync(file, encodePng({ width, height, data: screenToRgb(screen) }));
     written.push(file);
   }
 }

@@ -14,7 +14,7 @@
  *
  * Resuming restores weights, optimiser and random streams exactly; the environments restart their
  * episodes from the restored generator (an interrupted episode is not replayed). With `envWorkers > 0`
- * the environments step in worker threads (lib/envs' EnvPool); results are the same either way.
+ * the environments step in worker threads (lib/envs' AsyncVectorEnv); results are the same either way.
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../util/rng';
@@ -22,7 +22,7 @@ import { makeEnv, categoricalTerms, logitsOf, obsInfo, sampleActions, withDefaul
 import { actorCriticModel, ForwardRecord, type ActorCriticModel } from './models';
 import { applyGradients, clipByGlobalNorm, createOptimizerState, type OptimizerState, adamSnapshotArrays, restoreAdamArrays, checkedLrScale } from './optim';
 import { bootstrappedReturns } from './returns';
-import { createRolloutSource, type RolloutSource } from './rollout';
+import { makeVec, trainingEnvSpec, type VectorEnv } from '../envs';
 
 export interface SyncA3CConfig {
   /** Environment id; Atari ids are preprocessed to 42x42x4 (see `makeEnv`). */
@@ -49,7 +49,7 @@ export interface SyncA3CConfig {
   hidden: number;
   /** Vector observations: one shared hidden layer (true) or separate actor and critic MLPs. */
   sharedTrunk: boolean;
-  /** 0: step the environments in this thread; k > 0: in k worker threads (lib/envs' EnvPool). */
+  /** 0: step the environments in this thread; k > 0: in k worker threads (lib/envs' AsyncVectorEnv). */
   envWorkers: number;
   /** Atari: a lost life ends the episode for learning (no bootstrapping past it) while the game goes on. */
   episodicLife: boolean;
@@ -85,8 +85,8 @@ export interface ActorCriticLossConfig {
  * Plays `nSteps` steps in every env of `vec` and returns the gradient of the n-step actor-critic loss
  * (steps 2-5 of the description at the top of this file) and the loss terms.
  */
-export async function nStepActorCriticGradient(net: ActorCriticModel, vec: RolloutSource, actionRng: Rng, c: ActorCriticLossConfig): Promise<{ grad: Float32Array; metrics: Record<string, number> }> {
-  const { N, obsShape, nActions } = vec;
+export async function nStepActorCriticGradient(net: ActorCriticModel, vec: VectorEnv, actionRng: Rng, c: ActorCriticLossConfig): Promise<{ grad: Float32Array; metrics: Record<string, number> }> {
+  const { numEnvs: N, obsShape, nActions } = vec;
   const T = c.nSteps;
   // V(s_t) recorded while acting: the baseline of the advantage (a constant for the actor).
   const values = new Float32Array(T * N);
@@ -141,7 +141,7 @@ export class SyncA3C implements Algorithm {
   readonly name: string;
   readonly config: SyncA3CConfig;
   readonly net: ActorCriticModel;
-  private vec: RolloutSource | null = null;
+  private vec: VectorEnv | null = null;
   private readonly obsShape: number[];
   private readonly nActions: number;
   private readonly actionRng: Rng;
@@ -173,7 +173,7 @@ export class SyncA3C implements Algorithm {
   async update(): Promise<UpdateResult> {
     const c = this.config;
     // Environments start on the first update (after a restore, from the restored generator).
-    this.vec ??= await createRolloutSource(c.envId, c.numEnvs, c.envWorkers, this.envRng, { episodicLife: c.episodicLife });
+    this.vec ??= await makeVec(trainingEnvSpec(c.envId, undefined, { episodicLife: c.episodicLife }), c.numEnvs, { workers: c.envWorkers, seed: this.envRng.int(2 ** 31 - c.numEnvs) });
     const { grad, metrics } = await nStepActorCriticGradient(this.net, this.vec, this.actionRng, c);
     const gradNorm = clipByGlobalNorm(grad, c.maxGradNorm);
     applyGradients({ kind: 'adam', lr: c.lr * this.lrScale }, this.params, grad, this.opt);

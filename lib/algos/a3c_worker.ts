@@ -12,8 +12,7 @@ import { CTRL, type WorkerData, type WorkerMessage } from './a3c_shared';
 import { nStepActorCriticGradient } from './a3c_sync';
 import { actorCriticModel } from './models';
 import { applyGradientsAt, clipByGlobalNorm } from './optim';
-import { VecEnv } from './rollout';
-import { makeTrainingEnv } from './training_envs';
+import { makeTrainingEnv, SyncVectorEnv } from '../envs';
 
 function post(msg: WorkerMessage): void {
   parentPort!.postMessage(msg);
@@ -28,7 +27,8 @@ async function run(data: WorkerData): Promise<void> {
   const envs = Array.from({ length: c.envsPerWorker }, () => makeTrainingEnv(c.envId, { episodicLife: c.episodicLife }));
   const info = obsInfo(envs[0]);
   const net = actorCriticModel(info.shape, info.nActions, 0, { shared: c.sharedTrunk, hidden: c.hidden });
-  const vec = new VecEnv(envs, envRng);
+  const vec = new SyncVectorEnv(envs);
+  vec.reset(envRng.int(2 ** 31 - envs.length));
   const params = new Float32Array(data.shared.params);
   const m = new Float32Array(data.shared.m);
   const v = new Float32Array(data.shared.v);

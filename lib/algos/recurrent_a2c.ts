@@ -15,7 +15,7 @@
  *     -mean[log pi(a_t|s_t) A_t] + valueCoef mean[(G_t - V(s_t))^2] - entropyCoef mean[H],
  *     with the gradient clipped to `maxGradNorm`.
  *
- * Rollouts come from lib/envs' EnvPool (environments stepped in `envWorkers` worker threads) or, with
+ * Rollouts come from lib/envs' AsyncVectorEnv (environments stepped in `envWorkers` worker threads) or, with
  * `envWorkers = 0`, from environments stepped in this thread. Resuming restores weights, optimiser and
  * random streams; environments and memories restart.
  */
@@ -26,7 +26,7 @@ import { makeEnv, categoricalTerms, obsInfo, sampleActions, withDefaults, type A
 import { recurrentModel, type RecurrentModel } from './models';
 import { applyGradients, clipByGlobalNorm, createOptimizerState, type OptimizerState, adamSnapshotArrays, restoreAdamArrays, checkedLrScale } from './optim';
 import { bootstrappedReturns } from './returns';
-import { createRolloutSource, type RolloutSource } from './rollout';
+import { makeVec, trainingEnvSpec, type VectorEnv } from '../envs';
 
 export interface RecurrentA2CConfig {
   /** Environment id; Atari ids are preprocessed to 42x42x4 (see `makeEnv`). */
@@ -53,7 +53,7 @@ export interface RecurrentA2CConfig {
   units: number;
   /** Dense units between the trunk and the LSTM. */
   hidden: number;
-  /** 0: step the environments in this thread; k > 0: in k worker threads (lib/envs' EnvPool). */
+  /** 0: step the environments in this thread; k > 0: in k worker threads (lib/envs' AsyncVectorEnv). */
   envWorkers: number;
   /** Atari: a lost life ends the episode for learning (no bootstrapping past it) while the game goes on. */
   episodicLife: boolean;
@@ -93,7 +93,7 @@ export class RecurrentA2C implements Algorithm {
   readonly name = 'recurrent-a2c';
   readonly config: RecurrentA2CConfig;
   readonly net: RecurrentModel;
-  private vec: RolloutSource | null = null;
+  private vec: VectorEnv | null = null;
   private readonly obsShape: number[];
   private readonly nActions: number;
   private readonly actionRng: Rng;
@@ -126,8 +126,8 @@ export class RecurrentA2C implements Algorithm {
   async update(): Promise<UpdateResult> {
     const c = this.config;
     // Environments start on the first update (after a restore, from the restored generator).
-    this.vec ??= await createRolloutSource(c.envId, c.numEnvs, c.envWorkers, this.envRng, { episodicLife: c.episodicLife });
-    const N = this.vec.N;
+    this.vec ??= await makeVec(trainingEnvSpec(c.envId, undefined, { episodicLife: c.episodicLife }), c.numEnvs, { workers: c.envWorkers, seed: this.envRng.int(2 ** 31 - c.numEnvs) });
+    const N = this.vec.numEnvs;
     const T = c.rolloutLength;
     const startMemory = this.memory; // m_0, kept until the gradient step
     const values = new Float32Array(T * N);
