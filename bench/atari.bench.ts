@@ -93,15 +93,13 @@ for (let r = 0; r < RUNS; r++) {
 const load1 = loadavg()[0];
 
 const round = (x: number): string => String(Math.round(x));
-cases.forEach((c, k) => console.log(`BENCH ${c.name} ${round(median(cpu[k]))} frames/s`));
+for (const [k, c] of cases.entries()) console.log(`BENCH ${c.name} ${round(median(cpu[k]))} frames/s`);
 console.log(
   `\n${'figure'.padEnd(44)} ${'median'.padStart(7)} ${'best'.padStart(7)} ${'wall'.padStart(7)}   ` +
     `(frames/s per CPU-second; ${RUNS} interleaved runs of ${FRAMES} frames; wall: median wall-clock frames/s)`,
 );
 cases.forEach((c, k) => {
-  console.log(
-    `${c.name.padEnd(44)} ${round(median(cpu[k])).padStart(7)} ${round(Math.max(...cpu[k])).padStart(7)} ${round(median(wall[k])).padStart(7)}   ` +
-      `runs: ${cpu[k].map(round).join(', ')}`,
-  );
+  const figures = [median(cpu[k]), Math.max(...cpu[k]), median(wall[k])].map((x) => round(x).padStart(7)).join(' ');
+  console.log(`${c.name.padEnd(44)} ${figures}   runs: ${cpu[k].map(round).join(', ')}`);
 });
 console.log(`load average (1 min) ${load0.toFixed(2)} at the start, ${load1.toFixed(2)} at the end`);

@@ -3,22 +3,23 @@
  *   env.cartpole.steps_per_s               CartPole-v1 steps/s on one thread (allocation-free stepInto path),
  *                                          with the default numpy-SVML sine/cosine
  *   env.cartpole_math_trig.steps_per_s     the same with trig: 'math' (Math.sin/Math.cos)
- *   env.kung_fu_master.envbatch8_steps_per_s   agent steps/s, 8 envs, frame skip 4 + PreprocessAtari, one thread
- *   env.kung_fu_master.envpool_steps_per_s     the same 8 envs in an EnvPool (one worker per core)
- *   env.kung_fu_master.envpool_speedup         EnvPool / EnvBatch wall-clock throughput
+ * (The figure names keep the words of the classes' former names: envbatch = SyncVectorEnv, envpool = AsyncVectorEnv.)
+ *   env.kung_fu_master.envbatch8_steps_per_s   agent steps/s, 8 envs, frame skip 4 + PreprocessAtari, one thread (SyncVectorEnv)
+ *   env.kung_fu_master.envpool_steps_per_s     the same 8 envs in an AsyncVectorEnv (one worker per core)
+ *   env.kung_fu_master.envpool_speedup         AsyncVectorEnv / SyncVectorEnv wall-clock throughput
  *   env.kung_fu_master.envpool_cpu_speedup     the speed-up the pool reaches when each thread has a core of
- *                                              its own: EnvBatch's CPU time per step over the CPU time of
+ *                                              its own: SyncVectorEnv's CPU time per step over the CPU time of
  *                                              the busiest pool thread (independent of other load)
  *   env.kung_fu_master.envpool1_steps_per_s    one worker holding all 8 envs (the cost of running in a worker)
  *   env.kung_fu_master.envbatch8_cores_used,
  *   env.kung_fu_master.envpool_cores_used      CPU time over wall time while each ran: on a shared machine
  *                                              (Linux autogroups share the CPU per session, not per thread)
  *                                              a pool that receives no more than one core cannot beat
- *                                              EnvBatch, whatever its design
+ *                                              SyncVectorEnv, whatever its design
  *   env.kung_fu_master.envpool_overhead_share  share of a pool step's wall time outside the slowest
  *                                              worker's env calls (signalling, wake-ups, waiting)
  *   env.kung_fu_master.envpool_imbalance       slowest worker's env time over the workers' mean
- *   env.pool.sync_us_per_step                  EnvPool round trip per batch step with near-free envs (CartPole)
+ *   env.pool.sync_us_per_step                  AsyncVectorEnv round trip per batch step with near-free envs (CartPole)
  *   env.kung_fu_master.preprocess_share        share of an agent step spent in PreprocessAtari
  * The Kung-Fu configurations run interleaved (A/B/C, A/B/C, ...) so that a change in the machine's load
  * hits all of them alike; each figure is the best of the runs (the least disturbed), and the load average
@@ -27,7 +28,7 @@
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { readdirSync, readFileSync } from 'node:fs';
-import { EnvBatch, EnvPool, make, PreprocessAtari, register, StepOutcome, type FastEnv } from '../lib/envs';
+import { AsyncVectorEnv, make, makeFromSpec, PreprocessAtari, register, StepOutcome, SyncVectorEnv, type EnvSpec, type FastEnv } from '../lib/envs';
 import { sharedPath } from '../lib/util/paths';
 
 function median(xs: number[]): number {
@@ -56,7 +57,7 @@ register({
   description: 'KungFuMasterDeterministic-v4 through PreprocessAtari (benchmark)',
   create: (o) => new PreprocessAtari(make('KungFuMasterDeterministic-v4', o)),
 });
-const spec = { id: KFM_ID, module: 'bench/env.bench.ts' };
+const spec: EnvSpec = { id: KFM_ID, module: 'bench/env.bench.ts' };
 
 function actionsFor(step: number, n: number): Int32Array {
   return Int32Array.from({ length: n }, (_, i) => (step * 7 + i * 3) % 14);
@@ -89,7 +90,7 @@ interface Run {
 }
 
 /** Runs `steps` batch steps of `step` and measures wall time and the busiest thread's CPU time. */
-async function timed(steps: number, step: (s: number) => unknown, pool?: EnvPool): Promise<Run> {
+async function timed(steps: number, step: (s: number) => unknown, pool?: AsyncVectorEnv): Promise<Run> {
   const c0 = threadCpuSeconds();
   const u0 = process.cpuUsage();
   const b0 = pool?.workerBusyMs();
@@ -109,12 +110,12 @@ async function timed(steps: number, step: (s: number) => unknown, pool?: EnvPool
   return run;
 }
 
-/** EnvPool's own cost per batch step: CartPole (about a microsecond per env step) in a pool vs a batch. */
+/** AsyncVectorEnv's own cost per batch step: CartPole (about a microsecond per env step) in a pool vs in this thread. */
 async function poolSyncMicros(workers: number): Promise<number> {
   const steps = 3000;
-  const batch = EnvBatch.make('CartPole-v1', 8);
+  const batch = new SyncVectorEnv(Array.from({ length: 8 }, () => make('CartPole-v1')));
   batch.reset(1);
-  const pool = await EnvPool.create({ id: 'CartPole-v1' }, { n: 8, workers });
+  const pool = await AsyncVectorEnv.create({ id: 'CartPole-v1' }, { n: 8, workers });
   await pool.reset(1);
   const a = new Int32Array(8);
   const perStep: number[] = [];
@@ -148,17 +149,17 @@ async function main(): Promise<void> {
   // Child workers of the pool load this file for the registration above; they must not run the benchmark.
   const rows: Array<[string, number, string]> = [];
   // Kung-Fu Master first: the CartPole runs below would leave this thread's shared code (batch stepping,
-  // wrappers) compiled for two kinds of env, which slows EnvBatch here but not in the pool's fresh workers.
+  // wrappers) compiled for two kinds of env, which slows SyncVectorEnv here but not in the pool's fresh workers.
   const workers = availableParallelism();
   if (sharedPath('roms', 'kung_fu_master.bin') || process.env.GRADIENT_DOJO_ROMS) {
     const reps = Number(process.env.ENV_BENCH_REPS ?? 5), steps = 120;
-    const batch = EnvBatch.make(spec, 8);
+    const batch = new SyncVectorEnv(Array.from({ length: 8 }, () => makeFromSpec(spec)));
     batch.reset(1);
-    const pool = await EnvPool.create(spec, { n: 8, workers });
+    const pool = await AsyncVectorEnv.create(spec, { n: 8, workers });
     await pool.reset(1);
-    const pool1 = await EnvPool.create(spec, { n: 8, workers: 1 });
+    const pool1 = await AsyncVectorEnv.create(spec, { n: 8, workers: 1 });
     await pool1.reset(1);
-    const configs: Array<[string, (s: number) => unknown, EnvPool?]> = [
+    const configs: Array<[string, (s: number) => unknown, AsyncVectorEnv?]> = [
       ['batch', (s) => batch.step(actionsFor(s, 8))],
       ['pool', (s) => pool.step(actionsFor(s, 8)), pool],
       ['pool1', (s) => pool1.step(actionsFor(s, 8)), pool1],
@@ -192,14 +193,14 @@ async function main(): Promise<void> {
     const share = median([preprocessShare(400), preprocessShare(400), preprocessShare(400)]);
     rows.push(['env.kung_fu_master.envbatch8_steps_per_s', Math.round(b), `steps/s (best of ${reps}, ${load})`]);
     rows.push(['env.kung_fu_master.envpool_steps_per_s', Math.round(p), `steps/s (${workers} workers, best of ${reps}, ${load})`]);
-    rows.push(['env.kung_fu_master.envpool_speedup', Number((p / b).toFixed(2)), `x EnvBatch, wall clock (${load})`]);
-    if (Number.isFinite(cpuSpeedup)) rows.push(['env.kung_fu_master.envpool_cpu_speedup', Number(cpuSpeedup.toFixed(2)), 'x EnvBatch with a core per thread (CPU time of the busiest thread)']);
+    rows.push(['env.kung_fu_master.envpool_speedup', Number((p / b).toFixed(2)), `x SyncVectorEnv, wall clock (${load})`]);
+    if (Number.isFinite(cpuSpeedup)) rows.push(['env.kung_fu_master.envpool_cpu_speedup', Number(cpuSpeedup.toFixed(2)), 'x SyncVectorEnv with a core per thread (CPU time of the busiest thread)']);
     rows.push(['env.kung_fu_master.envpool_overhead_share', Number(overheadShare.toFixed(4)), 'of the pool step wall time outside the slowest worker\'s env calls (best run)']);
     rows.push(['env.kung_fu_master.envpool_imbalance', Number(imbalance.toFixed(3)), 'slowest worker env time / mean (best run)']);
     const medianCores = (name: string) => median(runs.get(name)!.map((x) => x.coresUsed));
-    rows.push(['env.kung_fu_master.envbatch8_cores_used', Number(medianCores('batch').toFixed(2)), 'cores this process received while EnvBatch ran (median; 1.0 = a whole core)']);
-    rows.push(['env.kung_fu_master.envpool_cores_used', Number(medianCores('pool').toFixed(2)), `cores this process received while EnvPool ran (median; ${workers} would be all of them)`]);
-    rows.push(['env.kung_fu_master.envpool1_steps_per_s', Math.round(p1), `steps/s (1 worker with all 8 envs; ${(p1 / b).toFixed(2)}x EnvBatch)`]);
+    rows.push(['env.kung_fu_master.envbatch8_cores_used', Number(medianCores('batch').toFixed(2)), 'cores this process received while SyncVectorEnv ran (median; 1.0 = a whole core)']);
+    rows.push(['env.kung_fu_master.envpool_cores_used', Number(medianCores('pool').toFixed(2)), `cores this process received while AsyncVectorEnv ran (median; ${workers} would be all of them)`]);
+    rows.push(['env.kung_fu_master.envpool1_steps_per_s', Math.round(p1), `steps/s (1 worker with all 8 envs; ${(p1 / b).toFixed(2)}x SyncVectorEnv)`]);
     rows.push(['env.kung_fu_master.preprocess_share', Number(share.toFixed(4)), 'fraction of an agent step']);
   } else {
     console.log('Kung-Fu Master ROM not found (../shared/roms or GRADIENT_DOJO_ROMS): Atari figures skipped');

@@ -55,7 +55,7 @@ function frames(rng: Rng, n: number): Float32Array {
 }
 
 /** One A2C/A3C-style update of the A3C net on a batch: policy-gradient + value + entropy loss, Adam. */
-function a3cUpdate(net: nn.ConvActorCritic, opt: nn.Adam, obs: tf.Tensor, actions: Int32Array, returns: tf.Tensor1D): () => void {
+function a3cUpdate(net: nn.ConvActorCritic, opt: nn.Optimizer, obs: tf.Tensor, actions: Int32Array, returns: tf.Tensor1D): () => void {
   return () => {
     opt.minimize(() => tf.tidy(() => {
       const { logits, value } = net.forward(obs);
@@ -68,12 +68,12 @@ function a3cUpdate(net: nn.ConvActorCritic, opt: nn.Adam, obs: tf.Tensor, action
   };
 }
 
-interface A3cFixture { net: nn.ConvActorCritic; opt: nn.Adam; update: () => void; forward: () => void; dispose: () => void }
+interface A3cFixture { net: nn.ConvActorCritic; opt: nn.Optimizer; update: () => void; forward: () => void; dispose: () => void }
 
 function a3cFixture(batch: number): A3cFixture {
   const rng = new Rng(batch);
   const net = nn.a3cNet({ nActions: 14, seed: 1 });
-  const opt = new nn.Adam(net.params, { learningRate: 1e-4 });
+  const opt = new nn.Optimizer(net, { kind: 'adam', lr: 1e-4 });
   const obs = tf.tensor4d(frames(rng, batch), [batch, 42, 42, 4]);
   const actions = Int32Array.from({ length: batch }, () => rng.int(14));
   const returns = tf.tensor1d(Float32Array.from({ length: batch }, () => rng.range(-1, 1)));
@@ -90,7 +90,7 @@ function a3cFixture(batch: number): A3cFixture {
 function lstmFixture(T: number, B: number): { update: () => void; dispose: () => void } {
   const rng = new Rng(3);
   const agent = nn.recurrentAgent({ nActions: 14, seed: 1 });
-  const opt = new nn.Adam(agent.params, { learningRate: 1e-4 });
+  const opt = new nn.Optimizer(agent, { kind: 'adam', lr: 1e-4 });
   const obs = tf.tensor5d(frames(rng, T * B), [T, B, 42, 42, 4]);
   const actions = Int32Array.from({ length: T * B }, () => rng.int(14));
   const returns = tf.tensor1d(Float32Array.from({ length: T * B }, () => rng.range(-1, 1)));

@@ -3,8 +3,10 @@
 require('tsx/cjs/api').register();
 require('../lib/cli/main.ts')
   .main(process.argv.slice(2))
-  .then((code) => { process.exitCode = code; })
+  .then((code) => {
+    process.exitCode = code;
+  })
   .catch((err) => {
-    console.error(`gradient-dojo: ${err && err.message ? err.message : err}`);
+    console.error(`gradient-dojo: ${err?.message || err}`);
     process.exitCode = 1;
   });

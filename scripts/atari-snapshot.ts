@@ -19,7 +19,6 @@ interface GifEncoder {
   finish(): void;
   bytes(): Uint8Array;
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { GIFEncoder } = require('gifenc') as { GIFEncoder: () => GifEncoder };
 
 function flag(name: string, fallback: string): string {
@@ -35,7 +34,11 @@ function positiveInt(name: string, text: string): number {
 
 const game = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'kung_fu_master';
 const frames = positiveInt('frames', flag('frames', '300'));
-const pngFrames = new Set(flag('png', `1,${Math.min(100, frames)},${frames}`).split(',').map((s) => positiveInt('png', s)));
+const pngFrames = new Set(
+  flag('png', `1,${Math.min(100, frames)},${frames}`)
+    .split(',')
+    .map((s) => positiveInt('png', s)),
+);
 const out = flag('out', '/tmp/atari-snapshot');
 const seed = positiveInt('seed', flag('seed', '1'));
 const gifEvery = positiveInt('gif-every', flag('gif-every', '2'));
@@ -62,7 +65,7 @@ for (let f = 1; f <= frames; f++) {
   if (f % gifEvery === 0) gif.writeFrame(screen, width, height, { palette, delay: (1000 / 60) * gifEvery });
   if (pngFrames.has(f)) {
     const file = join(out, `${game}-${String(f).padStart(5, '0')}.png`);
-    writeFileSync(file, encodePng(screenToRgb(screen), width, height));
+    writeFileSync(file, encodePng({ width, height, data: screenToRgb(screen) }));
     written.push(file);
   }
 }

@@ -15,7 +15,11 @@ const files = readdirSync(join(root, 'bench'))
   .filter((f) => wanted.length === 0 || wanted.some((w) => f.startsWith(w)))
   .sort();
 if (files.length === 0) {
-  console.error(`No benchmark matches ${wanted.join(', ')}. Available: ${readdirSync(join(root, 'bench')).filter((f) => f.endsWith('.bench.ts')).join(', ')}`);
+  console.error(
+    `No benchmark matches ${wanted.join(', ')}. Available: ${readdirSync(join(root, 'bench'))
+      .filter((f) => f.endsWith('.bench.ts'))
+      .join(', ')}`,
+  );
   process.exit(1);
 }
 const figures = [];
@@ -24,7 +28,10 @@ let backend = 'n/a';
 for (const f of files) {
   console.log(`\n=== ${f}`);
   const r = spawnSync(process.execPath, ['--import', 'tsx', join('bench', f)], {
-    cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20,
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 << 20,
   });
   process.stdout.write(r.stdout ?? '');
   for (const line of (r.stdout ?? '').split('\n')) {
@@ -33,7 +40,10 @@ for (const f of files) {
     const b = /^BACKEND (\S+)/.exec(line.trim());
     if (b) backend = b[1];
   }
-  if (r.status !== 0) { failed = true; console.error(`benchmark ${f} exited with ${r.status}`); }
+  if (r.status !== 0) {
+    failed = true;
+    console.error(`benchmark ${f} exited with ${r.status}`);
+  }
 }
 const width = Math.max(10, ...figures.map((x) => x.name.length));
 console.log(`\n${'figure'.padEnd(width)}  ${'value'.padStart(12)}  unit`);
@@ -42,9 +52,14 @@ const out = join(root, 'bench', 'latest.json');
 const previous = existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : { figures: {} };
 const merged = { ...previous.figures };
 for (const x of figures) merged[x.name] = { value: x.value, unit: x.unit };
-writeFileSync(out, JSON.stringify({
-  date: new Date().toISOString(), node: process.version, backend, cpu: cpus()[0]?.model ?? 'unknown',
-  cores: cpus().length, figures: merged,
-}, null, 2) + '\n');
+const record = {
+  date: new Date().toISOString(),
+  node: process.version,
+  backend,
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  figures: merged,
+};
+writeFileSync(out, `${JSON.stringify(record, null, 2)}\n`);
 console.log(`\nwrote ${out}`);
 process.exit(failed ? 1 : 0);

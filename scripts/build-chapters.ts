@@ -4,6 +4,8 @@
  *   exercises/NN_name.ts      the same exercises as plain functions, graded by `npm run grade`
  *   solutions/NN_name.ts      the exercises with their solutions
  *   solutions/NN_name.ipynb   the full notebook with solutions (executed for the book)
+ * and notebooks/00_setup_check.ipynb, the notebook a learner runs first, from chapters/setup/00_setup_check.ts
+ * (same cell format, no exercises; not a chapter, so not in loadChapters()).
  *
  * Chapter format: cells start with a marker line.
  *   // %% [markdown]   prose; every line starts with "// " (stripped), LaTeX math allowed
@@ -143,7 +145,7 @@ export function buildNotebook(ch: Chapter, withSolutions: boolean): string {
         name: 'typescript',
         version: '5.6',
       },
-      'gradient-dojo': { chapter: ch.id, generated_from: `chapters/${ch.id}.ts`, solutions: withSolutions },
+      'gradient-dojo': { chapter: ch.id, generated_from: ch.file, solutions: withSolutions },
     },
     nbformat: 4,
     nbformat_minor: 5,
@@ -184,9 +186,17 @@ export function loadChapters(dir = join(root, 'chapters')): Chapter[] {
     .map((f) => parseChapter(f.replace(/\.ts$/, ''), `chapters/${f}`, readFileSync(join(dir, f), 'utf8')));
 }
 
+/** The setup-check notebook's source: chapter cells without exercises. */
+export const SETUP_SOURCE = 'chapters/setup/00_setup_check.ts';
+
+export function loadSetupCheck(): Chapter {
+  return parseChapter('00_setup_check', SETUP_SOURCE, readFileSync(join(root, SETUP_SOURCE), 'utf8'));
+}
+
 /** Every generated file (path relative to the project root) and its content. */
 export function generatedFiles(chapters = loadChapters()): Map<string, string> {
   const files = new Map<string, string>();
+  files.set('notebooks/00_setup_check.ipynb', buildNotebook(loadSetupCheck(), false));
   for (const ch of chapters) {
     files.set(`notebooks/${ch.id}.ipynb`, buildNotebook(ch, false));
     files.set(`solutions/${ch.id}.ipynb`, buildNotebook(ch, true));
@@ -216,7 +226,7 @@ function main(): void {
     mkdirSync(join(root, p, '..'), { recursive: true });
     writeFileSync(join(root, p), text);
   }
-  console.log(`Wrote ${files.size} files from ${files.size / 4} chapters.`);
+  console.log(`Wrote ${files.size} files: the setup check and ${(files.size - 1) / 4} chapters.`);
 }
 
 if (require.main === module) main();

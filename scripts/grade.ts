@@ -34,21 +34,22 @@ function parse(argv: string[]) {
   if (opts.seed !== undefined && !Number.isFinite(opts.seed)) throw new Error('--seed must be a number');
   if (!(opts.timeoutMs > 0)) throw new Error('--timeout must be a positive number of seconds');
   const known = Object.keys(chapters);
-  for (const o of opts.only) if (!known.some((c) => c.startsWith(o))) throw new Error(`no chapter starts with "${o}" (chapters: ${known.join(', ')})`);
+  for (const o of opts.only)
+    if (!known.some((c) => c.startsWith(o))) throw new Error(`no chapter starts with "${o}" (chapters: ${known.join(', ')})`);
   return opts;
 }
 
 const icon: Record<CheckResult['status'], string> = { pass: '✓', fail: '✗', error: '✗', timeout: '⏱', 'not-implemented': '…' };
 
 async function main() {
-  let opts;
+  let opts: ReturnType<typeof parse>;
   try {
     opts = parse(process.argv.slice(2));
   } catch (e) {
     console.error(`grade: ${(e as Error).message}`);
     process.exit(2);
   }
-  const seed = opts.seed ?? ((Date.now() ^ Math.floor(Math.random() * 2 ** 31)) >>> 0);
+  const seed = opts.seed ?? (Date.now() ^ Math.floor(Math.random() * 2 ** 31)) >>> 0;
   const dir = resolve(opts.dir);
   console.log(`Grading ${opts.dir}/ (random cases seed ${seed}; replay with --seed ${seed})\n`);
   const results = await grade({ dir, only: opts.only, seed, timeoutMs: opts.timeoutMs });

@@ -13,7 +13,7 @@ export const MISSING_JUPYTER =
 
 /** A Python interpreter that can import jupyter_client and nbconvert, or null. */
 export function findJupyterPython() {
-  const candidates = [process.env.JUPYTER_PYTHON, '/usr/bin/python3', 'python3', 'python'].filter(Boolean);
+  const candidates = /** @type {string[]} */ ([process.env.JUPYTER_PYTHON, '/usr/bin/python3', 'python3', 'python'].filter(Boolean));
   for (const py of candidates) {
     const r = spawnSync(py, ['-c', 'import jupyter_client, nbconvert, notebook'], { stdio: 'ignore' });
     if (r.status === 0) return py;

@@ -24,17 +24,23 @@ const fromDir = flag('--from');
 const execute = !args.includes('--no-execute') && !fromDir;
 const budget = process.env.GRADIENT_DOJO_BUDGET ?? 'book';
 
-const python = findJupyterPython();
-if (!python) {
+const foundPython = findJupyterPython();
+if (!foundPython) {
   console.error(`gradient-dojo: ${MISSING_JUPYTER}`);
   process.exit(1);
 }
+const python = foundPython;
 if (!kernelInstalled()) spawnSync(process.execPath, [join(root, 'scripts', 'setup.mjs')], { stdio: 'inherit' });
 
 /** The chapters in reading order: [{ name, title, path }]. */
 function findNotebooks() {
   const pick = (dir) =>
-    existsSync(dir) ? readdirSync(dir).filter((f) => /^\d\d_.*\.ipynb$/.test(f)).sort().map((f) => join(dir, f)) : [];
+    existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => /^\d\d_.*\.ipynb$/.test(f))
+          .sort()
+          .map((f) => join(dir, f))
+      : [];
   const solutions = fromDir ? [] : pick(join(root, 'solutions'));
   const learner = pick(fromDir ? resolve(fromDir) : join(root, 'notebooks'));
   const byName = new Map();
@@ -63,8 +69,12 @@ function copyAssets() {
 }
 
 function navHtml(chapters, i) {
-  const prev = i > 0 ? `<a class="dojo-prev" href="${chapters[i - 1].name}.html">&larr; ${esc(chapters[i - 1].title)}</a>` : '<span></span>';
-  const next = i < chapters.length - 1 ? `<a class="dojo-next" href="${chapters[i + 1].name}.html">${esc(chapters[i + 1].title)} &rarr;</a>` : '<span></span>';
+  const prev =
+    i > 0 ? `<a class="dojo-prev" href="${chapters[i - 1].name}.html">&larr; ${esc(chapters[i - 1].title)}</a>` : '<span></span>';
+  const next =
+    i < chapters.length - 1
+      ? `<a class="dojo-next" href="${chapters[i + 1].name}.html">${esc(chapters[i + 1].title)} &rarr;</a>`
+      : '<span></span>';
   return `<nav class="dojo-nav"><a class="dojo-home" href="index.html">Gradient Dojo</a>${prev}${next}</nav>`;
 }
 
@@ -80,8 +90,15 @@ const esc = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, 
 function renderOne(chapter, chapters, i) {
   const html = join(outDir, `${chapter.name}.html`);
   const cmd = [
-    '-m', 'nbconvert', '--to', 'html', chapter.path,
-    '--output-dir', outDir, '--output', chapter.name,
+    '-m',
+    'nbconvert',
+    '--to',
+    'html',
+    chapter.path,
+    '--output-dir',
+    outDir,
+    '--output',
+    chapter.name,
     '--no-prompt',
     '--HTMLExporter.require_js_url=assets/require.js',
     '--HTMLExporter.mathjax_url=assets/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe',
@@ -106,10 +123,11 @@ function renderOne(chapter, chapters, i) {
 }
 
 function writeIndex(chapters) {
-  const items = chapters
-    .map((c) => `<li><a href="${c.name}.html">${esc(c.title)}</a></li>`)
-    .join('\n      ');
-  writeFileSync(join(outDir, 'index.html'), `<!DOCTYPE html>
+  const items = chapters.map((c) => `<li><a href="${c.name}.html">${esc(c.title)}</a></li>`).join('\n      ');
+  const budgetNote = execute ? ` at the <code>${esc(budget)}</code> budget` : '';
+  writeFileSync(
+    join(outDir, 'index.html'),
+    `<!DOCTYPE html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
@@ -126,15 +144,18 @@ function writeIndex(chapters) {
     <ol class="dojo-chapters">
       ${items}
     </ol>
-    <p class="dojo-meta">Rendered ${new Date().toISOString().slice(0, 10)}${execute ? ` at the <code>${esc(budget)}</code> budget` : ''}.</p>
+    <p class="dojo-meta">Rendered ${new Date().toISOString().slice(0, 10)}${budgetNote}.</p>
   </main>
 </body>
 </html>
-`);
+`,
+  );
 }
 
 // An inline icon, so browsers never ask the server for /favicon.ico.
-const FAVICON = '<link rel="icon" href="data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22 viewBox=%220 0 16 16%22%3E%3Ccircle cx=%228%22 cy=%228%22 r=%227%22 fill=%22%23b3261e%22/%3E%3C/svg%3E">';
+const FAVICON =
+  '<link rel="icon" href="data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22 viewBox=%220 0 16 16%22%3E' +
+  '%3Ccircle cx=%228%22 cy=%228%22 r=%227%22 fill=%22%23b3261e%22/%3E%3C/svg%3E">';
 
 const BOOK_CSS = `
 body { margin: 0; }
@@ -169,9 +190,9 @@ mkdirSync(outDir, { recursive: true });
 copyAssets();
 console.log(`Rendering ${chapters.length} notebooks at the '${budget}' budget into ${outDir}`);
 try {
-  chapters.forEach((c, i) => renderOne(c, chapters, i));
+  for (const [i, c] of chapters.entries()) renderOne(c, chapters, i);
 } catch (err) {
-  console.error(`gradient-dojo: ${err.message}`);
+  console.error(`gradient-dojo: ${err instanceof Error ? err.message : err}`);
   process.exit(1);
 }
 writeIndex(chapters);

@@ -12,7 +12,9 @@ import { root, kernelPrefix, findJupyterPython, MISSING_JUPYTER } from './jupyte
 const link = join(root, 'node_modules', 'gradient-dojo');
 mkdirSync(join(root, 'node_modules'), { recursive: true });
 let linked = false;
-try { linked = lstatSync(link).isSymbolicLink() && readlinkSync(link) === '..'; } catch {}
+try {
+  linked = lstatSync(link).isSymbolicLink() && readlinkSync(link) === '..';
+} catch {}
 if (!linked) {
   rmSync(link, { recursive: true, force: true });
   symlinkSync('..', link, 'dir');

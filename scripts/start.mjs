@@ -25,5 +25,5 @@ const child = spawn(python, ['-m', 'notebook', `--notebook-dir=${join(root, 'not
   stdio: 'inherit',
   env: jupyterEnv(),
 });
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+for (const sig of /** @type {const} */ (['SIGINT', 'SIGTERM'])) process.on(sig, () => child.kill(sig));
 child.on('exit', (code) => process.exit(code ?? 0));

@@ -28,9 +28,9 @@ if (files.length === 0) {
   console.error(`No test files (*.test.ts) found under: ${targets.join(', ') || 'test'}`);
   process.exit(1);
 }
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', ...passThrough, ...files],
-  { stdio: 'inherit', cwd: root, env: { ...process.env, GRADIENT_DOJO_TESTING: '1' } },
-);
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...passThrough, ...files], {
+  stdio: 'inherit',
+  cwd: root,
+  env: { ...process.env, GRADIENT_DOJO_TESTING: '1' },
+});
 process.exit(result.status ?? 1);

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Env } from '../envs';
-import { makeTrainingEnv } from './training_envs';
+import { makeTrainingEnv } from '../envs';
 import { entropy, greedyFromLogits, logProb, sampleFromLogits } from '../nn/distributions';
 import type { Rng, RngState } from '../util/rng';
 
@@ -164,7 +164,7 @@ export function withDefaults<C extends object>(algo: string, defaults: C, given:
 
 /**
  * Makes the environment an algorithm trains on: `envs.make(envId)`, and for raw Atari screens the
- * source notebooks' preprocessing, 42x42 greyscale, 4 stacked frames, channels-last (see training_envs.ts).
+ * source notebooks' preprocessing, 42x42 greyscale, 4 stacked frames, channels-last (see lib/envs/training-envs.ts).
  */
 export function makeEnv(envId: string): Env<Float32Array, number> {
   return makeTrainingEnv(envId);

@@ -2,10 +2,17 @@
  * Checkpoints of a training run: a folder holding `state.json` (algorithm name, config, counters,
  * random-generator states, trainer state, and an index of the arrays) and `arrays.bin` (every flat
  * array — parameters, optimiser moments — little-endian, back to back). A checkpoint is written to a
- * temporary folder and renamed into place, so a crash mid-write never leaves a half checkpoint.
+ * temporary folder and renamed into place, so a crash mid-write never leaves a half checkpoint: a save
+ * that fails removes its temporary folder, and a swap interrupted after moving the old checkpoint
+ * aside (`<dir>.old-<pid>`) is still found by `loadCheckpoint`. Loading checks the file against its
+ * index (a truncated `arrays.bin` is an error, not zeros); `Optimizer.restoreArrays` then checks the
+ * arrays against the model.
+ *
+ * This is the one checkpoint format of the library; an `nn.Optimizer`'s `snapshotArrays()` are the
+ * `arrays` of a snapshot.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Snapshot } from './algorithm';
 
 export const CHECKPOINT_FORMAT = 'gradient-dojo-checkpoint/1';
@@ -39,11 +46,23 @@ export function saveCheckpoint(dir: string, snapshot: Snapshot, trainer: Record<
   }
   const { arrays: _omit, ...rest } = snapshot;
   const state: StateFile = { format: CHECKPOINT_FORMAT, savedAt: new Date().toISOString(), snapshot: rest, trainer, arrays: entries };
+  let json: string;
+  try {
+    json = JSON.stringify(state, null, 1) + '\n';
+  } catch (e) {
+    const why = (e as Error).message;
+    throw new Error(`saveCheckpoint: the snapshot or trainer state is not JSON-serialisable (${why}); ${dir} is unchanged`);
+  }
   const tmp = `${dir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
-  writeFileSync(join(tmp, 'arrays.bin'), Buffer.concat(parts));
-  writeFileSync(join(tmp, 'state.json'), JSON.stringify(state, null, 1) + '\n');
+  try {
+    writeFileSync(join(tmp, 'arrays.bin'), Buffer.concat(parts));
+    writeFileSync(join(tmp, 'state.json'), json);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
   mkdirSync(dirname(dir), { recursive: true });
   const old = `${dir}.old-${process.pid}`;
   if (existsSync(dir)) renameSync(dir, old);
@@ -51,16 +70,35 @@ export function saveCheckpoint(dir: string, snapshot: Snapshot, trainer: Record<
   rmSync(old, { recursive: true, force: true });
 }
 
+/** The old checkpoint a save moved aside (`<dir>.old-<pid>`) before a crash, if any. */
+function movedAside(dir: string): string | null {
+  if (!existsSync(dirname(dir))) return null;
+  const prefix = `${basename(dir)}.old-`;
+  const found = readdirSync(dirname(dir)).find((f) => f.startsWith(prefix) && existsSync(join(dirname(dir), f, 'state.json')));
+  return found ? join(dirname(dir), found) : null;
+}
+
 export function loadCheckpoint(dir: string): Checkpoint {
   const statePath = join(dir, 'state.json');
   if (!existsSync(statePath)) {
     const nested = join(dir, 'checkpoint', 'state.json');
     if (existsSync(nested)) return loadCheckpoint(join(dir, 'checkpoint'));
+    const aside = existsSync(dir) ? null : movedAside(dir);
+    if (aside) return loadCheckpoint(aside);
     throw new Error(`no checkpoint at ${dir}: expected ${statePath} (give the run folder or its checkpoint/ folder)`);
   }
-  const state = JSON.parse(readFileSync(statePath, 'utf8')) as StateFile;
+  let state: StateFile;
+  try {
+    state = JSON.parse(readFileSync(statePath, 'utf8')) as StateFile;
+  } catch (e) {
+    throw new Error(`checkpoint file ${statePath} is not valid JSON (${(e as Error).message})`);
+  }
   if (state.format !== CHECKPOINT_FORMAT) throw new Error(`${statePath}: unknown checkpoint format '${state.format}' (expected ${CHECKPOINT_FORMAT})`);
-  const bin = readFileSync(join(dir, 'arrays.bin'));
+  const binPath = join(dir, 'arrays.bin');
+  if (!existsSync(binPath)) throw new Error(`checkpoint ${dir}: arrays.bin is missing`);
+  const bin = readFileSync(binPath);
+  const needed = state.arrays.reduce((n, e) => Math.max(n, e.offset + e.length * (e.dtype === 'float64' ? 8 : 4)), 0);
+  if (bin.length < needed) throw new Error(`checkpoint file ${binPath} is truncated: ${bin.length} bytes, state.json indexes ${needed}`);
   const arrays: Snapshot['arrays'] = {};
   for (const e of state.arrays) {
     const width = e.dtype === 'float64' ? 8 : 4;

@@ -46,12 +46,6 @@ export {
   type RecurrentA2CConfig, type RecurrentA2CParts, type Memory, type LstmStepFn,
 } from './recurrent_a2c';
 
-/** Rollouts over several auto-resetting environments, in this thread or in EnvPool worker threads. */
-export { VecEnv, PoolEnv, createRolloutSource, type Rollout, type RolloutSource } from './rollout';
-
-/** The training environments: Atari ids get the notebooks' 42x42x4 preprocessing (`Preprocessed42/<id>`, or `Preprocessed42Crop/<id>` with Practical_RL's crop). */
-export { makeTrainingEnv, trainingEnvId, trainingEnvSpec, PREPROCESSED_PREFIX, CROPPED_PREFIX } from './training_envs';
-
 /** The training loop. */
 export { train, TrainingDivergedError, type TrainOptions, type TrainResult, type TrainLog, type ProgressMode } from './trainer';
 

@@ -4,10 +4,11 @@
  * The networks themselves live in lib/nn; this file only picks and wires them.
  */
 import * as tf from '@tensorflow/tfjs';
-import { actorMlp, ConvActorCritic, criticMlp, ForwardRecord, Mlp, cartPolePolicy, RecurrentAgent, type LstmState } from '../nn/models';
-import { ParamGroup } from './optim';
+import { actorMlp, ConvActorCritic, criticMlp, Mlp, cartPolePolicy, RecurrentAgent, type LstmState } from '../nn/models';
+import { ParamGroup } from '../nn/params';
+import { ForwardRecord, RecordedPasses, RecurrentPasses, type ActorCriticOutputs } from '../nn/recorded';
 
-export { ForwardRecord } from '../nn/models';
+export { ForwardRecord, RecordedPasses, RecurrentPasses };
 
 /** A network that maps observations to action logits. */
 export interface PolicyModel {
@@ -17,21 +18,36 @@ export interface PolicyModel {
 
 /** An actor and a critic, as one network or two. */
 export interface ActorCriticModel extends PolicyModel {
-  /** With `record`, the pass is kept for `forwardRecorded` (see ForwardRecord). */
-  forward(obs: tf.Tensor, record?: ForwardRecord): { logits: tf.Tensor2D; value: tf.Tensor1D };
-  /** The outputs of every pass kept in `record`, as one batch, for a loss to differentiate (no second forward pass where the network allows). */
-  forwardRecorded(record: ForwardRecord): { logits: tf.Tensor2D; value: tf.Tensor1D };
+  /**
+   * The acting passes of one rollout, kept for one gradient: `passes.act(obs)` while acting, then
+   * `passes.gradients(({ logits, value }) => loss)` over all of them (which releases them). See RecordedPasses.
+   */
+  recordedPasses(): RecordedPasses;
+  /** With `record`, the pass is kept for `forwardRecorded` (see ForwardRecord); `recordedPasses()` does this for you. */
+  forward(obs: tf.Tensor, record?: ForwardRecord): ActorCriticOutputs;
+  /** The outputs of every pass kept in `record`, as one batch, for a loss to differentiate (no second forward pass where possible). */
+  forwardRecorded(record: ForwardRecord): ActorCriticOutputs;
 }
 
-/** ActorCriticModel's recording for networks that simply run again: each pass keeps only its input. */
-function recordingByRerun(forward: (o: tf.Tensor) => { logits: tf.Tensor2D; value: tf.Tensor1D }): Pick<ActorCriticModel, 'forward' | 'forwardRecorded'> {
-  return {
-    forward: (o, record) => {
+/**
+ * An ActorCriticModel from its parts; `forward`/`forwardRecorded` default to recording by running again (each pass keeps only
+ * its input).
+ */
+function actorCritic(
+  group: ParamGroup, obsShape: readonly number[], logits: PolicyModel['logits'], forward: (o: tf.Tensor) => ActorCriticOutputs,
+  recorded?: Pick<ActorCriticModel, 'forward' | 'forwardRecorded'>,
+): ActorCriticModel {
+  const net: ActorCriticModel = {
+    group,
+    logits,
+    forward: recorded?.forward ?? ((o, record) => {
       record?.keepInput(o);
       return forward(o);
-    },
-    forwardRecorded: (record) => tf.tidy(() => forward(record.layer(0))),
+    }),
+    forwardRecorded: recorded?.forwardRecorded ?? ((record) => tf.tidy(() => forward(record.layer(0)))),
+    recordedPasses: () => new RecordedPasses(net, group, obsShape),
   };
+  return net;
 }
 
 export interface RecurrentModel {
@@ -41,6 +57,11 @@ export interface RecurrentModel {
   step(state: LstmState, obs: tf.Tensor): { logits: tf.Tensor2D; value: tf.Tensor1D; state: LstmState };
   /** T steps at once from `state`: obs [T, B, ...obsShape] -> logits [T, B, A], values [T, B]; `dones` reset the memory between steps. */
   rollout(state: LstmState, obs: tf.Tensor, dones: ArrayLike<ArrayLike<number>>): { logits: tf.Tensor3D; values: tf.Tensor2D; state: LstmState };
+  /**
+   * The steps of one rollout from `memory` (copied): `passes.act(obs)`, `passes.endStep(dones)` each step,
+   * `passes.memory()` for the next rollout, then `passes.gradients(loss)` (truncated BPTT; releases them).
+   */
+  recordedPasses(memory: LstmState): RecurrentPasses;
 }
 
 const isImage = (shape: readonly number[]) => shape.length === 3;
@@ -66,12 +87,11 @@ export function actorCriticModel(obsShape: readonly number[], nActions: number, 
   const hidden = opts.hidden ?? 128;
   if (isImage(obsShape)) {
     const net = new ConvActorCritic({ inputShape: obsShape as [number, number, number], nActions, hidden, seed });
-    return {
-      group: new ParamGroup([net]),
+    const logits = (o: tf.Tensor) => tf.tidy(() => { const r = net.forward(o); r.value.dispose(); return r.logits; });
+    return actorCritic(new ParamGroup([net]), obsShape, logits, (o) => net.forward(o), {
       forward: (o, record) => net.forward(o, record),
       forwardRecorded: (record) => net.forwardRecorded(record),
-      logits: (o) => tf.tidy(() => { const r = net.forward(o); r.value.dispose(); return r.logits; }),
-    };
+    });
   }
   const obsSize = vectorOnly('actorCriticModel', obsShape);
   if (opts.shared) {
@@ -83,15 +103,11 @@ export function actorCriticModel(obsShape: readonly number[], nActions: number, 
       const z = tf.relu(trunk.apply(o));
       return { logits: pi.apply(z), value: tf.reshape(v.apply(z), [-1]) as tf.Tensor1D };
     });
-    return { group: new ParamGroup([trunk, pi, v]), ...recordingByRerun(forward), logits: (o) => tf.tidy(() => pi.apply(tf.relu(trunk.apply(o)))) };
+    return actorCritic(new ParamGroup([trunk, pi, v]), obsShape, (o) => tf.tidy(() => pi.apply(tf.relu(trunk.apply(o)))), forward);
   }
   const actor = actorMlp({ obsSize, nActions, hidden, seed });
   const critic = criticMlp({ obsSize, hidden, seed: seed + 1 });
-  return {
-    group: new ParamGroup([actor, critic]),
-    logits: (o) => actor.logits(o),
-    ...recordingByRerun((o) => ({ logits: actor.logits(o), value: critic.value(o) })),
-  };
+  return actorCritic(new ParamGroup([actor, critic]), obsShape, (o) => actor.logits(o), (o) => ({ logits: actor.logits(o), value: critic.value(o) }));
 }
 
 /**
@@ -102,11 +118,13 @@ export function recurrentModel(obsShape: readonly number[], nActions: number, se
   const image = isImage(obsShape);
   const inputShape: [number, number, number] = image ? (obsShape as [number, number, number]) : [1, 1, sizeOf(obsShape)];
   const net = new RecurrentAgent({ inputShape, nActions, units: opts.units, hidden: opts.hidden, seed, ...(image ? {} : { convs: [] }) });
-  return {
+  const model: RecurrentModel = {
     group: new ParamGroup([net]),
     units: net.units,
     initialState: (b) => net.initialState(b),
     step: (state, obs) => (image ? net.step(state, obs) : tf.tidy(() => net.step(state, tf.reshape(obs, [obs.shape[0], ...inputShape])))),
     rollout: (state, obs, dones) => (image ? net.rollout(state, obs, dones) : tf.tidy(() => net.rollout(state, tf.reshape(obs, [obs.shape[0], obs.shape[1] as number, ...inputShape]), dones))),
+    recordedPasses: (memory) => new RecurrentPasses(model, model.group, obsShape, memory),
   };
+  return model;
 }

@@ -16,7 +16,7 @@
  *     with the gradient clipped to `maxGradNorm`; the unroll's final memory is carried into the next rollout.
  *
  * `resetMemory`, `lstmUnroll` and `nStepAdvantages` are chapter 5's exercises; the second constructor
- * argument replaces them (the library's own by default). Rollouts come from lib/envs' EnvPool
+ * argument replaces them (the library's own by default). Rollouts come from lib/envs' AsyncVectorEnv
  * (environments stepped in `envWorkers` worker threads) or, with `envWorkers = 0`, from environments
  * stepped in this thread. Resuming restores weights, optimiser and random streams; environments and
  * memories restart.
@@ -28,7 +28,7 @@ import { makeEnv, categoricalTerms, obsInfo, sampleActions, withDefaults, type A
 import { recurrentModel, type RecurrentModel } from './models';
 import { applyGradients, clipByGlobalNorm, createOptimizerState, type OptimizerState, adamSnapshotArrays, restoreAdamArrays, checkedLrScale } from './optim';
 import { nStepAdvantages } from './returns';
-import { createRolloutSource, type RolloutSource } from './rollout';
+import { makeVec, trainingEnvSpec, type VectorEnv } from '../envs';
 
 /** An LSTM's memory for a batch of environments: [h, c], each [N, units]. */
 export type Memory = [tf.Tensor2D, tf.Tensor2D];
@@ -106,7 +106,7 @@ export interface RecurrentA2CConfig {
   units: number;
   /** Dense units between the trunk and the LSTM. */
   hidden: number;
-  /** 0: step the environments in this thread; k > 0: in k worker threads (lib/envs' EnvPool). */
+  /** 0: step the environments in this thread; k > 0: in k worker threads (lib/envs' AsyncVectorEnv). */
   envWorkers: number;
   /** Atari: a lost life ends the episode for learning (no bootstrapping past it) while the game goes on. */
   episodicLife: boolean;
@@ -146,7 +146,7 @@ export class RecurrentA2C implements Algorithm {
   readonly net: RecurrentModel;
   /** The functions this trains with (the library's unless given). */
   readonly parts: RecurrentA2CParts;
-  private vec: RolloutSource | null = null;
+  private vec: VectorEnv | null = null;
   private readonly obsShape: number[];
   private readonly nActions: number;
   private readonly actionRng: Rng;
@@ -192,8 +192,8 @@ export class RecurrentA2C implements Algorithm {
     const c = this.config;
     const { resetMemory: reset, lstmUnroll: unroll, nStepAdvantages: advantagesOf } = this.parts;
     // Environments start on the first update (after a restore, from the restored generator).
-    this.vec ??= await createRolloutSource(c.envId, c.numEnvs, c.envWorkers, this.envRng, { episodicLife: c.episodicLife });
-    const N = this.vec.N;
+    this.vec ??= await makeVec(trainingEnvSpec(c.envId, undefined, { episodicLife: c.episodicLife }), c.numEnvs, { workers: c.envWorkers, seed: this.envRng.int(2 ** 31 - c.numEnvs) });
+    const N = this.vec.numEnvs;
     const T = c.rolloutLength;
     const size = this.vec.obsSize;
     const start = this.memory; // m_0, kept until the gradient step

@@ -7,6 +7,12 @@
  * hotspots, TIA and RIOT see exactly the accesses they see there. Arithmetic in decimal mode, the
  * undocumented opcodes and the JAM opcodes also behave as in that core: where it differs from a
  * real NMOS chip (decimal-mode N/Z/V flags, the unstable opcodes), it is the core we match.
+ *
+ * The interpreter (`Cpu6502.run`) and its `MODE` table are generated: scripts/generate-cpu.ts writes
+ * them, between the `// @generated` and `// @end-generated` lines, from the per-mode and per-operation
+ * templates in cpu-templates.ts. Edit the templates, then run `node --import tsx scripts/generate-cpu.ts`;
+ * test/atari/cpu-generated.test.ts fails while this file differs from what they generate. The rest of
+ * the file is written by hand.
  */
 
 /** The memory seen by the CPU: 16-bit addresses, 8-bit values. */
@@ -28,6 +34,7 @@ for (let t = 0; t < 256; t++) {
 }
 
 /** Base cycle count of every opcode (page crossings and taken branches add to it). */
+// biome-ignore format: one row per 16 opcodes
 export const OPCODE_CYCLES: readonly number[] = [
   7, 6, 2, 8, 3, 3, 5, 5, 3, 2, 2, 2, 4, 4, 6, 6,
   2, 5, 2, 8, 4, 4, 6, 6, 2, 4, 2, 7, 4, 4, 7, 7,
@@ -59,8 +66,12 @@ export interface CpuState {
 /** Bytes used by `saveState()`. */
 export const CPU_STATE_BYTES = 20;
 
+// @generated MODE: written by scripts/generate-cpu.ts from lib/atari/cpu-templates.ts; edit those and rerun it
+// biome-ignore format: generated, one row per 16 opcodes
 /**
- * Addressing mode of every opcode, as the interpreter's first dispatch: 0 imp, 1 imm, 2 zpR, 3 zpW, 4 zpxR, 5 zpxW, 6 zpyR, 7 zpyW, 8 absR, 9 absW, 10 absxR, 11 absyR, 12 absxW, 13 absyW, 14 izxR, 15 izxW, 16 izyR, 17 izyW, 18 none.
+ * Addressing mode of every opcode, for the mode dispatch of `run`:
+ * 0 imp, 1 imm, 2 zpR, 3 zpW, 4 zpxR, 5 zpxW, 6 zpyR, 7 zpyW, 8 absR, 9 absW, 10 absxR, 11 absyR,
+ * 12 absxW, 13 absyW, 14 izxR, 15 izxW, 16 izyR, 17 izyW, 18 none.
  * Read modes leave the operand in `t`; write and read-modify-write modes leave the target in `ea`.
  */
 const MODE = new Uint8Array([
@@ -81,6 +92,7 @@ const MODE = new Uint8Array([
   1, 14, 1, 15, 2, 2, 3, 3, 0, 1, 0, 1, 8, 8, 9, 9,
   1, 16, 18, 17, 4, 4, 5, 5, 0, 11, 0, 13, 10, 10, 12, 12,
 ]);
+// @end-generated MODE
 
 /** Decimal-mode ADC as packed bits: result | carry << 8 | overflow << 9. */
 function adcDecimal(a: number, op: number, carry: number): number {
@@ -307,6 +319,8 @@ export class Cpu6502 {
     if (halted) this.halted = true;
   }
 
+  // @generated run: written by scripts/generate-cpu.ts from lib/atari/cpu-templates.ts; edit those and rerun it
+  // biome-ignore format: generated, one line per bus access
   /**
    * The interpreter. Registers and flags live in locals while it runs (bus accesses only see the
    * clock, `lastAccessWasRead` and stop requests); every access is written out in place as
@@ -345,8 +359,11 @@ export class Cpu6502 {
       n++;
       this.cycles++;
       let opcode: number;
-      if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) opcode = this.dataBus = directMemory[this.directOffset + (pc & directMask)];
-      else opcode = bus.read(pc);
+      if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) {
+        opcode = this.dataBus = directMemory[this.directOffset + (pc & directMask)];
+      } else {
+        opcode = bus.read(pc);
+      }
       this.lastAccessWasRead = true;
       pc = (pc + 1) & 0xffff;
       this.lastOpcode = opcode;
@@ -355,7 +372,7 @@ export class Cpu6502 {
       switch (opcode) {
         case 0x85: // STA (zpW)
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = a; } else { bus.write(ea, a); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = a; } else { bus.write(ea, a); } this.lastAccessWasRead = false;
           continue;
         case 0xd0: // BNE (imm)
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
@@ -364,23 +381,23 @@ export class Cpu6502 {
             ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
             if ((pc ^ ea) & 0xff00) {
               m = (pc & 0xff00) | (ea & 0xff);
-              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if (((m) & ramMask) === ramMatch) { m = this.dataBus = ram[(m) & ramIndex]; } else { m = bus.read(m); } } this.lastAccessWasRead = true;
+              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if ((m & ramMask) === ramMatch) { m = this.dataBus = ram[m & ramIndex]; } else { m = bus.read(m); } } this.lastAccessWasRead = true;
             }
             pc = ea;
           }
           continue;
         case 0xb1: // LDA (izyR)
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { lo = this.dataBus = ram[(ea) & ramIndex]; } else { lo = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { lo = this.dataBus = ram[ea & ramIndex]; } else { lo = bus.read(ea); } this.lastAccessWasRead = true;
           m = (ea + 1) & 0xff;
-          this.cycles++; if (((m) & ramMask) === ramMatch) { hi = this.dataBus = ram[(m) & ramIndex]; } else { hi = bus.read(m); } this.lastAccessWasRead = true;
+          this.cycles++; if ((m & ramMask) === ramMatch) { hi = this.dataBus = ram[m & ramIndex]; } else { hi = bus.read(m); } this.lastAccessWasRead = true;
           hi <<= 8;
           lo += y;
           ea = hi | (lo & 0xff);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           if (lo > 0xff) {
             ea = (hi + lo) & 0xffff;
-            this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+            this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           }
           a = nv = zv = t;
           continue;
@@ -389,7 +406,7 @@ export class Cpu6502 {
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { hi = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           ea |= hi << 8;
           if ((ea & pollMask) === pollMatch) n += 2 * this.skipPolls(pc, ea, maxInstructions - n);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           y = nv = zv = t;
           continue;
         case 0xb0: // BCS (imm)
@@ -399,7 +416,7 @@ export class Cpu6502 {
             ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
             if ((pc ^ ea) & 0xff00) {
               m = (pc & 0xff00) | (ea & 0xff);
-              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if (((m) & ramMask) === ramMatch) { m = this.dataBus = ram[(m) & ramIndex]; } else { m = bus.read(m); } } this.lastAccessWasRead = true;
+              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if ((m & ramMask) === ramMatch) { m = this.dataBus = ram[m & ramIndex]; } else { m = bus.read(m); } } this.lastAccessWasRead = true;
             }
             pc = ea;
           }
@@ -409,7 +426,7 @@ export class Cpu6502 {
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { hi = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           ea |= hi << 8;
           if ((ea & pollMask) === pollMatch) n += 2 * this.skipPolls(pc, ea, maxInstructions - n);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           x = nv = zv = t;
           continue;
         case 0xa9: // LDA (imm)
@@ -423,18 +440,18 @@ export class Cpu6502 {
             ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
             if ((pc ^ ea) & 0xff00) {
               m = (pc & 0xff00) | (ea & 0xff);
-              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if (((m) & ramMask) === ramMatch) { m = this.dataBus = ram[(m) & ramIndex]; } else { m = bus.read(m); } } this.lastAccessWasRead = true;
+              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if ((m & ramMask) === ramMatch) { m = this.dataBus = ram[m & ramIndex]; } else { m = bus.read(m); } } this.lastAccessWasRead = true;
             }
             pc = ea;
           }
           continue;
         case 0x86: // STX (zpW)
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = x; } else { bus.write(ea, x); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = x; } else { bus.write(ea, x); } this.lastAccessWasRead = false;
           continue;
         case 0xa5: // LDA (zpR)
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
           a = nv = zv = t;
           continue;
         case 0xca: // DEX (imp)
@@ -452,7 +469,7 @@ export class Cpu6502 {
             ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
             if ((pc ^ ea) & 0xff00) {
               m = (pc & 0xff00) | (ea & 0xff);
-              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if (((m) & ramMask) === ramMatch) { m = this.dataBus = ram[(m) & ramIndex]; } else { m = bus.read(m); } } this.lastAccessWasRead = true;
+              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if ((m & ramMask) === ramMatch) { m = this.dataBus = ram[m & ramIndex]; } else { m = bus.read(m); } } this.lastAccessWasRead = true;
             }
             pc = ea;
           }
@@ -467,7 +484,7 @@ export class Cpu6502 {
           continue;
         case 0xa4: // LDY (zpR)
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
           y = nv = zv = t;
           continue;
         case 0xea: // NOP (the operand reads still happen) (imp)
@@ -479,10 +496,10 @@ export class Cpu6502 {
           hi <<= 8;
           lo += y;
           ea = hi | (lo & 0xff);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           if (lo > 0xff) {
             ea = (hi + lo) & 0xffff;
-            this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+            this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           }
           a = nv = zv = t;
           continue;
@@ -495,7 +512,7 @@ export class Cpu6502 {
           continue;
         case 0xc4: // CPY (zpR)
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
           lo = y - t;
           nv = lo & 0x80;
           zv = lo;
@@ -507,10 +524,10 @@ export class Cpu6502 {
           continue;
         case 0xc6: // DEC (read, write back, write) (zpW)
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           t = nv = zv = (t - 1) & 0xff;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           continue;
         case 0x9a: // TXS (imp)
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
@@ -537,7 +554,7 @@ export class Cpu6502 {
           continue;
         case 0x84: // STY (zpW)
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = y; } else { bus.write(ea, y); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = y; } else { bus.write(ea, y); } this.lastAccessWasRead = false;
           continue;
         case 0x8a: // TXA (imp)
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
@@ -561,7 +578,7 @@ export class Cpu6502 {
             ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
             if ((pc ^ ea) & 0xff00) {
               m = (pc & 0xff00) | (ea & 0xff);
-              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if (((m) & ramMask) === ramMatch) { m = this.dataBus = ram[(m) & ramIndex]; } else { m = bus.read(m); } } this.lastAccessWasRead = true;
+              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if ((m & ramMask) === ramMatch) { m = this.dataBus = ram[m & ramIndex]; } else { m = bus.read(m); } } this.lastAccessWasRead = true;
             }
             pc = ea;
           }
@@ -576,7 +593,7 @@ export class Cpu6502 {
           continue;
         case 0xe5: // SBC (zpR)
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
           if (d === 0) {
             t ^= 0xff;
             lo = a + t + c;
@@ -592,7 +609,7 @@ export class Cpu6502 {
           continue;
         case 0x25: // AND (zpR)
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
           a = nv = zv = a & t;
           continue;
         case 0xa0: // LDY (imm)
@@ -623,7 +640,7 @@ export class Cpu6502 {
             ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
             if ((pc ^ ea) & 0xff00) {
               m = (pc & 0xff00) | (ea & 0xff);
-              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if (((m) & ramMask) === ramMatch) { m = this.dataBus = ram[(m) & ramIndex]; } else { m = bus.read(m); } } this.lastAccessWasRead = true;
+              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if ((m & ramMask) === ramMatch) { m = this.dataBus = ram[m & ramIndex]; } else { m = bus.read(m); } } this.lastAccessWasRead = true;
             }
             pc = ea;
           }
@@ -633,20 +650,20 @@ export class Cpu6502 {
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { hi = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           ea |= hi << 8;
           if ((ea & pollMask) === pollMatch) n += 2 * this.skipPolls(pc, ea, maxInstructions - n);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           a = nv = zv = t;
           continue;
         case 0xa6: // LDX (zpR)
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
           x = nv = zv = t;
           continue;
         case 0xe6: // INC (read, write back, write) (zpW)
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           t = nv = zv = (t + 1) & 0xff;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           continue;
         case 0xbd: // LDA (absxR)
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { lo = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { lo = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
@@ -654,18 +671,18 @@ export class Cpu6502 {
           hi <<= 8;
           lo += x;
           ea = hi | (lo & 0xff);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           if (lo > 0xff) {
             ea = (hi + lo) & 0xffff;
-            this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+            this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           }
           a = nv = zv = t;
           continue;
         case 0xb5: // LDA (zpxR)
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { this.dataBus = ram[(ea) & ramIndex]; } else { bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { this.dataBus = ram[ea & ramIndex]; } else { bus.read(ea); } this.lastAccessWasRead = true;
           ea = (ea + x) & 0xff;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
           a = nv = zv = t;
           continue;
         case 0x98: // TYA (imp)
@@ -696,38 +713,38 @@ export class Cpu6502 {
           break;
         case 2: // zpR
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
           break;
         case 3: // zpW
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           break;
         case 4: // zpxR
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { this.dataBus = ram[(ea) & ramIndex]; } else { bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { this.dataBus = ram[ea & ramIndex]; } else { bus.read(ea); } this.lastAccessWasRead = true;
           ea = (ea + x) & 0xff;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
           break;
         case 5: // zpxW
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { this.dataBus = ram[(ea) & ramIndex]; } else { bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { this.dataBus = ram[ea & ramIndex]; } else { bus.read(ea); } this.lastAccessWasRead = true;
           ea = (ea + x) & 0xff;
           break;
         case 6: // zpyR
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { this.dataBus = ram[(ea) & ramIndex]; } else { bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { this.dataBus = ram[ea & ramIndex]; } else { bus.read(ea); } this.lastAccessWasRead = true;
           ea = (ea + y) & 0xff;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
           break;
         case 7: // zpyW
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { this.dataBus = ram[(ea) & ramIndex]; } else { bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { this.dataBus = ram[ea & ramIndex]; } else { bus.read(ea); } this.lastAccessWasRead = true;
           ea = (ea + y) & 0xff;
           break;
         case 8: // absR
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { hi = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           ea |= hi << 8;
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           break;
         case 9: // absW
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
@@ -740,10 +757,10 @@ export class Cpu6502 {
           hi <<= 8;
           lo += x;
           ea = hi | (lo & 0xff);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           if (lo > 0xff) {
             ea = (hi + lo) & 0xffff;
-            this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+            this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           }
           break;
         case 11: // absyR
@@ -752,10 +769,10 @@ export class Cpu6502 {
           hi <<= 8;
           lo += y;
           ea = hi | (lo & 0xff);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           if (lo > 0xff) {
             ea = (hi + lo) & 0xffff;
-            this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+            this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           }
           break;
         case 12: // absxW
@@ -764,7 +781,7 @@ export class Cpu6502 {
           hi <<= 8;
           lo += x;
           ea = hi | (lo & 0xff);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           ea = (hi + lo) & 0xffff;
           break;
         case 13: // absyW
@@ -773,47 +790,51 @@ export class Cpu6502 {
           hi <<= 8;
           lo += y;
           ea = hi | (lo & 0xff);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           ea = (hi + lo) & 0xffff;
           break;
         case 14: // izxR
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { this.dataBus = ram[(ea) & ramIndex]; } else { bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { this.dataBus = ram[ea & ramIndex]; } else { bus.read(ea); } this.lastAccessWasRead = true;
           ea = (ea + x) & 0xff;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { lo = this.dataBus = ram[(ea) & ramIndex]; } else { lo = bus.read(ea); } this.lastAccessWasRead = true;
-          this.cycles++; if ((((ea + 1) & 0xff) & ramMask) === ramMatch) { hi = this.dataBus = ram[((ea + 1) & 0xff) & ramIndex]; } else { hi = bus.read((ea + 1) & 0xff); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { lo = this.dataBus = ram[ea & ramIndex]; } else { lo = bus.read(ea); } this.lastAccessWasRead = true;
+          m = (ea + 1) & 0xff;
+          this.cycles++; if ((m & ramMask) === ramMatch) { hi = this.dataBus = ram[m & ramIndex]; } else { hi = bus.read(m); } this.lastAccessWasRead = true;
           ea = lo | (hi << 8);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           break;
         case 15: // izxW
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { this.dataBus = ram[(ea) & ramIndex]; } else { bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { this.dataBus = ram[ea & ramIndex]; } else { bus.read(ea); } this.lastAccessWasRead = true;
           ea = (ea + x) & 0xff;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { lo = this.dataBus = ram[(ea) & ramIndex]; } else { lo = bus.read(ea); } this.lastAccessWasRead = true;
-          this.cycles++; if ((((ea + 1) & 0xff) & ramMask) === ramMatch) { hi = this.dataBus = ram[((ea + 1) & 0xff) & ramIndex]; } else { hi = bus.read((ea + 1) & 0xff); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { lo = this.dataBus = ram[ea & ramIndex]; } else { lo = bus.read(ea); } this.lastAccessWasRead = true;
+          m = (ea + 1) & 0xff;
+          this.cycles++; if ((m & ramMask) === ramMatch) { hi = this.dataBus = ram[m & ramIndex]; } else { hi = bus.read(m); } this.lastAccessWasRead = true;
           ea = lo | (hi << 8);
           break;
         case 16: // izyR
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { lo = this.dataBus = ram[(ea) & ramIndex]; } else { lo = bus.read(ea); } this.lastAccessWasRead = true;
-          this.cycles++; if ((((ea + 1) & 0xff) & ramMask) === ramMatch) { hi = this.dataBus = ram[((ea + 1) & 0xff) & ramIndex]; } else { hi = bus.read((ea + 1) & 0xff); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { lo = this.dataBus = ram[ea & ramIndex]; } else { lo = bus.read(ea); } this.lastAccessWasRead = true;
+          m = (ea + 1) & 0xff;
+          this.cycles++; if ((m & ramMask) === ramMatch) { hi = this.dataBus = ram[m & ramIndex]; } else { hi = bus.read(m); } this.lastAccessWasRead = true;
           hi <<= 8;
           lo += y;
           ea = hi | (lo & 0xff);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           if (lo > 0xff) {
             ea = (hi + lo) & 0xffff;
-            this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+            this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           }
           break;
         case 17: // izyW
           this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { lo = this.dataBus = ram[(ea) & ramIndex]; } else { lo = bus.read(ea); } this.lastAccessWasRead = true;
-          this.cycles++; if ((((ea + 1) & 0xff) & ramMask) === ramMatch) { hi = this.dataBus = ram[((ea + 1) & 0xff) & ramIndex]; } else { hi = bus.read((ea + 1) & 0xff); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { lo = this.dataBus = ram[ea & ramIndex]; } else { lo = bus.read(ea); } this.lastAccessWasRead = true;
+          m = (ea + 1) & 0xff;
+          this.cycles++; if ((m & ramMask) === ramMatch) { hi = this.dataBus = ram[m & ramIndex]; } else { hi = bus.read(m); } this.lastAccessWasRead = true;
           hi <<= 8;
           lo += y;
           ea = hi | (lo & 0xff);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
           ea = (hi + lo) & 0xffff;
           break;
       }
@@ -834,19 +855,19 @@ export class Cpu6502 {
           a = nv = zv = a | t;
           break;
         case 0x03: case 0x07: case 0x0f: case 0x13: case 0x17: case 0x1b: case 0x1f: // SLO
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           c = t >> 7; t = (t << 1) & 0xff;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           a = nv = zv = a | t;
           break;
         case 0x04: case 0x0c: case 0x14: case 0x1a: case 0x1c: case 0x34: case 0x3a: case 0x3c: case 0x44: case 0x54: case 0x5a: case 0x5c: case 0x64: case 0x74: case 0x7a: case 0x7c: case 0x80: case 0x82: case 0x89: case 0xc2: case 0xd4: case 0xda: case 0xdc: case 0xe2: case 0xf4: case 0xfa: case 0xfc: // NOP (the operand reads still happen)
           break;
         case 0x06: case 0x0e: case 0x16: case 0x1e: // ASL (read, write back, write)
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           c = t >> 7; t = nv = zv = (t << 1) & 0xff;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           break;
         case 0x0b: case 0x2b: // ANC
           a = nv = zv = a & t;
@@ -869,10 +890,10 @@ export class Cpu6502 {
           a = nv = zv = a & t;
           break;
         case 0x23: case 0x27: case 0x2f: case 0x33: case 0x37: case 0x3b: case 0x3f: // RLA
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           lo = ((t << 1) | c) & 0xff; c = t >> 7; t = lo;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           a = nv = zv = a & t;
           break;
         case 0x24: case 0x2c: // BIT
@@ -881,10 +902,10 @@ export class Cpu6502 {
           zv = a & t;
           break;
         case 0x26: case 0x2e: case 0x36: case 0x3e: // ROL (read, write back, write)
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           lo = ((t << 1) | c) & 0xff; c = t >> 7; t = nv = zv = lo;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           break;
         case 0x28: // PLP
           this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { this.dataBus = ram[(0x100 | sp) & ramIndex]; } else { bus.read(0x100 | sp); } this.lastAccessWasRead = true;
@@ -920,17 +941,17 @@ export class Cpu6502 {
           a = nv = zv = a ^ t;
           break;
         case 0x43: case 0x47: case 0x4f: case 0x53: case 0x57: case 0x5b: case 0x5f: // SRE
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           c = t & 1; t = t >> 1;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           a = nv = zv = a ^ t;
           break;
         case 0x46: case 0x4e: case 0x56: case 0x5e: // LSR (read, write back, write)
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           c = t & 1; t = nv = zv = t >> 1;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           break;
         case 0x48: // PHA
           this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { ram[(0x100 | sp) & ramIndex] = this.dataBus = a; } else { bus.write(0x100 | sp, a); } this.lastAccessWasRead = false;
@@ -950,7 +971,7 @@ export class Cpu6502 {
             ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
             if ((pc ^ ea) & 0xff00) {
               m = (pc & 0xff00) | (ea & 0xff);
-              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if (((m) & ramMask) === ramMatch) { m = this.dataBus = ram[(m) & ramIndex]; } else { m = bus.read(m); } } this.lastAccessWasRead = true;
+              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if ((m & ramMask) === ramMatch) { m = this.dataBus = ram[m & ramIndex]; } else { m = bus.read(m); } } this.lastAccessWasRead = true;
             }
             pc = ea;
           }
@@ -982,10 +1003,10 @@ export class Cpu6502 {
           }
           break;
         case 0x63: case 0x67: case 0x6f: case 0x73: case 0x77: case 0x7b: case 0x7f: // RRA
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           lo = (t >> 1) | (c << 7); c = t & 1; t = lo;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           if (d === 0) {
             lo = a + t + c;
             v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
@@ -999,10 +1020,10 @@ export class Cpu6502 {
           }
           break;
         case 0x66: case 0x6e: case 0x76: case 0x7e: // ROR (read, write back, write)
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           lo = (t >> 1) | (c << 7); c = t & 1; t = nv = zv = lo;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           break;
         case 0x6a: // ROR A
           t = (a >> 1) | (c << 7); c = a & 1; a = nv = zv = t;
@@ -1016,9 +1037,9 @@ export class Cpu6502 {
           zv = lo >>> 18;
           break;
         case 0x6c: // JMP (ind): the NMOS bug reads the high byte from the start of the same page
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { lo = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if (((ea) & ramMask) === ramMatch) { lo = this.dataBus = ram[(ea) & ramIndex]; } else { lo = bus.read(ea); } } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { lo = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { lo = this.dataBus = ram[ea & ramIndex]; } else { lo = bus.read(ea); } } this.lastAccessWasRead = true;
           m = (ea & 0xff) === 0xff ? ea & 0xff00 : ea + 1;
-          this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if (((m) & ramMask) === ramMatch) { hi = this.dataBus = ram[(m) & ramIndex]; } else { hi = bus.read(m); } } this.lastAccessWasRead = true;
+          this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if ((m & ramMask) === ramMatch) { hi = this.dataBus = ram[m & ramIndex]; } else { hi = bus.read(m); } } this.lastAccessWasRead = true;
           pc = lo | (hi << 8);
           break;
         case 0x70: // BVS
@@ -1027,7 +1048,7 @@ export class Cpu6502 {
             ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
             if ((pc ^ ea) & 0xff00) {
               m = (pc & 0xff00) | (ea & 0xff);
-              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if (((m) & ramMask) === ramMatch) { m = this.dataBus = ram[(m) & ramIndex]; } else { m = bus.read(m); } } this.lastAccessWasRead = true;
+              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if ((m & ramMask) === ramMatch) { m = this.dataBus = ram[m & ramIndex]; } else { m = bus.read(m); } } this.lastAccessWasRead = true;
             }
             pc = ea;
           }
@@ -1036,32 +1057,32 @@ export class Cpu6502 {
           i = 1;
           break;
         case 0x81: case 0x8d: case 0x91: case 0x95: case 0x99: case 0x9d: // STA
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = a; } else { bus.write(ea, a); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = a; } else { bus.write(ea, a); } this.lastAccessWasRead = false;
           break;
         case 0x83: case 0x87: case 0x8f: case 0x97: // SAX
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = a & x; } else { bus.write(ea, a & x); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = a & x; } else { bus.write(ea, a & x); } this.lastAccessWasRead = false;
           break;
         case 0x8c: case 0x94: // STY
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = y; } else { bus.write(ea, y); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = y; } else { bus.write(ea, y); } this.lastAccessWasRead = false;
           break;
         case 0x8e: case 0x96: // STX
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = x; } else { bus.write(ea, x); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = x; } else { bus.write(ea, x); } this.lastAccessWasRead = false;
           break;
         case 0x8b: // ANE (unstable: constant 0xEE)
           a = nv = zv = (a | 0xee) & x & t;
           break;
         case 0x93: case 0x9f: // SHA
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = (a & x) & (((ea >> 8) + 1) & 0xff); } else { bus.write(ea, (a & x) & (((ea >> 8) + 1) & 0xff)); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = (a & x) & (((ea >> 8) + 1) & 0xff); } else { bus.write(ea, (a & x) & (((ea >> 8) + 1) & 0xff)); } this.lastAccessWasRead = false;
           break;
         case 0x9b: // SHS
           sp = a & x;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = (a & x) & (((ea >> 8) + 1) & 0xff); } else { bus.write(ea, (a & x) & (((ea >> 8) + 1) & 0xff)); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = (a & x) & (((ea >> 8) + 1) & 0xff); } else { bus.write(ea, (a & x) & (((ea >> 8) + 1) & 0xff)); } this.lastAccessWasRead = false;
           break;
         case 0x9c: // SHY
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = (y) & (((ea >> 8) + 1) & 0xff); } else { bus.write(ea, (y) & (((ea >> 8) + 1) & 0xff)); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = (y) & (((ea >> 8) + 1) & 0xff); } else { bus.write(ea, (y) & (((ea >> 8) + 1) & 0xff)); } this.lastAccessWasRead = false;
           break;
         case 0x9e: // SHX
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = (x) & (((ea >> 8) + 1) & 0xff); } else { bus.write(ea, (x) & (((ea >> 8) + 1) & 0xff)); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = (x) & (((ea >> 8) + 1) & 0xff); } else { bus.write(ea, (x) & (((ea >> 8) + 1) & 0xff)); } this.lastAccessWasRead = false;
           break;
         case 0xb4: case 0xbc: // LDY
           y = nv = zv = t;
@@ -1097,20 +1118,20 @@ export class Cpu6502 {
           c = lo >= 0 ? 1 : 0;
           break;
         case 0xc3: case 0xc7: case 0xcf: case 0xd3: case 0xd7: case 0xdb: case 0xdf: // DCP
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           t = (t - 1) & 0xff;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           lo = a - t;
           nv = lo & 0x80;
           zv = lo;
           c = lo >= 0 ? 1 : 0;
           break;
         case 0xce: case 0xd6: case 0xde: // DEC (read, write back, write)
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           t = nv = zv = (t - 1) & 0xff;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           break;
         case 0xcb: // SBX
           lo = (a & x) - t;
@@ -1141,10 +1162,10 @@ export class Cpu6502 {
           }
           break;
         case 0xe3: case 0xe7: case 0xef: case 0xf3: case 0xf7: case 0xfb: case 0xff: // ISB
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           t = (t + 1) & 0xff;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           if (d === 0) {
             t ^= 0xff;
             lo = a + t + c;
@@ -1159,10 +1180,10 @@ export class Cpu6502 {
           }
           break;
         case 0xee: case 0xf6: case 0xfe: // INC (read, write back, write)
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { t = this.dataBus = ram[(ea) & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           t = nv = zv = (t + 1) & 0xff;
-          this.cycles++; if (((ea) & ramMask) === ramMatch) { ram[(ea) & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
           break;
         case 0xf8: // SED
           d = 1;
@@ -1185,6 +1206,7 @@ export class Cpu6502 {
     this.i = i;
     return n;
   }
+  // @end-generated run
 
   // ---- state ----
 

@@ -1,4 +1,4 @@
-import { UsageError } from './main';
+import { UsageError } from './command';
 import { closestMatch } from '../util/text';
 
 export interface FlagSpec {

@@ -6,16 +6,9 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { closestMatch } from '../util/text';
 
-export interface CliCommand {
-  /** One line shown in `gradient-dojo --help`. */
-  summary: string;
-  /** Full usage text shown by `gradient-dojo <cmd> --help` and after a usage error. */
-  usage: string;
-  /** Runs the command; resolves to the process exit code. */
-  run(argv: string[]): Promise<number>;
-}
+import { type CliCommand, UsageError } from './command';
 
-export class UsageError extends Error {}
+export { type CliCommand, UsageError } from './command';
 
 function commandNames(): string[] {
   return readdirSync(join(__dirname, 'commands'))
@@ -25,7 +18,6 @@ function commandNames(): string[] {
 }
 
 function loadCommand(name: string): CliCommand {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(join(__dirname, 'commands', name)).command as CliCommand;
 }
 

@@ -1,13 +1,17 @@
 /**
  * Atari games as Envs: the Gymnasium ids of lib/atari (`KungFuMasterDeterministic-v0`,
  * `KungFuMasterNoFrameskip-v4`, `ALE/KungFuMaster-v5`, and the same for Kangaroo, Breakout, Pong)
- * behind the Env protocol, with an allocation-free step for batches and pools.
+ * played on lib/atari's `AleInterface` the way Gymnasium's AtariEnv drives ALE (frame skip applied
+ * here, one ALE frame per `act`; terminated and truncated apart), with an allocation-free step for
+ * vector envs. Also the training families built on them (`Preprocessed42/<id>`, see training-envs.ts).
  */
-import { ACTION_NAMES, atariEnvConfig, atariEnvIds, AtariStepper, PALETTE_RGB, type AtariEnvConfig, type ObsType } from '../atari';
+import { ACTION_NAMES, AleInterface, atariEnvConfig, atariEnvIds, getGame, loadRom, PALETTE_RGB, type AtariEnvConfig, type ObsType } from '../atari';
 import { Rng } from '../util/rng';
 import { invalidAction, StepOutcome, type Env, type FastEnv, type Info, type PalettedEnv, type ObsBuffer, type ResetArgs, type ResetResult, type RgbFrame, type StepResult } from './core';
+import type { MakeOptions, Registration } from './registry';
 import { Box, Discrete } from './spaces';
-import { register } from './registry';
+import { EpisodicLife } from './wrappers/episodic-life';
+import { PreprocessAtari } from './wrappers/preprocess-atari';
 
 /** Options of `make('ALE/KungFuMaster-v5', options)` (they override the id's settings). */
 export interface AtariOptions {
@@ -28,9 +32,12 @@ export class AtariEnv implements Env<Uint8Array, number>, FastEnv<number>, Palet
   readonly config: AtariEnvConfig;
   readonly actionSpace: Discrete;
   readonly observationSpace: Box<'uint8'>;
-  private stepper: AtariStepper | null = null;
-  private frameskipRng = new Rng(0);
-  private nextSeed: number;
+  /** ALE actions of the action indices: the game's minimal set, or all 18 with `fullActionSpace`. */
+  readonly actionSet: readonly number[];
+  /** The emulator; a seeded reset replaces it with one seeded anew, as Gymnasium's `reset(seed)` does. */
+  private ale: AleInterface;
+  /** Draws the frame count of each step when `frameskip` is a range [lo, hi). */
+  private frameskipRng: Rng;
   private readonly frame: Uint8Array;
   private readonly outcome = new StepOutcome();
 
@@ -40,33 +47,40 @@ export class AtariEnv implements Env<Uint8Array, number>, FastEnv<number>, Palet
     }
     const { seed, ...overrides } = options;
     this.config = atariEnvConfig(id, overrides);
-    this.nextSeed = seed ?? Math.floor(Math.random() * 2 ** 31);
-    const probe = this.ensureStepper();
-    this.actionSpace = new Discrete(probe.numActions);
-    this.observationSpace = new Box(0, 255, probe.observationShape, 'uint8');
+    const s = seed ?? Math.floor(Math.random() * 2 ** 31);
+    this.ale = this.newAle(s);
+    this.frameskipRng = new Rng(s);
+    this.actionSet = this.config.fullActionSpace ? this.ale.getLegalActionSet() : [...getGame(this.config.game).minimalActions];
+    this.actionSpace = new Discrete(this.actionSet.length);
+    const h = this.ale.screenHeight;
+    const shape = this.config.obsType === 'rgb' ? [h, 160, 3] : this.config.obsType === 'grayscale' ? [h, 160] : [128];
+    this.observationSpace = new Box(0, 255, shape, 'uint8');
     this.frame = new Uint8Array(this.observationSpace.size);
   }
 
-  private ensureStepper(seed?: number): AtariStepper {
-    if (seed !== undefined || !this.stepper) {
-      const s = seed ?? this.nextSeed;
-      if (!Number.isInteger(s) || s < 0 || s > 0xffffffff) throw new Error(`${this.id}: the seed must be an integer in 0..2^32-1, got ${s}`);
-      this.stepper = new AtariStepper(this.config, { seed: s });
-      this.frameskipRng = new Rng(s);
-    }
-    return this.stepper;
+  private newAle(seed: number): AleInterface {
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new Error(`${this.id}: the seed must be an integer in 0..2^32-1, got ${seed}`);
+    const c = this.config;
+    return new AleInterface(loadRom(c.game), {
+      randomSeed: seed >>> 0,
+      repeatActionProbability: c.repeatActionProbability,
+      frameSkip: 1,
+      maxNumFramesPerEpisode: c.maxNumFramesPerEpisode,
+      mode: c.mode,
+      difficulty: c.difficulty,
+    });
   }
 
   /** The names of the actions, as Gymnasium's `get_action_meanings()`. */
   getActionMeanings(): string[] {
-    return this.ensureStepper().actionSet.map((a) => ACTION_NAMES[a]);
+    return this.actionSet.map((a) => ACTION_NAMES[a]);
   }
 
   /** Lives left, as ALE reports them. */
-  lives(): number { return this.ensureStepper().ale.lives(); }
+  lives(): number { return this.ale.lives(); }
 
   private info(): Info {
-    const ale = this.ensureStepper().ale;
+    const ale = this.ale;
     return { lives: ale.lives(), episodeFrameNumber: ale.getEpisodeFrameNumber(), frameNumber: ale.getFrameNumber() };
   }
 
@@ -103,30 +117,34 @@ export class AtariEnv implements Env<Uint8Array, number>, FastEnv<number>, Palet
   }
 
   screenIndices(): Uint8Array {
-    return this.ensureStepper().ale.screenView;
+    return this.ale.screenView;
   }
 
   resetScreen(args: ResetArgs = {}): void {
     if (args.options && Object.keys(args.options).length) throw new Error(`${this.id}: reset takes no options (got ${Object.keys(args.options).join(', ')})`);
-    this.ensureStepper(args.seed).ale.resetGame();
+    if (args.seed !== undefined) {
+      this.ale = this.newAle(args.seed);
+      this.frameskipRng = new Rng(args.seed);
+    }
+    this.ale.resetGame();
   }
 
   stepScreen(action: number, outcome: StepOutcome): void {
-    const st = this.ensureStepper();
     if (!this.actionSpace.contains(action)) throw invalidAction(action, this.actionSpace, `${this.id}.step`);
+    const ale = this.ale;
     const fs = this.config.frameskip;
     const frames = typeof fs === 'number' ? fs : fs[0] + this.frameskipRng.int(fs[1] - fs[0]);
-    const a = st.actionSet[action];
+    const a = this.actionSet[action];
     let reward = 0;
     // Only the last frame of the skip is seen, so the ones before it run without drawing pixels.
-    for (let i = 0; i < frames; i++) reward += st.ale.act(a, { render: i === frames - 1 });
+    for (let i = 0; i < frames; i++) reward += ale.act(a, { render: i === frames - 1 });
     outcome.reward = reward;
-    outcome.terminated = st.ale.gameOver(false);
-    outcome.truncated = st.ale.gameTruncated();
+    outcome.terminated = ale.gameOver(false);
+    outcome.truncated = ale.gameTruncated();
   }
 
   private observe(out: ObsBuffer, offset: number): void {
-    const ale = this.ensureStepper().ale;
+    const ale = this.ale;
     const direct = out instanceof Uint8Array && offset === 0 && out.length === this.frame.length;
     const target = direct ? (out as Uint8Array) : this.frame;
     if (this.config.obsType === 'rgb') ale.getScreenRGB(target);
@@ -137,22 +155,52 @@ export class AtariEnv implements Env<Uint8Array, number>, FastEnv<number>, Palet
 
   /** The current screen in colour (whatever the observation type). */
   render(): RgbFrame {
-    const ale = this.ensureStepper().ale;
+    const ale = this.ale;
     return { width: ale.screenWidth, height: ale.screenHeight, data: ale.getScreenRGB() };
   }
 
   close(): void {
-    this.stepper = null;
+    // Nothing to release: the emulator is plain memory.
   }
 }
 
-/** Registers every Atari id of lib/atari (called lazily by the registry). */
-export function registerAtariEnvs(): void {
-  for (const id of atariEnvIds()) {
-    register({
-      id,
-      description: `Atari ${atariEnvConfig(id).game} (frameskip ${JSON.stringify(atariEnvConfig(id).frameskip)}, sticky actions ${atariEnvConfig(id).repeatActionProbability})`,
-      create: (o) => new AtariEnv(id, o as AtariOptions),
-    });
-  }
+/** The training family of the whole screen: 42x42 greyscale, 4 stacked frames, channels-last. */
+export const PREPROCESSED_PREFIX = 'Preprocessed42/';
+/** The same after Practical_RL's crop (rows 60..180, columns 5..160: the playfield without the score bars). */
+export const CROPPED_PREFIX = 'Preprocessed42Crop/';
+
+/** Options of the training envs beyond the Atari ones. */
+export interface TrainingEnvOptions {
+  /** Add EpisodicLife: a lost life ends the learner's episode while the game goes on. */
+  episodicLife?: boolean;
+}
+
+function preprocessed(id: string, crop: 'none' | 'practical_rl', options: MakeOptions): Env<Float32Array, number> {
+  const { episodicLife, ...atariOptions } = options as MakeOptions & TrainingEnvOptions;
+  const env = new PreprocessAtari(new AtariEnv(id, atariOptions as AtariOptions), { crop, channelOrder: 'channels-last' });
+  return episodicLife ? new EpisodicLife(env) : env;
+}
+
+/** Every Atari id of lib/atari, and its two training families (the registry adds them when first asked). */
+export function atariRegistrations(): Registration[] {
+  return atariEnvIds().flatMap((id): Registration[] => {
+    const c = atariEnvConfig(id);
+    return [
+      {
+        id,
+        description: `Atari ${c.game} (frameskip ${JSON.stringify(c.frameskip)}, sticky actions ${c.repeatActionProbability})`,
+        create: (o) => new AtariEnv(id, o as AtariOptions),
+      },
+      {
+        id: PREPROCESSED_PREFIX + id,
+        description: `${id}, preprocessed: 42x42 greyscale, 4 stacked frames, channels-last`,
+        create: (o) => preprocessed(id, 'none', o),
+      },
+      {
+        id: CROPPED_PREFIX + id,
+        description: `${id}, Practical_RL's crop, then 42x42 greyscale, 4 stacked frames, channels-last`,
+        create: (o) => preprocessed(id, 'practical_rl', o),
+      },
+    ];
+  });
 }

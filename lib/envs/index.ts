@@ -10,10 +10,13 @@
  * // The source notebooks' Kung-Fu setup: 4 stacked 42x42 grey frames, channels first.
  * const kungFu = new PreprocessAtari(make('KungFuMasterDeterministic-v0'), { crop: 'practical_rl' });
  *
- * // Many envs: in turn on this thread, or in parallel worker threads.
- * const batch = EnvBatch.make('CartPole-v1', 8);
- * const pool = await EnvPool.create({ id: 'ALE/KungFuMaster-v5' }, { n: 8 });
- * const rollout = await pool.interact(agent, 20); // obs [T, N, ...], actions, rewards, dones
+ * // Many envs: in turn on this thread (SyncVectorEnv), or in parallel worker threads (AsyncVectorEnv).
+ * const envs = await makeVec('CartPole-v1', 8, { seed: 0 });
+ * const pool = await makeVec('ALE/KungFuMaster-v5', 8, { workers: 2, seed: 0 });
+ * const rollout = await pool.rollout(20, (obs) => policy(obs)); // obs [T, N, ...], actions, rewards, dones [T, N]
+ *
+ * // What the algorithms train on: Atari ids become 42x42 grey, 4 stacked frames (training-envs.ts).
+ * const kungFu42 = makeTrainingEnv('KungFuMasterDeterministic-v0');
  * ```
  */
 export * from './core';
@@ -29,8 +32,10 @@ export { EpisodicLife } from './wrappers/episodic-life';
 export { parseEpisodes, replayEpisode, type RecordedEpisode, type RecordedStep, type EpisodeReplay } from './cartpole-replay';
 export { PreprocessAtari, PRACTICAL_RL_CROP, type PreprocessAtariOptions } from './wrappers/preprocess-atari';
 export { ResizePlan, rgbToGray, type CropRect, type VerticalRounding } from './image';
-export { EnvBatch, type BatchStep } from './vector/env-batch';
-export { EnvPool, type EnvPoolOptions } from './vector/env-pool';
+export { VectorEnv, type VectorStep, type Rollout, type RolloutPolicy, type RolloutStepHook } from './vector/vector-env';
+export { SyncVectorEnv } from './vector/sync-vector-env';
+export { AsyncVectorEnv, type AsyncVectorEnvOptions } from './vector/async-vector-env';
+export { makeVec, type MakeVecOptions } from './vector/make-vec';
 export { EnvStepError, type BatchBuffers } from './vector/buffers';
-export type { RolloutAgent, Rollout, FinishedEpisode, SteppableBatch } from './vector/rollout';
-export { AtariEnv, registerAtariEnvs, type AtariOptions } from './atari';
+export { AtariEnv, atariRegistrations, type AtariOptions } from './atari';
+export { makeTrainingEnv, trainingEnvId, trainingEnvSpec, PREPROCESSED_PREFIX, CROPPED_PREFIX, type TrainingEnvOptions } from './training-envs';

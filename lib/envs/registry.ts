@@ -27,7 +27,7 @@ export interface Registration {
 /**
  * A serialisable description of an environment, enough to build it in another thread: the id, its
  * options, the seed of its first reset, and optionally a module to load first (one that registers
- * extra ids, resolved from the project root or absolute).
+ * extra ids of your own, resolved from the project root or absolute; the library's ids need none).
  */
 export interface EnvSpec {
   id: string;
@@ -103,8 +103,10 @@ function withId<E extends Env<any, any>>(env: E, id: string): E {
   return env;
 }
 
-// The Atari ids load the emulator only when first asked for.
-registerLazy(() => (require('./atari') as typeof import('./atari')).registerAtariEnvs());
+// The Atari ids (and their training families) load the emulator only when first asked for.
+registerLazy(() => {
+  for (const reg of (require('./atari') as typeof import('./atari')).atariRegistrations()) register(reg);
+});
 
 register({
   id: 'CartPole-v0',

@@ -1,8 +1,10 @@
 /**
- * Named trainable parameters with a fixed order, seeded initialisers, and flat Float32Array access.
+ * Parameters: `ParamSet`, the named variables one model owns (with seeded initialisers), and
+ * `ParamGroup`, what is trained: one or more models' sets seen as ONE flat Float32Array.
  *
- * The flat layout (each variable's values, row-major, concatenated in `names` order) is what async A3C
- * keeps in a SharedArrayBuffer, what the Adam optimizer steps, and what checkpoints store.
+ * The flat layout (each variable's values, row-major, concatenated in layout order, model after model)
+ * is what async A3C keeps in a SharedArrayBuffer, what the optimiser (./optim.ts) steps, and what
+ * checkpoints store.
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../util/rng';
@@ -145,6 +147,87 @@ export class ParamSet {
 
   private checkLength(what: string, n: number): void {
     if (n !== this.total) throw new Error(`${what}: expected ${this.total} values (the parameter count), got ${n}`);
+  }
+}
+
+/** Anything that owns a ParamSet (every model of ./models.ts). */
+export interface HasParams {
+  readonly params: ParamSet;
+  dispose(): void;
+}
+
+/**
+ * Several models trained together (an actor and its critic, or one network) seen as ONE flat parameter
+ * vector: model 0's layout, then model 1's, and so on. This is the unit the optimiser and the
+ * checkpoints work on.
+ */
+export class ParamGroup {
+  readonly size: number;
+  readonly variables: tf.Variable[];
+  /** Each parameter's place in the group's flat layout (offsets count from the group's start). */
+  readonly layout: readonly ParamInfo[];
+  private readonly offsets: number[] = [];
+
+  constructor(readonly models: readonly HasParams[]) {
+    let n = 0;
+    const layout: ParamInfo[] = [];
+    for (const m of models) {
+      this.offsets.push(n);
+      for (const p of m.params.layout) layout.push({ ...p, offset: n + p.offset });
+      n += m.params.size;
+    }
+    this.size = n;
+    this.layout = layout;
+    this.variables = models.flatMap((m) => m.params.variables);
+  }
+
+  getFlat(out = new Float32Array(this.size)): Float32Array {
+    this.check('getFlat', out.length);
+    this.models.forEach((m, i) => m.params.getFlat(this.part(out, i)));
+    return out;
+  }
+
+  /** Replaces every weight (values are copied; a view of the wasm heap is copied heap to heap). */
+  setFlat(flat: Float32Array): void {
+    this.check('setFlat', flat.length);
+    this.models.forEach((m, i) => m.params.setFlat(this.part(flat, i)));
+  }
+
+  /** Flattens a gradient map from tf.variableGrads into the group's layout (zeros where a parameter has none). */
+  flattenGrads(grads: tf.NamedTensorMap, out = new Float32Array(this.size)): Float32Array {
+    this.check('flattenGrads', out.length);
+    this.models.forEach((m, i) => m.params.flattenGrads(grads, this.part(out, i)));
+    return out;
+  }
+
+  /** Value and flat gradient of `lossFn` with respect to every parameter (zeros where it does not reach). */
+  gradients(lossFn: () => tf.Scalar): { loss: number; grad: Float32Array } {
+    const { value, grads } = tf.variableGrads(lossFn, this.variables);
+    try {
+      return { loss: value.dataSync()[0], grad: this.flattenGrads(grads) };
+    } finally {
+      tf.dispose([value, ...Object.values(grads)]);
+    }
+  }
+
+  /** ParamSet.rewriteInHeap over every model; `p.offset` and `i` count over the whole group. */
+  rewriteInHeap(be: HeapBackend, write: (p: ParamInfo, i: number, dst: number) => void): void {
+    let k = 0;
+    this.models.forEach((m, j) => {
+      m.params.rewriteInHeap(be, (p, _i, dst) => write({ ...p, offset: this.offsets[j] + p.offset }, k++, dst));
+    });
+  }
+
+  dispose(): void {
+    for (const m of this.models) m.dispose();
+  }
+
+  private part(flat: Float32Array, i: number): Float32Array {
+    return flat.subarray(this.offsets[i], this.offsets[i] + this.models[i].params.size);
+  }
+
+  private check(what: string, n: number): void {
+    if (n !== this.size) throw new Error(`ParamGroup.${what}: ${n} values for ${this.size} parameters`);
   }
 }
 

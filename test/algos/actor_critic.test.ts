@@ -5,10 +5,7 @@ import { A3C, SyncA3C } from '../../lib/algos/a3c';
 import { CRASH_ENV } from '../../lib/algos/a3c/launcher';
 import { RecurrentA2C } from '../../lib/algos/recurrent_a2c';
 import { train } from '../../lib/algos/trainer';
-import { VecEnv } from '../../lib/algos/rollout';
-import { makeEnv } from '../../lib/algos/algorithm';
 import { createAlgorithm } from '../../lib/algos/registry';
-import { Rng } from '../../lib/util/rng';
 import { a3cWorkerStep, type A3CConfig } from '../../lib/algos/a3c';
 
 function mean(xs: number[]): number {
@@ -21,30 +18,6 @@ function firstLast(history: { episodeReturn?: unknown }[], frac = 0.2): [number,
   const k = Math.max(1, Math.floor(r.length * frac));
   return [mean(r.slice(0, k)), mean(r.slice(-k))];
 }
-
-test('VecEnv: auto-reset rollouts in [T, N] layout with done flags and episode stats', () => {
-  const vec = new VecEnv([makeEnv('CartPole-v1'), makeEnv('CartPole-v1')], new Rng(1));
-  try {
-    // always push right: episodes end after ~10 steps
-    const ro = vec.rollout(40, () => [1, 1]);
-    assert.equal(ro.obs.length, 40 * 2 * 4);
-    assert.equal(ro.rewards.length, 80);
-    const doneCount = ro.dones.reduce((a, b) => a + b, 0);
-    const finished = vec.takeFinished();
-    assert.equal(finished.returns.length, doneCount);
-    assert.ok(doneCount >= 4, `expected several episode ends, got ${doneCount}`);
-    // rewards summed per env between dones equal the reported returns
-    const perEnv: number[][] = [[], []];
-    const acc = [0, 0];
-    for (let t = 0; t < 40; t++) for (let n = 0; n < 2; n++) {
-      acc[n] += ro.rewards[t * 2 + n];
-      if (ro.dones[t * 2 + n]) { perEnv[n].push(acc[n]); acc[n] = 0; }
-    }
-    assert.deepEqual([...perEnv[0], ...perEnv[1]].sort(), [...finished.returns].sort());
-  } finally {
-    vec.close();
-  }
-});
 
 test('synchronous actor-critic: one-step TD and n-step both improve on CartPole', async () => {
   for (const nSteps of [1, 5]) {

@@ -34,12 +34,12 @@ function ramDiff(expected: string, actual: string): string {
 function writeScreenPngs(caseName: string, step: number, ours: Uint8Array, expected: Uint8Array | null): string {
   const dir = mkdtempSync(join(tmpdir(), `ale-trace-${caseName}-step${step}-`));
   const h = ours.length / 160;
-  writeFileSync(join(dir, 'ours.png'), encodePng(screenToRgb(ours), 160, h));
+  writeFileSync(join(dir, 'ours.png'), encodePng({ width: 160, height: h, data: screenToRgb(ours) }));
   if (expected) {
-    writeFileSync(join(dir, 'ale.png'), encodePng(screenToRgb(expected), 160, h));
+    writeFileSync(join(dir, 'ale.png'), encodePng({ width: 160, height: h, data: screenToRgb(expected) }));
     const diff = new Uint8Array(ours.length * 3);
     for (let i = 0; i < ours.length; i++) if (ours[i] !== expected[i]) diff.set([255, 0, 255], i * 3);
-    writeFileSync(join(dir, 'diff.png'), encodePng(diff, 160, h));
+    writeFileSync(join(dir, 'diff.png'), encodePng({ width: 160, height: h, data: diff }));
   }
   return dir;
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { needShared } from '../helpers';
-import { AtariEnv, EnvBatch, EnvPool, make, PreprocessAtari, registeredIds } from '../../lib/envs';
+import { AsyncVectorEnv, AtariEnv, make, makeFromSpec, PreprocessAtari, registeredIds, SyncVectorEnv } from '../../lib/envs';
 import { Rng } from '../../lib/util/rng';
 
 const GAMES = ['KungFuMaster', 'Kangaroo', 'Breakout', 'Pong'];
@@ -29,6 +29,40 @@ test('every Atari id of the brief is registered and builds an Env', (t) => {
   assert.throws(() => make('ALE/Pong-v5', { colour: true }), /unknown option 'colour'/);
 });
 
+test('AtariEnv plays an id as Gymnasium does: minimal action set, observation types, frame skip, one frame-skip stream per seed', (t) => {
+  if (!needShared(t, 'roms', 'kung_fu_master.bin')) return;
+  const env = new AtariEnv('KungFuMasterDeterministic-v4', { seed: 1 });
+  assert.equal(env.actionSpace.n, 14);
+  assert.deepEqual(env.observationSpace.shape, [210, 160, 3]);
+  const { obs, info } = env.reset();
+  assert.equal(obs.length, 210 * 160 * 3);
+  assert.equal(info.lives, 4);
+  const r = env.step(2);
+  assert.equal(r.info.frameNumber, 4);
+  assert.equal(r.terminated, false);
+  assert.equal(r.truncated, false);
+  assert.throws(() => env.step(14), /invalid action 14/);
+  const ram = new AtariEnv('PongNoFrameskip-v4', { obsType: 'ram' });
+  assert.deepEqual(ram.observationSpace.shape, [128]);
+  assert.equal(ram.reset().obs.length, 128);
+  // frameskip [2, 5): the frames of each step are drawn from the env's own stream, restarted by a seeded reset.
+  const grey = new AtariEnv('Pong-v4', { obsType: 'grayscale', seed: 5 });
+  const frames = () => {
+    let last = grey.reset({ seed: 5 }).info.frameNumber as number;
+    return Array.from({ length: 12 }, () => {
+      const s = grey.step(1);
+      assert.equal(s.obs.length, 210 * 160);
+      const f = s.info.frameNumber as number, d = f - last;
+      last = f;
+      return d;
+    });
+  };
+  const first = frames();
+  for (const d of first) assert.ok(d >= 2 && d <= 4, `a step of ${d} frames`);
+  assert.ok(new Set(first).size > 1, 'the frame count varies');
+  assert.deepEqual(frames(), first, 'a seeded reset restarts the frame-skip stream');
+});
+
 test('the reset screen through PreprocessAtari equals OpenCV on the ALE dump', (t) => {
   if (!needShared(t, 'roms', 'kung_fu_master.bin')) return;
   const refFile = needShared(t, 'reference', 'preprocess', 'preprocess_reference.json');
@@ -47,13 +81,13 @@ test('the reset screen through PreprocessAtari equals OpenCV on the ALE dump', (
   }
 });
 
-test('Kung-Fu Master: EnvPool and EnvBatch produce identical preprocessed trajectories', async (t) => {
+test('Kung-Fu Master: AsyncVectorEnv and SyncVectorEnv produce identical preprocessed trajectories', async (t) => {
   if (!needShared(t, 'roms', 'kung_fu_master.bin')) return;
   const spec = { id: 'PreprocessedKungFu-v0', module: 'test/envs/fixtures/preprocessed-kung-fu.ts' };
   require('./fixtures/preprocessed-kung-fu');
   const n = 3;
-  const batch = EnvBatch.make(spec, n);
-  const pool = await EnvPool.create(spec, { n, workers: 2 });
+  const batch = new SyncVectorEnv(Array.from({ length: n }, () => makeFromSpec(spec)));
+  const pool = await AsyncVectorEnv.create(spec, { n, workers: 2 });
   try {
     assert.deepEqual(Array.from(await pool.reset(5)), Array.from(batch.reset(5)));
     const rng = new Rng(9);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { needShared } from '../helpers';
-import { AtariEnv, EnvBatch, EpisodicLife, make } from '../../lib/envs';
+import { AtariEnv, EpisodicLife, make, SyncVectorEnv } from '../../lib/envs';
 import { Rng } from '../../lib/util/rng';
 
 const ID = 'KungFuMasterDeterministic-v0';
@@ -44,9 +44,9 @@ test('EpisodicLife: a lost life ends the episode, reset continues the game, game
   assert.equal(fresh.info.episodeFrameNumber, 0);
 });
 
-test('EpisodicLife in an EnvBatch: terminated at each lost life, one whole-game return per game', (t) => {
+test('EpisodicLife in a SyncVectorEnv: terminated at each lost life, one whole-game return per game', (t) => {
   if (!needShared(t, 'roms', 'kung_fu_master.bin')) return;
-  const batch = new EnvBatch([new EpisodicLife(make<Uint8Array>(ID))]);
+  const batch = new SyncVectorEnv([new EpisodicLife(make<Uint8Array>(ID))]);
   batch.reset(11);
   const rng = new Rng(2);
   let terminations = 0, sum = 0;

@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import * as nn from '../../lib/nn';
+import { activeHeapBackend, HeapFloats } from '../../lib/nn/kernels/heap';
+import { actorCriticModel, recurrentModel } from '../../lib/algos/models';
 import { policyTask, criticTask, a3cTask, recurrentTask, recurrentStepTask, type Task } from './tasks';
 
 test('model output shapes are as documented', async () => {
@@ -69,10 +71,10 @@ test('flat weights round-trip and apply external gradients', async () => {
   net.params.setFlat(shared);
   assert.equal(net.params.getFlat()[0], 42);
   assert.throws(() => net.params.setFlat(new Float32Array(3)), /expected \d+ values/);
-  const opt = new nn.Adam(net.params, { learningRate: 0.1 });
+  const opt = new nn.Optimizer(net, { kind: 'adam', lr: 0.1 });
   const before = net.params.getFlat();
   const g = new Float32Array(net.params.size).fill(1);
-  opt.applyGradients(g);
+  opt.step(g);
   const after = net.params.getFlat();
   // The first Adam step moves every weight by -lr * sign(g).
   for (const i of [0, 100, after.length - 1]) assert.ok(Math.abs(after[i] - (before[i] - 0.1)) < 1e-5);
@@ -83,7 +85,7 @@ test('flat Adam matches tf.train.adam', async () => {
   await nn.ready();
   const a = policyTask(16, 5);
   const b = policyTask(16, 5);
-  const ours = new nn.Adam(a.model.params, { learningRate: 0.01 });
+  const ours = new nn.Optimizer(a.model, { kind: 'adam', lr: 0.01 });
   const stock = tf.train.adam(0.01, 0.9, 0.999, 1e-8);
   for (let i = 0; i < 5; i++) {
     ours.minimize(a.loss);
@@ -100,7 +102,7 @@ test('flat Adam matches tf.train.adam', async () => {
 });
 
 function train(task: Task, steps: number, lr: number): number[] {
-  const opt = new nn.Adam(task.model.params, { learningRate: lr });
+  const opt = new nn.Optimizer(task.model, { kind: 'adam', lr });
   const losses: number[] = [];
   for (let i = 0; i < steps; i++) losses.push(opt.minimize(task.loss).loss);
   return losses;
@@ -148,7 +150,7 @@ test('1,000 training steps of each model leak no tensors', async () => {
   // Full-size conv nets; the recurrent agent at reduced width (same code paths, a fraction of the time).
   const small = { units: 32, hidden: 32 };
   for (const task of [policyTask(2, 3), criticTask(2, 3), a3cTask(1, 3), recurrentTask(1, 2, 3, small), recurrentStepTask(1, 2, 3, small)]) {
-    const opt = new nn.Adam(task.model.params, { learningRate: 1e-4 });
+    const opt = new nn.Optimizer(task.model, { kind: 'adam', lr: 1e-4 });
     opt.minimize(task.loss); // first step may create lasting tensors (none expected, but do not count it)
     const before = tf.memory().numTensors;
     // The backend's own count of data buffers too: shared buffers (Identity, Reshape) are reference counted.
@@ -233,57 +235,92 @@ test('fused layers (wasm) have the outputs and gradients of the separate ops (cp
   }
 });
 
-test('Adam in the wasm heap: gradient norm and step agree with the plain-array versions', async () => {
-  await nn.ready();
-  const net = nn.cartPolePolicy({ seed: 4, hidden: 33 }); // an odd parameter count: SIMD body and scalar tail
-  const opt = new nn.Adam(net.params, { learningRate: 0.01 });
-  const n = net.params.size;
-  const g = Float32Array.from({ length: n }, (_, i) => Math.sin(i) * 0.1);
-  const w0 = net.params.getFlat();
-  const norm = opt.applyGradients(g);
-  assert.ok(Math.abs(norm - nn.globalNorm(g)) < 1e-6 * norm, `norm ${norm} vs ${nn.globalNorm(g)}`);
-  const m = new Float32Array(n), v = new Float32Array(n), w = w0.slice();
-  nn.adamStepFlat(w, g, m, v, 1, 0.01, 0.9, 0.999, 1e-8);
-  const got = net.params.getFlat();
-  let worst = 0;
-  for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(got[i] - w[i]));
-  assert.ok(worst < 1e-6, `weights differ by ${worst}`);
-  net.dispose();
-});
-
-test('Adam.minimize in the wasm heap takes the same step as flat gradients, also with clipping and an unused parameter', async () => {
+test('Adam in the wasm heap (SIMD, float32 lanes) agrees with the JavaScript loop to float32 rounding', async () => {
   await nn.useBackend('wasm');
-  for (const maxGradNorm of [undefined, 0.05]) {
-    const nets = [0, 1].map(() => nn.cartPolePolicy({ seed: 6, hidden: 33 }));
-    const opts = nets.map((n) => new nn.Adam(n.params, { learningRate: 0.01, maxGradNorm }));
-    const x = tf.tensor2d([[0.1, -0.2, 0.3, 0.05], [-0.4, 0.2, 0.1, -0.3]]);
-    const names = nets[0].params.layout.map((p) => p.name);
-    // The loss leaves out the last parameter (the output bias): its gradient is missing, i.e. zero.
-    const lossOf = (net: nn.PolicyMlp) => () => tf.tidy(() => {
-      const out = tf.matMul(tf.relu(tf.add(tf.matMul(x, net.params.get(names[0])), net.params.get(names[1]))), net.params.get(names[2]));
-      return tf.sum(tf.square(out)) as tf.Scalar;
-    });
-    for (let step = 0; step < 3; step++) {
-      const a = opts[0].minimize(lossOf(nets[0]));
-      const vars = nets[1].params.variables.slice(0, 3);
-      const { value, grads } = tf.variableGrads(lossOf(nets[1]), vars);
-      const flat = nets[1].params.flattenGrads(nets[1].params.variables.map((v) => grads[v.name]));
-      const norm = opts[1].applyGradients(flat);
-      tf.dispose([value, ...Object.values(grads)]);
-      assert.ok(Math.abs(a.gradNorm - norm) <= 1e-6 * norm, `step ${step}: norm ${a.gradNorm} vs ${norm}`);
+  const be = activeHeapBackend()!;
+  const owner = {};
+  for (const n of [65, 1000]) { // an odd count: SIMD quads and the scalar tail
+    const heap = new HeapFloats(be, 4 * n, owner);
+    const at = (k: number) => heap.view.subarray(k * n, (k + 1) * n);
+    const plain = [0, 1, 2, 3].map(() => new Float32Array(n));
+    for (let i = 0; i < n; i++) plain[0][i] = at(0)[i] = Math.cos(i) * 0.3; // weights; moments start at zero
+    for (let step = 1; step <= 4; step++) {
+      for (let i = 0; i < n; i++) plain[1][i] = at(1)[i] = Math.sin(i * step) * (i % 7 === 0 ? 10 : 0.01);
+      nn.adamStepFlat(plain[0], plain[1], plain[2], plain[3], step, 0.01, 0.9, 0.999, 1e-8);
+      nn.adamStepFlat(at(0), at(1), at(2), at(3), step, 0.01, 0.9, 0.999, 1e-8);
     }
-    const [w0, w1] = nets.map((n) => n.params.getFlat());
     let worst = 0;
-    for (let i = 0; i < w0.length; i++) worst = Math.max(worst, Math.abs(w0[i] - w1[i]));
-    assert.ok(worst < 1e-6, `maxGradNorm ${maxGradNorm}: weights differ by ${worst}`);
-    const last = nets[0].params.layout[nets[0].params.layout.length - 1];
-    const init = nn.cartPolePolicy({ seed: 6, hidden: 33 });
-    assert.deepEqual(Array.from(w0.subarray(last.offset, last.offset + last.size)), Array.from(init.params.getFlat().subarray(last.offset, last.offset + last.size)),
-      'a parameter without gradient stays put on the first steps (its moments stay zero)');
-    tf.dispose(x);
-    [...nets, init].forEach((n) => n.dispose());
+    for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(at(0)[i] - plain[0][i]));
+    assert.ok(worst < 1e-6, `n ${n}: weights differ by ${worst}`);
+    assert.ok(at(0).some((x, i) => x !== Math.fround(Math.cos(i) * 0.3)), 'the step moved the weights');
   }
   await nn.ready();
+});
+
+test('Optimizer.minimize takes the algorithms\' step (group.gradients, clipByGlobalNorm, applyGradients): bit for bit on cpu, to float32 rounding in the wasm heap', async () => {
+  for (const kind of ['wasm', 'cpu'] as const) {
+    await nn.useBackend(kind);
+    for (const maxGradNorm of [0, 0.05]) {
+      const nets = [0, 1].map(() => nn.cartPolePolicy({ seed: 6, hidden: 33 }));
+      const opt = new nn.Optimizer(nets[0], { kind: 'adam', lr: 0.01, maxGradNorm });
+      const group = new nn.ParamGroup([nets[1]]);
+      const params = group.getFlat();
+      const state = nn.createOptimizerState('adam', group.size);
+      const x = tf.tensor2d([[0.1, -0.2, 0.3, 0.05], [-0.4, 0.2, 0.1, -0.3]]);
+      const names = nets[0].params.layout.map((p) => p.name);
+      // The loss leaves out the last parameter (the output bias): its gradient is missing, i.e. zero.
+      const lossOf = (net: nn.PolicyMlp) => () => tf.tidy(() => {
+        const out = tf.matMul(tf.relu(tf.add(tf.matMul(x, net.params.get(names[0])), net.params.get(names[1]))), net.params.get(names[2]));
+        return tf.sum(tf.square(out)) as tf.Scalar;
+      });
+      for (let step = 0; step < 3; step++) {
+        const a = opt.minimize(lossOf(nets[0]));
+        const { grad } = group.gradients(lossOf(nets[1]));
+        const norm = nn.clipByGlobalNorm(grad, maxGradNorm);
+        nn.applyGradients({ kind: 'adam', lr: 0.01 }, params, grad, state);
+        group.setFlat(params);
+        if (kind === 'cpu') assert.equal(a.gradNorm, norm, `cpu step ${step}: gradient norm`);
+        assert.ok(Math.abs(a.gradNorm - norm) <= 1e-6 * norm, `${kind} step ${step}: gradient norm ${a.gradNorm} vs ${norm}`);
+      }
+      const [w0, w1] = nets.map((n) => n.params.getFlat());
+      if (kind === 'cpu') {
+        assert.deepEqual(w0, w1, `cpu maxGradNorm ${maxGradNorm}: weights`);
+        assert.deepEqual(opt.snapshotArrays(), nn.adamSnapshotArrays(params, state), 'cpu: the snapshot arrays');
+      }
+      let worst = 0;
+      for (let i = 0; i < w0.length; i++) worst = Math.max(worst, Math.abs(w0[i] - w1[i]));
+      assert.ok(worst < 1e-6, `${kind} maxGradNorm ${maxGradNorm}: weights differ by ${worst}`);
+      const last = nets[0].params.layout[nets[0].params.layout.length - 1];
+      const init = nn.cartPolePolicy({ seed: 6, hidden: 33 });
+      assert.deepEqual(Array.from(nets[0].params.getFlat().subarray(last.offset, last.offset + last.size)), Array.from(init.params.getFlat().subarray(last.offset, last.offset + last.size)),
+        'a parameter without gradient stays put on the first steps (its moments stay zero)');
+      tf.dispose(x);
+      [...nets, init].forEach((n) => n.dispose());
+    }
+  }
+  await nn.ready();
+});
+
+test('Optimizer: restoring its snapshot arrays resumes training identically; a NaN gradient is refused', async () => {
+  await nn.ready();
+  const a = policyTask(16, 5), b = policyTask(16, 7);
+  const optA = new nn.Optimizer(a.model, { kind: 'adam', lr: 0.01 });
+  for (let i = 0; i < 3; i++) optA.minimize(a.loss);
+  const saved = optA.snapshotArrays();
+  const optB = new nn.Optimizer(b.model, { kind: 'adam', lr: 0.01 });
+  optB.restoreArrays(saved);
+  assert.equal(optB.steps, 3);
+  optA.minimize(a.loss);
+  const c = policyTask(16, 5); // a's data, other weights until restored
+  const optC = new nn.Optimizer(new nn.ParamGroup([c.model]), { kind: 'adam', lr: 0.01 });
+  optC.restoreArrays(saved);
+  optC.minimize(c.loss);
+  assert.deepEqual(c.model.params.getFlat(), a.model.params.getFlat());
+  assert.throws(() => optB.restoreArrays({ ...saved, 'adam/m': new Float32Array(3) }), /'adam\/m' has 3 values, expected \d+/);
+  const before = b.model.params.getFlat();
+  assert.throws(() => optB.step(new Float32Array(optB.group.size).fill(NaN)), /NaN or Infinity/);
+  assert.deepEqual(b.model.params.getFlat(), before, 'weights unchanged after a refused step');
+  for (const t of [a, b, c]) t.dispose();
 });
 
 test('fused layers and the fused LSTM (wasm) agree with finite differences', async () => {
@@ -361,6 +398,115 @@ test('ForwardRecord: the gradient over recorded passes equals one forward pass o
       assert.throws(() => net.forwardRecorded(record), /holds no forward pass/);
       tf.dispose([whole.value, ...Object.values(whole.grads), weights]);
       net.dispose();
+    }
+  }
+  await nn.ready();
+});
+
+test('RecordedPasses: act, then one gradient over the kept passes, equal to one forward pass over the batch; nothing leaks', async () => {
+  const cases: Array<[string, () => { model: { recordedPasses(): nn.RecordedPasses; group: nn.ParamGroup }; forward: (o: tf.Tensor) => nn.ActorCriticOutputs; dispose(): void }, number[]]> = [
+    ['a3c net', () => {
+      const net = nn.a3cNet({ nActions: 6, seed: 3 });
+      return { model: { recordedPasses: () => net.recordedPasses(), group: new nn.ParamGroup([net]) }, forward: (o) => net.forward(o), dispose: () => net.dispose() };
+    }, [42, 42, 4]],
+    ['separate actor and critic MLPs (algos)', () => {
+      const m = actorCriticModel([5], 3, 7);
+      return { model: m, forward: (o) => m.forward(o), dispose: () => m.group.dispose() };
+    }, [5]],
+  ];
+  for (const kind of ['wasm', 'cpu'] as const) {
+    await nn.useBackend(kind);
+    for (const [name, make, shape] of cases) {
+      const { model, forward, dispose } = make();
+      const size = shape.reduce((a, b) => a * b, 1);
+      const batch = 8, steps = 2, per = batch / steps;
+      const obs = Float32Array.from({ length: batch * size }, (_, i) => ((i * 2654435761) % 1000) / 1000);
+      const weights = tf.tensor1d(Float32Array.from({ length: batch }, (_, i) => i - 3));
+      const loss = (o: nn.ActorCriticOutputs) =>
+        tf.add(tf.sum(tf.mul(tf.reshape(tf.slice(tf.logSoftmax(o.logits), [0, 1], [batch, 1]), [batch]), weights)), tf.sum(tf.square(o.value))) as tf.Scalar;
+      const whole = model.group.gradients(() => loss(forward(tf.tensor(obs, [batch, ...shape]))));
+      const before = tf.memory().numTensors;
+      const passes = model.recordedPasses();
+      const buffer = new Float32Array(per * size); // overwritten between steps, as an environment's buffer is
+      const values: number[] = [];
+      for (let k = 0; k < steps; k++) {
+        buffer.set(obs.subarray(k * per * size, (k + 1) * per * size));
+        values.push(...passes.act(buffer).value);
+      }
+      buffer.fill(7);
+      assert.equal(passes.batch, batch);
+      assert.equal(passes.evaluate(obs.subarray(0, size)).value[0], values[0], `${kind} ${name}: evaluate gives the acting pass's value`);
+      assert.throws(() => passes.act(new Float32Array(size + 1)), /not a batch of/);
+      const recorded = passes.gradients(loss);
+      assert.equal(passes.batch, 0, 'gradients releases the passes');
+      assert.equal(tf.memory().numTensors, before, `${kind} ${name}: no tensor left after gradients`);
+      assert.equal(recorded.loss, whole.loss, `${kind} ${name}: loss`);
+      assert.deepEqual(recorded.grad, whole.grad, `${kind} ${name}: gradient`);
+      const again = model.recordedPasses();
+      again.act(obs);
+      again.dispose();
+      again.dispose();
+      assert.equal(tf.memory().numTensors, before, `${kind} ${name}: dispose releases the passes`);
+      tf.dispose(weights);
+      dispose();
+    }
+  }
+  await nn.ready();
+});
+
+test('RecurrentPasses: steps with resets, the carried memory, and one BPTT gradient as the rollout computes them; nothing leaks', async () => {
+  const small = { units: 8, hidden: 8 };
+  for (const kind of ['wasm', 'cpu'] as const) {
+    await nn.useBackend(kind);
+    for (const [name, make, shape] of [
+      ['recurrent agent', () => { const a = nn.recurrentAgent({ nActions: 3, seed: 2, inputShape: [11, 9, 4], convs: [{ filters: 4, kernel: 3, stride: 2, padding: 'valid' }], ...small }); return { model: a, group: new nn.ParamGroup([a]), passes: (m: nn.LstmState) => a.recordedPasses(m), dispose: () => a.dispose() }; }, [11, 9, 4]],
+      ['recurrent model on vectors (algos)', () => { const m = recurrentModel([5], 3, 4, small); return { model: m, group: m.group, passes: (s: nn.LstmState) => m.recordedPasses(s), dispose: () => m.group.dispose() }; }, [5]],
+    ] as const) {
+      const { model, group, passes: makePasses, dispose } = make();
+      const size = (shape as readonly number[]).reduce((a, b) => a * b, 1);
+      const T = 3, N = 2;
+      const obs = Float32Array.from({ length: T * N * size }, (_, i) => ((i * 2654435761) % 1000) / 1000);
+      const dones = [[0, 1], [0, 0], [1, 0]];
+      const loss = (o: nn.ActorCriticOutputs) => tf.add(tf.sum(tf.mul(o.logits, tf.linspace(-1, 1, T * N * 3).reshape([T * N, 3]))), tf.sum(tf.square(o.value))) as tf.Scalar;
+      const m0 = tf.tidy(() => ({ h: tf.fill([N, 8], 0.1) as tf.Tensor2D, c: tf.fill([N, 8], -0.2) as tf.Tensor2D }));
+      // By hand: a rollout over the whole sequence for the gradient; steps with resets for values and memory.
+      const whole = group.gradients(() => {
+        const out = model.rollout(m0, tf.tensor(obs, [T, N, ...shape]), dones);
+        return loss({ logits: tf.reshape(out.logits, [T * N, 3]) as tf.Tensor2D, value: tf.reshape(out.values, [T * N]) as tf.Tensor1D });
+      });
+      const byHand = tf.tidy(() => {
+        let m = m0;
+        const values: number[] = [];
+        for (let t = 0; t < T; t++) {
+          const r = model.step(m, tf.tensor(obs.subarray(t * N * size, (t + 1) * N * size), [N, ...shape]));
+          values.push(...r.value.dataSync());
+          const keep = tf.tensor2d(dones[t].map((d) => 1 - d), [N, 1]);
+          m = { h: tf.mul(r.state.h, keep) as tf.Tensor2D, c: tf.mul(r.state.c, keep) as tf.Tensor2D };
+        }
+        return { values, h: m.h.dataSync(), c: m.c.dataSync() };
+      });
+      const before = tf.memory().numTensors;
+      const passes = makePasses(m0);
+      const buffer = new Float32Array(N * size); // overwritten between steps
+      const values: number[] = [];
+      for (let t = 0; t < T; t++) {
+        buffer.set(obs.subarray(t * N * size, (t + 1) * N * size));
+        values.push(...passes.act(buffer).value);
+        passes.endStep(Float32Array.from(dones[t]));
+      }
+      buffer.fill(9);
+      assert.deepEqual(values, byHand.values, `${kind} ${name}: values while acting`);
+      const next = passes.memory();
+      assert.deepEqual(next.h.dataSync(), byHand.h, `${kind} ${name}: carried memory`);
+      assert.deepEqual(next.c.dataSync(), byHand.c, `${kind} ${name}: carried memory (cell)`);
+      const recorded = passes.gradients(loss);
+      assert.equal(recorded.loss, whole.loss, `${kind} ${name}: loss`);
+      assert.deepEqual(recorded.grad, whole.grad, `${kind} ${name}: gradient`);
+      passes.dispose();
+      tf.dispose([next.h, next.c]);
+      assert.equal(tf.memory().numTensors, before, `${kind} ${name}: no tensor left`);
+      tf.dispose([m0.h, m0.c]);
+      dispose();
     }
   }
   await nn.ready();

@@ -6,7 +6,7 @@ import * as nn from '../../lib/nn';
 export interface Task {
   name: string;
   model: nn.Model;
-  /** The loss of one batch; call inside Adam.minimize. */
+  /** The loss of one batch; call inside Optimizer.minimize. */
   loss: () => tf.Scalar;
   dispose(): void;
 }

@@ -11,13 +11,13 @@
  *
  * Resuming restores weights, optimiser and random streams exactly; the environments restart their
  * episodes from the restored generator (an interrupted episode is not replayed). With `envWorkers > 0`
- * the environments step in worker threads (lib/envs' EnvPool); results are the same either way.
+ * the environments step in worker threads (lib/envs' AsyncVectorEnv); results are the same either way.
  */
 import { Rng } from '../../util/rng';
 import { makeEnv, logitsOf, obsInfo, sampleActions, withDefaults, type Algorithm, type EvalAgent, type Snapshot, type UpdateResult } from '../algorithm';
 import { actorCriticModel, type ActorCriticModel } from '../models';
 import { createOptimizerState, adamSnapshotArrays, restoreAdamArrays, checkedLrScale } from '../optim';
-import { createRolloutSource } from '../rollout';
+import { makeVec, trainingEnvSpec } from '../../envs';
 import { SYNC_A3C_DEFAULTS, type SyncA3CConfig } from './config';
 import { OwnWeights } from './shared';
 import { a3cParts, targetsFor, type A3CParts } from './step';
@@ -65,7 +65,7 @@ export class SyncA3C implements Algorithm {
     // Environments start on the first update (after a restore, from the restored generator).
     this.worker ??= new ActorCriticWorker(
       this.net,
-      await createRolloutSource(c.envId, c.numEnvs, c.envWorkers, this.envRng, { episodicLife: c.episodicLife }),
+      await makeVec(trainingEnvSpec(c.envId, undefined, { episodicLife: c.episodicLife }), c.numEnvs, { workers: c.envWorkers, seed: this.envRng.int(2 ** 31 - c.numEnvs) }),
       this.actionRng,
       c,
     );

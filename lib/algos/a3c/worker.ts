@@ -11,8 +11,7 @@ import { ready } from '../../nn/backend';
 import { Rng } from '../../util/rng';
 import { obsInfo, sampleActions } from '../algorithm';
 import { actorCriticModel, ForwardRecord, type ActorCriticModel } from '../models';
-import { VecEnv, type RolloutSource } from '../rollout';
-import { makeTrainingEnv } from '../training_envs';
+import { makeTrainingEnv, SyncVectorEnv, type VectorEnv } from '../../envs';
 import type { A3CConfig, ActorCriticConfig } from './config';
 import { actorCriticGradient } from './loss';
 import { CTRL, HogwildWeights, type SharedBuffers } from './shared';
@@ -28,7 +27,7 @@ export class ActorCriticWorker implements A3CWorker {
 
   constructor(
     readonly net: ActorCriticModel,
-    readonly envs: RolloutSource,
+    readonly envs: VectorEnv,
     private readonly actionRng: Rng,
     private readonly c: ActorCriticConfig,
   ) {
@@ -37,7 +36,7 @@ export class ActorCriticWorker implements A3CWorker {
 
   /** Plays T steps in every environment with the local weights; the acting passes are recorded for `gradient`. */
   async play(T: number): Promise<WorkerRollout> {
-    const { N, obsShape, nActions } = this.envs;
+    const { numEnvs: N, obsShape, nActions } = this.envs;
     this.record?.dispose();
     const record = (this.record = new ForwardRecord());
     const values = new Float32Array(T * N);
@@ -103,7 +102,9 @@ export function createWorker(c: A3CConfig, seed: number): ActorCriticWorker {
   const envs = Array.from({ length: c.envsPerWorker }, () => makeTrainingEnv(c.envId, { episodicLife: c.episodicLife }));
   const info = obsInfo(envs[0]);
   const net = actorCriticModel(info.shape, info.nActions, 0, { shared: c.sharedTrunk, hidden: c.hidden });
-  return new ActorCriticWorker(net, new VecEnv(envs, envRng), actionRng, c);
+  const vec = new SyncVectorEnv(envs);
+  vec.reset(envRng.int(2 ** 31 - envs.length));
+  return new ActorCriticWorker(net, vec, actionRng, c);
 }
 
 // ---------- the worker thread ----------

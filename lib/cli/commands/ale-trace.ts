@@ -1,7 +1,6 @@
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { CliCommand } from '../main';
-import { UsageError } from '../main';
+import { type CliCommand, UsageError } from '../command';
 import { parseFlags } from '../args';
 import { loadRom } from '../../atari/roms';
 import { traceEnvironment, traceHeader, traceLines } from '../../atari/trace';

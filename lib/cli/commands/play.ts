@@ -1,5 +1,4 @@
-import type { CliCommand } from '../main';
-import { UsageError } from '../main';
+import { type CliCommand, UsageError } from '../command';
 import { parseFlags } from '../args';
 import { loadAlgorithm } from '../../algos/registry';
 import { makeEnv } from '../../algos/algorithm';

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { CliCommand } from '../main';
-import { UsageError } from '../main';
+import { type CliCommand, UsageError } from '../command';
 import { parseFlags } from '../args';
 import { parseEpisodes, replayEpisode } from '../../envs/cartpole-replay';
 

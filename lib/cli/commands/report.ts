@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CliCommand } from '../main';
-import { UsageError } from '../main';
+import { type CliCommand, UsageError } from '../command';
 import { parseFlags } from '../args';
 import { plotHtml, trainingCurves, type PlotlyFigure } from '../../viz';
 

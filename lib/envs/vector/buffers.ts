@@ -1,10 +1,10 @@
 /**
- * The batched arrays that EnvBatch and EnvPool fill, laid out on one ArrayBuffer or SharedArrayBuffer so
- * that worker threads write observations in place with no copy.
+ * The batched arrays that SyncVectorEnv and AsyncVectorEnv fill, laid out on one ArrayBuffer or
+ * SharedArrayBuffer so that worker threads write observations in place with no copy.
  */
 import { resetEnvInto, stepEnvInto, StepOutcome, type Env, type ResetArgs } from '../core';
 
-/** An env of a batch threw; `env` is its index in the batch. */
+/** An env of a vector env threw; `env` is its index. */
 export class EnvStepError extends Error {
   constructor(readonly env: number, readonly phase: 'reset' | 'step', readonly original: unknown) {
     super(`env ${env} threw during ${phase}: ${original instanceof Error ? original.message : String(original)}`);
@@ -70,8 +70,8 @@ export function viewBuffers(memory: ArrayBuffer | SharedArrayBuffer, n: number, 
 }
 
 /**
- * Steps envs [from, to) of a batch — the one implementation of batch semantics that EnvBatch and every
- * EnvPool worker run: step with `actions[i]`, record reward and flags, and when the episode ends keep the
+ * Steps envs [from, to) of a vector env — the one implementation of its semantics, run by SyncVectorEnv
+ * and by every AsyncVectorEnv worker: step with `actions[i]`, record reward and flags, and when the episode ends keep the
  * final observation and episode statistics, then reset the env (unseeded) so `obs[i]` starts the next one.
  */
 export class BatchStepper {

@@ -1,4 +1,4 @@
-/** The shared control block between EnvPool and its workers (one slot of Int32s per worker). */
+/** The shared control block between AsyncVectorEnv and its workers (one slot of Int32s per worker). */
 export const SLOT = 8;
 export const CMD = 0;
 export const SEQ = 1;

@@ -1,5 +1,5 @@
 /**
- * An EnvPool worker: builds its envs from specs, then serves commands from the shared control block,
+ * An AsyncVectorEnv worker: builds its envs from specs, then serves commands from the shared control block,
  * stepping its slice of the batch straight into the shared arrays.
  */
 import { workerData } from 'node:worker_threads';

@@ -16,7 +16,7 @@ const hasLives = (e: unknown): e is HasLives => typeof (e as Partial<HasLives>).
  * following `reset()` does not restart the game: it plays one NOOP step (action 0) and returns that
  * observation. Only when the game is really over does `reset()` restart it.
  *
- * Vectorised envs (EnvBatch, EnvPool) and the algorithms' rollouts read `lifeLost`: they reset the env
+ * Vector envs (SyncVectorEnv, AsyncVectorEnv), and so the algorithms' rollouts, read `lifeLost`: they reset the env
  * (which continues the game) but keep adding to the episode's return, so the returns they report are
  * those of whole games. Evaluate on the game without this wrapper.
  */

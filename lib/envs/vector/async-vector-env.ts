@@ -2,13 +2,12 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { makeFromSpec, type EnvSpec } from '../registry';
-import { shapeSize } from '../spaces';
-import { allocateBuffers, type BatchBuffers } from './buffers';
-import { interact, RolloutState, type Rollout, type RolloutAgent, type SteppableBatch } from './rollout';
-import type { BatchStep } from './env-batch';
+import { shapeSize, type Space } from '../spaces';
+import { allocateBuffers } from './buffers';
+import { VectorEnv, type VectorStep } from './vector-env';
 import { CMD, CMD_CLOSE, CMD_RESET, CMD_STEP, DONE, ERR_BYTES, ERR_ENV, ERR_LEN, SEQ, SLOT, STATS_BUSY_MS, STATS_SLOT, STATUS, STATUS_ERROR, type WorkerInit } from './pool-protocol';
 
-export interface EnvPoolOptions {
+export interface AsyncVectorEnvOptions {
   /** Number of envs when one spec is given (env i gets seed spec.seed + i). */
   n?: number;
   /** Worker threads (default: one per core, at most one per env). */
@@ -16,16 +15,15 @@ export interface EnvPoolOptions {
 }
 
 /**
- * N environments stepped in parallel by worker threads. Each worker owns a contiguous slice of the envs
- * and writes observations, rewards and flags straight into SharedArrayBuffers (no copies, no messages
- * per step); the main thread signals through Atomics. Semantics are EnvBatch's, bit for bit.
+ * N environments stepped in parallel by worker threads (Gymnasium's `AsyncVectorEnv`; Practical_RL's
+ * EnvPool). Each worker owns a contiguous slice of the envs and writes observations, rewards and flags
+ * straight into SharedArrayBuffers (no copies, no messages per step); the main thread signals through
+ * Atomics. Semantics are SyncVectorEnv's, bit for bit.
  *
  * An env that throws stops the pool: the step rejects with the env's index and message and every worker
  * is terminated. Workers are unref'd, so a forgotten pool never keeps the process alive.
  */
-export class EnvPool implements SteppableBatch {
-  readonly obsShape: readonly number[];
-  readonly buffers: BatchBuffers;
+export class AsyncVectorEnv extends VectorEnv {
   private readonly ctrl: Int32Array;
   private readonly errors: Uint8Array;
   private readonly stats: Float64Array;
@@ -37,15 +35,12 @@ export class EnvPool implements SteppableBatch {
   private readonly death: Promise<never>;
   private closed = false;
   private started = false;
-  private readonly rollout = new RolloutState<any>();
 
-  private constructor(readonly specs: EnvSpec[], nWorkers: number, obsShape: readonly number[]) {
-    this.obsShape = obsShape;
+  private constructor(readonly specs: EnvSpec[], nWorkers: number, observationSpace: Space<any>, actionSpace: Space<number>) {
     const n = specs.length;
-    const obsSize = shapeSize(obsShape);
+    const obsSize = shapeSize(observationSpace.shape);
     const { buffers, memory } = allocateBuffers(n, obsSize, true);
-    this.buffers = buffers;
-    buffers.seeds.fill(NaN);
+    super(observationSpace, actionSpace, buffers);
     const control = new SharedArrayBuffer(nWorkers * SLOT * 4);
     const errors = new SharedArrayBuffer(nWorkers * ERR_BYTES);
     const stats = new SharedArrayBuffer(nWorkers * STATS_SLOT * 8);
@@ -61,10 +56,10 @@ export class EnvPool implements SteppableBatch {
       const init: WorkerInit = { worker: w, from, specs: specs.slice(from, to), n, obsSize, memory: memory as SharedArrayBuffer, control, errors, stats };
       const worker = new Worker(join(__dirname, 'pool-worker-bootstrap.js'), { workerData: init });
       worker.unref();
-      worker.on('error', (err) => this.fail(new Error(`EnvPool: worker ${w} (envs ${from}..${to - 1}) crashed: ${err.message}`)));
+      worker.on('error', (err) => this.fail(new Error(`AsyncVectorEnv: worker ${w} (envs ${from}..${to - 1}) crashed: ${err.message}`)));
       worker.on('exit', (code) => {
         // A worker stops after reporting an env's error; the report, not the exit, is the news.
-        if (!this.closed) this.fail(this.reportedError(w) ?? new Error(`EnvPool: worker ${w} (envs ${from}..${to - 1}) exited unexpectedly with code ${code}`));
+        if (!this.closed) this.fail(this.reportedError(w) ?? new Error(`AsyncVectorEnv: worker ${w} (envs ${from}..${to - 1}) exited unexpectedly with code ${code}`));
       });
       this.workers.push(worker);
     }
@@ -74,34 +69,31 @@ export class EnvPool implements SteppableBatch {
    * Starts the workers and builds the envs in them. `spec` is one spec replicated `n` times (env i's
    * first reset seeded with spec.seed + i) or one spec per env.
    */
-  static async create(spec: EnvSpec | EnvSpec[], options: EnvPoolOptions = {}): Promise<EnvPool> {
+  static async create(spec: EnvSpec | EnvSpec[], options: AsyncVectorEnvOptions = {}): Promise<AsyncVectorEnv> {
     let specs: EnvSpec[];
     if (Array.isArray(spec)) {
-      if (spec.length === 0) throw new Error('EnvPool.create: give at least one env spec');
+      if (spec.length === 0) throw new Error('AsyncVectorEnv.create: give at least one env spec');
       specs = spec.map((s) => ({ ...s }));
     } else {
       const n = options.n ?? 1;
-      if (!Number.isInteger(n) || n < 1) throw new Error(`EnvPool.create: n must be a positive integer, got ${n}`);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`AsyncVectorEnv.create: n must be a positive integer, got ${n}`);
       specs = Array.from({ length: n }, (_, i) => ({ ...spec, seed: spec.seed === undefined ? undefined : spec.seed + i }));
     }
     try {
       structuredClone(specs);
     } catch {
-      throw new Error('EnvPool.create: env specs must be plain serialisable data (id, options, seed, module), with no functions or class instances');
+      throw new Error('AsyncVectorEnv.create: env specs must be plain serialisable data (id, options, seed, module), with no functions or class instances');
     }
+    // Built here too: a bad id or option fails before any thread starts, and the spaces come from it.
     const probe = makeFromSpec(specs[0]);
-    const shape = [...probe.observationSpace.shape];
     probe.close();
     const nWorkers = Math.max(1, Math.min(options.workers ?? availableParallelism(), specs.length));
-    const pool = new EnvPool(specs, nWorkers, shape);
+    const pool = new AsyncVectorEnv(specs, nWorkers, probe.observationSpace, probe.actionSpace);
     for (let w = 0; w < nWorkers; w++) pool.expected[w] = 1;
     await pool.waitAll();
     return pool;
   }
 
-  get n(): number { return this.specs.length; }
-  get obsSize(): number { return this.buffers.obsSize; }
-  get finalObs(): Float32Array { return this.buffers.finalObs; }
   get workerCount(): number { return this.workers.length; }
 
   /**
@@ -116,7 +108,7 @@ export class EnvPool implements SteppableBatch {
 
   /** Resets every env: with seed + i when given, else with each spec's own seed on the first reset. */
   async reset(seed?: number): Promise<Float32Array> {
-    for (let i = 0; i < this.n; i++) {
+    for (let i = 0; i < this.numEnvs; i++) {
       const s = seed !== undefined ? seed + i : !this.started ? this.specs[i].seed : undefined;
       this.buffers.seeds[i] = s === undefined ? NaN : s;
     }
@@ -126,31 +118,11 @@ export class EnvPool implements SteppableBatch {
   }
 
   /** Steps every env in parallel; resolves to views of the shared arrays (overwritten by the next step). */
-  async step(actions: ArrayLike<number>): Promise<BatchStep> {
-    if (!this.started) throw new Error('EnvPool.step: call reset() first');
-    if (!actions || actions.length !== this.n) throw new Error(`EnvPool.step: need ${this.n} actions, got ${actions?.length}`);
-    const b = this.buffers;
-    for (let i = 0; i < this.n; i++) {
-      const a = actions[i];
-      if (!Number.isInteger(a)) throw new Error(`EnvPool.step: action ${i} is ${a}, not an integer`);
-      b.actions[i] = a;
-    }
+  async step(actions: ArrayLike<number>): Promise<VectorStep> {
+    if (!this.started) throw new Error('AsyncVectorEnv.step: call reset() first');
+    this.setActions(actions, 'AsyncVectorEnv');
     await this.command(CMD_STEP);
-    const episodes: BatchStep['episodes'] = [];
-    for (let i = 0; i < this.n; i++) {
-      if (b.ended[i]) episodes.push({ env: i, return: b.episodeReturn[i], length: b.episodeLength[i] });
-    }
-    return { obs: b.obs, rewards: b.rewards, terminated: b.terminated, truncated: b.truncated, episodes };
-  }
-
-  async stepAsync(actions: ArrayLike<number>): Promise<void> {
-    await this.step(actions);
-  }
-
-  /** A rollout of nSteps (Practical_RL's `pool.interact`); the agent's memory carries over between calls. */
-  async interact<M>(agent: RolloutAgent<M>, nSteps: number): Promise<Rollout<M>> {
-    if (!this.started) await this.reset();
-    return interact(this, agent, nSteps, this.rollout as RolloutState<M>);
+    return this.stepResult();
   }
 
   /** Stops the workers (after closing their envs). Safe to call more than once. */
@@ -173,7 +145,7 @@ export class EnvPool implements SteppableBatch {
 
   private async command(cmd: number, timeoutMs?: number): Promise<void> {
     if (this.failure) throw this.failure;
-    if (this.closed && cmd !== CMD_CLOSE) throw new Error('EnvPool: the pool is closed');
+    if (this.closed && cmd !== CMD_CLOSE) throw new Error('AsyncVectorEnv: closed');
     for (let w = 0; w < this.workers.length; w++) {
       const base = w * SLOT;
       this.ctrl[base + CMD] = cmd;
@@ -202,7 +174,7 @@ export class EnvPool implements SteppableBatch {
         if (v >= this.expected[w]) break;
         const waiter = Atomics.waitAsync(this.ctrl, idx, v, timeoutMs);
         if (waiter.async) await Promise.race([waiter.value, this.death]);
-        if (timeoutMs !== undefined && Atomics.load(this.ctrl, idx) < this.expected[w]) throw new Error(`EnvPool: worker ${w} did not answer within ${timeoutMs} ms`);
+        if (timeoutMs !== undefined && Atomics.load(this.ctrl, idx) < this.expected[w]) throw new Error(`AsyncVectorEnv: worker ${w} did not answer within ${timeoutMs} ms`);
       }
     }
     for (let w = 0; w < this.workers.length; w++) {
@@ -223,6 +195,6 @@ export class EnvPool implements SteppableBatch {
     const len = this.ctrl[base + ERR_LEN];
     const env = this.ctrl[base + ERR_ENV];
     const msg = new TextDecoder().decode(this.errors.slice(w * ERR_BYTES, w * ERR_BYTES + len));
-    return new Error(`EnvPool: env ${env} (${this.specs[env]?.id ?? '?'}) threw during ${msg}`);
+    return new Error(`AsyncVectorEnv: env ${env} (${this.specs[env]?.id ?? '?'}) threw during ${msg}`);
   }
 }
