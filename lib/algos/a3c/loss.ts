@@ -4,12 +4,12 @@
  *   L = -mean[log pi(a_t|s_t) A_t] - entropyCoef mean[H(pi(.|s_t))] + valueCoef mean[(G_t - V(s_t))^2]
  *
  * with the critic targets G_t and the advantages A_t = G_t - V(s_t) held constant (numbers computed
- * from the rollout). The policy's passes while acting were recorded (ForwardRecord), so the loss is
- * differentiated without running the network on those observations again.
+ * from the rollout). The policy's passes while acting were kept (`net.recordedPasses()`), so the loss
+ * is differentiated without running the network on those observations again.
  */
 import * as tf from '@tensorflow/tfjs';
 import { categoricalTerms } from '../algorithm';
-import type { ActorCriticModel, ForwardRecord } from '../models';
+import type { RecordedPasses } from '../models';
 
 export interface LossWeights {
   entropyCoef: number;
@@ -17,20 +17,18 @@ export interface LossWeights {
 }
 
 /**
- * The loss's gradient with respect to every weight of `net` (flat), and its terms as metrics.
+ * The loss's gradient with respect to every weight of the network that made `passes` (flat), and its terms as metrics.
  * `actions`, `targets` and `advantages` are step-major [T*N], in the order the passes were recorded.
  */
 export function actorCriticGradient(
-  net: ActorCriticModel,
-  record: ForwardRecord,
+  passes: RecordedPasses,
   actions: Int32Array,
   targets: Float32Array,
   advantages: Float32Array,
   c: LossWeights,
 ): { grad: Float32Array; metrics: Record<string, number> } {
   let policyLoss = 0, valueLoss = 0, entropyMean = 0, advMean = 0;
-  const { grad } = net.group.gradients(() => {
-    const { logits, value } = net.forwardRecorded(record);
+  const { grad } = passes.gradients(({ logits, value }) => {
     const target = tf.tensor1d(targets);
     const adv = tf.tensor1d(advantages);
     const { logp, entropy } = categoricalTerms(logits, actions);

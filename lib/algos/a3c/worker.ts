@@ -5,12 +5,11 @@
  *   pull the shared weights -> repeat { play a rollout -> a3cWorkerStep (targets, gradient, apply to
  *   the shared weights, pull them back) -> report to the main thread }
  */
-import * as tf from '@tensorflow/tfjs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ready } from '../../nn/backend';
 import { Rng } from '../../util/rng';
 import { obsInfo, sampleActions } from '../algorithm';
-import { actorCriticModel, ForwardRecord, type ActorCriticModel } from '../models';
+import { actorCriticModel, type ActorCriticModel, type RecordedPasses } from '../models';
 import { makeTrainingEnv, SyncVectorEnv, type VectorEnv } from '../../envs';
 import type { A3CConfig, ActorCriticConfig } from './config';
 import { actorCriticGradient } from './loss';
@@ -21,7 +20,7 @@ import { A3C_PARTS, targetsFor, type A3CWorker, type WorkerRollout } from './ste
 export class ActorCriticWorker implements A3CWorker {
   /** The metrics of the last gradient (loss terms, entropy). */
   metrics: Record<string, number> = {};
-  private record: ForwardRecord | null = null;
+  private passes: RecordedPasses | null = null;
   private actions = new Int32Array(0);
   private readonly local: Float32Array;
 
@@ -36,20 +35,17 @@ export class ActorCriticWorker implements A3CWorker {
 
   /** Plays T steps in every environment with the local weights; the acting passes are recorded for `gradient`. */
   async play(T: number): Promise<WorkerRollout> {
-    const { numEnvs: N, obsShape, nActions } = this.envs;
-    this.record?.dispose();
-    const record = (this.record = new ForwardRecord());
+    const { numEnvs: N, nActions } = this.envs;
+    this.passes?.dispose();
+    const passes = (this.passes = this.net.recordedPasses());
     const values = new Float32Array(T * N);
     let t = 0;
     const ro = await this.envs.rollout(T, (obs) => {
-      const out = tf.tidy(() => {
-        const o = this.net.forward(tf.tensor(obs, [N, ...obsShape]), record);
-        return { logits: o.logits.dataSync() as Float32Array, value: o.value.dataSync() as Float32Array };
-      });
+      const out = passes.act(obs);
       values.set(out.value, t++ * N);
       return sampleActions(out.logits, N, nActions, this.actionRng);
     });
-    const bootstrap = tf.tidy(() => this.net.forward(tf.tensor(ro.lastObs, [N, ...obsShape])).value.dataSync() as Float32Array);
+    const bootstrap = passes.evaluate(ro.lastObs).value;
     this.actions = ro.actions;
     const rows = <X>(f: (i: number) => X): X[][] => Array.from({ length: T }, (_, s) => Array.from({ length: N }, (_, n) => f(s * N + n)));
     return {
@@ -65,19 +61,19 @@ export class ActorCriticWorker implements A3CWorker {
   }
 
   gradient(rollout: WorkerRollout, targets: number[][], advantages: number[][]): Float32Array {
-    if (!this.record) throw new Error('worker.gradient: play a rollout first (the gradient uses its recorded passes)');
+    if (!this.passes) throw new Error('worker.gradient: play a rollout first (the gradient uses its recorded passes)');
     const { T, N } = rollout;
     const flat = (x: number[][], what: string) => {
       if (x.length !== T || x.some((row) => row.length !== N)) throw new Error(`worker.gradient: ${what} should be [T][N] = [${T}][${N}], time-major`);
       return Float32Array.from(x.flat());
     };
     try {
-      const { grad, metrics } = actorCriticGradient(this.net, this.record, this.actions, flat(targets, 'targets'), flat(advantages, 'advantages'), this.c);
+      const { grad, metrics } = actorCriticGradient(this.passes, this.actions, flat(targets, 'targets'), flat(advantages, 'advantages'), this.c);
       this.metrics = metrics;
       return grad;
     } finally {
-      this.record.dispose();
-      this.record = null;
+      this.passes.dispose();
+      this.passes = null;
     }
   }
 
@@ -87,8 +83,8 @@ export class ActorCriticWorker implements A3CWorker {
   }
 
   dispose(): void | Promise<void> {
-    this.record?.dispose();
-    this.record = null;
+    this.passes?.dispose();
+    this.passes = null;
     this.net.group.dispose();
     return this.envs.close();
   }
