@@ -37,9 +37,13 @@ export {
 /** Adam on flat arrays (same rule as tf.train.adam), applying computed or external gradients. */
 export { Adam, adamStepFlat, globalNorm, type AdamOptions, type AdamState } from './adam';
 
-/** Categorical distribution helpers over logits: tensor versions for losses, Float32Array ones for acting. */
+/**
+ * Categorical distributions: the course's `logSoftmax`, `sampleAction` and `entropy` (plain numbers, one
+ * state), tensor versions for losses (`logProb`, `entropyOfLogits`), Float32Array ones for acting.
+ */
 export {
-  logSoftmax, logProb, entropy, sample, greedy,
+  logSoftmax, sampleAction, entropy, LIBRARY_ACTING, type ActingParts,
+  logProb, entropyOfLogits, sample, greedy,
   sampleFromLogits, greedyFromLogits, logSoftmaxRows, logProbRows, entropyRows,
 } from './distributions';
 
