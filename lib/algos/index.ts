@@ -16,20 +16,23 @@
  *   exact resume, and a stop on NaN/Inf losses.
  */
 
-/** Returns and advantages over [T, N] rollouts. */
-export { returnsToGo, bootstrappedReturns, nStepReturns, tdTargets, gae, normalize, type RolloutShape } from './returns';
+/** Returns and advantages: the course's returnsToGo, batchReturnsToGo, advantageEstimates; GAE and the [T, N] rollout targets. */
+export { returnsToGo, batchReturnsToGo, advantageEstimates, bootstrappedReturns, nStepReturns, tdTargets, gae, normalize, type RolloutShape } from './returns';
+
+/** The course's policy-gradient losses (chapters 1-3), as the algorithms use them. */
+export { reinforceLoss, entropyRegularizedLoss, criticLoss, a2cLoss } from './losses';
 
 /** The interface every algorithm implements, and helpers shared by all. */
 export {
   type Algorithm, type UpdateResult, type Snapshot, type EvalAgent, type EvalSummary,
-  evaluate, summarize, sampleActions, categoricalTerms, makeEnv,
+  evaluate, summarize, sampleActions, categoricalTerms, makeEnv, TrainingCore, samplingAgent, checkedParts, scalarLoss, checkedNumbers, policyMetrics,
 } from './algorithm';
 
 /** REINFORCE and the lesson's entropy-coefficient sweep. */
-export { Reinforce, REINFORCE_DEFAULTS, entropySweep, type ReinforceConfig, type SweepOptions, type SweepResult, type SweepRow } from './reinforce';
+export { Reinforce, REINFORCE_DEFAULTS, REINFORCE_PARTS, entropySweep, type ReinforceParts, type ReinforceConfig, type SweepOptions, type SweepResult, type SweepRow } from './reinforce';
 
 /** Advantage actor-critic on complete episodes. */
-export { A2C, A2C_DEFAULTS, type A2CConfig } from './a2c';
+export { A2C, A2C_DEFAULTS, A2C_PARTS, type A2CParts, type A2CConfig } from './a2c';
 
 /** The Kung-Fu notebook's synchronous batched actor-critic (one-step TD, then n-step). */
 export { SyncA3C, SYNC_A3C_DEFAULTS, nStepActorCriticGradient, type SyncA3CConfig } from './a3c_sync';
