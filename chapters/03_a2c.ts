@@ -268,7 +268,7 @@ pixelEnv.close();
 const pixelA2C = new dojo.algos.A2C(
   {
     envId: 'Preprocessed42Crop/KungFuMasterDeterministic-v0', episodicLife: true, rewardScale: 0.01, seed: 7,
-    numEnvs: 4, episodesPerUpdate: 4, gaeLambda: 1, lr: 5e-4, entropyCoef: 0.01,
+    numEnvs: 4, episodesPerUpdate: 4, gaeLambda: 1, lr: 1e-3, entropyCoef: 0.01,
   },
   parts,
 );
