@@ -237,7 +237,8 @@ export function reinforceLoss(logits: tf.Tensor2D, actions: number[], returns: n
 // games; we stop when their mean passes 180.
 
 // %%
-const parts = dojo.grading.learnerParts({ logSoftmax, sampleAction, returnsToGo, reinforceLoss });
+// (Names written out in full: the notebook kernel does not resolve `{ logSoftmax }` to an earlier cell's function.)
+const parts = dojo.grading.learnerParts({ logSoftmax: logSoftmax, sampleAction: sampleAction, returnsToGo: returnsToGo, reinforceLoss: reinforceLoss });
 const algo = new dojo.algos.Reinforce({ envId: 'CartPole-v1', seed: 3, gamma: 0.99, lr: 0.01, episodesPerUpdate: 4, entropyCoef: 0 }, parts);
 const TARGET = 180;
 const maxUpdates = pick({ ci: 4, book: 200, full: 1000 });

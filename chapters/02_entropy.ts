@@ -107,10 +107,18 @@ export function entropyRegularizedLoss(logits: tf.Tensor2D, actions: number[], r
 // batch, i.e. both terms become means).
 
 // %%
-const parts = dojo.grading.learnerParts({ entropy, entropyRegularizedLoss });
+const parts = dojo.grading.learnerParts({ entropy: entropy, entropyRegularizedLoss: entropyRegularizedLoss });
 const COEFS = [0, 0.001, 0.01, 0.05, 0.1, 0.5];
+// A test game of each trained agent, recorded before the sweep releases it (shown further down).
+const evalEnv = dojo.envs.make('CartPole-v1') as dojo.envs.Env<Float32Array, number>;
+const games = new Map<number, dojo.viz.RecordedEpisodeFrames<Float32Array>>();
 const sweep = dojo.algos.entropySweep(COEFS, {
   parts,
+  onFinished: (coef, algo) => {
+    const agent = algo.evalAgent(new dojo.Rng(3));
+    agent.reset();
+    games.set(coef, dojo.viz.recordEpisode(evalEnv, (obs) => agent.act(obs), { seed: 77, every: 3, maxSteps: pick({ ci: 20, book: 500, full: 500 }) }));
+  },
   updates: pick({ ci: 3, book: 60, full: 150 }),
   target: 180,
   evalEvery: pick({ ci: 3, book: 5, full: 5 }),
@@ -140,19 +148,14 @@ dojo.viz.showPlot(dojo.viz.entropySweepFigure(sweep.curves, 'entropy'));
 //
 // ## One game per coefficient
 //
-// Each GIF shows a test game of the agent trained with that coefficient.
+// Each GIF shows a test game of the sweep's own agent for that coefficient (the same seed for every
+// game), so the games belong to the curves and the table above.
 
 // %%
-const evalEnv = dojo.envs.make('CartPole-v1') as dojo.envs.Env<Float32Array, number>;
 for (const coef of COEFS) {
-  const algo = new dojo.algos.Reinforce({ seed: 5, lr: 0.01, gamma: 0.99, episodesPerUpdate: 4, entropyCoef: coef }, parts);
-  for (let u = 0; u < pick({ ci: 1, book: 40, full: 150 }); u++) algo.update();
-  const agent = algo.evalAgent(new dojo.Rng(3));
-  agent.reset();
-  const game = dojo.viz.recordEpisode(evalEnv, (obs) => agent.act(obs), { seed: 77, every: 3, maxSteps: pick({ ci: 20, book: 500, full: 500 }) });
+  const game = games.get(coef)!;
   console.log(`beta = ${coef}: test game return ${game.totalReward}`);
   dojo.viz.showGif(dojo.viz.toGif(game.frames, { fps: 20 }));
-  algo.dispose();
 }
 
 // %% [markdown]
@@ -194,7 +197,7 @@ export function batchReturnsToGo(rewards: number[], dones: boolean[], gamma: num
 // returns of the whole batch at once. Below, the same budget of updates with 1 and with 8 environments.
 
 // %%
-const batchParts = dojo.grading.learnerParts({ entropy, entropyRegularizedLoss, batchReturnsToGo });
+const batchParts = dojo.grading.learnerParts({ entropy: entropy, entropyRegularizedLoss: entropyRegularizedLoss, batchReturnsToGo: batchReturnsToGo });
 const parallelRuns = [1, 8].map((numEnvs) => {
   const algo = new dojo.algos.Reinforce({ seed: 9, lr: 0.01, entropyCoef: 0.01, numEnvs, episodesPerUpdate: 8 }, batchParts);
   const returns: number[] = [];

@@ -156,7 +156,7 @@ export function a2cLoss(
 
 // %%
 const TARGET = 180;
-const parts = dojo.grading.learnerParts({ advantageEstimates, criticLoss, a2cLoss });
+const parts = dojo.grading.learnerParts({ advantageEstimates: advantageEstimates, criticLoss: criticLoss, a2cLoss: a2cLoss });
 const a2c = new dojo.algos.A2C({ envId: 'CartPole-v1', seed: 4, gamma: 0.99, gaeLambda: 1, lr: 0.01, numEnvs: 8, episodesPerUpdate: 8 }, parts);
 const evalEnv = dojo.envs.make('CartPole-v1') as dojo.envs.Env<Float32Array, number>;
 const history: { update: number; train: number; valueMse: number; evalMean?: number }[] = [];

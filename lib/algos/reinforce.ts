@@ -237,6 +237,8 @@ export interface SweepOptions {
   parts?: Partial<ReinforceParts>;
   /** Called after every update (progress display). */
   onUpdate?: (coef: number, update: number, r: UpdateResult) => void;
+  /** Called with each trained agent before it is released (e.g. to record a test game of the sweep's own agent). */
+  onFinished?: (coef: number, algo: Reinforce) => void;
 }
 
 /**
@@ -273,6 +275,7 @@ export function entropySweep(coefs: number[] = [0, 0.001, 0.01, 0.05, 0.1, 0.5],
       const ev = evaluate(evalEnv, algo.evalAgent(new Rng(7)), evalEpisodes, 1_000_000);
       rows.push({ entropyCoef: coef, updates, envSteps, finalTrainReturn: tail(returns), finalEntropy: tail(entropy), updatesToTarget, evalMean: ev.mean });
       curves.push({ entropyCoef: coef, returns, entropy });
+      opts.onFinished?.(coef, algo);
     } finally {
       algo.dispose();
       evalEnv.close();

@@ -77,7 +77,7 @@ test('chapter 3: A2C trains with the learner\'s advantageEstimates, criticLoss a
   const library = await trainedParams(new A2C(config), updates);
   const learner = await trainedParams(new A2C(config, learnerParts(given, quiet) as never), updates);
   // The policy term's sign flipped, the critic and entropy terms left as they are.
-  const actorFlipped = (l: TF.Tensor2D, v: TF.Tensor1D, a: number[], adv: number[], g: number[], vc?: number, ec?: number) =>
+  const actorFlipped = (l: TF.Tensor2D, v: TF.Tensor1D, a: number[], adv: number[], g: number[], vc?: number, ec?: number): TF.Scalar =>
     (s.a2cLoss as unknown as typeof actorFlipped)(l, v, a, adv.map((x) => -x), g, vc, ec);
   const sabotaged = await trainedParams(new A2C(config, learnerParts({ ...given, a2cLoss: actorFlipped }, quiet) as never), updates);
   assertPlumbing('chapter 3', library, learner, sabotaged);
