@@ -28,7 +28,7 @@ import type { Env } from '../envs';
 import { Rng } from '../util/rng';
 import { entropy, logSoftmax, sampleAction } from '../nn/distributions';
 import {
-  categoricalTerms, checkedNumbers, checkedParts, makeEnv, obsInfo, policyMetrics, samplingAgent, scalarLoss, TrainingCore, withDefaults,
+  categoricalTerms, checkGradientReaches, checkedNumbers, checkedParts, makeEnv, obsInfo, policyMetrics, samplingAgent, scalarLoss, TrainingCore, withDefaults,
   type Algorithm, type EvalAgent, type Snapshot, type UpdateResult,
 } from './algorithm';
 import { collectEpisodes } from './episodes';
@@ -55,6 +55,11 @@ export interface A2CParts {
   /** Chapter 2: entropy of one distribution (the reported `policy/entropy`). */
   entropy: (probs: number[]) => number;
 }
+
+const LOGITS_DETACHED = 'the loss does not depend on the logits: build the log-probabilities with tf operations on the logits tensor, not from numbers read out of it.';
+const VALUES_DETACHED =
+  "the loss does not depend on the critic's values: did you detach them (numbers read with dataSync, or tf.tensor(values.dataSync()))? " +
+  'The critic term must use the `values` tensor itself, or the critic never learns.';
 
 export const A2C_PARTS: A2CParts = { logSoftmax, sampleAction, returnsToGo, advantageEstimates, criticLoss, a2cLoss, entropy };
 
@@ -121,6 +126,8 @@ export class A2C implements Algorithm {
   private readonly actionRng: Rng;
   private readonly envRng: Rng;
   private readonly core: TrainingCore;
+  /** Whether a given loss has been checked to reach the logits and the values (once, on the first batch). */
+  private lossChecked = false;
 
   constructor(config: Partial<A2CConfig> = {}, parts: Partial<A2CParts> = {}) {
     this.config = withDefaults('a2c', A2C_DEFAULTS, config);
@@ -182,6 +189,19 @@ export class A2C implements Algorithm {
       logitsRead = logits.dataSync() as Float32Array;
       return scalarLoss('a2cLoss', p.a2cLoss(logits, value, acts, advantages, targets, c.valueCoef, c.entropyCoef));
     });
+    if (!this.lossChecked && p.a2cLoss !== A2C_PARTS.a2cLoss) {
+      tf.tidy(() =>
+        checkGradientReaches(
+          'a2cLoss',
+          [
+            { name: 'logits', value: tf.tensor2d(logitsRead, [steps, this.nActions]), detached: LOGITS_DETACHED },
+            { name: 'values', value: tf.tensor1d(values), detached: VALUES_DETACHED },
+          ],
+          (l, v) => scalarLoss('a2cLoss', p.a2cLoss(l as tf.Tensor2D, v as tf.Tensor1D, acts, advantages, targets, c.valueCoef, c.entropyCoef)),
+        ),
+      );
+    }
+    this.lossChecked = true;
     const { policyLoss, entropyMean } = policyMetrics(logitsRead, this.nActions, acts, advantages, p.entropy);
     const valueLoss = tf.tidy(() => scalarLoss('criticLoss', p.criticLoss(tf.tensor1d(values), targets)).dataSync()[0]);
     const gradNorm = this.core.step(grad, c.lr, c.maxGradNorm);

@@ -153,6 +153,22 @@ export function scalarLoss(name: string, out: unknown): tf.Scalar {
   return out as tf.Scalar;
 }
 
+/**
+ * Checks that a gradient reaches each input of a given loss (the algorithms run it once, on the first
+ * batch, when the loss is the learner's): a loss built from numbers read out of a tensor would
+ * otherwise train nothing through it, silently. Throws the cause in words.
+ */
+export function checkGradientReaches(lossName: string, inputs: { name: string; value: tf.Tensor; detached: string }[], loss: (...xs: tf.Tensor[]) => tf.Scalar): void {
+  inputs.forEach((input, k) => {
+    try {
+      tf.tidy(() => tf.grad((x: tf.Tensor) => loss(...inputs.map((other, j) => (j === k ? x : other.value))))(input.value));
+    } catch (e) {
+      if (e instanceof Error && /Cannot compute gradient/.test(e.message)) throw new Error(`${lossName}: ${input.detached}`);
+      throw e;
+    }
+  });
+}
+
 /** A part's array result, checked: an array (or typed array) of `length` numbers, else an error naming the part. */
 export function checkedNumbers(name: string, out: unknown, length: number): number[] {
   if (!Array.isArray(out) && !ArrayBuffer.isView(out)) throw new Error(`${name} returned ${out === undefined ? 'undefined' : typeof out}, not an array of numbers`);

@@ -149,15 +149,25 @@ export class Reinforce implements Algorithm {
     const acts = Array.from(actions);
     const withEntropy = c.entropyCoef !== 0 || this.given.entropyRegularizedLoss !== undefined;
 
+    const lossName = withEntropy ? 'entropyRegularizedLoss' : 'reinforceLoss';
     let logitsRead = new Float32Array(0);
-    const { grad, loss } = this.policy.group.gradients(() => {
-      const logits = this.policy.logits(tf.tensor(obs, [steps, ...this.obsShape]));
-      logitsRead = logits.dataSync() as Float32Array;
-      const total = withEntropy
-        ? scalarLoss('entropyRegularizedLoss', p.entropyRegularizedLoss(logits, acts, w, c.entropyCoef))
-        : scalarLoss('reinforceLoss', p.reinforceLoss(logits, acts, w));
-      return tf.div(total, steps) as tf.Scalar;
-    });
+    let result: { grad: Float32Array; loss: number };
+    try {
+      result = this.policy.group.gradients(() => {
+        const logits = this.policy.logits(tf.tensor(obs, [steps, ...this.obsShape]));
+        logitsRead = logits.dataSync() as Float32Array;
+        const total = withEntropy
+          ? scalarLoss(lossName, p.entropyRegularizedLoss(logits, acts, w, c.entropyCoef))
+          : scalarLoss(lossName, p.reinforceLoss(logits, acts, w));
+        return tf.div(total, steps) as tf.Scalar;
+      });
+    } catch (e) {
+      if (e instanceof Error && /Cannot find a connection between any variable and the result/.test(e.message)) {
+        throw new Error(`${lossName}: the loss does not depend on the logits: build the log-probabilities with tf operations on the logits tensor, not from numbers read out of it.`);
+      }
+      throw e;
+    }
+    const { grad, loss } = result;
     const { policyLoss, entropyMean } = policyMetrics(logitsRead, this.nActions, acts, w, p.entropy);
     const gradNorm = this.core.step(grad, c.lr, c.maxGradNorm);
     return {

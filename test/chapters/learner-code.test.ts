@@ -1,7 +1,7 @@
 // The chapters' training cells run the learner's own functions: with the solutions the training is
 // exactly the library's default, and a deliberately wrong solution (the policy loss's sign flipped)
 // changes what the training produces, at the chapters' `ci` budget of updates.
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
@@ -10,11 +10,17 @@ import { Reinforce } from '../../lib/algos/reinforce';
 import { A2C } from '../../lib/algos/a2c';
 import type { Algorithm } from '../../lib/algos/algorithm';
 import { learnerParts } from '../../lib/grading';
+import { ready } from '../../lib/nn';
 
 const root = join(__dirname, '..', '..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const solutions = (chapter: string) => require(join(root, 'solutions', `${chapter}.ts`)) as Record<string, (...a: never[]) => unknown>;
 const quiet = { log: () => {} };
+
+// The chapters' backend (the pixel network is too slow on tfjs's plain JavaScript one).
+before(async () => {
+  await ready();
+});
 
 async function trainedParams(algo: Algorithm, updates: number): Promise<Float32Array> {
   try {
@@ -81,6 +87,42 @@ test('chapter 3: A2C trains with the learner\'s advantageEstimates, criticLoss a
     (s.a2cLoss as unknown as typeof actorFlipped)(l, v, a, adv.map((x) => -x), g, vc, ec);
   const sabotaged = await trainedParams(new A2C(config, learnerParts({ ...given, a2cLoss: actorFlipped }, quiet) as never), updates);
   assertPlumbing('chapter 3', library, learner, sabotaged);
+});
+
+test('chapter 3 on pixels: the shared-trunk A2C on Kung-Fu Master trains with the learner\'s loss', async () => {
+  const s = solutions('03_a2c');
+  // The chapter's pixel settings, one life of one environment per update.
+  const config = {
+    envId: 'Preprocessed42Crop/KungFuMasterDeterministic-v0', episodicLife: true, rewardScale: 0.01, seed: 7,
+    numEnvs: 1, episodesPerUpdate: 1, gaeLambda: 1, lr: 1e-3, entropyCoef: 0.01,
+  };
+  const given = { advantageEstimates: s.advantageEstimates, criticLoss: s.criticLoss, a2cLoss: s.a2cLoss };
+  const library = await trainedParams(new A2C(config), 1);
+  const learner = await trainedParams(new A2C(config, learnerParts(given, quiet) as never), 1);
+  const actorFlipped = (l: TF.Tensor2D, v: TF.Tensor1D, a: number[], adv: number[], g: number[], vc?: number, ec?: number): TF.Scalar =>
+    (s.a2cLoss as unknown as typeof actorFlipped)(l, v, a, adv.map((x) => -x), g, vc, ec);
+  const sabotaged = await trainedParams(new A2C(config, learnerParts({ ...given, a2cLoss: actorFlipped }, quiet) as never), 1);
+  assertPlumbing('chapter 3 (pixels)', library, learner, sabotaged);
+});
+
+test('a learner loss that no gradient flows through is stopped with the cause in words, not trained on silently', () => {
+  const s = solutions('03_a2c');
+  const a2cLoss = s.a2cLoss as unknown as (l: TF.Tensor2D, v: TF.Tensor1D, ...rest: unknown[]) => TF.Scalar;
+  const detachedCritic = (l: TF.Tensor2D, v: TF.Tensor1D, ...rest: unknown[]) => a2cLoss(l, tf.tensor1d(v.dataSync()), ...rest);
+  const a2c = new A2C({ numEnvs: 2, episodesPerUpdate: 2 }, { a2cLoss: detachedCritic as never });
+  try {
+    assert.throws(() => a2c.update(), /a2cLoss: the loss does not depend on the critic's values: did you detach them/);
+  } finally {
+    a2c.dispose();
+  }
+  const r = solutions('01_reinforce');
+  const fromNumbers = (l: TF.Tensor2D, a: number[], g: number[]) => (r.reinforceLoss as unknown as (...x: unknown[]) => TF.Scalar)(tf.tensor2d(l.arraySync()), a, g);
+  const reinforce = new Reinforce({ entropyCoef: 0 }, { reinforceLoss: fromNumbers });
+  try {
+    assert.throws(() => reinforce.update(), /reinforceLoss: the loss does not depend on the logits/);
+  } finally {
+    reinforce.dispose();
+  }
 });
 
 test('a stub left in the notebook trains with the library\'s function and says so', () => {
