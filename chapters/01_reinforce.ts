@@ -176,8 +176,11 @@ export function returnsToGo(rewards: number[], gamma: number): number[] {
 //
 // **Causality: reward-to-go.** In the last formula every action is weighted by the return of the
 // *whole* episode, including rewards that came before it. An action cannot change the past: for
-// $k < t$, $r_k$ is fixed by the time $a_t$ is drawn, and
-// $\mathbb{E}_{a_t \sim \pi_\theta}[\nabla_\theta \log \pi_\theta(a_t \mid s_t)] = \sum_a \nabla_\theta \pi_\theta(a \mid s_t) = \nabla_\theta 1 = 0$,
+// $k < t$, $r_k$ is fixed by the time $a_t$ is drawn, and whatever the state,
+//
+// $$\mathbb{E}_{a_t \sim \pi_\theta}\big[\nabla_\theta \log \pi_\theta(a_t \mid s_t)\big]
+//   = \sum_a \nabla_\theta \pi_\theta(a \mid s_t) = \nabla_\theta 1 = 0,$$
+//
 // so the terms $r_k \nabla_\theta \log \pi_\theta(a_t \mid s_t)$ with $k < t$ average to zero. Dropping
 // them leaves the expectation unchanged and removes their noise. What remains for step $t$ are the
 // rewards from $t$ on, the return-to-go of Exercise 1.3 (the discount counted from step $t$, as
@@ -192,7 +195,8 @@ export function returnsToGo(rewards: number[], gamma: number): number[] {
 // likely. We need a loss whose gradient is minus that estimate (gradient *descent* minimises), and
 // $G_t$ is a plain number, not a function of $\theta$:
 //
-// $$L(\theta) = -\sum_t G_t \log \pi_\theta(a_t \mid s_t), \qquad -\nabla_\theta L = \sum_t G_t \nabla_\theta \log \pi_\theta(a_t \mid s_t).$$
+// $$L(\theta) = -\sum_t G_t \log \pi_\theta(a_t \mid s_t), \qquad
+//   -\nabla_\theta L = \sum_t G_t \nabla_\theta \log \pi_\theta(a_t \mid s_t).$$
 //
 // (The cross-entropy method from earlier lessons is the special case where every kept action has
 // weight 1 and every discarded one weight 0.)
@@ -238,8 +242,11 @@ export function reinforceLoss(logits: tf.Tensor2D, actions: number[], returns: n
 
 // %%
 // (Names written out in full: the notebook kernel does not resolve `{ logSoftmax }` to an earlier cell's function.)
-const parts = dojo.grading.learnerParts({ logSoftmax: logSoftmax, sampleAction: sampleAction, returnsToGo: returnsToGo, reinforceLoss: reinforceLoss });
-const algo = new dojo.algos.Reinforce({ envId: 'CartPole-v1', seed: 3, gamma: 0.99, lr: 0.01, episodesPerUpdate: 4, entropyCoef: 0 }, parts);
+const parts = dojo.grading.learnerParts({
+  logSoftmax: logSoftmax, sampleAction: sampleAction, returnsToGo: returnsToGo, reinforceLoss: reinforceLoss,
+});
+const config = { envId: 'CartPole-v1', seed: 3, gamma: 0.99, lr: 0.01, episodesPerUpdate: 4, entropyCoef: 0 };
+const algo = new dojo.algos.Reinforce(config, parts);
 const TARGET = 180;
 const maxUpdates = pick({ ci: 4, book: 200, full: 1000 });
 const curve: { update: number; trainReturn: number; evalReturn?: number }[] = [];

@@ -117,7 +117,8 @@ const sweep = dojo.algos.entropySweep(COEFS, {
   onFinished: (coef, algo) => {
     const agent = algo.evalAgent(new dojo.Rng(3));
     agent.reset();
-    games.set(coef, dojo.viz.recordEpisode(evalEnv, (obs) => agent.act(obs), { seed: 77, every: 3, maxSteps: pick({ ci: 20, book: 500, full: 500 }) }));
+    const maxSteps = pick({ ci: 20, book: 500, full: 500 });
+    games.set(coef, dojo.viz.recordEpisode(evalEnv, (obs) => agent.act(obs), { seed: 77, every: 3, maxSteps }));
   },
   updates: pick({ ci: 3, book: 60, full: 150 }),
   target: 180,
@@ -197,7 +198,9 @@ export function batchReturnsToGo(rewards: number[], dones: boolean[], gamma: num
 // returns of the whole batch at once. Below, the same budget of updates with 1 and with 8 environments.
 
 // %%
-const batchParts = dojo.grading.learnerParts({ entropy: entropy, entropyRegularizedLoss: entropyRegularizedLoss, batchReturnsToGo: batchReturnsToGo });
+const batchParts = dojo.grading.learnerParts({
+  entropy: entropy, entropyRegularizedLoss: entropyRegularizedLoss, batchReturnsToGo: batchReturnsToGo,
+});
 const parallelRuns = [1, 8].map((numEnvs) => {
   const algo = new dojo.algos.Reinforce({ seed: 9, lr: 0.01, entropyCoef: 0.01, numEnvs, episodesPerUpdate: 8 }, batchParts);
   const returns: number[] = [];

@@ -157,7 +157,8 @@ export function a2cLoss(
 // %%
 const TARGET = 180;
 const parts = dojo.grading.learnerParts({ advantageEstimates: advantageEstimates, criticLoss: criticLoss, a2cLoss: a2cLoss });
-const a2c = new dojo.algos.A2C({ envId: 'CartPole-v1', seed: 4, gamma: 0.99, gaeLambda: 1, lr: 0.01, numEnvs: 8, episodesPerUpdate: 8 }, parts);
+const a2cConfig = { envId: 'CartPole-v1', seed: 4, gamma: 0.99, gaeLambda: 1, lr: 0.01, numEnvs: 8, episodesPerUpdate: 8 };
+const a2c = new dojo.algos.A2C(a2cConfig, parts);
 const evalEnv = dojo.envs.make('CartPole-v1') as dojo.envs.Env<Float32Array, number>;
 const history: { update: number; train: number; valueMse: number; evalMean?: number }[] = [];
 const maxUpdates = pick({ ci: 3, book: 150, full: 500 });
@@ -206,7 +207,8 @@ dojo.viz.showPlot({
 const variance = a2c.policyGradientVariance(pick({ ci: 4, book: 20, full: 50 }), 123);
 console.log(`total gradient variance without a baseline: ${variance.withoutBaseline.toExponential(3)}`);
 console.log(`total gradient variance with the critic:    ${variance.withBaseline.toExponential(3)}`);
-console.log(`with the critic the variance is ${(100 * variance.withBaseline / variance.withoutBaseline).toFixed(0)}% of the plain REINFORCE variance`);
+const percent = (100 * variance.withBaseline) / variance.withoutBaseline;
+console.log(`with the critic the variance is ${percent.toFixed(0)}% of the plain REINFORCE variance`);
 dojo.viz.showPlot({
   data: [{ type: 'bar', x: ['G_t (REINFORCE)', 'G_t - V(s_t) (A2C)'], y: [variance.withoutBaseline, variance.withBaseline] }],
   layout: { title: 'Variance of the one-episode policy gradient', yaxis: { title: 'total variance', type: 'log' } },
@@ -274,10 +276,11 @@ const pixelA2C = new dojo.algos.A2C(
 );
 const pixelUpdates = pick({ ci: 1, book: 60, full: 400 });
 const lifeScores: number[] = [];
+const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 const t0 = performance.now();
 for (let u = 1; u <= pixelUpdates; u++) {
   const r = pixelA2C.update();
-  lifeScores.push(r.episodeReturns.reduce((s, x) => s + x, 0) / r.episodeReturns.length);
+  lifeScores.push(mean(r.episodeReturns));
   if (u % 10 === 0 || u === pixelUpdates) {
     console.log(`update ${u}: mean score per life ${lifeScores[u - 1].toFixed(0)}, entropy ${r.metrics['policy/entropy'].toFixed(3)}, ` +
       `critic MSE ${r.metrics['value/mse'].toFixed(4)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
@@ -286,13 +289,13 @@ for (let u = 1; u <= pixelUpdates; u++) {
 dojo.viz.showPlot({
   data: [
     { y: lifeScores, name: 'mean score per life', mode: 'lines', opacity: 0.4 },
-    { y: lifeScores.map((_, i) => { const w = lifeScores.slice(Math.max(0, i - 9), i + 1); return w.reduce((a, b) => a + b, 0) / w.length; }), name: 'mean of the last 10 updates', mode: 'lines' },
+    { y: lifeScores.map((_, i) => mean(lifeScores.slice(Math.max(0, i - 9), i + 1))), name: 'mean of the last 10 updates', mode: 'lines' },
   ],
-  layout: { title: 'Shared-trunk A2C on Kung-Fu Master pixels (your loss)', xaxis: { title: 'update' }, yaxis: { title: 'score per life' } },
+  layout: { title: 'Shared-trunk A2C on Kung-Fu Master pixels (your loss)', xaxis: { title: 'update' }, yaxis: { title: 'score' } },
 });
 const third = Math.max(1, Math.floor(lifeScores.length / 3));
-const early = lifeScores.slice(0, third).reduce((s, x) => s + x, 0) / third;
-const late = lifeScores.slice(-third).reduce((s, x) => s + x, 0) / third;
+const early = mean(lifeScores.slice(0, third));
+const late = mean(lifeScores.slice(-third));
 console.log(`mean score per life: first third of the updates ${early.toFixed(0)}, last third ${late.toFixed(0)} ` +
   `(${late > early ? 'higher' : 'not higher'} at the end)`);
 pixelA2C.dispose();

@@ -28,7 +28,8 @@ import type { Env } from '../envs';
 import { Rng } from '../util/rng';
 import { entropy, logSoftmax, sampleAction } from '../nn/distributions';
 import {
-  categoricalTerms, checkGradientReaches, checkedNumbers, checkedParts, makeEnv, obsInfo, policyMetrics, samplingAgent, scalarLoss, TrainingCore, withDefaults,
+  categoricalTerms, checkGradientReaches, checkedNumbers, checkedParts, makeEnv, obsInfo, policyMetrics, samplingAgent, scalarLoss,
+  TrainingCore, withDefaults,
   type Algorithm, type EvalAgent, type Snapshot, type UpdateResult,
 } from './algorithm';
 import { collectEpisodes } from './episodes';
@@ -50,13 +51,21 @@ export interface A2CParts {
   criticLoss: (values: tf.Tensor1D, returns: number[]) => tf.Scalar;
   /** Chapter 3: the loss the update descends on. */
   a2cLoss: (
-    logits: tf.Tensor2D, values: tf.Tensor1D, actions: number[], advantages: number[], returns: number[], valueCoef: number, entropyCoef: number,
+    logits: tf.Tensor2D,
+    values: tf.Tensor1D,
+    actions: number[],
+    advantages: number[],
+    returns: number[],
+    valueCoef: number,
+    entropyCoef: number,
   ) => tf.Scalar;
   /** Chapter 2: entropy of one distribution (the reported `policy/entropy`). */
   entropy: (probs: number[]) => number;
 }
 
-const LOGITS_DETACHED = 'the loss does not depend on the logits: build the log-probabilities with tf operations on the logits tensor, not from numbers read out of it.';
+const LOGITS_DETACHED =
+  'the loss does not depend on the logits: build the log-probabilities with tf operations on the logits tensor, ' +
+  'not from numbers read out of it.';
 const VALUES_DETACHED =
   "the loss does not depend on the critic's values: did you detach them (numbers read with dataSync, or tf.tensor(values.dataSync()))? " +
   'The critic term must use the `values` tensor itself, or the critic never learns.';
@@ -197,7 +206,8 @@ export class A2C implements Algorithm {
             { name: 'logits', value: tf.tensor2d(logitsRead, [steps, this.nActions]), detached: LOGITS_DETACHED },
             { name: 'values', value: tf.tensor1d(values), detached: VALUES_DETACHED },
           ],
-          (l, v) => scalarLoss('a2cLoss', p.a2cLoss(l as tf.Tensor2D, v as tf.Tensor1D, acts, advantages, targets, c.valueCoef, c.entropyCoef)),
+          (l, v) =>
+            scalarLoss('a2cLoss', p.a2cLoss(l as tf.Tensor2D, v as tf.Tensor1D, acts, advantages, targets, c.valueCoef, c.entropyCoef)),
         ),
       );
     }

@@ -7,8 +7,12 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Env } from '../envs';
 import { makeTrainingEnv } from './training_envs';
-import { entropy, entropyOfLogits, greedyFromLogits, LIBRARY_ACTING, logProb, logSoftmax, sampleFromLogits, type ActingParts } from '../nn/distributions';
-import { applyGradients, adamSnapshotArrays, checkedLrScale, clipByGlobalNorm, createOptimizerState, restoreAdamArrays, type OptimizerState, type ParamGroup } from './optim';
+import {
+  entropy, entropyOfLogits, greedyFromLogits, LIBRARY_ACTING, logProb, logSoftmax, sampleFromLogits, type ActingParts,
+} from '../nn/distributions';
+import {
+  applyGradients, adamSnapshotArrays, checkedLrScale, clipByGlobalNorm, createOptimizerState, restoreAdamArrays, type OptimizerState, type ParamGroup,
+} from './optim';
 import type { Rng, RngState } from '../util/rng';
 
 /** What one call of `update()` did. */
@@ -93,7 +97,7 @@ export class TrainingCore {
     this.opt = createOptimizerState('adam', this.params.length);
   }
 
-  /** Clips `grad` to `maxGradNorm` (0: no clipping), takes one Adam step of size `lr` (times the scale); returns the norm before clipping. */
+  /** Clips `grad` to `maxGradNorm` (0: no clipping), takes one Adam step of size `lr` times the scale; returns the norm before clipping. */
   step(grad: Float32Array, lr: number, maxGradNorm: number): number {
     const gradNorm = clipByGlobalNorm(grad, maxGradNorm);
     applyGradients({ kind: 'adam', lr: lr * this.lrScale }, this.params, grad, this.opt);
@@ -109,7 +113,8 @@ export class TrainingCore {
   snapshot(algo: string, config: object, counters: Record<string, number> = {}): Snapshot {
     const rngs: Record<string, RngState> = {};
     for (const [name, rng] of Object.entries(this.rngs)) rngs[name] = rng.getState();
-    return { algo, config: { ...config }, counters: { updates: this.updates, ...counters }, rngs, arrays: adamSnapshotArrays(this.params, this.opt) };
+    const arrays = adamSnapshotArrays(this.params, this.opt);
+    return { algo, config: { ...config }, counters: { updates: this.updates, ...counters }, rngs, arrays };
   }
 
   restore(s: Snapshot): void {
@@ -148,8 +153,12 @@ export function checkedParts<P extends object>(algo: string, known: P, given: Pa
 
 /** A part's loss, checked: a scalar tensor, else an error naming the part and what it returned. */
 export function scalarLoss(name: string, out: unknown): tf.Scalar {
-  if (!(out instanceof tf.Tensor)) throw new Error(`${name} returned ${out === undefined ? 'undefined' : typeof out}, not a scalar tf.Tensor`);
-  if (out.rank !== 0) throw new Error(`${name} returned a tensor of shape [${out.shape.join(', ')}], not a scalar (reduce over every axis)`);
+  if (!(out instanceof tf.Tensor)) {
+    throw new Error(`${name} returned ${out === undefined ? 'undefined' : typeof out}, not a scalar tf.Tensor`);
+  }
+  if (out.rank !== 0) {
+    throw new Error(`${name} returned a tensor of shape [${out.shape.join(', ')}], not a scalar (reduce over every axis)`);
+  }
   return out as tf.Scalar;
 }
 
@@ -158,7 +167,11 @@ export function scalarLoss(name: string, out: unknown): tf.Scalar {
  * batch, when the loss is the learner's): a loss built from numbers read out of a tensor would
  * otherwise train nothing through it, silently. Throws the cause in words.
  */
-export function checkGradientReaches(lossName: string, inputs: { name: string; value: tf.Tensor; detached: string }[], loss: (...xs: tf.Tensor[]) => tf.Scalar): void {
+export function checkGradientReaches(
+  lossName: string,
+  inputs: { name: string; value: tf.Tensor; detached: string }[],
+  loss: (...xs: tf.Tensor[]) => tf.Scalar,
+): void {
   inputs.forEach((input, k) => {
     try {
       tf.tidy(() => tf.grad((x: tf.Tensor) => loss(...inputs.map((other, j) => (j === k ? x : other.value))))(input.value));
@@ -171,7 +184,9 @@ export function checkGradientReaches(lossName: string, inputs: { name: string; v
 
 /** A part's array result, checked: an array (or typed array) of `length` numbers, else an error naming the part. */
 export function checkedNumbers(name: string, out: unknown, length: number): number[] {
-  if (!Array.isArray(out) && !ArrayBuffer.isView(out)) throw new Error(`${name} returned ${out === undefined ? 'undefined' : typeof out}, not an array of numbers`);
+  if (!Array.isArray(out) && !ArrayBuffer.isView(out)) {
+    throw new Error(`${name} returned ${out === undefined ? 'undefined' : typeof out}, not an array of numbers`);
+  }
   const arr = Array.from(out as ArrayLike<number>);
   if (arr.length !== length) throw new Error(`${name} returned ${arr.length} numbers for ${length} steps`);
   return arr;
@@ -184,7 +199,14 @@ export function checkedNumbers(name: string, out: unknown, length: number): numb
  * (one uniform draw per row) and the acting parts (`logSoftmax`, `sampleAction`; the library's by
  * default). With `greedy`, takes the arg-max instead and draws nothing.
  */
-export function sampleActions(logits: ArrayLike<number>, B: number, A: number, rng: Rng, greedy = false, acting: ActingParts = LIBRARY_ACTING): Int32Array {
+export function sampleActions(
+  logits: ArrayLike<number>,
+  B: number,
+  A: number,
+  rng: Rng,
+  greedy = false,
+  acting: ActingParts = LIBRARY_ACTING,
+): Int32Array {
   if (logits.length !== B * A) throw new Error(`sampleActions: ${logits.length} logits for ${B} rows of ${A} actions`);
   return greedy ? greedyFromLogits(logits, A) : sampleFromLogits(logits, A, rng, undefined, acting);
 }

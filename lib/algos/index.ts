@@ -17,7 +17,9 @@
  */
 
 /** Returns and advantages: the course's returnsToGo, batchReturnsToGo, advantageEstimates; GAE and the [T, N] rollout targets. */
-export { returnsToGo, batchReturnsToGo, advantageEstimates, bootstrappedReturns, nStepReturns, tdTargets, gae, normalize, type RolloutShape } from './returns';
+export {
+  returnsToGo, batchReturnsToGo, advantageEstimates, bootstrappedReturns, nStepReturns, tdTargets, gae, normalize, type RolloutShape,
+} from './returns';
 
 /** The course's policy-gradient losses (chapters 1-3), as the algorithms use them. */
 export { reinforceLoss, entropyRegularizedLoss, criticLoss, a2cLoss } from './losses';
@@ -25,11 +27,15 @@ export { reinforceLoss, entropyRegularizedLoss, criticLoss, a2cLoss } from './lo
 /** The interface every algorithm implements, and helpers shared by all. */
 export {
   type Algorithm, type UpdateResult, type Snapshot, type EvalAgent, type EvalSummary,
-  evaluate, summarize, sampleActions, categoricalTerms, makeEnv, TrainingCore, samplingAgent, checkedParts, scalarLoss, checkedNumbers, policyMetrics,
+  evaluate, summarize, sampleActions, categoricalTerms, makeEnv,
+  TrainingCore, samplingAgent, checkedParts, scalarLoss, checkedNumbers, checkGradientReaches, policyMetrics,
 } from './algorithm';
 
 /** REINFORCE and the lesson's entropy-coefficient sweep. */
-export { Reinforce, REINFORCE_DEFAULTS, REINFORCE_PARTS, entropySweep, type ReinforceParts, type ReinforceConfig, type SweepOptions, type SweepResult, type SweepRow } from './reinforce';
+export {
+  Reinforce, REINFORCE_DEFAULTS, REINFORCE_PARTS, entropySweep,
+  type ReinforceParts, type ReinforceConfig, type SweepOptions, type SweepResult, type SweepRow,
+} from './reinforce';
 
 /** Advantage actor-critic on complete episodes. */
 export { A2C, A2C_DEFAULTS, A2C_PARTS, type A2CParts, type A2CConfig } from './a2c';

@@ -24,7 +24,10 @@ import * as tf from '@tensorflow/tfjs';
 import type { Env } from '../envs';
 import { Rng } from '../util/rng';
 import { entropy, logSoftmax, sampleAction } from '../nn/distributions';
-import { checkedNumbers, checkedParts, evaluate, makeEnv, obsInfo, policyMetrics, samplingAgent, scalarLoss, TrainingCore, withDefaults, type Algorithm, type EvalAgent, type Snapshot, type UpdateResult } from './algorithm';
+import {
+  checkedNumbers, checkedParts, evaluate, makeEnv, obsInfo, policyMetrics, samplingAgent, scalarLoss, TrainingCore, withDefaults,
+  type Algorithm, type EvalAgent, type Snapshot, type UpdateResult,
+} from './algorithm';
 import { policyModel, type PolicyModel } from './models';
 import { batchReturnsToGo, normalize, returnsToGo } from './returns';
 import { entropyRegularizedLoss, reinforceLoss } from './losses';
@@ -48,7 +51,9 @@ export interface ReinforceParts {
   entropy: (probs: number[]) => number;
 }
 
-export const REINFORCE_PARTS: ReinforceParts = { logSoftmax, sampleAction, returnsToGo, batchReturnsToGo, reinforceLoss, entropyRegularizedLoss, entropy };
+export const REINFORCE_PARTS: ReinforceParts = {
+  logSoftmax, sampleAction, returnsToGo, batchReturnsToGo, reinforceLoss, entropyRegularizedLoss, entropy,
+};
 
 export interface ReinforceConfig {
   /** Environment id for `envs.make`. */
@@ -112,7 +117,9 @@ export class Reinforce implements Algorithm {
     if (c.baseline !== 'none' && c.baseline !== 'mean') throw new Error(`reinforce: baseline must be 'none' or 'mean', got '${c.baseline}'`);
     this.given = checkedParts('reinforce', REINFORCE_PARTS, parts);
     if (c.entropyCoef !== 0 && parts.reinforceLoss && !parts.entropyRegularizedLoss) {
-      throw new Error(`reinforce: reinforceLoss has no entropy term, but entropyCoef is ${c.entropyCoef}: set entropyCoef: 0, or pass entropyRegularizedLoss too`);
+      throw new Error(
+        `reinforce: reinforceLoss has no entropy term, but entropyCoef is ${c.entropyCoef}: set entropyCoef: 0, or pass entropyRegularizedLoss too`,
+      );
     }
     this.parts = { ...REINFORCE_PARTS, ...parts };
     this.envs = Array.from({ length: c.numEnvs }, () => makeEnv(c.envId));
@@ -163,7 +170,10 @@ export class Reinforce implements Algorithm {
       });
     } catch (e) {
       if (e instanceof Error && /Cannot find a connection between any variable and the result/.test(e.message)) {
-        throw new Error(`${lossName}: the loss does not depend on the logits: build the log-probabilities with tf operations on the logits tensor, not from numbers read out of it.`);
+        throw new Error(
+          `${lossName}: the loss does not depend on the logits: ` +
+            'build the log-probabilities with tf operations on the logits tensor, not from numbers read out of it.',
+        );
       }
       throw e;
     }

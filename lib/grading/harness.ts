@@ -42,7 +42,9 @@ function firstLine(e: unknown): string {
 const KNOWN_ERRORS: { test: RegExp; explain: string }[] = [
   {
     test: /Cannot compute gradient of y=f\(x\)/,
-    explain: 'no gradient reaches one of the inputs: the loss was built from numbers read out of a tensor (dataSync, arraySync, tf.tensor(x.dataSync())) instead of the tensor itself.',
+    explain:
+      'no gradient reaches one of the inputs: the loss was built from numbers read out of a tensor ' +
+      '(dataSync, arraySync, tf.tensor(x.dataSync())) instead of the tensor itself.',
   },
   {
     test: /passed to 'oneHot' must be int32/,
@@ -50,14 +52,26 @@ const KNOWN_ERRORS: { test: RegExp; explain: string }[] = [
   },
   {
     test: /could not be broadcast|Operands could not be broadcast/i,
-    explain: 'two tensors of different shapes were combined elementwise, e.g. [T] with [T, A]: reduce the [T, A] one over its actions (tf.sum(x, 1)) first.',
+    explain:
+      'two tensors of different shapes were combined elementwise, e.g. [T] with [T, A]: ' +
+      'reduce the [T, A] one over its actions (tf.sum(x, 1)) first.',
   },
   {
     test: /must be a Tensor or TensorLike, but got 'undefined'/,
-    explain: 'a tf operation got undefined: an argument left out? A parameter the signature gives a default (e.g. beta = 0.01) needs that default in your function too.',
+    explain:
+      'a tf operation got undefined: an argument left out? ' +
+      'A parameter the signature gives a default (e.g. beta = 0.01) needs that default in your function too.',
   },
-  { test: /Tensor is disposed/, explain: 'a tensor was used after it was disposed: do not dispose the inputs, and return the result from inside tf.tidy.' },
-  { test: /is not a function/, explain: 'a method was called on something that does not have it, e.g. a tf method on a plain array (wrap it with tf.tensor1d) or an array method on a tensor.' },
+  {
+    test: /Tensor is disposed/,
+    explain: 'a tensor was used after it was disposed: do not dispose the inputs, and return the result from inside tf.tidy.',
+  },
+  {
+    test: /is not a function/,
+    explain:
+      'a method was called on something that does not have it, ' +
+      'e.g. a tf method on a plain array (wrap it with tf.tensor1d) or an array method on a tensor.',
+  },
 ];
 
 /** A known cause of an error thrown by learner code, in words, or undefined. */
@@ -116,7 +130,8 @@ export function runCheck(ex: Exercise, learner: unknown, options: CheckOptions =
         return result('fail', `✗ ${ex.name} failed on ${where}.\n${inputs}\n  ${e.message}${seedNote(ex, seed)}`, k + 1);
       }
       const cause = explainError(ex, e);
-      return result('error', `✗ ${ex.name} threw an error on ${where}.\n${inputs}\n  error: ${firstLine(e)}${cause ? `\n  Likely cause: ${cause}` : ''}${seedNote(ex, seed)}`, k + 1);
+      const because = cause ? `\n  Likely cause: ${cause}` : '';
+      return result('error', `✗ ${ex.name} threw an error on ${where}.\n${inputs}\n  error: ${firstLine(e)}${because}${seedNote(ex, seed)}`, k + 1);
     }
     const changed = c.args.findIndex((a, i) => !samePlain(given[i], a));
     if (changed >= 0) {
@@ -150,7 +165,11 @@ export function runCheck(ex: Exercise, learner: unknown, options: CheckOptions =
   };
   const hint = ex.mistakes.find((m) => failures.every((f) => explains(m, f)));
   const first = failures[0];
-  const lines = [`✗ ${ex.name} gave a wrong answer on ${whereOf(first.index, first.c)}.`, `  inputs: ${describeArgs(ex, first.c.args)}`, `  ${first.diff}`];
+  const lines = [
+    `✗ ${ex.name} gave a wrong answer on ${whereOf(first.index, first.c)}.`,
+    `  inputs: ${describeArgs(ex, first.c.args)}`,
+    `  ${first.diff}`,
+  ];
   if (failures.length > 1) {
     const others = failures.slice(1, 4).map((f) => `"${f.c.label}"`).join(', ');
     lines.push(`  ${failures.length} of ${cases.length} cases gave a wrong answer (also ${others}${failures.length > 4 ? ', …' : ''}).`);

@@ -100,7 +100,11 @@ function detachedInputs(
     try {
       tf.tidy(() => tf.grad((x: tf.Tensor) => forward(...xs.map((y, j) => (j === k ? x : y))))(xs[k]));
     } catch {
-      cut.push(inp.detachedHint ?? `no gradient reaches \`${inp.name}\` from the loss: did you detach it (numbers read with dataSync or arraySync, or tf.tensor(x.dataSync())) or leave it out?`);
+      const hint =
+        inp.detachedHint ??
+        `no gradient reaches \`${inp.name}\` from the loss: did you detach it ` +
+          '(numbers read with dataSync or arraySync, or tf.tensor(x.dataSync())) or leave it out?';
+      cut.push(hint);
     }
   });
   return `${fnName}: ${cut.length ? cut.join(' ') : 'the loss does not depend on its tensor inputs.'}`;

@@ -112,7 +112,8 @@ export const sampleAction: Exercise<SampleAction> = {
       fn: (p, u) => p.length - 1 - sampleActionRef([...p].reverse(), u),
     },
     {
-      hint: 'when no running total exceeds u (rounding), return the last action that is possible, not the last index: its probability may be 0.',
+      hint:
+        'when no running total exceeds u (rounding), return the last action that is possible, not the last index: its probability may be 0.',
       fn: (p, u) => {
         let c = 0;
         for (let i = 0; i < p.length; i++) if (u < (c += p[i])) return i;
@@ -174,9 +175,10 @@ type ReinforceLoss = (logits: TF.Tensor2D, actions: number[], returns: number[])
 const reinforceLossRef = losses.reinforceLoss;
 
 export const LOGITS_DETACHED =
-  'the loss does not depend on the logits (no gradient reaches them): build the log-probabilities with tf ops on the logits tensor, not from numbers read out of it.';
+  'the loss does not depend on the logits (no gradient reaches them): ' +
+  'build the log-probabilities with tf ops on the logits tensor, not from numbers read out of it.';
 
-/** Absolute and relative tolerance of the loss exercises: gradients are compared term by term, so a small term (an entropy bonus of 0.01) counts. */
+/** Tolerances of the loss exercises: gradients are compared term by term, so a small term (an entropy bonus of 0.01) counts. */
 export const LOSS_TOLERANCE = { tolerance: 1e-5, relTolerance: 2e-3 };
 
 /** Runs a loss exercise that takes (logits, actions, returns, ...rest) and reports loss and gradient. */
