@@ -62,7 +62,7 @@ function a3cUpdate(net: nn.ConvActorCritic, opt: nn.Optimizer, obs: tf.Tensor, a
       const adv = tf.sub(returns, value);
       const pg = tf.neg(tf.mean(tf.mul(nn.logProb(logits, actions), nn.stopGradient(adv))));
       const v = tf.mul(0.5, tf.mean(tf.square(adv)));
-      const ent = tf.mean(nn.entropy(logits));
+      const ent = tf.mean(nn.entropyOfLogits(logits));
       return tf.sub(tf.add(pg, v), tf.mul(0.01, ent)) as tf.Scalar;
     }));
   };
@@ -103,7 +103,7 @@ function lstmFixture(T: number, B: number): { update: () => void; dispose: () =>
         const values = tf.reshape(r.values, [T * B]);
         const adv = tf.sub(returns, values);
         const pg = tf.neg(tf.mean(tf.mul(nn.logProb(logits, actions), nn.stopGradient(adv))));
-        return tf.sub(tf.add(pg, tf.mul(0.5, tf.mean(tf.square(adv)))), tf.mul(0.01, tf.mean(nn.entropy(logits)))) as tf.Scalar;
+        return tf.sub(tf.add(pg, tf.mul(0.5, tf.mean(tf.square(adv)))), tf.mul(0.01, tf.mean(nn.entropyOfLogits(logits)))) as tf.Scalar;
       }));
     },
     dispose: () => { tf.dispose([obs, returns, state.h, state.c]); agent.dispose(); },

@@ -149,17 +149,54 @@ export function returnsToGo(rewards: number[], gamma: number): number[] {
 }
 
 // %% [markdown]
+// ## Where the loss comes from: the policy-gradient theorem
+//
+// We want the parameters $\theta$ that maximise the expected return of a whole episode
+// $\tau = (s_0, a_0, r_0, s_1, a_1, r_1, \dots)$ played by $\pi_\theta$:
+//
+// $$J(\theta) = \mathbb{E}_{\tau \sim \pi_\theta}\big[R(\tau)\big], \qquad R(\tau) = \sum_{t} \gamma^t r_t .$$
+//
+// **The probability of an episode.** It is a product of the environment's dynamics and the policy's
+// choices, $P_\theta(\tau) = \rho(s_0) \prod_t \pi_\theta(a_t \mid s_t)\, P(s_{t+1} \mid s_t, a_t)$. Only
+// the policy factors depend on $\theta$, so
+//
+// $$\nabla_\theta \log P_\theta(\tau) = \sum_t \nabla_\theta \log \pi_\theta(a_t \mid s_t):$$
+//
+// the dynamics, which we do not know, drop out.
+//
+// **The log-derivative trick.** For any positive function, $\nabla_\theta P = P \,\nabla_\theta \log P$.
+// Write the expectation as an integral over episodes and move the gradient inside:
+//
+// $$\nabla_\theta J = \int \nabla_\theta P_\theta(\tau)\, R(\tau)\, d\tau
+//   = \int P_\theta(\tau)\, \nabla_\theta \log P_\theta(\tau)\, R(\tau)\, d\tau
+//   = \mathbb{E}_{\tau \sim \pi_\theta}\Big[\sum_t \nabla_\theta \log \pi_\theta(a_t \mid s_t)\, R(\tau)\Big].$$
+//
+// An expectation can be estimated by averaging over episodes we actually play, so this gradient can
+// be estimated from experience alone, without a model of the game.
+//
+// **Causality: reward-to-go.** In the last formula every action is weighted by the return of the
+// *whole* episode, including rewards that came before it. An action cannot change the past: for
+// $k < t$, $r_k$ is fixed by the time $a_t$ is drawn, and whatever the state,
+//
+// $$\mathbb{E}_{a_t \sim \pi_\theta}\big[\nabla_\theta \log \pi_\theta(a_t \mid s_t)\big]
+//   = \sum_a \nabla_\theta \pi_\theta(a \mid s_t) = \nabla_\theta 1 = 0,$$
+//
+// so the terms $r_k \nabla_\theta \log \pi_\theta(a_t \mid s_t)$ with $k < t$ average to zero. Dropping
+// them leaves the expectation unchanged and removes their noise. What remains for step $t$ are the
+// rewards from $t$ on, the return-to-go of Exercise 1.3 (the discount counted from step $t$, as
+// practical implementations do):
+//
+// $$\nabla_\theta J(\theta) \approx \mathbb{E}\Big[\sum_t G_t \, \nabla_\theta \log \pi_\theta(a_t \mid s_t)\Big].$$
+//
 // ## The REINFORCE loss
 //
-// The policy-gradient theorem says that the gradient of the expected return is
+// Read the gradient as weighted classification: each action taken is a "label", and its weight is
+// the return that followed. Actions followed by high returns become more likely, the rest less
+// likely. We need a loss whose gradient is minus that estimate (gradient *descent* minimises), and
+// $G_t$ is a plain number, not a function of $\theta$:
 //
-// $$\nabla_\theta J(\theta) = \mathbb{E}\Big[\sum_t G_t \, \nabla_\theta \log \pi_\theta(a_t \mid s_t)\Big].$$
-//
-// Read it as weighted classification: each action taken is a "label", and its weight is the return
-// that followed. Actions followed by high returns become more likely, the rest less likely. Gradient
-// *descent* minimises, so we hand the optimiser the negative:
-//
-// $$L(\theta) = -\sum_t G_t \log \pi_\theta(a_t \mid s_t).$$
+// $$L(\theta) = -\sum_t G_t \log \pi_\theta(a_t \mid s_t), \qquad
+//   -\nabla_\theta L = \sum_t G_t \nabla_\theta \log \pi_\theta(a_t \mid s_t).$$
 //
 // (The cross-entropy method from earlier lessons is the special case where every kept action has
 // weight 1 and every discarded one weight 0.)
@@ -183,19 +220,33 @@ export function reinforceLoss(logits: tf.Tensor2D, actions: number[], returns: n
 }
 
 // %% [markdown]
-// ## Training
+// ## Training with your functions
 //
-// The library's `Reinforce` runs exactly the loop you have just built the pieces of: play a few
-// complete episodes with the current policy, compute returns-to-go, take one Adam step on the
-// REINFORCE loss, repeat. Hyper-parameters follow the classic recipe: $\gamma = 0.99$, learning rate
-// $0.01$, 4 episodes per update, 128 hidden units. Two standard tricks keep the gradient tame:
-// the returns of a batch are centred on their mean and divided by their standard deviation.
-// Chapter 3 explains why subtracting a baseline is allowed.
+// The library's `Reinforce` runs the loop you have just built the pieces of, **with your functions**:
+// `dojo.grading.learnerParts` hands it the four functions above (a function still left as the stub is
+// replaced by the library's own, and a line below says so). One update:
 //
-// Every few updates the agent plays 10 evaluation games; we stop when their mean passes 180.
+// 1. play 4 complete episodes; every action is `sampleAction(exp(logSoftmax(logits)), u)` with your
+//    two functions and a seeded uniform draw $u$;
+// 2. compute $G_t$ with your `returnsToGo`, episode by episode;
+// 3. turn the returns into weights $w_t = (G_t - \bar G) / (\sigma_G + 10^{-8})$: the library subtracts
+//    the batch's mean return $\bar G$, and its `normalize` divides by the standard deviation $\sigma_G$. Chapter 3
+//    explains why subtracting a baseline like $\bar G$ is allowed (it leaves the gradient's expectation
+//    unchanged, by the same identity as above);
+// 4. take one Adam step on `reinforceLoss(logits, actions, w) / T`: your loss divided by $T$, the
+//    number of steps in the batch, so the step is a mean over steps rather than a sum.
+//
+// Nothing else is added. Hyper-parameters follow the classic recipe: $\gamma = 0.99$, learning rate
+// $0.01$, 4 episodes per update, 128 hidden units. Every few updates the agent plays 10 evaluation
+// games; we stop when their mean passes 180.
 
 // %%
-const algo = new dojo.algos.Reinforce({ envId: 'CartPole-v1', seed: 3, gamma: 0.99, lr: 0.01, episodesPerUpdate: 4, entropyCoef: 0 });
+// (Names written out in full: the notebook kernel does not resolve `{ logSoftmax }` to an earlier cell's function.)
+const parts = dojo.grading.learnerParts({
+  logSoftmax: logSoftmax, sampleAction: sampleAction, returnsToGo: returnsToGo, reinforceLoss: reinforceLoss,
+});
+const config = { envId: 'CartPole-v1', seed: 3, gamma: 0.99, lr: 0.01, episodesPerUpdate: 4, entropyCoef: 0 };
+const algo = new dojo.algos.Reinforce(config, parts);
 const TARGET = 180;
 const maxUpdates = pick({ ci: 4, book: 200, full: 1000 });
 const curve: { update: number; trainReturn: number; evalReturn?: number }[] = [];
@@ -248,6 +299,9 @@ dojo.viz.showGif(dojo.viz.toGif(game.frames, { fps: 25 }));
 //
 // - A policy network outputs logits; `logSoftmax` turns them into log-probabilities stably.
 // - Each action is credited with the return that *followed* it, $G_t = r_t + \gamma G_{t+1}$.
-// - REINFORCE minimises $-\sum_t G_t \log \pi(a_t \mid s_t)$ over freshly played episodes.
+// - The log-derivative trick turns the gradient of an expected return into an expectation we can
+//   sample; causality lets each action keep only the rewards that followed it.
+// - REINFORCE minimises $-\sum_t G_t \log \pi(a_t \mid s_t)$ over freshly played episodes; the agent
+//   above was trained by your four functions.
 // - It works on CartPole, but it waits for whole episodes and its gradient is noisy. Chapter 2
 //   looks at those weaknesses and at a first remedy, the entropy bonus.

@@ -74,12 +74,14 @@ export function entropy(probs: number[]): number {
 //
 // ### Exercise 2.2 — the regularised loss
 //
-// Same shapes as Exercise 1.4, plus `beta`. Compute the entropy of every row from `tf.logSoftmax`
-// ($\pi = e^{\log \pi}$), sum over the batch, and combine.
+// Same shapes as Exercise 1.4, plus `beta` (0.01 when left out). Compute the entropy of every row
+// from `tf.logSoftmax` ($\pi = e^{\log \pi}$), sum over the batch, and combine. Build the entropy
+// from the logits tensor with tf operations: a bonus computed from numbers read out of it has no
+// gradient and pushes nothing (the check compares the gradient of each term, the bonus included).
 
 // %% [exercise]
 /** The REINFORCE loss minus beta times the summed entropy of every row's policy. */
-export function entropyRegularizedLoss(logits: tf.Tensor2D, actions: number[], returns: number[], beta: number): tf.Scalar {
+export function entropyRegularizedLoss(logits: tf.Tensor2D, actions: number[], returns: number[], beta = 0.01): tf.Scalar {
   // BEGIN SOLUTION
   return tf.tidy(() => {
     const logProbs = tf.logSoftmax(logits);
@@ -96,12 +98,28 @@ export function entropyRegularizedLoss(logits: tf.Tensor2D, actions: number[], r
 //
 // We train one agent per coefficient $\beta \in \{0, 0.001, 0.01, 0.05, 0.1, 0.5\}$, all with the
 // same seed, learning rate and number of updates, and compare their learning curves and the
-// entropy of their policies. (The library's `entropySweep` runs the loop; each run is the chapter 1
-// agent with `entropyCoef` set.)
+// entropy of their policies. The library's `entropySweep` runs the loop; each run is the chapter 1
+// agent written with **your** `entropyRegularizedLoss` and `entropy` (passed as `parts`; the charted
+// entropy is your `entropy` of each step's policy). Around your functions the update does exactly
+// what chapter 1 described: returns-to-go episode by episode (the library's `returnsToGo`), weights
+// $w_t = (G_t - \bar G)/(\sigma_G + 10^{-8})$, and one Adam step on
+// `entropyRegularizedLoss(logits, actions, w, beta) / T` (your sum divided by the $T$ steps of the
+// batch, i.e. both terms become means).
 
 // %%
+const parts = dojo.grading.learnerParts({ entropy: entropy, entropyRegularizedLoss: entropyRegularizedLoss });
 const COEFS = [0, 0.001, 0.01, 0.05, 0.1, 0.5];
+// A test game of each trained agent, recorded before the sweep releases it (shown further down).
+const evalEnv = dojo.envs.make('CartPole-v1') as dojo.envs.Env<Float32Array, number>;
+const games = new Map<number, dojo.viz.RecordedEpisodeFrames<Float32Array>>();
 const sweep = dojo.algos.entropySweep(COEFS, {
+  parts,
+  onFinished: (coef, algo) => {
+    const agent = algo.evalAgent(new dojo.Rng(3));
+    agent.reset();
+    const maxSteps = pick({ ci: 20, book: 500, full: 500 });
+    games.set(coef, dojo.viz.recordEpisode(evalEnv, (obs) => agent.act(obs), { seed: 77, every: 3, maxSteps }));
+  },
   updates: pick({ ci: 3, book: 60, full: 150 }),
   target: 180,
   evalEvery: pick({ ci: 3, book: 5, full: 5 }),
@@ -119,14 +137,8 @@ console.table(
 );
 
 // %%
-dojo.viz.showPlot({
-  data: sweep.curves.map((c) => ({ y: c.returns, name: `beta = ${c.entropyCoef}`, mode: 'lines' })),
-  layout: { title: 'Training return per update, by entropy coefficient', xaxis: { title: 'update' }, yaxis: { title: 'mean episode return' } },
-});
-dojo.viz.showPlot({
-  data: sweep.curves.map((c) => ({ y: c.entropy, name: `beta = ${c.entropyCoef}`, mode: 'lines' })),
-  layout: { title: 'Policy entropy per update (max ln 2 = 0.693)', xaxis: { title: 'update' }, yaxis: { title: 'entropy (nats)' } },
-});
+dojo.viz.showPlot(dojo.viz.entropySweepFigure(sweep.curves, 'returns'));
+dojo.viz.showPlot(dojo.viz.entropySweepFigure(sweep.curves, 'entropy'));
 
 // %% [markdown]
 // How to read the charts: with $\beta = 0.5$ the entropy stays pinned near $\log 2$. The bonus
@@ -137,19 +149,14 @@ dojo.viz.showPlot({
 //
 // ## One game per coefficient
 //
-// Each GIF shows a test game of the agent trained with that coefficient.
+// Each GIF shows a test game of the sweep's own agent for that coefficient (the same seed for every
+// game), so the games belong to the curves and the table above.
 
 // %%
-const evalEnv = dojo.envs.make('CartPole-v1') as dojo.envs.Env<Float32Array, number>;
 for (const coef of COEFS) {
-  const algo = new dojo.algos.Reinforce({ seed: 5, lr: 0.01, gamma: 0.99, episodesPerUpdate: 4, entropyCoef: coef });
-  for (let u = 0; u < pick({ ci: 1, book: 40, full: 150 }); u++) algo.update();
-  const agent = algo.evalAgent(new dojo.Rng(3));
-  agent.reset();
-  const game = dojo.viz.recordEpisode(evalEnv, (obs) => agent.act(obs), { seed: 77, every: 3, maxSteps: pick({ ci: 20, book: 500, full: 500 }) });
+  const game = games.get(coef)!;
   console.log(`beta = ${coef}: test game return ${game.totalReward}`);
   dojo.viz.showGif(dojo.viz.toGif(game.frames, { fps: 20 }));
-  algo.dispose();
 }
 
 // %% [markdown]
@@ -186,12 +193,16 @@ export function batchReturnsToGo(rewards: number[], dones: boolean[], gamma: num
 
 // %% [markdown]
 // The library's REINFORCE takes `numEnvs`: the environments are stepped in lockstep, one batched
-// forward pass of the network per step, until the requested number of episodes has finished. Below,
-// the same budget of updates with 1 and with 8 environments.
+// forward pass of the network per step, until the requested number of episodes has finished; their
+// episodes are laid end to end in the order they finished, and your `batchReturnsToGo` computes the
+// returns of the whole batch at once. Below, the same budget of updates with 1 and with 8 environments.
 
 // %%
+const batchParts = dojo.grading.learnerParts({
+  entropy: entropy, entropyRegularizedLoss: entropyRegularizedLoss, batchReturnsToGo: batchReturnsToGo,
+});
 const parallelRuns = [1, 8].map((numEnvs) => {
-  const algo = new dojo.algos.Reinforce({ seed: 9, lr: 0.01, entropyCoef: 0.01, numEnvs, episodesPerUpdate: 8 });
+  const algo = new dojo.algos.Reinforce({ seed: 9, lr: 0.01, entropyCoef: 0.01, numEnvs, episodesPerUpdate: 8 }, batchParts);
   const returns: number[] = [];
   const t0 = performance.now();
   for (let u = 0; u < pick({ ci: 2, book: 40, full: 100 }); u++) {

@@ -7,8 +7,8 @@
 //   shrink its variance a lot;
 // - define the advantage $A(s, a) = Q(s, a) - V(s)$ and estimate it with a learned critic;
 // - write the critic's loss and the full A2C loss, holding the advantage constant in the actor term;
+// - train the actor-critic with your own functions, on CartPole and on Atari pixels with a shared trunk;
 // - measure the variance of the gradient with and without the critic;
-// - see how one convolutional trunk can serve both the actor and the critic on pixels.
 
 // %% [imports]
 import * as tf from '@tensorflow/tfjs';
@@ -74,14 +74,15 @@ export function advantageEstimates(rewards: number[], values: number[], gamma: n
 // ### Exercise 3.2 — the critic's loss
 //
 // The critic is fitted by least squares: $L_V = \frac{1}{T}\sum_t \big(G_t - V_\phi(s_t)\big)^2$.
+// `values` is the critic's output, a tensor $[T]$: the loss must be built from it with tf operations,
+// because the critic learns through this loss's gradient with respect to `values`. The returns are
+// plain numbers (targets, constants).
 
 // %% [exercise]
-/** Mean squared error between the critic's values and the observed returns. */
-export function criticLoss(values: number[], returns: number[]): number {
+/** Mean squared error between the critic's values (a tensor) and the observed returns, as a scalar tensor. */
+export function criticLoss(values: tf.Tensor1D, returns: number[]): tf.Scalar {
   // BEGIN SOLUTION
-  let total = 0;
-  for (let t = 0; t < values.length; t++) total += (returns[t] - values[t]) ** 2;
-  return total / values.length;
+  return tf.tidy(() => tf.mean(tf.square(tf.sub(tf.tensor1d(returns), values))) as tf.Scalar);
   // END SOLUTION
 }
 
@@ -95,16 +96,20 @@ export function criticLoss(values: number[], returns: number[]): number {
 //     \; - \; c_H \underbrace{\frac{1}{T}\sum_t H(\pi_\theta(\cdot \mid s_t))}_{\text{entropy}}.$$
 //
 // In the actor term, $\hat A_t$ is a **constant**: the actor should move its probabilities, not
-// change the critic so that the advantage looks better. TensorFlow.js has no stop-gradient
-// operation of its own; the library offers `dojo.nn.stopGradient(x)`, and more simply a tensor built
-// from plain numbers has no history, so `tf.tensor(adv.dataSync(), adv.shape)` is the advantage
-// without a gradient path. The critic term
-// uses the same $G_t - V_\phi(s_t)$ *with* its gradient, which is how the critic learns.
+// change the critic so that the advantage looks better. The simplest way to guarantee it is the one
+// the library uses: compute the advantages *before* the update, from the critic's values read out as
+// plain numbers (your `advantageEstimates`), and hand them to the loss as a `number[]`. A tensor built
+// from plain numbers has no history, so no gradient can flow from the actor term into the critic.
+// (Inside a single graph, `dojo.nn.stopGradient(x)` does the same for a tensor.) The critic term, in
+// contrast, uses the `values` *tensor* with its gradient: that is how the critic learns. Your
+// `criticLoss` is exactly that term.
 //
 // ### Exercise 3.3 — the full loss
 //
-// `logits` is $[T, A]$, `values` is $[T]$. The check also compares the gradients of your loss with
-// respect to `logits` and `values`, so a missing stop-gradient shows up there.
+// `logits` is $[T, A]$, `values` is $[T]$, `advantages` and `returns` are plain arrays of length $T$.
+// When the coefficients are left out, $c_V = 0.5$ and $c_H = 0.01$. The check compares your loss and
+// its gradients with respect to `logits` and `values`, term by term (each term alone, the entropy
+// bonus with its coefficient of 0.01 included), so a term that carries no gradient shows up there.
 
 // %% [exercise]
 /** Actor + valueCoef * critic - entropyCoef * entropy, each a mean over the batch. */
@@ -112,18 +117,17 @@ export function a2cLoss(
   logits: tf.Tensor2D,
   values: tf.Tensor1D,
   actions: number[],
+  advantages: number[],
   returns: number[],
-  valueCoef: number,
-  entropyCoef: number,
+  valueCoef = 0.5,
+  entropyCoef = 0.01,
 ): tf.Scalar {
   // BEGIN SOLUTION
   return tf.tidy(() => {
     const logProbs = tf.logSoftmax(logits);
     const taken = tf.sum(tf.mul(logProbs, tf.oneHot(actions, logits.shape[1])), 1);
-    const advantage = tf.sub(tf.tensor1d(returns), values);
-    const constantAdvantage = tf.tensor(advantage.dataSync(), advantage.shape);
-    const actor = tf.neg(tf.mean(tf.mul(taken, constantAdvantage)));
-    const critic = tf.mean(tf.square(advantage));
+    const actor = tf.neg(tf.mean(tf.mul(taken, tf.tensor1d(advantages))));
+    const critic = criticLoss(values, returns);
     const meanEntropy = tf.mean(tf.neg(tf.sum(tf.mul(tf.exp(logProbs), logProbs), 1)));
     return tf.sub(tf.add(actor, tf.mul(valueCoef, critic)), tf.mul(entropyCoef, meanEntropy)) as tf.Scalar;
   });
@@ -133,16 +137,28 @@ export function a2cLoss(
 // %% [markdown]
 // ## A2C on CartPole
 //
-// The library's `A2C` plays complete episodes on 8 environments in lockstep, estimates advantages
-// with the critic, and takes one Adam step on the loss above. The actor and the critic are separate
-// 128-unit networks here (like swatting a fly with a sledgehammer on CartPole, but it shows the
-// mechanics). Settings: $\gamma = 0.99$, learning rate $0.01$, $c_V = 0.5$, $c_H = 0.01$,
-// advantages normalised per batch, gradients clipped to norm 1. `gaeLambda: 1` makes the advantage
-// exactly $G_t - V(s_t)$ as in Exercise 3.1.
+// The library's `A2C` trains with **your three functions** (`learnerParts`, as in chapters 1 and 2).
+// One update:
+//
+// 1. play 8 complete episodes on 8 environments in lockstep (acting as in chapter 1);
+// 2. read the critic's values $V(s_t)$ of every visited state out as plain numbers;
+// 3. per episode, the critic's targets $G_t$ (the library's `returnsToGo`) and the advantages
+//    `advantageEstimates(rewards, V, gamma)` (yours; `gaeLambda: 1` selects exactly this advantage);
+// 4. the library's `normalize` shifts and scales the batch's advantages to mean 0, standard
+//    deviation 1 (`normalizeAdvantages`, on by default: it keeps the actor's step size independent of
+//    the scale of the returns);
+// 5. one Adam step on `a2cLoss(logits, values, actions, advantages, G, 0.5, 0.01)` (yours, already a
+//    mean over steps, so nothing is rescaled), with the gradient clipped to norm 1.
+//
+// The "critic MSE" printed below is your `criticLoss` of the values before the step. The actor and
+// the critic are separate 128-unit networks here (like swatting a fly with a sledgehammer on
+// CartPole, but it shows the mechanics). Settings: $\gamma = 0.99$, learning rate $0.01$.
 
 // %%
 const TARGET = 180;
-const a2c = new dojo.algos.A2C({ envId: 'CartPole-v1', seed: 4, gamma: 0.99, gaeLambda: 1, lr: 0.01, numEnvs: 8, episodesPerUpdate: 8 });
+const parts = dojo.grading.learnerParts({ advantageEstimates: advantageEstimates, criticLoss: criticLoss, a2cLoss: a2cLoss });
+const a2cConfig = { envId: 'CartPole-v1', seed: 4, gamma: 0.99, gaeLambda: 1, lr: 0.01, numEnvs: 8, episodesPerUpdate: 8 };
+const a2c = new dojo.algos.A2C(a2cConfig, parts);
 const evalEnv = dojo.envs.make('CartPole-v1') as dojo.envs.Env<Float32Array, number>;
 const history: { update: number; train: number; valueMse: number; evalMean?: number }[] = [];
 const maxUpdates = pick({ ci: 3, book: 150, full: 500 });
@@ -191,7 +207,8 @@ dojo.viz.showPlot({
 const variance = a2c.policyGradientVariance(pick({ ci: 4, book: 20, full: 50 }), 123);
 console.log(`total gradient variance without a baseline: ${variance.withoutBaseline.toExponential(3)}`);
 console.log(`total gradient variance with the critic:    ${variance.withBaseline.toExponential(3)}`);
-console.log(`with the critic the variance is ${(100 * variance.ratio).toFixed(0)}% of the plain REINFORCE variance`);
+const percent = (100 * variance.withBaseline) / variance.withoutBaseline;
+console.log(`with the critic the variance is ${percent.toFixed(0)}% of the plain REINFORCE variance`);
 dojo.viz.showPlot({
   data: [{ type: 'bar', x: ['G_t (REINFORCE)', 'G_t - V(s_t) (A2C)'], y: [variance.withoutBaseline, variance.withBaseline] }],
   layout: { title: 'Variance of the one-episode policy gradient', yaxis: { title: 'total variance', type: 'log' } },
@@ -215,10 +232,9 @@ dojo.viz.showGif(dojo.viz.toGif(game.frames, { fps: 25 }));
 // arrives every step, helps the trunk learn features that the noisy policy gradient alone would
 // find slowly.
 //
-// Below is the network the next chapter trains on Kung-Fu Master: three 3×3 convolutions with
-// stride 2 on a stack of four 42×42 grayscale frames, a dense layer of 128, and the two heads. We
-// count its parameters, then feed it a real game screen: the frame the player sees, and beside it the
-// four small grey frames the network sees.
+// Below is the network: three 3×3 convolutions with stride 2 on a stack of four 42×42 grayscale
+// frames, a dense layer of 128, and the two heads. We count its parameters, then feed it a real game
+// screen: the frame the player sees, and beside it the four small grey frames the network sees.
 
 // %%
 const net = dojo.nn.a3cNet({ nActions: 14, seed: 0 });
@@ -228,22 +244,74 @@ for (const p of net.params.layout) {
   sizes.set(part, (sizes.get(part) ?? 0) + p.size);
 }
 console.table([...sizes].map(([part, n]) => ({ part, parameters: n })));
+net.dispose();
 
 // A real observation: the Kung-Fu Master screen, cropped, shrunk to 42x42 grey, 4 frames stacked.
 const pixelEnv = new dojo.envs.PreprocessAtari((dojo.envs.make('KungFuMasterDeterministic-v0') as dojo.envs.Env<Uint8Array, number>), { crop: 'practical_rl', channelOrder: 'channels-last' });
 let pixels = pixelEnv.reset({ seed: 0 }).obs;
 for (let i = 0; i < 40; i++) pixels = pixelEnv.step(i % 14).obs;
 dojo.viz.showPng(dojo.viz.encodePng(dojo.viz.sideBySide(pixelEnv.render(), pixels, [42, 42, 4], { channelOrder: 'channels-last' })));
-
-// Both heads read the same trunk features.
-const probe = tf.tidy(() => {
-  const out = net.forward(tf.tensor(pixels, [1, 42, 42, 4]));
-  return { probs: Array.from(tf.softmax(out.logits).dataSync()), value: out.value.dataSync()[0], logitsShape: out.logits.shape };
-});
-console.log(`logits ${JSON.stringify(probe.logitsShape)}; the untrained policy is nearly uniform: ` +
-  `max probability ${Math.max(...probe.probs).toFixed(3)} (uniform would be ${(1 / 14).toFixed(3)}); value ${probe.value.toFixed(4)}`);
 pixelEnv.close();
-net.dispose();
+
+// %% [markdown]
+// ## Training the shared trunk on Kung-Fu Master, with your loss
+//
+// The same `A2C`, the same three functions of yours, now on pixels: the environment id
+// `Preprocessed42Crop/KungFuMasterDeterministic-v0` is the game with Practical_RL's crop and the
+// 42×42×4 preprocessing above, and for frames `A2C` builds the shared-trunk network. Two settings
+// change, and both are stated here: `episodicLife: true` ends an episode for learning when the
+// player loses a life (the game goes on), so complete episodes stay a few hundred steps long; and
+// `rewardScale: 0.01` multiplies every reward before your `advantageEstimates` and the critic's
+// targets see it (Kung-Fu pays 100-3000 points per enemy; the critic regresses on small numbers
+// more easily). Everything else is the update described above, your `a2cLoss` included. The curve is
+// the mean (unscaled) score per life of each update's episodes.
+
+// %%
+const pixelA2C = new dojo.algos.A2C(
+  {
+    envId: 'Preprocessed42Crop/KungFuMasterDeterministic-v0', episodicLife: true, rewardScale: 0.01, seed: 7,
+    numEnvs: 4, episodesPerUpdate: 4, gaeLambda: 1, lr: 1e-3, entropyCoef: 0.01,
+  },
+  parts,
+);
+const pixelUpdates = pick({ ci: 1, book: 60, full: 400 });
+const lifeScores: number[] = [];
+let lastEntropy = NaN;
+const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+const t0 = performance.now();
+for (let u = 1; u <= pixelUpdates; u++) {
+  const r = pixelA2C.update();
+  lifeScores.push(mean(r.episodeReturns));
+  lastEntropy = r.metrics['policy/entropy'];
+  if (u % 10 === 0 || u === pixelUpdates) {
+    console.log(`update ${u}: mean score per life ${lifeScores[u - 1].toFixed(0)}, entropy ${r.metrics['policy/entropy'].toFixed(3)}, ` +
+      `critic MSE ${r.metrics['value/mse'].toFixed(4)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  }
+}
+dojo.viz.showPlot({
+  data: [
+    { y: lifeScores, name: 'mean score per life', mode: 'lines', opacity: 0.4 },
+    { y: lifeScores.map((_, i) => mean(lifeScores.slice(Math.max(0, i - 9), i + 1))), name: 'mean of the last 10 updates', mode: 'lines' },
+  ],
+  layout: { title: 'Shared-trunk A2C on Kung-Fu Master pixels (your loss)', xaxis: { title: 'update' }, yaxis: { title: 'score' } },
+});
+const third = Math.max(1, Math.floor(lifeScores.length / 3));
+const early = mean(lifeScores.slice(0, third));
+const late = mean(lifeScores.slice(-third));
+console.log(`mean score per life: first third of the updates ${early.toFixed(0)}, last third ${late.toFixed(0)} ` +
+  `(${late > early ? 'higher' : 'not higher'} at the end)`);
+console.log(`policy entropy after the last update: ${lastEntropy.toFixed(3)} nats (uniform over 14 actions: ${Math.log(14).toFixed(3)})`);
+pixelA2C.dispose();
+
+// %% [markdown]
+// How to read it: each point averages only four lives, so the raw curve is noisy; the running mean
+// and the two printed means (first and last third of the updates) are what to compare, and the
+// entropy says how far the policy has moved from uniform (ln 14 ≈ 2.64 nats is no preference at all).
+// Expect little at the book's budget: 60 updates are about 70,000 agent steps, and agents on this
+// game need millions of frames before they fight well. What this section shows is the mechanics: the
+// loss you wrote trains a pixel network, trunk and both heads, end to end (the `full` budget runs 400
+// updates). Chapter 4 trains the same network for far longer, with many environments and, finally,
+// truly asynchronous workers.
 
 // %% [markdown]
 // ## What to remember
@@ -252,5 +320,5 @@ net.dispose();
 // - The advantage $A = G - V$ weights each action by how much better than expected it did.
 // - A2C minimises actor loss + $c_V \cdot$ critic loss $- c_H \cdot$ entropy, with the advantage held
 //   constant in the actor term.
-// - On pixels, actor and critic share a convolutional trunk. Chapter 4 trains one on Kung-Fu Master,
-//   with many environments and, finally, truly asynchronous workers.
+// - On pixels, actor and critic share a convolutional trunk; your loss trained one on Kung-Fu Master
+//   above. Chapter 4 trains it for longer, with many environments and truly asynchronous workers.

@@ -11,7 +11,7 @@ export function entropy(probs: number[]): number {
 }
 
 /** The REINFORCE loss minus beta times the summed entropy of every row's policy. */
-export function entropyRegularizedLoss(logits: tf.Tensor2D, actions: number[], returns: number[], beta: number): tf.Scalar {
+export function entropyRegularizedLoss(logits: tf.Tensor2D, actions: number[], returns: number[], beta = 0.01): tf.Scalar {
   // YOUR CODE HERE
   throw new Error('not implemented yet: entropyRegularizedLoss');
 }

@@ -10,8 +10,8 @@ export function advantageEstimates(rewards: number[], values: number[], gamma: n
   throw new Error('not implemented yet: advantageEstimates');
 }
 
-/** Mean squared error between the critic's values and the observed returns. */
-export function criticLoss(values: number[], returns: number[]): number {
+/** Mean squared error between the critic's values (a tensor) and the observed returns, as a scalar tensor. */
+export function criticLoss(values: tf.Tensor1D, returns: number[]): tf.Scalar {
   // YOUR CODE HERE
   throw new Error('not implemented yet: criticLoss');
 }
@@ -21,9 +21,10 @@ export function a2cLoss(
   logits: tf.Tensor2D,
   values: tf.Tensor1D,
   actions: number[],
+  advantages: number[],
   returns: number[],
-  valueCoef: number,
-  entropyCoef: number,
+  valueCoef = 0.5,
+  entropyCoef = 0.01,
 ): tf.Scalar {
   // YOUR CODE HERE
   throw new Error('not implemented yet: a2cLoss');

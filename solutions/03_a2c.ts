@@ -13,11 +13,9 @@ export function advantageEstimates(rewards: number[], values: number[], gamma: n
   return advantages;
 }
 
-/** Mean squared error between the critic's values and the observed returns. */
-export function criticLoss(values: number[], returns: number[]): number {
-  let total = 0;
-  for (let t = 0; t < values.length; t++) total += (returns[t] - values[t]) ** 2;
-  return total / values.length;
+/** Mean squared error between the critic's values (a tensor) and the observed returns, as a scalar tensor. */
+export function criticLoss(values: tf.Tensor1D, returns: number[]): tf.Scalar {
+  return tf.tidy(() => tf.mean(tf.square(tf.sub(tf.tensor1d(returns), values))) as tf.Scalar);
 }
 
 /** Actor + valueCoef * critic - entropyCoef * entropy, each a mean over the batch. */
@@ -25,17 +23,16 @@ export function a2cLoss(
   logits: tf.Tensor2D,
   values: tf.Tensor1D,
   actions: number[],
+  advantages: number[],
   returns: number[],
-  valueCoef: number,
-  entropyCoef: number,
+  valueCoef = 0.5,
+  entropyCoef = 0.01,
 ): tf.Scalar {
   return tf.tidy(() => {
     const logProbs = tf.logSoftmax(logits);
     const taken = tf.sum(tf.mul(logProbs, tf.oneHot(actions, logits.shape[1])), 1);
-    const advantage = tf.sub(tf.tensor1d(returns), values);
-    const constantAdvantage = tf.tensor(advantage.dataSync(), advantage.shape);
-    const actor = tf.neg(tf.mean(tf.mul(taken, constantAdvantage)));
-    const critic = tf.mean(tf.square(advantage));
+    const actor = tf.neg(tf.mean(tf.mul(taken, tf.tensor1d(advantages))));
+    const critic = criticLoss(values, returns);
     const meanEntropy = tf.mean(tf.neg(tf.sum(tf.mul(tf.exp(logProbs), logProbs), 1)));
     return tf.sub(tf.add(actor, tf.mul(valueCoef, critic)), tf.mul(entropyCoef, meanEntropy)) as tf.Scalar;
   });

@@ -1,16 +1,24 @@
 /**
  * Advantage actor-critic (A2C) on complete episodes, as in the lesson: a policy network (the actor)
- * and a state-value network (the critic), or one network with a shared trunk and two heads.
+ * and a state-value network (the critic), or one network with a shared trunk and two heads (always
+ * for Atari frames: lib/nn's conv actor-critic).
  *
- * One update:
- *  1. play `episodesPerUpdate` episodes on `numEnvs` environments in lockstep,
- *  2. evaluate the critic on every visited state: V(s_t),
- *  3. advantages: with `gaeLambda = 1`, A_t = G_t - V(s_t) (the return-to-go minus the critic's
- *     baseline); with `gaeLambda < 1`, GAE(lambda) built from the critic's TD errors,
- *  4. descend on  L = -mean[log pi(a_t|s_t) A_t] + valueCoef * mean[(G_t - V(s_t))^2]
- *                     - entropyCoef * mean[H(pi(.|s_t))]
- *     (advantages and targets are constants; with separate networks the value term only reaches the
- *     critic and the policy term only the actor).
+ * One update, written with the course's functions (`parts`: the library's own by default, or the
+ * learner's from chapters 1 and 3, passed as the constructor's second argument):
+ *  1. play `episodesPerUpdate` episodes on `numEnvs` environments in lockstep, acting with
+ *     `sampleAction(exp(logSoftmax(logits)), u)`,
+ *  2. evaluate the critic on every visited state: V(s_t) (plain numbers),
+ *  3. per episode (rewards multiplied by `rewardScale` first), the critic's targets
+ *     G_t = `returnsToGo(rewards, gamma)` and the advantages: with
+ *     `gaeLambda = 1`, A_t = `advantageEstimates(rewards, V, gamma)` (G_t - V(s_t)); with
+ *     `gaeLambda < 1`, GAE(lambda) built from the critic's TD errors (the library's `gae`),
+ *  4. if `normalizeAdvantages`, the batch's advantages are shifted and scaled to mean 0, std 1 (the
+ *     library's `normalize`),
+ *  5. descend on  `a2cLoss(logits, values, actions, A, G, valueCoef, entropyCoef)`
+ *     = -mean[log pi(a_t|s_t) A_t] + valueCoef * mean[(G_t - V(s_t))^2] - entropyCoef * mean[H(pi(.|s_t))]
+ *     (A and G are plain numbers, i.e. constants; with separate networks the value term only reaches
+ *     the critic and the policy term only the actor).
+ * The update reports `value/mse` = `criticLoss(V, G)` and `policy/entropy` = mean of `entropy(probs)`.
  *
  * `policyGradientVariance()` measures what the critic buys: the variance of the per-episode
  * policy-gradient estimate with and without the baseline.
@@ -18,11 +26,51 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Env } from '../envs';
 import { Rng } from '../util/rng';
-import { makeEnv, categoricalTerms, logitsOf, obsInfo, sampleActions, withDefaults, type Algorithm, type EvalAgent, type Snapshot, type UpdateResult } from './algorithm';
+import { entropy, logSoftmax, sampleAction } from '../nn/distributions';
+import {
+  categoricalTerms, checkGradientReaches, checkedNumbers, checkedParts, makeEnv, obsInfo, policyMetrics, samplingAgent, scalarLoss,
+  TrainingCore, withDefaults,
+  type Algorithm, type EvalAgent, type Snapshot, type UpdateResult,
+} from './algorithm';
 import { collectEpisodes } from './episodes';
-import { applyGradients, clipByGlobalNorm, createOptimizerState, type OptimizerState, adamSnapshotArrays, restoreAdamArrays, checkedLrScale } from './optim';
 import { actorCriticModel, type ActorCriticModel } from './models';
-import { gae, normalize, returnsToGo } from './returns';
+import { advantageEstimates, gae, normalize, returnsToGo } from './returns';
+import { a2cLoss, criticLoss } from './losses';
+
+/** The course's functions A2C is written with (chapters 1 and 3). */
+export interface A2CParts {
+  /** Chapter 1: log pi(a) of every action from one state's logits (acting). */
+  logSoftmax: (logits: number[]) => number[];
+  /** Chapter 1: the action the uniform draw u picks from probs (acting). */
+  sampleAction: (probs: number[], u: number) => number;
+  /** Chapter 1: returns-to-go of one episode (the critic's targets). */
+  returnsToGo: (rewards: number[], gamma: number) => number[];
+  /** Chapter 3: A_t = G_t - V(s_t) of one episode (with gaeLambda = 1). */
+  advantageEstimates: (rewards: number[], values: number[], gamma: number) => number[];
+  /** Chapter 3: mean squared error of the critic (the reported `value/mse`). */
+  criticLoss: (values: tf.Tensor1D, returns: number[]) => tf.Scalar;
+  /** Chapter 3: the loss the update descends on. */
+  a2cLoss: (
+    logits: tf.Tensor2D,
+    values: tf.Tensor1D,
+    actions: number[],
+    advantages: number[],
+    returns: number[],
+    valueCoef: number,
+    entropyCoef: number,
+  ) => tf.Scalar;
+  /** Chapter 2: entropy of one distribution (the reported `policy/entropy`). */
+  entropy: (probs: number[]) => number;
+}
+
+const LOGITS_DETACHED =
+  'the loss does not depend on the logits: build the log-probabilities with tf operations on the logits tensor, ' +
+  'not from numbers read out of it.';
+const VALUES_DETACHED =
+  "the loss does not depend on the critic's values: did you detach them (numbers read with dataSync, or tf.tensor(values.dataSync()))? " +
+  'The critic term must use the `values` tensor itself, or the critic never learns.';
+
+export const A2C_PARTS: A2CParts = { logSoftmax, sampleAction, returnsToGo, advantageEstimates, criticLoss, a2cLoss, entropy };
 
 export interface A2CConfig {
   /** Environment id for `envs.make`. */
@@ -51,6 +99,10 @@ export interface A2CConfig {
   hidden: number;
   /** Clip the gradient to this global norm (0: none). */
   maxGradNorm: number;
+  /** Atari: a lost life ends the episode for learning (the game goes on). */
+  episodicLife: boolean;
+  /** Multiplies every reward before returns and advantages are computed (0.01 keeps an Atari critic's targets small). */
+  rewardScale: number;
 }
 
 export const A2C_DEFAULTS: A2CConfig = {
@@ -67,26 +119,31 @@ export const A2C_DEFAULTS: A2CConfig = {
   normalizeAdvantages: true,
   hidden: 128,
   maxGradNorm: 1,
+  episodicLife: false,
+  rewardScale: 1,
 };
 
 export class A2C implements Algorithm {
   readonly name: string = 'a2c';
   readonly config: A2CConfig;
   readonly net: ActorCriticModel;
+  /** The functions the update calls: the library's, with those given to the constructor in their place. */
+  readonly parts: A2CParts;
   private readonly envs: Env<Float32Array, number>[];
   private readonly obsShape: number[];
   private readonly nActions: number;
   private readonly actionRng: Rng;
   private readonly envRng: Rng;
-  private readonly params: Float32Array;
-  private readonly opt: OptimizerState;
-  private updates = 0;
+  private readonly core: TrainingCore;
+  /** Whether a given loss has been checked to reach the logits and the values (once, on the first batch). */
+  private lossChecked = false;
 
-  constructor(config: Partial<A2CConfig> = {}) {
+  constructor(config: Partial<A2CConfig> = {}, parts: Partial<A2CParts> = {}) {
     this.config = withDefaults('a2c', A2C_DEFAULTS, config);
     const c = this.config;
     if (!(c.episodesPerUpdate >= 1 && c.numEnvs >= 1)) throw new Error('a2c: episodesPerUpdate and numEnvs must be at least 1');
-    this.envs = Array.from({ length: c.numEnvs }, () => makeEnv(c.envId));
+    this.parts = { ...A2C_PARTS, ...checkedParts('a2c', A2C_PARTS, parts) };
+    this.envs = Array.from({ length: c.numEnvs }, () => makeEnv(c.envId, { episodicLife: c.episodicLife }));
     const info = obsInfo(this.envs[0]);
     this.obsShape = info.shape;
     this.nActions = info.nActions;
@@ -94,58 +151,76 @@ export class A2C implements Algorithm {
     this.net = actorCriticModel(this.obsShape, info.nActions, root.nextU32(), { shared: c.sharedTrunk, hidden: c.hidden });
     this.actionRng = root.fork();
     this.envRng = root.fork();
-    this.params = this.net.group.getFlat();
-    this.opt = createOptimizerState('adam', this.params.length);
+    this.core = new TrainingCore(this.net.group, { action: this.actionRng, env: this.envRng });
+  }
+
+  /** Steps 3 and 4 of the update: critic targets and advantages, episodes concatenated in order. */
+  private targetsAndAdvantages(episodes: number[][], values: Float32Array): { targets: number[]; advantages: number[] } {
+    const c = this.config;
+    const p = this.parts;
+    const targets: number[] = [];
+    let advantages: ArrayLike<number> = [];
+    const adv: number[] = [];
+    let off = 0;
+    for (const raw of episodes) {
+      const T = raw.length;
+      const rewards = c.rewardScale === 1 ? raw : raw.map((r) => r * c.rewardScale);
+      const V = Array.from(values.subarray(off, off + T));
+      targets.push(...checkedNumbers('returnsToGo', p.returnsToGo([...rewards], c.gamma), T));
+      if (c.gaeLambda >= 1) {
+        adv.push(...checkedNumbers('advantageEstimates', p.advantageEstimates([...rewards], V, c.gamma), T));
+      } else {
+        const v = new Float32Array(T + 1);
+        v.set(V);
+        const dones = new Float32Array(T);
+        dones[T - 1] = 1;
+        adv.push(...gae(rewards, dones, v, c.gamma, c.gaeLambda, { T, N: 1 }).advantages);
+      }
+      off += T;
+    }
+    advantages = c.normalizeAdvantages ? normalize(adv) : adv;
+    return { targets, advantages: Array.from(advantages) };
   }
 
   update(): UpdateResult {
     const c = this.config;
-    const { obs, actions, episodes } = collectEpisodes(this.envs, this.net.logits, c.episodesPerUpdate, this.actionRng, this.envRng);
+    const p = this.parts;
+    const { obs, actions, episodes } = collectEpisodes(this.envs, this.net.logits, c.episodesPerUpdate, this.actionRng, this.envRng, p);
     const steps = actions.length;
     const obsT = () => tf.tensor(obs, [steps, ...this.obsShape]);
     const values = tf.tidy(() => this.net.forward(obsT()).value.dataSync() as Float32Array);
-    // Per episode: returns-to-go (critic targets) and advantages.
-    const targets = new Float32Array(steps);
-    let adv = new Float32Array(steps);
-    let off = 0;
-    for (const rewards of episodes) {
-      const T = rewards.length;
-      const G = returnsToGo(rewards, c.gamma);
-      targets.set(G, off);
-      if (c.gaeLambda >= 1) {
-        for (let t = 0; t < T; t++) adv[off + t] = G[t] - values[off + t];
-      } else {
-        const v = new Float32Array(T + 1);
-        v.set(values.subarray(off, off + T));
-        const dones = new Float32Array(T);
-        dones[T - 1] = 1;
-        adv.set(gae(rewards, dones, v, c.gamma, c.gaeLambda, { T, N: 1 }).advantages, off);
-      }
-      off += T;
-    }
-    if (c.normalizeAdvantages) adv = normalize(adv);
+    const { targets, advantages } = this.targetsAndAdvantages(episodes, values);
+    const acts = Array.from(actions);
 
-    let policyLoss = 0, valueLoss = 0, entropyMean = 0;
-    const { grad } = this.net.group.gradients(() => {
+    let logitsRead = new Float32Array(0);
+    const { grad, loss } = this.net.group.gradients(() => {
       const { logits, value } = this.net.forward(obsT());
-      const { logp, entropy } = categoricalTerms(logits, actions);
-      const pg = tf.neg(tf.mean(tf.mul(logp, tf.tensor1d(adv))));
-      const vl = tf.mean(tf.square(tf.sub(tf.tensor1d(targets), value)));
-      const ent = tf.mean(entropy);
-      policyLoss = pg.dataSync()[0];
-      valueLoss = vl.dataSync()[0];
-      entropyMean = ent.dataSync()[0];
-      return tf.add(pg, tf.sub(tf.mul(c.valueCoef, vl), tf.mul(c.entropyCoef, ent))) as tf.Scalar;
+      logitsRead = logits.dataSync() as Float32Array;
+      return scalarLoss('a2cLoss', p.a2cLoss(logits, value, acts, advantages, targets, c.valueCoef, c.entropyCoef));
     });
-    const gradNorm = clipByGlobalNorm(grad, c.maxGradNorm);
-    applyGradients({ kind: 'adam', lr: c.lr * this.lrScale }, this.params, grad, this.opt);
-    this.net.group.setFlat(this.params);
-    this.updates++;
+    if (!this.lossChecked && p.a2cLoss !== A2C_PARTS.a2cLoss) {
+      tf.tidy(() =>
+        checkGradientReaches(
+          'a2cLoss',
+          [
+            { name: 'logits', value: tf.tensor2d(logitsRead, [steps, this.nActions]), detached: LOGITS_DETACHED },
+            { name: 'values', value: tf.tensor1d(values), detached: VALUES_DETACHED },
+          ],
+          (l, v) =>
+            scalarLoss('a2cLoss', p.a2cLoss(l as tf.Tensor2D, v as tf.Tensor1D, acts, advantages, targets, c.valueCoef, c.entropyCoef)),
+        ),
+      );
+    }
+    this.lossChecked = true;
+    const { policyLoss, entropyMean } = policyMetrics(logitsRead, this.nActions, acts, advantages, p.entropy);
+    const valueLoss = tf.tidy(() => scalarLoss('criticLoss', p.criticLoss(tf.tensor1d(values), targets)).dataSync()[0]);
+    const gradNorm = this.core.step(grad, c.lr, c.maxGradNorm);
     return {
       envSteps: steps,
       episodeReturns: episodes.map((r) => r.reduce((a, b) => a + b, 0)),
       episodeLengths: episodes.map((r) => r.length),
       metrics: {
+        'loss/total': loss,
         'loss/policy': policyLoss,
         'loss/value': c.valueCoef * valueLoss,
         'loss/entropy': -c.entropyCoef * entropyMean,
@@ -157,35 +232,20 @@ export class A2C implements Algorithm {
   }
 
   snapshot(): Snapshot {
-    return {
-      algo: this.name,
-      config: { ...this.config },
-      counters: { updates: this.updates },
-      rngs: { action: this.actionRng.getState(), env: this.envRng.getState() },
-      arrays: adamSnapshotArrays(this.params, this.opt),
-    };
+    return this.core.snapshot(this.name, this.config);
   }
 
   restore(s: Snapshot): void {
-    restoreAdamArrays(s.arrays, this.params, this.opt);
-    this.actionRng.setState(s.rngs.action);
-    this.envRng.setState(s.rngs.env);
-    this.updates = s.counters.updates;
-    this.net.group.setFlat(this.params);
+    this.core.restore(s);
   }
 
   /** Multiplies config.lr (see Algorithm.setLearningRateScale). */
-  private lrScale = 1;
-
   setLearningRateScale(scale: number): void {
-    this.lrScale = checkedLrScale(scale);
+    this.core.setLearningRateScale(scale);
   }
 
   evalAgent(rng: Rng, greedy = false): EvalAgent {
-    return {
-      reset: () => {},
-      act: (o) => sampleActions(logitsOf(this.net.logits, o, [1, ...this.obsShape]), 1, this.nActions, rng, greedy)[0],
-    };
+    return samplingAgent(this.net.logits, this.obsShape, this.nActions, rng, greedy, this.parts);
   }
 
   /**
@@ -207,7 +267,7 @@ export class A2C implements Algorithm {
       const T = rewards.length;
       const obs = batch.obs.subarray(off * this.obsSize(), (off + T) * this.obsSize());
       const act = batch.actions.subarray(off, off + T);
-      const G = returnsToGo(rewards, c.gamma);
+      const G = Float32Array.from(returnsToGo(rewards, c.gamma));
       const V = tf.tidy(() => this.net.forward(tf.tensor(obs, [T, ...this.obsShape])).value.dataSync() as Float32Array);
       const gradFor = (w: Float32Array) => this.net.group.gradients(() => {
         const { logp } = categoricalTerms(this.net.logits(tf.tensor(obs, [T, ...this.obsShape])), act);

@@ -1,11 +1,18 @@
 /**
  * What every training algorithm offers the trainer, the CLI and the notebooks, plus the pieces they
- * share: categorical sampling from logits, the policy-gradient loss terms, and evaluation.
+ * share: the training state kept by every gradient algorithm (`TrainingCore`: parameters, Adam,
+ * random streams, snapshot/restore, learning-rate scale), the sampling evaluation agent, categorical
+ * sampling from logits, the policy-gradient loss terms, and evaluation.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Env } from '../envs';
 import { makeTrainingEnv } from '../envs';
-import { entropy, greedyFromLogits, logProb, sampleFromLogits } from '../nn/distributions';
+import {
+  entropy, entropyOfLogits, greedyFromLogits, LIBRARY_ACTING, logProb, logSoftmax, sampleFromLogits, type ActingParts,
+} from '../nn/distributions';
+import {
+  applyGradients, adamSnapshotArrays, checkedLrScale, clipByGlobalNorm, createOptimizerState, restoreAdamArrays, type OptimizerState, type ParamGroup,
+} from './optim';
 import type { Rng, RngState } from '../util/rng';
 
 /** What one call of `update()` did. */
@@ -69,20 +76,169 @@ export interface Algorithm {
   dispose(): void | Promise<void>;
 }
 
+// ---------- the training state every gradient algorithm keeps ----------
+
+/**
+ * Flat parameters with their Adam state, named random streams, the update counter and the
+ * learning-rate scale, with the algorithm-independent halves of `snapshot`, `restore`,
+ * `setLearningRateScale` and the gradient step. An algorithm owns one and forwards to it.
+ */
+export class TrainingCore {
+  /** The parameters of `group`, flat; the optimiser updates them and writes them back. */
+  readonly params: Float32Array;
+  readonly opt: OptimizerState;
+  /** Gradient steps taken. */
+  updates = 0;
+  /** Multiplies the configured step size (see Algorithm.setLearningRateScale). */
+  private lrScale = 1;
+
+  constructor(private readonly group: ParamGroup, readonly rngs: Readonly<Record<string, Rng>>) {
+    this.params = group.getFlat();
+    this.opt = createOptimizerState('adam', this.params.length);
+  }
+
+  /** Clips `grad` to `maxGradNorm` (0: no clipping), takes one Adam step of size `lr` times the scale; returns the norm before clipping. */
+  step(grad: Float32Array, lr: number, maxGradNorm: number): number {
+    const gradNorm = clipByGlobalNorm(grad, maxGradNorm);
+    applyGradients({ kind: 'adam', lr: lr * this.lrScale }, this.params, grad, this.opt);
+    this.group.setFlat(this.params);
+    this.updates++;
+    return gradNorm;
+  }
+
+  setLearningRateScale(scale: number): void {
+    this.lrScale = checkedLrScale(scale);
+  }
+
+  snapshot(algo: string, config: object, counters: Record<string, number> = {}): Snapshot {
+    const rngs: Record<string, RngState> = {};
+    for (const [name, rng] of Object.entries(this.rngs)) rngs[name] = rng.getState();
+    const arrays = adamSnapshotArrays(this.params, this.opt);
+    return { algo, config: { ...config }, counters: { updates: this.updates, ...counters }, rngs, arrays };
+  }
+
+  restore(s: Snapshot): void {
+    restoreAdamArrays(s.arrays, this.params, this.opt);
+    for (const [name, rng] of Object.entries(this.rngs)) rng.setState(s.rngs[name]);
+    this.updates = s.counters.updates;
+    this.group.setFlat(this.params);
+  }
+}
+
+/** An evaluation agent that samples from (or, with `greedy`, maximises) the policy of a feed-forward network. */
+export function samplingAgent(
+  logits: (obs: tf.Tensor) => tf.Tensor2D,
+  obsShape: readonly number[],
+  nActions: number,
+  rng: Rng,
+  greedy = false,
+  acting: ActingParts = LIBRARY_ACTING,
+): EvalAgent {
+  return {
+    reset: () => {},
+    act: (obs) => sampleActions(logitsOf(logits, obs, [1, ...obsShape]), 1, nActions, rng, greedy, acting)[0],
+  };
+}
+
+// ---------- the course's functions as an algorithm's parts ----------
+
+/** The parts given to an algorithm's constructor, checked against the names it knows (a typo is named). */
+export function checkedParts<P extends object>(algo: string, known: P, given: Partial<P>): Partial<P> {
+  for (const [k, v] of Object.entries(given)) {
+    if (!(k in known)) throw new Error(`${algo}: unknown part '${k}'. Parts: ${Object.keys(known).join(', ')}`);
+    if (typeof v !== 'function') throw new Error(`${algo}: part '${k}' should be a function, got ${typeof v}`);
+  }
+  return { ...given };
+}
+
+/** A part's loss, checked: a scalar tensor, else an error naming the part and what it returned. */
+export function scalarLoss(name: string, out: unknown): tf.Scalar {
+  if (!(out instanceof tf.Tensor)) {
+    throw new Error(`${name} returned ${out === undefined ? 'undefined' : typeof out}, not a scalar tf.Tensor`);
+  }
+  if (out.rank !== 0) {
+    throw new Error(`${name} returned a tensor of shape [${out.shape.join(', ')}], not a scalar (reduce over every axis)`);
+  }
+  return out as tf.Scalar;
+}
+
+/**
+ * Checks that a gradient reaches each input of a given loss (the algorithms run it once, on the first
+ * batch, when the loss is the learner's): a loss built from numbers read out of a tensor would
+ * otherwise train nothing through it, silently. Throws the cause in words.
+ */
+export function checkGradientReaches(
+  lossName: string,
+  inputs: { name: string; value: tf.Tensor; detached: string }[],
+  loss: (...xs: tf.Tensor[]) => tf.Scalar,
+): void {
+  inputs.forEach((input, k) => {
+    try {
+      tf.tidy(() => tf.grad((x: tf.Tensor) => loss(...inputs.map((other, j) => (j === k ? x : other.value))))(input.value));
+    } catch (e) {
+      if (e instanceof Error && /Cannot compute gradient/.test(e.message)) throw new Error(`${lossName}: ${input.detached}`);
+      throw e;
+    }
+  });
+}
+
+/** A part's array result, checked: an array (or typed array) of `length` numbers, else an error naming the part. */
+export function checkedNumbers(name: string, out: unknown, length: number): number[] {
+  if (!Array.isArray(out) && !ArrayBuffer.isView(out)) {
+    throw new Error(`${name} returned ${out === undefined ? 'undefined' : typeof out}, not an array of numbers`);
+  }
+  const arr = Array.from(out as ArrayLike<number>);
+  if (arr.length !== length) throw new Error(`${name} returned ${arr.length} numbers for ${length} steps`);
+  return arr;
+}
+
 // ---------- sampling and loss terms ----------
 
 /**
  * Samples one action per row of `logits` ([B, A] row-major) from softmax(logits), using `rng`
- * (one uniform draw per row). With `greedy`, takes the arg-max instead and draws nothing.
+ * (one uniform draw per row) and the acting parts (`logSoftmax`, `sampleAction`; the library's by
+ * default). With `greedy`, takes the arg-max instead and draws nothing.
  */
-export function sampleActions(logits: ArrayLike<number>, B: number, A: number, rng: Rng, greedy = false): Int32Array {
+export function sampleActions(
+  logits: ArrayLike<number>,
+  B: number,
+  A: number,
+  rng: Rng,
+  greedy = false,
+  acting: ActingParts = LIBRARY_ACTING,
+): Int32Array {
   if (logits.length !== B * A) throw new Error(`sampleActions: ${logits.length} logits for ${B} rows of ${A} actions`);
-  return greedy ? greedyFromLogits(logits, A) : sampleFromLogits(logits, A, rng);
+  return greedy ? greedyFromLogits(logits, A) : sampleFromLogits(logits, A, rng, undefined, acting);
 }
 
 /** log pi(a|s) for the taken actions and the entropy H(pi(.|s)) per row, as differentiable tensors. */
 export function categoricalTerms(logits: tf.Tensor2D, actions: Int32Array): { logp: tf.Tensor1D; entropy: tf.Tensor1D } {
-  return { logp: logProb(logits, actions), entropy: entropy(logits) };
+  return { logp: logProb(logits, actions), entropy: entropyOfLogits(logits) };
+}
+
+/**
+ * What an update reports about its policy when the loss itself is a learner's black box, from the
+ * logits read back [T * A]: `policyLoss` = mean_t[-w_t log pi(a_t|s_t)] and `entropyMean` =
+ * mean_t[H(pi(.|s_t))] with `entropyFn` (chapter 2's `entropy`; the library's by default).
+ */
+export function policyMetrics(
+  logits: ArrayLike<number>,
+  nActions: number,
+  actions: ArrayLike<number>,
+  weights: ArrayLike<number>,
+  entropyFn: (probs: number[]) => number = entropy,
+): { policyLoss: number; entropyMean: number } {
+  const T = actions.length;
+  let policyLoss = 0;
+  let entropyMean = 0;
+  const row = new Array<number>(nActions);
+  for (let t = 0; t < T; t++) {
+    for (let j = 0; j < nActions; j++) row[j] = logits[t * nActions + j];
+    const lp = logSoftmax(row);
+    policyLoss -= weights[t] * lp[actions[t]];
+    entropyMean += entropyFn(lp.map(Math.exp));
+  }
+  return { policyLoss: policyLoss / Math.max(1, T), entropyMean: entropyMean / Math.max(1, T) };
 }
 
 /** Runs `policy` on a [B, ...] observation batch and reads the logits back. */
@@ -165,7 +321,8 @@ export function withDefaults<C extends object>(algo: string, defaults: C, given:
 /**
  * Makes the environment an algorithm trains on: `envs.make(envId)`, and for raw Atari screens the
  * source notebooks' preprocessing, 42x42 greyscale, 4 stacked frames, channels-last (see lib/envs/training-envs.ts).
+ * `episodicLife`: a lost life ends the episode for learning (Atari only).
  */
-export function makeEnv(envId: string): Env<Float32Array, number> {
-  return makeTrainingEnv(envId);
+export function makeEnv(envId: string, opts: { episodicLife?: boolean } = {}): Env<Float32Array, number> {
+  return makeTrainingEnv(envId, opts);
 }

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Env } from '../envs';
 import type { Rng } from '../util/rng';
+import type { ActingParts } from '../nn/distributions';
 import { asFloat32, logitsOf, obsInfo, sampleActions } from './algorithm';
 
 export interface EpisodeBatch {
@@ -18,7 +19,8 @@ export interface EpisodeBatch {
 
 /**
  * Plays `count` episodes, env i playing episodes i, i+N, ... one after another. Each episode starts
- * with `reset({ seed: envRng.nextU32() })`; actions are drawn with `actionRng`.
+ * with `reset({ seed: envRng.nextU32() })`; actions are drawn with `actionRng` and `acting` (the
+ * library's logSoftmax and sampleAction by default).
  */
 export function collectEpisodes(
   envs: Env<Float32Array, number>[],
@@ -26,6 +28,7 @@ export function collectEpisodes(
   count: number,
   actionRng: Rng,
   envRng: Rng,
+  acting?: ActingParts,
 ): EpisodeBatch {
   const N = envs.length;
   const { shape, size, nActions } = obsInfo(envs[0]);
@@ -48,7 +51,7 @@ export function collectEpisodes(
     const batch = new Float32Array(active.length * size);
     active.forEach((i, k) => batch.set(current[i]!, k * size));
     const logits = logitsOf(logitsFn, batch, [active.length, ...shape]);
-    const actions = sampleActions(logits, active.length, nActions, actionRng);
+    const actions = sampleActions(logits, active.length, nActions, actionRng, false, acting);
     active.forEach((i, k) => {
       const r = envs[i].step(actions[k]);
       traj[i].obs.push(current[i]!);

@@ -16,20 +16,32 @@
  *   exact resume, and a stop on NaN/Inf losses.
  */
 
-/** Returns and advantages over [T, N] rollouts. */
-export { returnsToGo, tdTargets, nStepReturns, nStepAdvantages, gae, normalize, type RolloutShape } from './returns';
+/**
+ * Returns and advantages on plain arrays, as the chapters write them: returnsToGo, batchReturnsToGo,
+ * advantageEstimates (one episode); tdTargets, nStepReturns, nStepAdvantages (time-major [T][N]); GAE.
+ */
+export {
+  returnsToGo, batchReturnsToGo, advantageEstimates, tdTargets, nStepReturns, nStepAdvantages, gae, normalize, type RolloutShape,
+} from './returns';
+
+/** The course's policy-gradient losses (chapters 1-3), as the algorithms use them. */
+export { reinforceLoss, entropyRegularizedLoss, criticLoss, a2cLoss } from './losses';
 
 /** The interface every algorithm implements, and helpers shared by all. */
 export {
   type Algorithm, type UpdateResult, type Snapshot, type EvalAgent, type EvalSummary,
   evaluate, summarize, sampleActions, categoricalTerms, makeEnv,
+  TrainingCore, samplingAgent, checkedParts, scalarLoss, checkedNumbers, checkGradientReaches, policyMetrics,
 } from './algorithm';
 
 /** REINFORCE and the lesson's entropy-coefficient sweep. */
-export { Reinforce, REINFORCE_DEFAULTS, entropySweep, type ReinforceConfig, type SweepOptions, type SweepResult, type SweepRow } from './reinforce';
+export {
+  Reinforce, REINFORCE_DEFAULTS, REINFORCE_PARTS, entropySweep,
+  type ReinforceParts, type ReinforceConfig, type SweepOptions, type SweepResult, type SweepRow,
+} from './reinforce';
 
 /** Advantage actor-critic on complete episodes. */
-export { A2C, A2C_DEFAULTS, type A2CConfig } from './a2c';
+export { A2C, A2C_DEFAULTS, A2C_PARTS, type A2CParts, type A2CConfig } from './a2c';
 
 /**
  * A3C (lib/algos/a3c/): asynchronous workers with shared weights (`A3C`), the synchronous batched

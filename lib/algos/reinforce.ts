@@ -1,13 +1,21 @@
 /**
  * REINFORCE (Williams 1992) with an entropy bonus, on any discrete-action vector environment.
  *
- * One update:
+ * One update, written with the course's functions (`parts`: the library's own by default, or the
+ * learner's from chapters 1 and 2, passed as the constructor's second argument):
  *  1. play `episodesPerUpdate` complete episodes with the current stochastic policy, spread over
  *     `numEnvs` environments stepped in lockstep (one batched forward pass per step; `numEnvs = 1` is
- *     the plain algorithm, more envs is the lesson's "parallel REINFORCE"),
- *  2. compute each step's discounted return-to-go G_t,
- *  3. optionally subtract a baseline (the mean of all G_t of the batch) and/or normalise them,
- *  4. descend on  L = -mean_t[ log pi(a_t|s_t) * G_t ] - entropyCoef * mean_t[ H(pi(.|s_t)) ].
+ *     the plain algorithm, more envs is the lesson's "parallel REINFORCE"); each action is
+ *     `sampleAction(exp(logSoftmax(logits)), u)` with u a uniform draw,
+ *  2. each step's discounted return-to-go G_t: `batchReturnsToGo` over the episodes laid end to end
+ *     when that part is given, else `returnsToGo` episode by episode (the same numbers),
+ *  3. the weights w_t: G_t, minus the batch's mean G if `baseline: 'mean'`, then divided by their
+ *     standard deviation if `normalizeReturns` (the library's `normalize`),
+ *  4. descend on  L = reinforceLoss(logits, actions, w) / T  (T: steps in the batch), or with
+ *     `entropyCoef != 0` (or when `entropyRegularizedLoss` is given) on
+ *     L = entropyRegularizedLoss(logits, actions, w, entropyCoef) / T:
+ *     the chapters' losses are sums over the batch; dividing by T makes them means.
+ * The entropy the update reports (`policy/entropy`) is the mean over steps of `entropy(probs)`.
  *
  * Every episode is reset with a seed drawn from the run's own generator, so a run is reproducible
  * from `seed` and a resumed run continues exactly.
@@ -15,11 +23,37 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Env } from '../envs';
 import { Rng } from '../util/rng';
-import { makeEnv, categoricalTerms, evaluate, logitsOf, obsInfo, sampleActions, withDefaults, type Algorithm, type EvalAgent, type Snapshot, type UpdateResult } from './algorithm';
-import { applyGradients, clipByGlobalNorm, createOptimizerState, type OptimizerState, adamSnapshotArrays, restoreAdamArrays, checkedLrScale } from './optim';
+import { entropy, logSoftmax, sampleAction } from '../nn/distributions';
+import {
+  checkedNumbers, checkedParts, evaluate, makeEnv, obsInfo, policyMetrics, samplingAgent, scalarLoss, TrainingCore, withDefaults,
+  type Algorithm, type EvalAgent, type Snapshot, type UpdateResult,
+} from './algorithm';
 import { policyModel, type PolicyModel } from './models';
-import { normalize, returnsToGo } from './returns';
+import { batchReturnsToGo, normalize, returnsToGo } from './returns';
+import { entropyRegularizedLoss, reinforceLoss } from './losses';
 import { collectEpisodes } from './episodes';
+
+/** The course's functions REINFORCE is written with (chapters 1 and 2). */
+export interface ReinforceParts {
+  /** Chapter 1: log pi(a) of every action from one state's logits (acting). */
+  logSoftmax: (logits: number[]) => number[];
+  /** Chapter 1: the action the uniform draw u picks from probs (acting). */
+  sampleAction: (probs: number[], u: number) => number;
+  /** Chapter 1: returns-to-go of one episode. */
+  returnsToGo: (rewards: number[], gamma: number) => number[];
+  /** Chapter 2: returns-to-go of episodes laid end to end (used instead of returnsToGo when given). */
+  batchReturnsToGo: (rewards: number[], dones: boolean[], gamma: number) => number[];
+  /** Chapter 1: -sum_t w_t log pi(a_t|s_t). */
+  reinforceLoss: (logits: tf.Tensor2D, actions: number[], returns: number[]) => tf.Scalar;
+  /** Chapter 2: the REINFORCE loss minus beta times the summed entropy. */
+  entropyRegularizedLoss: (logits: tf.Tensor2D, actions: number[], returns: number[], beta: number) => tf.Scalar;
+  /** Chapter 2: entropy of one distribution (the reported `policy/entropy`). */
+  entropy: (probs: number[]) => number;
+}
+
+export const REINFORCE_PARTS: ReinforceParts = {
+  logSoftmax, sampleAction, returnsToGo, batchReturnsToGo, reinforceLoss, entropyRegularizedLoss, entropy,
+};
 
 export interface ReinforceConfig {
   /** Environment id for `envs.make`. */
@@ -64,6 +98,9 @@ export class Reinforce implements Algorithm {
   readonly name = 'reinforce';
   readonly config: ReinforceConfig;
   readonly policy: PolicyModel;
+  /** The functions the update calls: the library's, with those given to the constructor in their place. */
+  readonly parts: ReinforceParts;
+  private readonly given: Partial<ReinforceParts>;
   private readonly envs: Env<Float32Array, number>[];
   private readonly obsShape: number[];
   private readonly nActions: number;
@@ -71,15 +108,20 @@ export class Reinforce implements Algorithm {
   private readonly actionRng: Rng;
   /** Draws the seed of every training episode. */
   private readonly envRng: Rng;
-  private readonly opt: OptimizerState;
-  private params: Float32Array;
-  private updates = 0;
+  private readonly core: TrainingCore;
 
-  constructor(config: Partial<ReinforceConfig> = {}) {
+  constructor(config: Partial<ReinforceConfig> = {}, parts: Partial<ReinforceParts> = {}) {
     this.config = withDefaults('reinforce', REINFORCE_DEFAULTS, config);
     const c = this.config;
     if (!(c.episodesPerUpdate >= 1 && c.numEnvs >= 1)) throw new Error('reinforce: episodesPerUpdate and numEnvs must be at least 1');
     if (c.baseline !== 'none' && c.baseline !== 'mean') throw new Error(`reinforce: baseline must be 'none' or 'mean', got '${c.baseline}'`);
+    this.given = checkedParts('reinforce', REINFORCE_PARTS, parts);
+    if (c.entropyCoef !== 0 && parts.reinforceLoss && !parts.entropyRegularizedLoss) {
+      throw new Error(
+        `reinforce: reinforceLoss has no entropy term, but entropyCoef is ${c.entropyCoef}: set entropyCoef: 0, or pass entropyRegularizedLoss too`,
+      );
+    }
+    this.parts = { ...REINFORCE_PARTS, ...parts };
     this.envs = Array.from({ length: c.numEnvs }, () => makeEnv(c.envId));
     const info = obsInfo(this.envs[0]);
     this.obsShape = info.shape;
@@ -88,45 +130,62 @@ export class Reinforce implements Algorithm {
     this.policy = policyModel(this.obsShape, this.nActions, root.nextU32(), c.hidden);
     this.actionRng = root.fork();
     this.envRng = root.fork();
-    this.params = this.policy.group.getFlat();
-    this.opt = createOptimizerState('adam', this.params.length);
+    this.core = new TrainingCore(this.policy.group, { action: this.actionRng, env: this.envRng });
+  }
+
+  /** Step 2 of the update: the return-to-go of every step, episodes concatenated in order. */
+  private returns(episodes: number[][]): number[] {
+    const { gamma } = this.config;
+    if (this.given.batchReturnsToGo) {
+      const dones = episodes.flatMap((r) => r.map((_, t) => t === r.length - 1));
+      return checkedNumbers('batchReturnsToGo', this.parts.batchReturnsToGo(episodes.flat(), dones, gamma), dones.length);
+    }
+    return episodes.flatMap((r) => checkedNumbers('returnsToGo', this.parts.returnsToGo([...r], gamma), r.length));
   }
 
   update(): UpdateResult {
     const c = this.config;
-    const { obs, actions, episodes } = collectEpisodes(this.envs, this.policy.logits, c.episodesPerUpdate, this.actionRng, this.envRng);
+    const p = this.parts;
+    const { obs, actions, episodes } = collectEpisodes(this.envs, this.policy.logits, c.episodesPerUpdate, this.actionRng, this.envRng, p);
     const steps = actions.length;
-    // Returns-to-go of every episode, concatenated in the same order as obs/actions.
-    let weights = new Float32Array(steps);
-    let off = 0;
-    for (const rewards of episodes) {
-      weights.set(returnsToGo(rewards, c.gamma), off);
-      off += rewards.length;
-    }
-    const meanReturn = weights.reduce((a, b) => a + b, 0) / steps;
-    if (c.baseline === 'mean') weights = weights.map((g) => g - meanReturn);
+    const G = this.returns(episodes);
+    const meanReturn = G.reduce((a, b) => a + b, 0) / steps;
+    let weights: ArrayLike<number> = c.baseline === 'mean' ? G.map((g) => g - meanReturn) : G;
     if (c.normalizeReturns) weights = normalize(weights);
+    const w = Array.from(weights);
+    const acts = Array.from(actions);
+    const withEntropy = c.entropyCoef !== 0 || this.given.entropyRegularizedLoss !== undefined;
 
-    let policyLoss = 0;
-    let entropyMean = 0;
-    const { grad } = this.policy.group.gradients(() => {
-      const logits = this.policy.logits(tf.tensor(obs, [steps, ...this.obsShape]));
-      const { logp, entropy } = categoricalTerms(logits, actions);
-      const pg = tf.neg(tf.mean(tf.mul(logp, tf.tensor1d(weights))));
-      const ent = tf.mean(entropy);
-      policyLoss = pg.dataSync()[0];
-      entropyMean = ent.dataSync()[0];
-      return tf.sub(pg, tf.mul(c.entropyCoef, ent)) as tf.Scalar;
-    });
-    const gradNorm = clipByGlobalNorm(grad, c.maxGradNorm);
-    applyGradients({ kind: 'adam', lr: c.lr * this.lrScale }, this.params, grad, this.opt);
-    this.policy.group.setFlat(this.params);
-    this.updates++;
+    const lossName = withEntropy ? 'entropyRegularizedLoss' : 'reinforceLoss';
+    let logitsRead = new Float32Array(0);
+    let result: { grad: Float32Array; loss: number };
+    try {
+      result = this.policy.group.gradients(() => {
+        const logits = this.policy.logits(tf.tensor(obs, [steps, ...this.obsShape]));
+        logitsRead = logits.dataSync() as Float32Array;
+        const total = withEntropy
+          ? scalarLoss(lossName, p.entropyRegularizedLoss(logits, acts, w, c.entropyCoef))
+          : scalarLoss(lossName, p.reinforceLoss(logits, acts, w));
+        return tf.div(total, steps) as tf.Scalar;
+      });
+    } catch (e) {
+      if (e instanceof Error && /Cannot find a connection between any variable and the result/.test(e.message)) {
+        throw new Error(
+          `${lossName}: the loss does not depend on the logits: ` +
+            'build the log-probabilities with tf operations on the logits tensor, not from numbers read out of it.',
+        );
+      }
+      throw e;
+    }
+    const { grad, loss } = result;
+    const { policyLoss, entropyMean } = policyMetrics(logitsRead, this.nActions, acts, w, p.entropy);
+    const gradNorm = this.core.step(grad, c.lr, c.maxGradNorm);
     return {
       envSteps: steps,
       episodeReturns: episodes.map((r) => r.reduce((a, b) => a + b, 0)),
       episodeLengths: episodes.map((r) => r.length),
       metrics: {
+        'loss/total': loss,
         'loss/policy': policyLoss,
         'loss/entropy': -c.entropyCoef * entropyMean,
         'policy/entropy': entropyMean,
@@ -137,35 +196,20 @@ export class Reinforce implements Algorithm {
   }
 
   snapshot(): Snapshot {
-    return {
-      algo: this.name,
-      config: { ...this.config },
-      counters: { updates: this.updates },
-      rngs: { action: this.actionRng.getState(), env: this.envRng.getState() },
-      arrays: adamSnapshotArrays(this.params, this.opt),
-    };
+    return this.core.snapshot(this.name, this.config);
   }
 
   restore(s: Snapshot): void {
-    restoreAdamArrays(s.arrays, this.params, this.opt);
-    this.actionRng.setState(s.rngs.action);
-    this.envRng.setState(s.rngs.env);
-    this.updates = s.counters.updates;
-    this.policy.group.setFlat(this.params);
+    this.core.restore(s);
   }
 
   /** Multiplies config.lr (see Algorithm.setLearningRateScale). */
-  private lrScale = 1;
-
   setLearningRateScale(scale: number): void {
-    this.lrScale = checkedLrScale(scale);
+    this.core.setLearningRateScale(scale);
   }
 
   evalAgent(rng: Rng, greedy = false): EvalAgent {
-    return {
-      reset: () => {},
-      act: (obs) => sampleActions(logitsOf(this.policy.logits, obs, [1, ...this.obsShape]), 1, this.nActions, rng, greedy)[0],
-    };
+    return samplingAgent(this.policy.logits, this.obsShape, this.nActions, rng, greedy, this.parts);
   }
 
   dispose(): void {
@@ -194,10 +238,8 @@ export interface SweepRow {
 
 export interface SweepResult {
   rows: SweepRow[];
-  /** Per coefficient: mean training return of each update. */
+  /** Per coefficient: mean training return and mean policy entropy of each update (`dojo.viz.entropySweepFigure` draws them). */
   curves: { entropyCoef: number; returns: number[]; entropy: number[] }[];
-  /** A Plotly figure (data + layout) of the return curves, one trace per coefficient. */
-  figure: { data: object[]; layout: object };
 }
 
 export interface SweepOptions {
@@ -211,8 +253,12 @@ export interface SweepOptions {
   evalEpisodes?: number;
   /** Other REINFORCE settings shared by every run. */
   config?: Partial<ReinforceConfig>;
+  /** The functions every run is written with (e.g. the learner's `entropyRegularizedLoss`). */
+  parts?: Partial<ReinforceParts>;
   /** Called after every update (progress display). */
   onUpdate?: (coef: number, update: number, r: UpdateResult) => void;
+  /** Called with each trained agent before it is released (e.g. to record a test game of the sweep's own agent). */
+  onFinished?: (coef: number, algo: Reinforce) => void;
 }
 
 /**
@@ -227,7 +273,7 @@ export function entropySweep(coefs: number[] = [0, 0.001, 0.01, 0.05, 0.1, 0.5],
   const rows: SweepRow[] = [];
   const curves: SweepResult['curves'] = [];
   for (const coef of coefs) {
-    const algo = new Reinforce({ ...opts.config, entropyCoef: coef });
+    const algo = new Reinforce({ ...opts.config, entropyCoef: coef }, opts.parts);
     const evalEnv = makeEnv(algo.config.envId);
     const returns: number[] = [];
     const entropy: number[] = [];
@@ -249,14 +295,11 @@ export function entropySweep(coefs: number[] = [0, 0.001, 0.01, 0.05, 0.1, 0.5],
       const ev = evaluate(evalEnv, algo.evalAgent(new Rng(7)), evalEpisodes, 1_000_000);
       rows.push({ entropyCoef: coef, updates, envSteps, finalTrainReturn: tail(returns), finalEntropy: tail(entropy), updatesToTarget, evalMean: ev.mean });
       curves.push({ entropyCoef: coef, returns, entropy });
+      opts.onFinished?.(coef, algo);
     } finally {
       algo.dispose();
       evalEnv.close();
     }
   }
-  const figure = {
-    data: curves.map((c) => ({ type: 'scatter', mode: 'lines', name: `entropy ${c.entropyCoef}`, x: c.returns.map((_, i) => i + 1), y: c.returns })),
-    layout: { title: { text: 'REINFORCE on CartPole: training return by entropy coefficient' }, xaxis: { title: { text: 'update' } }, yaxis: { title: { text: 'mean episode return' } } },
-  };
-  return { rows, curves, figure };
+  return { rows, curves };
 }

@@ -1,6 +1,10 @@
 /**
  * Returns, bootstrapped targets and advantages: the arithmetic every policy-gradient method shares.
  *
+ * The course's exercises are here under their chapter names, on plain `number[]`: `returnsToGo` (one
+ * episode, chapter 1), `batchReturnsToGo` (episodes laid end to end, chapter 2), `advantageEstimates`
+ * (chapter 3). REINFORCE and A2C call them (or the learner's own versions passed as their parts).
+ *
  * Batched functions take rollouts in TIME-MAJOR layout `[T, N]`: T time steps of N parallel
  * environments, flattened row by row, so the value for step t of environment n is at index
  * `t * N + n`. Any `ArrayLike<number>` works (Float32Array, number[]); results are Float32Array.
@@ -37,15 +41,15 @@ function checkTN(name: string, T: number, N: number): void {
  * Discounted returns-to-go of ONE finished episode: `G_t = r_t + gamma * G_{t+1}`, `G_T = 0`.
  * This is what REINFORCE weights `log pi(a_t|s_t)` with.
  */
-export function returnsToGo(rewards: ArrayLike<number>, gamma: number): Float32Array {
+export function returnsToGo(rewards: number[], gamma: number): number[] {
   checkGamma('returnsToGo', gamma);
-  const out = new Float32Array(rewards.length);
-  let g = 0;
+  const returns = new Array<number>(rewards.length);
+  let future = 0;
   for (let t = rewards.length - 1; t >= 0; t--) {
-    g = rewards[t] + gamma * g;
-    out[t] = g;
+    future = rewards[t] + gamma * future;
+    returns[t] = future;
   }
-  return out;
+  return returns;
 }
 
 /**
@@ -53,7 +57,7 @@ export function returnsToGo(rewards: ArrayLike<number>, gamma: number): Float32A
  * `delta_t = r_t + gamma (1 - done_t) V(s_{t+1}) - V(s_t)`,
  * `A_t = delta_t + gamma lambda (1 - done_t) A_{t+1}`. `values` is `[(T+1), N]` as in `nStepReturns`.
  * Returns the advantages and the critic targets `returns = A + V`. lambda = 0 gives the TD(0)
- * advantage; lambda = 1 gives `bootstrappedReturns - V`.
+ * advantage; lambda = 1 gives the bootstrapped n-step return minus V.
  */
 export function gae(
   rewards: ArrayLike<number>,
@@ -83,6 +87,40 @@ export function gae(
     }
   }
   return { advantages, returns };
+}
+
+/**
+ * Returns-to-go of several episodes laid end to end (chapter 2): `dones[t]` is true when step t is the
+ * last step of its episode, and the return restarts there: `G_t = r_t + gamma * (1 - done_t) G_{t+1}`.
+ * The last step counts as an episode end whether or not its flag is set (nothing follows it).
+ */
+export function batchReturnsToGo(rewards: number[], dones: boolean[], gamma: number): number[] {
+  checkGamma('batchReturnsToGo', gamma);
+  if (dones.length !== rewards.length) throw new Error(`batchReturnsToGo: ${dones.length} done flags for ${rewards.length} rewards`);
+  const returns = new Array<number>(rewards.length);
+  let future = 0;
+  for (let t = rewards.length - 1; t >= 0; t--) {
+    if (dones[t]) future = 0;
+    future = rewards[t] + gamma * future;
+    returns[t] = future;
+  }
+  return returns;
+}
+
+/**
+ * Advantages of one complete episode (chapter 3): `A_t = G_t - V(s_t)`, the return-to-go minus the
+ * critic's value of the state the action was taken in.
+ */
+export function advantageEstimates(rewards: number[], values: number[], gamma: number): number[] {
+  checkGamma('advantageEstimates', gamma);
+  if (values.length !== rewards.length) throw new Error(`advantageEstimates: ${values.length} values for ${rewards.length} rewards`);
+  const advantages = new Array<number>(rewards.length);
+  let future = 0;
+  for (let t = rewards.length - 1; t >= 0; t--) {
+    future = rewards[t] + gamma * future;
+    advantages[t] = future - values[t];
+  }
+  return advantages;
 }
 
 /** Subtracts the mean and divides by the standard deviation (+ eps); returns a new array. */

@@ -19,21 +19,21 @@ const fmt = (x: unknown): string => {
 };
 export { fmt as formatValue };
 
-function close(a: number, b: number, tol: number): boolean {
+function close(a: number, b: number, tol: number, rel: number): boolean {
   if (Number.isNaN(a) || Number.isNaN(b)) return false;
   if (!Number.isFinite(a) || !Number.isFinite(b)) return a === b;
-  return Math.abs(a - b) <= tol + 1e-4 * Math.abs(b);
+  return Math.abs(a - b) <= tol + rel * Math.abs(b);
 }
 
 /**
- * Returns null when `got` matches `expected` within tolerance, otherwise a sentence naming the first
- * element that differs (`where` describes the path, e.g. "element [2][1]").
+ * Returns null when `got` matches `expected` within tolerance (|got - expected| <= tol + rel * |expected|),
+ * otherwise a sentence naming the first element that differs (`where` describes the path, e.g. "element [2][1]").
  */
-export function describeDifference(got: unknown, expected: unknown, tol = 1e-4, where = 'the result'): string | null {
+export function describeDifference(got: unknown, expected: unknown, tol = 1e-4, where = 'the result', rel = 1e-4): string | null {
   if (typeof expected === 'number') {
     if (typeof got !== 'number') return `${where} should be a number, but it is ${describeKind(got)}.`;
     if (Number.isNaN(got)) return `${where} is NaN (expected ${fmt(expected)}): look for log(0), 0/0 or exp overflow.`;
-    return close(got, expected, tol) ? null : `${where}: expected ${fmt(expected)}, got ${fmt(got)}.`;
+    return close(got, expected, tol, rel) ? null : `${where}: expected ${fmt(expected)}, got ${fmt(got)}.`;
   }
   if (typeof expected === 'boolean') {
     return got === expected ? null : `${where}: expected ${expected}, got ${fmt(got)}.`;
@@ -45,7 +45,7 @@ export function describeDifference(got: unknown, expected: unknown, tol = 1e-4, 
       return `${where} has length ${g.length}, expected ${expected.length}${lengthHint(g.length, expected.length)}.`;
     }
     for (let i = 0; i < expected.length; i++) {
-      const d = describeDifference(g[i], expected[i], tol, where === 'the result' ? `element [${i}]` : `${where}[${i}]`);
+      const d = describeDifference(g[i], expected[i], tol, where === 'the result' ? `element [${i}]` : `${where}[${i}]`, rel);
       if (d) return d;
     }
     return null;
@@ -53,7 +53,7 @@ export function describeDifference(got: unknown, expected: unknown, tol = 1e-4, 
   if (expected && typeof expected === 'object') {
     if (!got || typeof got !== 'object') return `${where} should be an object, but it is ${describeKind(got)}.`;
     for (const [k, v] of Object.entries(expected)) {
-      const d = describeDifference((got as Record<string, unknown>)[k], v, tol, where === 'the result' ? k : `${where}.${k}`);
+      const d = describeDifference((got as Record<string, unknown>)[k], v, tol, where === 'the result' ? k : `${where}.${k}`, rel);
       if (d) return d;
     }
     return null;
@@ -81,8 +81,21 @@ export function describeKind(x: unknown): string {
 }
 
 /** Deep equality within tolerance (used to match an output against known mistakes). */
-export function matches(got: unknown, expected: unknown, tol = 1e-4): boolean {
-  return describeDifference(got, expected, tol) === null;
+export function matches(got: unknown, expected: unknown, tol = 1e-4, rel = 1e-4): boolean {
+  return describeDifference(got, expected, tol, 'the result', rel) === null;
+}
+
+/** Deep equality of plain data, exactly (has a function changed its input?). */
+export function samePlain(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) || ArrayBuffer.isView(a)) {
+    if (!(Array.isArray(b) || ArrayBuffer.isView(b))) return false;
+    const x = a as ArrayLike<unknown>;
+    const y = b as ArrayLike<unknown>;
+    if (x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!samePlain(x[i], y[i])) return false;
+    return true;
+  }
+  return Object.is(a, b);
 }
 
 /** Deep copy of plain data so a learner's function cannot change the grader's inputs. */

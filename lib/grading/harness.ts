@@ -1,8 +1,8 @@
 /** Runs one exercise's check against a learner's function and explains the outcome in words. */
 import { Rng } from '../util/rng';
-import { describeDifference, formatValue, matches } from './compare';
-import type { CheckResult, Exercise } from './types';
-import { LeakError, ShapeError } from './types';
+import { clonePlain, describeDifference, formatValue, matches, samePlain } from './compare';
+import type { Case, CheckResult, Exercise } from './types';
+import { GradientError, LeakError, ShapeError } from './types';
 
 /** The error learner stubs throw: `throw new Error('not implemented yet: <name>')`. */
 export function isNotImplemented(e: unknown): boolean {
@@ -38,6 +38,57 @@ function firstLine(e: unknown): string {
   return String(e);
 }
 
+/** Causes of errors thrown inside learner code that every exercise can meet, in words. */
+const KNOWN_ERRORS: { test: RegExp; explain: string }[] = [
+  {
+    test: /Cannot compute gradient of y=f\(x\)/,
+    explain:
+      'no gradient reaches one of the inputs: the loss was built from numbers read out of a tensor ' +
+      '(dataSync, arraySync, tf.tensor(x.dataSync())) instead of the tensor itself.',
+  },
+  {
+    test: /passed to 'oneHot' must be int32/,
+    explain: 'tf.oneHot needs integer indices: pass the actions array itself, or tf.tensor1d(actions, \'int32\').',
+  },
+  {
+    test: /could not be broadcast|Operands could not be broadcast/i,
+    explain:
+      'two tensors of different shapes were combined elementwise, e.g. [T] with [T, A]: ' +
+      'reduce the [T, A] one over its actions (tf.sum(x, 1)) first.',
+  },
+  {
+    test: /must be a Tensor or TensorLike, but got 'undefined'/,
+    explain:
+      'a tf operation got undefined: an argument left out? ' +
+      'A parameter the signature gives a default (e.g. beta = 0.01) needs that default in your function too.',
+  },
+  {
+    test: /Tensor is disposed/,
+    explain: 'a tensor was used after it was disposed: do not dispose the inputs, and return the result from inside tf.tidy.',
+  },
+  {
+    test: /is not a function/,
+    explain:
+      'a method was called on something that does not have it, ' +
+      'e.g. a tf method on a plain array (wrap it with tf.tensor1d) or an array method on a tensor.',
+  },
+];
+
+/** A known cause of an error thrown by learner code, in words, or undefined. */
+export function explainError(ex: Exercise, e: unknown): string | undefined {
+  const own = ex.explainError?.(e);
+  if (own) return own;
+  const message = e instanceof Error ? e.message : String(e);
+  return KNOWN_ERRORS.find((k) => k.test.test(message))?.explain;
+}
+
+interface Failure {
+  index: number;
+  c: Case;
+  diff: string;
+  got: unknown;
+}
+
 export function runCheck(ex: Exercise, learner: unknown, options: CheckOptions = {}): CheckResult {
   const seed = options.seed ?? freshSeed();
   const base = { exercise: ex.name, chapter: ex.chapter, seed };
@@ -59,43 +110,73 @@ export function runCheck(ex: Exercise, learner: unknown, options: CheckOptions =
     return result('error', `✗ ${ex.name}: the grader could not build its test cases (${firstLine(e)}). This is a bug in the grader.`, 0);
   }
   const tol = ex.tolerance ?? 1e-4;
+  const rel = ex.relTolerance ?? 1e-4;
+  const whereOf = (k: number, c: Case) => `case ${k + 1} of ${cases.length} ("${c.label}")`;
+  const failures: Failure[] = [];
   for (let k = 0; k < cases.length; k++) {
     const c = cases[k];
-    const where = `case ${k + 1} of ${cases.length} ("${c.label}")`;
+    const where = whereOf(k, c);
     const inputs = `  inputs: ${describeArgs(ex, c.args)}`;
+    // The learner's function gets its own copy of the inputs; a change to that copy is reported.
+    const given = c.args.map((a) => clonePlain(a));
     let got: unknown;
     try {
-      got = ex.invoke(fn, c.args);
+      got = ex.invoke(fn, given);
     } catch (e) {
       if (isNotImplemented(e)) {
         return result('not-implemented', `… ${ex.name}: not implemented yet. Replace the line that throws with your code, then run this check again.`, k);
       }
-      if (e instanceof ShapeError || e instanceof LeakError) {
+      if (e instanceof ShapeError || e instanceof LeakError || e instanceof GradientError) {
         return result('fail', `✗ ${ex.name} failed on ${where}.\n${inputs}\n  ${e.message}${seedNote(ex, seed)}`, k + 1);
       }
-      return result('error', `✗ ${ex.name} threw an error on ${where}.\n${inputs}\n  error: ${firstLine(e)}${seedNote(ex, seed)}`, k + 1);
+      const cause = explainError(ex, e);
+      const because = cause ? `\n  Likely cause: ${cause}` : '';
+      return result('error', `✗ ${ex.name} threw an error on ${where}.\n${inputs}\n  error: ${firstLine(e)}${because}${seedNote(ex, seed)}`, k + 1);
+    }
+    const changed = c.args.findIndex((a, i) => !samePlain(given[i], a));
+    if (changed >= 0) {
+      const name = ex.params[changed] ?? `argument ${changed + 1}`;
+      return result(
+        'fail',
+        `✗ ${ex.name} changed its input \`${name}\` on ${where} (now ${formatValue(given[changed])}).\n${inputs}\n` +
+          `  The caller still needs its data after the call (an algorithm reuses it): work on a copy (e.g. [...${name}]), ` +
+          `and note that reverse() and sort() change an array in place.${seedNote(ex, seed)}`,
+        k + 1,
+      );
     }
     let expected: unknown;
     try {
-      expected = ex.invoke(ex.reference, c.args);
+      expected = ex.invoke(ex.reference, c.args.map((a) => clonePlain(a)));
     } catch (e) {
       return result('error', `✗ ${ex.name}: the grader's own computation failed on ${where} (${firstLine(e)}). This is a bug in the grader.`, k + 1);
     }
-    const diff = describeDifference(got, expected, tol);
-    if (diff === null) continue;
-    const hint = ex.mistakes.find((m) => {
-      try {
-        return matches(got, ex.invoke(m.fn, c.args), tol);
-      } catch {
-        return false;
-      }
-    });
-    const lines = [`✗ ${ex.name} gave a wrong answer on ${where}.`, inputs, `  ${diff}`];
-    if (hint) lines.push(`  Likely mistake: ${hint.hint}`);
-    else lines.push(`  Expected in short: ${ex.summary}`);
-    return result('fail', lines.join('\n') + seedNote(ex, seed), k + 1);
+    const diff = describeDifference(got, expected, tol, 'the result', rel);
+    if (diff !== null) failures.push({ index: k, c, diff, got });
   }
-  return result('pass', `✓ ${ex.name}: passed all ${cases.length} cases (${ex.edgeCases}).`, cases.length);
+  if (failures.length === 0) return result('pass', `✓ ${ex.name}: passed all ${cases.length} cases (${ex.edgeCases}).`, cases.length);
+
+  // The likely mistake is one that explains every failing case, not just the first.
+  const explains = (m: Exercise['mistakes'][number], f: Failure) => {
+    try {
+      return matches(f.got, ex.invoke(m.fn, f.c.args.map((a) => clonePlain(a))), tol, rel);
+    } catch {
+      return false;
+    }
+  };
+  const hint = ex.mistakes.find((m) => failures.every((f) => explains(m, f)));
+  const first = failures[0];
+  const lines = [
+    `✗ ${ex.name} gave a wrong answer on ${whereOf(first.index, first.c)}.`,
+    `  inputs: ${describeArgs(ex, first.c.args)}`,
+    `  ${first.diff}`,
+  ];
+  if (failures.length > 1) {
+    const others = failures.slice(1, 4).map((f) => `"${f.c.label}"`).join(', ');
+    lines.push(`  ${failures.length} of ${cases.length} cases gave a wrong answer (also ${others}${failures.length > 4 ? ', …' : ''}).`);
+  }
+  if (hint) lines.push(`  Likely mistake: ${hint.hint}`);
+  else lines.push(`  Expected in short: ${ex.summary}`);
+  return result('fail', lines.join('\n') + seedNote(ex, seed), cases.length);
 }
 
 function seedNote(ex: Exercise, seed: number): string {

@@ -1,6 +1,6 @@
 /** Calling a learner's TensorFlow.js function safely: builds inputs, reads outputs and gradients, counts leaks. */
 import * as tf from '@tensorflow/tfjs';
-import { LeakError, ShapeError } from './types';
+import { GradientError, LeakError, ShapeError } from './types';
 import { describeKind } from './compare';
 
 function isTensor(x: unknown): x is tf.Tensor {
@@ -46,7 +46,7 @@ export function expectTensorShape(fnName: string, what: string, out: unknown, sh
  */
 export function lossAndGrads(
   fnName: string,
-  inputs: { name: string; value: tf.TensorLike; shape: number[] }[],
+  inputs: { name: string; value: tf.TensorLike; shape: number[]; detachedHint?: string }[],
   call: (...xs: tf.Tensor[]) => unknown,
 ): { value: number; grads: Record<string, unknown> } {
   return withoutLeaks(fnName, () => {
@@ -69,7 +69,13 @@ export function lossAndGrads(
             'Wrap the computation in tf.tidy(() => ...) so only the returned tensor survives.',
         );
       }
-      const grads = tf.tidy(() => tf.grads((...args: tf.Tensor[]) => forward(...args))(xs));
+      let grads: tf.Tensor[];
+      try {
+        grads = tf.tidy(() => tf.grads((...args: tf.Tensor[]) => forward(...args))(xs));
+      } catch (e) {
+        if (!(e instanceof Error && /Cannot compute gradient/.test(e.message))) throw e;
+        throw new GradientError(detachedInputs(fnName, inputs, xs, forward));
+      }
       const out: Record<string, unknown> = {};
       inputs.forEach((inp, k) => {
         out[inp.name] = grads[k].arraySync();
@@ -80,6 +86,28 @@ export function lossAndGrads(
       tf.dispose(xs);
     }
   });
+}
+
+/** Which inputs no gradient reaches (each tried alone), in words. */
+function detachedInputs(
+  fnName: string,
+  inputs: { name: string; detachedHint?: string }[],
+  xs: tf.Tensor[],
+  forward: (...args: tf.Tensor[]) => tf.Scalar,
+): string {
+  const cut: string[] = [];
+  inputs.forEach((inp, k) => {
+    try {
+      tf.tidy(() => tf.grad((x: tf.Tensor) => forward(...xs.map((y, j) => (j === k ? x : y))))(xs[k]));
+    } catch {
+      const hint =
+        inp.detachedHint ??
+        `no gradient reaches \`${inp.name}\` from the loss: did you detach it ` +
+          '(numbers read with dataSync or arraySync, or tf.tensor(x.dataSync())) or leave it out?';
+      cut.push(hint);
+    }
+  });
+  return `${fnName}: ${cut.length ? cut.join(' ') : 'the loss does not depend on its tensor inputs.'}`;
 }
 
 export { tf };

@@ -20,6 +20,13 @@ export interface Exercise<F extends (...args: never[]) => unknown = (...args: ne
   mistakes: Mistake<F>[];
   /** Optional extra comparison tolerance (absolute), default 1e-4. */
   tolerance?: number;
+  /** Relative comparison tolerance (a fraction of the expected value), default 1e-4. */
+  relTolerance?: number;
+  /**
+   * Explains an error the learner's function threw when its cause is known (returns undefined
+   * otherwise); the harness also knows a few causes common to every exercise.
+   */
+  explainError?: (e: unknown) => string | undefined;
 }
 
 export interface Mistake<F> {
@@ -49,6 +56,11 @@ export interface CheckResult {
 /** Raised by an exercise's invoke when the learner's output has the wrong type or shape. */
 export class ShapeError extends Error {
   override name = 'ShapeError';
+}
+
+/** Raised by invoke when no gradient reaches an input of the learner's loss (it was detached or unused). */
+export class GradientError extends Error {
+  override name = 'GradientError';
 }
 
 /** Raised by invoke when the learner's function leaves tensors allocated. */

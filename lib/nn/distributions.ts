@@ -1,8 +1,10 @@
 /**
  * Categorical distributions over action logits, batched and log-softmax based (stable for any logits).
  *
- * Tensor versions (`logProb`, `entropy`, `logSoftmax`) are differentiable and go into losses. The
- * Float32Array versions serve the acting loop, where logits were already read back from the backend.
+ * The course's exercises live here under their chapter names and signatures: `logSoftmax` and
+ * `sampleAction` (chapter 1), `entropy` (chapter 2), on plain `number[]`. The acting loop
+ * (`sampleFromLogits`) is built from them, and an algorithm may pass the learner's own pair
+ * (`ActingParts`). Tensor versions (`logProb`, `entropyOfLogits`) are differentiable and go into losses.
  * Sampling is seeded: it draws from a project `Rng`, never Math.random.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -12,11 +14,54 @@ function check2d(what: string, logits: tf.Tensor): asserts logits is tf.Tensor2D
   if (logits.rank !== 2) throw new Error(`${what}: expected logits [batch, nActions], got [${logits.shape.join(', ')}]`);
 }
 
-/** log softmax over the last axis: [batch, n] -> [batch, n]. */
-export function logSoftmax(logits: tf.Tensor2D): tf.Tensor2D {
-  check2d('logSoftmax', logits);
-  return tf.logSoftmax(logits);
+// ------------------------------------------------------------------------- the course's exercises
+
+/**
+ * log pi(a) for every action a, from the logits of one state (chapter 1): `z_a - log sum_b exp(z_b)`,
+ * computed stably by subtracting the largest logit first.
+ */
+export function logSoftmax(logits: number[]): number[] {
+  let max = -Infinity;
+  for (const z of logits) if (z > max) max = z;
+  let total = 0;
+  for (const z of logits) total += Math.exp(z - max);
+  const logTotal = max + Math.log(total);
+  return logits.map((z) => z - logTotal);
 }
+
+/**
+ * The action chosen by the uniform draw `u` in [0, 1) from the distribution `probs` (chapter 1): the
+ * first index whose running total of probabilities exceeds u (strictly), so an action of probability
+ * 0 is never chosen. If rounding leaves the total a hair below u, the last possible action.
+ */
+export function sampleAction(probs: number[], u: number): number {
+  let cumulative = 0;
+  let lastPossible = 0;
+  for (let a = 0; a < probs.length; a++) {
+    if (probs[a] > 0) lastPossible = a;
+    cumulative += probs[a];
+    if (u < cumulative) return a;
+  }
+  return lastPossible;
+}
+
+/** Entropy `-sum_a p(a) ln p(a)` of one distribution, in nats, with 0 ln 0 counted as 0 (chapter 2). */
+export function entropy(probs: number[]): number {
+  let h = 0;
+  for (const p of probs) if (p > 0) h -= p * Math.log(p);
+  return h;
+}
+
+/** The two functions acting is built from; algorithms accept the learner's own pair. */
+export interface ActingParts {
+  logSoftmax: (logits: number[]) => number[];
+  sampleAction: (probs: number[], u: number) => number;
+}
+
+/** The library's own acting parts. */
+export const LIBRARY_ACTING: ActingParts = { logSoftmax, sampleAction };
+
+// ------------------------------------------------------------------------- tensor versions (losses)
 
 /** log pi(a | s) of the taken actions: logits [batch, n], actions [batch] -> [batch]. */
 export function logProb(logits: tf.Tensor2D, actions: tf.Tensor1D | Int32Array | readonly number[]): tf.Tensor1D {
@@ -30,9 +75,9 @@ export function logProb(logits: tf.Tensor2D, actions: tf.Tensor1D | Int32Array |
   });
 }
 
-/** Entropy of each row's distribution: [batch, n] -> [batch] (nats). */
-export function entropy(logits: tf.Tensor2D): tf.Tensor1D {
-  check2d('entropy', logits);
+/** Entropy of each row's distribution: [batch, n] -> [batch] (nats); `entropy` is the one-state, plain-number version. */
+export function entropyOfLogits(logits: tf.Tensor2D): tf.Tensor1D {
+  check2d('entropyOfLogits', logits);
   return tf.tidy(() => {
     const lp = tf.logSoftmax(logits);
     return tf.neg(tf.sum(tf.mul(tf.exp(lp), lp), 1)) as tf.Tensor1D;
@@ -60,28 +105,28 @@ function rowsOf(what: string, logits: ArrayLike<number>, nActions: number): numb
 }
 
 /**
- * Samples one action per row of row-major logits [batch * nActions] by inverse CDF on exp(l - max).
- * One `rng.uniform()` per row, so a seeded Rng gives the same actions on every backend and platform.
+ * Samples one action per row of row-major logits [batch * nActions]: each row's probabilities are
+ * `exp(logSoftmax(row))`, and `sampleAction` picks with one `rng.uniform()` per row, so a seeded Rng
+ * gives the same actions on every backend and platform. `parts` replaces the two functions (the
+ * learner's own, from chapter 1); an index they return outside 0..nActions-1 is an error.
  */
-export function sampleFromLogits(logits: ArrayLike<number>, nActions: number, rng: Rng, out?: Int32Array): Int32Array {
+export function sampleFromLogits(logits: ArrayLike<number>, nActions: number, rng: Rng, out?: Int32Array, parts: ActingParts = LIBRARY_ACTING): Int32Array {
   const rows = rowsOf('sampleFromLogits', logits, nActions);
   const result = out ?? new Int32Array(rows);
   if (result.length < rows) throw new Error(`sampleFromLogits: output holds ${result.length}, need ${rows}`);
+  const row = new Array<number>(nActions);
   for (let r = 0; r < rows; r++) {
     const base = r * nActions;
     let max = -Infinity;
-    for (let j = 0; j < nActions; j++) if (logits[base + j] > max) max = logits[base + j];
-    if (!Number.isFinite(max)) throw new Error(`sampleFromLogits: row ${r} has no finite logit`);
-    let total = 0;
-    for (let j = 0; j < nActions; j++) total += Math.exp(logits[base + j] - max);
-    let u = rng.uniform() * total;
-    let action = nActions - 1;
     for (let j = 0; j < nActions; j++) {
-      u -= Math.exp(logits[base + j] - max);
-      if (u < 0) {
-        action = j;
-        break;
-      }
+      row[j] = logits[base + j];
+      if (row[j] > max) max = row[j];
+    }
+    if (!Number.isFinite(max)) throw new Error(`sampleFromLogits: row ${r} has no finite logit`);
+    const probs = parts.logSoftmax(row).map(Math.exp);
+    const action = parts.sampleAction(probs, rng.uniform());
+    if (!(Number.isInteger(action) && action >= 0 && action < nActions)) {
+      throw new Error(`sampleFromLogits: sampleAction returned ${action}, not an action index 0..${nActions - 1}`);
     }
     result[r] = action;
   }

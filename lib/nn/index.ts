@@ -49,9 +49,13 @@ export {
   type OptimizerConfig, type OptimizerKind, type OptimizerOptions, type OptimizerState,
 } from './optim';
 
-/** Categorical distribution helpers over logits: tensor versions for losses, Float32Array ones for acting. */
+/**
+ * Categorical distributions: the course's `logSoftmax`, `sampleAction` and `entropy` (plain numbers, one
+ * state), tensor versions for losses (`logProb`, `entropyOfLogits`), Float32Array ones for acting.
+ */
 export {
-  logSoftmax, logProb, entropy, sample, greedy,
+  logSoftmax, sampleAction, entropy, LIBRARY_ACTING, type ActingParts,
+  logProb, entropyOfLogits, sample, greedy,
   sampleFromLogits, greedyFromLogits, logSoftmaxRows, logProbRows, entropyRows,
 } from './distributions';
 

@@ -7,5 +7,7 @@ export { toGif, type GifOptions } from './gif';
 export { upscale, grayToFrame, observationStrip, hstack, sideBySide } from './frames';
 export { recordEpisode, type RecordOptions, type RecordedEpisodeFrames } from './record';
 export { trainingCurves, ewma, type PlotlyFigure, type Series, type CurvesInput, type CurvesOptions } from './plots';
+/** The entropy sweep's curves (`dojo.algos.entropySweep`) as a figure. */
+export { entropySweepFigure, type SweepCurve } from './plots';
 export { showPlot, LivePlot, showGif, gifHtml, showPng, plotHtml, plotlyBundleScript, normalizeTitles, type PlotHtmlOptions } from './notebook';
 export { saveBytes } from './save';

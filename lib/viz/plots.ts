@@ -93,3 +93,29 @@ export function trainingCurves(input: CurvesInput, opts: CurvesOptions = {}): Pl
   });
   return { data, layout };
 }
+
+/** One coefficient's curves from an entropy sweep (`dojo.algos.entropySweep`'s `curves`). */
+export interface SweepCurve {
+  entropyCoef: number;
+  returns: number[];
+  entropy: number[];
+}
+
+/**
+ * The entropy sweep as a figure: one line per coefficient, of the mean training return per update
+ * (`what: 'returns'`) or of the policy's mean entropy per update (`what: 'entropy'`).
+ */
+export function entropySweepFigure(curves: SweepCurve[], what: 'returns' | 'entropy' = 'returns'): PlotlyFigure {
+  const returns = what === 'returns';
+  return {
+    data: curves.map((c) => {
+      const y = returns ? c.returns : c.entropy;
+      return { type: 'scatter', mode: 'lines', name: `beta = ${c.entropyCoef}`, x: y.map((_, i) => i + 1), y };
+    }),
+    layout: {
+      title: { text: returns ? 'Training return per update, by entropy coefficient' : 'Policy entropy per update, by entropy coefficient' },
+      xaxis: { title: { text: 'update' } },
+      yaxis: { title: { text: returns ? 'mean episode return' : 'entropy (nats)' } },
+    },
+  };
+}

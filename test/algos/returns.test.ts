@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gae, normalize, nStepReturns, returnsToGo, tdTargets } from '../../lib/algos/returns';
+import { advantageEstimates, batchReturnsToGo, gae, normalize, nStepReturns, returnsToGo, tdTargets } from '../../lib/algos/returns';
 
 function close(actual: ArrayLike<number>, expected: number[], tol = 1e-5): void {
   assert.equal(actual.length, expected.length, 'length');
@@ -16,6 +16,31 @@ test('returnsToGo: hand-computed episode', () => {
   close(returnsToGo([7], 0.9), [7]); // single-step episode
   close(returnsToGo([], 0.9), []);
   assert.throws(() => returnsToGo([1], 1.5), /gamma/);
+  const r = [1, 0, 2];
+  assert.ok(Array.isArray(returnsToGo(r, 0.5)), 'plain number[] as in the chapter');
+  assert.deepEqual(r, [1, 0, 2], 'the rewards are not changed');
+});
+
+test('batchReturnsToGo: restarts after every done step; no flag at the end still ends the batch', () => {
+  // two episodes [1, 1] and [1, 1, 1], gamma 0.5
+  close(batchReturnsToGo([1, 1, 1, 1, 1], [false, true, false, false, true], 0.5), [1.5, 1, 1.75, 1.5, 1]);
+  // the same numbers as returnsToGo episode by episode, bit for bit
+  const eps = [[0.3, -1, 2], [5], [1, 1, 0.25, 7]];
+  const flat = eps.flat();
+  const dones = eps.flatMap((e) => e.map((_, t) => t === e.length - 1));
+  assert.deepEqual(batchReturnsToGo(flat, dones, 0.9), eps.flatMap((e) => returnsToGo(e, 0.9)));
+  // no flag at all: one episode cut at the end of the batch
+  assert.deepEqual(batchReturnsToGo([1, 2, 3], [false, false, false], 0.9), returnsToGo([1, 2, 3], 0.9));
+  close(batchReturnsToGo([], [], 0.9), []);
+  assert.throws(() => batchReturnsToGo([1, 2], [true], 0.9), /2 rewards/);
+});
+
+test('advantageEstimates: returns-to-go minus the values of the states acted in', () => {
+  close(advantageEstimates([1, 0, 2], [1, 1, 1], 0.5), [0.5, 0, 1]);
+  close(advantageEstimates([1, 1, 1], [2.71, 1.9, 1], 0.9), [0, 0, 0]);
+  const v = [0.5, 0.25];
+  advantageEstimates([1, 1], v, 0.9);
+  assert.deepEqual(v, [0.5, 0.25], 'the values are not changed');
 });
 
 test('gae: lambda=0 is the TD error, lambda=1 is the bootstrapped return minus V, hand case', () => {

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { entropySweep } from '../../lib/algos/reinforce';
+import { entropySweepFigure } from '../../lib/viz/plots';
 
 test('entropySweep: one comparable row and curve per coefficient, and a Plotly figure', () => {
   const res = entropySweep([0, 0.5], { updates: 6, evalEvery: 3, evalEpisodes: 3, target: 1e9, config: { seed: 4, numEnvs: 2, episodesPerUpdate: 4 } });
@@ -17,7 +18,8 @@ test('entropySweep: one comparable row and curve per coefficient, and a Plotly f
   assert.equal(res.curves[0].returns.length, 6);
   // a large entropy bonus keeps the policy closer to uniform (ln 2 = 0.693 nats)
   assert.ok(res.rows[1].finalEntropy > res.rows[0].finalEntropy, `entropy ${res.rows[1].finalEntropy} vs ${res.rows[0].finalEntropy}`);
-  assert.equal(res.figure.data.length, 2);
+  assert.equal(entropySweepFigure(res.curves).data.length, 2);
+  assert.equal(entropySweepFigure(res.curves, 'entropy').data[1].y, res.curves[1].entropy);
 });
 
 const root = resolve(__dirname, '..', '..');

@@ -89,3 +89,64 @@ test('a check reports wrong shapes, throws and non-functions without crashing', 
   assert.match(threw.message, /RangeError: boom/);
   assert.equal(runCheck(ex, 42, { seed: 1 }).status, 'error');
 });
+
+test('the likely mistake is one that explains every failing case, and the count of failing cases is given', () => {
+  const ex = chapters['02_entropy'].find((e) => e.name === 'batchReturnsToGo')!;
+  // Inverted mask: it also "never resets" on batches whose flags are all true, but only the inversion explains all cases.
+  const inverted = (r: number[], d: boolean[], g: number) => {
+    const out: number[] = [];
+    let a = 0;
+    for (let t = r.length - 1; t >= 0; t--) {
+      if (!d[t]) a = 0;
+      out[t] = a = r[t] + g * a;
+    }
+    return out;
+  };
+  const r = runCheck(ex, inverted, { seed: 3 });
+  assert.equal(r.status, 'fail');
+  assert.match(r.message, /Likely mistake: the done mask is inverted/);
+  assert.match(r.message, /\d+ of \d+ cases gave a wrong answer/);
+});
+
+test('a function that changes its input is told so', () => {
+  const ex = chapters['01_reinforce'].find((e) => e.name === 'returnsToGo')!;
+  const inPlace = (rewards: number[], gamma: number) => {
+    let a = 0;
+    for (let t = rewards.length - 1; t >= 0; t--) rewards[t] = a = rewards[t] + gamma * a;
+    return rewards;
+  };
+  const r = runCheck(ex, inPlace, { seed: 1 });
+  assert.equal(r.status, 'fail');
+  assert.match(r.message, /changed its input `rewards`/);
+});
+
+test('a detached critic is explained in words, and a detached entropy bonus of 0.01 fails', () => {
+  const tf = require('@tensorflow/tfjs') as typeof import('@tensorflow/tfjs');
+  const critic = chapters['03_a2c'].find((e) => e.name === 'criticLoss')!;
+  const detached = (v: import('@tensorflow/tfjs').Tensor1D, g: number[]) => tf.tidy(() => tf.mean(tf.square(tf.sub(tf.tensor1d(g), tf.tensor1d(v.dataSync())))));
+  const r = runCheck(critic, detached, { seed: 1 });
+  assert.equal(r.status, 'fail');
+  assert.match(r.message, /the loss does not depend on the critic's values: did you detach them/);
+  assert.doesNotMatch(r.message, /Cannot compute gradient/);
+
+  const reg = chapters['02_entropy'].find((e) => e.name === 'entropyRegularizedLoss')!;
+  const lib = require('../../lib/algos/losses') as typeof import('../../lib/algos/losses');
+  const nn = require('../../lib/nn/distributions') as typeof import('../../lib/nn/distributions');
+  const noBonusGradient = (l: import('@tensorflow/tfjs').Tensor2D, a: number[], g: number[], beta = 0.01) =>
+    tf.tidy(() => tf.sub(lib.reinforceLoss(l, a, g), beta * tf.sum(nn.entropyOfLogits(l)).dataSync()[0]));
+  const e = runCheck(reg, noBonusGradient, { seed: 1 });
+  assert.equal(e.status, 'fail');
+  assert.match(e.message, /only the entropy term|gradient with respect to logits/);
+  assert.match(e.message, /Likely mistake: no gradient flows through the entropy term/);
+});
+
+test('the graders\' references are the library functions themselves', () => {
+  const lib = {
+    ...(require('../../lib/nn/distributions') as Record<string, unknown>),
+    ...(require('../../lib/algos/returns') as Record<string, unknown>),
+    ...(require('../../lib/algos/losses') as Record<string, unknown>),
+  };
+  for (const chapter of ['01_reinforce', '02_entropy', '03_a2c']) {
+    for (const ex of chapters[chapter]) assert.equal(ex.reference, lib[ex.name], `${ex.name}: the reference should be the library's ${ex.name}`);
+  }
+});

@@ -10,7 +10,7 @@ test('tensor and plain-array categorical helpers agree and are stable for huge l
   const actions = new Int32Array([2, 0, 1]);
   const t = tf.tensor2d(logits, [3, 3]);
   const lp = nn.logProb(t, actions).dataSync();
-  const h = nn.entropy(t).dataSync();
+  const h = nn.entropyOfLogits(t).dataSync();
   const lpRows = nn.logProbRows(logits, 3, actions);
   const hRows = nn.entropyRows(logits, 3);
   const expectedLp0 = 3 - Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3));
@@ -34,7 +34,7 @@ test('gradients of logProb and entropy are finite and correct', async () => {
   const p = nn.logSoftmaxRows([0.5, -1, 2], 3).map(Math.exp);
   // d log p_a / d l_j = [j == a] - p_j
   [0, 1, 2].forEach((j) => assert.ok(Math.abs(g[j] - ((j === 1 ? 1 : 0) - p[j])) < 1e-5));
-  const ge = tf.grad((l: tf.Tensor) => tf.sum(nn.entropy(l as tf.Tensor2D)))(tf.tensor2d([[1000, 0, -1000]])).dataSync();
+  const ge = tf.grad((l: tf.Tensor) => tf.sum(nn.entropyOfLogits(l as tf.Tensor2D)))(tf.tensor2d([[1000, 0, -1000]])).dataSync();
   assert.ok(Array.from(ge).every(Number.isFinite));
   x.dispose();
 });

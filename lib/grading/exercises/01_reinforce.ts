@@ -1,9 +1,11 @@
 import type * as TF from '@tensorflow/tfjs';
 import { tf, lossAndGrads } from '../tensors';
-import { clonePlain } from '../compare';
 import type { Case, Exercise } from '../types';
 import { ShapeError } from '../types';
 import { actions, intBetween, matrix, normals, ones, pickGamma, probs } from './gen';
+import * as library from '../../nn/distributions';
+import * as returns from '../../algos/returns';
+import * as losses from '../../algos/losses';
 
 const chapter = '01_reinforce';
 
@@ -17,31 +19,28 @@ function asNumberArray(name: string, out: unknown): number[] {
 // ---------------------------------------------------------------------------------------------------
 type LogSoftmax = (logits: number[]) => number[];
 
-function logSoftmaxRef(logits: number[]): number[] {
-  const m = Math.max(...logits);
-  let s = 0;
-  for (const z of logits) s += Math.exp(z - m);
-  const lse = m + Math.log(s);
-  return logits.map((z) => z - lse);
-}
+const logSoftmaxRef = library.logSoftmax;
 
 export const logSoftmax: Exercise<LogSoftmax> = {
   name: 'logSoftmax',
   chapter,
   summary: 'log pi(a) = z_a - log(sum_b exp(z_b)), computed stably by subtracting the largest logit first.',
   params: ['logits'],
-  edgeCases: 'a single action, equal logits, logits near +1000 and -1000',
+  edgeCases: 'a single action, equal logits, logits near +1000 and -1000, spread logits whose largest is not first',
   cases(rng) {
     const fixed: Case[] = [
       { label: 'a single action', args: [[2.5]] },
       { label: 'equal logits', args: [[0, 0, 0, 0]] },
       { label: 'huge logits (exp overflows)', args: [[1000, 999, 990]] },
       { label: 'very negative logits (exp underflows)', args: [[-1000, -1001, -1003]] },
+      { label: 'widely spread logits, the largest in the middle', args: [[-500, 800, 3, 799]] },
+      { label: 'widely spread logits, the largest last', args: [[-20, 0, 5, 900]] },
     ];
-    for (let i = 0; i < 8; i++) fixed.push({ label: 'random logits', args: [normals(rng, intBetween(rng, 2, 8), 3)] });
+    for (let i = 0; i < 6; i++) fixed.push({ label: 'random logits', args: [normals(rng, intBetween(rng, 2, 8), 3)] });
+    for (let i = 0; i < 2; i++) fixed.push({ label: 'random spread logits', args: [normals(rng, intBetween(rng, 3, 8), 300)] });
     return fixed;
   },
-  invoke: (fn, args) => asNumberArray('logSoftmax', fn(clonePlain(args[0] as number[]))),
+  invoke: (fn, args) => asNumberArray('logSoftmax', fn(args[0] as number[])),
   reference: logSoftmaxRef,
   mistakes: [
     { hint: 'you returned the probabilities (softmax); take their logarithm.', fn: (z) => logSoftmaxRef(z).map(Math.exp) },
@@ -50,29 +49,28 @@ export const logSoftmax: Exercise<LogSoftmax> = {
       fn: (z) => z.map((x) => x - Math.max(...z)),
     },
     { hint: 'the sign is flipped: log-probabilities are never positive.', fn: (z) => logSoftmaxRef(z).map((x) => -x) },
+    {
+      hint: 'you subtracted the FIRST logit, not the largest: exp still overflows when a later logit is far larger.',
+      fn: (z) => {
+        const m = z[0];
+        const lse = m + Math.log(z.reduce((s, x) => s + Math.exp(x - m), 0));
+        return z.map((x) => x - lse);
+      },
+    },
   ],
 };
 
 // ---------------------------------------------------------------------------------------------------
 type SampleAction = (probs: number[], u: number) => number;
 
-function sampleActionRef(p: number[], u: number): number {
-  let cum = 0;
-  let last = 0;
-  for (let i = 0; i < p.length; i++) {
-    if (p[i] > 0) last = i;
-    cum += p[i];
-    if (u < cum) return i;
-  }
-  return last; // rounding left the total slightly under u
-}
+const sampleActionRef = library.sampleAction;
 
 export const sampleAction: Exercise<SampleAction> = {
   name: 'sampleAction',
   chapter,
   summary: 'the smallest index i with u < probs[0] + ... + probs[i] (inverse-CDF sampling).',
   params: ['probs', 'u'],
-  edgeCases: 'one action, zero-probability actions, u exactly on a boundary',
+  edgeCases: 'one action, zero-probability actions (first, middle and last), u exactly on a boundary, a total that rounds below u',
   cases(rng) {
     const fixed: Case[] = [
       { label: 'a single action', args: [[1], 0.7] },
@@ -81,6 +79,9 @@ export const sampleAction: Exercise<SampleAction> = {
       { label: 'u in the first bucket', args: [[0.2, 0.3, 0.5], 0.1] },
       { label: 'u in the middle bucket', args: [[0.2, 0.3, 0.5], 0.25] },
       { label: 'u in the last bucket', args: [[0.7, 0.2, 0.1], 0.95] },
+      { label: 'the last action has probability 0, u near 1', args: [[0.5, 0.5, 0], 0.9999999] },
+      { label: 'rounding leaves the total a hair below u; the last action has probability 0', args: [[0.3, 0.6, 0.1, 0], 1 - 2 ** -53] },
+      { label: 'zero-probability actions in the middle', args: [[0.4, 0, 0, 0.6], 0.4] },
     ];
     for (let i = 0; i < 10; i++) {
       fixed.push({ label: 'random distribution', args: [probs(rng, intBetween(rng, 2, 7), true), rng.uniform()] });
@@ -88,7 +89,7 @@ export const sampleAction: Exercise<SampleAction> = {
     return fixed;
   },
   invoke: (fn, args) => {
-    const out = fn(clonePlain(args[0] as number[]), args[1] as number);
+    const out = fn(args[0] as number[], args[1] as number);
     if (typeof out !== 'number' || !Number.isInteger(out)) {
       throw new ShapeError(`sampleAction should return an integer action index, but it returned ${JSON.stringify(out)}.`);
     }
@@ -110,25 +111,29 @@ export const sampleAction: Exercise<SampleAction> = {
       hint: 'you accumulated the probabilities from the last action backwards.',
       fn: (p, u) => p.length - 1 - sampleActionRef([...p].reverse(), u),
     },
+    {
+      hint:
+        'when no running total exceeds u (rounding), return the last action that is possible, not the last index: its probability may be 0.',
+      fn: (p, u) => {
+        let c = 0;
+        for (let i = 0; i < p.length; i++) if (u < (c += p[i])) return i;
+        return p.length - 1;
+      },
+    },
   ],
 };
 
 // ---------------------------------------------------------------------------------------------------
 type ReturnsToGo = (rewards: number[], gamma: number) => number[];
 
-function returnsToGoRef(r: number[], gamma: number): number[] {
-  const g = new Array<number>(r.length);
-  let acc = 0;
-  for (let t = r.length - 1; t >= 0; t--) g[t] = acc = r[t] + gamma * acc;
-  return g;
-}
+const returnsToGoRef = returns.returnsToGo;
 
 export const returnsToGo: Exercise<ReturnsToGo> = {
   name: 'returnsToGo',
   chapter,
   summary: 'G_t = r_t + gamma * G_{t+1}, with G after the last step equal to 0.',
   params: ['rewards', 'gamma'],
-  edgeCases: 'a single-step episode, an empty episode, gamma = 0 and gamma = 1',
+  edgeCases: 'a single-step episode, an empty episode, gamma = 0 and gamma = 1, zero rewards; the rewards must not be changed',
   cases(rng) {
     const fixed: Case[] = [
       { label: 'a single-step episode', args: [[3], 0.9] },
@@ -137,11 +142,12 @@ export const returnsToGo: Exercise<ReturnsToGo> = {
       { label: 'gamma = 0 (only the immediate reward)', args: [[1, 2, 3], 0] },
       { label: 'CartPole-like rewards', args: [ones(10), 0.99] },
       { label: 'reward only at the end', args: [[0, 0, 0, 0, 5], 0.5] },
+      { label: 'zero and negative rewards', args: [[0, -1, 0, 2, 0], 0.9] },
     ];
     for (let i = 0; i < 8; i++) fixed.push({ label: 'random rewards', args: [normals(rng, intBetween(rng, 2, 25)), pickGamma(rng)] });
     return fixed;
   },
-  invoke: (fn, args) => asNumberArray('returnsToGo', fn(clonePlain(args[0] as number[]), args[1] as number)),
+  invoke: (fn, args) => asNumberArray('returnsToGo', fn(args[0] as number[], args[1] as number)),
   reference: returnsToGoRef,
   mistakes: [
     {
@@ -166,20 +172,23 @@ export const returnsToGo: Exercise<ReturnsToGo> = {
 // ---------------------------------------------------------------------------------------------------
 type ReinforceLoss = (logits: TF.Tensor2D, actions: number[], returns: number[]) => TF.Scalar;
 
-function reinforceLossRef(logits: TF.Tensor2D, a: number[], g: number[]): TF.Scalar {
-  return tf.tidy(() => {
-    const logp = tf.logSoftmax(logits, 1);
-    const chosen = tf.sum(tf.mul(logp, tf.oneHot(a, logits.shape[1])), 1);
-    return tf.neg(tf.sum(tf.mul(chosen, tf.tensor1d(g)))) as TF.Scalar;
-  });
-}
+const reinforceLossRef = losses.reinforceLoss;
+
+export const LOGITS_DETACHED =
+  'the loss does not depend on the logits (no gradient reaches them): ' +
+  'build the log-probabilities with tf ops on the logits tensor, not from numbers read out of it.';
+
+/** Tolerances of the loss exercises: gradients are compared term by term, so a small term (an entropy bonus of 0.01) counts. */
+export const LOSS_TOLERANCE = { tolerance: 1e-5, relTolerance: 2e-3 };
 
 /** Runs a loss exercise that takes (logits, actions, returns, ...rest) and reports loss and gradient. */
 export function invokeLogitsLoss(name: string, fn: (l: TF.Tensor2D, ...rest: never[]) => unknown, args: readonly unknown[]) {
   const logits = args[0] as number[][];
-  const rest = args.slice(1).map((x) => clonePlain(x));
-  const r = lossAndGrads(name, [{ name: 'logits', value: logits as unknown as number[], shape: [logits.length, logits[0].length] }], (l) =>
-    (fn as (...x: unknown[]) => unknown)(l, ...rest),
+  const rest = args.slice(1);
+  const r = lossAndGrads(
+    name,
+    [{ name: 'logits', value: logits as unknown as number[], shape: [logits.length, logits[0].length], detachedHint: LOGITS_DETACHED }],
+    (l) => (fn as (...x: unknown[]) => unknown)(l, ...rest),
   );
   return { loss: r.value, 'gradient with respect to logits': r.grads.logits };
 }
@@ -189,13 +198,14 @@ export const reinforceLoss: Exercise<ReinforceLoss> = {
   chapter,
   summary: 'loss = -sum_t G_t * log pi(a_t | s_t), a scalar tensor, with log pi from a log-softmax over each row.',
   params: ['logits', 'actions', 'returns'],
-  edgeCases: 'a batch of one step, a uniform policy, negative returns',
-  tolerance: 1e-3,
+  edgeCases: 'a batch of one step, a uniform policy, negative returns, zero returns (a reduction must not skip them), the last action taken',
+  ...LOSS_TOLERANCE,
   cases(rng) {
     const fixed: Case[] = [
       { label: 'a batch of one step', args: [[[0.5, -0.5]], [1], [2]] },
       { label: 'uniform policy', args: [[[0, 0], [0, 0], [0, 0]], [0, 1, 1], [3, 2, 1]] },
       { label: 'negative returns', args: [[[1, 2, 0], [0.3, -1, 2]], [2, 0], [-1.5, -0.5]] },
+      { label: 'some returns are 0', args: [[[1, 0, -1], [0.5, 0.5, 2], [0, 3, 1], [2, 2, 0]], [2, 0, 1, 2], [0, 1.5, 0, -2]] },
     ];
     for (let i = 0; i < 6; i++) {
       const T = intBetween(rng, 2, 15);
@@ -219,6 +229,10 @@ export const reinforceLoss: Exercise<ReinforceLoss> = {
       fn: (l, a, g) => tf.tidy(() => reinforceLossRef(l, Array.from(tf.argMax(l, 1).dataSync()), g)),
     },
     { hint: 'the returns are missing: each log-probability must be weighted by its return G_t.', fn: (l, a) => reinforceLossRef(l, a, a.map(() => 1)) },
+    {
+      hint: 'you divided by the number of non-zero returns (tf.losses with its default reduction does): this loss is a plain sum over the steps.',
+      fn: (l, a, g) => tf.tidy(() => tf.div(reinforceLossRef(l, a, g), Math.max(1, g.filter((x) => x !== 0).length))),
+    },
   ],
 };
 

@@ -18,7 +18,7 @@ export function matrix(rng: Rng, rows: number, cols: number, scale = 1): number[
 /** A probability vector; with `zeros` some entries are exactly 0. */
 export function probs(rng: Rng, n: number, zeros = false): number[] {
   const w = Array.from({ length: n }, () => (zeros && rng.uniform() < 0.3 ? 0 : rng.uniform() + 0.05));
-  if (w.every((x) => x === 0)) w[rng.int(n)] = 1;
+  if (!w.some((x) => x !== 0)) w[rng.int(n)] = 1;
   const s = w.reduce((a, b) => a + b, 0);
   return w.map((x) => x / s);
 }
