@@ -56,7 +56,7 @@ export {
 export {
   RecurrentA2C, RECURRENT_A2C_DEFAULTS, RECURRENT_A2C_PARTS, lstmUnroll, resetMemory,
   type RecurrentA2CConfig, type RecurrentA2CParts, type Memory, type LstmStepFn,
-} from './recurrent_a2c';
+} from './recurrent-a2c';
 
 /** The training loop. */
 export { train, TrainingDivergedError, type TrainOptions, type TrainResult, type TrainLog, type ProgressMode } from './trainer';

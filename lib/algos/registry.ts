@@ -6,7 +6,7 @@ import type { Algorithm } from './algorithm';
 import { loadCheckpoint } from './checkpoint';
 import { A2C } from './a2c';
 import { A3C, SyncA3C } from './a3c';
-import { RecurrentA2C } from './recurrent_a2c';
+import { RecurrentA2C } from './recurrent-a2c';
 import { Reinforce } from './reinforce';
 
 export interface AlgorithmEntry {

@@ -12,9 +12,9 @@
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { registerWasmKernels } from './kernels/wasm_kernels';
-import { registerFastCpuBackend, FAST_CPU_BACKEND } from './kernels/cpu_kernels';
-import { relaxedSimdAvailable } from './kernels/simd_kernels';
+import { registerWasmKernels } from './kernels/wasm-kernels';
+import { registerFastCpuBackend, FAST_CPU_BACKEND } from './kernels/cpu-kernels';
+import { relaxedSimdAvailable } from './kernels/simd-kernels';
 
 /** The backend families this project runs on. */
 export type BackendKind = 'node' | 'wasm' | 'cpu';

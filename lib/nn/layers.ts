@@ -7,8 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../util/rng';
 import { ParamSet, init } from './params';
-import { fusedLstmAvailable, fusedLstmSequence } from './kernels/lstm_kernels';
-import { fusedConv2d, fusedDense, fusedLayersAvailable } from './kernels/fused_layers';
+import { fusedLstmAvailable, fusedLstmSequence } from './kernels/lstm-kernels';
+import { fusedConv2d, fusedDense, fusedLayersAvailable } from './kernels/fused-layers';
 
 export type Activation = 'relu' | 'elu' | 'tanh';
 

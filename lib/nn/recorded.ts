@@ -22,7 +22,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ParamGroup } from './params';
 import { encode, fusedFor, type ConvEncoder } from './layers';
-import { fusedConvAttrs, fusedConvGrads, fusedDenseGrads } from './kernels/fused_layers';
+import { fusedConvAttrs, fusedConvGrads, fusedDenseGrads } from './kernels/fused-layers';
 
 /**
  * A tensor with its own copy of `t`'s values. tf.tensor(array) on the cpu backend keeps a reference

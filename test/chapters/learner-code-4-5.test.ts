@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { ready } from '../../lib/nn/backend';
 import { A3C, SyncA3C, type A3CParts } from '../../lib/algos/a3c';
-import { RecurrentA2C, type RecurrentA2CParts } from '../../lib/algos/recurrent_a2c';
+import { RecurrentA2C, type RecurrentA2CParts } from '../../lib/algos/recurrent-a2c';
 import { Box, make, register, type Env, type ResetArgs } from '../../lib/envs';
 import { learnerParts } from '../../lib/grading';
 import * as ch4 from '../../solutions/04_a3c_kungfu';

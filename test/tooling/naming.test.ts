@@ -5,7 +5,7 @@
  *   - a chapter id `NN_name`, the name of chapters/NN_name.ts in notebooks/, exercises/, solutions/,
  *     lib/grading/exercises/, test/grading/mutants/ and the grading fixtures;
  *   - an ALE game id: lib/atari/games/kung_fu_master.ts is the game ALE (and its ROM file) calls `kung_fu_master`.
- * A failure prints the `git mv` line of each file to rename (see scripts/rename-plan.txt).
+ * A failure prints the `git mv` line of each file to rename.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -3,7 +3,7 @@
  * (`resetMemory`, `lstmUnroll`, `nStepAdvantages`) or the one `dojo.viz` draws with (`ewma`).
  */
 import type * as TF from '@tensorflow/tfjs';
-import { lstmUnroll as libraryUnroll, resetMemory as libraryReset, type LstmStepFn, type Memory } from '../../algos/recurrent_a2c';
+import { lstmUnroll as libraryUnroll, resetMemory as libraryReset, type LstmStepFn, type Memory } from '../../algos/recurrent-a2c';
 import { nStepAdvantages as libraryAdvantages } from '../../algos/returns';
 import { ewma as libraryEwma } from '../../viz/plots';
 import { stopGradient } from '../../nn/ops';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { ConvGeometry } from './conv_math';
+import type { ConvGeometry } from './conv-math';
 
 export interface ConvAttrs {
   strides: number | [number, number];

@@ -3,8 +3,8 @@
  * variables without per-tensor copies, and for running the SIMD kernels on arrays that live in the heap.
  */
 import * as tf from '@tensorflow/tfjs';
-import { simdFor } from './wasm_kernels';
-import type { SimdGemm, WasmModule } from './simd_gemm';
+import { simdFor } from './wasm-kernels';
+import type { SimdGemm, WasmModule } from './simd-gemm';
 
 export interface HeapBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { stopGradient } from '../../../lib/nn/ops';
-import type { LstmStepFn, Memory } from '../../../lib/algos/recurrent_a2c';
+import type { LstmStepFn, Memory } from '../../../lib/algos/recurrent-a2c';
 import type { Mutants } from './types';
 
 type Reset = (m: Memory, d: boolean[]) => Memory;

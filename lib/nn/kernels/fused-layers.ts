@@ -11,7 +11,7 @@
  * depends on get theirs (the first convolution's input gradient is never computed).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { SimdGemm, WasmModule } from './simd_gemm';
+import type { SimdGemm, WasmModule } from './simd-gemm';
 
 type TensorInfo = tf.TensorInfo;
 type KernelFn = (args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: Record<string, unknown> }) => TensorInfo;

@@ -15,7 +15,7 @@
  * Workspace rows (T*B of them): gate activations (4U), cell c_t (U), state h and c entering the step (2U).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { SimdGemm, WasmModule } from './simd_gemm';
+import type { SimdGemm, WasmModule } from './simd-gemm';
 
 type TensorInfo = tf.TensorInfo;
 

@@ -1,10 +1,10 @@
 /**
- * Drives the table-addressed SIMD gemm kernels of `simd_kernels.ts` over tfjs-backend-wasm's heap:
+ * Drives the table-addressed SIMD gemm kernels of `simd-kernels.ts` over tfjs-backend-wasm's heap:
  * offset tables (cached per shape), tiling into 4-row x 8/4-column tiles, and chunking of the reduction
  * so a chunk's operands stay in cache. Also the convolution gradients expressed with it.
  */
-import { instantiateSimdKernels, type SimdExports } from './simd_kernels';
-import type { ConvGeometry } from './conv_math';
+import { instantiateSimdKernels, type SimdExports } from './simd-kernels';
+import type { ConvGeometry } from './conv-math';
 
 /** The parts of tfjs-backend-wasm's module object used here. */
 export interface WasmModule {

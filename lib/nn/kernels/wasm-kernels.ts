@@ -4,7 +4,7 @@
  * The stock wasm backend (4.22) has no Conv2DBackpropFilter at all, a slow Conv2DBackpropInput (a direct
  * loop), transposed BatchMatMuls about ten times slower than the plain one, and an XNNPACK product that
  * repacks a weight matrix the first time it sees it (every update, in training). Here:
- *   Conv2D, both convolution gradients (unpadded)  the table-driven SIMD gemm of `simd_gemm.ts`, reading
+ *   Conv2D, both convolution gradients (unpadded)  the table-driven SIMD gemm of `simd-gemm.ts`, reading
  *                     receptive fields in place (no im2col copies); padded convolutions unroll patches in
  *                     JavaScript and use the stock product
  *   BatchMatMul (2-D)  the SIMD gemm for A B and A^T B (other widths on B padded to a multiple of 4) and
@@ -12,15 +12,15 @@
  *                     JavaScript, then the stock product
  *   Sum               column sums over leading axes (bias gradients) by a SIMD kernel
  *   Identity, Cast    share the data (reference count) instead of copying it when nothing changes
- *   DojoLstmForward/Backward  the LSTM recurrence (`lstm_kernels.ts`)
- *   DojoConv2DBiasAct, DojoDenseBiasAct  whole conv/dense layers with bias and ReLU (`fused_layers.ts`)
+ *   DojoLstmForward/Backward  the LSTM recurrence (`lstm-kernels.ts`)
+ *   DojoConv2DBiasAct, DojoDenseBiasAct  whole conv/dense layers with bias and ReLU (`fused-layers.ts`)
  */
 import * as tf from '@tensorflow/tfjs';
-import { col2imRows, im2colTransposed, transpose2d, fieldSize, positions } from './conv_math';
+import { col2imRows, im2colTransposed, transpose2d, fieldSize, positions } from './conv-math';
 import { convGeometry, type ConvAttrs } from './geometry';
-import { SimdGemm, fieldsInside, type WasmModule } from './simd_gemm';
-import { registerLstmKernels } from './lstm_kernels';
-import { registerFusedLayers } from './fused_layers';
+import { SimdGemm, fieldsInside, type WasmModule } from './simd-gemm';
+import { registerLstmKernels } from './lstm-kernels';
+import { registerFusedLayers } from './fused-layers';
 
 type TensorInfo = tf.TensorInfo;
 

@@ -11,7 +11,7 @@
  *   sumsq     sum of squares in float64 (gradient norms).
  */
 import { setFlagsFromString } from 'node:v8';
-import { FunctionBuilder, assembleModule, type Local } from './wasm_asm';
+import { FunctionBuilder, assembleModule, type Local } from './wasm-asm';
 
 /** Row-tile heights and column-tile widths (in 4-float vectors) the gemm kernels come in. */
 export const GEMM_TILES: ReadonlyArray<readonly [rows: number, vectors: number]> = [[4, 2], [4, 1], [5, 2], [5, 1], [1, 2], [1, 1]];

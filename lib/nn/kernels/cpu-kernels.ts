@@ -4,7 +4,7 @@
  * takes seconds per A3C update; these take milliseconds.
  */
 import * as tf from '@tensorflow/tfjs';
-import { col2im, gemm, im2col, im2colTransposed, transpose2d, fieldSize, positions } from './conv_math';
+import { col2im, gemm, im2col, im2colTransposed, transpose2d, fieldSize, positions } from './conv-math';
 import { convGeometry, type ConvAttrs } from './geometry';
 
 type TensorInfo = tf.TensorInfo;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { A3C, SyncA3C } from '../../lib/algos/a3c';
 import { CRASH_ENV } from '../../lib/algos/a3c/launcher';
-import { RecurrentA2C } from '../../lib/algos/recurrent_a2c';
+import { RecurrentA2C } from '../../lib/algos/recurrent-a2c';
 import { train } from '../../lib/algos/trainer';
 import { createAlgorithm } from '../../lib/algos/registry';
 import { a3cWorkerStep, type A3CConfig } from '../../lib/algos/a3c';

@@ -1,7 +1,7 @@
 /**
  * A tiny WebAssembly assembler: just enough of the binary format (types, one imported memory, functions,
  * exports, code) and of the instruction set (integer arithmetic, f32/f64 scalars, 128-bit SIMD, structured
- * loops) to write the few numeric kernels in `simd_kernels.ts` without an external toolchain.
+ * loops) to write the few numeric kernels in `simd-kernels.ts` without an external toolchain.
  *
  * Encoding facts from the WebAssembly core specification (binary format, sections 5.x) and the fixed-width
  * SIMD proposal (opcode table): SIMD instructions are prefix 0xFD followed by a LEB128 opcode.
