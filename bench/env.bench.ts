@@ -28,7 +28,17 @@
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { readdirSync, readFileSync } from 'node:fs';
-import { AsyncVectorEnv, make, makeFromSpec, PreprocessAtari, register, StepOutcome, SyncVectorEnv, type EnvSpec, type FastEnv } from '../lib/envs';
+import {
+  AsyncVectorEnv,
+  make,
+  makeFromSpec,
+  PreprocessAtari,
+  register,
+  StepOutcome,
+  SyncVectorEnv,
+  type EnvSpec,
+  type FastEnv,
+} from '../lib/envs';
 import { sharedPath } from '../lib/util/paths';
 
 function median(xs: number[]): number {
@@ -38,7 +48,8 @@ function median(xs: number[]): number {
 
 function cartpole(trig: 'numpy-svml' | 'math' = 'numpy-svml'): number {
   const env = make('CartPole-v1', { trig }) as unknown as FastEnv;
-  const obs = new Float32Array(4), o = new StepOutcome();
+  const obs = new Float32Array(4),
+    o = new StepOutcome();
   env.resetInto(obs, 0, { seed: 0 });
   const steps = 2_000_000;
   let a = 0;
@@ -67,13 +78,19 @@ function actionsFor(step: number, n: number): Int32Array {
 function threadCpuSeconds(): Map<string, number> {
   const m = new Map<string, number>();
   let tids: string[];
-  try { tids = readdirSync('/proc/self/task'); } catch { return m; }
+  try {
+    tids = readdirSync('/proc/self/task');
+  } catch {
+    return m;
+  }
   for (const tid of tids) {
     try {
       const st = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
       const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
       m.set(tid, (Number(f[11]) + Number(f[12])) / 100); // utime + stime, in clock ticks of 1/100 s
-    } catch { /* the thread ended */ }
+    } catch {
+      /* the thread ended */
+    }
   }
   return m;
 }
@@ -101,7 +118,11 @@ async function timed(steps: number, step: (s: number) => unknown, pool?: AsyncVe
   let busiest = 0;
   for (const [tid, v] of c1) busiest = Math.max(busiest, v - (c0.get(tid) ?? 0));
   const u = process.cpuUsage(u0);
-  const run: Run = { stepsPerS: (steps * 8) / (wallMs / 1000), busiestCpuPerStep: c1.size ? busiest / steps : NaN, coresUsed: (u.user + u.system) / 1000 / wallMs };
+  const run: Run = {
+    stepsPerS: (steps * 8) / (wallMs / 1000),
+    busiestCpuPerStep: c1.size ? busiest / steps : NaN,
+    coresUsed: (u.user + u.system) / 1000 / wallMs,
+  };
   if (pool && b0) {
     const busy = pool.workerBusyMs().map((v, w) => v - b0[w]);
     run.slowestWorkerShare = Math.max(...busy) / wallMs;
@@ -121,10 +142,16 @@ async function poolSyncMicros(workers: number): Promise<number> {
   const perStep: number[] = [];
   for (let r = 0; r < 5; r++) {
     let t0 = performance.now();
-    for (let s = 0; s < steps; s++) { a.fill(s & 1); batch.step(a); }
+    for (let s = 0; s < steps; s++) {
+      a.fill(s & 1);
+      batch.step(a);
+    }
     const tb = performance.now() - t0;
     t0 = performance.now();
-    for (let s = 0; s < steps; s++) { a.fill(s & 1); await pool.step(a); }
+    for (let s = 0; s < steps; s++) {
+      a.fill(s & 1);
+      await pool.step(a);
+    }
     const tp = performance.now() - t0;
     perStep.push(((tp - tb) / steps) * 1000);
   }
@@ -134,7 +161,8 @@ async function poolSyncMicros(workers: number): Promise<number> {
 
 function preprocessShare(steps: number): number {
   const env = new PreprocessAtari(make('KungFuMasterDeterministic-v4', { seed: 1 }), {}, { timing: true });
-  const obs = new Float32Array(env.obsSize), o = new StepOutcome();
+  const obs = new Float32Array(env.obsSize),
+    o = new StepOutcome();
   env.resetInto(obs, 0);
   env.preprocessMs = 0;
   const t0 = performance.now();
@@ -152,7 +180,8 @@ async function main(): Promise<void> {
   // wrappers) compiled for two kinds of env, which slows SyncVectorEnv here but not in the pool's fresh workers.
   const workers = availableParallelism();
   if (sharedPath('roms', 'kung_fu_master.bin') || process.env.GRADIENT_DOJO_ROMS) {
-    const reps = Number(process.env.ENV_BENCH_REPS ?? 5), steps = 120;
+    const reps = Number(process.env.ENV_BENCH_REPS ?? 5),
+      steps = 120;
     const batch = new SyncVectorEnv(Array.from({ length: 8 }, () => makeFromSpec(spec)));
     batch.reset(1);
     const pool = await AsyncVectorEnv.create(spec, { n: 8, workers });
@@ -175,7 +204,9 @@ async function main(): Promise<void> {
     await pool1.close();
     const best = (name: string) => Math.max(...runs.get(name)!.map((x) => x.stepsPerS));
     const bestCpu = (name: string) => Math.min(...runs.get(name)!.map((x) => x.busiestCpuPerStep));
-    const b = best('batch'), p = best('pool'), p1 = best('pool1');
+    const b = best('batch'),
+      p = best('pool'),
+      p1 = best('pool1');
     const cpuSpeedup = bestCpu('batch') / bestCpu('pool');
     // The pool's own cost and its imbalance, from the run with the best throughput.
     const bestPoolRun = runs.get('pool')!.reduce((a, x) => (x.stepsPerS > a.stepsPerS ? x : a));
@@ -184,9 +215,13 @@ async function main(): Promise<void> {
     const load = `load average ${load0.toFixed(1)}..${load1.toFixed(1)} on ${availableParallelism()} cores`;
     for (const [name] of configs) {
       const rs = runs.get(name)!;
-      console.log(`${name.padEnd(6)} agent steps/s per run: ${rs.map((x) => Math.round(x.stepsPerS)).join(' ')}; busiest thread ms CPU per step: ${rs.map((x) => (x.busiestCpuPerStep * 1000).toFixed(2)).join(' ')}; cores used: ${rs.map((x) => x.coresUsed.toFixed(2)).join(' ')}`);
+      console.log(
+        `${name.padEnd(6)} agent steps/s per run: ${rs.map((x) => Math.round(x.stepsPerS)).join(' ')}; busiest thread ms CPU per step: ${rs.map((x) => (x.busiestCpuPerStep * 1000).toFixed(2)).join(' ')}; cores used: ${rs.map((x) => x.coresUsed.toFixed(2)).join(' ')}`,
+      );
       if (rs[0].slowestWorkerShare !== undefined) {
-        console.log(`${''.padEnd(6)} slowest worker's env time / wall: ${rs.map((x) => x.slowestWorkerShare!.toFixed(3)).join(' ')}; mean worker: ${rs.map((x) => x.meanWorkerShare!.toFixed(3)).join(' ')}`);
+        console.log(
+          `${''.padEnd(6)} slowest worker's env time / wall: ${rs.map((x) => x.slowestWorkerShare!.toFixed(3)).join(' ')}; mean worker: ${rs.map((x) => x.meanWorkerShare!.toFixed(3)).join(' ')}`,
+        );
       }
     }
     preprocessShare(50);
@@ -194,13 +229,34 @@ async function main(): Promise<void> {
     rows.push(['env.kung_fu_master.envbatch8_steps_per_s', Math.round(b), `steps/s (best of ${reps}, ${load})`]);
     rows.push(['env.kung_fu_master.envpool_steps_per_s', Math.round(p), `steps/s (${workers} workers, best of ${reps}, ${load})`]);
     rows.push(['env.kung_fu_master.envpool_speedup', Number((p / b).toFixed(2)), `x SyncVectorEnv, wall clock (${load})`]);
-    if (Number.isFinite(cpuSpeedup)) rows.push(['env.kung_fu_master.envpool_cpu_speedup', Number(cpuSpeedup.toFixed(2)), 'x SyncVectorEnv with a core per thread (CPU time of the busiest thread)']);
-    rows.push(['env.kung_fu_master.envpool_overhead_share', Number(overheadShare.toFixed(4)), 'of the pool step wall time outside the slowest worker\'s env calls (best run)']);
+    if (Number.isFinite(cpuSpeedup))
+      rows.push([
+        'env.kung_fu_master.envpool_cpu_speedup',
+        Number(cpuSpeedup.toFixed(2)),
+        'x SyncVectorEnv with a core per thread (CPU time of the busiest thread)',
+      ]);
+    rows.push([
+      'env.kung_fu_master.envpool_overhead_share',
+      Number(overheadShare.toFixed(4)),
+      "of the pool step wall time outside the slowest worker's env calls (best run)",
+    ]);
     rows.push(['env.kung_fu_master.envpool_imbalance', Number(imbalance.toFixed(3)), 'slowest worker env time / mean (best run)']);
     const medianCores = (name: string) => median(runs.get(name)!.map((x) => x.coresUsed));
-    rows.push(['env.kung_fu_master.envbatch8_cores_used', Number(medianCores('batch').toFixed(2)), 'cores this process received while SyncVectorEnv ran (median; 1.0 = a whole core)']);
-    rows.push(['env.kung_fu_master.envpool_cores_used', Number(medianCores('pool').toFixed(2)), `cores this process received while AsyncVectorEnv ran (median; ${workers} would be all of them)`]);
-    rows.push(['env.kung_fu_master.envpool1_steps_per_s', Math.round(p1), `steps/s (1 worker with all 8 envs; ${(p1 / b).toFixed(2)}x SyncVectorEnv)`]);
+    rows.push([
+      'env.kung_fu_master.envbatch8_cores_used',
+      Number(medianCores('batch').toFixed(2)),
+      'cores this process received while SyncVectorEnv ran (median; 1.0 = a whole core)',
+    ]);
+    rows.push([
+      'env.kung_fu_master.envpool_cores_used',
+      Number(medianCores('pool').toFixed(2)),
+      `cores this process received while AsyncVectorEnv ran (median; ${workers} would be all of them)`,
+    ]);
+    rows.push([
+      'env.kung_fu_master.envpool1_steps_per_s',
+      Math.round(p1),
+      `steps/s (1 worker with all 8 envs; ${(p1 / b).toFixed(2)}x SyncVectorEnv)`,
+    ]);
     rows.push(['env.kung_fu_master.preprocess_share', Number(share.toFixed(4)), 'fraction of an agent step']);
   } else {
     console.log('Kung-Fu Master ROM not found (../shared/roms or GRADIENT_DOJO_ROMS): Atari figures skipped');
@@ -210,8 +266,16 @@ async function main(): Promise<void> {
   const cp = median([cartpole(), cartpole(), cartpole()]);
   rows.unshift(['env.cartpole.steps_per_s', Math.round(cp), 'steps/s']);
   cartpole('math');
-  rows.splice(1, 0, ['env.cartpole_math_trig.steps_per_s', Math.round(median([cartpole('math'), cartpole('math'), cartpole('math')])), 'steps/s']);
-  rows.splice(2, 0, ['env.pool.sync_us_per_step', Number((await poolSyncMicros(workers)).toFixed(1)), `µs per batch step of 8 (${workers} workers)`]);
+  rows.splice(1, 0, [
+    'env.cartpole_math_trig.steps_per_s',
+    Math.round(median([cartpole('math'), cartpole('math'), cartpole('math')])),
+    'steps/s',
+  ]);
+  rows.splice(2, 0, [
+    'env.pool.sync_us_per_step',
+    Number((await poolSyncMicros(workers)).toFixed(1)),
+    `µs per batch step of 8 (${workers} workers)`,
+  ]);
   for (const [name, value, unit] of rows) console.log(`BENCH ${name} ${value} ${unit}`);
   console.log('');
   for (const [name, value, unit] of rows) console.log(`${name.padEnd(44)} ${String(value).padStart(12)}  ${unit}`);
@@ -219,5 +283,8 @@ async function main(): Promise<void> {
 
 const { isMainThread } = require('node:worker_threads') as typeof import('node:worker_threads');
 if (isMainThread && require.main === module) {
-  main().catch((err) => { console.error(err); process.exit(1); });
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
 }

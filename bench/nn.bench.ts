@@ -57,18 +57,26 @@ function frames(rng: Rng, n: number): Float32Array {
 /** One A2C/A3C-style update of the A3C net on a batch: policy-gradient + value + entropy loss, Adam. */
 function a3cUpdate(net: nn.ConvActorCritic, opt: nn.Optimizer, obs: tf.Tensor, actions: Int32Array, returns: tf.Tensor1D): () => void {
   return () => {
-    opt.minimize(() => tf.tidy(() => {
-      const { logits, value } = net.forward(obs);
-      const adv = tf.sub(returns, value);
-      const pg = tf.neg(tf.mean(tf.mul(nn.logProb(logits, actions), nn.stopGradient(adv))));
-      const v = tf.mul(0.5, tf.mean(tf.square(adv)));
-      const ent = tf.mean(nn.entropyOfLogits(logits));
-      return tf.sub(tf.add(pg, v), tf.mul(0.01, ent)) as tf.Scalar;
-    }));
+    opt.minimize(() =>
+      tf.tidy(() => {
+        const { logits, value } = net.forward(obs);
+        const adv = tf.sub(returns, value);
+        const pg = tf.neg(tf.mean(tf.mul(nn.logProb(logits, actions), nn.stopGradient(adv))));
+        const v = tf.mul(0.5, tf.mean(tf.square(adv)));
+        const ent = tf.mean(nn.entropyOfLogits(logits));
+        return tf.sub(tf.add(pg, v), tf.mul(0.01, ent)) as tf.Scalar;
+      }),
+    );
   };
 }
 
-interface A3cFixture { net: nn.ConvActorCritic; opt: nn.Optimizer; update: () => void; forward: () => void; dispose: () => void }
+interface A3cFixture {
+  net: nn.ConvActorCritic;
+  opt: nn.Optimizer;
+  update: () => void;
+  forward: () => void;
+  dispose: () => void;
+}
 
 function a3cFixture(batch: number): A3cFixture {
   const rng = new Rng(batch);
@@ -78,11 +86,20 @@ function a3cFixture(batch: number): A3cFixture {
   const actions = Int32Array.from({ length: batch }, () => rng.int(14));
   const returns = tf.tensor1d(Float32Array.from({ length: batch }, () => rng.range(-1, 1)));
   return {
-    net, opt,
+    net,
+    opt,
     update: a3cUpdate(net, opt, obs, actions, returns),
     // Forward as the acting loop uses it: logits and values read back to the host.
-    forward: () => tf.tidy(() => { const o = net.forward(obs); o.logits.dataSync(); o.value.dataSync(); }),
-    dispose: () => { tf.dispose([obs, returns]); net.dispose(); },
+    forward: () =>
+      tf.tidy(() => {
+        const o = net.forward(obs);
+        o.logits.dataSync();
+        o.value.dataSync();
+      }),
+    dispose: () => {
+      tf.dispose([obs, returns]);
+      net.dispose();
+    },
   };
 }
 
@@ -97,16 +114,21 @@ function lstmFixture(T: number, B: number): { update: () => void; dispose: () =>
   const state = agent.initialState(B);
   return {
     update: () => {
-      opt.minimize(() => tf.tidy(() => {
-        const r = agent.rollout(state, obs);
-        const logits = tf.reshape(r.logits, [T * B, 14]) as tf.Tensor2D;
-        const values = tf.reshape(r.values, [T * B]);
-        const adv = tf.sub(returns, values);
-        const pg = tf.neg(tf.mean(tf.mul(nn.logProb(logits, actions), nn.stopGradient(adv))));
-        return tf.sub(tf.add(pg, tf.mul(0.5, tf.mean(tf.square(adv)))), tf.mul(0.01, tf.mean(nn.entropyOfLogits(logits)))) as tf.Scalar;
-      }));
+      opt.minimize(() =>
+        tf.tidy(() => {
+          const r = agent.rollout(state, obs);
+          const logits = tf.reshape(r.logits, [T * B, 14]) as tf.Tensor2D;
+          const values = tf.reshape(r.values, [T * B]);
+          const adv = tf.sub(returns, values);
+          const pg = tf.neg(tf.mean(tf.mul(nn.logProb(logits, actions), nn.stopGradient(adv))));
+          return tf.sub(tf.add(pg, tf.mul(0.5, tf.mean(tf.square(adv)))), tf.mul(0.01, tf.mean(nn.entropyOfLogits(logits)))) as tf.Scalar;
+        }),
+      );
     },
-    dispose: () => { tf.dispose([obs, returns, state.h, state.c]); agent.dispose(); },
+    dispose: () => {
+      tf.dispose([obs, returns, state.h, state.c]);
+      agent.dispose();
+    },
   };
 }
 
@@ -122,7 +144,11 @@ async function oursOnlyMain(): Promise<void> {
   const lstm = lstmFixture(10, 5);
   const lu = time(lstm.update, quick ? 5 : 21, 5);
   lstm.dispose();
-  for (const [name, v] of [['a3c.forward_b10', fwd], ['a3c.update_b10', u10], ['lstm.rollout_update', lu]] as const) {
+  for (const [name, v] of [
+    ['a3c.forward_b10', fwd],
+    ['a3c.update_b10', u10],
+    ['lstm.rollout_update', lu],
+  ] as const) {
     const x = extras.get(v)!;
     console.log(`ROW ${name} ${v.toFixed(2)} ${x.min.toFixed(2)} ${x.cpu.toFixed(2)} ${x.cpuMin.toFixed(2)}`);
     console.log(`BENCH nn.${name}_nofma_ms ${v.toFixed(2)} ms`);
@@ -133,7 +159,8 @@ async function oursOnlyMain(): Promise<void> {
 /** Runs this benchmark again with GRADIENT_DOJO_FMA=0 (separate multiply and add), and prints its rows and figures. */
 function noFmaRun(): string[] {
   const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--ours-only', ...(quick ? ['--quick'] : [])], {
-    encoding: 'utf8', env: { ...process.env, GRADIENT_DOJO_FMA: '0' },
+    encoding: 'utf8',
+    env: { ...process.env, GRADIENT_DOJO_FMA: '0' },
   });
   if (r.status !== 0) return [`# run without FMA failed: ${(r.stderr || '').split('\n').slice(-3).join(' ')}`];
   return r.stdout.split('\n').filter((l) => l.length > 0);
@@ -181,7 +208,12 @@ async function main(): Promise<void> {
     const lstm = lstmFixture(10, 5);
     const lu = time(lstm.update, kind === 'cpu' ? 3 : quick ? 5 : 21, kind === 'cpu' ? 2 : 5);
     lstm.dispose();
-    rows.push([label, 'a3c forward b10', fwd], [label, 'a3c update b10', u10], [label, 'a3c update b32', u32], [label, 'lstm rollout update T10 x B5', lu]);
+    rows.push(
+      [label, 'a3c forward b10', fwd],
+      [label, 'a3c update b10', u10],
+      [label, 'a3c update b32', u32],
+      [label, 'lstm rollout update T10 x B5', lu],
+    );
     if (kind === chosen) Object.assign(figures, { fwd, u10, u32, lu });
   }
   // Stock cpu (tfjs's own kernels), measured last: its seconds-long updates leave a large, fragmented
@@ -200,7 +232,9 @@ async function main(): Promise<void> {
   await nn.ready();
 
   const stockUpdate = rows.find((r) => r[0] === 'stock cpu' && r[1] === 'a3c update b10')![2] as number;
-  console.log(`\n${'backend'.padEnd(12)} ${'measure'.padEnd(30)} ${'median ms'.padStart(10)} ${'min ms'.padStart(9)} ${'cpu med'.padStart(9)} ${'cpu min'.padStart(9)}  vs stock cpu update`);
+  console.log(
+    `\n${'backend'.padEnd(12)} ${'measure'.padEnd(30)} ${'median ms'.padStart(10)} ${'min ms'.padStart(9)} ${'cpu med'.padStart(9)} ${'cpu min'.padStart(9)}  vs stock cpu update`,
+  );
   for (const [b, m, v] of rows) {
     const ratio = typeof v === 'number' && m.includes('update b10') ? `${(stockUpdate / v).toFixed(0)}x faster` : '';
     const x = typeof v === 'number' ? extras.get(v) : undefined;
@@ -212,14 +246,20 @@ async function main(): Promise<void> {
   for (const l of noFma.filter((x) => x.startsWith('# '))) console.log(l);
   for (const l of noFma.filter((x) => x.startsWith('ROW '))) {
     const [, name, med, min, cpu, cpuMin] = l.split(' ');
-    console.log(`${'ours nofma'.padEnd(12)} ${name.padEnd(30)} ${med.padStart(10)} ${min.padStart(9)} ${cpu.padStart(9)} ${cpuMin.padStart(9)}  (GRADIENT_DOJO_FMA=0: no fused multiply-add)`);
+    console.log(
+      `${'ours nofma'.padEnd(12)} ${name.padEnd(30)} ${med.padStart(10)} ${min.padStart(9)} ${cpu.padStart(9)} ${cpuMin.padStart(9)}  (GRADIENT_DOJO_FMA=0: no fused multiply-add)`,
+    );
   }
   console.log(`\ntargets on the fallback: update b10 <= 5 ms, forward b10 <= 1.5 ms, lstm rollout update <= 25 ms`);
   console.log(`BENCH nn.a3c.update_b10_ms ${figures.u10.toFixed(2)} ms`);
   console.log(`BENCH nn.a3c.update_b32_ms ${figures.u32.toFixed(2)} ms`);
   console.log(`BENCH nn.a3c.forward_b10_ms ${figures.fwd.toFixed(2)} ms`);
   console.log(`BENCH nn.lstm.rollout_update_ms ${figures.lu.toFixed(2)} ms`);
-  for (const [key, name] of [['u10', 'a3c.update_b10'], ['fwd', 'a3c.forward_b10'], ['lu', 'lstm.rollout_update']] as const) {
+  for (const [key, name] of [
+    ['u10', 'a3c.update_b10'],
+    ['fwd', 'a3c.forward_b10'],
+    ['lu', 'lstm.rollout_update'],
+  ] as const) {
     const x = extras.get(figures[key])!;
     console.log(`BENCH nn.${name}_min_ms ${x.min.toFixed(2)} ms`);
     console.log(`BENCH nn.${name}_cpu_ms ${x.cpu.toFixed(2)} ms`);

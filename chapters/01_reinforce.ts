@@ -25,7 +25,7 @@ console.log(dojo.nn.describeBackend());
 // How long to train: 'ci' (seconds, for the automated tests), 'book' (the published pages) or
 // 'full' (your own long run). Set GRADIENT_DOJO_BUDGET before starting Jupyter to change it.
 const BUDGET = (process.env.GRADIENT_DOJO_BUDGET ?? 'book') as 'ci' | 'book' | 'full';
-const pick = <T,>(choices: { ci: T; book: T; full: T }): T => choices[BUDGET] ?? choices.book;
+const pick = <T>(choices: { ci: T; book: T; full: T }): T => choices[BUDGET] ?? choices.book;
 console.log(`budget: ${BUDGET}`);
 
 // %% [markdown]
@@ -117,8 +117,14 @@ export function sampleAction(probs: number[], u: number): number {
 // The library's network for this chapter, with a fixed seed. Its first guesses are close to 50/50.
 const policy = dojo.nn.cartPolePolicy({ seed: 1 });
 const firstLogits = tf.tidy(() => policy.logits(tf.tensor2d([Array.from(first.obs)])).arraySync() as number[][]);
-console.log('logits for the first observation:', firstLogits[0].map((z) => z.toFixed(4)));
-console.log('probabilities:', firstLogits[0].map((z, _i, all) => (Math.exp(z) / all.reduce((s, y) => s + Math.exp(y), 0)).toFixed(4)));
+console.log(
+  'logits for the first observation:',
+  firstLogits[0].map((z) => z.toFixed(4)),
+);
+console.log(
+  'probabilities:',
+  firstLogits[0].map((z, _i, all) => (Math.exp(z) / all.reduce((s, y) => s + Math.exp(y), 0)).toFixed(4)),
+);
 
 // %% [markdown]
 // ## Which actions deserve credit? Returns-to-go
@@ -243,7 +249,10 @@ export function reinforceLoss(logits: tf.Tensor2D, actions: number[], returns: n
 // %%
 // (Names written out in full: the notebook kernel does not resolve `{ logSoftmax }` to an earlier cell's function.)
 const parts = dojo.grading.learnerParts({
-  logSoftmax: logSoftmax, sampleAction: sampleAction, returnsToGo: returnsToGo, reinforceLoss: reinforceLoss,
+  logSoftmax: logSoftmax,
+  sampleAction: sampleAction,
+  returnsToGo: returnsToGo,
+  reinforceLoss: reinforceLoss,
 });
 const config = { envId: 'CartPole-v1', seed: 3, gamma: 0.99, lr: 0.01, episodesPerUpdate: 4, entropyCoef: 0 };
 const algo = new dojo.algos.Reinforce(config, parts);
@@ -290,7 +299,11 @@ for (let u = 1; u <= maxUpdates; u++) {
 // %%
 const agent = algo.evalAgent(new dojo.Rng(11));
 agent.reset();
-const game = dojo.viz.recordEpisode(evalEnv, (obs) => agent.act(obs), { seed: 2024, every: 2, maxSteps: pick({ ci: 30, book: 500, full: 500 }) });
+const game = dojo.viz.recordEpisode(evalEnv, (obs) => agent.act(obs), {
+  seed: 2024,
+  every: 2,
+  maxSteps: pick({ ci: 30, book: 500, full: 500 }),
+});
 console.log(`test game return: ${game.totalReward}`);
 dojo.viz.showGif(dojo.viz.toGif(game.frames, { fps: 25 }));
 

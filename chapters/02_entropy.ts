@@ -17,7 +17,7 @@ import * as dojo from 'gradient-dojo';
 await dojo.nn.ready();
 console.log(dojo.nn.describeBackend());
 const BUDGET = (process.env.GRADIENT_DOJO_BUDGET ?? 'book') as 'ci' | 'book' | 'full';
-const pick = <T,>(choices: { ci: T; book: T; full: T }): T => choices[BUDGET] ?? choices.book;
+const pick = <T>(choices: { ci: T; book: T; full: T }): T => choices[BUDGET] ?? choices.book;
 console.log(`budget: ${BUDGET}`);
 
 // %% [markdown]
@@ -118,7 +118,10 @@ const sweep = dojo.algos.entropySweep(COEFS, {
     const agent = algo.evalAgent(new dojo.Rng(3));
     agent.reset();
     const maxSteps = pick({ ci: 20, book: 500, full: 500 });
-    games.set(coef, dojo.viz.recordEpisode(evalEnv, (obs) => agent.act(obs), { seed: 77, every: 3, maxSteps }));
+    games.set(
+      coef,
+      dojo.viz.recordEpisode(evalEnv, (obs) => agent.act(obs), { seed: 77, every: 3, maxSteps }),
+    );
   },
   updates: pick({ ci: 3, book: 60, full: 150 }),
   target: 180,
@@ -199,7 +202,9 @@ export function batchReturnsToGo(rewards: number[], dones: boolean[], gamma: num
 
 // %%
 const batchParts = dojo.grading.learnerParts({
-  entropy: entropy, entropyRegularizedLoss: entropyRegularizedLoss, batchReturnsToGo: batchReturnsToGo,
+  entropy: entropy,
+  entropyRegularizedLoss: entropyRegularizedLoss,
+  batchReturnsToGo: batchReturnsToGo,
 });
 const parallelRuns = [1, 8].map((numEnvs) => {
   const algo = new dojo.algos.Reinforce({ seed: 9, lr: 0.01, entropyCoef: 0.01, numEnvs, episodesPerUpdate: 8 }, batchParts);
@@ -216,7 +221,11 @@ const parallelRuns = [1, 8].map((numEnvs) => {
 });
 dojo.viz.showPlot({
   data: parallelRuns.map((r) => ({ y: r.returns, name: `${r.numEnvs} env(s)`, mode: 'lines' })),
-  layout: { title: 'REINFORCE, 8 episodes per update, with 1 or 8 environments in lockstep', xaxis: { title: 'update' }, yaxis: { title: 'mean episode return' } },
+  layout: {
+    title: 'REINFORCE, 8 episodes per update, with 1 or 8 environments in lockstep',
+    xaxis: { title: 'update' },
+    yaxis: { title: 'mean episode return' },
+  },
 });
 
 // %% [markdown]

@@ -18,7 +18,7 @@ import * as dojo from 'gradient-dojo';
 await dojo.nn.ready();
 console.log(dojo.nn.describeBackend());
 const BUDGET = (process.env.GRADIENT_DOJO_BUDGET ?? 'book') as 'ci' | 'book' | 'full';
-const pick = <T,>(choices: { ci: T; book: T; full: T }): T => choices[BUDGET] ?? choices.book;
+const pick = <T>(choices: { ci: T; book: T; full: T }): T => choices[BUDGET] ?? choices.book;
 console.log(`budget: ${BUDGET}`);
 
 // %% [markdown]
@@ -217,7 +217,11 @@ dojo.viz.showPlot({
 // %%
 const agent = a2c.evalAgent(new dojo.Rng(5));
 agent.reset();
-const game = dojo.viz.recordEpisode(evalEnv, (obs) => agent.act(obs), { seed: 99, every: 2, maxSteps: pick({ ci: 20, book: 500, full: 500 }) });
+const game = dojo.viz.recordEpisode(evalEnv, (obs) => agent.act(obs), {
+  seed: 99,
+  every: 2,
+  maxSteps: pick({ ci: 20, book: 500, full: 500 }),
+});
 console.log(`A2C test game: return ${game.totalReward}`);
 dojo.viz.showGif(dojo.viz.toGif(game.frames, { fps: 25 }));
 
@@ -247,7 +251,10 @@ console.table([...sizes].map(([part, n]) => ({ part, parameters: n })));
 net.dispose();
 
 // A real observation: the Kung-Fu Master screen, cropped, shrunk to 42x42 grey, 4 frames stacked.
-const pixelEnv = new dojo.envs.PreprocessAtari((dojo.envs.make('KungFuMasterDeterministic-v0') as dojo.envs.Env<Uint8Array, number>), { crop: 'practical_rl', channelOrder: 'channels-last' });
+const pixelEnv = new dojo.envs.PreprocessAtari(dojo.envs.make('KungFuMasterDeterministic-v0') as dojo.envs.Env<Uint8Array, number>, {
+  crop: 'practical_rl',
+  channelOrder: 'channels-last',
+});
 let pixels = pixelEnv.reset({ seed: 0 }).obs;
 for (let i = 0; i < 40; i++) pixels = pixelEnv.step(i % 14).obs;
 dojo.viz.showPng(dojo.viz.encodePng(dojo.viz.sideBySide(pixelEnv.render(), pixels, [42, 42, 4], { channelOrder: 'channels-last' })));
@@ -269,8 +276,15 @@ pixelEnv.close();
 // %%
 const pixelA2C = new dojo.algos.A2C(
   {
-    envId: 'Preprocessed42Crop/KungFuMasterDeterministic-v0', episodicLife: true, rewardScale: 0.01, seed: 7,
-    numEnvs: 4, episodesPerUpdate: 4, gaeLambda: 1, lr: 1e-3, entropyCoef: 0.01,
+    envId: 'Preprocessed42Crop/KungFuMasterDeterministic-v0',
+    episodicLife: true,
+    rewardScale: 0.01,
+    seed: 7,
+    numEnvs: 4,
+    episodesPerUpdate: 4,
+    gaeLambda: 1,
+    lr: 1e-3,
+    entropyCoef: 0.01,
   },
   parts,
 );
@@ -284,8 +298,10 @@ for (let u = 1; u <= pixelUpdates; u++) {
   lifeScores.push(mean(r.episodeReturns));
   lastEntropy = r.metrics['policy/entropy'];
   if (u % 10 === 0 || u === pixelUpdates) {
-    console.log(`update ${u}: mean score per life ${lifeScores[u - 1].toFixed(0)}, entropy ${r.metrics['policy/entropy'].toFixed(3)}, ` +
-      `critic MSE ${r.metrics['value/mse'].toFixed(4)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+    console.log(
+      `update ${u}: mean score per life ${lifeScores[u - 1].toFixed(0)}, entropy ${r.metrics['policy/entropy'].toFixed(3)}, ` +
+        `critic MSE ${r.metrics['value/mse'].toFixed(4)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
+    );
   }
 }
 dojo.viz.showPlot({
@@ -298,8 +314,10 @@ dojo.viz.showPlot({
 const third = Math.max(1, Math.floor(lifeScores.length / 3));
 const early = mean(lifeScores.slice(0, third));
 const late = mean(lifeScores.slice(-third));
-console.log(`mean score per life: first third of the updates ${early.toFixed(0)}, last third ${late.toFixed(0)} ` +
-  `(${late > early ? 'higher' : 'not higher'} at the end)`);
+console.log(
+  `mean score per life: first third of the updates ${early.toFixed(0)}, last third ${late.toFixed(0)} ` +
+    `(${late > early ? 'higher' : 'not higher'} at the end)`,
+);
 console.log(`policy entropy after the last update: ${lastEntropy.toFixed(3)} nats (uniform over 14 actions: ${Math.log(14).toFixed(3)})`);
 pixelA2C.dispose();
 

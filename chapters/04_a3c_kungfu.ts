@@ -20,7 +20,7 @@ import * as dojo from 'gradient-dojo';
 await dojo.nn.ready();
 console.log(dojo.nn.describeBackend());
 const BUDGET = (process.env.GRADIENT_DOJO_BUDGET ?? 'book') as 'ci' | 'book' | 'full';
-const pick = <T,>(choices: { ci: T; book: T; full: T }): T => choices[BUDGET] ?? choices.book;
+const pick = <T>(choices: { ci: T; book: T; full: T }): T => choices[BUDGET] ?? choices.book;
 console.log(`budget: ${BUDGET}`);
 
 // %% [markdown]
@@ -44,7 +44,7 @@ console.log(`budget: ${BUDGET}`);
 // variant repeats every chosen action for 4 frames.
 
 // %%
-const raw = (dojo.envs.make('KungFuMasterDeterministic-v0') as dojo.envs.Env<Uint8Array, number>);
+const raw = dojo.envs.make('KungFuMasterDeterministic-v0') as dojo.envs.Env<Uint8Array, number>;
 console.log('actions:', raw.actionSpace.toString());
 raw.reset({ seed: 0 });
 for (let i = 0; i < 60; i++) raw.step(i % 14);
@@ -66,8 +66,13 @@ dojo.viz.showPng(dojo.viz.encodePng(dojo.viz.upscale(screen, 2)));
 // (channels last, as TensorFlow.js convolutions expect).
 
 // %%
-const env = new dojo.envs.PreprocessAtari((dojo.envs.make('KungFuMasterDeterministic-v0') as dojo.envs.Env<Uint8Array, number>), {
-  height: 42, width: 42, crop: 'practical_rl', grayscale: 'luma', nFrames: 4, channelOrder: 'channels-last',
+const env = new dojo.envs.PreprocessAtari(dojo.envs.make('KungFuMasterDeterministic-v0') as dojo.envs.Env<Uint8Array, number>, {
+  height: 42,
+  width: 42,
+  crop: 'practical_rl',
+  grayscale: 'luma',
+  nFrames: 4,
+  channelOrder: 'channels-last',
 });
 let obs = env.reset({ seed: 0 }).obs;
 for (let i = 0; i < 60; i++) obs = env.step(i % 14).obs;
@@ -177,7 +182,10 @@ export function nStepReturns(rewards: number[][], dones: boolean[][], bootstrap:
 /** One A3C worker step on the rollout it just played: targets, advantages, gradient, shared update, pull. */
 export function a3cWorkerStep(
   rollout: { rewards: number[][]; dones: boolean[][]; values: number[][]; bootstrap: number[] },
-  worker: { gradient(played: typeof rollout, targets: number[][], advantages: number[][]): Float32Array; pull(weights: Float32Array): void },
+  worker: {
+    gradient(played: typeof rollout, targets: number[][], advantages: number[][]): Float32Array;
+    pull(weights: Float32Array): void;
+  },
   shared: { params: Float32Array; apply(grad: Float32Array): void },
   gamma: number,
   returns: (rewards: number[][], dones: boolean[][], bootstrap: number[], gamma: number) => number[][],
@@ -272,10 +280,22 @@ const runFive = await trainFor(fiveStep, STEPS, '5-step, 10 envs');
 // between two workers, each applying its own update.
 
 // %%
-const asyncSettings = { envId: ENV_ID, numWorkers: 2, envsPerWorker: 5, nSteps: 5, seed: 1, lr: 1e-4, entropyCoef: 0.001, valueCoef: 1, maxGradNorm: 0 };
+const asyncSettings = {
+  envId: ENV_ID,
+  numWorkers: 2,
+  envsPerWorker: 5,
+  nSteps: 5,
+  seed: 1,
+  lr: 1e-4,
+  entropyCoef: 0.001,
+  valueCoef: 1,
+  maxGradNorm: 0,
+};
 const turns = new dojo.algos.A3C({ ...asyncSettings, workerThreads: false }, parts);
 const runTurns = await trainFor(turns, STEPS, 'A3C, 2 workers taking turns (your step)');
-console.log(`gradient updates: 5-step batch ${fiveStep.snapshot().counters.updates}, A3C ${turns.gradientUpdates} (each on half the environments)`);
+console.log(
+  `gradient updates: 5-step batch ${fiveStep.snapshot().counters.updates}, A3C ${turns.gradientUpdates} (each on half the environments)`,
+);
 
 // %% [markdown]
 // ## Truly asynchronous A3C
@@ -289,10 +309,14 @@ console.log(`gradient updates: 5-step batch ${fiveStep.snapshot().counters.updat
 // %%
 const a3c = new dojo.algos.A3C({ ...asyncSettings, workerThreads: true });
 const runAsync = await dojo.algos.train(a3c, { steps: STEPS, progress: 'lines', progressInterval: 30 });
-console.log(`asynchronous: ${runAsync.envSteps} env steps in ${runAsync.seconds.toFixed(0)} s (${(runAsync.envSteps / runAsync.seconds).toFixed(0)}/s)`);
+console.log(
+  `asynchronous: ${runAsync.envSteps} env steps in ${runAsync.seconds.toFixed(0)} s (${(runAsync.envSteps / runAsync.seconds).toFixed(0)}/s)`,
+);
 
 // %%
-const asyncEpisodes = runAsync.history.filter((h) => h.episodeReturn !== undefined).map((h) => ({ steps: h.envSteps, ret: h.episodeReturn as number }));
+const asyncEpisodes = runAsync.history
+  .filter((h) => h.episodeReturn !== undefined)
+  .map((h) => ({ steps: h.envSteps, ret: h.episodeReturn as number }));
 const runs = [
   { name: 'one-step, 10 envs', episodes: runOne.episodes, rate: runOne.steps / runOne.secs },
   { name: '5-step, 10 envs', episodes: runFive.episodes, rate: runFive.steps / runFive.secs },
@@ -301,7 +325,11 @@ const runs = [
 ];
 dojo.viz.showPlot({
   data: runs.map((r) => ({ x: r.episodes.map((e) => e.steps), y: r.episodes.map((e) => e.ret), name: r.name, mode: 'markers' })),
-  layout: { title: `Kung-Fu Master, ${STEPS} environment steps each`, xaxis: { title: 'environment steps' }, yaxis: { title: 'game score' } },
+  layout: {
+    title: `Kung-Fu Master, ${STEPS} environment steps each`,
+    xaxis: { title: 'environment steps' },
+    yaxis: { title: 'game score' },
+  },
 });
 dojo.viz.showPlot({
   data: [{ type: 'bar', x: runs.map((r) => r.name), y: runs.map((r) => r.rate) }],
@@ -310,7 +338,9 @@ dojo.viz.showPlot({
 const meanOf = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
 for (const r of runs) {
   const last = r.episodes.slice(-5).map((e) => e.ret);
-  console.log(`${r.name}: ${r.episodes.length} games, mean of the last ${last.length}: ${last.length ? meanOf(last).toFixed(0) : 'none finished'}; ${r.rate.toFixed(0)} steps/s`);
+  console.log(
+    `${r.name}: ${r.episodes.length} games, mean of the last ${last.length}: ${last.length ? meanOf(last).toFixed(0) : 'none finished'}; ${r.rate.toFixed(0)} steps/s`,
+  );
 }
 const fastest = runs.reduce((a, b) => (b.rate > a.rate ? b : a));
 console.log(`fastest: ${fastest.name}, ${(fastest.rate / runs[1].rate).toFixed(2)}x the 5-step batch's steps per second`);
@@ -335,11 +365,23 @@ for (const algo of [oneStep, fiveStep, turns]) await algo.dispose();
 // %%
 // Evaluate on exactly the observations the agent was trained on (here: the whole screen).
 const evalEnv = dojo.algos.makeEnv(a3c.config.envId);
-const summary = dojo.algos.evaluate(evalEnv, a3c.evalAgent(new dojo.Rng(0)), pick({ ci: 1, book: 5, full: 20 }), 500, pick({ ci: 300, book: 20_000, full: 100_000 }));
-console.log(`evaluation over ${summary.episodes} games: mean ${summary.mean.toFixed(0)} ± ${summary.std.toFixed(0)} (min ${summary.min}, max ${summary.max})`);
+const summary = dojo.algos.evaluate(
+  evalEnv,
+  a3c.evalAgent(new dojo.Rng(0)),
+  pick({ ci: 1, book: 5, full: 20 }),
+  500,
+  pick({ ci: 300, book: 20_000, full: 100_000 }),
+);
+console.log(
+  `evaluation over ${summary.episodes} games: mean ${summary.mean.toFixed(0)} ± ${summary.std.toFixed(0)} (min ${summary.min}, max ${summary.max})`,
+);
 const player = a3c.evalAgent(new dojo.Rng(1));
 player.reset();
-const game = dojo.viz.recordEpisode(evalEnv, (o) => player.act(o), { seed: 2, every: 2, maxSteps: pick({ ci: 40, book: 1500, full: 3000 }) });
+const game = dojo.viz.recordEpisode(evalEnv, (o) => player.act(o), {
+  seed: 2,
+  every: 2,
+  maxSteps: pick({ ci: 40, book: 1500, full: 3000 }),
+});
 console.log(`recorded game: score ${game.totalReward} in ${game.length} steps`);
 dojo.viz.showGif(dojo.viz.toGif(game.frames, { fps: 15 }));
 await a3c.dispose();
@@ -367,11 +409,23 @@ await a3c.dispose();
 // %%
 const pretrained = dojo.algos.loadAlgorithm('../checkpoints/kung_fu_master_a3c').algo;
 const pretrainedEnv = dojo.algos.makeEnv(pretrained.config.envId);
-const pretrainedScore = dojo.algos.evaluate(pretrainedEnv, pretrained.evalAgent(new dojo.Rng(7)), pick({ ci: 1, book: 5, full: 20 }), 7_000, pick({ ci: 200, book: 100_000, full: 100_000 }));
-console.log(`one-hour agent, ${pretrainedScore.episodes} games: mean ${pretrainedScore.mean.toFixed(0)} ± ${pretrainedScore.std.toFixed(0)} (min ${pretrainedScore.min}, max ${pretrainedScore.max})`);
+const pretrainedScore = dojo.algos.evaluate(
+  pretrainedEnv,
+  pretrained.evalAgent(new dojo.Rng(7)),
+  pick({ ci: 1, book: 5, full: 20 }),
+  7_000,
+  pick({ ci: 200, book: 100_000, full: 100_000 }),
+);
+console.log(
+  `one-hour agent, ${pretrainedScore.episodes} games: mean ${pretrainedScore.mean.toFixed(0)} ± ${pretrainedScore.std.toFixed(0)} (min ${pretrainedScore.min}, max ${pretrainedScore.max})`,
+);
 const champion = pretrained.evalAgent(new dojo.Rng(8));
 champion.reset();
-const championGame = dojo.viz.recordEpisode(pretrainedEnv, (o) => champion.act(o), { seed: 8, every: 3, maxSteps: pick({ ci: 40, book: 2500, full: 5000 }) });
+const championGame = dojo.viz.recordEpisode(pretrainedEnv, (o) => champion.act(o), {
+  seed: 8,
+  every: 3,
+  maxSteps: pick({ ci: 40, book: 2500, full: 5000 }),
+});
 console.log(`recorded game: score ${championGame.totalReward} in ${championGame.length} steps`);
 dojo.viz.showGif(dojo.viz.toGif(championGame.frames, { fps: 20 }));
 pretrainedEnv.close();

@@ -20,7 +20,7 @@ import * as dojo from 'gradient-dojo';
 await dojo.nn.ready();
 console.log(dojo.nn.describeBackend());
 const BUDGET = (process.env.GRADIENT_DOJO_BUDGET ?? 'book') as 'ci' | 'book' | 'full';
-const pick = <T,>(choices: { ci: T; book: T; full: T }): T => choices[BUDGET] ?? choices.book;
+const pick = <T>(choices: { ci: T; book: T; full: T }): T => choices[BUDGET] ?? choices.book;
 console.log(`budget: ${BUDGET}`);
 
 // %% [markdown]
@@ -44,7 +44,7 @@ console.log(`budget: ${BUDGET}`);
 // %%
 const N_ACTIONS = 14;
 const agent = dojo.nn.recurrentAgent({ nActions: N_ACTIONS, seed: 0 });
-let memory = agent.initialState(1);
+const memory = agent.initialState(1);
 const probe = tf.tidy(() => {
   const out = agent.step(memory, tf.zeros([1, 42, 42, 4]));
   return { logits: out.logits.shape, value: out.value.shape, h: out.state.h.shape, c: out.state.c.shape };
@@ -75,7 +75,10 @@ tf.dispose([memory.h, memory.c]);
 export function resetMemory(memory: [tf.Tensor2D, tf.Tensor2D], dones: boolean[]): [tf.Tensor2D, tf.Tensor2D] {
   // BEGIN SOLUTION
   return tf.tidy(() => {
-    const keep = tf.tensor2d(dones.map((d) => [d ? 0 : 1]), [dones.length, 1]);
+    const keep = tf.tensor2d(
+      dones.map((d) => [d ? 0 : 1]),
+      [dones.length, 1],
+    );
     return [tf.mul(memory[0], keep), tf.mul(memory[1], keep)] as [tf.Tensor2D, tf.Tensor2D];
   });
   // END SOLUTION
@@ -110,7 +113,10 @@ export function resetMemory(memory: [tf.Tensor2D, tf.Tensor2D], dones: boolean[]
 // %% [exercise]
 /** The network over a rollout from the carried memory: detached at the start, reset at episode ends. */
 export function lstmUnroll(
-  step: (memory: [tf.Tensor2D, tf.Tensor2D], obs: tf.Tensor) => { logits: tf.Tensor2D; value: tf.Tensor1D; memory: [tf.Tensor2D, tf.Tensor2D] },
+  step: (
+    memory: [tf.Tensor2D, tf.Tensor2D],
+    obs: tf.Tensor,
+  ) => { logits: tf.Tensor2D; value: tf.Tensor1D; memory: [tf.Tensor2D, tf.Tensor2D] },
   memory: [tf.Tensor2D, tf.Tensor2D],
   obs: tf.Tensor[],
   dones: boolean[][],
@@ -119,7 +125,10 @@ export function lstmUnroll(
   // BEGIN SOLUTION
   return tf.tidy(() => {
     // the memory carried in from the last rollout is a constant: gradients stop here
-    let m: [tf.Tensor2D, tf.Tensor2D] = [tf.tensor2d(memory[0].dataSync(), memory[0].shape), tf.tensor2d(memory[1].dataSync(), memory[1].shape)];
+    let m: [tf.Tensor2D, tf.Tensor2D] = [
+      tf.tensor2d(memory[0].dataSync(), memory[0].shape),
+      tf.tensor2d(memory[1].dataSync(), memory[1].shape),
+    ];
     const logits: tf.Tensor2D[] = [];
     const values: tf.Tensor1D[] = [];
     for (let t = 0; t < obs.length; t++) {
@@ -210,12 +219,26 @@ export function ewma(xs: number[], span: number): number[] {
 class HideVelocity implements dojo.envs.Env<Float32Array, number> {
   readonly observationSpace = new dojo.envs.Box(-Infinity, Infinity, [2]);
   constructor(private readonly inner: dojo.envs.Env<Float32Array, number>) {}
-  get actionSpace() { return this.inner.actionSpace; }
-  private hide(o: Float32Array): Float32Array { return Float32Array.of(o[0], o[2]); }
-  reset(args?: dojo.envs.ResetArgs) { const r = this.inner.reset(args); return { ...r, obs: this.hide(r.obs) }; }
-  step(action: number) { const r = this.inner.step(action); return { ...r, obs: this.hide(r.obs) }; }
-  render() { return this.inner.render(); }
-  close() { this.inner.close(); }
+  get actionSpace() {
+    return this.inner.actionSpace;
+  }
+  private hide(o: Float32Array): Float32Array {
+    return Float32Array.of(o[0], o[2]);
+  }
+  reset(args?: dojo.envs.ResetArgs) {
+    const r = this.inner.reset(args);
+    return { ...r, obs: this.hide(r.obs) };
+  }
+  step(action: number) {
+    const r = this.inner.step(action);
+    return { ...r, obs: this.hide(r.obs) };
+  }
+  render() {
+    return this.inner.render();
+  }
+  close() {
+    this.inner.close();
+  }
 }
 dojo.envs.register({
   id: 'CartPoleNoVelocity-v1',
@@ -229,17 +252,29 @@ const smooth = dojo.grading.learnerParts({ ewma: ewma }).ewma;
 const CONTROL_STEPS = pick({ ci: 2_000, book: 60_000, full: 100_000 });
 const SEEDS = pick({ ci: [1], book: [1, 2, 3], full: [1, 2, 3, 4, 5] });
 const BINS = 20;
-const shared = { envId: 'CartPoleNoVelocity-v1', gamma: 0.99, lr: 3e-3, entropyCoef: 0.01, valueCoef: 0.5, rewardScale: 0.01, maxGradNorm: 5, hidden: 32 };
+const shared = {
+  envId: 'CartPoleNoVelocity-v1',
+  gamma: 0.99,
+  lr: 3e-3,
+  entropyCoef: 0.01,
+  valueCoef: 0.5,
+  rewardScale: 0.01,
+  maxGradNorm: 5,
+  hidden: 32,
+};
 /** Mean game length in each of BINS equal slices of the run (the previous slice's where none ended). */
 async function curve(algo: dojo.algos.Algorithm): Promise<number[]> {
   const out = new Array<number>(BINS).fill(NaN);
   const sums = new Array<number>(BINS).fill(0);
   const counts = new Array<number>(BINS).fill(0);
-  for (let steps = 0; steps < CONTROL_STEPS;) {
+  for (let steps = 0; steps < CONTROL_STEPS; ) {
     const r = await algo.update();
     steps += r.envSteps;
     const bin = Math.min(BINS - 1, Math.floor((steps / CONTROL_STEPS) * BINS));
-    for (const g of r.episodeReturns) { sums[bin] += g; counts[bin]++; }
+    for (const g of r.episodeReturns) {
+      sums[bin] += g;
+      counts[bin]++;
+    }
   }
   for (let b = 0; b < BINS; b++) out[b] = counts[b] ? sums[b] / counts[b] : b > 0 ? out[b - 1] : NaN;
   await algo.dispose();
@@ -259,13 +294,26 @@ const band = (curves: number[][], name: string, color: string) => {
   const hi = binX.map((_, b) => Math.max(...curves.map((c) => c[b])));
   const mid = binX.map((_, b) => curves.reduce((s, c) => s + c[b], 0) / curves.length);
   return [
-    { x: [...binX, ...binX.slice().reverse()], y: [...hi, ...lo.slice().reverse()], fill: 'toself', fillcolor: color, opacity: 0.25, line: { width: 0 }, name: `${name}, seeds' range`, hoverinfo: 'skip' },
+    {
+      x: [...binX, ...binX.slice().reverse()],
+      y: [...hi, ...lo.slice().reverse()],
+      fill: 'toself',
+      fillcolor: color,
+      opacity: 0.25,
+      line: { width: 0 },
+      name: `${name}, seeds' range`,
+      hoverinfo: 'skip',
+    },
     { x: binX, y: mid, name: `${name}, mean of ${curves.length} seed(s)`, mode: 'lines', line: { color } },
   ];
 };
 dojo.viz.showPlot({
   data: [...band(lstmCurves, 'LSTM', '#1f77b4'), ...band(ffCurves, 'feed-forward', '#d62728')],
-  layout: { title: 'CartPole without velocities: what memory buys', xaxis: { title: 'environment steps' }, yaxis: { title: 'game length (steps balanced)' } },
+  layout: {
+    title: 'CartPole without velocities: what memory buys',
+    xaxis: { title: 'environment steps' },
+    yaxis: { title: 'game length (steps balanced)' },
+  },
 });
 const lastFifth = (c: number[]) => c.slice(-Math.max(1, BINS / 5)).reduce((a, b) => a + b, 0) / Math.max(1, BINS / 5);
 const lstmEnd = lstmCurves.map(lastFifth);
@@ -273,9 +321,11 @@ const ffEnd = ffCurves.map(lastFifth);
 const fmtList = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
 console.log(`last fifth of training, mean game length per seed: LSTM ${fmtList(lstmEnd)}; feed-forward ${fmtList(ffEnd)}`);
 const everySeed = lstmEnd.every((x, i) => x > ffEnd[i]);
-console.log(everySeed
-  ? `the recurrent agent balanced longer on every seed, ${(lstmEnd.reduce((a, b) => a + b, 0) / ffEnd.reduce((a, b) => a + b, 0)).toFixed(1)}x as long on average`
-  : 'the recurrent agent did not balance longer on every seed: at this budget the comparison is inconclusive');
+console.log(
+  everySeed
+    ? `the recurrent agent balanced longer on every seed, ${(lstmEnd.reduce((a, b) => a + b, 0) / ffEnd.reduce((a, b) => a + b, 0)).toFixed(1)}x as long on average`
+    : 'the recurrent agent did not balance longer on every seed: at this budget the comparison is inconclusive',
+);
 
 // %% [markdown]
 // Each band spans the seeds, the line is their mean; the x-axis is experience (environment steps), so
@@ -352,11 +402,21 @@ dojo.viz.showPlot({
 // ## Final evaluation: 20 games
 
 // %%
-const final = dojo.algos.evaluate(evalEnv, rnn.evalAgent(new dojo.Rng(2024)), pick({ ci: 1, book: 20, full: 20 }), 9000, pick({ ci: 300, book: 20_000, full: 100_000 }));
+const final = dojo.algos.evaluate(
+  evalEnv,
+  rnn.evalAgent(new dojo.Rng(2024)),
+  pick({ ci: 1, book: 20, full: 20 }),
+  9000,
+  pick({ ci: 300, book: 20_000, full: 100_000 }),
+);
 console.log(`final mean score over ${final.episodes} games: ${final.mean.toFixed(0)} (std ${final.std.toFixed(0)}, best ${final.max})`);
 const player = rnn.evalAgent(new dojo.Rng(3));
 player.reset();
-const game = dojo.viz.recordEpisode(evalEnv, (o) => player.act(o), { seed: 5, every: 2, maxSteps: pick({ ci: 40, book: 2000, full: 4000 }) });
+const game = dojo.viz.recordEpisode(evalEnv, (o) => player.act(o), {
+  seed: 5,
+  every: 2,
+  maxSteps: pick({ ci: 40, book: 2000, full: 4000 }),
+});
 console.log(`recorded game: score ${game.totalReward} in ${game.length} steps`);
 dojo.viz.showGif(dojo.viz.toGif(game.frames, { fps: 15 }));
 await rnn.dispose();

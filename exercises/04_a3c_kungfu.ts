@@ -19,7 +19,10 @@ export function nStepReturns(rewards: number[][], dones: boolean[][], bootstrap:
 /** One A3C worker step on the rollout it just played: targets, advantages, gradient, shared update, pull. */
 export function a3cWorkerStep(
   rollout: { rewards: number[][]; dones: boolean[][]; values: number[][]; bootstrap: number[] },
-  worker: { gradient(played: typeof rollout, targets: number[][], advantages: number[][]): Float32Array; pull(weights: Float32Array): void },
+  worker: {
+    gradient(played: typeof rollout, targets: number[][], advantages: number[][]): Float32Array;
+    pull(weights: Float32Array): void;
+  },
   shared: { params: Float32Array; apply(grad: Float32Array): void },
   gamma: number,
   returns: (rewards: number[][], dones: boolean[][], bootstrap: number[], gamma: number) => number[][],

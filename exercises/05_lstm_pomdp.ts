@@ -12,7 +12,10 @@ export function resetMemory(memory: [tf.Tensor2D, tf.Tensor2D], dones: boolean[]
 
 /** The network over a rollout from the carried memory: detached at the start, reset at episode ends. */
 export function lstmUnroll(
-  step: (memory: [tf.Tensor2D, tf.Tensor2D], obs: tf.Tensor) => { logits: tf.Tensor2D; value: tf.Tensor1D; memory: [tf.Tensor2D, tf.Tensor2D] },
+  step: (
+    memory: [tf.Tensor2D, tf.Tensor2D],
+    obs: tf.Tensor,
+  ) => { logits: tf.Tensor2D; value: tf.Tensor1D; memory: [tf.Tensor2D, tf.Tensor2D] },
   memory: [tf.Tensor2D, tf.Tensor2D],
   obs: tf.Tensor[],
   dones: boolean[][],

@@ -122,7 +122,14 @@ export function buildNotebook(ch: Chapter, withSolutions: boolean): string {
   const cells: object[] = [];
   let n = 0;
   const id = () => `${ch.id.slice(0, 2)}-${String(n++).padStart(3, '0')}`;
-  const code = (lines: string[]) => ({ cell_type: 'code', execution_count: null, id: id(), metadata: {}, outputs: [], source: toSource(lines) });
+  const code = (lines: string[]) => ({
+    cell_type: 'code',
+    execution_count: null,
+    id: id(),
+    metadata: {},
+    outputs: [],
+    source: toSource(lines),
+  });
   for (const c of ch.cells) {
     if (c.kind === 'markdown') {
       cells.push({ cell_type: 'markdown', id: id(), metadata: {}, source: toSource(markdownText(c.lines)) });

@@ -32,8 +32,7 @@ function readAccess(kind: string, dst: string, address: string): string {
   const a = operand(address);
   const inRom = `(${a} & 0x1000) !== 0 && (${a} & 0xfff) < directLimit`;
   const fromRom = `${to}this.dataBus = directMemory[this.directOffset + (${a} & directMask)];`;
-  const fromRamOrBus =
-    `if ((${a} & ramMask) === ramMatch) { ${to}this.dataBus = ram[${a} & ramIndex]; } else { ${to}bus.read(${address}); }`;
+  const fromRamOrBus = `if ((${a} & ramMask) === ramMatch) { ${to}this.dataBus = ram[${a} & ramIndex]; } else { ${to}bus.read(${address}); }`;
   let access: string;
   if (kind === 'fetch') access = `if (${inRom}) { ${fromRom} } else { ${to}bus.read(${address}); }`;
   else if (kind === 'readRam') access = fromRamOrBus;

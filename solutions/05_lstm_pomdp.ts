@@ -5,14 +5,20 @@ import * as tf from '@tensorflow/tfjs';
 /** [h, c] with the rows of the environments whose game ended set to zero. */
 export function resetMemory(memory: [tf.Tensor2D, tf.Tensor2D], dones: boolean[]): [tf.Tensor2D, tf.Tensor2D] {
   return tf.tidy(() => {
-    const keep = tf.tensor2d(dones.map((d) => [d ? 0 : 1]), [dones.length, 1]);
+    const keep = tf.tensor2d(
+      dones.map((d) => [d ? 0 : 1]),
+      [dones.length, 1],
+    );
     return [tf.mul(memory[0], keep), tf.mul(memory[1], keep)] as [tf.Tensor2D, tf.Tensor2D];
   });
 }
 
 /** The network over a rollout from the carried memory: detached at the start, reset at episode ends. */
 export function lstmUnroll(
-  step: (memory: [tf.Tensor2D, tf.Tensor2D], obs: tf.Tensor) => { logits: tf.Tensor2D; value: tf.Tensor1D; memory: [tf.Tensor2D, tf.Tensor2D] },
+  step: (
+    memory: [tf.Tensor2D, tf.Tensor2D],
+    obs: tf.Tensor,
+  ) => { logits: tf.Tensor2D; value: tf.Tensor1D; memory: [tf.Tensor2D, tf.Tensor2D] },
   memory: [tf.Tensor2D, tf.Tensor2D],
   obs: tf.Tensor[],
   dones: boolean[][],
@@ -20,7 +26,10 @@ export function lstmUnroll(
 ): { logits: tf.Tensor2D; values: tf.Tensor1D; memory: [tf.Tensor2D, tf.Tensor2D] } {
   return tf.tidy(() => {
     // the memory carried in from the last rollout is a constant: gradients stop here
-    let m: [tf.Tensor2D, tf.Tensor2D] = [tf.tensor2d(memory[0].dataSync(), memory[0].shape), tf.tensor2d(memory[1].dataSync(), memory[1].shape)];
+    let m: [tf.Tensor2D, tf.Tensor2D] = [
+      tf.tensor2d(memory[0].dataSync(), memory[0].shape),
+      tf.tensor2d(memory[1].dataSync(), memory[1].shape),
+    ];
     const logits: tf.Tensor2D[] = [];
     const values: tf.Tensor1D[] = [];
     for (let t = 0; t < obs.length; t++) {

@@ -40,45 +40,95 @@ interface LearnBench {
 
 const BENCHES: Record<string, LearnBench> = {
   'cartpole-reinforce': {
-    algo: 'reinforce', env: 'CartPole-v1', seconds: 60, evalEpisodes: 100, target: 475,
+    algo: 'reinforce',
+    env: 'CartPole-v1',
+    seconds: 60,
+    evalEpisodes: 100,
+    target: 475,
     config: { numEnvs: 8, episodesPerUpdate: 8, lr: 0.01, entropyCoef: 0.01 },
-    checkEvery: 5, checkEpisodes: 20, stopAt: 495,
+    checkEvery: 5,
+    checkEpisodes: 20,
+    stopAt: 495,
   },
   'cartpole-a2c': {
-    algo: 'a2c', env: 'CartPole-v1', seconds: 60, evalEpisodes: 100, target: 475,
+    algo: 'a2c',
+    env: 'CartPole-v1',
+    seconds: 60,
+    evalEpisodes: 100,
+    target: 475,
     config: { numEnvs: 8, episodesPerUpdate: 8, lr: 0.005 },
-    checkEvery: 5, checkEpisodes: 20, stopAt: 495,
+    checkEvery: 5,
+    checkEpisodes: 20,
+    stopAt: 495,
   },
   'kungfu-a3c': {
-    algo: 'a3c', env: 'KungFuMasterDeterministic-v0', seconds: 3600, evalEpisodes: 20, target: 10_000, long: true,
+    algo: 'a3c',
+    env: 'KungFuMasterDeterministic-v0',
+    seconds: 3600,
+    evalEpisodes: 20,
+    target: 10_000,
+    long: true,
     config: { numWorkers: 2, envsPerWorker: 4, nSteps: 20, lr: 1e-4, optimizer: 'adam', entropyCoef: 0.01 },
   },
   'kungfu-a3c-nstep': {
-    algo: 'a3c-nstep', env: 'KungFuMasterDeterministic-v0', seconds: 3600, evalEpisodes: 20, target: 10_000, long: true,
+    algo: 'a3c-nstep',
+    env: 'KungFuMasterDeterministic-v0',
+    seconds: 3600,
+    evalEpisodes: 20,
+    target: 10_000,
+    long: true,
     config: { numEnvs: 10, nSteps: 10, lr: 3e-4, entropyCoef: 0.01, envWorkers: 2 },
   },
   'kungfu-recurrent-a2c': {
-    algo: 'recurrent-a2c', env: 'Preprocessed42Crop/KungFuMasterDeterministic-v0', seconds: 3600, evalEpisodes: 20, target: 10_000, long: true,
+    algo: 'recurrent-a2c',
+    env: 'Preprocessed42Crop/KungFuMasterDeterministic-v0',
+    seconds: 3600,
+    evalEpisodes: 20,
+    target: 10_000,
+    long: true,
     config: { numEnvs: 5, rolloutLength: 10, envWorkers: 2 },
   },
   // The same with Practical_RL's crop, a lost life ending the learner's episode (EpisodicLife) and the
   // step size decayed linearly to zero over the hour.
   'kungfu-a3c-life': {
-    algo: 'a3c', env: 'Preprocessed42Crop/KungFuMasterDeterministic-v0', seconds: 3600, evalEpisodes: 20, target: 10_000, long: true, lrSchedule: 'linear',
+    algo: 'a3c',
+    env: 'Preprocessed42Crop/KungFuMasterDeterministic-v0',
+    seconds: 3600,
+    evalEpisodes: 20,
+    target: 10_000,
+    long: true,
+    lrSchedule: 'linear',
     config: { numWorkers: 2, envsPerWorker: 4, nSteps: 20, lr: 1e-4, optimizer: 'adam', entropyCoef: 0.01, episodicLife: true },
   },
   'kungfu-recurrent-a2c-life': {
-    algo: 'recurrent-a2c', env: 'Preprocessed42Crop/KungFuMasterDeterministic-v0', seconds: 3600, evalEpisodes: 20, target: 10_000, long: true, lrSchedule: 'linear',
+    algo: 'recurrent-a2c',
+    env: 'Preprocessed42Crop/KungFuMasterDeterministic-v0',
+    seconds: 3600,
+    evalEpisodes: 20,
+    target: 10_000,
+    long: true,
+    lrSchedule: 'linear',
     config: { numEnvs: 5, rolloutLength: 10, envWorkers: 2, episodicLife: true },
   },
   'kangaroo-a3c': {
-    algo: 'a3c', env: 'KangarooDeterministic-v0', seconds: 3600, evalEpisodes: 20, target: 400, long: true,
+    algo: 'a3c',
+    env: 'KangarooDeterministic-v0',
+    seconds: 3600,
+    evalEpisodes: 20,
+    target: 400,
+    long: true,
     config: { numWorkers: 2, envsPerWorker: 4, nSteps: 20, lr: 1e-4, optimizer: 'adam', entropyCoef: 0.01 },
   },
   // Kung-Fu Master's recipe (EpisodicLife, linear decay) on the whole screen: Practical_RL's crop is cut
   // for Kung-Fu Master's playfield and would drop Kangaroo's upper floors, where the joey waits.
   'kangaroo-a3c-life': {
-    algo: 'a3c', env: 'KangarooDeterministic-v0', seconds: 3600, evalEpisodes: 20, target: 400, long: true, lrSchedule: 'linear',
+    algo: 'a3c',
+    env: 'KangarooDeterministic-v0',
+    seconds: 3600,
+    evalEpisodes: 20,
+    target: 400,
+    long: true,
+    lrSchedule: 'linear',
     config: { numWorkers: 2, envsPerWorker: 4, nSteps: 20, lr: 1e-4, optimizer: 'adam', entropyCoef: 0.01, episodicLife: true },
   },
 };
@@ -88,8 +138,10 @@ const EVAL_SEED_BASE = 900_000_000;
 
 async function runBench(name: string, b: LearnBench, seed: number, secondsOverride?: number): Promise<boolean> {
   const seconds = secondsOverride ?? b.seconds;
-  console.log(`\n=== ${name}: ${b.algo} on ${b.env}, seed ${seed}, budget ${seconds} s, target mean >= ${b.target} over ${b.evalEpisodes} episodes`);
-  console.log(`config ${JSON.stringify(b.config)}${b.lrSchedule ? `, lrSchedule ${b.lrSchedule}` : ""}`);
+  console.log(
+    `\n=== ${name}: ${b.algo} on ${b.env}, seed ${seed}, budget ${seconds} s, target mean >= ${b.target} over ${b.evalEpisodes} episodes`,
+  );
+  console.log(`config ${JSON.stringify(b.config)}${b.lrSchedule ? `, lrSchedule ${b.lrSchedule}` : ''}`);
   const algo: Algorithm = createAlgorithm(b.algo, { ...b.config, envId: b.env, seed });
   const checkEnv = b.checkEvery ? makeEnv(b.env) : null;
   const abort = new AbortController();
@@ -101,7 +153,11 @@ async function runBench(name: string, b: LearnBench, seed: number, secondsOverri
     const res = await train(algo, {
       // Long runs keep their curves and checkpoints (for `gradient-dojo report` / `play`).
       ...(b.long ? { out: `runs/bench/${name}-seed${seed}`, checkpointEvery: 200 } : {}),
-      seconds, progress: 'lines', progressInterval: b.long ? 60 : 5, signal: abort.signal, lrSchedule: b.lrSchedule,
+      seconds,
+      progress: 'lines',
+      progressInterval: b.long ? 60 : 5,
+      signal: abort.signal,
+      lrSchedule: b.lrSchedule,
       onUpdate: () => {
         updates++;
         if (checkEnv && b.checkEvery && updates % b.checkEvery === 0) {
@@ -118,8 +174,12 @@ async function runBench(name: string, b: LearnBench, seed: number, secondsOverri
     const greedy = evaluate(evalEnv, algo.evalAgent(new Rng(EVAL_SEED_BASE + seed), true), b.evalEpisodes, EVAL_SEED_BASE);
     evalEnv.close();
     const pass = ev.mean >= b.target && trainSeconds <= seconds + 1;
-    console.log(`trained ${trainSeconds.toFixed(1)} s (${res.stopReason === 'interrupted' ? 'target reached in check' : `budget: ${res.stopReason}`}), ${res.updates} updates, ${res.envSteps} env steps, ${res.episodes} episodes`);
-    console.log(`evaluation over ${b.evalEpisodes} episodes (seeds ${EVAL_SEED_BASE}..): sampled policy mean ${ev.mean.toFixed(1)} ± ${ev.std.toFixed(1)} (min ${ev.min}, max ${ev.max}); greedy mean ${greedy.mean.toFixed(1)} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    console.log(
+      `trained ${trainSeconds.toFixed(1)} s (${res.stopReason === 'interrupted' ? 'target reached in check' : `budget: ${res.stopReason}`}), ${res.updates} updates, ${res.envSteps} env steps, ${res.episodes} episodes`,
+    );
+    console.log(
+      `evaluation over ${b.evalEpisodes} episodes (seeds ${EVAL_SEED_BASE}..): sampled policy mean ${ev.mean.toFixed(1)} ± ${ev.std.toFixed(1)} (min ${ev.min}, max ${ev.max}); greedy mean ${greedy.mean.toFixed(1)} (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+    );
     console.log(`${pass ? 'PASS' : 'FAIL'}: target mean >= ${b.target} within ${seconds} s`);
     console.log(`BENCH ${name}-train-seconds ${trainSeconds.toFixed(1)} s`);
     console.log(`BENCH ${name}-steps-per-second ${stepsPerSecond.toFixed(0)} steps/s`);
@@ -153,10 +213,15 @@ async function main(): Promise<void> {
   }
   const chosen = names.length ? names : Object.keys(BENCHES).filter((n) => !BENCHES[n].long);
   await ready();
-  console.log(`${describeBackend()}; node ${process.version}; ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}; ${new Date().toISOString()}`);
+  console.log(
+    `${describeBackend()}; node ${process.version}; ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}; ${new Date().toISOString()}`,
+  );
   let ok = true;
   for (const n of chosen) ok = (await runBench(n, BENCHES[n], seed, secondsOverride)) && ok;
   process.exitCode = ok ? 0 : 1;
 }
 
-main().catch((e) => { console.error(e); process.exitCode = 1; });
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -28,9 +28,21 @@ import type { Env } from '../envs';
 import { Rng } from '../util/rng';
 import { entropy, logSoftmax, sampleAction } from '../nn/distributions';
 import {
-  categoricalTerms, checkGradientReaches, checkedNumbers, checkedParts, makeEnv, obsInfo, policyMetrics, samplingAgent, scalarLoss,
-  TrainingCore, withDefaults,
-  type Algorithm, type EvalAgent, type Snapshot, type UpdateResult,
+  categoricalTerms,
+  checkGradientReaches,
+  checkedNumbers,
+  checkedParts,
+  makeEnv,
+  obsInfo,
+  policyMetrics,
+  samplingAgent,
+  scalarLoss,
+  TrainingCore,
+  withDefaults,
+  type Algorithm,
+  type EvalAgent,
+  type Snapshot,
+  type UpdateResult,
 } from './algorithm';
 import { collectEpisodes } from './episodes';
 import { actorCriticModel, type ActorCriticModel } from './models';
@@ -257,7 +269,10 @@ export class A2C implements Algorithm {
    * episodes (the trace of the covariance: sum over parameters of the per-parameter variance) and
    * the squared norm of the mean gradient, so the two can be compared on the same episodes.
    */
-  policyGradientVariance(episodes = 20, seed = 123): { withoutBaseline: number; withBaseline: number; ratio: number; meanGradNormSq: { withoutBaseline: number; withBaseline: number } } {
+  policyGradientVariance(
+    episodes = 20,
+    seed = 123,
+  ): { withoutBaseline: number; withBaseline: number; ratio: number; meanGradNormSq: { withoutBaseline: number; withBaseline: number } } {
     const c = this.config;
     const batch = collectEpisodes(this.envs.slice(0, 1), this.net.logits, episodes, new Rng(seed), new Rng(seed + 1));
     const nParams = this.net.group.size;
@@ -269,10 +284,11 @@ export class A2C implements Algorithm {
       const act = batch.actions.subarray(off, off + T);
       const G = Float32Array.from(returnsToGo(rewards, c.gamma));
       const V = tf.tidy(() => this.net.forward(tf.tensor(obs, [T, ...this.obsShape])).value.dataSync() as Float32Array);
-      const gradFor = (w: Float32Array) => this.net.group.gradients(() => {
-        const { logp } = categoricalTerms(this.net.logits(tf.tensor(obs, [T, ...this.obsShape])), act);
-        return tf.sum(tf.mul(logp, tf.tensor1d(w))) as tf.Scalar;
-      }).grad;
+      const gradFor = (w: Float32Array) =>
+        this.net.group.gradients(() => {
+          const { logp } = categoricalTerms(this.net.logits(tf.tensor(obs, [T, ...this.obsShape])), act);
+          return tf.sum(tf.mul(logp, tf.tensor1d(w))) as tf.Scalar;
+        }).grad;
       perEpisode.push({ plain: gradFor(G), baseline: gradFor(G.map((g, t) => g - V[t])) });
       off += T;
     }

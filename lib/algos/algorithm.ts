@@ -8,10 +8,24 @@ import * as tf from '@tensorflow/tfjs';
 import type { Env } from '../envs';
 import { makeTrainingEnv } from '../envs';
 import {
-  entropy, entropyOfLogits, greedyFromLogits, LIBRARY_ACTING, logProb, logSoftmax, sampleFromLogits, type ActingParts,
+  entropy,
+  entropyOfLogits,
+  greedyFromLogits,
+  LIBRARY_ACTING,
+  logProb,
+  logSoftmax,
+  sampleFromLogits,
+  type ActingParts,
 } from '../nn/distributions';
 import {
-  applyGradients, adamSnapshotArrays, checkedLrScale, clipByGlobalNorm, createOptimizerState, restoreAdamArrays, type OptimizerState, type ParamGroup,
+  applyGradients,
+  adamSnapshotArrays,
+  checkedLrScale,
+  clipByGlobalNorm,
+  createOptimizerState,
+  restoreAdamArrays,
+  type OptimizerState,
+  type ParamGroup,
 } from './optim';
 import type { Rng, RngState } from '../util/rng';
 
@@ -92,7 +106,10 @@ export class TrainingCore {
   /** Multiplies the configured step size (see Algorithm.setLearningRateScale). */
   private lrScale = 1;
 
-  constructor(private readonly group: ParamGroup, readonly rngs: Readonly<Record<string, Rng>>) {
+  constructor(
+    private readonly group: ParamGroup,
+    readonly rngs: Readonly<Record<string, Rng>>,
+  ) {
     this.params = group.getFlat();
     this.opt = createOptimizerState('adam', this.params.length);
   }
@@ -263,7 +280,11 @@ export function summarize(returns: number[], lengths: number[]): EvalSummary {
   const mean = returns.reduce((a, b) => a + b, 0) / Math.max(1, n);
   const std = Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, n));
   return {
-    episodes: n, returns, lengths, mean, std,
+    episodes: n,
+    returns,
+    lengths,
+    mean,
+    std,
     min: n ? Math.min(...returns) : NaN,
     max: n ? Math.max(...returns) : NaN,
   };
@@ -273,7 +294,13 @@ export function summarize(returns: number[], lengths: number[]): EvalSummary {
  * Plays `episodes` full episodes of `env` with `agent` (environment seeds `seed`, `seed+1`, ...) and
  * summarises the undiscounted returns. `maxSteps` guards against an episode that never ends.
  */
-export function evaluate(env: Env<Float32Array, number>, agent: EvalAgent, episodes: number, seed: number, maxSteps = 1_000_000): EvalSummary {
+export function evaluate(
+  env: Env<Float32Array, number>,
+  agent: EvalAgent,
+  episodes: number,
+  seed: number,
+  maxSteps = 1_000_000,
+): EvalSummary {
   if (!Number.isInteger(episodes) || episodes < 1) throw new Error(`evaluate: episodes must be a positive integer, got ${episodes}`);
   const returns: number[] = [];
   const lengths: number[] = [];
@@ -299,7 +326,8 @@ export function evaluate(env: Env<Float32Array, number>, agent: EvalAgent, episo
 export function obsInfo(env: Env<Float32Array, number>): { shape: number[]; size: number; nActions: number } {
   const shape = [...env.observationSpace.shape];
   const n = (env.actionSpace as unknown as { n?: number }).n;
-  if (typeof n !== 'number') throw new Error(`${env.id ?? 'environment'}: the algorithms need a Discrete action space, got ${env.actionSpace.toString()}`);
+  if (typeof n !== 'number')
+    throw new Error(`${env.id ?? 'environment'}: the algorithms need a Discrete action space, got ${env.actionSpace.toString()}`);
   return { shape, size: shape.reduce((a, b) => a * b, 1), nActions: n };
 }
 

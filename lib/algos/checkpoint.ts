@@ -17,7 +17,12 @@ import type { Snapshot } from './algorithm';
 
 export const CHECKPOINT_FORMAT = 'gradient-dojo-checkpoint/1';
 
-interface ArrayEntry { name: string; dtype: 'float32' | 'float64'; offset: number; length: number }
+interface ArrayEntry {
+  name: string;
+  dtype: 'float32' | 'float64';
+  offset: number;
+  length: number;
+}
 
 interface StateFile {
   format: string;
@@ -93,7 +98,8 @@ export function loadCheckpoint(dir: string): Checkpoint {
   } catch (e) {
     throw new Error(`checkpoint file ${statePath} is not valid JSON (${(e as Error).message})`);
   }
-  if (state.format !== CHECKPOINT_FORMAT) throw new Error(`${statePath}: unknown checkpoint format '${state.format}' (expected ${CHECKPOINT_FORMAT})`);
+  if (state.format !== CHECKPOINT_FORMAT)
+    throw new Error(`${statePath}: unknown checkpoint format '${state.format}' (expected ${CHECKPOINT_FORMAT})`);
   const binPath = join(dir, 'arrays.bin');
   if (!existsSync(binPath)) throw new Error(`checkpoint ${dir}: arrays.bin is missing`);
   const bin = readFileSync(binPath);

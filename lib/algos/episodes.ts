@@ -2,7 +2,7 @@
  * Plays complete episodes with a stochastic policy on several environments in lockstep (one batched
  * forward pass per step): the data collection of REINFORCE and episodic A2C.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import type { Env } from '../envs';
 import type { Rng } from '../util/rng';
 import type { ActingParts } from '../nn/distributions';
@@ -38,7 +38,10 @@ export function collectEpisodes(
   const traj: Traj[] = Array.from({ length: N }, () => ({ obs: [], actions: [], rewards: [] }));
   const finished: Traj[] = [];
   const startNext = (i: number) => {
-    if (queue[i] === 0) { current[i] = null; return; }
+    if (queue[i] === 0) {
+      current[i] = null;
+      return;
+    }
     queue[i]--;
     current[i] = asFloat32(envs[i].reset({ seed: envRng.nextU32() }).obs);
     traj[i] = { obs: [], actions: [], rewards: [] };

@@ -21,7 +21,15 @@
  * advantageEstimates (one episode); tdTargets, nStepReturns, nStepAdvantages (time-major [T][N]); GAE.
  */
 export {
-  returnsToGo, batchReturnsToGo, advantageEstimates, tdTargets, nStepReturns, nStepAdvantages, gae, normalize, type RolloutShape,
+  returnsToGo,
+  batchReturnsToGo,
+  advantageEstimates,
+  tdTargets,
+  nStepReturns,
+  nStepAdvantages,
+  gae,
+  normalize,
+  type RolloutShape,
 } from './returns';
 
 /** The course's policy-gradient losses (chapters 1-3), as the algorithms use them. */
@@ -29,15 +37,36 @@ export { reinforceLoss, entropyRegularizedLoss, criticLoss, a2cLoss } from './lo
 
 /** The interface every algorithm implements, and helpers shared by all. */
 export {
-  type Algorithm, type UpdateResult, type Snapshot, type EvalAgent, type EvalSummary,
-  evaluate, summarize, sampleActions, categoricalTerms, makeEnv,
-  TrainingCore, samplingAgent, checkedParts, scalarLoss, checkedNumbers, checkGradientReaches, policyMetrics,
+  type Algorithm,
+  type UpdateResult,
+  type Snapshot,
+  type EvalAgent,
+  type EvalSummary,
+  evaluate,
+  summarize,
+  sampleActions,
+  categoricalTerms,
+  makeEnv,
+  TrainingCore,
+  samplingAgent,
+  checkedParts,
+  scalarLoss,
+  checkedNumbers,
+  checkGradientReaches,
+  policyMetrics,
 } from './algorithm';
 
 /** REINFORCE and the lesson's entropy-coefficient sweep. */
 export {
-  Reinforce, REINFORCE_DEFAULTS, REINFORCE_PARTS, entropySweep,
-  type ReinforceParts, type ReinforceConfig, type SweepOptions, type SweepResult, type SweepRow,
+  Reinforce,
+  REINFORCE_DEFAULTS,
+  REINFORCE_PARTS,
+  entropySweep,
+  type ReinforceParts,
+  type ReinforceConfig,
+  type SweepOptions,
+  type SweepResult,
+  type SweepRow,
 } from './reinforce';
 
 /** Advantage actor-critic on complete episodes. */
@@ -48,14 +77,35 @@ export { A2C, A2C_DEFAULTS, A2C_PARTS, type A2CParts, type A2CConfig } from './a
  * version of the Kung-Fu notebook (`SyncA3C`), and the worker step both train with.
  */
 export {
-  A3C, A3C_DEFAULTS, SyncA3C, SYNC_A3C_DEFAULTS, a3cWorkerStep, A3C_PARTS, ActorCriticWorker, actorCriticGradient,
-  type A3CConfig, type SyncA3CConfig, type ActorCriticConfig, type A3CParts, type A3CWorker, type SharedWeights, type WorkerRollout, type ReturnsFn,
+  A3C,
+  A3C_DEFAULTS,
+  SyncA3C,
+  SYNC_A3C_DEFAULTS,
+  a3cWorkerStep,
+  A3C_PARTS,
+  ActorCriticWorker,
+  actorCriticGradient,
+  type A3CConfig,
+  type SyncA3CConfig,
+  type ActorCriticConfig,
+  type A3CParts,
+  type A3CWorker,
+  type SharedWeights,
+  type WorkerRollout,
+  type ReturnsFn,
 } from './a3c';
 
 /** Recurrent (LSTM) advantage actor-critic with truncated back-propagation through time. */
 export {
-  RecurrentA2C, RECURRENT_A2C_DEFAULTS, RECURRENT_A2C_PARTS, lstmUnroll, resetMemory,
-  type RecurrentA2CConfig, type RecurrentA2CParts, type Memory, type LstmStepFn,
+  RecurrentA2C,
+  RECURRENT_A2C_DEFAULTS,
+  RECURRENT_A2C_PARTS,
+  lstmUnroll,
+  resetMemory,
+  type RecurrentA2CConfig,
+  type RecurrentA2CParts,
+  type Memory,
+  type LstmStepFn,
 } from './recurrent-a2c';
 
 /** The training loop. */
@@ -68,7 +118,17 @@ export { saveCheckpoint, loadCheckpoint, type Checkpoint } from './checkpoint';
 export { TensorBoardWriter, readEventFile, crc32c, maskedCrc32c, type ParsedEvent } from './tensorboard';
 
 /** Flat-array optimisers (shared-memory capable) and the parameter group of several lib/nn models. */
-export { applyGradients, applyGradientsAt, clipByGlobalNorm, createOptimizerState, globalNorm, ParamGroup, type OptimizerConfig, type OptimizerKind, type OptimizerState } from './optim';
+export {
+  applyGradients,
+  applyGradientsAt,
+  clipByGlobalNorm,
+  createOptimizerState,
+  globalNorm,
+  ParamGroup,
+  type OptimizerConfig,
+  type OptimizerKind,
+  type OptimizerState,
+} from './optim';
 
 /** Algorithms by name (CLI, checkpoints). */
 export { ALGORITHMS, algorithmNames, algorithmEntry, createAlgorithm, loadAlgorithm, type AlgorithmEntry } from './registry';

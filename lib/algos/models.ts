@@ -34,16 +34,21 @@ export interface ActorCriticModel extends PolicyModel {
  * its input).
  */
 function actorCritic(
-  group: ParamGroup, obsShape: readonly number[], logits: PolicyModel['logits'], forward: (o: tf.Tensor) => ActorCriticOutputs,
+  group: ParamGroup,
+  obsShape: readonly number[],
+  logits: PolicyModel['logits'],
+  forward: (o: tf.Tensor) => ActorCriticOutputs,
   recorded?: Pick<ActorCriticModel, 'forward' | 'forwardRecorded'>,
 ): ActorCriticModel {
   const net: ActorCriticModel = {
     group,
     logits,
-    forward: recorded?.forward ?? ((o, record) => {
-      record?.keepInput(o);
-      return forward(o);
-    }),
+    forward:
+      recorded?.forward ??
+      ((o, record) => {
+        record?.keepInput(o);
+        return forward(o);
+      }),
     forwardRecorded: recorded?.forwardRecorded ?? ((record) => tf.tidy(() => forward(record.layer(0)))),
     recordedPasses: () => new RecordedPasses(net, group, obsShape),
   };
@@ -56,7 +61,11 @@ export interface RecurrentModel {
   initialState(batch: number): LstmState;
   step(state: LstmState, obs: tf.Tensor): { logits: tf.Tensor2D; value: tf.Tensor1D; state: LstmState };
   /** T steps at once from `state`: obs [T, B, ...obsShape] -> logits [T, B, A], values [T, B]; `dones` reset the memory between steps. */
-  rollout(state: LstmState, obs: tf.Tensor, dones: ArrayLike<ArrayLike<number>>): { logits: tf.Tensor3D; values: tf.Tensor2D; state: LstmState };
+  rollout(
+    state: LstmState,
+    obs: tf.Tensor,
+    dones: ArrayLike<ArrayLike<number>>,
+  ): { logits: tf.Tensor3D; values: tf.Tensor2D; state: LstmState };
   /**
    * The steps of one rollout from `memory` (copied): `passes.act(obs)`, `passes.endStep(dones)` each step,
    * `passes.memory()` for the next rollout, then `passes.gradients(loss)` (truncated BPTT; releases them).
@@ -83,11 +92,21 @@ export function policyModel(obsShape: readonly number[], nActions: number, seed:
  * `hidden` dense units); for vectors, separate actor and critic MLPs, or with `shared` one hidden
  * layer feeding both heads.
  */
-export function actorCriticModel(obsShape: readonly number[], nActions: number, seed: number, opts: { shared?: boolean; hidden?: number } = {}): ActorCriticModel {
+export function actorCriticModel(
+  obsShape: readonly number[],
+  nActions: number,
+  seed: number,
+  opts: { shared?: boolean; hidden?: number } = {},
+): ActorCriticModel {
   const hidden = opts.hidden ?? 128;
   if (isImage(obsShape)) {
     const net = new ConvActorCritic({ inputShape: obsShape as [number, number, number], nActions, hidden, seed });
-    const logits = (o: tf.Tensor) => tf.tidy(() => { const r = net.forward(o); r.value.dispose(); return r.logits; });
+    const logits = (o: tf.Tensor) =>
+      tf.tidy(() => {
+        const r = net.forward(o);
+        r.value.dispose();
+        return r.logits;
+      });
     return actorCritic(new ParamGroup([net]), obsShape, logits, (o) => net.forward(o), {
       forward: (o, record) => net.forward(o, record),
       forwardRecorded: (record) => net.forwardRecorded(record),
@@ -99,22 +118,33 @@ export function actorCriticModel(obsShape: readonly number[], nActions: number, 
     const trunk = new Mlp({ inputSize: obsSize, hidden: [], outputSize: hidden, seed });
     const pi = new Mlp({ inputSize: hidden, hidden: [], outputSize: nActions, outputStd: 0.01, seed: seed + 1 });
     const v = new Mlp({ inputSize: hidden, hidden: [], outputSize: 1, outputStd: 1, seed: seed + 2 });
-    const forward = (o: tf.Tensor) => tf.tidy(() => {
-      const z = tf.relu(trunk.apply(o));
-      return { logits: pi.apply(z), value: tf.reshape(v.apply(z), [-1]) as tf.Tensor1D };
-    });
+    const forward = (o: tf.Tensor) =>
+      tf.tidy(() => {
+        const z = tf.relu(trunk.apply(o));
+        return { logits: pi.apply(z), value: tf.reshape(v.apply(z), [-1]) as tf.Tensor1D };
+      });
     return actorCritic(new ParamGroup([trunk, pi, v]), obsShape, (o) => tf.tidy(() => pi.apply(tf.relu(trunk.apply(o)))), forward);
   }
   const actor = actorMlp({ obsSize, nActions, hidden, seed });
   const critic = criticMlp({ obsSize, hidden, seed: seed + 1 });
-  return actorCritic(new ParamGroup([actor, critic]), obsShape, (o) => actor.logits(o), (o) => ({ logits: actor.logits(o), value: critic.value(o) }));
+  return actorCritic(
+    new ParamGroup([actor, critic]),
+    obsShape,
+    (o) => actor.logits(o),
+    (o) => ({ logits: actor.logits(o), value: critic.value(o) }),
+  );
 }
 
 /**
  * lib/nn's recurrent agent (conv trunk -> dense -> LSTM -> heads). For vector observations the conv
  * trunk is empty and each observation is fed as a 1x1 "image" with the vector as channels.
  */
-export function recurrentModel(obsShape: readonly number[], nActions: number, seed: number, opts: { units?: number; hidden?: number } = {}): RecurrentModel {
+export function recurrentModel(
+  obsShape: readonly number[],
+  nActions: number,
+  seed: number,
+  opts: { units?: number; hidden?: number } = {},
+): RecurrentModel {
   const image = isImage(obsShape);
   const inputShape: [number, number, number] = image ? (obsShape as [number, number, number]) : [1, 1, sizeOf(obsShape)];
   const net = new RecurrentAgent({ inputShape, nActions, units: opts.units, hidden: opts.hidden, seed, ...(image ? {} : { convs: [] }) });
@@ -123,7 +153,10 @@ export function recurrentModel(obsShape: readonly number[], nActions: number, se
     units: net.units,
     initialState: (b) => net.initialState(b),
     step: (state, obs) => (image ? net.step(state, obs) : tf.tidy(() => net.step(state, tf.reshape(obs, [obs.shape[0], ...inputShape])))),
-    rollout: (state, obs, dones) => (image ? net.rollout(state, obs, dones) : tf.tidy(() => net.rollout(state, tf.reshape(obs, [obs.shape[0], obs.shape[1] as number, ...inputShape]), dones))),
+    rollout: (state, obs, dones) =>
+      image
+        ? net.rollout(state, obs, dones)
+        : tf.tidy(() => net.rollout(state, tf.reshape(obs, [obs.shape[0], obs.shape[1] as number, ...inputShape]), dones)),
     recordedPasses: (memory) => new RecurrentPasses(model, model.group, obsShape, memory),
   };
   return model;

@@ -3,7 +3,18 @@
  * module re-exports them under the names the algorithms import.
  */
 export {
-  applyGradients, applyGradientsAt, clipByGlobalNorm, createOptimizerState, globalNorm, adamSnapshotArrays, restoreAdamArrays,
-  checkedLrScale, Optimizer, type OptimizerConfig, type OptimizerKind, type OptimizerState, type OptimizerOptions,
+  applyGradients,
+  applyGradientsAt,
+  clipByGlobalNorm,
+  createOptimizerState,
+  globalNorm,
+  adamSnapshotArrays,
+  restoreAdamArrays,
+  checkedLrScale,
+  Optimizer,
+  type OptimizerConfig,
+  type OptimizerKind,
+  type OptimizerState,
+  type OptimizerOptions,
 } from '../nn/optim';
 export { ParamGroup } from '../nn/params';

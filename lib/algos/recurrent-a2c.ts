@@ -24,9 +24,27 @@
 import * as tf from '@tensorflow/tfjs';
 import { stopGradient } from '../nn/ops';
 import { Rng } from '../util/rng';
-import { makeEnv, categoricalTerms, obsInfo, sampleActions, withDefaults, type Algorithm, type EvalAgent, type Snapshot, type UpdateResult } from './algorithm';
+import {
+  makeEnv,
+  categoricalTerms,
+  obsInfo,
+  sampleActions,
+  withDefaults,
+  type Algorithm,
+  type EvalAgent,
+  type Snapshot,
+  type UpdateResult,
+} from './algorithm';
 import { recurrentModel, type RecurrentModel } from './models';
-import { applyGradients, clipByGlobalNorm, createOptimizerState, type OptimizerState, adamSnapshotArrays, restoreAdamArrays, checkedLrScale } from './optim';
+import {
+  applyGradients,
+  clipByGlobalNorm,
+  createOptimizerState,
+  type OptimizerState,
+  adamSnapshotArrays,
+  restoreAdamArrays,
+  checkedLrScale,
+} from './optim';
 import { nStepAdvantages } from './returns';
 import { makeVec, trainingEnvSpec, type VectorEnv } from '../envs';
 
@@ -39,7 +57,10 @@ export type LstmStepFn = (memory: Memory, obs: tf.Tensor) => { logits: tf.Tensor
 /** [h, c] with the rows of the environments whose game ended (`dones[n]` true) set to zero; new tensors. */
 export function resetMemory(memory: Memory, dones: boolean[]): Memory {
   return tf.tidy(() => {
-    const keep = tf.tensor2d(dones.map((d) => [d ? 0 : 1]), [dones.length, 1]);
+    const keep = tf.tensor2d(
+      dones.map((d) => [d ? 0 : 1]),
+      [dones.length, 1],
+    );
     return [tf.mul(memory[0], keep), tf.mul(memory[1], keep)] as Memory;
   });
 }
@@ -192,7 +213,10 @@ export class RecurrentA2C implements Algorithm {
     const c = this.config;
     const { resetMemory: reset, lstmUnroll: unroll, nStepAdvantages: advantagesOf } = this.parts;
     // Environments start on the first update (after a restore, from the restored generator).
-    this.vec ??= await makeVec(trainingEnvSpec(c.envId, undefined, { episodicLife: c.episodicLife }), c.numEnvs, { workers: c.envWorkers, seed: this.envRng.int(2 ** 31 - c.numEnvs) });
+    this.vec ??= await makeVec(trainingEnvSpec(c.envId, undefined, { episodicLife: c.episodicLife }), c.numEnvs, {
+      workers: c.envWorkers,
+      seed: this.envRng.int(2 ** 31 - c.numEnvs),
+    });
     const N = this.vec.numEnvs;
     const T = c.rolloutLength;
     const size = this.vec.obsSize;
@@ -227,19 +251,26 @@ export class RecurrentA2C implements Algorithm {
     if (memory !== start) replaced(memory, start, start);
 
     // Rewards rounded to float32 as they were before scaling.
-    const rewards = Array.from({ length: T }, (_, t) => Array.from(ro.rewards.subarray(t * N, (t + 1) * N), (r) => Math.fround(r * c.rewardScale)));
+    const rewards = Array.from({ length: T }, (_, t) =>
+      Array.from(ro.rewards.subarray(t * N, (t + 1) * N), (r) => Math.fround(r * c.rewardScale)),
+    );
     const adv = advantagesOf(rewards, dones, values, c.gamma);
     const advantages = Float32Array.from(adv.flat());
     const targets = Float32Array.from(adv.flatMap((row, t) => row.map((a, n) => a + values[t][n])));
-    if (advantages.length !== T * N) throw new Error(`recurrent-a2c: nStepAdvantages returned ${advantages.length} values for a [${T}][${N}] rollout`);
+    if (advantages.length !== T * N)
+      throw new Error(`recurrent-a2c: nStepAdvantages returned ${advantages.length} values for a [${T}][${N}] rollout`);
 
     let carried: Memory | null = null;
-    let policyLoss = 0, valueLoss = 0, entropyMean = 0;
+    let policyLoss = 0,
+      valueLoss = 0,
+      entropyMean = 0;
     const { grad } = this.net.group.gradients(() => {
       const obs = Array.from({ length: T }, (_, t) => tf.tensor(ro.obs.subarray(t * N * size, (t + 1) * N * size), [N, ...this.obsShape]));
       const out = unroll(this.step, start, obs, dones, reset);
       if (out.logits.shape.join() !== `${T * N},${this.nActions}` || out.values.shape.join() !== `${T * N}`) {
-        throw new Error(`recurrent-a2c: lstmUnroll returned logits [${out.logits.shape}] and values [${out.values.shape}], expected [${T * N}, ${this.nActions}] and [${T * N}] (step-major)`);
+        throw new Error(
+          `recurrent-a2c: lstmUnroll returned logits [${out.logits.shape}] and values [${out.values.shape}], expected [${T * N}, ${this.nActions}] and [${T * N}] (step-major)`,
+        );
       }
       carried = [tf.keep(out.memory[0].clone()), tf.keep(out.memory[1].clone())];
       const { logp, entropy } = categoricalTerms(out.logits, ro.actions);

@@ -25,8 +25,20 @@ import type { Env } from '../envs';
 import { Rng } from '../util/rng';
 import { entropy, logSoftmax, sampleAction } from '../nn/distributions';
 import {
-  checkedNumbers, checkedParts, evaluate, makeEnv, obsInfo, policyMetrics, samplingAgent, scalarLoss, TrainingCore, withDefaults,
-  type Algorithm, type EvalAgent, type Snapshot, type UpdateResult,
+  checkedNumbers,
+  checkedParts,
+  evaluate,
+  makeEnv,
+  obsInfo,
+  policyMetrics,
+  samplingAgent,
+  scalarLoss,
+  TrainingCore,
+  withDefaults,
+  type Algorithm,
+  type EvalAgent,
+  type Snapshot,
+  type UpdateResult,
 } from './algorithm';
 import { policyModel, type PolicyModel } from './models';
 import { batchReturnsToGo, normalize, returnsToGo } from './returns';
@@ -52,7 +64,13 @@ export interface ReinforceParts {
 }
 
 export const REINFORCE_PARTS: ReinforceParts = {
-  logSoftmax, sampleAction, returnsToGo, batchReturnsToGo, reinforceLoss, entropyRegularizedLoss, entropy,
+  logSoftmax,
+  sampleAction,
+  returnsToGo,
+  batchReturnsToGo,
+  reinforceLoss,
+  entropyRegularizedLoss,
+  entropy,
 };
 
 export interface ReinforceConfig {
@@ -114,7 +132,8 @@ export class Reinforce implements Algorithm {
     this.config = withDefaults('reinforce', REINFORCE_DEFAULTS, config);
     const c = this.config;
     if (!(c.episodesPerUpdate >= 1 && c.numEnvs >= 1)) throw new Error('reinforce: episodesPerUpdate and numEnvs must be at least 1');
-    if (c.baseline !== 'none' && c.baseline !== 'mean') throw new Error(`reinforce: baseline must be 'none' or 'mean', got '${c.baseline}'`);
+    if (c.baseline !== 'none' && c.baseline !== 'mean')
+      throw new Error(`reinforce: baseline must be 'none' or 'mean', got '${c.baseline}'`);
     this.given = checkedParts('reinforce', REINFORCE_PARTS, parts);
     if (c.entropyCoef !== 0 && parts.reinforceLoss && !parts.entropyRegularizedLoss) {
       throw new Error(
@@ -293,7 +312,15 @@ export function entropySweep(coefs: number[] = [0, 0.001, 0.01, 0.05, 0.1, 0.5],
       }
       const tail = (xs: number[]) => xs.slice(-10).reduce((a, b) => a + b, 0) / Math.min(10, xs.length);
       const ev = evaluate(evalEnv, algo.evalAgent(new Rng(7)), evalEpisodes, 1_000_000);
-      rows.push({ entropyCoef: coef, updates, envSteps, finalTrainReturn: tail(returns), finalEntropy: tail(entropy), updatesToTarget, evalMean: ev.mean });
+      rows.push({
+        entropyCoef: coef,
+        updates,
+        envSteps,
+        finalTrainReturn: tail(returns),
+        finalEntropy: tail(entropy),
+        updatesToTarget,
+        evalMean: ev.mean,
+      });
       curves.push({ entropyCoef: coef, returns, entropy });
       opts.onFinished?.(coef, algo);
     } finally {

@@ -160,7 +160,9 @@ function checkRollout(name: string, rewards: number[][], dones: boolean[][], n: 
 export function tdTargets(rewards: number[], nextValues: number[], dones: boolean[], gamma: number): number[] {
   checkGamma('tdTargets', gamma);
   if (nextValues.length !== rewards.length || dones.length !== rewards.length) {
-    throw new Error(`tdTargets: ${rewards.length} rewards, ${nextValues.length} next values and ${dones.length} dones (expected the same length)`);
+    throw new Error(
+      `tdTargets: ${rewards.length} rewards, ${nextValues.length} next values and ${dones.length} dones (expected the same length)`,
+    );
   }
   return rewards.map((r, i) => r + (dones[i] ? 0 : gamma * nextValues[i]));
 }
@@ -170,12 +172,7 @@ export function tdTargets(rewards: number[], nextValues: number[], dones: boolea
  * computed backwards from `G_T = bootstrap[n]`, the critic's V of the state after the rollout (step t
  * looks ahead T - t steps). The targets of A3C's workers and of `SyncA3C` with `nSteps > 1`.
  */
-export function nStepReturns(
-  rewards: number[][],
-  dones: boolean[][],
-  bootstrap: number[],
-  gamma: number,
-): number[][] {
+export function nStepReturns(rewards: number[][], dones: boolean[][], bootstrap: number[], gamma: number): number[][] {
   checkGamma('nStepReturns', gamma);
   checkRollout('nStepReturns', rewards, dones, bootstrap.length);
   const returns: number[][] = new Array(rewards.length);
@@ -192,14 +189,10 @@ export function nStepReturns(
  * `nStepReturns` bootstrapped from the last row of `values`. `values` has T + 1 rows:
  * V(s_0) .. V(s_{T-1}), then V(s_T) of the state after the rollout. Chapter 5; `RecurrentA2C`.
  */
-export function nStepAdvantages(
-  rewards: number[][],
-  dones: boolean[][],
-  values: number[][],
-  gamma: number,
-): number[][] {
+export function nStepAdvantages(rewards: number[][], dones: boolean[][], values: number[][], gamma: number): number[][] {
   const T = rewards.length;
-  if (values.length !== T + 1) throw new Error(`nStepAdvantages: values needs T + 1 = ${T + 1} rows (V(s_0) .. V(s_T)), got ${values.length}`);
+  if (values.length !== T + 1)
+    throw new Error(`nStepAdvantages: values needs T + 1 = ${T + 1} rows (V(s_0) .. V(s_T)), got ${values.length}`);
   const returns = nStepReturns(rewards, dones, values[T], gamma);
   return returns.map((row, t) => row.map((g, n) => g - values[t][n]));
 }

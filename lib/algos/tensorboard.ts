@@ -163,7 +163,9 @@ export interface ParsedEvent {
 class ProtoReader {
   pos = 0;
   constructor(private readonly b: Uint8Array) {}
-  done(): boolean { return this.pos >= this.b.length; }
+  done(): boolean {
+    return this.pos >= this.b.length;
+  }
   varint(): bigint {
     let result = 0n;
     let shift = 0n;

@@ -96,15 +96,27 @@ export interface TrainResult {
 
 /** Thrown when a loss becomes NaN or infinite. */
 export class TrainingDivergedError extends Error {
-  constructor(readonly update: number, readonly term: string, readonly value: number, readonly lastCheckpoint: string | null) {
-    super(`training diverged at update ${update}: ${term} = ${value}. ` +
-      (lastCheckpoint ? `The last good checkpoint is ${lastCheckpoint} (resume from it with a smaller learning rate or stronger gradient clipping).` : 'No checkpoint was saved before this point.'));
+  constructor(
+    readonly update: number,
+    readonly term: string,
+    readonly value: number,
+    readonly lastCheckpoint: string | null,
+  ) {
+    super(
+      `training diverged at update ${update}: ${term} = ${value}. ` +
+        (lastCheckpoint
+          ? `The last good checkpoint is ${lastCheckpoint} (resume from it with a smaller learning rate or stronger gradient clipping).`
+          : 'No checkpoint was saved before this point.'),
+    );
   }
 }
 
 class Progress {
   private lastPrint = 0;
-  constructor(private readonly mode: Exclude<ProgressMode, 'auto'>, private readonly interval: number) {}
+  constructor(
+    private readonly mode: Exclude<ProgressMode, 'auto'>,
+    private readonly interval: number,
+  ) {}
   show(text: string, force = false): void {
     if (this.mode === 'none') return;
     const now = performance.now();
@@ -134,8 +146,10 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
   if (opts.steps !== undefined && !(opts.steps > 0)) throw new Error(`train: steps must be positive, got ${opts.steps}`);
   if (opts.seconds !== undefined && !(opts.seconds > 0)) throw new Error(`train: seconds must be positive, got ${opts.seconds}`);
   const lrSchedule = opts.lrSchedule ?? 'constant';
-  if (lrSchedule !== 'constant' && lrSchedule !== 'linear') throw new Error(`train: lrSchedule must be 'constant' or 'linear', got '${String(lrSchedule)}'`);
-  if (lrSchedule === 'linear' && !algo.setLearningRateScale) throw new Error(`train: lrSchedule 'linear' needs an algorithm with setLearningRateScale; '${algo.name}' has none`);
+  if (lrSchedule !== 'constant' && lrSchedule !== 'linear')
+    throw new Error(`train: lrSchedule must be 'constant' or 'linear', got '${String(lrSchedule)}'`);
+  if (lrSchedule === 'linear' && !algo.setLearningRateScale)
+    throw new Error(`train: lrSchedule 'linear' needs an algorithm with setLearningRateScale; '${algo.name}' has none`);
   const evalEvery = opts.evalEvery ?? 0;
   const evalEpisodes = opts.evalEpisodes ?? 10;
   const checkpointEvery = opts.checkpointEvery ?? 0;
@@ -159,11 +173,19 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
 
   if (out) mkdirSync(out, { recursive: true });
   if (opts.resume) {
-    if (!ckptDir || !existsSync(join(ckptDir, 'state.json'))) throw new Error(`resume: no checkpoint in ${ckptDir ?? '(no out folder given)'}`);
+    if (!ckptDir || !existsSync(join(ckptDir, 'state.json')))
+      throw new Error(`resume: no checkpoint in ${ckptDir ?? '(no out folder given)'}`);
     const ck = loadCheckpoint(ckptDir);
     if (ck.snapshot.algo !== algo.name) throw new Error(`resume: ${ckptDir} holds a '${ck.snapshot.algo}' run, not '${algo.name}'`);
     algo.restore(ck.snapshot);
-    const t = ck.trainer as { updates: number; envSteps: number; episodes: number; seconds: number; ewma?: number; evalRng: [number, number, number, number] };
+    const t = ck.trainer as {
+      updates: number;
+      envSteps: number;
+      episodes: number;
+      seconds: number;
+      ewma?: number;
+      evalRng: [number, number, number, number];
+    };
     ({ updates, envSteps, episodes } = t);
     priorSeconds = t.seconds;
     ewma = t.ewma ?? undefined;
@@ -171,22 +193,36 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
     lastCheckpoint = ckptDir;
     // Drop log lines written after the checkpoint, so the log reads as one uninterrupted run.
     if (metricsPath && existsSync(metricsPath)) {
-      const kept = readFileSync(metricsPath, 'utf8').split('\n').filter((l) => l && (JSON.parse(l) as { update: number }).update <= updates);
+      const kept = readFileSync(metricsPath, 'utf8')
+        .split('\n')
+        .filter((l) => l && (JSON.parse(l) as { update: number }).update <= updates);
       writeFileSync(metricsPath, kept.map((l) => l + '\n').join(''));
     }
   } else if (metricsPath) {
     writeFileSync(metricsPath, '');
-    writeFileSync(join(out!, 'run.json'), JSON.stringify({ algo: algo.name, config: algo.config, started: new Date().toISOString() }, null, 1) + '\n');
+    writeFileSync(
+      join(out!, 'run.json'),
+      JSON.stringify({ algo: algo.name, config: algo.config, started: new Date().toISOString() }, null, 1) + '\n',
+    );
   }
   const tb = out ? new TensorBoardWriter(out) : null;
-  const log = (obj: object) => { if (metricsPath) appendFileSync(metricsPath, JSON.stringify(obj) + '\n'); };
+  const log = (obj: object) => {
+    if (metricsPath) appendFileSync(metricsPath, JSON.stringify(obj) + '\n');
+  };
 
   const start = performance.now();
   const elapsed = () => (performance.now() - start) / 1000;
   const sessionStartSteps = envSteps;
   const checkpoint = () => {
     if (!ckptDir) return;
-    saveCheckpoint(ckptDir, algo.snapshot(), { updates, envSteps, episodes, seconds: priorSeconds + elapsed(), ewma: ewma ?? null, evalRng: evalRng.getState() });
+    saveCheckpoint(ckptDir, algo.snapshot(), {
+      updates,
+      envSteps,
+      episodes,
+      seconds: priorSeconds + elapsed(),
+      ewma: ewma ?? null,
+      evalRng: evalRng.getState(),
+    });
     lastCheckpoint = ckptDir;
   };
   let evalEnv: Env<Float32Array, number> | null = null;
@@ -194,20 +230,42 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
     evalEnv ??= makeEnv(algo.config.envId);
     const seed = 2_000_000_000 + evalRng.int(100_000_000);
     const ev = evaluate(evalEnv, algo.evalAgent(evalRng.fork()), evalEpisodes, seed);
-    const entry = { kind: 'eval' as const, update: updates, envSteps, time: priorSeconds + elapsed(), mean: ev.mean, std: ev.std, min: ev.min, max: ev.max, episodes: ev.episodes };
+    const entry = {
+      kind: 'eval' as const,
+      update: updates,
+      envSteps,
+      time: priorSeconds + elapsed(),
+      mean: ev.mean,
+      std: ev.std,
+      min: ev.min,
+      max: ev.max,
+      episodes: ev.episodes,
+    };
     log(entry);
     tb?.scalars(envSteps, { 'eval/mean_return': ev.mean, 'eval/std_return': ev.std });
     result.evals.push({ ...ev, update: updates, envSteps });
-    progress.show(`eval @ update ${updates}: mean ${fmt(ev.mean)} ± ${fmt(ev.std)} over ${ev.episodes} episodes (min ${fmt(ev.min)}, max ${fmt(ev.max)})`, true);
+    progress.show(
+      `eval @ update ${updates}: mean ${fmt(ev.mean)} ± ${fmt(ev.std)} over ${ev.episodes} episodes (min ${fmt(ev.min)}, max ${fmt(ev.max)})`,
+      true,
+    );
     if (mode === 'bar') process.stderr.write('\n');
   };
 
   const result: TrainResult = { updates, envSteps, episodes, seconds: 0, stopReason: 'steps', evals: [], history: [] };
   try {
     for (;;) {
-      if (opts.steps !== undefined && envSteps >= opts.steps) { result.stopReason = 'steps'; break; }
-      if (opts.seconds !== undefined && elapsed() >= opts.seconds) { result.stopReason = 'seconds'; break; }
-      if (opts.signal?.aborted) { result.stopReason = 'interrupted'; break; }
+      if (opts.steps !== undefined && envSteps >= opts.steps) {
+        result.stopReason = 'steps';
+        break;
+      }
+      if (opts.seconds !== undefined && elapsed() >= opts.seconds) {
+        result.stopReason = 'seconds';
+        break;
+      }
+      if (opts.signal?.aborted) {
+        result.stopReason = 'interrupted';
+        break;
+      }
       let lrScale: number | undefined;
       if (lrSchedule === 'linear') {
         const left = Math.min(
@@ -228,7 +286,11 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
       const episodeReturn = r.episodeReturns.length ? r.episodeReturns.reduce((a, b) => a + b, 0) / r.episodeReturns.length : undefined;
       const t = elapsed();
       const entry: TrainLog = {
-        kind: 'train', update: updates, envSteps, episodes, time: priorSeconds + t,
+        kind: 'train',
+        update: updates,
+        envSteps,
+        episodes,
+        time: priorSeconds + t,
         stepsPerSecond: (envSteps - sessionStartSteps) / Math.max(t, 1e-9),
         ...(episodeReturn !== undefined ? { episodeReturn } : {}),
         ...(ewma !== undefined ? { returnEwma: ewma } : {}),
@@ -247,8 +309,13 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
       opts.onUpdate?.(entry);
       const budget = opts.steps !== undefined ? `${envSteps}/${opts.steps} steps` : `${envSteps} steps`;
       const timeBudget = opts.seconds !== undefined ? ` ${t.toFixed(0)}/${opts.seconds}s` : ` ${t.toFixed(0)}s`;
-      const losses = Object.entries(r.metrics).filter(([k]) => k.startsWith('loss/')).map(([k, v]) => `${k.slice(5)} ${fmt(v, 3)}`).join(' ');
-      progress.show(`${algo.name} ${algo.config.envId} | upd ${updates} | ${budget}${timeBudget} | ${fmt(entry.stepsPerSecond, 0)} steps/s | return ${fmt(episodeReturn)} ewma ${fmt(ewma)} | entropy ${fmt(r.metrics['policy/entropy'], 3)} | ${losses}`);
+      const losses = Object.entries(r.metrics)
+        .filter(([k]) => k.startsWith('loss/'))
+        .map(([k, v]) => `${k.slice(5)} ${fmt(v, 3)}`)
+        .join(' ');
+      progress.show(
+        `${algo.name} ${algo.config.envId} | upd ${updates} | ${budget}${timeBudget} | ${fmt(entry.stepsPerSecond, 0)} steps/s | return ${fmt(episodeReturn)} ewma ${fmt(ewma)} | entropy ${fmt(r.metrics['policy/entropy'], 3)} | ${losses}`,
+      );
       if (evalEvery > 0 && updates % evalEvery === 0) runEval();
       if (checkpointEvery > 0 && updates % checkpointEvery === 0) checkpoint();
     }

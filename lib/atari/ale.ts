@@ -12,8 +12,24 @@ import { Mt19937 } from '../util/rng';
 
 /** ALE action ids (player A). */
 export const Action = {
-  NOOP: 0, FIRE: 1, UP: 2, RIGHT: 3, LEFT: 4, DOWN: 5, UPRIGHT: 6, UPLEFT: 7, DOWNRIGHT: 8, DOWNLEFT: 9,
-  UPFIRE: 10, RIGHTFIRE: 11, LEFTFIRE: 12, DOWNFIRE: 13, UPRIGHTFIRE: 14, UPLEFTFIRE: 15, DOWNRIGHTFIRE: 16, DOWNLEFTFIRE: 17,
+  NOOP: 0,
+  FIRE: 1,
+  UP: 2,
+  RIGHT: 3,
+  LEFT: 4,
+  DOWN: 5,
+  UPRIGHT: 6,
+  UPLEFT: 7,
+  DOWNRIGHT: 8,
+  DOWNLEFT: 9,
+  UPFIRE: 10,
+  RIGHTFIRE: 11,
+  LEFTFIRE: 12,
+  DOWNFIRE: 13,
+  UPRIGHTFIRE: 14,
+  UPLEFTFIRE: 15,
+  DOWNRIGHTFIRE: 16,
+  DOWNLEFTFIRE: 17,
 } as const;
 
 export const ACTION_NAMES: readonly string[] = Object.keys(Action);
@@ -154,11 +170,27 @@ export class AleInterface {
       rewardMin: options.rewardMin ?? INT_MIN,
       rewardMax: options.rewardMax ?? INT_MAX,
     };
-    checkNumber('randomSeed', o.randomSeed, Number.isInteger(o.randomSeed) && o.randomSeed >= 0 && o.randomSeed <= 0xffffffff, 'an integer in 0..2^32-1');
-    checkNumber('repeatActionProbability', o.repeatActionProbability, o.repeatActionProbability >= 0 && o.repeatActionProbability <= 1, 'a probability in [0, 1]');
+    checkNumber(
+      'randomSeed',
+      o.randomSeed,
+      Number.isInteger(o.randomSeed) && o.randomSeed >= 0 && o.randomSeed <= 0xffffffff,
+      'an integer in 0..2^32-1',
+    );
+    checkNumber(
+      'repeatActionProbability',
+      o.repeatActionProbability,
+      o.repeatActionProbability >= 0 && o.repeatActionProbability <= 1,
+      'a probability in [0, 1]',
+    );
     checkNumber('frameSkip', o.frameSkip, Number.isInteger(o.frameSkip) && o.frameSkip >= 1, 'an integer >= 1');
-    checkNumber('maxNumFramesPerEpisode', o.maxNumFramesPerEpisode, Number.isInteger(o.maxNumFramesPerEpisode) && o.maxNumFramesPerEpisode >= 0, 'an integer >= 0');
-    if (!game.modes.includes(o.mode)) throw new Error(`Mode ${o.mode} does not exist for ${game.id}; available modes: ${game.modes.join(', ')}`);
+    checkNumber(
+      'maxNumFramesPerEpisode',
+      o.maxNumFramesPerEpisode,
+      Number.isInteger(o.maxNumFramesPerEpisode) && o.maxNumFramesPerEpisode >= 0,
+      'an integer >= 0',
+    );
+    if (!game.modes.includes(o.mode))
+      throw new Error(`Mode ${o.mode} does not exist for ${game.id}; available modes: ${game.modes.join(', ')}`);
     if (!game.difficulties.includes(o.difficulty)) {
       throw new Error(`Difficulty ${o.difficulty} does not exist for ${game.id}; available: ${game.difficulties.join(', ')}`);
     }
@@ -428,7 +460,8 @@ export class AleInterface {
   /** The last frame as palette indices (height x 160, row-major). Copies into `out` when given. */
   getScreen(out?: Uint8Array): Uint8Array {
     if (!out) return this.screenBuffer.slice();
-    if (out.length < this.screenBuffer.length) throw new Error(`getScreen: output needs ${this.screenBuffer.length} bytes, got ${out.length}`);
+    if (out.length < this.screenBuffer.length)
+      throw new Error(`getScreen: output needs ${this.screenBuffer.length} bytes, got ${out.length}`);
     out.set(this.screenBuffer);
     return out;
   }

@@ -95,7 +95,10 @@ export class Atari2600 {
     if (format !== 'AUTO-DETECT' && format !== 'NTSC' && format !== 'PAL') {
       throw new Error(`displayFormat must be 'AUTO-DETECT', 'NTSC' or 'PAL', got '${String(format)}'`);
     }
-    for (const [name, kind] of [['leftController', opts.leftController], ['rightController', opts.rightController]] as const) {
+    for (const [name, kind] of [
+      ['leftController', opts.leftController],
+      ['rightController', opts.rightController],
+    ] as const) {
       if (kind !== undefined && kind !== 'joystick' && kind !== 'paddles') {
         throw new Error(`${name} must be 'joystick' or 'paddles', got '${String(kind)}'`);
       }

@@ -30,7 +30,7 @@ export interface Bus {
 const BCD = new Uint8Array(512);
 for (let t = 0; t < 256; t++) {
   BCD[t] = (t >> 4) * 10 + (t & 0x0f);
-  BCD[256 + t] = (((t % 100) / 10) << 4) | t % 10;
+  BCD[256 + t] = (((t % 100) / 10) << 4) | (t % 10);
 }
 
 /** Base cycle count of every opcode (page crossings and taken branches add to it). */
@@ -59,8 +59,16 @@ export const JAM_OPCODES: readonly number[] = [0x02, 0x12, 0x22, 0x32, 0x42, 0x5
 
 /** Plain snapshot of the CPU registers and timing state. */
 export interface CpuState {
-  a: number; x: number; y: number; sp: number; pc: number; p: number;
-  cycles: number; lastAccessWasRead: boolean; halted: boolean; lastOpcode: number;
+  a: number;
+  x: number;
+  y: number;
+  sp: number;
+  pc: number;
+  p: number;
+  cycles: number;
+  lastAccessWasRead: boolean;
+  halted: boolean;
+  lastOpcode: number;
 }
 
 /** Bytes used by `saveState()`. */
@@ -257,7 +265,9 @@ export class Cpu6502 {
     const lim = this.directLimit;
     // The loop is the load (3 bytes before pc), BNE -5, and the byte after it (read by a taken branch): all direct, one page.
     if ((pc & 0x1000) === 0 || (pc & 0xfff) + 2 >= lim || (pc & 0xfff) < 3 || ((pc - 3) ^ (pc + 2)) & 0xff00) return 0;
-    const mem = this.directMemory, base = this.directOffset, mask = this.directMask;
+    const mem = this.directMemory,
+      base = this.directOffset,
+      mask = this.directMask;
     if (mem[base + (pc & mask)] !== 0xd0 || mem[base + ((pc + 1) & mask)] !== 0xfb) return 0;
     // Each skipped iteration is 2 instructions, and the load being executed then counts as the next
     // iteration's: the budget allows (maxInstructions - n) / 2 of them.
@@ -1212,8 +1222,16 @@ export class Cpu6502 {
 
   getState(): CpuState {
     return {
-      a: this.a, x: this.x, y: this.y, sp: this.sp, pc: this.pc, p: this.p,
-      cycles: this.cycles, lastAccessWasRead: this.lastAccessWasRead, halted: this.halted, lastOpcode: this.lastOpcode,
+      a: this.a,
+      x: this.x,
+      y: this.y,
+      sp: this.sp,
+      pc: this.pc,
+      p: this.p,
+      cycles: this.cycles,
+      lastAccessWasRead: this.lastAccessWasRead,
+      halted: this.halted,
+      lastOpcode: this.lastOpcode,
     };
   }
 

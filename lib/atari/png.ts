@@ -40,7 +40,8 @@ export interface Image {
 export function encodePng(img: Image): Uint8Array {
   const channels = img.channels ?? 3;
   const { width, height, data } = img;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) throw new Error(`encodePng: bad size ${width}x${height}`);
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0)
+    throw new Error(`encodePng: bad size ${width}x${height}`);
   if (data.length !== width * height * channels) {
     throw new Error(`encodePng: ${width}x${height}x${channels} needs ${width * height * channels} bytes, got ${data.length}`);
   }

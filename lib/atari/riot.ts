@@ -62,13 +62,19 @@ export class Riot {
   /** A read of the I/O and timer registers (the RAM is read directly through `ram`). */
   read(address: number, cycles: number): number {
     switch (address & 0x07) {
-      case 0x00: return this.portA;
-      case 0x01: return this.ddra;
-      case 0x02: return this.portB;
-      case 0x03: return this.ddrb;
+      case 0x00:
+        return this.portA;
+      case 0x01:
+        return this.ddra;
+      case 0x02:
+        return this.portB;
+      case 0x03:
+        return this.ddrb;
       case 0x04:
-      case 0x06: return this.readTimer(cycles);
-      default: return this.timerExpired(cycles) && !this.readAfterInterrupt ? 0x80 : 0x00;
+      case 0x06:
+        return this.readTimer(cycles);
+      default:
+        return this.timerExpired(cycles) && !this.readAfterInterrupt ? 0x80 : 0x00;
     }
   }
 

@@ -110,7 +110,7 @@ function buildTables(): void {
         if (mode === 5 || mode === 7) {
           // Double and quad width players start one pixel late.
           const scale = mode === 5 ? 2 : 4;
-          if (enable === 0 && d > 0 && d <= 8 * scale) v = 0x80 >> ((d - 1) / scale | 0);
+          if (enable === 0 && d > 0 && d <= 8 * scale) v = 0x80 >> (((d - 1) / scale) | 0);
         } else {
           COPY_STARTS[mode].forEach((c, i) => {
             if ((i > 0 || enable === 0) && d >= c && d < c + 8) v = 0x80 >> (d - c);
@@ -142,6 +142,7 @@ function buildTables(): void {
     }
   }
 
+  // biome-ignore format: a table, four object pairs and their latch bit per row
   const pairs: [number, number, number][] = [
     [M0_BIT, P1_BIT, 0x0001], [M0_BIT, P0_BIT, 0x0002], [M1_BIT, P0_BIT, 0x0004], [M1_BIT, P1_BIT, 0x0008],
     [P0_BIT, PF_BIT, 0x0010], [P0_BIT, BL_BIT, 0x0020], [P1_BIT, PF_BIT, 0x0040], [P1_BIT, BL_BIT, 0x0080],
@@ -195,6 +196,7 @@ function buildTables(): void {
   // HMOVE motion per cycle of the line: during horizontal blank the full motion applies
   // (nibble 0..7 moves left 0..7, 8..15 moves right 8..1); later in the line only part of it
   // takes effect (Stella's "complete motion table", reproduced row by row).
+  // biome-ignore format: a table, two lines of the motion table per row
   const rows: string[] = [
     '0 -1 -2 -3 -4 -5 -6 -7 8 7 6 5 4 3 2 1', '0 -1 -2 -3 -4 -5 -6 -7 8 7 6 5 4 3 2 1',
     '0 -1 -2 -3 -4 -5 -6 -7 8 7 6 5 4 3 2 1', '0 -1 -2 -3 -4 -5 -6 -7 8 7 6 5 4 3 2 1',
@@ -210,16 +212,26 @@ function buildTables(): void {
   ];
   for (let c = 21; c <= 54; c++) rows.push('0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0');
   rows.push(
-    '0 0 0 0 0 0 0 -1 0 0 0 0 0 0 0 0', '0 0 0 0 0 0 -1 -2 0 0 0 0 0 0 0 0',
-    '0 0 0 0 0 -1 -2 -3 0 0 0 0 0 0 0 0', '0 0 0 0 0 -1 -2 -3 0 0 0 0 0 0 0 0',
-    '0 0 0 0 -1 -2 -3 -4 0 0 0 0 0 0 0 0', '0 0 0 -1 -2 -3 -4 -5 0 0 0 0 0 0 0 0',
-    '0 0 -1 -2 -3 -4 -5 -6 0 0 0 0 0 0 0 0', '0 0 -1 -2 -3 -4 -5 -6 0 0 0 0 0 0 0 0',
-    '0 -1 -2 -3 -4 -5 -6 -7 0 0 0 0 0 0 0 0', '-1 -2 -3 -4 -5 -6 -7 -8 0 0 0 0 0 0 0 0',
-    '-2 -3 -4 -5 -6 -7 -8 -9 0 0 0 0 0 0 0 -1', '-2 -3 -4 -5 -6 -7 -8 -9 0 0 0 0 0 0 0 -1',
-    '-3 -4 -5 -6 -7 -8 -9 -10 0 0 0 0 0 0 -1 -2', '-4 -5 -6 -7 -8 -9 -10 -11 0 0 0 0 0 -1 -2 -3',
-    '-5 -6 -7 -8 -9 -10 -11 -12 0 0 0 0 -1 -2 -3 -4', '-5 -6 -7 -8 -9 -10 -11 -12 0 0 0 0 -1 -2 -3 -4',
-    '-6 -7 -8 -9 -10 -11 -12 -13 0 0 0 -1 -2 -3 -4 -5', '-7 -8 -9 -10 -11 -12 -13 -14 0 0 -1 -2 -3 -4 -5 -6',
-    '-8 -9 -10 -11 -12 -13 -14 -15 0 -1 -2 -3 -4 -5 -6 -7', '-8 -9 -10 -11 -12 -13 -14 -15 0 -1 -2 -3 -4 -5 -6 -7',
+    '0 0 0 0 0 0 0 -1 0 0 0 0 0 0 0 0',
+    '0 0 0 0 0 0 -1 -2 0 0 0 0 0 0 0 0',
+    '0 0 0 0 0 -1 -2 -3 0 0 0 0 0 0 0 0',
+    '0 0 0 0 0 -1 -2 -3 0 0 0 0 0 0 0 0',
+    '0 0 0 0 -1 -2 -3 -4 0 0 0 0 0 0 0 0',
+    '0 0 0 -1 -2 -3 -4 -5 0 0 0 0 0 0 0 0',
+    '0 0 -1 -2 -3 -4 -5 -6 0 0 0 0 0 0 0 0',
+    '0 0 -1 -2 -3 -4 -5 -6 0 0 0 0 0 0 0 0',
+    '0 -1 -2 -3 -4 -5 -6 -7 0 0 0 0 0 0 0 0',
+    '-1 -2 -3 -4 -5 -6 -7 -8 0 0 0 0 0 0 0 0',
+    '-2 -3 -4 -5 -6 -7 -8 -9 0 0 0 0 0 0 0 -1',
+    '-2 -3 -4 -5 -6 -7 -8 -9 0 0 0 0 0 0 0 -1',
+    '-3 -4 -5 -6 -7 -8 -9 -10 0 0 0 0 0 0 -1 -2',
+    '-4 -5 -6 -7 -8 -9 -10 -11 0 0 0 0 0 -1 -2 -3',
+    '-5 -6 -7 -8 -9 -10 -11 -12 0 0 0 0 -1 -2 -3 -4',
+    '-5 -6 -7 -8 -9 -10 -11 -12 0 0 0 0 -1 -2 -3 -4',
+    '-6 -7 -8 -9 -10 -11 -12 -13 0 0 0 -1 -2 -3 -4 -5',
+    '-7 -8 -9 -10 -11 -12 -13 -14 0 0 -1 -2 -3 -4 -5 -6',
+    '-8 -9 -10 -11 -12 -13 -14 -15 0 -1 -2 -3 -4 -5 -6 -7',
+    '-8 -9 -10 -11 -12 -13 -14 -15 0 -1 -2 -3 -4 -5 -6 -7',
     '0 -1 -2 -3 -4 -5 -6 -7 8 7 6 5 4 3 2 1',
   );
   if (rows.length !== 76) throw new Error(`internal: motion table has ${rows.length} rows`);
@@ -264,13 +276,12 @@ function playerResetWhen(mode: number, oldPos: number, newPos: number): number {
   return 0;
 }
 
-const playerMaskBase = (pos: number, mode: number, skipFirst: number): number =>
-  (skipFirst * 8 + mode) * 320 + 160 - pos;
-const missileMaskBase = (pos: number, nusiz: number): number =>
-  ((nusiz & 7) * 4 + ((nusiz & 0x30) >> 4)) * 320 + 160 - pos;
+const playerMaskBase = (pos: number, mode: number, skipFirst: number): number => (skipFirst * 8 + mode) * 320 + 160 - pos;
+const missileMaskBase = (pos: number, nusiz: number): number => ((nusiz & 7) * 4 + ((nusiz & 0x30) >> 4)) * 320 + 160 - pos;
 const ballMaskBase = (pos: number, ctrlpf: number): number => ((ctrlpf & 0x30) >> 4) * 320 + 160 - pos;
 
 /** Names of every numeric state field, in save order. */
+// biome-ignore format: grouped by the part of the chip they belong to
 const STATE_FIELDS = [
   'partialFrame', 'frameGreyed', 'currentIsB', 'framePointer',
   'clockWhenFrameStarted', 'clockStartDisplay', 'clockStopDisplay', 'clockAtLastUpdate', 'clocksToEndOfScanLine',
@@ -465,13 +476,18 @@ export class Tia {
   endPreserving(keepDrawnFrame: boolean): void {
     if (keepDrawnFrame) {
       if (!this.preserving || !this.frameDrawnInFull) throw new Error('Tia.endPreserving: no frame drawn in full while preserving');
-      const spare = this.spare, spareWords = this.spareWords;
+      const spare = this.spare,
+        spareWords = this.spareWords;
       if (this.currentIsB) {
-        this.spare = this.bufferB; this.spareWords = this.wordsB;
-        this.bufferB = spare; this.wordsB = spareWords;
+        this.spare = this.bufferB;
+        this.spareWords = this.wordsB;
+        this.bufferB = spare;
+        this.wordsB = spareWords;
       } else {
-        this.spare = this.bufferA; this.spareWords = this.wordsA;
-        this.bufferA = spare; this.wordsA = spareWords;
+        this.spare = this.bufferA;
+        this.spareWords = this.wordsA;
+        this.bufferA = spare;
+        this.wordsA = spareWords;
       }
       this.refreshScreens();
     }
@@ -682,7 +698,7 @@ export class Tia {
   /** Draws `count` pixels starting at pixel `hpos` of the current line. */
   private drawSpan(count: number, hpos: number): void {
     const fb = this.fb;
-    let p = this.framePointer;
+    const p = this.framePointer;
     const end = p + count;
     this.framePointer = end;
     if (!this.drawPixels) {
@@ -738,8 +754,10 @@ export class Tia {
     if (open === 0) return;
     if (objects & P0_BIT && open & LATCHES_OF[P0_BIT]) this.drawObject(PLAYER_SPANS, this.p0Mask, 0, x0, x1);
     if (objects & P1_BIT && open & LATCHES_OF[P1_BIT]) this.drawObject(PLAYER_SPANS, this.p1Mask, 0, x0, x1);
-    if (objects & M0_BIT && open & LATCHES_OF[M0_BIT] && this.m0Mask !== MISSILE_DISABLED) this.drawObject(MISSILE_SPANS, this.m0Mask, 0, x0, x1);
-    if (objects & M1_BIT && open & LATCHES_OF[M1_BIT] && this.m1Mask !== MISSILE_DISABLED) this.drawObject(MISSILE_SPANS, this.m1Mask, 0, x0, x1);
+    if (objects & M0_BIT && open & LATCHES_OF[M0_BIT] && this.m0Mask !== MISSILE_DISABLED)
+      this.drawObject(MISSILE_SPANS, this.m0Mask, 0, x0, x1);
+    if (objects & M1_BIT && open & LATCHES_OF[M1_BIT] && this.m1Mask !== MISSILE_DISABLED)
+      this.drawObject(MISSILE_SPANS, this.m1Mask, 0, x0, x1);
     if (objects & BL_BIT && open & LATCHES_OF[BL_BIT]) this.drawObject(BALL_SPANS, this.blMask, 0, x0, x1);
   }
 
@@ -826,19 +844,33 @@ export class Tia {
     const noise = dataBus & 0x3f;
     const c = this.collision;
     switch (address & 0x0f) {
-      case 0x00: return (c & 0x0001 ? 0x80 : 0) | (c & 0x0002 ? 0x40 : 0) | noise;
-      case 0x01: return (c & 0x0004 ? 0x80 : 0) | (c & 0x0008 ? 0x40 : 0) | noise;
-      case 0x02: return (c & 0x0010 ? 0x80 : 0) | (c & 0x0020 ? 0x40 : 0) | noise;
-      case 0x03: return (c & 0x0040 ? 0x80 : 0) | (c & 0x0080 ? 0x40 : 0) | noise;
-      case 0x04: return (c & 0x0100 ? 0x80 : 0) | (c & 0x0200 ? 0x40 : 0) | noise;
-      case 0x05: return (c & 0x0400 ? 0x80 : 0) | (c & 0x0800 ? 0x40 : 0) | noise;
-      case 0x06: return (c & 0x1000 ? 0x80 : 0) | noise;
-      case 0x07: return (c & 0x2000 ? 0x80 : 0) | (c & 0x4000 ? 0x40 : 0) | noise;
-      case 0x08: case 0x09: case 0x0a: case 0x0b:
+      case 0x00:
+        return (c & 0x0001 ? 0x80 : 0) | (c & 0x0002 ? 0x40 : 0) | noise;
+      case 0x01:
+        return (c & 0x0004 ? 0x80 : 0) | (c & 0x0008 ? 0x40 : 0) | noise;
+      case 0x02:
+        return (c & 0x0010 ? 0x80 : 0) | (c & 0x0020 ? 0x40 : 0) | noise;
+      case 0x03:
+        return (c & 0x0040 ? 0x80 : 0) | (c & 0x0080 ? 0x40 : 0) | noise;
+      case 0x04:
+        return (c & 0x0100 ? 0x80 : 0) | (c & 0x0200 ? 0x40 : 0) | noise;
+      case 0x05:
+        return (c & 0x0400 ? 0x80 : 0) | (c & 0x0800 ? 0x40 : 0) | noise;
+      case 0x06:
+        return (c & 0x1000 ? 0x80 : 0) | noise;
+      case 0x07:
+        return (c & 0x2000 ? 0x80 : 0) | (c & 0x4000 ? 0x40 : 0) | noise;
+      case 0x08:
+      case 0x09:
+      case 0x0a:
+      case 0x0b:
         return this.potCharged(this.potResistance[address & 3], rel) ? 0x80 | noise : noise;
-      case 0x0c: return this.fire4 ? noise : 0x80 | noise;
-      case 0x0d: return this.fire5 ? noise : 0x80 | noise;
-      default: return noise;
+      case 0x0c:
+        return this.fire4 ? noise : 0x80 | noise;
+      case 0x0d:
+        return this.fire5 ? noise : 0x80 | noise;
+      default:
+        return noise;
     }
   }
 
@@ -849,7 +881,7 @@ export class Tia {
     const t = 1.6 * r * 0.01e-6;
     const needed = Math.trunc(t * 1.19e6);
     // Stella adds a signed cycle to an unsigned count: the sum wraps to 32 bits.
-    return rel > ((this.dumpDisabledCycle + needed) >>> 0);
+    return rel > (this.dumpDisabledCycle + needed) >>> 0;
   }
 
   /** A CPU write of a TIA register. */
@@ -861,7 +893,7 @@ export class Tia {
     // is never taken as drawn in full, see frameDrawnInFull.)
     if ((this.drawPixels ? AFFECTS_PICTURE : AFFECTS_COLLISIONS)[addr] && this.writeChangesPicture(addr, value, clock)) {
       let delay = POKE_DELAY[addr];
-      if (delay < 0) delay = PF_DELAYS[(((clock - this.clockWhenFrameStarted) % 228) / 3 | 0) & 3];
+      if (delay < 0) delay = PF_DELAYS[((((clock - this.clockWhenFrameStarted) % 228) / 3) | 0) & 3];
       this.updateFrame(clock + delay);
     }
 
@@ -908,10 +940,18 @@ export class Tia {
         this.p1Mask = playerMaskBase(this.posP1, value & 7, 0);
         this.m1Mask = missileMaskBase(this.posM1, value);
         break;
-      case 0x06: this.colup0 = this.colourValue(value); break;
-      case 0x07: this.colup1 = this.colourValue(value); break;
-      case 0x08: this.colupf = this.colourValue(value); break;
-      case 0x09: this.colubk = this.colourValue(value); break;
+      case 0x06:
+        this.colup0 = this.colourValue(value);
+        break;
+      case 0x07:
+        this.colup1 = this.colourValue(value);
+        break;
+      case 0x08:
+        this.colupf = this.colourValue(value);
+        break;
+      case 0x09:
+        this.colubk = this.colourValue(value);
+        break;
       case 0x0a: // CTRLPF
         this.ctrlpf = value;
         this.priorityAndScore = (value & 0x06) << 5;
@@ -930,26 +970,39 @@ export class Tia {
           this.currentGRP1 = REFLECT[this.currentGRP1];
         }
         break;
-      case 0x0d: this.setPlayfield((this.pf & 0x000ffff0) | ((value >> 4) & 0x0f)); break;
-      case 0x0e: this.setPlayfield((this.pf & 0x000ff00f) | (value << 4)); break;
-      case 0x0f: this.setPlayfield((this.pf & 0x00000fff) | (value << 12)); break;
-      case 0x10: this.resetPlayer0(clock); break;
-      case 0x11: this.resetPlayer1(clock); break;
-      case 0x12: { // RESM0
+      case 0x0d:
+        this.setPlayfield((this.pf & 0x000ffff0) | ((value >> 4) & 0x0f));
+        break;
+      case 0x0e:
+        this.setPlayfield((this.pf & 0x000ff00f) | (value << 4));
+        break;
+      case 0x0f:
+        this.setPlayfield((this.pf & 0x00000fff) | (value << 12));
+        break;
+      case 0x10:
+        this.resetPlayer0(clock);
+        break;
+      case 0x11:
+        this.resetPlayer1(clock);
+        break;
+      case 0x12: {
+        // RESM0
         const hpos = (clock - this.clockWhenFrameStarted) % 228;
         this.posM0 = hpos < HBLANK ? 2 : (hpos - HBLANK + 4) % 160;
         if (clock - this.lastHmoveClock === 20 * 3 && hpos === 69) this.posM0 = 8;
         this.m0Mask = missileMaskBase(this.posM0, this.nusiz0);
         break;
       }
-      case 0x13: { // RESM1
+      case 0x13: {
+        // RESM1
         const hpos = (clock - this.clockWhenFrameStarted) % 228;
         this.posM1 = hpos < HBLANK ? 2 : (hpos - HBLANK + 4) % 160;
         if (clock - this.lastHmoveClock === 3 * 3 && hpos === 18) this.posM1 = 3;
         this.m1Mask = missileMaskBase(this.posM1, this.nusiz1);
         break;
       }
-      case 0x14: { // RESBL
+      case 0x14: {
+        // RESBL
         const hpos = (clock - this.clockWhenFrameStarted) % 228;
         this.posBL = hpos < HBLANK ? 2 : (hpos - HBLANK + 4) % 160;
         const since = clock - this.lastHmoveClock;
@@ -985,8 +1038,12 @@ export class Tia {
         this.enabl = value & 0x02 ? 1 : 0;
         this.refreshBallEnabled();
         break;
-      case 0x20: this.hmp0 = value >> 4; break;
-      case 0x21: this.hmp1 = value >> 4; break;
+      case 0x20:
+        this.hmp0 = value >> 4;
+        break;
+      case 0x21:
+        this.hmp1 = value >> 4;
+        break;
       case 0x22: {
         const hm = value >> 4;
         if (clock === this.lastHmoveClock + 21 * 3 && this.hmm0 === 7 && hm === 6) {
@@ -996,8 +1053,12 @@ export class Tia {
         this.hmm0 = hm;
         break;
       }
-      case 0x23: this.hmm1 = value >> 4; break;
-      case 0x24: this.hmbl = value >> 4; break;
+      case 0x23:
+        this.hmm1 = value >> 4;
+        break;
+      case 0x24:
+        this.hmbl = value >> 4;
+        break;
       case 0x25:
         this.vdelp0 = value & 1;
         this.refreshPlayerGraphics();
@@ -1028,7 +1089,9 @@ export class Tia {
         this.resmp1 = value & 0x02 ? 1 : 0;
         this.setEnabled(M1_BIT, this.enam1 && !this.resmp1);
         break;
-      case 0x2a: this.hmove(clock); break;
+      case 0x2a:
+        this.hmove(clock);
+        break;
       case 0x2b: // HMCLR
         this.hmp0 = this.hmp1 = this.hmm0 = this.hmm1 = this.hmbl = 0;
         break;
@@ -1047,16 +1110,22 @@ export class Tia {
    */
   private writeChangesPicture(addr: number, value: number, clock: number): boolean {
     switch (addr) {
-      case 0x06: return this.colourValue(value) !== this.colup0;
-      case 0x07: return this.colourValue(value) !== this.colup1;
-      case 0x08: return this.colourValue(value) !== this.colupf;
-      case 0x09: return this.colourValue(value) !== this.colubk;
-      case 0x1b: { // GRP0: new GRP0, and GRP1 copied to its delayed register
+      case 0x06:
+        return this.colourValue(value) !== this.colup0;
+      case 0x07:
+        return this.colourValue(value) !== this.colup1;
+      case 0x08:
+        return this.colourValue(value) !== this.colupf;
+      case 0x09:
+        return this.colourValue(value) !== this.colubk;
+      case 0x1b: {
+        // GRP0: new GRP0, and GRP1 copied to its delayed register
         const g0 = this.vdelp0 ? this.dgrp0 : value;
         const g1 = this.grp1; // shown directly or through its delayed copy, now equal
         return (this.refp0 ? REFLECT[g0] : g0) !== this.currentGRP0 || (this.refp1 ? REFLECT[g1] : g1) !== this.currentGRP1;
       }
-      case 0x1c: { // GRP1: new GRP1, GRP0 and ENABL copied to their delayed registers
+      case 0x1c: {
+        // GRP1: new GRP1, GRP0 and ENABL copied to their delayed registers
         const g0 = this.grp0; // shown directly or through its delayed copy, now equal
         const g1 = this.vdelp1 ? this.dgrp1 : value;
         const ball = this.enabl; // likewise for the ball
@@ -1067,10 +1136,19 @@ export class Tia {
         );
       }
       case 0x04:
-        return value !== this.nusiz0 || this.p0Mask !== playerMaskBase(this.posP0, value & 7, 0) || this.m0Mask !== missileMaskBase(this.posM0, value);
+        return (
+          value !== this.nusiz0 ||
+          this.p0Mask !== playerMaskBase(this.posP0, value & 7, 0) ||
+          this.m0Mask !== missileMaskBase(this.posM0, value)
+        );
       case 0x05:
-        return value !== this.nusiz1 || this.p1Mask !== playerMaskBase(this.posP1, value & 7, 0) || this.m1Mask !== missileMaskBase(this.posM1, value);
-      default: return true;
+        return (
+          value !== this.nusiz1 ||
+          this.p1Mask !== playerMaskBase(this.posP1, value & 7, 0) ||
+          this.m1Mask !== missileMaskBase(this.posM1, value)
+        );
+      default:
+        return true;
     }
   }
 
@@ -1122,7 +1200,7 @@ export class Tia {
   }
 
   private hmove(clock: number): void {
-    const cycle = ((clock - this.clockWhenFrameStarted) % 228) / 3 | 0;
+    const cycle = (((clock - this.clockWhenFrameStarted) % 228) / 3) | 0;
     if (this.allowHmoveBlanks && HMOVE_BLANK_CYCLES[cycle]) this.hmoveBlankEnabled = 1;
     const row = cycle * 16;
     this.posP0 = wrap160(this.posP0 + MOTION[row + this.hmp0]);
@@ -1162,7 +1240,9 @@ export class Tia {
       o += 8;
     }
     for (let i = 0; i < 4; i++, o += 8) view.setFloat64(o, this.potResistance[i], true);
-    const a = offset + o, b = a + this.bufferA.length, end = b + this.bufferB.length;
+    const a = offset + o,
+      b = a + this.bufferA.length,
+      end = b + this.bufferB.length;
     if (frameBuffers) {
       out.set(this.bufferA, a);
       out.set(this.bufferB, b);
@@ -1177,7 +1257,8 @@ export class Tia {
    */
   loadState(src: Uint8Array, offset: number, frameBuffers = true): number {
     if (src.length < offset + this.stateSize) throw new Error('Tia.loadState: state is truncated');
-    if (!frameBuffers && !this.preserving) throw new Error('Tia.loadState: a state without frame buffers needs them preserved since it was saved');
+    if (!frameBuffers && !this.preserving)
+      throw new Error('Tia.loadState: a state without frame buffers needs them preserved since it was saved');
     const view = new DataView(src.buffer, src.byteOffset + offset, this.stateSize);
     let o = 0;
     const self = this as unknown as Record<string, number>;
@@ -1186,7 +1267,9 @@ export class Tia {
       o += 8;
     }
     for (let i = 0; i < 4; i++, o += 8) this.potResistance[i] = view.getFloat64(o, true);
-    const a = offset + o, b = a + this.bufferA.length, end = b + this.bufferB.length;
+    const a = offset + o,
+      b = a + this.bufferA.length,
+      end = b + this.bufferB.length;
     if (frameBuffers) {
       this.bufferA.set(src.subarray(a, b));
       this.bufferB.set(src.subarray(b, end));

@@ -102,7 +102,11 @@ export function traceEnvironment(rom: LoadedRom): AleInterface {
  * (loadROM, then reset_game), the game is reset once more before step 0. `onStep` sees the
  * environment after every line (for screen dumps).
  */
-export function* traceLines(ale: AleInterface, actions: readonly number[], onStep?: (line: TraceLine, ale: AleInterface) => void): Generator<TraceLine> {
+export function* traceLines(
+  ale: AleInterface,
+  actions: readonly number[],
+  onStep?: (line: TraceLine, ale: AleInterface) => void,
+): Generator<TraceLine> {
   ale.resetGame();
   const first: TraceStateLine = { step: 0, ...state(ale) };
   onStep?.(first, ale);

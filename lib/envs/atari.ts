@@ -5,9 +5,31 @@
  * here, one ALE frame per `act`; terminated and truncated apart), with an allocation-free step for
  * vector envs. Also the training families built on them (`Preprocessed42/<id>`, see training-envs.ts).
  */
-import { ACTION_NAMES, AleInterface, atariEnvConfig, atariEnvIds, getGame, loadRom, PALETTE_RGB, type AtariEnvConfig, type ObsType } from '../atari';
+import {
+  ACTION_NAMES,
+  AleInterface,
+  atariEnvConfig,
+  atariEnvIds,
+  getGame,
+  loadRom,
+  PALETTE_RGB,
+  type AtariEnvConfig,
+  type ObsType,
+} from '../atari';
 import { Rng } from '../util/rng';
-import { invalidAction, StepOutcome, type Env, type FastEnv, type Info, type PalettedEnv, type ObsBuffer, type ResetArgs, type ResetResult, type RgbFrame, type StepResult } from './core';
+import {
+  invalidAction,
+  StepOutcome,
+  type Env,
+  type FastEnv,
+  type Info,
+  type PalettedEnv,
+  type ObsBuffer,
+  type ResetArgs,
+  type ResetResult,
+  type RgbFrame,
+  type StepResult,
+} from './core';
 import type { MakeOptions, Registration } from './registry';
 import { Box, Discrete } from './spaces';
 import { EpisodicLife } from './wrappers/episodic-life';
@@ -26,7 +48,16 @@ export interface AtariOptions {
   difficulty?: number;
 }
 
-const KNOWN = ['seed', 'obsType', 'frameskip', 'repeatActionProbability', 'fullActionSpace', 'maxNumFramesPerEpisode', 'mode', 'difficulty'];
+const KNOWN = [
+  'seed',
+  'obsType',
+  'frameskip',
+  'repeatActionProbability',
+  'fullActionSpace',
+  'maxNumFramesPerEpisode',
+  'mode',
+  'difficulty',
+];
 
 export class AtariEnv implements Env<Uint8Array, number>, FastEnv<number>, PalettedEnv<number> {
   readonly config: AtariEnvConfig;
@@ -41,7 +72,10 @@ export class AtariEnv implements Env<Uint8Array, number>, FastEnv<number>, Palet
   private readonly frame: Uint8Array;
   private readonly outcome = new StepOutcome();
 
-  constructor(readonly id: string, options: AtariOptions = {}) {
+  constructor(
+    readonly id: string,
+    options: AtariOptions = {},
+  ) {
     for (const k of Object.keys(options)) {
       if (!KNOWN.includes(k)) throw new Error(`${id}: unknown option '${k}'. Known options: ${KNOWN.join(', ')}`);
     }
@@ -59,7 +93,8 @@ export class AtariEnv implements Env<Uint8Array, number>, FastEnv<number>, Palet
   }
 
   private newAle(seed: number): AleInterface {
-    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new Error(`${this.id}: the seed must be an integer in 0..2^32-1, got ${seed}`);
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+      throw new Error(`${this.id}: the seed must be an integer in 0..2^32-1, got ${seed}`);
     const c = this.config;
     return new AleInterface(loadRom(c.game), {
       randomSeed: seed >>> 0,
@@ -77,7 +112,9 @@ export class AtariEnv implements Env<Uint8Array, number>, FastEnv<number>, Palet
   }
 
   /** Lives left, as ALE reports them. */
-  lives(): number { return this.ale.lives(); }
+  lives(): number {
+    return this.ale.lives();
+  }
 
   private info(): Info {
     const ale = this.ale;
@@ -121,7 +158,8 @@ export class AtariEnv implements Env<Uint8Array, number>, FastEnv<number>, Palet
   }
 
   resetScreen(args: ResetArgs = {}): void {
-    if (args.options && Object.keys(args.options).length) throw new Error(`${this.id}: reset takes no options (got ${Object.keys(args.options).join(', ')})`);
+    if (args.options && Object.keys(args.options).length)
+      throw new Error(`${this.id}: reset takes no options (got ${Object.keys(args.options).join(', ')})`);
     if (args.seed !== undefined) {
       this.ale = this.newAle(args.seed);
       this.frameskipRng = new Rng(args.seed);

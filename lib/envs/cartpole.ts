@@ -11,7 +11,17 @@
  * with glibc and with numpy >= 1.25 on almost every input) and is faster.
  */
 import { Rng } from '../util/rng';
-import { invalidAction, StepOutcome, type Env, type ObsBuffer, type ResetArgs, type ResetResult, type RgbFrame, type StepResult, type FastEnv } from './core';
+import {
+  invalidAction,
+  StepOutcome,
+  type Env,
+  type ObsBuffer,
+  type ResetArgs,
+  type ResetResult,
+  type RgbFrame,
+  type StepResult,
+  type FastEnv,
+} from './core';
 import { Box, Discrete } from './spaces';
 import { blankFrame, fillCircle, fillConvexPolygon, fillRect } from './raster';
 import { numpySvmlCos, numpySvmlSin } from './numpy-trig';
@@ -67,13 +77,19 @@ export class CartPoleEnv implements Env<Float32Array, number>, FastEnv<number> {
     }
     this.suttonBarto = options.suttonBartoReward ?? false;
     const trig = options.trig ?? 'numpy-svml';
-    if (!TRIG_KINDS.includes(trig)) throw new Error(`CartPole: option trig must be one of ${TRIG_KINDS.map((k) => `'${k}'`).join(', ')}, got ${JSON.stringify(trig)}`);
+    if (!TRIG_KINDS.includes(trig))
+      throw new Error(`CartPole: option trig must be one of ${TRIG_KINDS.map((k) => `'${k}'`).join(', ')}, got ${JSON.stringify(trig)}`);
     this.trig = trig;
     this.cos = trig === 'math' ? Math.cos : numpySvmlCos;
     this.sin = trig === 'math' ? Math.sin : numpySvmlSin;
     const c = CARTPOLE;
     const high = [c.xThreshold * 2, Infinity, c.thetaThresholdRadians * 2, Infinity].map(Math.fround);
-    this.observationSpace = new Box(high.map((h) => -h), high, [4], 'float32');
+    this.observationSpace = new Box(
+      high.map((h) => -h),
+      high,
+      [4],
+      'float32',
+    );
   }
 
   /** The float64 state [x, xDot, theta, thetaDot]. */
@@ -91,20 +107,30 @@ export class CartPoleEnv implements Env<Float32Array, number>, FastEnv<number> {
     if (args.seed !== undefined) this.rng = new Rng(args.seed);
     const opts = args.options ?? {};
     for (const k of Object.keys(opts)) {
-      if (k !== 'state' && k !== 'low' && k !== 'high') throw new Error(`CartPole.reset: unknown option '${k}'. Known options: state, low, high`);
+      if (k !== 'state' && k !== 'low' && k !== 'high')
+        throw new Error(`CartPole.reset: unknown option '${k}'. Known options: state, low, high`);
     }
     if (opts.state !== undefined) {
       const s = opts.state as unknown;
-      if (!(Array.isArray(s) || ArrayBuffer.isView(s)) || (s as ArrayLike<number>).length !== 4 || !Array.from(s as ArrayLike<number>).every((v) => typeof v === 'number' && Number.isFinite(v))) {
+      if (
+        !(Array.isArray(s) || ArrayBuffer.isView(s)) ||
+        (s as ArrayLike<number>).length !== 4 ||
+        !Array.from(s as ArrayLike<number>).every((v) => typeof v === 'number' && Number.isFinite(v))
+      ) {
         throw new Error('CartPole.reset: options.state must be 4 finite numbers [x, xDot, theta, thetaDot]');
       }
       const st = s as ArrayLike<number>;
-      this.x = st[0]; this.xDot = st[1]; this.theta = st[2]; this.thetaDot = st[3];
+      this.x = st[0];
+      this.xDot = st[1];
+      this.theta = st[2];
+      this.thetaDot = st[3];
     } else {
       const low = opts.low === undefined ? -0.05 : Number(opts.low);
       const high = opts.high === undefined ? 0.05 : Number(opts.high);
       if (!Number.isFinite(low) || !Number.isFinite(high) || low > high) {
-        throw new Error(`CartPole.reset: options.low/high must be finite numbers with low <= high, got ${String(opts.low)}, ${String(opts.high)}`);
+        throw new Error(
+          `CartPole.reset: options.low/high must be finite numbers with low <= high, got ${String(opts.low)}, ${String(opts.high)}`,
+        );
       }
       this.x = this.rng.range(low, high);
       this.xDot = this.rng.range(low, high);
@@ -130,8 +156,8 @@ export class CartPoleEnv implements Env<Float32Array, number>, FastEnv<number> {
     const cosTheta = this.cos(this.theta);
     const sinTheta = this.sin(this.theta);
     const temp = (force + c.poleMassLength * (this.thetaDot * this.thetaDot) * sinTheta) / c.totalMass;
-    const thetaAcc = (c.gravity * sinTheta - cosTheta * temp) /
-      (c.length * (4.0 / 3.0 - (c.massPole * (cosTheta * cosTheta)) / c.totalMass));
+    const thetaAcc =
+      (c.gravity * sinTheta - cosTheta * temp) / (c.length * (4.0 / 3.0 - (c.massPole * (cosTheta * cosTheta)) / c.totalMass));
     const xAcc = temp - (c.poleMassLength * thetaAcc * cosTheta) / c.totalMass;
     // Explicit Euler: positions advance with the old velocities.
     this.x = this.x + c.tau * this.xDot;
@@ -139,8 +165,8 @@ export class CartPoleEnv implements Env<Float32Array, number>, FastEnv<number> {
     this.theta = this.theta + c.tau * this.thetaDot;
     this.thetaDot = this.thetaDot + c.tau * thetaAcc;
 
-    const terminated = this.x < -c.xThreshold || this.x > c.xThreshold ||
-      this.theta < -c.thetaThresholdRadians || this.theta > c.thetaThresholdRadians;
+    const terminated =
+      this.x < -c.xThreshold || this.x > c.xThreshold || this.theta < -c.thetaThresholdRadians || this.theta > c.thetaThresholdRadians;
     let reward: number;
     if (!terminated) reward = this.suttonBarto ? 0.0 : 1.0;
     else if (this.stepsBeyondTerminated === null) {
@@ -148,7 +174,9 @@ export class CartPoleEnv implements Env<Float32Array, number>, FastEnv<number> {
       reward = this.suttonBarto ? -1.0 : 1.0;
     } else {
       if (this.stepsBeyondTerminated === 0) {
-        console.warn('CartPole: step() called after the episode terminated; call reset() first. Further steps are undefined behaviour (reward 0).');
+        console.warn(
+          'CartPole: step() called after the episode terminated; call reset() first. Further steps are undefined behaviour (reward 0).',
+        );
       }
       this.stepsBeyondTerminated += 1;
       reward = this.suttonBarto ? -1.0 : 0.0;
@@ -169,18 +197,23 @@ export class CartPoleEnv implements Env<Float32Array, number>, FastEnv<number> {
 
   /** The cart and pole on a 600x400 white canvas, drawn with Gymnasium's geometry and colours. */
   render(): RgbFrame {
-    const W = 600, H = 400;
+    const W = 600,
+      H = 400;
     const f = blankFrame(W, H);
     const c = CARTPOLE;
     const scale = W / (c.xThreshold * 2);
-    const poleWidth = 10, poleLen = scale * (2 * c.length), cartWidth = 50, cartHeight = 30;
+    const poleWidth = 10,
+      poleLen = scale * (2 * c.length),
+      cartWidth = 50,
+      cartHeight = 30;
     const trackY = H - 100; // the track 100 px above the bottom edge
     const cartX = this.x * scale + W / 2;
     fillRect(f, 0, trackY, W, trackY + 1, [0, 0, 0]);
     fillRect(f, cartX - cartWidth / 2, trackY - cartHeight / 2, cartX + cartWidth / 2, trackY + cartHeight / 2, [0, 0, 0]);
     // The pole pivots a quarter of the cart's height above the cart's centre; theta > 0 leans right.
     const pivotY = trackY - cartHeight / 4;
-    const s = Math.sin(this.theta), co = Math.cos(this.theta);
+    const s = Math.sin(this.theta),
+      co = Math.cos(this.theta);
     const along = (d: number, w: number): [number, number] => [cartX + d * s + w * co, pivotY - d * co + w * s];
     const hw = poleWidth / 2;
     fillConvexPolygon(f, [along(-hw, -hw), along(-hw, hw), along(poleLen - hw, hw), along(poleLen - hw, -hw)], [202, 152, 101]);

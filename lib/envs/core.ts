@@ -86,7 +86,14 @@ export function isFastEnv<O, A>(env: Env<O, A>): env is Env<O, A> & FastEnv<A> {
  * Steps `env` with its observation written into `out[offset, offset + size)` and its reward and flags
  * into `outcome`: through `stepInto` where the env has it (no allocation), else through `step`.
  */
-export function stepEnvInto<A>(env: Env<unknown, A>, action: A, out: Float32Array, offset: number, size: number, outcome: StepOutcome): void {
+export function stepEnvInto<A>(
+  env: Env<unknown, A>,
+  action: A,
+  out: Float32Array,
+  offset: number,
+  size: number,
+  outcome: StepOutcome,
+): void {
   outcome.lifeLost = false; // only EpisodicLife sets it, and callers share one outcome object between envs
   if (isFastEnv(env)) return env.stepInto(action, out, offset, outcome);
   const r = env.step(action);
@@ -106,7 +113,9 @@ export function resetEnvInto(env: Env<unknown, unknown>, out: Float32Array, offs
 function copyObs(src: unknown, dst: Float32Array, offset: number, size: number): void {
   const a = src as ArrayLike<number>;
   if (!a || typeof a.length !== 'number' || a.length !== size) {
-    throw new Error(`batched envs need flat numeric observations of ${size} values; got ${a && typeof a.length === 'number' ? a.length + ' values' : typeof src}`);
+    throw new Error(
+      `batched envs need flat numeric observations of ${size} values; got ${a && typeof a.length === 'number' ? a.length + ' values' : typeof src}`,
+    );
   }
   for (let j = 0; j < size; j++) dst[offset + j] = a[j];
 }
@@ -132,11 +141,16 @@ export interface PalettedEnv<A = number> {
 /** True when `env` offers its observations as palette indices (see PalettedEnv). */
 export function isPalettedEnv<O, A>(env: Env<O, A>): env is Env<O, A> & PalettedEnv<A> {
   const e = env as unknown as Partial<PalettedEnv<A>>;
-  return e.paletted === true && typeof e.stepScreen === 'function' && typeof e.resetScreen === 'function' && typeof e.screenIndices === 'function';
+  return (
+    e.paletted === true &&
+    typeof e.stepScreen === 'function' &&
+    typeof e.resetScreen === 'function' &&
+    typeof e.screenIndices === 'function'
+  );
 }
 
 /** The error thrown for an action outside the action space. */
 export function invalidAction(action: unknown, space: Space<unknown>, envName: string): Error {
-  const shown = typeof action === 'number' || typeof action === 'boolean' ? String(action) : JSON.stringify(action) ?? String(action);
+  const shown = typeof action === 'number' || typeof action === 'boolean' ? String(action) : (JSON.stringify(action) ?? String(action));
   return new Error(`${envName}: invalid action ${shown} (${typeof action}); the action space is ${space.toString()}`);
 }

@@ -41,13 +41,21 @@ function roundHalfEven(v: number): number {
 /** Per-axis source indices and fixed-point weights for INTER_LINEAR resizing. */
 function axisTable(srcLen: number, dstLen: number, clampWeightAtStart: boolean): { ofs: Int32Array; w0: Int32Array; w1: Int32Array } {
   const scale = 1 / (dstLen / srcLen);
-  const ofs = new Int32Array(dstLen), w0 = new Int32Array(dstLen), w1 = new Int32Array(dstLen);
+  const ofs = new Int32Array(dstLen),
+    w0 = new Int32Array(dstLen),
+    w1 = new Int32Array(dstLen);
   for (let d = 0; d < dstLen; d++) {
     let f = Math.fround((d + 0.5) * scale - 0.5);
     let s = Math.floor(f);
     f = Math.fround(f - s);
-    if (s < 0 && clampWeightAtStart) { f = 0; s = 0; }
-    if (s >= srcLen - 1 && clampWeightAtStart) { f = 0; s = srcLen - 1; }
+    if (s < 0 && clampWeightAtStart) {
+      f = 0;
+      s = 0;
+    }
+    if (s >= srcLen - 1 && clampWeightAtStart) {
+      f = 0;
+      s = srcLen - 1;
+    }
     ofs[d] = s;
     w0[d] = roundHalfEven(Math.fround(1 - f) * COEF_SCALE);
     w1[d] = roundHalfEven(f * COEF_SCALE);
@@ -97,17 +105,34 @@ export class ResizePlan {
     rounding: VerticalRounding = 'opencv-simd',
   ) {
     const c = crop;
-    if (!(Number.isInteger(c.top) && Number.isInteger(c.bottom) && Number.isInteger(c.left) && Number.isInteger(c.right) &&
-      c.top >= 0 && c.left >= 0 && c.bottom <= imageH && c.right <= imageW && c.top < c.bottom && c.left < c.right)) {
-      throw new Error(`ResizePlan: crop rows [${c.top}, ${c.bottom}) cols [${c.left}, ${c.right}) does not fit a ${imageH}x${imageW} image`);
+    if (
+      !(
+        Number.isInteger(c.top) &&
+        Number.isInteger(c.bottom) &&
+        Number.isInteger(c.left) &&
+        Number.isInteger(c.right) &&
+        c.top >= 0 &&
+        c.left >= 0 &&
+        c.bottom <= imageH &&
+        c.right <= imageW &&
+        c.top < c.bottom &&
+        c.left < c.right
+      )
+    ) {
+      throw new Error(
+        `ResizePlan: crop rows [${c.top}, ${c.bottom}) cols [${c.left}, ${c.right}) does not fit a ${imageH}x${imageW} image`,
+      );
     }
-    if (!(Number.isInteger(dstW) && Number.isInteger(dstH) && dstW > 0 && dstH > 0)) throw new Error(`ResizePlan: output size must be positive integers, got ${dstH}x${dstW}`);
+    if (!(Number.isInteger(dstW) && Number.isInteger(dstH) && dstW > 0 && dstH > 0))
+      throw new Error(`ResizePlan: output size must be positive integers, got ${dstH}x${dstW}`);
     this.srcW = c.right - c.left;
     this.srcH = c.bottom - c.top;
     const cn = channels;
     const xt = axisTable(this.srcW, dstW, true);
-    this.xOfs = new Int32Array(dstW * cn); this.xNext = new Int32Array(dstW * cn);
-    this.a0 = new Int32Array(dstW * cn); this.a1 = new Int32Array(dstW * cn);
+    this.xOfs = new Int32Array(dstW * cn);
+    this.xNext = new Int32Array(dstW * cn);
+    this.a0 = new Int32Array(dstW * cn);
+    this.a1 = new Int32Array(dstW * cn);
     for (let dx = 0; dx < dstW; dx++) {
       const sx = xt.ofs[dx];
       const nx = Math.min(sx + 1, this.srcW - 1);
@@ -121,8 +146,10 @@ export class ResizePlan {
       }
     }
     const yt = axisTable(this.srcH, dstH, false);
-    this.y0 = new Int32Array(dstH); this.y1 = new Int32Array(dstH);
-    this.b0 = yt.w0; this.b1 = yt.w1;
+    this.y0 = new Int32Array(dstH);
+    this.y1 = new Int32Array(dstH);
+    this.b0 = yt.w0;
+    this.b1 = yt.w1;
     for (let dy = 0; dy < dstH; dy++) {
       const sy = yt.ofs[dy];
       this.y0[dy] = c.top + Math.min(Math.max(sy, 0), this.srcH - 1);
@@ -130,10 +157,13 @@ export class ResizePlan {
     }
     this.row0 = new Int32Array(dstW * cn);
     this.row1 = new Int32Array(dstW * cn);
-    if (rounding !== 'opencv-simd' && rounding !== 'exact') throw new Error(`ResizePlan: rounding must be 'opencv-simd' or 'exact', got '${String(rounding)}'`);
+    if (rounding !== 'opencv-simd' && rounding !== 'exact')
+      throw new Error(`ResizePlan: rounding must be 'opencv-simd' or 'exact', got '${String(rounding)}'`);
     this.simd = rounding === 'opencv-simd';
-    this.px0 = new Int32Array(dstW); this.px1 = new Int32Array(dstW);
-    this.pw0 = new Int32Array(dstW); this.pw1 = new Int32Array(dstW);
+    this.px0 = new Int32Array(dstW);
+    this.px1 = new Int32Array(dstW);
+    this.pw0 = new Int32Array(dstW);
+    this.pw1 = new Int32Array(dstW);
     for (let dx = 0; dx < dstW; dx++) {
       this.px0[dx] = this.xOfs[dx * cn] / cn;
       this.px1[dx] = this.xNext[dx * cn] / cn;
@@ -153,7 +183,9 @@ export class ResizePlan {
   }
 
   /** Number of output bytes: dstH * dstW * channels. */
-  get outputSize(): number { return this.dstH * this.dstW * this.channels; }
+  get outputSize(): number {
+    return this.dstH * this.dstW * this.channels;
+  }
 
   /** Resizes `src` (imageH x imageW x channels, row-major) into `dst` at `offset`. */
   resize(src: Uint8Array, dst: Uint8Array, offset = 0): void {
@@ -161,12 +193,14 @@ export class ResizePlan {
     const rowStride = this.imageW * this.channels;
     const { xOfs, xNext, a0, a1, row0, row1 } = this;
     for (let dy = 0; dy < this.dstH; dy++) {
-      const r0 = this.y0[dy] * rowStride, r1 = this.y1[dy] * rowStride;
+      const r0 = this.y0[dy] * rowStride,
+        r1 = this.y1[dy] * rowStride;
       for (let i = 0; i < width; i++) {
         row0[i] = src[r0 + xOfs[i]] * a0[i] + src[r0 + xNext[i]] * a1[i];
         row1[i] = src[r1 + xOfs[i]] * a0[i] + src[r1 + xNext[i]] * a1[i];
       }
-      const b0 = this.b0[dy], b1 = this.b1[dy];
+      const b0 = this.b0[dy],
+        b1 = this.b1[dy];
       const out = offset + dy * width;
       for (let i = 0; i < width; i++) dst[out + i] = vertical(this.simd, b0, b1, row0[i], row1[i]);
     }
@@ -180,29 +214,53 @@ export class ResizePlan {
    */
   resizeGrayFromPalette(screen: Uint8Array, palette: Uint32Array, weights: 'rgb' | 'bgr', dst: Float32Array, offset = 0): void {
     if (this.channels !== 3) throw new Error(`resizeGrayFromPalette needs a 3-channel plan, this one has ${this.channels}`);
-    if (screen.length < this.imageW * this.imageH) throw new Error(`resizeGrayFromPalette: the screen needs ${this.imageW * this.imageH} pixels, got ${screen.length}`);
+    if (screen.length < this.imageW * this.imageH)
+      throw new Error(`resizeGrayFromPalette: the screen needs ${this.imageW * this.imageH} pixels, got ${screen.length}`);
     const [wr, wb] = redBlueWeights(weights);
     const { px0, px1, pw0, pw1, simd, colKeepsFlat } = this;
     const lut = this.greyLut(palette, weights);
-    const W = this.imageW, dstW = this.dstW;
+    const W = this.imageW,
+      dstW = this.dstW;
     for (let dy = 0; dy < this.dstH; dy++) {
-      const r0 = this.y0[dy] * W, r1 = this.y1[dy] * W;
-      const b0 = this.b0[dy], b1 = this.b1[dy];
+      const r0 = this.y0[dy] * W,
+        r1 = this.y1[dy] * W;
+      const b0 = this.b0[dy],
+        b1 = this.b1[dy];
       const out = offset + dy * dstW;
       const rowKeeps = this.rowKeepsFlat[dy];
       for (let dx = 0; dx < dstW; dx++) {
-        const x0 = px0[dx], x1 = px1[dx], w0 = pw0[dx], w1 = pw1[dx];
-        const s00 = screen[r0 + x0], s01 = screen[r0 + x1], s10 = screen[r1 + x0], s11 = screen[r1 + x1];
+        const x0 = px0[dx],
+          x1 = px1[dx],
+          w0 = pw0[dx],
+          w1 = pw1[dx];
+        const s00 = screen[r0 + x0],
+          s01 = screen[r0 + x1],
+          s10 = screen[r1 + x0],
+          s11 = screen[r1 + x1];
         // Flat areas (most of an Atari screen): one colour under all four taps.
         if (s00 === s01 && s00 === s10 && s00 === s11 && rowKeeps & colKeepsFlat[dx]) {
           dst[out + dx] = lut[s00];
           continue;
         }
-        const c00 = palette[s00], c01 = palette[s01];
-        const c10 = palette[s10], c11 = palette[s11];
+        const c00 = palette[s00],
+          c01 = palette[s01];
+        const c10 = palette[s10],
+          c11 = palette[s11];
         // Each channel: horizontal pass on both rows (exact integers), then the vertical pass rounded as `resize` does.
-        const r = vertical(simd, b0, b1, ((c00 >> 16) & 255) * w0 + ((c01 >> 16) & 255) * w1, ((c10 >> 16) & 255) * w0 + ((c11 >> 16) & 255) * w1);
-        const g = vertical(simd, b0, b1, ((c00 >> 8) & 255) * w0 + ((c01 >> 8) & 255) * w1, ((c10 >> 8) & 255) * w0 + ((c11 >> 8) & 255) * w1);
+        const r = vertical(
+          simd,
+          b0,
+          b1,
+          ((c00 >> 16) & 255) * w0 + ((c01 >> 16) & 255) * w1,
+          ((c10 >> 16) & 255) * w0 + ((c11 >> 16) & 255) * w1,
+        );
+        const g = vertical(
+          simd,
+          b0,
+          b1,
+          ((c00 >> 8) & 255) * w0 + ((c01 >> 8) & 255) * w1,
+          ((c10 >> 8) & 255) * w0 + ((c11 >> 8) & 255) * w1,
+        );
         const b = vertical(simd, b0, b1, (c00 & 255) * w0 + (c01 & 255) * w1, (c10 & 255) * w0 + (c11 & 255) * w1);
         dst[out + dx] = greyLevel(r, g, b, wr, wb) / 255;
       }
@@ -256,7 +314,14 @@ function greyLevel(r: number, g: number, b: number, wr: number, wb: number): num
  * `COLOR_RGB2GRAY`; `'bgr'` is `COLOR_BGR2GRAY` applied to RGB data (red and blue weights swapped), which
  * is what the source notebooks compute.
  */
-export function rgbToGray(src: Uint8Array, pixels: number, dst: Uint8Array, weights: 'rgb' | 'bgr' = 'rgb', srcOffset = 0, dstOffset = 0): void {
+export function rgbToGray(
+  src: Uint8Array,
+  pixels: number,
+  dst: Uint8Array,
+  weights: 'rgb' | 'bgr' = 'rgb',
+  srcOffset = 0,
+  dstOffset = 0,
+): void {
   const [wr, wb] = redBlueWeights(weights);
   for (let p = 0, i = srcOffset; p < pixels; p++, i += 3) {
     dst[dstOffset + p] = greyLevel(src[i], src[i + 1], src[i + 2], wr, wb);

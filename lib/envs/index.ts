@@ -23,7 +23,17 @@ export * from './core';
 export { Box, Discrete, shapeSize, type Space, type BoxDtype, type BoxArray } from './spaces';
 export { CartPoleEnv, CARTPOLE, type CartPoleOptions, type CartPoleTrig } from './cartpole';
 export { numpySvmlSin, numpySvmlCos, fusedMultiplyAdd } from './numpy-trig';
-export { make, makeFromSpec, register, registerLazy, registeredIds, registration, type EnvSpec, type MakeOptions, type Registration } from './registry';
+export {
+  make,
+  makeFromSpec,
+  register,
+  registerLazy,
+  registeredIds,
+  registration,
+  type EnvSpec,
+  type MakeOptions,
+  type Registration,
+} from './registry';
 export { Wrapper } from './wrappers/wrapper';
 export { TimeLimit } from './wrappers/time-limit';
 export { RecordEpisodeStatistics, type EpisodeStats } from './wrappers/record-episode-statistics';
@@ -38,4 +48,11 @@ export { AsyncVectorEnv, type AsyncVectorEnvOptions } from './vector/async-vecto
 export { makeVec, type MakeVecOptions } from './vector/make-vec';
 export { EnvStepError, type BatchBuffers } from './vector/buffers';
 export { AtariEnv, atariRegistrations, type AtariOptions } from './atari';
-export { makeTrainingEnv, trainingEnvId, trainingEnvSpec, PREPROCESSED_PREFIX, CROPPED_PREFIX, type TrainingEnvOptions } from './training-envs';
+export {
+  makeTrainingEnv,
+  trainingEnvId,
+  trainingEnvSpec,
+  PREPROCESSED_PREFIX,
+  CROPPED_PREFIX,
+  type TrainingEnvOptions,
+} from './training-envs';

@@ -40,11 +40,11 @@ const TWO_POW_M52 = 2 ** -52;
 function addRoundToOdd(x: number, y: number): number {
   const s = x + y;
   const v = s - x;
-  const err = (x - (s - v)) + (y - v);
+  const err = x - (s - v) + (y - v);
   if (err === 0) return s;
   bits[0] = s;
   if (words[LO] & 1) return s;
-  if ((err > 0) === (s > 0)) {
+  if (err > 0 === s > 0) {
     words[LO] += 1; // the low word is even: no carry
   } else if (words[LO] === 0) {
     words[LO] = 0xffffffff;
@@ -63,17 +63,19 @@ function addRoundToOdd(x: number, y: number): number {
 export function fusedMultiplyAdd(a: number, b: number, c: number): number {
   const p = a * b;
   let t = SPLITTER * a;
-  const ah = t - (t - a), al = a - ah;
+  const ah = t - (t - a),
+    al = a - ah;
   t = SPLITTER * b;
-  const bh = t - (t - b), bl = b - bh;
-  const pErr = ((ah * bh - p) + ah * bl + al * bh) + al * bl; // a·b = p + pErr exactly
+  const bh = t - (t - b),
+    bl = b - bh;
+  const pErr = ah * bh - p + ah * bl + al * bh + al * bl; // a·b = p + pErr exactly
   const sHi = c + p;
   let v = sHi - c;
-  const sLo = (c - (sHi - v)) + (p - v); // c + p = sHi + sLo exactly
+  const sLo = c - (sHi - v) + (p - v); // c + p = sHi + sLo exactly
   // Fast path, no bit manipulation: tail = sLo + pErr rounded, with its error e.
   const tail = sLo + pErr;
   v = tail - sLo;
-  const e = (sLo - (tail - v)) + (pErr - v);
+  const e = sLo - (tail - v) + (pErr - v);
   const r = sHi + tail;
   // e = 0: sHi + tail is the exact a·b + c, so r is rounded once.
   if (e === 0) return r;
@@ -82,8 +84,8 @@ export function fusedMultiplyAdd(a: number, b: number, c: number): number {
   // below r's last place. d is the exact remainder sHi + tail − r; at a midpoint |2d| is one step of
   // r's grid and r + 2d is exact, a test that also flags a few non-midpoints (harmless: exact path).
   v = r - sHi;
-  const d = (sHi - (r - v)) + (tail - v);
-  if (Math.abs(tail) <= Math.abs(r) * TWO_POW_M52 && (d === 0 || (r + 2 * d) - r !== 2 * d)) return r;
+  const d = sHi - (r - v) + (tail - v);
+  if (Math.abs(tail) <= Math.abs(r) * TWO_POW_M52 && (d === 0 || r + 2 * d - r !== 2 * d)) return r;
   return sHi + addRoundToOdd(sLo, pErr);
 }
 
@@ -96,13 +98,21 @@ const TWO_POW_M27 = fromBits(0x3e400000, 0x00000000);
 
 // Polynomial coefficients, r³ term first (they differ in the last bits between the two kernels).
 const SIN_P = [
-  fromBits(0xbfc55555, 0x555554a8), fromBits(0x3f811111, 0x1110a573), fromBits(0xbf2a01a0, 0x19a659dd),
-  fromBits(0x3ec71de3, 0x806add1a), fromBits(0xbe5ae635, 0x5aaa4a53), fromBits(0x3de60e6b, 0xee01d83e),
+  fromBits(0xbfc55555, 0x555554a8),
+  fromBits(0x3f811111, 0x1110a573),
+  fromBits(0xbf2a01a0, 0x19a659dd),
+  fromBits(0x3ec71de3, 0x806add1a),
+  fromBits(0xbe5ae635, 0x5aaa4a53),
+  fromBits(0x3de60e6b, 0xee01d83e),
   fromBits(0xbd69f151, 0x7e9f65f0),
 ] as const;
 const COS_P = [
-  fromBits(0xbfc55555, 0x555554a7), fromBits(0x3f811111, 0x1110a4a8), fromBits(0xbf2a01a0, 0x19a5b87b),
-  fromBits(0x3ec71de3, 0x8030fea0), fromBits(0xbe5ae635, 0x46002231), fromBits(0x3de60e68, 0x57a2f220),
+  fromBits(0xbfc55555, 0x555554a7),
+  fromBits(0x3f811111, 0x1110a4a8),
+  fromBits(0xbf2a01a0, 0x19a5b87b),
+  fromBits(0x3ec71de3, 0x8030fea0),
+  fromBits(0xbe5ae635, 0x46002231),
+  fromBits(0x3de60e68, 0x57a2f220),
   fromBits(0xbd69f0d6, 0x0811aac8),
 ] as const;
 

@@ -8,10 +8,13 @@ import { Rng } from '../util/rng';
 export type BoxDtype = 'float32' | 'float64' | 'uint8' | 'int32';
 
 /** The typed array that holds one value of a Box of the given dtype. */
-export type BoxArray<D extends BoxDtype> = D extends 'float32' ? Float32Array
-  : D extends 'float64' ? Float64Array
-  : D extends 'uint8' ? Uint8Array
-  : Int32Array;
+export type BoxArray<D extends BoxDtype> = D extends 'float32'
+  ? Float32Array
+  : D extends 'float64'
+    ? Float64Array
+    : D extends 'uint8'
+      ? Uint8Array
+      : Int32Array;
 
 /** What every space offers. */
 export interface Space<T> {
@@ -32,30 +35,45 @@ export class Discrete implements Space<number> {
   readonly shape: readonly number[] = [];
   private rng: Rng;
 
-  constructor(readonly n: number, readonly start = 0, seed?: number) {
+  constructor(
+    readonly n: number,
+    readonly start = 0,
+    seed?: number,
+  ) {
     if (!Number.isInteger(n) || n <= 0) throw new Error(`Discrete(n) needs a positive integer n, got ${n}`);
     if (!Number.isInteger(start)) throw new Error(`Discrete start must be an integer, got ${start}`);
     this.rng = new Rng(seed ?? Math.floor(Math.random() * 2 ** 32));
   }
 
-  seed(seed: number): void { this.rng = new Rng(seed); }
+  seed(seed: number): void {
+    this.rng = new Rng(seed);
+  }
 
-  sample(): number { return this.start + this.rng.int(this.n); }
+  sample(): number {
+    return this.start + this.rng.int(this.n);
+  }
 
   contains(x: unknown): boolean {
     return typeof x === 'number' && Number.isInteger(x) && x >= this.start && x < this.start + this.n;
   }
 
-  toString(): string { return this.start === 0 ? `Discrete(${this.n})` : `Discrete(${this.n}, start=${this.start})`; }
+  toString(): string {
+    return this.start === 0 ? `Discrete(${this.n})` : `Discrete(${this.n}, start=${this.start})`;
+  }
 }
 
 function allocate<D extends BoxDtype>(dtype: D, size: number): BoxArray<D> {
   switch (dtype) {
-    case 'float32': return new Float32Array(size) as BoxArray<D>;
-    case 'float64': return new Float64Array(size) as BoxArray<D>;
-    case 'uint8': return new Uint8Array(size) as BoxArray<D>;
-    case 'int32': return new Int32Array(size) as BoxArray<D>;
-    default: throw new Error(`unknown Box dtype '${dtype as string}' (use float32, float64, uint8 or int32)`);
+    case 'float32':
+      return new Float32Array(size) as BoxArray<D>;
+    case 'float64':
+      return new Float64Array(size) as BoxArray<D>;
+    case 'uint8':
+      return new Uint8Array(size) as BoxArray<D>;
+    case 'int32':
+      return new Int32Array(size) as BoxArray<D>;
+    default:
+      throw new Error(`unknown Box dtype '${dtype as string}' (use float32, float64, uint8 or int32)`);
   }
 }
 
@@ -83,7 +101,8 @@ export class Box<D extends BoxDtype = 'float32'> implements Space<BoxArray<D>> {
     readonly dtype: D = 'float32' as D,
     seed?: number,
   ) {
-    if (!shape.every((d) => Number.isInteger(d) && d > 0)) throw new Error(`Box shape must be positive integers, got [${shape.join(', ')}]`);
+    if (!shape.every((d) => Number.isInteger(d) && d > 0))
+      throw new Error(`Box shape must be positive integers, got [${shape.join(', ')}]`);
     this.size = shapeSize(shape);
     this.low = expand(low, this.size, 'low');
     this.high = expand(high, this.size, 'high');
@@ -93,10 +112,14 @@ export class Box<D extends BoxDtype = 'float32'> implements Space<BoxArray<D>> {
     this.rng = new Rng(seed ?? Math.floor(Math.random() * 2 ** 32));
   }
 
-  seed(seed: number): void { this.rng = new Rng(seed); }
+  seed(seed: number): void {
+    this.rng = new Rng(seed);
+  }
 
   /** A new zero-filled value of this box's dtype and size. */
-  zeros(): BoxArray<D> { return allocate(this.dtype, this.size); }
+  zeros(): BoxArray<D> {
+    return allocate(this.dtype, this.size);
+  }
 
   /**
    * Uniform where both bounds are finite, normal where both are infinite, shifted exponential where
@@ -106,7 +129,8 @@ export class Box<D extends BoxDtype = 'float32'> implements Space<BoxArray<D>> {
     const out = this.zeros();
     const integer = this.dtype === 'uint8' || this.dtype === 'int32';
     for (let i = 0; i < this.size; i++) {
-      const lo = this.low[i], hi = this.high[i];
+      const lo = this.low[i],
+        hi = this.high[i];
       if (integer) {
         const a = Math.ceil(Math.max(lo, this.dtype === 'uint8' ? 0 : -(2 ** 31)));
         const b = Math.floor(Math.min(hi, this.dtype === 'uint8' ? 255 : 2 ** 31 - 1));

@@ -9,11 +9,14 @@ const fmt = (x: unknown): string => {
     if (Number.isInteger(x)) return String(x);
     return Number(x.toPrecision(6)).toString();
   }
-  if (Array.isArray(x)) return x.length > 12 ? `[${x.slice(0, 12).map(fmt).join(', ')}, … (${x.length} in all)]` : `[${x.map(fmt).join(', ')}]`;
+  if (Array.isArray(x))
+    return x.length > 12 ? `[${x.slice(0, 12).map(fmt).join(', ')}, … (${x.length} in all)]` : `[${x.map(fmt).join(', ')}]`;
   if (x === undefined) return 'undefined';
   if (x === null) return 'null';
   if (typeof x === 'object') {
-    return `{ ${Object.entries(x as Record<string, unknown>).map(([k, v]) => `${k}: ${fmt(v)}`).join(', ')} }`;
+    return `{ ${Object.entries(x as Record<string, unknown>)
+      .map(([k, v]) => `${k}: ${fmt(v)}`)
+      .join(', ')} }`;
   }
   return String(x);
 };

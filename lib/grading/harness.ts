@@ -28,9 +28,7 @@ function freshSeed(): number {
 
 function describeArgs(ex: Exercise, args: readonly unknown[]): string {
   const names = ex.params;
-  return args
-    .map((a, i) => `${names[i] ?? `arg${i}`} = ${formatValue(a)}`)
-    .join(', ');
+  return args.map((a, i) => `${names[i] ?? `arg${i}`} = ${formatValue(a)}`).join(', ');
 }
 
 function firstLine(e: unknown): string {
@@ -48,7 +46,7 @@ const KNOWN_ERRORS: { test: RegExp; explain: string }[] = [
   },
   {
     test: /passed to 'oneHot' must be int32/,
-    explain: 'tf.oneHot needs integer indices: pass the actions array itself, or tf.tensor1d(actions, \'int32\').',
+    explain: "tf.oneHot needs integer indices: pass the actions array itself, or tf.tensor1d(actions, 'int32').",
   },
   {
     test: /could not be broadcast|Operands could not be broadcast/i,
@@ -100,7 +98,11 @@ export function runCheck(ex: Exercise, learner: unknown, options: CheckOptions =
     casesRun,
   });
   if (typeof learner !== 'function') {
-    return result('error', `✗ ${ex.name}: expected a function, got ${typeof learner}. Pass your function itself, e.g. check.${ex.name}(${ex.name}).`, 0);
+    return result(
+      'error',
+      `✗ ${ex.name}: expected a function, got ${typeof learner}. Pass your function itself, e.g. check.${ex.name}(${ex.name}).`,
+      0,
+    );
   }
   const fn = learner as Exercise['reference'];
   let cases;
@@ -124,14 +126,22 @@ export function runCheck(ex: Exercise, learner: unknown, options: CheckOptions =
       got = ex.invoke(fn, given);
     } catch (e) {
       if (isNotImplemented(e)) {
-        return result('not-implemented', `… ${ex.name}: not implemented yet. Replace the line that throws with your code, then run this check again.`, k);
+        return result(
+          'not-implemented',
+          `… ${ex.name}: not implemented yet. Replace the line that throws with your code, then run this check again.`,
+          k,
+        );
       }
       if (e instanceof ShapeError || e instanceof LeakError || e instanceof GradientError) {
         return result('fail', `✗ ${ex.name} failed on ${where}.\n${inputs}\n  ${e.message}${seedNote(ex, seed)}`, k + 1);
       }
       const cause = explainError(ex, e);
       const because = cause ? `\n  Likely cause: ${cause}` : '';
-      return result('error', `✗ ${ex.name} threw an error on ${where}.\n${inputs}\n  error: ${firstLine(e)}${because}${seedNote(ex, seed)}`, k + 1);
+      return result(
+        'error',
+        `✗ ${ex.name} threw an error on ${where}.\n${inputs}\n  error: ${firstLine(e)}${because}${seedNote(ex, seed)}`,
+        k + 1,
+      );
     }
     const changed = c.args.findIndex((a, i) => !samePlain(given[i], a));
     if (changed >= 0) {
@@ -146,9 +156,16 @@ export function runCheck(ex: Exercise, learner: unknown, options: CheckOptions =
     }
     let expected: unknown;
     try {
-      expected = ex.invoke(ex.reference, c.args.map((a) => clonePlain(a)));
+      expected = ex.invoke(
+        ex.reference,
+        c.args.map((a) => clonePlain(a)),
+      );
     } catch (e) {
-      return result('error', `✗ ${ex.name}: the grader's own computation failed on ${where} (${firstLine(e)}). This is a bug in the grader.`, k + 1);
+      return result(
+        'error',
+        `✗ ${ex.name}: the grader's own computation failed on ${where} (${firstLine(e)}). This is a bug in the grader.`,
+        k + 1,
+      );
     }
     const diff = describeDifference(got, expected, tol, 'the result', rel);
     if (diff !== null) failures.push({ index: k, c, diff, got });
@@ -158,7 +175,15 @@ export function runCheck(ex: Exercise, learner: unknown, options: CheckOptions =
   // The likely mistake is one that explains every failing case, not just the first.
   const explains = (m: Exercise['mistakes'][number], f: Failure) => {
     try {
-      return matches(f.got, ex.invoke(m.fn, f.c.args.map((a) => clonePlain(a))), tol, rel);
+      return matches(
+        f.got,
+        ex.invoke(
+          m.fn,
+          f.c.args.map((a) => clonePlain(a)),
+        ),
+        tol,
+        rel,
+      );
     } catch {
       return false;
     }
@@ -171,7 +196,10 @@ export function runCheck(ex: Exercise, learner: unknown, options: CheckOptions =
     `  ${first.diff}`,
   ];
   if (failures.length > 1) {
-    const others = failures.slice(1, 4).map((f) => `"${f.c.label}"`).join(', ');
+    const others = failures
+      .slice(1, 4)
+      .map((f) => `"${f.c.label}"`)
+      .join(', ');
     lines.push(`  ${failures.length} of ${cases.length} cases gave a wrong answer (also ${others}${failures.length > 4 ? ', …' : ''}).`);
   }
   if (hint) lines.push(`  Likely mistake: ${hint.hint}`);

@@ -61,7 +61,9 @@ export function learnerParts<P extends Record<string, AnyFn>>(given: P, options:
     if (typeof fn !== 'function') throw new Error(`learnerParts: '${name}' should be a function, got ${typeof fn}`);
     if (isStub(name, fn)) {
       const ex = exerciseOf(name);
-      log(`${name} is not written yet (an exercise of ${ex.chapter}): this training uses the library's ${name}. Write it and rerun this cell to train with yours.`);
+      log(
+        `${name} is not written yet (an exercise of ${ex.chapter}): this training uses the library's ${name}. Write it and rerun this cell to train with yours.`,
+      );
       out[name] = ex.reference as AnyFn;
     } else {
       out[name] = fn;

@@ -22,12 +22,23 @@ function verdict(chapter: string, exercise: string, status: CheckResult['status'
 }
 
 /** Runs the named checks of one chapter; restarts the worker after a check that times out. */
-function gradeChapter(file: string, chapter: string, names: string[], timeoutMs: number, seed: number, onResult: (r: CheckResult) => void): Promise<void> {
+function gradeChapter(
+  file: string,
+  chapter: string,
+  names: string[],
+  timeoutMs: number,
+  seed: number,
+  onResult: (r: CheckResult) => void,
+): Promise<void> {
   return new Promise((resolveAll) => {
     let remaining = [...names];
     const launch = () => {
       if (remaining.length === 0) return resolveAll();
-      const worker = new Worker(join(__dirname, 'worker.cjs'), { workerData: { file, names: remaining, seed }, stdout: true, stderr: true });
+      const worker = new Worker(join(__dirname, 'worker.cjs'), {
+        workerData: { file, names: remaining, seed },
+        stdout: true,
+        stderr: true,
+      });
       worker.stdout.resume(); // learner console output is not part of the scorecard
       worker.stderr.resume();
       let current = remaining[0];
@@ -39,7 +50,15 @@ function gradeChapter(file: string, chapter: string, names: string[], timeoutMs:
         timer = setTimeout(() => {
           finished = true;
           void worker.terminate();
-          onResult(verdict(chapter, current, 'timeout', `✗ ${current}: did not return within ${timeoutMs / 1000} s (an endless loop? a loop bound that never changes?). It was stopped.`, seed));
+          onResult(
+            verdict(
+              chapter,
+              current,
+              'timeout',
+              `✗ ${current}: did not return within ${timeoutMs / 1000} s (an endless loop? a loop bound that never changes?). It was stopped.`,
+              seed,
+            ),
+          );
           remaining = remaining.slice(remaining.indexOf(current) + 1);
           launch();
         }, ms);
@@ -86,7 +105,7 @@ function gradeChapter(file: string, chapter: string, names: string[], timeoutMs:
 }
 
 export async function grade(options: GradeOptions): Promise<Map<string, CheckResult[]>> {
-  const seed = options.seed ?? ((Date.now() ^ Math.floor(Math.random() * 2 ** 31)) >>> 0);
+  const seed = options.seed ?? (Date.now() ^ Math.floor(Math.random() * 2 ** 31)) >>> 0;
   const timeoutMs = options.timeoutMs ?? 20_000;
   const out = new Map<string, CheckResult[]>();
   const ids = Object.keys(chapters).filter((c) => !options.only?.length || options.only.some((o) => c.startsWith(o)));

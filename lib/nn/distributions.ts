@@ -110,7 +110,13 @@ function rowsOf(what: string, logits: ArrayLike<number>, nActions: number): numb
  * gives the same actions on every backend and platform. `parts` replaces the two functions (the
  * learner's own, from chapter 1); an index they return outside 0..nActions-1 is an error.
  */
-export function sampleFromLogits(logits: ArrayLike<number>, nActions: number, rng: Rng, out?: Int32Array, parts: ActingParts = LIBRARY_ACTING): Int32Array {
+export function sampleFromLogits(
+  logits: ArrayLike<number>,
+  nActions: number,
+  rng: Rng,
+  out?: Int32Array,
+  parts: ActingParts = LIBRARY_ACTING,
+): Int32Array {
   const rows = rowsOf('sampleFromLogits', logits, nActions);
   const result = out ?? new Int32Array(rows);
   if (result.length < rows) throw new Error(`sampleFromLogits: output holds ${result.length}, need ${rows}`);
@@ -169,7 +175,8 @@ export function logProbRows(logits: ArrayLike<number>, nActions: number, actions
   const out = new Float32Array(rows);
   for (let r = 0; r < rows; r++) {
     const a = actions[r];
-    if (!Number.isInteger(a) || a < 0 || a >= nActions) throw new Error(`logProbRows: action ${a} in row ${r} is outside 0..${nActions - 1}`);
+    if (!Number.isInteger(a) || a < 0 || a >= nActions)
+      throw new Error(`logProbRows: action ${a} in row ${r} is outside 0..${nActions - 1}`);
     out[r] = lp[r * nActions + a];
   }
   return out;

@@ -31,11 +31,25 @@ export { ParamSet, ParamGroup, init, sameLayout, type ParamInfo } from './params
  * `forward(obs, record)` / `forwardRecorded(record)` with a `ForwardRecord` remain.
  */
 export {
-  Mlp, PolicyMlp, ValueMlp, cartPolePolicy, actorMlp, criticMlp,
-  ConvActorCritic, a3cNet, A3C_CONVS, convOutputSize,
-  RecurrentAgent, recurrentAgent,
-  type Model, type MlpOptions, type ConvSpec, type ConvActorCriticOptions, type RecurrentAgentOptions,
-  type LstmState, type Activation,
+  Mlp,
+  PolicyMlp,
+  ValueMlp,
+  cartPolePolicy,
+  actorMlp,
+  criticMlp,
+  ConvActorCritic,
+  a3cNet,
+  A3C_CONVS,
+  convOutputSize,
+  RecurrentAgent,
+  recurrentAgent,
+  type Model,
+  type MlpOptions,
+  type ConvSpec,
+  type ConvActorCriticOptions,
+  type RecurrentAgentOptions,
+  type LstmState,
+  type Activation,
 } from './models';
 export { ForwardRecord, RecordedPasses, RecurrentPasses, type ActorCriticOutputs, type RecordableNet, type RecurrentNet } from './recorded';
 
@@ -44,9 +58,20 @@ export { ForwardRecord, RecordedPasses, RecurrentPasses, type ActorCriticOutputs
  * functions it is made of for arrays you hold yourself (A3C's shared memory).
  */
 export {
-  Optimizer, applyGradients, applyGradientsAt, clipByGlobalNorm, createOptimizerState, adamStepFlat, globalNorm,
-  adamSnapshotArrays, restoreAdamArrays, checkedLrScale,
-  type OptimizerConfig, type OptimizerKind, type OptimizerOptions, type OptimizerState,
+  Optimizer,
+  applyGradients,
+  applyGradientsAt,
+  clipByGlobalNorm,
+  createOptimizerState,
+  adamStepFlat,
+  globalNorm,
+  adamSnapshotArrays,
+  restoreAdamArrays,
+  checkedLrScale,
+  type OptimizerConfig,
+  type OptimizerKind,
+  type OptimizerOptions,
+  type OptimizerState,
 } from './optim';
 
 /**
@@ -54,9 +79,20 @@ export {
  * state), tensor versions for losses (`logProb`, `entropyOfLogits`), Float32Array ones for acting.
  */
 export {
-  logSoftmax, sampleAction, entropy, LIBRARY_ACTING, type ActingParts,
-  logProb, entropyOfLogits, sample, greedy,
-  sampleFromLogits, greedyFromLogits, logSoftmaxRows, logProbRows, entropyRows,
+  logSoftmax,
+  sampleAction,
+  entropy,
+  LIBRARY_ACTING,
+  type ActingParts,
+  logProb,
+  entropyOfLogits,
+  sample,
+  greedy,
+  sampleFromLogits,
+  greedyFromLogits,
+  logSoftmaxRows,
+  logProbRows,
+  entropyRows,
 } from './distributions';
 
 /** `stopGradient(x)`: x as a constant for gradients (PyTorch's detach), e.g. for advantages. */

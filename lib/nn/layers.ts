@@ -5,8 +5,8 @@
  * and their tests). This file is the only place that chooses between the two.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../util/rng';
-import { ParamSet, init } from './params';
+import type { Rng } from '../util/rng';
+import { type ParamSet, init } from './params';
 import { fusedLstmAvailable, fusedLstmSequence } from './kernels/lstm-kernels';
 import { fusedConv2d, fusedDense, fusedLayersAvailable } from './kernels/fused-layers';
 
@@ -32,15 +32,17 @@ export interface DenseLayer {
 
 /** Adds `name/w` [inSize, outSize] (Glorot, or normalized columns of norm `headStd`) and `name/b` (zeros). */
 export function addDense(ps: ParamSet, rng: Rng, name: string, inSize: number, outSize: number, headStd?: number): DenseLayer {
-  const w = headStd === undefined
-    ? init.glorotUniform(rng, inSize * outSize, inSize, outSize)
-    : init.normalizedColumns(rng, inSize, outSize, headStd);
+  const w =
+    headStd === undefined
+      ? init.glorotUniform(rng, inSize * outSize, inSize, outSize)
+      : init.normalizedColumns(rng, inSize, outSize, headStd);
   return { w: ps.add(`${name}/w`, [inSize, outSize], w), b: ps.add(`${name}/b`, [outSize], init.constant(outSize, 0)) };
 }
 
 /** x w + b, then the activation if one is given: [batch, in] -> [batch, out]. */
 export function dense(layer: DenseLayer, x: tf.Tensor2D, activation?: Activation): tf.Tensor2D {
-  const w = layer.w as tf.Tensor2D, b = layer.b as tf.Tensor1D;
+  const w = layer.w as tf.Tensor2D,
+    b = layer.b as tf.Tensor1D;
   if (activation === undefined) return fusedLayersAvailable() ? fusedDense(x, w, b, 'linear') : (tf.add(tf.matMul(x, w), b) as tf.Tensor2D);
   if (fusedFor(activation)) return fusedDense(x, w, b, activation as 'relu' | 'elu');
   return activate(dense(layer, x), activation) as tf.Tensor2D;
@@ -68,7 +70,10 @@ export interface ConvLayer {
 
 /** Adds `conv{i}/w` [k, k, inC, filters] (Glorot) and `conv{i}/b` (zeros) for each spec; returns the layers and the output shape. */
 export function addConvs(
-  ps: ParamSet, rng: Rng, inputShape: readonly [number, number, number], specs: readonly ConvSpec[],
+  ps: ParamSet,
+  rng: Rng,
+  inputShape: readonly [number, number, number],
+  specs: readonly ConvSpec[],
 ): { layers: ConvLayer[]; outputShape: [number, number, number] } {
   let [h, w, c] = inputShape;
   const layers = specs.map((spec, i) => {
@@ -122,7 +127,11 @@ export function lstmCell(state: LstmState, xGates: tf.Tensor2D, wh: tf.Tensor2D)
  * step t) zero the state before step t+1 and in the returned state.
  */
 export function lstmSequence(
-  xGates: tf.Tensor2D, state: LstmState, wh: tf.Tensor2D, T: number, dones?: ArrayLike<ArrayLike<number>>,
+  xGates: tf.Tensor2D,
+  state: LstmState,
+  wh: tf.Tensor2D,
+  T: number,
+  dones?: ArrayLike<ArrayLike<number>>,
 ): { hs: tf.Tensor2D; state: LstmState } {
   const B = state.h.shape[0];
   if (fusedLstmAvailable()) {
@@ -138,7 +147,10 @@ export function lstmSequence(
     s = lstmCell(s, perStep[t], wh);
     hs.push(s.h);
     if (dones) {
-      const keep = tf.tensor2d(Array.from(dones[t], (d) => (d ? 0 : 1)), [B, 1]);
+      const keep = tf.tensor2d(
+        Array.from(dones[t], (d) => (d ? 0 : 1)),
+        [B, 1],
+      );
       s = { h: tf.mul(s.h, keep), c: tf.mul(s.c, keep) };
     }
   }
@@ -158,7 +170,12 @@ export interface ConvEncoder {
 
 /** Adds the convolutions' parameters, then `fc/w` and `fc/b` [flatSize, hidden]. */
 export function addConvEncoder(
-  ps: ParamSet, rng: Rng, inputShape: readonly [number, number, number], specs: readonly ConvSpec[], activation: Activation, hidden: number,
+  ps: ParamSet,
+  rng: Rng,
+  inputShape: readonly [number, number, number],
+  specs: readonly ConvSpec[],
+  activation: Activation,
+  hidden: number,
 ): ConvEncoder {
   const { layers, outputShape } = addConvs(ps, rng, inputShape, specs);
   const flatSize = outputShape[0] * outputShape[1] * outputShape[2];

@@ -11,8 +11,18 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../util/rng';
 import { ParamGroup, ParamSet, init } from './params';
 import {
-  addConvEncoder, addDense, convOutputSize, dense, encode, lstmSequence, lstmCell,
-  type Activation, type ConvEncoder, type ConvSpec, type DenseLayer, type LstmState,
+  addConvEncoder,
+  addDense,
+  convOutputSize,
+  dense,
+  encode,
+  lstmSequence,
+  lstmCell,
+  type Activation,
+  type ConvEncoder,
+  type ConvSpec,
+  type DenseLayer,
+  type LstmState,
 } from './layers';
 import { encodeRecorded, ForwardRecord, RecordedPasses, RecurrentPasses, replayEncoder, type ActorCriticOutputs } from './recorded';
 
@@ -113,7 +123,13 @@ export function cartPolePolicy(opts: { seed?: number; obsSize?: number; hidden?:
 
 /** A separate actor: obsSize -> hidden (ReLU) -> nActions logits. `logits(obs)`: [batch, obsSize] -> [batch, nActions]. */
 export function actorMlp(opts: { obsSize: number; nActions: number; hidden?: number; seed?: number }): PolicyMlp {
-  return new PolicyMlp({ inputSize: opts.obsSize, hidden: [opts.hidden ?? 128], outputSize: opts.nActions, outputStd: 0.01, seed: opts.seed });
+  return new PolicyMlp({
+    inputSize: opts.obsSize,
+    hidden: [opts.hidden ?? 128],
+    outputSize: opts.nActions,
+    outputStd: 0.01,
+    seed: opts.seed,
+  });
 }
 
 /** A separate critic: obsSize -> hidden (ReLU) -> 1. `value(obs)`: [batch, obsSize] -> [batch]. */
@@ -286,7 +302,11 @@ export class RecurrentAgent extends BaseModel {
    * after the last step }. Optional `dones` [T][batch] (1 = the episode ended after step t) reset the
    * state to zero before step t+1 (and in the returned state), as a vectorised rollout needs.
    */
-  rollout(state: LstmState, obs: tf.Tensor, dones?: ArrayLike<ArrayLike<number>>): { logits: tf.Tensor3D; values: tf.Tensor2D; state: LstmState } {
+  rollout(
+    state: LstmState,
+    obs: tf.Tensor,
+    dones?: ArrayLike<ArrayLike<number>>,
+  ): { logits: tf.Tensor3D; values: tf.Tensor2D; state: LstmState } {
     if (obs.rank !== 5 || obs.shape.slice(2).join() !== this.inputShape.join()) {
       throw new Error(`RecurrentAgent.rollout: expected obs [T, batch, ${this.inputShape.join(', ')}], got [${obs.shape.join(', ')}]`);
     }

@@ -96,8 +96,16 @@ export function clipByGlobalNorm(grad: Float32Array, maxNorm: number): number {
  * differ in the last bit (see DESIGN.md, "Adam in the wasm heap").
  */
 export function adamStepFlat(
-  params: Float32Array, grads: Float32Array, m: Float32Array, v: Float32Array, step: number,
-  lr: number, beta1: number, beta2: number, epsilon: number, gradScale = 1,
+  params: Float32Array,
+  grads: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  step: number,
+  lr: number,
+  beta1: number,
+  beta2: number,
+  epsilon: number,
+  gradScale = 1,
 ): void {
   const n = params.length;
   if (grads.length !== n || m.length !== n || v.length !== n) {
@@ -133,7 +141,12 @@ export function applyGradients(cfg: OptimizerConfig, params: Float32Array, grad:
 
 /** The same step with explicit moments and step number `t` (1-based), e.g. from a shared atomic counter. */
 export function applyGradientsAt(
-  cfg: OptimizerConfig, params: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, t: number,
+  cfg: OptimizerConfig,
+  params: Float32Array,
+  grad: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  t: number,
 ): void {
   if (grad.length !== params.length) throw new Error(`applyGradients: ${grad.length} gradients for ${params.length} parameters`);
   const lr = cfg.lr;
@@ -278,7 +291,12 @@ export class Optimizer {
   restoreArrays(arrays: Record<string, Float32Array | Float64Array>): void {
     const k = this.config.kind;
     const { m, v } = this.state;
-    for (const [name, want] of [['params', this.group.size], [`${k}/m`, m.length], [`${k}/v`, v.length], [`${k}/step`, 1]] as const) {
+    for (const [name, want] of [
+      ['params', this.group.size],
+      [`${k}/m`, m.length],
+      [`${k}/v`, v.length],
+      [`${k}/step`, 1],
+    ] as const) {
       const got = arrays[name]?.length;
       if (got !== want) throw new Error(`Optimizer.restoreArrays: '${name}' has ${got ?? 'no'} values, expected ${want}`);
     }
@@ -346,7 +364,10 @@ class FlatStore {
   private readonly heap: HeapFloats | null;
   private readonly plain: Float32Array[] = [];
 
-  constructor(private readonly n: number, owner: object) {
+  constructor(
+    private readonly n: number,
+    owner: object,
+  ) {
     const be = activeHeapBackend();
     this.heap = be && n > 0 ? new HeapFloats(be, 4 * n, owner) : null;
     if (!this.heap) for (let i = 0; i < 4; i++) this.plain.push(new Float32Array(n));

@@ -7,7 +7,7 @@
  * checkpoints store.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../util/rng';
+import type { Rng } from '../util/rng';
 import { activeHeapBackend, heapIndexOf, type HeapBackend } from './kernels/heap';
 
 /** One parameter's place in the flat layout. */

@@ -20,7 +20,7 @@
  * ```
  */
 import * as tf from '@tensorflow/tfjs';
-import { ParamGroup } from './params';
+import type { ParamGroup } from './params';
 import { encode, fusedFor, type ConvEncoder } from './layers';
 import { fusedConvAttrs, fusedConvGrads, fusedDenseGrads } from './kernels/fused-layers';
 
@@ -154,7 +154,11 @@ export interface RecordableNet {
 export class RecordedPasses {
   private readonly record = new ForwardRecord();
 
-  constructor(private readonly net: RecordableNet, private readonly group: ParamGroup, private readonly obsShape: readonly number[]) {}
+  constructor(
+    private readonly net: RecordableNet,
+    private readonly group: ParamGroup,
+    private readonly obsShape: readonly number[],
+  ) {}
 
   /** Observations kept so far. */
   get batch(): number {
@@ -203,7 +207,6 @@ export class RecordedPasses {
       return { logits: out.logits.dataSync() as Float32Array, value: out.value.dataSync() as Float32Array };
     });
   }
-
 }
 
 // ------------------------------------------------------------------------------------------ recurrent
@@ -234,7 +237,10 @@ export class RecurrentPasses {
   private readonly dones: Float32Array[] = [];
 
   constructor(
-    private readonly net: RecurrentNet, private readonly group: ParamGroup, private readonly obsShape: readonly number[], memory: Memory,
+    private readonly net: RecurrentNet,
+    private readonly group: ParamGroup,
+    private readonly obsShape: readonly number[],
+    memory: Memory,
   ) {
     this.start = copyMemory(memory);
     this.current = this.start;
@@ -249,7 +255,8 @@ export class RecurrentPasses {
   act(obs: Float32Array): { logits: Float32Array; value: Float32Array } {
     const x = tf.keep(tf.tensor(obs.slice(), [batchOf('RecurrentPasses', obs, this.obsShape), ...this.obsShape]));
     const out = this.net.step(this.current, x);
-    const logits = out.logits.dataSync() as Float32Array, value = out.value.dataSync() as Float32Array;
+    const logits = out.logits.dataSync() as Float32Array,
+      value = out.value.dataSync() as Float32Array;
     tf.dispose([out.logits, out.value]);
     this.replaceMemory(out.state);
     this.inputs.push(x);
@@ -263,7 +270,10 @@ export class RecurrentPasses {
     this.dones[this.dones.length - 1].set(dones);
     if (!Array.prototype.some.call(dones, (d: number) => d !== 0)) return;
     const reset = tf.tidy(() => {
-      const keep = tf.tensor2d(Array.from(dones, (d) => 1 - d), [dones.length, 1]);
+      const keep = tf.tensor2d(
+        Array.from(dones, (d) => 1 - d),
+        [dones.length, 1],
+      );
       return { h: tf.mul(this.current.h, keep) as tf.Tensor2D, c: tf.mul(this.current.c, keep) as tf.Tensor2D };
     });
     this.replaceMemory(reset);
@@ -290,7 +300,8 @@ export class RecurrentPasses {
     if (this.inputs.length === 0) throw new Error('RecurrentPasses.gradients: no step was taken (call act first)');
     try {
       return this.group.gradients(() => {
-        const T = this.inputs.length, N = this.inputs[0].shape[0];
+        const T = this.inputs.length,
+          N = this.inputs[0].shape[0];
         const out = this.net.rollout(this.start, tf.reshape(tf.concat(this.inputs), [T, N, ...this.obsShape]), this.dones);
         return loss({ logits: tf.reshape(out.logits, [T * N, -1]) as tf.Tensor2D, value: tf.reshape(out.values, [T * N]) as tf.Tensor1D });
       });
@@ -313,5 +324,4 @@ export class RecurrentPasses {
     if (this.current !== this.start) tf.dispose([this.current.h, this.current.c]);
     this.current = next;
   }
-
 }

@@ -21,7 +21,10 @@ export function closestMatch(input: string, candidates: readonly string[]): stri
   const low = input.toLowerCase();
   for (const c of candidates) {
     const d = editDistance(low, c.toLowerCase());
-    if (d < bestD) { bestD = d; best = c; }
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
   }
   return best !== null && bestD <= Math.max(2, Math.floor(input.length / 3)) ? best : null;
 }

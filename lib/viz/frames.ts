@@ -5,13 +5,17 @@ import type { RgbFrame } from '../envs/core';
 export function upscale(frame: RgbFrame, factor: number): RgbFrame {
   if (!Number.isInteger(factor) || factor < 1) throw new Error(`upscale: factor must be a positive integer, got ${factor}`);
   if (factor === 1) return frame;
-  const W = frame.width * factor, H = frame.height * factor;
+  const W = frame.width * factor,
+    H = frame.height * factor;
   const data = new Uint8Array(W * H * 3);
   for (let y = 0; y < H; y++) {
     const sy = Math.floor(y / factor);
     for (let x = 0; x < W; x++) {
-      const s = (sy * frame.width + Math.floor(x / factor)) * 3, d = (y * W + x) * 3;
-      data[d] = frame.data[s]; data[d + 1] = frame.data[s + 1]; data[d + 2] = frame.data[s + 2];
+      const s = (sy * frame.width + Math.floor(x / factor)) * 3,
+        d = (y * W + x) * 3;
+      data[d] = frame.data[s];
+      data[d + 1] = frame.data[s + 1];
+      data[d + 2] = frame.data[s + 2];
     }
   }
   return { width: W, height: H, data };
@@ -31,7 +35,11 @@ export function grayToFrame(values: ArrayLike<number>, width: number, height: nu
  * The stacked frames of a preprocessed observation side by side, oldest on the left. `shape` is the
  * observation's shape: [C, H, W] for channels-first or [H, W, C] for channels-last (greyscale stacks).
  */
-export function observationStrip(obs: ArrayLike<number>, shape: readonly number[], channelOrder: 'channels-first' | 'channels-last' = 'channels-first'): RgbFrame {
+export function observationStrip(
+  obs: ArrayLike<number>,
+  shape: readonly number[],
+  channelOrder: 'channels-first' | 'channels-last' = 'channels-first',
+): RgbFrame {
   if (shape.length !== 3) throw new Error(`observationStrip: expected a 3-d observation shape, got [${shape.join(', ')}]`);
   const [C, H, W] = channelOrder === 'channels-first' ? shape : [shape[2], shape[0], shape[1]];
   const gap = 1;
@@ -61,7 +69,12 @@ export function hstack(frames: RgbFrame[], gap = 4): RgbFrame {
  * What the learner sees next to what the agent sees, as in Practical_RL: the game frame, and the
  * agent's stacked observation upscaled (`scale`, default so that it is as tall as the game frame).
  */
-export function sideBySide(game: RgbFrame, obs: ArrayLike<number>, shape: readonly number[], opts: { channelOrder?: 'channels-first' | 'channels-last'; scale?: number } = {}): RgbFrame {
+export function sideBySide(
+  game: RgbFrame,
+  obs: ArrayLike<number>,
+  shape: readonly number[],
+  opts: { channelOrder?: 'channels-first' | 'channels-last'; scale?: number } = {},
+): RgbFrame {
   const strip = observationStrip(obs, shape, opts.channelOrder ?? 'channels-first');
   const scale = opts.scale ?? Math.max(1, Math.floor(game.height / strip.height));
   return hstack([game, upscale(strip, scale)]);

@@ -3,7 +3,12 @@ import type { RgbFrame } from '../envs/core';
 import { upscale } from './frames';
 
 interface GifEncoderApi {
-  writeFrame(index: Uint8Array, width: number, height: number, opts: { palette?: number[][]; delay?: number; repeat?: number; first?: boolean }): void;
+  writeFrame(
+    index: Uint8Array,
+    width: number,
+    height: number,
+    opts: { palette?: number[][]; delay?: number; repeat?: number; first?: boolean },
+  ): void;
   finish(): void;
   bytes(): Uint8Array;
 }
@@ -67,8 +72,10 @@ export function toGif(frames: RgbFrame[], options: GifOptions = {}): Uint8Array 
   const scale = options.scale ?? 1;
   const { width, height } = frames[0];
   for (const [i, f] of frames.entries()) {
-    if (f.width !== width || f.height !== height) throw new Error(`toGif: frame ${i} is ${f.width}x${f.height}, frame 0 is ${width}x${height}; all frames must have one size`);
-    if (f.data.length !== width * height * 3) throw new Error(`toGif: frame ${i} has ${f.data.length} bytes, expected ${width * height * 3} (RGB)`);
+    if (f.width !== width || f.height !== height)
+      throw new Error(`toGif: frame ${i} is ${f.width}x${f.height}, frame 0 is ${width}x${height}; all frames must have one size`);
+    if (f.data.length !== width * height * 3)
+      throw new Error(`toGif: frame ${i} has ${f.data.length} bytes, expected ${width * height * 3} (RGB)`);
   }
   const gifenc = require('gifenc') as GifencModule;
   const exact = exactPalette(frames);
@@ -78,18 +85,29 @@ export function toGif(frames: RgbFrame[], options: GifOptions = {}): Uint8Array 
     for (let i = 0; i < frames.length; i++) {
       const f = upscale(frames[i], scale);
       const index = new Uint8Array(f.width * f.height);
-      let lastKey = -1, lastIndex = 0;
+      let lastKey = -1,
+        lastIndex = 0;
       for (let p = 0; p < index.length; p++) {
         const key = (f.data[p * 3] << 16) | (f.data[p * 3 + 1] << 8) | f.data[p * 3 + 2];
-        if (key !== lastKey) { lastKey = key; lastIndex = exact.lookup.get(key)!; }
+        if (key !== lastKey) {
+          lastKey = key;
+          lastIndex = exact.lookup.get(key)!;
+        }
         index[p] = lastIndex;
       }
-      enc.writeFrame(index, f.width, f.height, i === 0 ? { palette: exact.palette, delay, repeat: options.loop === false ? -1 : 0 } : { delay });
+      enc.writeFrame(
+        index,
+        f.width,
+        f.height,
+        i === 0 ? { palette: exact.palette, delay, repeat: options.loop === false ? -1 : 0 } : { delay },
+      );
     }
     enc.finish();
     return enc.bytes();
   }
-  const sampleIdx = Array.from(new Set(Array.from({ length: Math.min(16, frames.length) }, (_, k) => Math.floor((k * frames.length) / Math.min(16, frames.length)))));
+  const sampleIdx = Array.from(
+    new Set(Array.from({ length: Math.min(16, frames.length) }, (_, k) => Math.floor((k * frames.length) / Math.min(16, frames.length)))),
+  );
   const sample = new Uint8Array(sampleIdx.length * width * height * 4);
   sampleIdx.forEach((i, k) => sample.set(toRgba(frames[i]), k * width * height * 4));
   const palette = gifenc.quantize(sample, 256, { format: 'rgb444' });

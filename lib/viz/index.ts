@@ -9,5 +9,15 @@ export { recordEpisode, type RecordOptions, type RecordedEpisodeFrames } from '.
 export { trainingCurves, ewma, type PlotlyFigure, type Series, type CurvesInput, type CurvesOptions } from './plots';
 /** The entropy sweep's curves (`dojo.algos.entropySweep`) as a figure. */
 export { entropySweepFigure, type SweepCurve } from './plots';
-export { showPlot, LivePlot, showGif, gifHtml, showPng, plotHtml, plotlyBundleScript, normalizeTitles, type PlotHtmlOptions } from './notebook';
+export {
+  showPlot,
+  LivePlot,
+  showGif,
+  gifHtml,
+  showPng,
+  plotHtml,
+  plotlyBundleScript,
+  normalizeTitles,
+  type PlotHtmlOptions,
+} from './notebook';
 export { saveBytes } from './save';

@@ -21,7 +21,9 @@ function tslabModule(): { display: TslabDisplay; newDisplay(): TslabDisplay } {
   try {
     return require('tslab');
   } catch {
-    throw new Error('showing inline needs the tslab package and a tslab notebook kernel; outside notebooks, save the bytes to a file instead');
+    throw new Error(
+      'showing inline needs the tslab package and a tslab notebook kernel; outside notebooks, save the bytes to a file instead',
+    );
   }
 }
 
@@ -30,7 +32,9 @@ function display(): TslabDisplay {
   try {
     tslab = require('tslab');
   } catch {
-    throw new Error('showing inline needs the tslab package and a tslab notebook kernel; outside notebooks, save the bytes to a file instead');
+    throw new Error(
+      'showing inline needs the tslab package and a tslab notebook kernel; outside notebooks, save the bytes to a file instead',
+    );
   }
   return tslab.display;
 }
@@ -137,7 +141,9 @@ export class LivePlot {
   constructor() {
     const tslab = tslabModule();
     if (!plotlyEmbedded) {
-      tslab.display.html(`<script>if (!window.Plotly) { (function (define, module, exports, require) {\n${plotlyBundleScript()}\n}).call(window); }</script>`);
+      tslab.display.html(
+        `<script>if (!window.Plotly) { (function (define, module, exports, require) {\n${plotlyBundleScript()}\n}).call(window); }</script>`,
+      );
       plotlyEmbedded = true;
     }
     this.handle = tslab.newDisplay();

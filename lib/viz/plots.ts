@@ -23,7 +23,10 @@ export function ewma(xs: ArrayLike<number>, span: number): number[] {
   let weights = 0;
   for (let i = 0; i < xs.length; i++) {
     const x = xs[i];
-    if (!Number.isFinite(x)) { out.push(out.length ? out[out.length - 1] : NaN); continue; }
+    if (!Number.isFinite(x)) {
+      out.push(out.length ? out[out.length - 1] : NaN);
+      continue;
+    }
     weighted = x + keep * weighted;
     weights = 1 + keep * weights;
     out.push(weighted / weights);
@@ -85,11 +88,31 @@ export function trainingCurves(input: CurvesInput, opts: CurvesOptions = {}): Pl
     for (const [name, s] of panel.series) {
       const { x, y } = asSeries(s);
       const c = COLOURS[colour++ % COLOURS.length];
-      data.push({ type: 'scatter', mode: 'lines', name: `${name} (raw)`, x, y, xaxis: `x${axis}`, yaxis: `y${axis}`, line: { color: c, width: 1 }, opacity: 0.3, showlegend: false });
-      data.push({ type: 'scatter', mode: 'lines', name: `${name} (EWMA)`, x, y: ewma(y, span), xaxis: `x${axis}`, yaxis: `y${axis}`, line: { color: c, width: 2.5 } });
+      data.push({
+        type: 'scatter',
+        mode: 'lines',
+        name: `${name} (raw)`,
+        x,
+        y,
+        xaxis: `x${axis}`,
+        yaxis: `y${axis}`,
+        line: { color: c, width: 1 },
+        opacity: 0.3,
+        showlegend: false,
+      });
+      data.push({
+        type: 'scatter',
+        mode: 'lines',
+        name: `${name} (EWMA)`,
+        x,
+        y: ewma(y, span),
+        xaxis: `x${axis}`,
+        yaxis: `y${axis}`,
+        line: { color: c, width: 2.5 },
+      });
     }
     layout[`yaxis${axis}`] = { title: { text: panel.title } };
-    layout[`xaxis${axis}`] = { title: { text: k === panels.length - 1 ? opts.xTitle ?? 'step' : '' } };
+    layout[`xaxis${axis}`] = { title: { text: k === panels.length - 1 ? (opts.xTitle ?? 'step') : '' } };
   });
   return { data, layout };
 }

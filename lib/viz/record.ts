@@ -26,12 +26,25 @@ export interface RecordedEpisodeFrames<O> {
  * Plays one episode with `policy(obs, step)` choosing each action, rendering a frame after the reset and
  * after every step.
  */
-export function recordEpisode<O>(env: Env<O, number>, policy: (obs: O, step: number) => number, opts: RecordOptions = {}): RecordedEpisodeFrames<O> {
+export function recordEpisode<O>(
+  env: Env<O, number>,
+  policy: (obs: O, step: number) => number,
+  opts: RecordOptions = {},
+): RecordedEpisodeFrames<O> {
   const maxSteps = opts.maxSteps ?? 10_000;
   const every = opts.every ?? 1;
   if (!Number.isInteger(every) || every < 1) throw new Error(`recordEpisode: every must be a positive integer, got ${every}`);
   let { obs } = env.reset(opts.seed === undefined ? {} : { seed: opts.seed });
-  const out: RecordedEpisodeFrames<O> = { frames: [env.render()], observations: [], actions: [], rewards: [], totalReward: 0, length: 0, terminated: false, truncated: false };
+  const out: RecordedEpisodeFrames<O> = {
+    frames: [env.render()],
+    observations: [],
+    actions: [],
+    rewards: [],
+    totalReward: 0,
+    length: 0,
+    terminated: false,
+    truncated: false,
+  };
   for (let t = 0; t < maxSteps; t++) {
     const a = policy(obs, t);
     out.observations.push(obs);

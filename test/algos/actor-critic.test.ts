@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { A3C, SyncA3C } from '../../lib/algos/a3c';
+import { A3C, type SyncA3C } from '../../lib/algos/a3c';
 import { CRASH_ENV } from '../../lib/algos/a3c/launcher';
 import { RecurrentA2C } from '../../lib/algos/recurrent-a2c';
 import { train } from '../../lib/algos/trainer';
@@ -22,7 +22,12 @@ function firstLast(history: { episodeReturn?: unknown }[], frac = 0.2): [number,
 test('synchronous actor-critic: one-step TD and n-step both improve on CartPole', async () => {
   for (const nSteps of [1, 5]) {
     const algo = createAlgorithm(nSteps === 1 ? 'a3c-sync' : 'a3c-nstep', {
-      envId: 'CartPole-v1', seed: 1, nSteps, numEnvs: nSteps === 1 ? 16 : 8, lr: nSteps === 1 ? 3e-3 : 2e-3, entropyCoef: 0.01,
+      envId: 'CartPole-v1',
+      seed: 1,
+      nSteps,
+      numEnvs: nSteps === 1 ? 16 : 8,
+      lr: nSteps === 1 ? 3e-3 : 2e-3,
+      entropyCoef: 0.01,
     }) as SyncA3C;
     try {
       const res = await train(algo, { steps: 12_000, progress: 'none' });
@@ -85,7 +90,10 @@ test('asynchronous A3C: a crashing worker is reported and the run stops cleanly'
   const algo = new A3C({ envId: 'CartPole-v1', seed: 2, numWorkers: 2, nSteps: 5 });
   process.env[CRASH_ENV] = '3';
   try {
-    await assert.rejects(train(algo, { steps: 1_000_000, progress: 'none' }), /worker 0 failed: worker 0 crashed on purpose after 3 updates/);
+    await assert.rejects(
+      train(algo, { steps: 1_000_000, progress: 'none' }),
+      /worker 0 failed: worker 0 crashed on purpose after 3 updates/,
+    );
     assert.ok(!('crashWorkerAfterUpdates' in algo.snapshot().config), 'the snapshot holds no test hook');
   } finally {
     delete process.env[CRASH_ENV];
@@ -104,7 +112,10 @@ test('A3C: a config holding the retired test hook (the shipped checkpoint) loads
 
 test('A3C: workers taking turns in one thread learn, deterministically, and train with the parts given', async () => {
   const run = async (parts = {}) => {
-    const algo = new A3C({ envId: 'CartPole-v1', seed: 3, numWorkers: 2, envsPerWorker: 4, nSteps: 5, lr: 2e-3, workerThreads: false }, parts);
+    const algo = new A3C(
+      { envId: 'CartPole-v1', seed: 3, numWorkers: 2, envsPerWorker: 4, nSteps: 5, lr: 2e-3, workerThreads: false },
+      parts,
+    );
     try {
       const res = await train(algo, { steps: 4_000, progress: 'none' });
       return { params: algo.snapshot().arrays.params, history: res.history, updates: algo.gradientUpdates };
@@ -117,10 +128,18 @@ test('A3C: workers taking turns in one thread learn, deterministically, and trai
   assert.deepEqual(a.params, b.params, 'same seed, same weights');
   assert.equal(a.updates, 4_000 / 20, 'one gradient update per worker step');
   let calls = 0;
-  const counted = await run({ a3cWorkerStep: (...args: Parameters<typeof a3cWorkerStep>) => { calls++; a3cWorkerStep(...args); } });
+  const counted = await run({
+    a3cWorkerStep: (...args: Parameters<typeof a3cWorkerStep>) => {
+      calls++;
+      a3cWorkerStep(...args);
+    },
+  });
   assert.equal(calls, 200);
   assert.deepEqual(counted.params, a.params, "the library's step, called through parts: the same run");
-  assert.throws(() => new A3C({ envId: 'CartPole-v1' }, { a3cWorkerStep: (...args: Parameters<typeof a3cWorkerStep>) => a3cWorkerStep(...args) }), /workerThreads: false/);
+  assert.throws(
+    () => new A3C({ envId: 'CartPole-v1' }, { a3cWorkerStep: (...args: Parameters<typeof a3cWorkerStep>) => a3cWorkerStep(...args) }),
+    /workerThreads: false/,
+  );
 });
 
 test('rollouts from EnvPool worker threads equal rollouts stepped in this thread', async () => {

@@ -5,10 +5,12 @@ import { nStepAdvantages, nStepReturns, tdTargets } from '../../lib/algos/return
 
 function close(actual: number[][], expected: number[][], tol = 1e-9): void {
   assert.equal(actual.length, expected.length, 'rows');
-  actual.forEach((row, t) => row.forEach((x, n) => assert.ok(Math.abs(x - expected[t][n]) <= tol, `[${t}][${n}]: got ${x}, expected ${expected[t][n]}`)));
+  actual.forEach((row, t) =>
+    row.forEach((x, n) => assert.ok(Math.abs(x - expected[t][n]) <= tol, `[${t}][${n}]: got ${x}, expected ${expected[t][n]}`)),
+  );
 }
 
-test('tdTargets: r + gamma V(s\') where the game goes on, r alone where it ended', () => {
+test("tdTargets: r + gamma V(s') where the game goes on, r alone where it ended", () => {
   assert.deepEqual(tdTargets([1, 2, 3], [10, 10, -1], [false, true, false], 0.5), [6, 2, 2.5]);
   assert.deepEqual(tdTargets([], [], [], 0.9), []);
   assert.throws(() => tdTargets([1], [1, 2], [false], 0.9), /same length/);
@@ -18,9 +20,21 @@ test('nStepReturns: an episode ending mid-rollout, two envs, time-major', () => 
   // T = 3, N = 2, gamma = 0.9.
   // env 0: rewards 1,1,1, done at t=1, bootstrap V=10 -> G2 = 1 + 0.9*10 = 10; G1 = 1 (done); G0 = 1 + 0.9*1 = 1.9
   // env 1: rewards 0,0,1, no done, bootstrap V=2 -> G2 = 1 + 1.8 = 2.8; G1 = 0.9*2.8 = 2.52; G0 = 2.268
-  const r = [[1, 0], [1, 0], [1, 1]];
-  const d = [[false, false], [true, false], [false, false]];
-  close(nStepReturns(r, d, [10, 2], 0.9), [[1.9, 2.268], [1, 2.52], [10, 2.8]]);
+  const r = [
+    [1, 0],
+    [1, 0],
+    [1, 1],
+  ];
+  const d = [
+    [false, false],
+    [true, false],
+    [false, false],
+  ];
+  close(nStepReturns(r, d, [10, 2], 0.9), [
+    [1.9, 2.268],
+    [1, 2.52],
+    [10, 2.8],
+  ]);
 });
 
 test('nStepReturns: every step ends an episode, a batch of one, one step; the inputs are not changed', () => {
@@ -40,9 +54,26 @@ test('nStepReturns with T = 1 equals tdTargets (what SyncA3C uses for one-step r
 });
 
 test('nStepAdvantages: G - V with G bootstrapped from the last row of values', () => {
-  const r = [[1, 0], [1, 0], [1, 1]];
-  const d = [[false, false], [true, false], [false, false]];
-  const v = [[0.5, 1], [0, 0], [2, 2], [10, 2]];
-  close(nStepAdvantages(r, d, v, 0.9), [[1.4, 1.268], [1, 2.52], [8, 0.8]]);
+  const r = [
+    [1, 0],
+    [1, 0],
+    [1, 1],
+  ];
+  const d = [
+    [false, false],
+    [true, false],
+    [false, false],
+  ];
+  const v = [
+    [0.5, 1],
+    [0, 0],
+    [2, 2],
+    [10, 2],
+  ];
+  close(nStepAdvantages(r, d, v, 0.9), [
+    [1.4, 1.268],
+    [1, 2.52],
+    [8, 0.8],
+  ]);
   assert.throws(() => nStepAdvantages(r, d, v.slice(0, 3), 0.9), /T \+ 1/);
 });

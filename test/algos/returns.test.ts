@@ -28,7 +28,10 @@ test('batchReturnsToGo: restarts after every done step; no flag at the end still
   const eps = [[0.3, -1, 2], [5], [1, 1, 0.25, 7]];
   const flat = eps.flat();
   const dones = eps.flatMap((e) => e.map((_, t) => t === e.length - 1));
-  assert.deepEqual(batchReturnsToGo(flat, dones, 0.9), eps.flatMap((e) => returnsToGo(e, 0.9)));
+  assert.deepEqual(
+    batchReturnsToGo(flat, dones, 0.9),
+    eps.flatMap((e) => returnsToGo(e, 0.9)),
+  );
   // no flag at all: one episode cut at the end of the batch
   assert.deepEqual(batchReturnsToGo([1, 2, 3], [false, false, false], 0.9), returnsToGo([1, 2, 3], 0.9));
   close(batchReturnsToGo([], [], 0.9), []);
@@ -44,19 +47,32 @@ test('advantageEstimates: returns-to-go minus the values of the states acted in'
 });
 
 test('gae: lambda=0 is the TD error, lambda=1 is the bootstrapped return minus V, hand case', () => {
-  const T = 3, N = 2, gamma = 0.9;
+  const T = 3,
+    N = 2,
+    gamma = 0.9;
   const r = [1, 0, 1, 0, 1, 1];
   const d = [0, 0, 1, 0, 0, 0];
   const v = [5, 6, 7, 8, 9, 1, 10, 2];
   // tdTargets and nStepReturns take time-major [T][N] rows of plain numbers.
   const rows = <X>(xs: X[]): X[][] => Array.from({ length: T }, (_, t) => xs.slice(t * N, (t + 1) * N));
-  const td = tdTargets(r, v.slice(N), d.map((x) => x === 1), gamma);
+  const td = tdTargets(
+    r,
+    v.slice(N),
+    d.map((x) => x === 1),
+    gamma,
+  );
   const g0 = gae(r, d, v, gamma, 0, { T, N });
-  close(g0.advantages, Array.from(td, (x, i) => x - v[i]));
+  close(
+    g0.advantages,
+    Array.from(td, (x, i) => x - v[i]),
+  );
   close(g0.returns, Array.from(td));
   const g1 = gae(r, d, v, gamma, 1, { T, N });
   const boot = nStepReturns(rows(r), rows(d.map((x) => x === 1)), [10, 2], gamma).flat();
-  close(g1.advantages, Array.from(boot, (x, i) => x - v[i]));
+  close(
+    g1.advantages,
+    Array.from(boot, (x, i) => x - v[i]),
+  );
   // lambda = 0.5 for env 0 by hand: deltas: t2 = 1 + 0.9*10 - 9 = 1; t1 = 1 - 7 = -6 (done);
   // t0 = 1 + 0.9*7 - 5 = 2.3. A2 = 1; A1 = -6 (done cuts); A0 = 2.3 + 0.45*(-6) = -0.4
   const gh = gae(r, d, v, gamma, 0.5, { T, N });

@@ -8,8 +8,17 @@ import { entropySweep } from '../../lib/algos/reinforce';
 import { entropySweepFigure } from '../../lib/viz/plots';
 
 test('entropySweep: one comparable row and curve per coefficient, and a Plotly figure', () => {
-  const res = entropySweep([0, 0.5], { updates: 6, evalEvery: 3, evalEpisodes: 3, target: 1e9, config: { seed: 4, numEnvs: 2, episodesPerUpdate: 4 } });
-  assert.deepEqual(res.rows.map((r) => r.entropyCoef), [0, 0.5]);
+  const res = entropySweep([0, 0.5], {
+    updates: 6,
+    evalEvery: 3,
+    evalEpisodes: 3,
+    target: 1e9,
+    config: { seed: 4, numEnvs: 2, episodesPerUpdate: 4 },
+  });
+  assert.deepEqual(
+    res.rows.map((r) => r.entropyCoef),
+    [0, 0.5],
+  );
   for (const r of res.rows) {
     assert.equal(r.updates, 6);
     assert.ok(r.envSteps > 0 && Number.isFinite(r.finalTrainReturn) && Number.isFinite(r.evalMean));
@@ -24,7 +33,11 @@ test('entropySweep: one comparable row and curve per coefficient, and a Plotly f
 
 const root = resolve(__dirname, '..', '..');
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(root, 'bin', 'gradient-dojo.js'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, GRADIENT_DOJO_BACKEND: 'cpu' } });
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'gradient-dojo.js'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, GRADIENT_DOJO_BACKEND: 'cpu' },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -37,7 +50,10 @@ test('CLI: train, resume, eval --json, report; typos list the valid choices', ()
     assert.ok(existsSync(join(out, 'checkpoint', 'state.json')));
     r = cli('train', 'reinforce', '--steps', '4000', '--out', out, '--resume', '--progress', 'none');
     assert.equal(r.status, 0, r.stderr);
-    const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.ok(lines.at(-1).envSteps >= 4000);
     r = cli('eval', '--checkpoint', out, '--episodes', '3', '--seed', '5', '--json');
     assert.equal(r.status, 0, r.stderr);

@@ -9,7 +9,7 @@ import { train, TrainingDivergedError } from '../../lib/algos/trainer';
 import { loadCheckpoint } from '../../lib/algos/checkpoint';
 import { readEventFile } from '../../lib/algos/tensorboard';
 import type { Algorithm } from '../../lib/algos/algorithm';
-import { Rng } from '../../lib/util/rng';
+import type { Rng } from '../../lib/util/rng';
 
 function mean(xs: number[]): number {
   return xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -76,14 +76,22 @@ test('resume: 2K steps, stop, resume to 4K gives the same weights as an uninterr
         assert.deepEqual(w2.arrays['adam/v'], w1.arrays['adam/v']);
         assert.deepEqual(w2.rngs, w1.rngs);
         // the metrics log of the split run reads as one run
-        const lines = readFileSync(join(dir, `${b.name}-split`, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-        assert.deepEqual(lines.map((l) => l.update), Array.from({ length: full.updates }, (_, i) => i + 1));
+        const lines = readFileSync(join(dir, `${b.name}-split`, 'metrics.jsonl'), 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l));
+        assert.deepEqual(
+          lines.map((l) => l.update),
+          Array.from({ length: full.updates }, (_, i) => i + 1),
+        );
         // TensorBoard files parse and hold the same number of training events
         const tbFiles = readdirSync(join(dir, `${b.name}-split`)).filter((f) => f.startsWith('events.out.tfevents'));
         const events = tbFiles.flatMap((f) => readEventFile(join(dir, `${b.name}-split`, f)));
         assert.equal(events.filter((e) => 'episode/return' in e.scalars || 'loss/policy' in e.scalars).length, full.updates);
       } finally {
-        straight.dispose(); a.dispose(); b.dispose();
+        straight.dispose();
+        a.dispose();
+        b.dispose();
       }
     }
   } finally {
@@ -108,17 +116,14 @@ test('a NaN loss stops the run naming the update, the term and the last good che
     dispose: () => {},
   };
   try {
-    await assert.rejects(
-      train(fake, { steps: 1000, progress: 'none', out: dir, checkpointEvery: 2 }),
-      (err: unknown) => {
-        assert.ok(err instanceof TrainingDivergedError);
-        assert.equal(err.update, 5);
-        assert.equal(err.term, 'loss/value');
-        assert.equal(err.lastCheckpoint, join(dir, 'checkpoint'));
-        assert.match(err.message, /update 5: loss\/value = NaN/);
-        return true;
-      },
-    );
+    await assert.rejects(train(fake, { steps: 1000, progress: 'none', out: dir, checkpointEvery: 2 }), (err: unknown) => {
+      assert.ok(err instanceof TrainingDivergedError);
+      assert.equal(err.update, 5);
+      assert.equal(err.term, 'loss/value');
+      assert.equal(err.lastCheckpoint, join(dir, 'checkpoint'));
+      assert.match(err.message, /update 5: loss\/value = NaN/);
+      return true;
+    });
     assert.equal(loadCheckpoint(dir).trainer.updates, 4);
     assert.ok(existsSync(join(dir, 'metrics.jsonl')));
   } finally {
@@ -135,7 +140,10 @@ test("lrSchedule 'linear' decays the step size to zero over the budget; algorith
   assert.ok(scales[scales.length - 1] < 0.5 && scales[scales.length - 1] >= 0);
   assert.throws(() => algo.setLearningRateScale(1.5), /must be in \[0, 1\]/);
   const noScale = { name: 'fixed', config: { envId: 'CartPole-v1', seed: 0 } } as unknown as Algorithm;
-  await assert.rejects(train(noScale, { steps: 10, progress: 'none', lrSchedule: 'linear' }), /needs an algorithm with setLearningRateScale; 'fixed' has none/);
+  await assert.rejects(
+    train(noScale, { steps: 10, progress: 'none', lrSchedule: 'linear' }),
+    /needs an algorithm with setLearningRateScale; 'fixed' has none/,
+  );
   // Scale 0: an update changes nothing.
   const frozen = new A2C({ seed: 4, numEnvs: 2, episodesPerUpdate: 2 });
   frozen.setLearningRateScale(0);

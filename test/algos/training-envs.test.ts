@@ -1,7 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { needShared } from '../helpers';
-import { EpisodicLife, make, makeFromSpec, makeTrainingEnv, PreprocessAtari, SyncVectorEnv, trainingEnvId, trainingEnvSpec, type Env } from '../../lib/envs';
+import {
+  EpisodicLife,
+  make,
+  makeFromSpec,
+  makeTrainingEnv,
+  PreprocessAtari,
+  SyncVectorEnv,
+  trainingEnvId,
+  trainingEnvSpec,
+  type Env,
+} from '../../lib/envs';
 import { SyncA3C } from '../../lib/algos/a3c';
 
 test('training env ids: Atari ids get the whole-screen family, prefixed ids are kept, typos list the valid ids', (t) => {
@@ -9,17 +19,27 @@ test('training env ids: Atari ids get the whole-screen family, prefixed ids are 
   assert.equal(trainingEnvId('KungFuMasterDeterministic-v0'), 'Preprocessed42/KungFuMasterDeterministic-v0');
   assert.equal(trainingEnvId('Preprocessed42Crop/KungFuMasterDeterministic-v0'), 'Preprocessed42Crop/KungFuMasterDeterministic-v0');
   assert.equal(trainingEnvId('CartPole-v1'), 'CartPole-v1');
-  assert.deepEqual(trainingEnvSpec('Preprocessed42Crop/KangarooDeterministic-v0', 3), { id: 'Preprocessed42Crop/KangarooDeterministic-v0', seed: 3 });
-  assert.throws(() => trainingEnvId('Preprocessed42Crop/KungFuMasterDeterministc-v0'), /Did you mean 'Preprocessed42Crop\/KungFuMasterDeterministic-v0'/);
+  assert.deepEqual(trainingEnvSpec('Preprocessed42Crop/KangarooDeterministic-v0', 3), {
+    id: 'Preprocessed42Crop/KangarooDeterministic-v0',
+    seed: 3,
+  });
+  assert.throws(
+    () => trainingEnvId('Preprocessed42Crop/KungFuMasterDeterministc-v0'),
+    /Did you mean 'Preprocessed42Crop\/KungFuMasterDeterministic-v0'/,
+  );
 });
 
 test('the cropped family observes exactly what PreprocessAtari with the Practical_RL crop does', (t) => {
   if (!needShared(t, 'roms', 'kung_fu_master.bin')) return;
   const ours = makeTrainingEnv('Preprocessed42Crop/KungFuMasterDeterministic-v0');
   const whole = makeTrainingEnv('KungFuMasterDeterministic-v0');
-  const ref = new PreprocessAtari(make('KungFuMasterDeterministic-v0') as Env<Uint8Array, number>, { crop: 'practical_rl', channelOrder: 'channels-last' });
+  const ref = new PreprocessAtari(make('KungFuMasterDeterministic-v0') as Env<Uint8Array, number>, {
+    crop: 'practical_rl',
+    channelOrder: 'channels-last',
+  });
   assert.deepEqual(ours.observationSpace.shape, [42, 42, 4]);
-  let a = ours.reset({ seed: 4 }).obs, b = ref.reset({ seed: 4 }).obs;
+  let a = ours.reset({ seed: 4 }).obs,
+    b = ref.reset({ seed: 4 }).obs;
   let c = whole.reset({ seed: 4 }).obs;
   let differ = 0;
   for (let s = 0; s < 60; s++) {
@@ -54,8 +74,12 @@ test('SyncVectorEnv steps Atari envs through stepInto: same rollouts as through 
   const make2 = () => [0, 1].map(() => makeTrainingEnv('Preprocessed42Crop/KungFuMasterDeterministic-v0', { episodicLife: true }));
   // The same envs with only Gymnasium's reset/step visible: the vector env must fall back to the allocating path.
   const stepOnly = (e: Env<Float32Array, number>): Env<Float32Array, number> => ({
-    observationSpace: e.observationSpace, actionSpace: e.actionSpace,
-    reset: (args) => e.reset(args), step: (a) => e.step(a), render: () => e.render(), close: () => e.close(),
+    observationSpace: e.observationSpace,
+    actionSpace: e.actionSpace,
+    reset: (args) => e.reset(args),
+    step: (a) => e.step(a),
+    render: () => e.render(),
+    close: () => e.close(),
   });
   const fast = new SyncVectorEnv(make2());
   const slow = new SyncVectorEnv(make2().map(stepOnly));
@@ -66,7 +90,8 @@ test('SyncVectorEnv steps Atari envs through stepInto: same rollouts as through 
     const policy = () => [1, 1];
     let lifeEnds = 0;
     for (let k = 0; k < 6; k++) {
-      const a = await fast.rollout(200, policy), b = await slow.rollout(200, policy);
+      const a = await fast.rollout(200, policy),
+        b = await slow.rollout(200, policy);
       assert.deepEqual(a.rewards, b.rewards, `rollout ${k}: rewards`);
       assert.deepEqual(a.dones, b.dones, `rollout ${k}: dones`);
       assert.ok(a.obs.every((x, i) => x === b.obs[i]) && a.lastObs.every((x, i) => x === b.lastObs[i]), `rollout ${k}: observations`);
@@ -74,7 +99,10 @@ test('SyncVectorEnv steps Atari envs through stepInto: same rollouts as through 
     }
     const games = fast.takeFinished();
     assert.deepEqual(games, slow.takeFinished());
-    assert.ok(lifeEnds > games.returns.length && games.returns.length >= 1, `expected lost lives and a finished game, got ${lifeEnds} ends, ${games.returns.length} games`);
+    assert.ok(
+      lifeEnds > games.returns.length && games.returns.length >= 1,
+      `expected lost lives and a finished game, got ${lifeEnds} ends, ${games.returns.length} games`,
+    );
   } finally {
     fast.close();
     slow.close();

@@ -17,7 +17,10 @@ test('ale-trace writes the reference format and reproduces the first frames of a
   const ref = needShared(t, 'reference', 'ale', 'kung_fu_master_seed1_6000.jsonl');
   const rom = needShared(t, 'roms', 'kung_fu_master.bin');
   if (!ref || !rom) return;
-  const refLines = readFileSync(ref, 'utf8').split('\n').slice(0, 52).map((l) => JSON.parse(l));
+  const refLines = readFileSync(ref, 'utf8')
+    .split('\n')
+    .slice(0, 52)
+    .map((l) => JSON.parse(l));
   const actions = refLines.slice(2).map((l) => l.action);
   const dir = mkdtempSync(join(tmpdir(), 'ale-trace-'));
   writeFileSync(join(dir, 'actions.json'), JSON.stringify(actions));
@@ -29,7 +32,10 @@ test('ale-trace writes the reference format and reproduces the first frames of a
   } finally {
     console.log = log;
   }
-  const ours = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const ours = readFileSync(out, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.deepEqual(Object.keys(ours[0]), Object.keys(refLines[0]));
   assert.deepEqual(Object.keys(ours[0].settings).sort(), [...Object.keys(refLines[0].settings), 'emulator'].sort());
   assert.equal(ours.length, refLines.length);

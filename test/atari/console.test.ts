@@ -49,7 +49,12 @@ test('paddles: buttons on SWCHA and pots on INPT0/1, swapped as Stella does for 
   plain.setPaddle(0, 1000, true);
   assert.equal(plain.read(0x0280) & 0xf0, 0x70, 'paddle 0 button: bit 7');
   assert.equal(plain.tia.potResistance[0], 1000);
-  const swapped = new Atari2600(idleCartridge(), { displayFormat: 'NTSC', leftController: 'paddles', rightController: 'paddles', swapPaddles: true });
+  const swapped = new Atari2600(idleCartridge(), {
+    displayFormat: 'NTSC',
+    leftController: 'paddles',
+    rightController: 'paddles',
+    swapPaddles: true,
+  });
   swapped.setPaddle(0, 1000, true);
   assert.equal(swapped.read(0x0280) & 0xf0, 0xb0, 'swapped: paddle 0 button on bit 6');
   assert.equal(swapped.tia.potResistance[1], 1000, 'swapped: paddle 0 on INPT1');
@@ -62,12 +67,37 @@ function frameCartridge(lines: number): Cartridge {
   const first = Math.min(rest, 255);
   const second = rest - first;
   const code = [
-    0xa9, 0x02, 0x85, 0x00, // LDA #2, STA VSYNC
-    0x85, 0x02, 0x85, 0x02, 0x85, 0x02, // STA WSYNC x3
-    0xa9, 0x00, 0x85, 0x00, // LDA #0, STA VSYNC
-    0xa2, first, 0x85, 0x02, 0xca, 0xd0, 0xfb, // LDX #first; STA WSYNC; DEX; BNE
-    0xa2, second, 0x85, 0x02, 0xca, 0xd0, 0xfb, // LDX #second; ...
-    0x4c, 0x00, 0xf0, // JMP $F000
+    0xa9,
+    0x02,
+    0x85,
+    0x00, // LDA #2, STA VSYNC
+    0x85,
+    0x02,
+    0x85,
+    0x02,
+    0x85,
+    0x02, // STA WSYNC x3
+    0xa9,
+    0x00,
+    0x85,
+    0x00, // LDA #0, STA VSYNC
+    0xa2,
+    first,
+    0x85,
+    0x02,
+    0xca,
+    0xd0,
+    0xfb, // LDX #first; STA WSYNC; DEX; BNE
+    0xa2,
+    second,
+    0x85,
+    0x02,
+    0xca,
+    0xd0,
+    0xfb, // LDX #second; ...
+    0x4c,
+    0x00,
+    0xf0, // JMP $F000
   ];
   const image = new Uint8Array(4096);
   image.set(code, 0);
@@ -220,7 +250,10 @@ test('frames run without pixels set exactly the collision latches drawing sets',
       assert.deepEqual(undrawn.ram, drawn.ram, `${game}, frame ${frame}: RAM`);
       if (latches(drawn) !== 0) framesWithCollisions++;
     }
-    assert.ok(framesWithCollisions > 50, `${game}: only ${framesWithCollisions} frames ended with a collision latch set: the check saw too few`);
+    assert.ok(
+      framesWithCollisions > 50,
+      `${game}: only ${framesWithCollisions} frames ended with a collision latch set: the check saw too few`,
+    );
   }
 });
 
@@ -232,14 +265,50 @@ test('frames run without pixels set exactly the collision latches drawing sets',
  */
 function jammingCartridge(): Cartridge {
   const image = new Uint8Array(4096);
-  image.set([
-    0xa9, 0x02, 0x85, 0x00, 0x85, 0x02, 0x85, 0x02, 0x85, 0x02, 0xa9, 0x00, 0x85, 0x00, // VSYNC for three lines
-    0xe8, 0x86, 0x09, // INX; STX COLUBK
-    0xa0, 0x96, 0x85, 0x02, 0x88, 0xd0, 0xfb, // 150 lines
-    0xe0, 0x09, 0xd0, 0x01, 0x02, // CPX #9; BNE +1; JAM
-    0xa0, 0x6e, 0x85, 0x02, 0x88, 0xd0, 0xfb, // 110 lines
-    0x4c, 0x00, 0xf0, // JMP $F000
-  ], 0);
+  image.set(
+    [
+      0xa9,
+      0x02,
+      0x85,
+      0x00,
+      0x85,
+      0x02,
+      0x85,
+      0x02,
+      0x85,
+      0x02,
+      0xa9,
+      0x00,
+      0x85,
+      0x00, // VSYNC for three lines
+      0xe8,
+      0x86,
+      0x09, // INX; STX COLUBK
+      0xa0,
+      0x96,
+      0x85,
+      0x02,
+      0x88,
+      0xd0,
+      0xfb, // 150 lines
+      0xe0,
+      0x09,
+      0xd0,
+      0x01,
+      0x02, // CPX #9; BNE +1; JAM
+      0xa0,
+      0x6e,
+      0x85,
+      0x02,
+      0x88,
+      0xd0,
+      0xfb, // 110 lines
+      0x4c,
+      0x00,
+      0xf0, // JMP $F000
+    ],
+    0,
+  );
   image[0xffc] = 0x00;
   image[0xffd] = 0xf0;
   return new Cartridge(image, { type: '4K' });
@@ -248,7 +317,10 @@ function jammingCartridge(): Cartridge {
 test('frame buffers preserved instead of saved: the same states as saving them, through kept frames, replays and a greyed-out frame', (t) => {
   const r = rom(t, 'kung_fu_master');
   if (!r) return;
-  for (const [name, cart] of [['kung_fu_master', () => new Cartridge(r.bytes)], ['jamming program', jammingCartridge]] as const) {
+  for (const [name, cart] of [
+    ['kung_fu_master', () => new Cartridge(r.bytes)],
+    ['jamming program', jammingCartridge],
+  ] as const) {
     const saving = new Atari2600(cart(), { displayFormat: 'NTSC' });
     const preserving = new Atari2600(cart(), { displayFormat: 'NTSC' });
     const rng = new Rng(9);
@@ -282,12 +354,21 @@ test('frame buffers preserved instead of saved: the same states as saving them, 
         replays++;
         if (jammedNow) jammedBeforeReplay = true;
       }
-      assert.ok(Buffer.from(preserving.saveState()).equals(saving.saveState()), `${name}, group ${group}: the whole state, both frame buffers included`);
+      assert.ok(
+        Buffer.from(preserving.saveState()).equals(saving.saveState()),
+        `${name}, group ${group}: the whole state, both frame buffers included`,
+      );
       assert.ok(Buffer.from(preserving.screen).equals(saving.screen), `${name}, group ${group}: screen`);
     }
-    if (name === 'kung_fu_master') assert.ok(kept > 100 && replays > 20, `${name}: ${kept} groups kept their drawn frame, ${replays} were replayed`);
+    if (name === 'kung_fu_master')
+      assert.ok(kept > 100 && replays > 20, `${name}: ${kept} groups kept their drawn frame, ${replays} were replayed`);
     else assert.ok(jammedBeforeReplay, 'the program did not halt in an undrawn frame of a replayed group');
   }
-  assert.throws(() => new Atari2600(jammingCartridge(), { displayFormat: 'NTSC' }).loadState(
-    new Atari2600(jammingCartridge(), { displayFormat: 'NTSC' }).saveState(undefined, { frameBuffers: false })), /needs them preserved/);
+  assert.throws(
+    () =>
+      new Atari2600(jammingCartridge(), { displayFormat: 'NTSC' }).loadState(
+        new Atari2600(jammingCartridge(), { displayFormat: 'NTSC' }).saveState(undefined, { frameBuffers: false }),
+      ),
+    /needs them preserved/,
+  );
 });

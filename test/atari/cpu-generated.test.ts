@@ -13,7 +13,10 @@ test('lib/atari/cpu.ts is up to date with its templates (else run: node --import
 test('the templates define every opcode but the 12 JAMs, each once', () => {
   const defined = [...opcodeMap().keys()];
   const undefinedOps = Array.from({ length: 256 }, (_, op) => op).filter((op) => !defined.includes(op));
-  assert.deepEqual(undefinedOps, [...JAM_OPCODES].sort((p, q) => p - q));
+  assert.deepEqual(
+    undefinedOps,
+    [...JAM_OPCODES].sort((p, q) => p - q),
+  );
   assert.equal(defined.length, 244);
 });
 

@@ -70,7 +70,8 @@ test('base cycle counts of every opcode (no page crossing, branch not taken)', (
     if (JAM_OPCODES.includes(op)) continue;
     // Operands 0x10 0x02: zero page/abs addresses in page 2 or 0, indexes 0, never crossing a page.
     const { cpu, bus } = cpuWith([op, 0x10, 0x02]);
-    bus.mem[0xfffe] = 0x00; bus.mem[0xffff] = 0x03; // BRK vector
+    bus.mem[0xfffe] = 0x00;
+    bus.mem[0xffff] = 0x03; // BRK vector
     // Flags chosen so every branch is not taken: N=0 (BPL taken!) -> handled below.
     cpu.p = 0x20;
     const before = cpu.cycles;
@@ -84,20 +85,41 @@ test('base cycle counts of every opcode (no page crossing, branch not taken)', (
 
 test('page crossing adds a cycle for indexed reads, not for writes or read-modify-writes', () => {
   const cases: Array<[number, number]> = [
-    [0xbd, 5], [0xb9, 5], [0x7d, 5], [0xbe, 5], [0xbc, 5], [0xbf, 5], [0xbb, 5], [0x1c, 5], // abs,X / abs,Y reads
-    [0x9d, 5], [0x99, 5], [0x1e, 7], [0xfe, 7], [0xdb, 7], [0x9f, 5], [0x9e, 5], [0x9c, 5],
+    [0xbd, 5],
+    [0xb9, 5],
+    [0x7d, 5],
+    [0xbe, 5],
+    [0xbc, 5],
+    [0xbf, 5],
+    [0xbb, 5],
+    [0x1c, 5], // abs,X / abs,Y reads
+    [0x9d, 5],
+    [0x99, 5],
+    [0x1e, 7],
+    [0xfe, 7],
+    [0xdb, 7],
+    [0x9f, 5],
+    [0x9e, 5],
+    [0x9c, 5],
   ];
   for (const [op, cycles] of cases) {
     const { cpu } = cpuWith([op, 0xff, 0x02]);
-    cpu.x = 1; cpu.y = 1;
+    cpu.x = 1;
+    cpu.y = 1;
     const before = cpu.cycles;
     cpu.execute(1);
     assert.equal(cpu.cycles - before, cycles, `opcode ${op.toString(16)} crossing a page`);
   }
   // (zp),Y: pointer at 0x10 -> 0x02ff, Y=1 crosses
-  for (const [op, cycles] of [[0xb1, 6], [0x91, 6], [0xb3, 6], [0xd3, 8]] as const) {
+  for (const [op, cycles] of [
+    [0xb1, 6],
+    [0x91, 6],
+    [0xb3, 6],
+    [0xd3, 8],
+  ] as const) {
     const { cpu, bus } = cpuWith([op, 0x10]);
-    bus.mem[0x10] = 0xff; bus.mem[0x11] = 0x02;
+    bus.mem[0x10] = 0xff;
+    bus.mem[0x11] = 0x02;
     cpu.y = 1;
     const before = cpu.cycles;
     cpu.execute(1);
@@ -170,7 +192,12 @@ test('lastAccessWasRead tells whether the previous access was a read', () => {
   // STA $02 at PC: previous access is the operand fetch (read) -> true.
   bus.read = (a: number) => (a === cpuRef.pc - 0 ? 0x85 : 0x02);
   cpuRef.pc = 0x1000;
-  const mem = new Map<number, number>([[0x1000, 0x85], [0x1001, 0x02], [0x1002, 0x06], [0x1003, 0x02]]);
+  const mem = new Map<number, number>([
+    [0x1000, 0x85],
+    [0x1001, 0x02],
+    [0x1002, 0x06],
+    [0x1003, 0x02],
+  ]);
   bus.read = (a: number) => mem.get(a) ?? 0;
   cpuRef.execute(1);
   assert.deepEqual(seen, [true]);
@@ -216,50 +243,113 @@ test('undocumented opcodes', () => {
     return r;
   };
   // LAX zp
-  let r = run([0xa7, 0x40], (_c, b) => { b.mem[0x40] = 0x83; });
-  assert.equal(r.cpu.a, 0x83); assert.equal(r.cpu.x, 0x83); assert.equal(r.cpu.p & 0x80, 0x80);
+  let r = run([0xa7, 0x40], (_c, b) => {
+    b.mem[0x40] = 0x83;
+  });
+  assert.equal(r.cpu.a, 0x83);
+  assert.equal(r.cpu.x, 0x83);
+  assert.equal(r.cpu.p & 0x80, 0x80);
   // SAX abs
-  r = run([0x8f, 0x00, 0x03], (c) => { c.a = 0xf0; c.x = 0x3c; });
+  r = run([0x8f, 0x00, 0x03], (c) => {
+    c.a = 0xf0;
+    c.x = 0x3c;
+  });
   assert.equal(r.bus.mem[0x300], 0x30);
   // DCP zp: memory-1, compare with A
-  r = run([0xc7, 0x40], (c, b) => { b.mem[0x40] = 0x11; c.a = 0x10; });
-  assert.equal(r.bus.mem[0x40], 0x10); assert.equal(r.cpu.p & 0x03, 0x03);
+  r = run([0xc7, 0x40], (c, b) => {
+    b.mem[0x40] = 0x11;
+    c.a = 0x10;
+  });
+  assert.equal(r.bus.mem[0x40], 0x10);
+  assert.equal(r.cpu.p & 0x03, 0x03);
   // ISB zp: memory+1, A - memory
-  r = run([0xe7, 0x40], (c, b) => { b.mem[0x40] = 0x0f; c.a = 0x20; c.p = 0x21; });
-  assert.equal(r.bus.mem[0x40], 0x10); assert.equal(r.cpu.a, 0x10); assert.equal(r.cpu.p & 1, 1);
+  r = run([0xe7, 0x40], (c, b) => {
+    b.mem[0x40] = 0x0f;
+    c.a = 0x20;
+    c.p = 0x21;
+  });
+  assert.equal(r.bus.mem[0x40], 0x10);
+  assert.equal(r.cpu.a, 0x10);
+  assert.equal(r.cpu.p & 1, 1);
   // SLO zp
-  r = run([0x07, 0x40], (c, b) => { b.mem[0x40] = 0x81; c.a = 0x04; });
-  assert.equal(r.bus.mem[0x40], 0x02); assert.equal(r.cpu.a, 0x06); assert.equal(r.cpu.p & 1, 1);
+  r = run([0x07, 0x40], (c, b) => {
+    b.mem[0x40] = 0x81;
+    c.a = 0x04;
+  });
+  assert.equal(r.bus.mem[0x40], 0x02);
+  assert.equal(r.cpu.a, 0x06);
+  assert.equal(r.cpu.p & 1, 1);
   // RLA zp
-  r = run([0x27, 0x40], (c, b) => { b.mem[0x40] = 0x81; c.a = 0xff; c.p = 0x21; });
-  assert.equal(r.bus.mem[0x40], 0x03); assert.equal(r.cpu.a, 0x03); assert.equal(r.cpu.p & 1, 1);
+  r = run([0x27, 0x40], (c, b) => {
+    b.mem[0x40] = 0x81;
+    c.a = 0xff;
+    c.p = 0x21;
+  });
+  assert.equal(r.bus.mem[0x40], 0x03);
+  assert.equal(r.cpu.a, 0x03);
+  assert.equal(r.cpu.p & 1, 1);
   // SRE zp
-  r = run([0x47, 0x40], (c, b) => { b.mem[0x40] = 0x03; c.a = 0xff; });
-  assert.equal(r.bus.mem[0x40], 0x01); assert.equal(r.cpu.a, 0xfe); assert.equal(r.cpu.p & 1, 1);
+  r = run([0x47, 0x40], (c, b) => {
+    b.mem[0x40] = 0x03;
+    c.a = 0xff;
+  });
+  assert.equal(r.bus.mem[0x40], 0x01);
+  assert.equal(r.cpu.a, 0xfe);
+  assert.equal(r.cpu.p & 1, 1);
   // RRA zp: ROR then ADC with the carry out of the rotate
-  r = run([0x67, 0x40], (c, b) => { b.mem[0x40] = 0x03; c.a = 0x10; c.p = 0x20; });
-  assert.equal(r.bus.mem[0x40], 0x01); assert.equal(r.cpu.a, 0x12);
+  r = run([0x67, 0x40], (c, b) => {
+    b.mem[0x40] = 0x03;
+    c.a = 0x10;
+    c.p = 0x20;
+  });
+  assert.equal(r.bus.mem[0x40], 0x01);
+  assert.equal(r.cpu.a, 0x12);
   // ANC
-  r = run([0x0b, 0x80], (c) => { c.a = 0xff; });
-  assert.equal(r.cpu.a, 0x80); assert.equal(r.cpu.p & 0x81, 0x81);
+  r = run([0x0b, 0x80], (c) => {
+    c.a = 0xff;
+  });
+  assert.equal(r.cpu.a, 0x80);
+  assert.equal(r.cpu.p & 0x81, 0x81);
   // ALR
-  r = run([0x4b, 0x03], (c) => { c.a = 0xff; });
-  assert.equal(r.cpu.a, 0x01); assert.equal(r.cpu.p & 1, 1);
+  r = run([0x4b, 0x03], (c) => {
+    c.a = 0xff;
+  });
+  assert.equal(r.cpu.a, 0x01);
+  assert.equal(r.cpu.p & 1, 1);
   // ARR (binary): (A & op) ROR, C = bit 6, V = bit 6 ^ bit 5
-  r = run([0x6b, 0xff], (c) => { c.a = 0xc0; c.p = 0x21; });
-  assert.equal(r.cpu.a, 0xe0); assert.equal(r.cpu.p & 0x41, 0x01);
+  r = run([0x6b, 0xff], (c) => {
+    c.a = 0xc0;
+    c.p = 0x21;
+  });
+  assert.equal(r.cpu.a, 0xe0);
+  assert.equal(r.cpu.p & 0x41, 0x01);
   // SBX: X = (A & X) - op
-  r = run([0xcb, 0x02], (c) => { c.a = 0x0f; c.x = 0x07; });
-  assert.equal(r.cpu.x, 0x05); assert.equal(r.cpu.p & 1, 1);
+  r = run([0xcb, 0x02], (c) => {
+    c.a = 0x0f;
+    c.x = 0x07;
+  });
+  assert.equal(r.cpu.x, 0x05);
+  assert.equal(r.cpu.p & 1, 1);
   // SBC $EB is SBC immediate
-  r = run([0xeb, 0x01], (c) => { c.a = 0x05; c.p = 0x21; });
+  r = run([0xeb, 0x01], (c) => {
+    c.a = 0x05;
+    c.p = 0x21;
+  });
   assert.equal(r.cpu.a, 0x04);
   // NOP zp,X reads its operand (dummy read + read)
-  r = run([0x14, 0x40], (c, b) => { c.x = 1; b.log = []; });
+  r = run([0x14, 0x40], (c, b) => {
+    c.x = 1;
+    b.log = [];
+  });
   assert.deepEqual(r.bus.log, ['R200', 'R201', 'R40', 'R41']);
   // LAS
-  r = run([0xbb, 0x00, 0x03], (c, b) => { b.mem[0x300] = 0x3c; c.sp = 0xf0; });
-  assert.equal(r.cpu.a, 0x30); assert.equal(r.cpu.x, 0x30); assert.equal(r.cpu.sp, 0x30);
+  r = run([0xbb, 0x00, 0x03], (c, b) => {
+    b.mem[0x300] = 0x3c;
+    c.sp = 0xf0;
+  });
+  assert.equal(r.cpu.a, 0x30);
+  assert.equal(r.cpu.x, 0x30);
+  assert.equal(r.cpu.sp, 0x30);
 });
 
 test('state save/restore is exact', () => {
@@ -310,29 +400,64 @@ test('direct reads: ROM below the limit is read without the bus (same values, da
 class MirroredRamBus extends FlatBus {
   ram = new Uint8Array(128);
   cpu: Cpu6502 | null = null; // its data bus latches every value, as the console's does
-  static isRam(address: number): boolean { return (address & 0x1280) === 0x0080; }
+  static isRam(address: number): boolean {
+    return (address & 0x1280) === 0x0080;
+  }
   override read(address: number): number {
     let v: number;
-    if (MirroredRamBus.isRam(address)) { this.log?.push(`R${address.toString(16)}`); v = this.ram[address & 0x7f]; }
-    else v = super.read(address);
+    if (MirroredRamBus.isRam(address)) {
+      this.log?.push(`R${address.toString(16)}`);
+      v = this.ram[address & 0x7f];
+    } else v = super.read(address);
     if (this.cpu) this.cpu.dataBus = v;
     return v;
   }
   override write(address: number, value: number): void {
-    if (MirroredRamBus.isRam(address)) { this.log?.push(`W${address.toString(16)}=${value.toString(16)}`); this.ram[address & 0x7f] = value; }
-    else super.write(address, value);
+    if (MirroredRamBus.isRam(address)) {
+      this.log?.push(`W${address.toString(16)}=${value.toString(16)}`);
+      this.ram[address & 0x7f] = value;
+    } else super.write(address, value);
     if (this.cpu) this.cpu.dataBus = value;
   }
 }
 
 test('direct RAM: zero-page, stack and pointer accesses to RAM skip the bus with the same results, everything else goes through it', () => {
   const program = [
-    0xa9, 0x42, 0x85, 0x85, 0xa6, 0x85, // LDA #$42; STA $85; LDX $85
-    0x48, 0xa9, 0x00, 0x68, // PHA; LDA #0; PLA (stack at 0x1FF: RAM)
-    0xa9, 0x34, 0x85, 0x90, 0xa9, 0x12, 0x85, 0x91, 0xa0, 0x01, 0xb1, 0x90, // pointer 0x1234 in RAM; LDY #1; LDA ($90),Y
-    0x85, 0x10, 0xe6, 0x85, 0xa5, 0x85, // STA $10 (not RAM); INC $85; LDA $85
-    0xa1, 0x4e, // LDA ($4E,X): X = 0x42, pointer at 0x90
-    0x20, 0x40, 0xf0, 0xea, 0x02, // JSR $F040; NOP; JAM
+    0xa9,
+    0x42,
+    0x85,
+    0x85,
+    0xa6,
+    0x85, // LDA #$42; STA $85; LDX $85
+    0x48,
+    0xa9,
+    0x00,
+    0x68, // PHA; LDA #0; PLA (stack at 0x1FF: RAM)
+    0xa9,
+    0x34,
+    0x85,
+    0x90,
+    0xa9,
+    0x12,
+    0x85,
+    0x91,
+    0xa0,
+    0x01,
+    0xb1,
+    0x90, // pointer 0x1234 in RAM; LDY #1; LDA ($90),Y
+    0x85,
+    0x10,
+    0xe6,
+    0x85,
+    0xa5,
+    0x85, // STA $10 (not RAM); INC $85; LDA $85
+    0xa1,
+    0x4e, // LDA ($4E,X): X = 0x42, pointer at 0x90
+    0x20,
+    0x40,
+    0xf0,
+    0xea,
+    0x02, // JSR $F040; NOP; JAM
   ];
   const make = () => {
     const bus = new MirroredRamBus();
@@ -340,7 +465,8 @@ test('direct RAM: zero-page, stack and pointer accesses to RAM skip the bus with
     bus.mem[0xf040] = 0x60; // RTS
     bus.mem[0x1234] = 0x77;
     bus.mem[0x1235] = 0x99;
-    bus.mem[0xfffc] = 0x00; bus.mem[0xfffd] = 0xf0;
+    bus.mem[0xfffc] = 0x00;
+    bus.mem[0xfffd] = 0xf0;
     const cpu = new Cpu6502(bus);
     bus.cpu = cpu;
     cpu.reset();
@@ -360,11 +486,15 @@ test('direct RAM: zero-page, stack and pointer accesses to RAM skip the bus with
   assert.ok(viaBus.cpu.halted, 'the program ran to its JAM');
   assert.deepEqual(direct.bus.ram, viaBus.bus.ram);
   assert.deepEqual(direct.bus.mem, viaBus.bus.mem);
-  assert.equal(viaBus.cpu.a, 0x77, "LDA ($4E,X) read through the pointer in RAM");
+  assert.equal(viaBus.cpu.a, 0x77, 'LDA ($4E,X) read through the pointer in RAM');
   const ramAccesses = (log: string[]) => log.filter((e) => MirroredRamBus.isRam(parseInt(e.slice(1).split('=')[0], 16)));
   assert.ok(ramAccesses(viaBus.bus.log!).length >= 15, 'the program exercised RAM through the bus');
   assert.deepEqual(ramAccesses(direct.bus.log!), [], 'no RAM access reached the bus');
-  assert.deepEqual(direct.bus.log, viaBus.bus.log!.filter((e) => !ramAccesses([e]).length), 'every other access reached the bus, in order');
+  assert.deepEqual(
+    direct.bus.log,
+    viaBus.bus.log!.filter((e) => !ramAccesses([e]).length),
+    'every other access reached the bus, in order',
+  );
   assert.throws(() => direct.cpu.setDirectRam(new Uint8Array(16), 0x1280, 0x0080, 0x7f), /covering the index mask/);
   assert.throws(() => direct.cpu.setDirectRam(new Uint8Array(128), 0x1280, 0x0081, 0x7f), /inside the decode mask/);
 });
@@ -372,10 +502,20 @@ test('direct RAM: zero-page, stack and pointer accesses to RAM skip the bus with
 /** A flat bus with a countdown register at 0x0284: it reads max(0, start - floor(cycle / 8)). */
 class TimerBus extends FlatBus {
   reads: number[] = [];
-  constructor(public cpu: { cycles: number } | null = null, public start = 90) { super(); }
-  value(cycle: number): number { return Math.max(0, this.start - Math.floor(cycle / 8)); }
+  constructor(
+    public cpu: { cycles: number } | null = null,
+    public start = 90,
+  ) {
+    super();
+  }
+  value(cycle: number): number {
+    return Math.max(0, this.start - Math.floor(cycle / 8));
+  }
   override read(address: number): number {
-    if (address === 0x0284) { this.reads.push(this.cpu!.cycles); return this.value(this.cpu!.cycles); }
+    if (address === 0x0284) {
+      this.reads.push(this.cpu!.cycles);
+      return this.value(this.cpu!.cycles);
+    }
     return super.read(address);
   }
 }
@@ -384,7 +524,8 @@ function pollingCpu(skip: boolean, load: number): { cpu: Cpu6502; bus: TimerBus 
   // 0xF010: LDx 0x0284; BNE 0xF010; LDA #$42; then a JAM.
   const bus = new TimerBus();
   bus.mem.set([load, 0x84, 0x02, 0xd0, 0xfb, 0xa9, 0x42, 0x02], 0xf010);
-  bus.mem[0xfffc] = 0x10; bus.mem[0xfffd] = 0xf0;
+  bus.mem[0xfffc] = 0x10;
+  bus.mem[0xfffd] = 0xf0;
   const cpu = new Cpu6502(bus);
   bus.cpu = cpu;
   cpu.reset();
@@ -402,8 +543,10 @@ function pollingCpu(skip: boolean, load: number): { cpu: Cpu6502; bus: TimerBus 
 
 test('polling loops: skipped iterations leave exactly the state of running them (clock, registers, instruction budget)', () => {
   for (const load of [0xad, 0xae, 0xac]) {
-    const plain = pollingCpu(false, load), fast = pollingCpu(true, load);
-    const ranPlain = plain.cpu.execute(10_000), ranFast = fast.cpu.execute(10_000);
+    const plain = pollingCpu(false, load),
+      fast = pollingCpu(true, load);
+    const ranPlain = plain.cpu.execute(10_000),
+      ranFast = fast.cpu.execute(10_000);
     assert.equal(ranFast, ranPlain, 'instructions counted');
     assert.ok(ranPlain > 100, 'the loop ran many times');
     assert.ok(fast.bus.reads.length <= 2, `the loop was skipped (${fast.bus.reads.length} timer reads)`);
@@ -413,9 +556,14 @@ test('polling loops: skipped iterations leave exactly the state of running them 
     }
     // A budget that ends inside the loop stops both at the same instruction.
     for (const budget of [1, 2, 3, 50, 51, 200, 201]) {
-      const p = pollingCpu(false, load), f = pollingCpu(true, load);
+      const p = pollingCpu(false, load),
+        f = pollingCpu(true, load);
       assert.equal(f.cpu.execute(budget), p.cpu.execute(budget));
-      assert.deepEqual([f.cpu.cycles, f.cpu.pc, f.cpu.a, f.cpu.x, f.cpu.y], [p.cpu.cycles, p.cpu.pc, p.cpu.a, p.cpu.x, p.cpu.y], `budget ${budget}`);
+      assert.deepEqual(
+        [f.cpu.cycles, f.cpu.pc, f.cpu.a, f.cpu.x, f.cpu.y],
+        [p.cpu.cycles, p.cpu.pc, p.cpu.a, p.cpu.x, p.cpu.y],
+        `budget ${budget}`,
+      );
     }
   }
   // Not a loop the skipper may shorten: BNE to elsewhere, or code outside the direct-read window.

@@ -6,7 +6,15 @@ import { atariEnvConfig, atariEnvIds } from '../../lib/atari/gym';
 test('ids and their settings', () => {
   const ids = atariEnvIds();
   for (const g of ['KungFuMaster', 'Kangaroo', 'Breakout', 'Pong']) {
-    for (const id of [`${g}-v0`, `${g}-v4`, `${g}NoFrameskip-v0`, `${g}NoFrameskip-v4`, `${g}Deterministic-v0`, `${g}Deterministic-v4`, `ALE/${g}-v5`]) {
+    for (const id of [
+      `${g}-v0`,
+      `${g}-v4`,
+      `${g}NoFrameskip-v0`,
+      `${g}NoFrameskip-v4`,
+      `${g}Deterministic-v0`,
+      `${g}Deterministic-v4`,
+      `ALE/${g}-v5`,
+    ]) {
       assert.ok(ids.includes(id), id);
     }
   }

@@ -95,7 +95,14 @@ test('state save/restore is exact', () => {
 });
 
 test('timerPollsNonzero counts exactly the reads that return nonzero before the timer underflows', () => {
-  for (const [reg, value] of [[0x294, 3], [0x295, 40], [0x296, 37], [0x297, 2], [0x296, 1], [0x296, 0]] as const) {
+  for (const [reg, value] of [
+    [0x294, 3],
+    [0x295, 40],
+    [0x296, 37],
+    [0x297, 2],
+    [0x296, 1],
+    [0x296, 0],
+  ] as const) {
     for (const period of [1, 5, 7, 9, 70]) {
       for (const after of [1, 2, 30, 700]) {
         const riot = new Riot(new Mt19937(SEED));
@@ -106,7 +113,10 @@ test('timerPollsNonzero counts exactly the reads that return nonzero before the 
         for (let j = 0; j < k; j++) assert.notEqual(riot.read(0x284, first + j * period), 0, `read ${j}`);
         assert.equal(riot.timerState.readAfterInterrupt, false, 'no side effect');
         const next = riot.read(0x285, first + k * period) === 0x80 ? 'underflowed' : riot.read(0x284, first + k * period);
-        assert.ok(next === 0 || next === 'underflowed', `reg ${reg.toString(16)} value ${value} period ${period} after ${after}: read ${k} gives ${next}`);
+        assert.ok(
+          next === 0 || next === 'underflowed',
+          `reg ${reg.toString(16)} value ${value} period ${period} after ${after}: read ${k} gives ${next}`,
+        );
       }
     }
   }

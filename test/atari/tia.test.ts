@@ -16,9 +16,24 @@ class FakeCpu {
   }
 }
 
-const COLUP0 = 0x06, COLUP1 = 0x07, COLUPF = 0x08, COLUBK = 0x09, CTRLPF = 0x0a, PF0 = 0x0d;
-const NUSIZ0 = 0x04, RESP0 = 0x10, GRP0 = 0x1b, HMP0 = 0x20, HMOVE = 0x2a, CXCLR = 0x2c;
-const VSYNC = 0x00, VBLANK = 0x01, WSYNC = 0x02, CXP0FB = 0x02, INPT0 = 0x08, INPT4 = 0x0c;
+const COLUP0 = 0x06,
+  COLUP1 = 0x07,
+  COLUPF = 0x08,
+  COLUBK = 0x09,
+  CTRLPF = 0x0a,
+  PF0 = 0x0d;
+const NUSIZ0 = 0x04,
+  RESP0 = 0x10,
+  GRP0 = 0x1b,
+  HMP0 = 0x20,
+  HMOVE = 0x2a,
+  CXCLR = 0x2c;
+const VSYNC = 0x00,
+  VBLANK = 0x01,
+  WSYNC = 0x02,
+  CXP0FB = 0x02,
+  INPT0 = 0x08,
+  INPT4 = 0x0c;
 
 function setup(): { cpu: FakeCpu; tia: Tia; w: (cycle: number, reg: number, value: number) => void; line: (l: number) => number[] } {
   const cpu = new FakeCpu();
@@ -81,7 +96,10 @@ test('RESP0 during the line: the player appears from the next line at (clock - 6
   const l0 = line(0);
   // Before the reset the player (power-on position 0) was drawn at pixel 0; after it, Stella skips
   // the copy at the new position for the rest of this line.
-  assert.deepEqual(l0.flatMap((p, x) => (p ? [x] : [])), [0]);
+  assert.deepEqual(
+    l0.flatMap((p, x) => (p ? [x] : [])),
+    [0],
+  );
   const l1 = line(1);
   assert.equal(l1[27], 0x88);
   assert.equal(l1.filter((p) => p !== 0).length, 1);
@@ -98,7 +116,10 @@ test('NUSIZ two close copies and reflection', () => {
   assert.deepEqual(lit, [27, 28, 43, 44]);
   w(76 * 2, 0x0b, 0x08); // REFP0: the graphics are shown mirrored
   const l2 = line(2);
-  assert.deepEqual(l2.flatMap((p, x) => (p ? [x] : [])), [33, 34, 49, 50]);
+  assert.deepEqual(
+    l2.flatMap((p, x) => (p ? [x] : [])),
+    [33, 34, 49, 50],
+  );
 });
 
 test('collision latch P0-playfield is set where they overlap and cleared by CXCLR', () => {

@@ -18,7 +18,12 @@ import { needShared } from '../helpers';
 import { sharedPath } from '../../lib/util/paths';
 
 const refDir = sharedPath('reference', 'ale');
-const cases = refDir ? readdirSync(refDir).filter((f) => f.endsWith('.jsonl')).map((f) => f.slice(0, -6)).sort() : [];
+const cases = refDir
+  ? readdirSync(refDir)
+      .filter((f) => f.endsWith('.jsonl'))
+      .map((f) => f.slice(0, -6))
+      .sort()
+  : [];
 
 function ramDiff(expected: string, actual: string): string {
   const idx: string[] = [];
@@ -48,7 +53,10 @@ for (const caseName of cases) {
   test(`ALE reference trace ${caseName}: every line, every field`, (t) => {
     const path = needShared(t, 'reference', 'ale', `${caseName}.jsonl`);
     if (!path || !refDir) return;
-    const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = readFileSync(path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const header = lines[0];
     const romPath = needShared(t, 'roms', `${header.game}.bin`);
     if (!romPath) return;
@@ -57,7 +65,14 @@ for (const caseName of cases) {
     const ale = traceEnvironment(rom);
 
     const ours = traceHeader(ale, caseName, header.actions_source);
-    for (const key of ['game', 'rom_md5', 'rom_md5_expected_by_ale', 'minimal_action_set', 'legal_action_set', 'state_after_loadROM_before_reset_game']) {
+    for (const key of [
+      'game',
+      'rom_md5',
+      'rom_md5_expected_by_ale',
+      'minimal_action_set',
+      'legal_action_set',
+      'state_after_loadROM_before_reset_game',
+    ]) {
       assert.deepEqual(ours[key], header[key], `header field '${key}'`);
     }
 
@@ -76,8 +91,14 @@ for (const caseName of cases) {
         const dir = writeScreenPngs(caseName, line.step, ourScreen, screen);
         assert.fail(`screen dump ${line.step} differs; PNGs (ours, ale, diff) in ${dir}`);
       }
-      assert.ok(Buffer.from(env.getScreenRGB()).equals(readFileSync(join(refDir, `${caseName}.rgb.${line.step}.bin`))), `rgb dump ${line.step}`);
-      assert.ok(Buffer.from(env.getScreenGrayscale()).equals(readFileSync(join(refDir, `${caseName}.gray.${line.step}.bin`))), `gray dump ${line.step}`);
+      assert.ok(
+        Buffer.from(env.getScreenRGB()).equals(readFileSync(join(refDir, `${caseName}.rgb.${line.step}.bin`))),
+        `rgb dump ${line.step}`,
+      );
+      assert.ok(
+        Buffer.from(env.getScreenGrayscale()).equals(readFileSync(join(refDir, `${caseName}.gray.${line.step}.bin`))),
+        `gray dump ${line.step}`,
+      );
       checkedDumps++;
     };
 
@@ -93,7 +114,9 @@ for (const caseName of cases) {
         if (key === 'ram') assert.fail(`${where}: RAM bytes differ: ${ramDiff(String(expected.ram), String(actual.ram))}`);
         if (key === 'screen_sha1') {
           const dir = writeScreenPngs(caseName, Number(expected.step), ale.getScreen(), null);
-          assert.fail(`${where}: screen differs (sha1 expected ${expected.screen_sha1}, got ${actual.screen_sha1}); our screen: ${dir}/ours.png (ALE dumps exist only for some steps)`);
+          assert.fail(
+            `${where}: screen differs (sha1 expected ${expected.screen_sha1}, got ${actual.screen_sha1}); our screen: ${dir}/ours.png (ALE dumps exist only for some steps)`,
+          );
         }
         assert.fail(`${where}: expected ${JSON.stringify(expected[key])}, got ${JSON.stringify(actual[key])}`);
       }

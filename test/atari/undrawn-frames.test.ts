@@ -94,12 +94,62 @@ test('a step that ends the episode on an undrawn frame shows that frame', (t) =>
  */
 function shortFrameRom(shortEvery = 3): LoadedRom {
   const program = [
-    0x78, 0xd8, 0xa2, 0xff, 0x9a, 0xa9, 0x00, 0x85, 0x80, 0x85, 0x81, // SEI CLD LDX #FF TXS; $80 = $81 = 0
-    0xa9, 0x02, 0x85, 0x00, 0x85, 0x02, 0x85, 0x02, 0x85, 0x02, 0xa9, 0x00, 0x85, 0x00, // F00B: VSYNC for 3 lines
-    0xe6, 0x80, 0xa5, 0x80, 0x0a, 0x85, 0x09, // INC $80; COLUBK = 2 * $80
-    0xa0, 0xff, 0xe6, 0x81, 0xa5, 0x81, 0xc9, shortEvery, 0xd0, 0x06, 0xa9, 0x00, 0x85, 0x81, 0xa0, 0x96, // Y = 255, or 150 every shortEvery-th frame
-    0x85, 0x02, 0x88, 0xd0, 0xfb, // F030: WSYNC; DEY; BNE F030
-    0x4c, 0x0b, 0xf0, // JMP F00B
+    0x78,
+    0xd8,
+    0xa2,
+    0xff,
+    0x9a,
+    0xa9,
+    0x00,
+    0x85,
+    0x80,
+    0x85,
+    0x81, // SEI CLD LDX #FF TXS; $80 = $81 = 0
+    0xa9,
+    0x02,
+    0x85,
+    0x00,
+    0x85,
+    0x02,
+    0x85,
+    0x02,
+    0x85,
+    0x02,
+    0xa9,
+    0x00,
+    0x85,
+    0x00, // F00B: VSYNC for 3 lines
+    0xe6,
+    0x80,
+    0xa5,
+    0x80,
+    0x0a,
+    0x85,
+    0x09, // INC $80; COLUBK = 2 * $80
+    0xa0,
+    0xff,
+    0xe6,
+    0x81,
+    0xa5,
+    0x81,
+    0xc9,
+    shortEvery,
+    0xd0,
+    0x06,
+    0xa9,
+    0x00,
+    0x85,
+    0x81,
+    0xa0,
+    0x96, // Y = 255, or 150 every shortEvery-th frame
+    0x85,
+    0x02,
+    0x88,
+    0xd0,
+    0xfb, // F030: WSYNC; DEY; BNE F030
+    0x4c,
+    0x0b,
+    0xf0, // JMP F00B
   ];
   const bytes = new Uint8Array(4096);
   bytes.set(program);
@@ -115,9 +165,19 @@ function shortFrameRom(shortEvery = 3): LoadedRom {
     loadState: () => {},
   };
   const game: GameSpec = {
-    id: 'short_frames_test', gymName: 'ShortFramesTest', title: 'short frames (test program)', md5: md5Hex(bytes), otherMd5: [],
-    minimalActions: [0], modes: [0], defaultMode: 0, difficulties: [0], controller: 'joystick', rightController: 'joystick',
-    swapPaddles: false, createRules: () => rules,
+    id: 'short_frames_test',
+    gymName: 'ShortFramesTest',
+    title: 'short frames (test program)',
+    md5: md5Hex(bytes),
+    otherMd5: [],
+    minimalActions: [0],
+    modes: [0],
+    defaultMode: 0,
+    difficulties: [0],
+    controller: 'joystick',
+    rightController: 'joystick',
+    swapPaddles: false,
+    createRules: () => rules,
   };
   return { path: '(test program)', bytes, md5: game.md5, game, release: null };
 }

@@ -15,14 +15,21 @@ test('every generated chapter file is up to date (else run: node --import tsx sc
 test('each chapter declares the exercises its checks grade, in the same order', () => {
   for (const ch of loadChapters()) {
     assert.ok(registry[ch.id], `chapter ${ch.id} has no entry in lib/grading/registry.ts`);
-    assert.deepEqual(ch.exercises, registry[ch.id].map((e) => e.name), ch.id);
+    assert.deepEqual(
+      ch.exercises,
+      registry[ch.id].map((e) => e.name),
+      ch.id,
+    );
     assert.ok(ch.exercises.length >= 3 && ch.exercises.length <= 6, `${ch.id}: ${ch.exercises.length} exercises`);
   }
 });
 
 test('learner notebooks use the tslab kernel, hide the solutions, and follow every exercise with its check', () => {
   for (const ch of loadChapters()) {
-    for (const [dir, solved] of [['notebooks', false], ['solutions', true]] as const) {
+    for (const [dir, solved] of [
+      ['notebooks', false],
+      ['solutions', true],
+    ] as const) {
       const nb = JSON.parse(readFileSync(join(root, dir, `${ch.id}.ipynb`), 'utf8'));
       assert.deepEqual(nb.metadata.kernelspec, { display_name: 'TypeScript', language: 'typescript', name: 'tslab' });
       const sources: string[] = nb.cells.map((c: { source: string[] }) => c.source.join(''));
@@ -33,7 +40,10 @@ test('learner notebooks use the tslab kernel, hide the solutions, and follow eve
         assert.equal(sources[i + 1], `dojo.grading.check.${name}(${name});`);
         assert.equal(sources[i].includes(`throw new Error('not implemented yet: ${name}')`), !solved, `${dir}/${ch.id}: ${name}`);
       }
-      assert.ok(sources.some((s) => s.includes('describeBackend()')), `${ch.id} shows the backend`);
+      assert.ok(
+        sources.some((s) => s.includes('describeBackend()')),
+        `${ch.id} shows the backend`,
+      );
     }
   }
 });

@@ -52,7 +52,8 @@ test('AtariEnv plays an id as Gymnasium does: minimal action set, observation ty
     return Array.from({ length: 12 }, () => {
       const s = grey.step(1);
       assert.equal(s.obs.length, 210 * 160);
-      const f = s.info.frameNumber as number, d = f - last;
+      const f = s.info.frameNumber as number,
+        d = f - last;
       last = f;
       return d;
     });
@@ -72,10 +73,16 @@ test('the reset screen through PreprocessAtari equals OpenCV on the ALE dump', (
   const raw = make<Uint8Array>('KungFuMasterNoFrameskip-v4', { seed: 0, repeatActionProbability: 0 });
   const { obs } = raw.reset();
   assert.deepEqual(obs, new Uint8Array(readFileSync(screenFile)), 'the emulator reproduces the ALE reset screen');
-  const ref = JSON.parse(readFileSync(refFile, 'utf8')) as { cases: Array<{ screen: string; crop: string; gray_bgr_weights_u8: number[] }> };
+  const ref = JSON.parse(readFileSync(refFile, 'utf8')) as {
+    cases: Array<{ screen: string; crop: string; gray_bgr_weights_u8: number[] }>;
+  };
   for (const crop of ['none', 'practical_rl'] as const) {
     const c = ref.cases.find((x) => x.screen === 'kung_fu_master_seed1_6000.rgb.0.bin' && x.crop === crop)!;
-    const env = new PreprocessAtari(make('KungFuMasterNoFrameskip-v4', { seed: 0, repeatActionProbability: 0 }), { crop, grayscale: 'notebook-bgr', channelOrder: 'channels-last' });
+    const env = new PreprocessAtari(make('KungFuMasterNoFrameskip-v4', { seed: 0, repeatActionProbability: 0 }), {
+      crop,
+      grayscale: 'notebook-bgr',
+      channelOrder: 'channels-last',
+    });
     const o = env.reset().obs;
     for (let p = 0; p < 1764; p++) assert.equal(o[p * 4 + 3], Math.fround(c.gray_bgr_weights_u8[p] / 255), `${crop} pixel ${p}`);
   }
@@ -93,7 +100,8 @@ test('Kung-Fu Master: AsyncVectorEnv and SyncVectorEnv produce identical preproc
     const rng = new Rng(9);
     for (let s = 0; s < 25; s++) {
       const actions = Array.from({ length: n }, () => rng.int(14));
-      const a = batch.step(actions), b = await pool.step(actions);
+      const a = batch.step(actions),
+        b = await pool.step(actions);
       assert.deepEqual(Array.from(b.obs), Array.from(a.obs), `step ${s}`);
       assert.deepEqual(Array.from(b.rewards), Array.from(a.rewards));
     }

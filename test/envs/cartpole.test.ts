@@ -16,7 +16,11 @@ test('recorded Gymnasium CartPole episodes replay exactly (float32 obs, reward, 
   assert.equal(episodes.length, 12);
   for (let i = 0; i < episodes.length; i++) {
     const r = replayEpisode(episodes[i], i);
-    assert.equal(r.mismatch, null, `episode ${i} (${episodes[i].env_id}, ${episodes[i].policy}, ${r.steps} steps): ${JSON.stringify(r.mismatch)}`);
+    assert.equal(
+      r.mismatch,
+      null,
+      `episode ${i} (${episodes[i].env_id}, ${episodes[i].policy}, ${r.steps} steps): ${JSON.stringify(r.mismatch)}`,
+    );
   }
 });
 
@@ -33,11 +37,18 @@ test('with Math.sin/Math.cos the long balancing episodes separate from the recor
     first.push(ep.steps.findIndex((st) => !Array.from(env.step(st.a).obs).every((v, k) => v === Math.fround(st.obs[k]))));
   }
   assert.equal(first.length, 4);
-  assert.ok(first.every((s) => s > 100), `separated early or never: ${first}`);
+  assert.ok(
+    first.every((s) => s > 100),
+    `separated early or never: ${first}`,
+  );
 });
 
 test('the replay reports the first mismatching step and field', () => {
-  const ep = { env_id: 'CartPole-v1', initial_state: [0, 0, 0, 0], steps: [{ a: 1, obs: [0, 0.2, 0, -0.3], r: 1, terminated: false, truncated: false }] };
+  const ep = {
+    env_id: 'CartPole-v1',
+    initial_state: [0, 0, 0, 0],
+    steps: [{ a: 1, obs: [0, 0.2, 0, -0.3], r: 1, terminated: false, truncated: false }],
+  };
   const good = replayEpisode(ep);
   assert.equal(good.mismatch?.field, 'obs[1]');
   const env = make('CartPole-v1');
@@ -50,13 +61,30 @@ test('the replay reports the first mismatching step and field', () => {
 
 test('malformed episode files get a clear error', () => {
   assert.throws(() => parseEpisodes({}), /"episodes" array/);
-  assert.throws(() => parseEpisodes({ episodes: [{ env_id: 'CartPole-v1', initial_state: [1, 2], steps: [] }] }), /episodes\[0\]\.initial_state/);
-  assert.throws(() => parseEpisodes({ episodes: [{ env_id: 'CartPole-v1', initial_state: [0, 0, 0, 0], steps: [{ a: 0, obs: [0, 0, 0, 0], r: 1, terminated: 'no', truncated: false }] }] }), /steps\[0\]\.terminated/);
+  assert.throws(
+    () => parseEpisodes({ episodes: [{ env_id: 'CartPole-v1', initial_state: [1, 2], steps: [] }] }),
+    /episodes\[0\]\.initial_state/,
+  );
+  assert.throws(
+    () =>
+      parseEpisodes({
+        episodes: [
+          {
+            env_id: 'CartPole-v1',
+            initial_state: [0, 0, 0, 0],
+            steps: [{ a: 0, obs: [0, 0, 0, 0], r: 1, terminated: 'no', truncated: false }],
+          },
+        ],
+      }),
+    /steps\[0\]\.terminated/,
+  );
 });
 
 test('reset is seeded, uniform in ±0.05, and float32 observations of a float64 state', () => {
-  const a = make('CartPole-v1'), b = make('CartPole-v1');
-  const ra = a.reset({ seed: 7 }), rb = b.reset({ seed: 7 });
+  const a = make('CartPole-v1'),
+    b = make('CartPole-v1');
+  const ra = a.reset({ seed: 7 }),
+    rb = b.reset({ seed: 7 });
   assert.ok(ra.obs instanceof Float32Array);
   assert.deepEqual(Array.from(ra.obs), Array.from(rb.obs));
   for (const v of ra.obs) assert.ok(Math.abs(v) <= 0.05);
@@ -70,7 +98,10 @@ test('reset is seeded, uniform in ±0.05, and float32 observations of a float64 
 });
 
 test('time limits: v0 truncates at 200, v1 at 500, maxEpisodeSteps overrides', () => {
-  for (const [id, limit] of [['CartPole-v0', 200], ['CartPole-v1', 500]] as const) {
+  for (const [id, limit] of [
+    ['CartPole-v0', 200],
+    ['CartPole-v1', 500],
+  ] as const) {
     const env = make(id);
     env.reset({ options: { state: [0, 0, 0, 0] } });
     let t = 0;

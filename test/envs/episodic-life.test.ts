@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { needShared } from '../helpers';
-import { AtariEnv, EpisodicLife, make, SyncVectorEnv } from '../../lib/envs';
+import { type AtariEnv, EpisodicLife, make, SyncVectorEnv } from '../../lib/envs';
 import { Rng } from '../../lib/util/rng';
 
 const ID = 'KungFuMasterDeterministic-v0';
@@ -49,7 +49,8 @@ test('EpisodicLife in a SyncVectorEnv: terminated at each lost life, one whole-g
   const batch = new SyncVectorEnv([new EpisodicLife(make<Uint8Array>(ID))]);
   batch.reset(11);
   const rng = new Rng(2);
-  let terminations = 0, sum = 0;
+  let terminations = 0,
+    sum = 0;
   let finished: number | null = null;
   for (let s = 0; s < 40_000 && finished === null; s++) {
     const st = batch.step([rng.int(14)]);

@@ -18,8 +18,13 @@ interface RefCase {
 }
 
 function diffCount(a: ArrayLike<number>, b: ArrayLike<number>): { differ: number; maxAbs: number } {
-  let differ = 0, maxAbs = 0;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) { differ++; maxAbs = Math.max(maxAbs, Math.abs(a[i] - b[i])); }
+  let differ = 0,
+    maxAbs = 0;
+  for (let i = 0; i < a.length; i++)
+    if (a[i] !== b[i]) {
+      differ++;
+      maxAbs = Math.max(maxAbs, Math.abs(a[i] - b[i]));
+    }
   return { differ, maxAbs };
 }
 
@@ -38,7 +43,8 @@ function paletteIndices(rgb: Uint8Array): Uint8Array {
 
 /** Checks every case: resize, both greyscales, the wrapper's float output and the fused palette path; returns pixel counts. */
 function checkCases(cases: RefCase[], screenPath: (name: string) => string): { pixels: number; offByOne: number } {
-  let pixels = 0, offByOne = 0;
+  let pixels = 0,
+    offByOne = 0;
   for (const c of cases) {
     const rgb = new Uint8Array(readFileSync(screenPath(c.screen)));
     const plan = new ResizePlan(160, 210, 3, 42, 42, c.crop === 'none' ? undefined : PRACTICAL_RL_CROP);
@@ -49,7 +55,10 @@ function checkCases(cases: RefCase[], screenPath: (name: string) => string): { p
     assert.ok(d.maxAbs <= 1, `${c.screen} ${c.crop}: resize differs by ${d.maxAbs} grey levels`);
     offByOne += d.differ;
     pixels += resized.length;
-    for (const [weights, want] of [['bgr', c.gray_bgr_weights_u8], ['rgb', c.gray_rgb_weights_u8]] as const) {
+    for (const [weights, want] of [
+      ['bgr', c.gray_bgr_weights_u8],
+      ['rgb', c.gray_rgb_weights_u8],
+    ] as const) {
       const g = new Uint8Array(1764);
       rgbToGray(new Uint8Array(c.resized_rgb_u8), 1764, g, weights);
       assert.deepEqual(Array.from(g), want, `${c.screen} ${c.crop} ${weights}: greyscale of OpenCV's resize`);
@@ -63,7 +72,10 @@ function checkCases(cases: RefCase[], screenPath: (name: string) => string): { p
       for (let i = 0; i < 1764; i++) {
         if (d.differ === 0) assert.equal(newest[i], Math.fround(want[i] / 255));
       }
-      assert.ok(obs.subarray(0, 3 * 1764).every((v) => v === 0), 'older frames are zero after reset');
+      assert.ok(
+        obs.subarray(0, 3 * 1764).every((v) => v === 0),
+        'older frames are zero after reset',
+      );
       // The fused path (palette indices in, grey floats out) gives exactly the two-step result.
       const fused = new Float32Array(1764);
       plan.resizeGrayFromPalette(indices, PALETTE_RGB, weights, fused);
@@ -71,7 +83,11 @@ function checkCases(cases: RefCase[], screenPath: (name: string) => string): { p
       const g2 = new Uint8Array(1764);
       rgbToGray(resized, 1764, g2, weights);
       for (let i = 0; i < 1764; i++) viaRgb[i] = g2[i] / 255;
-      assert.deepEqual(Array.from(fused), Array.from(viaRgb), `${c.screen} ${c.crop} ${weights}: resizeGrayFromPalette differs from resize + rgbToGray`);
+      assert.deepEqual(
+        Array.from(fused),
+        Array.from(viaRgb),
+        `${c.screen} ${c.crop} ${weights}: resizeGrayFromPalette differs from resize + rgbToGray`,
+      );
     }
   }
   return { pixels, offByOne };
@@ -120,12 +136,21 @@ test('frame stacking: oldest first, channels-first and channels-last agree', () 
   const last = new PreprocessAtari(new ScreenReplayEnv(screens), { channelOrder: 'channels-last' });
   assert.deepEqual(first.observationSpace.shape, [4, 42, 42]);
   assert.deepEqual(last.observationSpace.shape, [42, 42, 4]);
-  const frame = (k: number) => { const f = new Float32Array(1764); first.processFrame(screens[k], f); return f; };
-  first.reset(); last.reset();
-  let o1 = first.step(0).obs, o2 = last.step(0).obs;
-  o1 = first.step(0).obs; o2 = last.step(0).obs;
-  o1 = first.step(0).obs; o2 = last.step(0).obs;
-  o1 = first.step(0).obs; o2 = last.step(0).obs; // frames 1..4 seen after the reset frame 0
+  const frame = (k: number) => {
+    const f = new Float32Array(1764);
+    first.processFrame(screens[k], f);
+    return f;
+  };
+  first.reset();
+  last.reset();
+  let o1 = first.step(0).obs,
+    o2 = last.step(0).obs;
+  o1 = first.step(0).obs;
+  o2 = last.step(0).obs;
+  o1 = first.step(0).obs;
+  o2 = last.step(0).obs;
+  o1 = first.step(0).obs;
+  o2 = last.step(0).obs; // frames 1..4 seen after the reset frame 0
   for (let f = 0; f < 4; f++) {
     const want = frame(f + 1);
     assert.deepEqual(Array.from(o1.subarray(f * 1764, (f + 1) * 1764)), Array.from(want), `channels-first frame ${f}`);
@@ -140,7 +165,10 @@ test('colour mode keeps 3 channels per frame; bad options are explained', () => 
   const env = new PreprocessAtari(new ScreenReplayEnv([rgb]), { grayscale: 'none', nFrames: 2, height: 84, width: 84 });
   assert.deepEqual(env.observationSpace.shape, [6, 84, 84]);
   assert.equal(env.reset().obs.length, 6 * 84 * 84);
-  assert.throws(() => new PreprocessAtari(new ScreenReplayEnv([rgb]), { crop: { top: 0, bottom: 300, left: 0, right: 10 } }), /does not fit a 210x160 image/);
+  assert.throws(
+    () => new PreprocessAtari(new ScreenReplayEnv([rgb]), { crop: { top: 0, bottom: 300, left: 0, right: 10 } }),
+    /does not fit a 210x160 image/,
+  );
   assert.throws(() => new PreprocessAtari(new ScreenReplayEnv([rgb]), { dimOrder: 'pytorch' } as never), /unknown option 'dimOrder'/);
   assert.throws(() => new PreprocessAtari(new ScreenReplayEnv([rgb]), { nFrames: 0 }), /nFrames must be a positive integer/);
 });
@@ -148,7 +176,7 @@ test('colour mode keeps 3 channels per frame; bad options are explained', () => 
 /** Hides the wrapped env's palette-index path, so PreprocessAtari converts full RGB screens. */
 class RgbOnly extends Wrapper<Uint8Array, number> {}
 
-test('PreprocessAtari on an Atari env reads palette indices and gives exactly the RGB path\'s observations', (t) => {
+test("PreprocessAtari on an Atari env reads palette indices and gives exactly the RGB path's observations", (t) => {
   if (!needShared(t, 'roms', 'kung_fu_master.bin')) return;
   for (const crop of ['none', 'practical_rl'] as const) {
     for (const grayscale of ['luma', 'notebook-bgr'] as const) {
@@ -157,12 +185,14 @@ test('PreprocessAtari on an Atari env reads palette indices and gives exactly th
       const viaRgb = new PreprocessAtari(new RgbOnly(atari()), { crop, grayscale });
       assert.ok((fused as unknown as { paletted: unknown }).paletted, 'the fused path is taken on an Atari env');
       assert.equal((viaRgb as unknown as { paletted: unknown }).paletted, null, 'the wrapper hides the palette path');
-      const a = new Float32Array(fused.obsSize), b = new Float32Array(viaRgb.obsSize);
+      const a = new Float32Array(fused.obsSize),
+        b = new Float32Array(viaRgb.obsSize);
       fused.resetInto(a, 0, { seed: 3 });
       viaRgb.resetInto(b, 0, { seed: 3 });
       assert.deepEqual(a, b, `${crop} ${grayscale}: reset observation`);
       const rng = new Rng(4);
-      const o1 = new StepOutcome(), o2 = new StepOutcome();
+      const o1 = new StepOutcome(),
+        o2 = new StepOutcome();
       for (let s = 0; s < 150; s++) {
         const action = rng.int(14);
         fused.stepInto(action, a, 0, o1);

@@ -8,7 +8,8 @@ import { make } from '../../lib/envs';
 import { needShared } from '../helpers';
 
 const root = resolve(__dirname, '..', '..');
-const run = (...args: string[]) => spawnSync(process.execPath, ['bin/gradient-dojo.js', 'replay', ...args], { cwd: root, encoding: 'utf8', timeout: 60000 });
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, ['bin/gradient-dojo.js', 'replay', ...args], { cwd: root, encoding: 'utf8', timeout: 60000 });
 
 function recordFile(dir: string, tamper: boolean): string {
   const env = make('CartPole-v0');

@@ -40,7 +40,8 @@ test('SyncVectorEnv: auto-reset, final observations and episode statistics', () 
 });
 
 test('AsyncVectorEnv and SyncVectorEnv give identical trajectories for the same seeds and actions', async () => {
-  const n = 5, steps = 300;
+  const n = 5,
+    steps = 300;
   const sync = cartPoles(n);
   const t0 = performance.now();
   const pool = await AsyncVectorEnv.create({ id: 'CartPole-v1' }, { n, workers: 2 });
@@ -62,7 +63,8 @@ test('AsyncVectorEnv and SyncVectorEnv give identical trajectories for the same 
       assert.deepEqual(Array.from(pool.finalObs), Array.from(sync.finalObs));
     }
     // Each worker accounts for the time it spent in its envs: some, and never more than has passed.
-    const busy = pool.workerBusyMs(), elapsed = performance.now() - t0;
+    const busy = pool.workerBusyMs(),
+      elapsed = performance.now() - t0;
     assert.equal(busy.length, 2);
     for (const ms of busy) assert.ok(ms > 0 && ms < elapsed, `busy ${ms} ms of ${elapsed} ms`);
   } finally {
@@ -75,8 +77,14 @@ test('rollout: time-major [T, N] arrays, dones at episode ends, episode returns 
   try {
     // always push right: episodes end after ~10 steps
     const seen: number[] = [];
-    const ro = await envs.rollout(40, (_, t) => { seen.push(t); return [1, 1]; });
-    assert.deepEqual(seen, Array.from({ length: 40 }, (_, t) => t));
+    const ro = await envs.rollout(40, (_, t) => {
+      seen.push(t);
+      return [1, 1];
+    });
+    assert.deepEqual(
+      seen,
+      Array.from({ length: 40 }, (_, t) => t),
+    );
     assert.equal(ro.T, 40);
     assert.equal(ro.N, 2);
     assert.equal(ro.obs.length, 40 * 2 * 4);
@@ -90,12 +98,19 @@ test('rollout: time-major [T, N] arrays, dones at episode ends, episode returns 
     // rewards summed per env between dones equal the reported returns
     const perEnv: number[][] = [[], []];
     const acc = [0, 0];
-    for (let t = 0; t < 40; t++) for (let n = 0; n < 2; n++) {
-      acc[n] += ro.rewards[t * 2 + n];
-      if (ro.dones[t * 2 + n]) { perEnv[n].push(acc[n]); acc[n] = 0; }
-    }
+    for (let t = 0; t < 40; t++)
+      for (let n = 0; n < 2; n++) {
+        acc[n] += ro.rewards[t * 2 + n];
+        if (ro.dones[t * 2 + n]) {
+          perEnv[n].push(acc[n]);
+          acc[n] = 0;
+        }
+      }
     assert.deepEqual([...perEnv[0], ...perEnv[1]].sort(), [...finished.returns].sort());
-    await assert.rejects(envs.rollout(3, () => [1]), /must return 2 actions, got 1/);
+    await assert.rejects(
+      envs.rollout(3, () => [1]),
+      /must return 2 actions, got 1/,
+    );
   } finally {
     await envs.close();
   }
@@ -103,14 +118,18 @@ test('rollout: time-major [T, N] arrays, dones at episode ends, episode returns 
 
 test('rollout: the same in worker threads, memory carried across rollouts and reset at episode ends in onStep', async () => {
   // A memory per env counting steps since its episode began; the policy pushes by the memory's parity.
-  const n = 4, T = 50;
+  const n = 4,
+    T = 50;
   const play = async (envs: VectorEnv) => {
     let mem = new Float64Array(n);
     const policy = (obs: Float32Array) => {
       mem = mem.map((m) => m + 1);
       return Array.from({ length: n }, (_, i) => (obs[i * 4 + 2] > 0 ? 1 : 0) ^ (mem[i] % 7 === 0 ? 1 : 0));
     };
-    const onStep = (_: number, dones: Float32Array) => dones.forEach((d, i) => { if (d) mem[i] = 0; });
+    const onStep = (_: number, dones: Float32Array) =>
+      dones.forEach((d, i) => {
+        if (d) mem[i] = 0;
+      });
     const first = await envs.rollout(T, policy, onStep);
     const memAfterFirst = Array.from(mem);
     const second = await envs.rollout(5, policy, onStep);
@@ -120,7 +139,8 @@ test('rollout: the same in worker threads, memory carried across rollouts and re
   const pool = await makeVec('CartPole-v1', n, { workers: 2, seed: 7 });
   try {
     assert.ok(sync instanceof SyncVectorEnv && pool instanceof AsyncVectorEnv);
-    const a = await play(sync), b = await play(pool);
+    const a = await play(sync),
+      b = await play(pool);
     for (const k of ['obs', 'actions', 'rewards', 'dones', 'lastObs'] as const) {
       assert.deepEqual(Array.from(b.first[k]), Array.from(a.first[k]), k);
       assert.deepEqual(Array.from(b.second[k]), Array.from(a.second[k]), k);
@@ -153,7 +173,12 @@ test('makeVec: checks its arguments', async () => {
 });
 
 test('a worker whose env throws is reported with the env index and the pool shuts down', async () => {
-  const specs = [0, 1, 2, 3].map((i) => ({ id: i === 2 ? 'Failing-v0' : 'CartPole-v1', options: i === 2 ? { failAt: 3 } : {}, module: FAILING, seed: i }));
+  const specs = [0, 1, 2, 3].map((i) => ({
+    id: i === 2 ? 'Failing-v0' : 'CartPole-v1',
+    options: i === 2 ? { failAt: 3 } : {},
+    module: FAILING,
+    seed: i,
+  }));
   const pool = await AsyncVectorEnv.create(specs, { workers: 2 });
   await pool.reset();
   await pool.step([0, 0, 0, 0]);
@@ -167,7 +192,10 @@ test('a worker whose env throws is reported with the env index and the pool shut
 test('creating an env that fails in a worker is reported; unknown ids fail before any thread starts', async () => {
   await assert.rejects(AsyncVectorEnv.create({ id: 'CartPole-v3' }, { n: 2 }), /unknown environment id 'CartPole-v3'/);
   // The probe env in the main thread loads the module too, so a bad option is caught with its message.
-  await assert.rejects(AsyncVectorEnv.create([{ id: 'CartPole-v1' }, { id: 'CartPole-v1', options: { bogus: 1 } }], { workers: 2 }), /unknown option 'bogus'/);
+  await assert.rejects(
+    AsyncVectorEnv.create([{ id: 'CartPole-v1' }, { id: 'CartPole-v1', options: { bogus: 1 } }], { workers: 2 }),
+    /unknown option 'bogus'/,
+  );
 });
 
 test('after a worker failure the process exits on its own (no orphaned threads)', () => {
@@ -180,7 +208,11 @@ test('after a worker failure the process exits on its own (no orphaned threads)'
       await pool.step([0, 0]);
       try { await pool.step([0, 0]); } catch (e) { console.log('caught', e.message); }
     })();`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: require('node:path').resolve(__dirname, '..', '..'), encoding: 'utf8', timeout: 30000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], {
+    cwd: require('node:path').resolve(__dirname, '..', '..'),
+    encoding: 'utf8',
+    timeout: 30000,
+  });
   assert.equal(r.signal, null, 'the process had to be killed: threads kept it alive');
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /caught AsyncVectorEnv: env 0 \(Failing-v0\) threw during step: deliberate failure after 1 steps/);
@@ -202,7 +234,9 @@ test('no envs module loads a module of a higher layer, and the registry and the 
     const src = readFileSync(f, 'utf8');
     // Run-time imports (type-only ones are erased) and requires.
     const deps = [...src.matchAll(/^import (?!type )[^;]*? from '([^']+)'|require\('([^']+)'\)/gm)].map((m) => m[1] ?? m[2]);
-    for (const d of deps) assert.ok(!/\.\.\/(algos|nn|viz|grading|cli)\b/.test(d) && !/\.\.\/\.\.\/(algos|nn|viz|grading|cli)\b/.test(d), `${f} loads ${d}`);
-    if (f.endsWith('atari.ts') && !f.includes('wrappers')) assert.ok(!deps.includes('./registry'), 'atari.ts must not import the registry at run time');
+    for (const d of deps)
+      assert.ok(!/\.\.\/(algos|nn|viz|grading|cli)\b/.test(d) && !/\.\.\/\.\.\/(algos|nn|viz|grading|cli)\b/.test(d), `${f} loads ${d}`);
+    if (f.endsWith('atari.ts') && !f.includes('wrappers'))
+      assert.ok(!deps.includes('./registry'), 'atari.ts must not import the registry at run time');
   }
 });

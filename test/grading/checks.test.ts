@@ -30,7 +30,9 @@ for (const [chapter, exercises] of Object.entries(chapters)) {
     }
   });
 
-  test(`${chapter}: every check reports the untouched stubs as not implemented`, { skip: !existsSync(stubFile) && `no exercises/${chapter}.ts yet` }, () => {
+  test(`${chapter}: every check reports the untouched stubs as not implemented`, {
+    skip: !existsSync(stubFile) && `no exercises/${chapter}.ts yet`,
+  }, () => {
     const mod = load(stubFile);
     for (const ex of exercises) {
       const r = runCheck(ex, mod[ex.name], { seed: 1 });
@@ -50,7 +52,10 @@ for (const [chapter, exercises] of Object.entries(chapters)) {
           const r = runCheck(ex, m.fn, { seed });
           assert.equal(r.passed, false, `${ex.name} accepted the wrong answer "${m.why}" (seed ${seed})`);
           assert.ok(['fail', 'error'].includes(r.status), `${ex.name} / ${m.why}: status ${r.status}`);
-          assert.ok(r.message.length > 40 && !/function\s+\w*\s*\(/.test(r.message.split('\n').slice(2).join('\n')), `${ex.name} / ${m.why}: message should explain in words:\n${r.message}`);
+          assert.ok(
+            r.message.length > 40 && !/function\s+\w*\s*\(/.test(r.message.split('\n').slice(2).join('\n')),
+            `${ex.name} / ${m.why}: message should explain in words:\n${r.message}`,
+          );
         }
       }
     }
@@ -62,7 +67,11 @@ test('every chapter with exercises has a mutants file, and no mutants file names
     const chapter = f.replace(/\.ts$/, '');
     assert.ok(chapters[chapter], `mutants/${f} has no chapter in the registry`);
     const { mutants } = load(join(__dirname, 'mutants', f)) as { mutants: Mutants };
-    for (const name of Object.keys(mutants)) assert.ok(chapters[chapter].some((e) => e.name === name), `mutants/${f}: unknown exercise ${name}`);
+    for (const name of Object.keys(mutants))
+      assert.ok(
+        chapters[chapter].some((e) => e.name === name),
+        `mutants/${f}: unknown exercise ${name}`,
+      );
   }
 });
 
@@ -84,7 +93,13 @@ test('a check reports wrong shapes, throws and non-functions without crashing', 
   const ex = chapters['01_reinforce'].find((e) => e.name === 'returnsToGo')!;
   assert.equal(runCheck(ex, () => 3, { seed: 1 }).status, 'fail');
   assert.match(runCheck(ex, () => undefined, { seed: 1 }).message, /did you forget to return/);
-  const threw = runCheck(ex, () => { throw new RangeError('boom'); }, { seed: 1 });
+  const threw = runCheck(
+    ex,
+    () => {
+      throw new RangeError('boom');
+    },
+    { seed: 1 },
+  );
   assert.equal(threw.status, 'error');
   assert.match(threw.message, /RangeError: boom/);
   assert.equal(runCheck(ex, 42, { seed: 1 }).status, 'error');
@@ -123,7 +138,8 @@ test('a function that changes its input is told so', () => {
 test('a detached critic is explained in words, and a detached entropy bonus of 0.01 fails', () => {
   const tf = require('@tensorflow/tfjs') as typeof import('@tensorflow/tfjs');
   const critic = chapters['03_a2c'].find((e) => e.name === 'criticLoss')!;
-  const detached = (v: import('@tensorflow/tfjs').Tensor1D, g: number[]) => tf.tidy(() => tf.mean(tf.square(tf.sub(tf.tensor1d(g), tf.tensor1d(v.dataSync())))));
+  const detached = (v: import('@tensorflow/tfjs').Tensor1D, g: number[]) =>
+    tf.tidy(() => tf.mean(tf.square(tf.sub(tf.tensor1d(g), tf.tensor1d(v.dataSync())))));
   const r = runCheck(critic, detached, { seed: 1 });
   assert.equal(r.status, 'fail');
   assert.match(r.message, /the loss does not depend on the critic's values: did you detach them/);
@@ -140,13 +156,14 @@ test('a detached critic is explained in words, and a detached entropy bonus of 0
   assert.match(e.message, /Likely mistake: no gradient flows through the entropy term/);
 });
 
-test('the graders\' references are the library functions themselves', () => {
+test("the graders' references are the library functions themselves", () => {
   const lib = {
     ...(require('../../lib/nn/distributions') as Record<string, unknown>),
     ...(require('../../lib/algos/returns') as Record<string, unknown>),
     ...(require('../../lib/algos/losses') as Record<string, unknown>),
   };
   for (const chapter of ['01_reinforce', '02_entropy', '03_a2c']) {
-    for (const ex of chapters[chapter]) assert.equal(ex.reference, lib[ex.name], `${ex.name}: the reference should be the library's ${ex.name}`);
+    for (const ex of chapters[chapter])
+      assert.equal(ex.reference, lib[ex.name], `${ex.name}: the reference should be the library's ${ex.name}`);
   }
 });

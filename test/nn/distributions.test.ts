@@ -30,11 +30,15 @@ test('tensor and plain-array categorical helpers agree and are stable for huge l
 test('gradients of logProb and entropy are finite and correct', async () => {
   await nn.ready();
   const x = tf.tensor2d([[0.5, -1, 2]]);
-  const g = tf.grad((l: tf.Tensor) => tf.sum(nn.logProb(l as tf.Tensor2D, [1])))(x).dataSync();
+  const g = tf
+    .grad((l: tf.Tensor) => tf.sum(nn.logProb(l as tf.Tensor2D, [1])))(x)
+    .dataSync();
   const p = nn.logSoftmaxRows([0.5, -1, 2], 3).map(Math.exp);
   // d log p_a / d l_j = [j == a] - p_j
   [0, 1, 2].forEach((j) => assert.ok(Math.abs(g[j] - ((j === 1 ? 1 : 0) - p[j])) < 1e-5));
-  const ge = tf.grad((l: tf.Tensor) => tf.sum(nn.entropyOfLogits(l as tf.Tensor2D)))(tf.tensor2d([[1000, 0, -1000]])).dataSync();
+  const ge = tf
+    .grad((l: tf.Tensor) => tf.sum(nn.entropyOfLogits(l as tf.Tensor2D)))(tf.tensor2d([[1000, 0, -1000]]))
+    .dataSync();
   assert.ok(Array.from(ge).every(Number.isFinite));
   x.dispose();
 });
@@ -61,7 +65,9 @@ test('sampling is seeded, reproducible, and follows the probabilities', async ()
 test('stopGradient passes values and blocks gradients', async () => {
   await nn.ready();
   const x = tf.tensor1d([1, 2, 3]);
-  const g = tf.grad((v: tf.Tensor) => tf.sum(tf.add(tf.mul(v, nn.stopGradient(v)), v)))(x).dataSync();
+  const g = tf
+    .grad((v: tf.Tensor) => tf.sum(tf.add(tf.mul(v, nn.stopGradient(v)), v)))(x)
+    .dataSync();
   assert.deepEqual(Array.from(g), [2, 3, 4]); // d/dv (v * const(v) + v) = const(v) + 1
   assert.deepEqual(Array.from(nn.stopGradient(x).dataSync()), [1, 2, 3]);
   x.dispose();

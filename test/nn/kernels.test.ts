@@ -5,7 +5,14 @@ import { ready, useBackend, backendName } from '../../lib/nn';
 import { Rng } from '../../lib/util/rng';
 
 interface Case {
-  batch: number; h: number; w: number; cin: number; cout: number; k: number; stride: number; pad: 'same' | 'valid';
+  batch: number;
+  h: number;
+  w: number;
+  cin: number;
+  cout: number;
+  k: number;
+  stride: number;
+  pad: 'same' | 'valid';
 }
 
 const cases: Case[] = [];
@@ -30,7 +37,14 @@ function randomArray(rng: Rng, n: number): Float32Array {
   return a;
 }
 
-interface Data { x: Float32Array; w: Float32Array; dy: Float32Array; xShape: number[]; wShape: number[]; dyShape: number[] }
+interface Data {
+  x: Float32Array;
+  w: Float32Array;
+  dy: Float32Array;
+  xShape: number[];
+  wShape: number[];
+  dyShape: number[];
+}
 
 function makeData(c: Case, seed: number): Data {
   const rng = new Rng(seed);
@@ -40,7 +54,14 @@ function makeData(c: Case, seed: number): Data {
   const ow = c.pad === 'same' ? Math.ceil(c.w / c.stride) : Math.floor((c.w - c.k) / c.stride) + 1;
   const dyShape = [c.batch, oh, ow, c.cout];
   const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
-  return { x: randomArray(rng, size(xShape)), w: randomArray(rng, size(wShape)), dy: randomArray(rng, size(dyShape)), xShape, wShape, dyShape };
+  return {
+    x: randomArray(rng, size(xShape)),
+    w: randomArray(rng, size(wShape)),
+    dy: randomArray(rng, size(dyShape)),
+    xShape,
+    wShape,
+    dyShape,
+  };
 }
 
 /** Runs the three convolution kernels directly on the current backend. */
@@ -139,36 +160,40 @@ test('wasm BatchMatMul with transposes matches the stock cpu result', async () =
 test('conv2d gradients through our kernels agree with finite differences', async () => {
   for (const kind of ['wasm', 'cpu'] as const) {
     await useBackend(kind);
-   for (const c of [
+    for (const c of [
       { batch: 2, h: 7, w: 6, cin: 2, cout: 3, k: 3, stride: 2, pad: 'same' },
       { batch: 2, h: 7, w: 6, cin: 4, cout: 8, k: 3, stride: 2, pad: 'valid' },
     ] as Case[]) {
-    const d = makeData(c, 99);
-    const loss = (x: tf.Tensor4D, w: tf.Tensor4D) => tf.sum(tf.square(tf.conv2d(x, w, c.stride, c.pad))) as tf.Scalar;
-    const x = tf.tensor4d(d.x, d.xShape as [number, number, number, number]);
-    const w = tf.tensor4d(d.w, d.wShape as [number, number, number, number]);
-    const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => loss(a as tf.Tensor4D, b as tf.Tensor4D))([x, w]);
-    const gxs = gx.dataSync(), gws = gw.dataSync();
-    const eps = 1e-2;
-    const check = (which: 'x' | 'w', idx: number) => {
-      const base = which === 'x' ? d.x : d.w;
-      const f = (delta: number) => {
-        const arr = base.slice();
-        arr[idx] += delta;
-        return tf.tidy(() => {
-          const xx = which === 'x' ? tf.tensor4d(arr, x.shape) : x;
-          const ww = which === 'w' ? tf.tensor4d(arr, w.shape) : w;
-          return loss(xx, ww).dataSync()[0];
-        });
+      const d = makeData(c, 99);
+      const loss = (x: tf.Tensor4D, w: tf.Tensor4D) => tf.sum(tf.square(tf.conv2d(x, w, c.stride, c.pad))) as tf.Scalar;
+      const x = tf.tensor4d(d.x, d.xShape as [number, number, number, number]);
+      const w = tf.tensor4d(d.w, d.wShape as [number, number, number, number]);
+      const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => loss(a as tf.Tensor4D, b as tf.Tensor4D))([x, w]);
+      const gxs = gx.dataSync(),
+        gws = gw.dataSync();
+      const eps = 1e-2;
+      const check = (which: 'x' | 'w', idx: number) => {
+        const base = which === 'x' ? d.x : d.w;
+        const f = (delta: number) => {
+          const arr = base.slice();
+          arr[idx] += delta;
+          return tf.tidy(() => {
+            const xx = which === 'x' ? tf.tensor4d(arr, x.shape) : x;
+            const ww = which === 'w' ? tf.tensor4d(arr, w.shape) : w;
+            return loss(xx, ww).dataSync()[0];
+          });
+        };
+        const numeric = (f(eps) - f(-eps)) / (2 * eps);
+        const analytic = which === 'x' ? gxs[idx] : gws[idx];
+        assert.ok(
+          Math.abs(numeric - analytic) < 2e-2 * (1 + Math.abs(numeric)),
+          `${kind} d/d${which}[${idx}]: numeric ${numeric}, analytic ${analytic}`,
+        );
       };
-      const numeric = (f(eps) - f(-eps)) / (2 * eps);
-      const analytic = which === 'x' ? gxs[idx] : gws[idx];
-      assert.ok(Math.abs(numeric - analytic) < 2e-2 * (1 + Math.abs(numeric)), `${kind} d/d${which}[${idx}]: numeric ${numeric}, analytic ${analytic}`);
-    };
-    for (const i of [0, 5, 17, 40, 83]) check('x', i % d.x.length);
-    for (const i of [0, 7, 20, 33, 53]) check('w', i % d.w.length);
-    tf.dispose([x, w, gx, gw]);
-   }
+      for (const i of [0, 5, 17, 40, 83]) check('x', i % d.x.length);
+      for (const i of [0, 7, 20, 33, 53]) check('w', i % d.w.length);
+      tf.dispose([x, w, gx, gw]);
+    }
   }
   await ready();
 });
@@ -187,10 +212,20 @@ test('wasm Sum over leading axes matches cpu; Identity and same-dtype Cast share
     await tf.setBackend(kind);
     const r = new Rng(11);
     for (const [shape, axis, keepDims] of shapes) {
-      const x = tf.tensor(randomArray(r, shape.reduce((p, q) => p * q, 1)), shape);
+      const x = tf.tensor(
+        randomArray(
+          r,
+          shape.reduce((p, q) => p * q, 1),
+        ),
+        shape,
+      );
       const s = tf.sum(x, axis, keepDims);
       results[k].push(s.dataSync() as Float32Array);
-      if (kind === 'wasm') assert.deepEqual(s.shape, tf.tidy(() => tf.zeros(shape).sum(axis, keepDims).shape));
+      if (kind === 'wasm')
+        assert.deepEqual(
+          s.shape,
+          tf.tidy(() => tf.zeros(shape).sum(axis, keepDims).shape),
+        );
       tf.dispose([x, s]);
     }
   }

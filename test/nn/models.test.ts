@@ -20,7 +20,16 @@ test('model output shapes are as documented', async () => {
     const out = net.forward(tf.zeros([2, 42, 42, 4]));
     assert.deepEqual(out.logits.shape, [2, 14]);
     assert.deepEqual(out.value.shape, [2]);
-    const shared = new nn.ConvActorCritic({ inputShape: [20, 16, 1], nActions: 3, convs: [{ filters: 8, kernel: 3, stride: 1, padding: 'same' }, { filters: 4, kernel: 3, stride: 2, padding: 'same' }], hidden: 16, seed: 2 });
+    const shared = new nn.ConvActorCritic({
+      inputShape: [20, 16, 1],
+      nActions: 3,
+      convs: [
+        { filters: 8, kernel: 3, stride: 1, padding: 'same' },
+        { filters: 4, kernel: 3, stride: 2, padding: 'same' },
+      ],
+      hidden: 16,
+      seed: 2,
+    });
     assert.equal(shared.trunkFeatures, 10 * 8 * 4);
     assert.deepEqual(shared.forward(tf.zeros([1, 20, 16, 1])).logits.shape, [1, 3]);
     const lstm = nn.recurrentAgent({ nActions: 14, seed: 1 });
@@ -43,7 +52,12 @@ test('rollout equals a loop of steps', async () => {
   const lstm = nn.recurrentAgent({ nActions: 3, seed: 4, units: 32, hidden: 32 });
   tf.tidy(() => {
     const obs = tf.randomUniform([4, 2, 42, 42, 4], 0, 1, 'float32', 5);
-    const roll = lstm.rollout(lstm.initialState(2), obs, [[0, 1], [0, 0], [1, 0], [0, 0]]);
+    const roll = lstm.rollout(lstm.initialState(2), obs, [
+      [0, 1],
+      [0, 0],
+      [1, 0],
+      [0, 0],
+    ]);
     let state = lstm.initialState(2);
     const frames = tf.unstack(obs);
     for (let t = 0; t < 4; t++) {
@@ -139,7 +153,8 @@ test('seeded training is bit-identical across two runs', async () => {
     assert.deepEqual(results[0], results[1]);
   }
   // And a different seed gives different weights.
-  const a = nn.a3cNet({ nActions: 2, seed: 1 }), b = nn.a3cNet({ nActions: 2, seed: 2 });
+  const a = nn.a3cNet({ nActions: 2, seed: 1 }),
+    b = nn.a3cNet({ nActions: 2, seed: 2 });
   assert.notDeepEqual(a.params.getFlat(), b.params.getFlat());
   a.dispose();
   b.dispose();
@@ -149,7 +164,13 @@ test('1,000 training steps of each model leak no tensors', async () => {
   await nn.ready();
   // Full-size conv nets; the recurrent agent at reduced width (same code paths, a fraction of the time).
   const small = { units: 32, hidden: 32 };
-  for (const task of [policyTask(2, 3), criticTask(2, 3), a3cTask(1, 3), recurrentTask(1, 2, 3, small), recurrentStepTask(1, 2, 3, small)]) {
+  for (const task of [
+    policyTask(2, 3),
+    criticTask(2, 3),
+    a3cTask(1, 3),
+    recurrentTask(1, 2, 3, small),
+    recurrentStepTask(1, 2, 3, small),
+  ]) {
     const opt = new nn.Optimizer(task.model, { kind: 'adam', lr: 1e-4 });
     opt.minimize(task.loss); // first step may create lasting tensors (none expected, but do not count it)
     const before = tf.memory().numTensors;
@@ -164,50 +185,113 @@ test('1,000 training steps of each model leak no tensors', async () => {
 });
 
 test('fused LSTM rollout (wasm) has the gradients of the op-by-op recurrence (cpu)', async () => {
- // 12 units: the SIMD cell kernels; 6: their scalar fallback.
- for (const units of [12, 6]) {
-  const grads: Float32Array[] = [];
-  for (const kind of ['wasm', 'cpu'] as const) {
-    await nn.useBackend(kind);
-    const agent = nn.recurrentAgent({ nActions: 3, seed: 6, units, hidden: 16 });
-    const h0 = tf.variable(tf.randomUniform([2, units], -0.5, 0.5, 'float32', 1));
-    const c0 = tf.variable(tf.randomUniform([2, units], -0.5, 0.5, 'float32', 2));
-    const obs = tf.randomUniform([4, 2, 42, 42, 4], 0, 1, 'float32', 3);
-    const w = tf.randomUniform([4, 2, 3], -1, 1, 'float32', 4);
-    const vars = [...agent.variables, h0, c0];
-    const { value, grads: g } = tf.variableGrads(() => tf.tidy(() => {
-      const r = agent.rollout({ h: h0 as unknown as tf.Tensor2D, c: c0 as unknown as tf.Tensor2D }, obs, [[0, 0], [1, 0], [0, 0], [0, 1]]);
-      return tf.addN([tf.sum(tf.mul(r.logits, w)), tf.sum(tf.square(r.values)), tf.sum(r.state.h), tf.mul(0.5, tf.sum(r.state.c))]) as tf.Scalar;
-    }), vars);
-    const flat = new Float32Array(vars.reduce((n, v) => n + v.size, 0));
-    let off = 0;
-    for (const v of vars) { flat.set(g[v.name].dataSync(), off); off += v.size; }
-    grads.push(flat);
-    tf.dispose([value, h0, c0, obs, w]);
-    tf.dispose(g);
-    agent.dispose();
+  // 12 units: the SIMD cell kernels; 6: their scalar fallback.
+  for (const units of [12, 6]) {
+    const grads: Float32Array[] = [];
+    for (const kind of ['wasm', 'cpu'] as const) {
+      await nn.useBackend(kind);
+      const agent = nn.recurrentAgent({ nActions: 3, seed: 6, units, hidden: 16 });
+      const h0 = tf.variable(tf.randomUniform([2, units], -0.5, 0.5, 'float32', 1));
+      const c0 = tf.variable(tf.randomUniform([2, units], -0.5, 0.5, 'float32', 2));
+      const obs = tf.randomUniform([4, 2, 42, 42, 4], 0, 1, 'float32', 3);
+      const w = tf.randomUniform([4, 2, 3], -1, 1, 'float32', 4);
+      const vars = [...agent.variables, h0, c0];
+      const { value, grads: g } = tf.variableGrads(
+        () =>
+          tf.tidy(() => {
+            const r = agent.rollout({ h: h0 as unknown as tf.Tensor2D, c: c0 as unknown as tf.Tensor2D }, obs, [
+              [0, 0],
+              [1, 0],
+              [0, 0],
+              [0, 1],
+            ]);
+            return tf.addN([
+              tf.sum(tf.mul(r.logits, w)),
+              tf.sum(tf.square(r.values)),
+              tf.sum(r.state.h),
+              tf.mul(0.5, tf.sum(r.state.c)),
+            ]) as tf.Scalar;
+          }),
+        vars,
+      );
+      const flat = new Float32Array(vars.reduce((n, v) => n + v.size, 0));
+      let off = 0;
+      for (const v of vars) {
+        flat.set(g[v.name].dataSync(), off);
+        off += v.size;
+      }
+      grads.push(flat);
+      tf.dispose([value, h0, c0, obs, w]);
+      tf.dispose(g);
+      agent.dispose();
+    }
+    await nn.ready();
+    let worst = 0,
+      scale = 0;
+    for (let i = 0; i < grads[0].length; i++) {
+      worst = Math.max(worst, Math.abs(grads[0][i] - grads[1][i]));
+      scale = Math.max(scale, Math.abs(grads[1][i]));
+    }
+    assert.ok(scale > 0.01, 'the gradients are not all zero');
+    assert.ok(worst < 1e-4 * (1 + scale), `${units} units: fused and op-by-op gradients differ by ${worst} (largest ${scale})`);
   }
-  await nn.ready();
-  let worst = 0, scale = 0;
-  for (let i = 0; i < grads[0].length; i++) {
-    worst = Math.max(worst, Math.abs(grads[0][i] - grads[1][i]));
-    scale = Math.max(scale, Math.abs(grads[1][i]));
-  }
-  assert.ok(scale > 0.01, 'the gradients are not all zero');
-  assert.ok(worst < 1e-4 * (1 + scale), `${units} units: fused and op-by-op gradients differ by ${worst} (largest ${scale})`);
- }
 });
 
 test('fused layers (wasm) have the outputs and gradients of the separate ops (cpu)', async () => {
   const makers: Array<[string, () => nn.Model & { run(x: tf.Tensor): tf.Tensor }, number[]]> = [
-    ['a3c net', () => { const m = nn.a3cNet({ nActions: 5, seed: 8 }); return Object.assign(m, { run: (x: tf.Tensor) => { const o = m.forward(x); return tf.concat([o.logits, tf.reshape(o.value, [-1, 1])], 1); } }); }, [3, 42, 42, 4]],
-    ['relu mlp', () => { const m = nn.cartPolePolicy({ seed: 8, hidden: 12 }); return Object.assign(m, { run: (x: tf.Tensor) => m.logits(x) }); }, [6, 4]],
+    [
+      'a3c net',
+      () => {
+        const m = nn.a3cNet({ nActions: 5, seed: 8 });
+        return Object.assign(m, {
+          run: (x: tf.Tensor) => {
+            const o = m.forward(x);
+            return tf.concat([o.logits, tf.reshape(o.value, [-1, 1])], 1);
+          },
+        });
+      },
+      [3, 42, 42, 4],
+    ],
+    [
+      'relu mlp',
+      () => {
+        const m = nn.cartPolePolicy({ seed: 8, hidden: 12 });
+        return Object.assign(m, { run: (x: tf.Tensor) => m.logits(x) });
+      },
+      [6, 4],
+    ],
     // ELU, and widths that are not multiples of 4 (the scalar epilogue).
-    ['elu conv net', () => {
-      const m = new nn.ConvActorCritic({ inputShape: [13, 11, 3], nActions: 3, activation: 'elu', hidden: 10, seed: 8, convs: [{ filters: 6, kernel: 3, stride: 2, padding: 'valid' }, { filters: 8, kernel: 2, stride: 1, padding: 'valid' }] });
-      return Object.assign(m, { run: (x: tf.Tensor) => { const o = m.forward(x); return tf.concat([o.logits, tf.reshape(o.value, [-1, 1])], 1); } });
-    }, [2, 13, 11, 3]],
-    ['elu mlp', () => { const m = new nn.Mlp({ inputSize: 5, hidden: [8, 6], outputSize: 2, activation: 'elu', seed: 8 }); return Object.assign(m, { run: (x: tf.Tensor) => m.apply(x) }); }, [4, 5]],
+    [
+      'elu conv net',
+      () => {
+        const m = new nn.ConvActorCritic({
+          inputShape: [13, 11, 3],
+          nActions: 3,
+          activation: 'elu',
+          hidden: 10,
+          seed: 8,
+          convs: [
+            { filters: 6, kernel: 3, stride: 2, padding: 'valid' },
+            { filters: 8, kernel: 2, stride: 1, padding: 'valid' },
+          ],
+        });
+        return Object.assign(m, {
+          run: (x: tf.Tensor) => {
+            const o = m.forward(x);
+            return tf.concat([o.logits, tf.reshape(o.value, [-1, 1])], 1);
+          },
+        });
+      },
+      [2, 13, 11, 3],
+    ],
+    [
+      'elu mlp',
+      () => {
+        const m = new nn.Mlp({ inputSize: 5, hidden: [8, 6], outputSize: 2, activation: 'elu', seed: 8 });
+        return Object.assign(m, { run: (x: tf.Tensor) => m.apply(x) });
+      },
+      [4, 5],
+    ],
   ];
   for (const [name, make, shape] of makers) {
     const out: Float32Array[] = [];
@@ -226,9 +310,16 @@ test('fused layers (wasm) have the outputs and gradients of the separate ops (cp
       model.dispose();
     }
     await nn.ready();
-    for (const [what, a, b] of [['outputs', out[0], out[1]], ['gradients', grads[0], grads[1]]] as const) {
-      let worst = 0, scale = 0;
-      for (let i = 0; i < a.length; i++) { worst = Math.max(worst, Math.abs(a[i] - b[i])); scale = Math.max(scale, Math.abs(b[i])); }
+    for (const [what, a, b] of [
+      ['outputs', out[0], out[1]],
+      ['gradients', grads[0], grads[1]],
+    ] as const) {
+      let worst = 0,
+        scale = 0;
+      for (let i = 0; i < a.length; i++) {
+        worst = Math.max(worst, Math.abs(a[i] - b[i]));
+        scale = Math.max(scale, Math.abs(b[i]));
+      }
       assert.ok(scale > 1e-3, `${name} ${what} are not all zero`);
       assert.ok(worst < 1e-4 * (1 + scale), `${name}: fused and separate ${what} differ by ${worst} (largest ${scale})`);
     }
@@ -239,7 +330,8 @@ test('Adam in the wasm heap (SIMD, float32 lanes) agrees with the JavaScript loo
   await nn.useBackend('wasm');
   const be = activeHeapBackend()!;
   const owner = {};
-  for (const n of [65, 1000]) { // an odd count: SIMD quads and the scalar tail
+  for (const n of [65, 1000]) {
+    // an odd count: SIMD quads and the scalar tail
     const heap = new HeapFloats(be, 4 * n, owner);
     const at = (k: number) => heap.view.subarray(k * n, (k + 1) * n);
     const plain = [0, 1, 2, 3].map(() => new Float32Array(n));
@@ -252,12 +344,15 @@ test('Adam in the wasm heap (SIMD, float32 lanes) agrees with the JavaScript loo
     let worst = 0;
     for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(at(0)[i] - plain[0][i]));
     assert.ok(worst < 1e-6, `n ${n}: weights differ by ${worst}`);
-    assert.ok(at(0).some((x, i) => x !== Math.fround(Math.cos(i) * 0.3)), 'the step moved the weights');
+    assert.ok(
+      at(0).some((x, i) => x !== Math.fround(Math.cos(i) * 0.3)),
+      'the step moved the weights',
+    );
   }
   await nn.ready();
 });
 
-test('Optimizer.minimize takes the algorithms\' step (group.gradients, clipByGlobalNorm, applyGradients): bit for bit on cpu, to float32 rounding in the wasm heap', async () => {
+test("Optimizer.minimize takes the algorithms' step (group.gradients, clipByGlobalNorm, applyGradients): bit for bit on cpu, to float32 rounding in the wasm heap", async () => {
   for (const kind of ['wasm', 'cpu'] as const) {
     await nn.useBackend(kind);
     for (const maxGradNorm of [0, 0.05]) {
@@ -266,13 +361,20 @@ test('Optimizer.minimize takes the algorithms\' step (group.gradients, clipByGlo
       const group = new nn.ParamGroup([nets[1]]);
       const params = group.getFlat();
       const state = nn.createOptimizerState('adam', group.size);
-      const x = tf.tensor2d([[0.1, -0.2, 0.3, 0.05], [-0.4, 0.2, 0.1, -0.3]]);
+      const x = tf.tensor2d([
+        [0.1, -0.2, 0.3, 0.05],
+        [-0.4, 0.2, 0.1, -0.3],
+      ]);
       const names = nets[0].params.layout.map((p) => p.name);
       // The loss leaves out the last parameter (the output bias): its gradient is missing, i.e. zero.
-      const lossOf = (net: nn.PolicyMlp) => () => tf.tidy(() => {
-        const out = tf.matMul(tf.relu(tf.add(tf.matMul(x, net.params.get(names[0])), net.params.get(names[1]))), net.params.get(names[2]));
-        return tf.sum(tf.square(out)) as tf.Scalar;
-      });
+      const lossOf = (net: nn.PolicyMlp) => () =>
+        tf.tidy(() => {
+          const out = tf.matMul(
+            tf.relu(tf.add(tf.matMul(x, net.params.get(names[0])), net.params.get(names[1]))),
+            net.params.get(names[2]),
+          );
+          return tf.sum(tf.square(out)) as tf.Scalar;
+        });
       for (let step = 0; step < 3; step++) {
         const a = opt.minimize(lossOf(nets[0]));
         const { grad } = group.gradients(lossOf(nets[1]));
@@ -292,8 +394,11 @@ test('Optimizer.minimize takes the algorithms\' step (group.gradients, clipByGlo
       assert.ok(worst < 1e-6, `${kind} maxGradNorm ${maxGradNorm}: weights differ by ${worst}`);
       const last = nets[0].params.layout[nets[0].params.layout.length - 1];
       const init = nn.cartPolePolicy({ seed: 6, hidden: 33 });
-      assert.deepEqual(Array.from(nets[0].params.getFlat().subarray(last.offset, last.offset + last.size)), Array.from(init.params.getFlat().subarray(last.offset, last.offset + last.size)),
-        'a parameter without gradient stays put on the first steps (its moments stay zero)');
+      assert.deepEqual(
+        Array.from(nets[0].params.getFlat().subarray(last.offset, last.offset + last.size)),
+        Array.from(init.params.getFlat().subarray(last.offset, last.offset + last.size)),
+        'a parameter without gradient stays put on the first steps (its moments stay zero)',
+      );
       tf.dispose(x);
       [...nets, init].forEach((n) => n.dispose());
     }
@@ -303,7 +408,8 @@ test('Optimizer.minimize takes the algorithms\' step (group.gradients, clipByGlo
 
 test('Optimizer: restoring its snapshot arrays resumes training identically; a NaN gradient is refused', async () => {
   await nn.ready();
-  const a = policyTask(16, 5), b = policyTask(16, 7);
+  const a = policyTask(16, 5),
+    b = policyTask(16, 7);
   const optA = new nn.Optimizer(a.model, { kind: 'adam', lr: 0.01 });
   for (let i = 0; i < 3; i++) optA.minimize(a.loss);
   const saved = optA.snapshotArrays();
@@ -325,32 +431,60 @@ test('Optimizer: restoring its snapshot arrays resumes training identically; a N
 
 test('fused layers and the fused LSTM (wasm) agree with finite differences', async () => {
   await nn.useBackend('wasm');
-  const small = [{ filters: 4, kernel: 3, stride: 2, padding: 'valid' as const }, { filters: 8, kernel: 3, stride: 1, padding: 'valid' as const }];
+  const small = [
+    { filters: 4, kernel: 3, stride: 2, padding: 'valid' as const },
+    { filters: 8, kernel: 3, stride: 1, padding: 'valid' as const },
+  ];
   const cases: Array<[string, nn.Model, () => tf.Scalar]> = [];
   const obs = tf.randomUniform([2, 11, 9, 4], 0, 1, 'float32', 21);
   const proj = tf.randomUniform([3], -1, 1, 'float32', 23); // a linear loss: curvature only from the network
   for (const activation of ['relu', 'elu'] as const) {
     const m = new nn.ConvActorCritic({ inputShape: [11, 9, 4], nActions: 3, convs: small, hidden: 8, activation, seed: 5 });
-    cases.push([`conv net (${activation})`, m, () => tf.tidy(() => { const o = m.forward(obs); return tf.add(tf.sum(tf.mul(o.logits, proj)), tf.sum(o.value)) as tf.Scalar; })]);
+    cases.push([
+      `conv net (${activation})`,
+      m,
+      () =>
+        tf.tidy(() => {
+          const o = m.forward(obs);
+          return tf.add(tf.sum(tf.mul(o.logits, proj)), tf.sum(o.value)) as tf.Scalar;
+        }),
+    ]);
   }
   const agent = nn.recurrentAgent({ nActions: 3, seed: 5, units: 8, hidden: 8, inputShape: [11, 9, 4], convs: small });
   const seq = tf.randomUniform([3, 2, 11, 9, 4], 0, 1, 'float32', 22);
-  cases.push(['LSTM rollout', agent, () => tf.tidy(() => {
-    const r = agent.rollout(agent.initialState(2), seq, [[0, 0], [1, 0], [0, 0]]);
-    return tf.add(tf.sum(tf.mul(r.logits, proj)), tf.sum(r.values)) as tf.Scalar;
-  })]);
+  cases.push([
+    'LSTM rollout',
+    agent,
+    () =>
+      tf.tidy(() => {
+        const r = agent.rollout(agent.initialState(2), seq, [
+          [0, 0],
+          [1, 0],
+          [0, 0],
+        ]);
+        return tf.add(tf.sum(tf.mul(r.logits, proj)), tf.sum(r.values)) as tf.Scalar;
+      }),
+  ]);
   for (const [name, model, loss] of cases) {
     const { value, grads } = tf.variableGrads(loss, model.variables);
     const analytic = model.params.flattenGrads(grads);
     tf.dispose([value, ...Object.values(grads)]);
     const w = model.params.getFlat();
     const eps = 1e-3;
-    const f = (i: number, d: number) => { const x = w.slice(); x[i] += d; model.params.setFlat(x); return tf.tidy(() => loss().dataSync()[0]); };
+    const f = (i: number, d: number) => {
+      const x = w.slice();
+      x[i] += d;
+      model.params.setFlat(x);
+      return tf.tidy(() => loss().dataSync()[0]);
+    };
     // The largest gradients (well above float32 noise), one from each end of the layout, and a few in between.
     const order = Array.from(analytic.keys()).sort((a, b) => Math.abs(analytic[b]) - Math.abs(analytic[a]));
     for (const i of [...order.slice(0, 4), order.find((j) => j < w.length / 4)!, order.find((j) => j > (3 * w.length) / 4)!]) {
       const numeric = (f(i, eps) - f(i, -eps)) / (2 * eps);
-      assert.ok(Math.abs(numeric - analytic[i]) < 2e-2 * (1 + Math.abs(numeric)), `${name} d/dw[${i}]: numeric ${numeric}, analytic ${analytic[i]}`);
+      assert.ok(
+        Math.abs(numeric - analytic[i]) < 2e-2 * (1 + Math.abs(numeric)),
+        `${name} d/dw[${i}]: numeric ${numeric}, analytic ${analytic[i]}`,
+      );
     }
     model.params.setFlat(w);
     model.dispose();
@@ -362,25 +496,47 @@ test('fused layers and the fused LSTM (wasm) agree with finite differences', asy
 test('ForwardRecord: the gradient over recorded passes equals one forward pass over the whole batch, without leaks', async () => {
   const nets: Array<[string, () => nn.ConvActorCritic, number[]]> = [
     ['a3c net', () => nn.a3cNet({ nActions: 6, seed: 3 }), [42, 42, 4]],
-    ['elu conv net', () => new nn.ConvActorCritic({ inputShape: [13, 11, 3], nActions: 3, activation: 'elu', hidden: 10, seed: 8, convs: [{ filters: 6, kernel: 3, stride: 2, padding: 'valid' }, { filters: 8, kernel: 2, stride: 1, padding: 'same' }] }), [13, 11, 3]],
+    [
+      'elu conv net',
+      () =>
+        new nn.ConvActorCritic({
+          inputShape: [13, 11, 3],
+          nActions: 3,
+          activation: 'elu',
+          hidden: 10,
+          seed: 8,
+          convs: [
+            { filters: 6, kernel: 3, stride: 2, padding: 'valid' },
+            { filters: 8, kernel: 2, stride: 1, padding: 'same' },
+          ],
+        }),
+      [13, 11, 3],
+    ],
   ];
   for (const kind of ['wasm', 'cpu'] as const) {
     await nn.useBackend(kind);
     for (const [name, make, shape] of nets) {
       const net = make();
       const size = shape.reduce((a, b) => a * b, 1);
-      const batch = 12, passes = 3, per = batch / passes;
+      const batch = 12,
+        passes = 3,
+        per = batch / passes;
       const obs = Float32Array.from({ length: batch * size }, (_, i) => ((i * 2654435761) % 1000) / 1000);
       const weights = tf.tensor1d(Float32Array.from({ length: batch }, (_, i) => i - 5));
       const loss = (o: { logits: tf.Tensor2D; value: tf.Tensor1D }) =>
-        tf.add(tf.sum(tf.mul(tf.reshape(tf.slice(tf.logSoftmax(o.logits), [0, 1], [batch, 1]), [batch]), weights)), tf.sum(tf.square(o.value))) as tf.Scalar;
+        tf.add(
+          tf.sum(tf.mul(tf.reshape(tf.slice(tf.logSoftmax(o.logits), [0, 1], [batch, 1]), [batch]), weights)),
+          tf.sum(tf.square(o.value)),
+        ) as tf.Scalar;
       const whole = tf.variableGrads(() => loss(net.forward(tf.tensor(obs, [batch, ...shape]))), net.variables);
       const record = new nn.ForwardRecord();
       // One buffer overwritten between passes, as an environment's observation buffer is.
       const buffer = new Float32Array(per * size);
       for (let k = 0; k < passes; k++) {
         buffer.set(obs.subarray(k * per * size, (k + 1) * per * size));
-        tf.tidy(() => { net.forward(tf.tensor(buffer, [per, ...shape]), record); });
+        tf.tidy(() => {
+          net.forward(tf.tensor(buffer, [per, ...shape]), record);
+        });
       }
       buffer.fill(7);
       assert.equal(record.batch, batch);
@@ -404,26 +560,53 @@ test('ForwardRecord: the gradient over recorded passes equals one forward pass o
 });
 
 test('RecordedPasses: act, then one gradient over the kept passes, equal to one forward pass over the batch; nothing leaks', async () => {
-  const cases: Array<[string, () => { model: { recordedPasses(): nn.RecordedPasses; group: nn.ParamGroup }; forward: (o: tf.Tensor) => nn.ActorCriticOutputs; dispose(): void }, number[]]> = [
-    ['a3c net', () => {
-      const net = nn.a3cNet({ nActions: 6, seed: 3 });
-      return { model: { recordedPasses: () => net.recordedPasses(), group: new nn.ParamGroup([net]) }, forward: (o) => net.forward(o), dispose: () => net.dispose() };
-    }, [42, 42, 4]],
-    ['separate actor and critic MLPs (algos)', () => {
-      const m = actorCriticModel([5], 3, 7);
-      return { model: m, forward: (o) => m.forward(o), dispose: () => m.group.dispose() };
-    }, [5]],
+  const cases: Array<
+    [
+      string,
+      () => {
+        model: { recordedPasses(): nn.RecordedPasses; group: nn.ParamGroup };
+        forward: (o: tf.Tensor) => nn.ActorCriticOutputs;
+        dispose(): void;
+      },
+      number[],
+    ]
+  > = [
+    [
+      'a3c net',
+      () => {
+        const net = nn.a3cNet({ nActions: 6, seed: 3 });
+        return {
+          model: { recordedPasses: () => net.recordedPasses(), group: new nn.ParamGroup([net]) },
+          forward: (o) => net.forward(o),
+          dispose: () => net.dispose(),
+        };
+      },
+      [42, 42, 4],
+    ],
+    [
+      'separate actor and critic MLPs (algos)',
+      () => {
+        const m = actorCriticModel([5], 3, 7);
+        return { model: m, forward: (o) => m.forward(o), dispose: () => m.group.dispose() };
+      },
+      [5],
+    ],
   ];
   for (const kind of ['wasm', 'cpu'] as const) {
     await nn.useBackend(kind);
     for (const [name, make, shape] of cases) {
       const { model, forward, dispose } = make();
       const size = shape.reduce((a, b) => a * b, 1);
-      const batch = 8, steps = 2, per = batch / steps;
+      const batch = 8,
+        steps = 2,
+        per = batch / steps;
       const obs = Float32Array.from({ length: batch * size }, (_, i) => ((i * 2654435761) % 1000) / 1000);
       const weights = tf.tensor1d(Float32Array.from({ length: batch }, (_, i) => i - 3));
       const loss = (o: nn.ActorCriticOutputs) =>
-        tf.add(tf.sum(tf.mul(tf.reshape(tf.slice(tf.logSoftmax(o.logits), [0, 1], [batch, 1]), [batch]), weights)), tf.sum(tf.square(o.value))) as tf.Scalar;
+        tf.add(
+          tf.sum(tf.mul(tf.reshape(tf.slice(tf.logSoftmax(o.logits), [0, 1], [batch, 1]), [batch]), weights)),
+          tf.sum(tf.square(o.value)),
+        ) as tf.Scalar;
       const whole = model.group.gradients(() => loss(forward(tf.tensor(obs, [batch, ...shape]))));
       const before = tf.memory().numTensors;
       const passes = model.recordedPasses();
@@ -459,15 +642,41 @@ test('RecurrentPasses: steps with resets, the carried memory, and one BPTT gradi
   for (const kind of ['wasm', 'cpu'] as const) {
     await nn.useBackend(kind);
     for (const [name, make, shape] of [
-      ['recurrent agent', () => { const a = nn.recurrentAgent({ nActions: 3, seed: 2, inputShape: [11, 9, 4], convs: [{ filters: 4, kernel: 3, stride: 2, padding: 'valid' }], ...small }); return { model: a, group: new nn.ParamGroup([a]), passes: (m: nn.LstmState) => a.recordedPasses(m), dispose: () => a.dispose() }; }, [11, 9, 4]],
-      ['recurrent model on vectors (algos)', () => { const m = recurrentModel([5], 3, 4, small); return { model: m, group: m.group, passes: (s: nn.LstmState) => m.recordedPasses(s), dispose: () => m.group.dispose() }; }, [5]],
+      [
+        'recurrent agent',
+        () => {
+          const a = nn.recurrentAgent({
+            nActions: 3,
+            seed: 2,
+            inputShape: [11, 9, 4],
+            convs: [{ filters: 4, kernel: 3, stride: 2, padding: 'valid' }],
+            ...small,
+          });
+          return { model: a, group: new nn.ParamGroup([a]), passes: (m: nn.LstmState) => a.recordedPasses(m), dispose: () => a.dispose() };
+        },
+        [11, 9, 4],
+      ],
+      [
+        'recurrent model on vectors (algos)',
+        () => {
+          const m = recurrentModel([5], 3, 4, small);
+          return { model: m, group: m.group, passes: (s: nn.LstmState) => m.recordedPasses(s), dispose: () => m.group.dispose() };
+        },
+        [5],
+      ],
     ] as const) {
       const { model, group, passes: makePasses, dispose } = make();
       const size = (shape as readonly number[]).reduce((a, b) => a * b, 1);
-      const T = 3, N = 2;
+      const T = 3,
+        N = 2;
       const obs = Float32Array.from({ length: T * N * size }, (_, i) => ((i * 2654435761) % 1000) / 1000);
-      const dones = [[0, 1], [0, 0], [1, 0]];
-      const loss = (o: nn.ActorCriticOutputs) => tf.add(tf.sum(tf.mul(o.logits, tf.linspace(-1, 1, T * N * 3).reshape([T * N, 3]))), tf.sum(tf.square(o.value))) as tf.Scalar;
+      const dones = [
+        [0, 1],
+        [0, 0],
+        [1, 0],
+      ];
+      const loss = (o: nn.ActorCriticOutputs) =>
+        tf.add(tf.sum(tf.mul(o.logits, tf.linspace(-1, 1, T * N * 3).reshape([T * N, 3]))), tf.sum(tf.square(o.value))) as tf.Scalar;
       const m0 = tf.tidy(() => ({ h: tf.fill([N, 8], 0.1) as tf.Tensor2D, c: tf.fill([N, 8], -0.2) as tf.Tensor2D }));
       // By hand: a rollout over the whole sequence for the gradient; steps with resets for values and memory.
       const whole = group.gradients(() => {
@@ -480,7 +689,10 @@ test('RecurrentPasses: steps with resets, the carried memory, and one BPTT gradi
         for (let t = 0; t < T; t++) {
           const r = model.step(m, tf.tensor(obs.subarray(t * N * size, (t + 1) * N * size), [N, ...shape]));
           values.push(...r.value.dataSync());
-          const keep = tf.tensor2d(dones[t].map((d) => 1 - d), [N, 1]);
+          const keep = tf.tensor2d(
+            dones[t].map((d) => 1 - d),
+            [N, 1],
+          );
           m = { h: tf.mul(r.state.h, keep) as tf.Tensor2D, c: tf.mul(r.state.c, keep) as tf.Tensor2D };
         }
         return { values, h: m.h.dataSync(), c: m.c.dataSync() };

@@ -24,16 +24,24 @@ function crossEntropy(logits: tf.Tensor2D, labels: Int32Array): tf.Scalar {
 }
 
 /** Classify the sign of obs[0] + obs[2] (CartPole-sized inputs). */
-export function policyTask(batch: number, seed: number, factory: (seed: number) => nn.PolicyMlp = (s) => nn.cartPolePolicy({ seed: s })): Task {
+export function policyTask(
+  batch: number,
+  seed: number,
+  factory: (seed: number) => nn.PolicyMlp = (s) => nn.cartPolePolicy({ seed: s }),
+): Task {
   const model = factory(seed);
   const rng = new Rng(seed + 100);
   const x = tensorOf(rng, [batch, 4], (r) => r.range(-1, 1));
   const xs = x.dataSync();
   const labels = Int32Array.from({ length: batch }, (_, i) => (xs[i * 4] + xs[i * 4 + 2] > 0 ? 1 : 0));
   return {
-    name: 'policy MLP', model,
+    name: 'policy MLP',
+    model,
     loss: () => crossEntropy(model.logits(x), labels),
-    dispose: () => { x.dispose(); model.dispose(); },
+    dispose: () => {
+      x.dispose();
+      model.dispose();
+    },
   };
 }
 
@@ -44,9 +52,13 @@ export function criticTask(batch: number, seed: number): Task {
   const x = tensorOf(rng, [batch, 4], (r) => r.range(-1, 1));
   const y = tf.tidy(() => tf.mul(tf.sum(x, 1), 0.5));
   return {
-    name: 'critic MLP', model,
+    name: 'critic MLP',
+    model,
     loss: () => tf.tidy(() => tf.mean(tf.square(tf.sub(model.value(x), y))) as tf.Scalar),
-    dispose: () => { tf.dispose([x, y]); model.dispose(); },
+    dispose: () => {
+      tf.dispose([x, y]);
+      model.dispose();
+    },
   };
 }
 
@@ -60,7 +72,8 @@ function patchFrames(rng: Rng, batch: number, shape: readonly [number, number, n
     const top = rng.int(h - 6);
     const left = side[b] === 0 ? rng.int(w / 2 - 6) : w / 2 + rng.int(w / 2 - 6);
     for (let i = 0; i < h * w * c; i++) data[b * h * w * c + i] = 0.1 * rng.uniform();
-    for (let y = top; y < top + 6; y++) for (let x0 = left; x0 < left + 6; x0++) for (let k = 0; k < c; k++) data[((b * h + y) * w + x0) * c + k] = 1;
+    for (let y = top; y < top + 6; y++)
+      for (let x0 = left; x0 < left + 6; x0++) for (let k = 0; k < c; k++) data[((b * h + y) * w + x0) * c + k] = 1;
   }
   return { x: tf.tensor(data, [batch, h, w, c]), side };
 }
@@ -70,12 +83,17 @@ export function a3cTask(batch: number, seed: number): Task {
   const { x, side } = patchFrames(new Rng(seed + 300), batch, [42, 42, 4]);
   const target = tf.tensor1d(Float32Array.from(side));
   return {
-    name: 'A3C conv net', model,
-    loss: () => tf.tidy(() => {
-      const { logits, value } = model.forward(x);
-      return tf.add(crossEntropy(logits, side), tf.mean(tf.square(tf.sub(value, target)))) as tf.Scalar;
-    }),
-    dispose: () => { tf.dispose([x, target]); model.dispose(); },
+    name: 'A3C conv net',
+    model,
+    loss: () =>
+      tf.tidy(() => {
+        const { logits, value } = model.forward(x);
+        return tf.add(crossEntropy(logits, side), tf.mean(tf.square(tf.sub(value, target)))) as tf.Scalar;
+      }),
+    dispose: () => {
+      tf.dispose([x, target]);
+      model.dispose();
+    },
   };
 }
 
@@ -90,15 +108,20 @@ export function recurrentTask(batch: number, steps: number, seed: number, size: 
   const obs = tf.concat([tf.expandDims(first, 0), blank], 0);
   const target = tf.tensor1d(Float32Array.from(side));
   return {
-    name: 'LSTM agent', model,
-    loss: () => tf.tidy(() => {
-      const state = model.initialState(batch);
-      const { logits, values } = model.rollout(state, obs);
-      const last = tf.reshape(tf.slice(logits, [steps - 1, 0, 0], [1, batch, 2]), [batch, 2]) as tf.Tensor2D;
-      const valueLoss = tf.mean(tf.square(tf.sub(values, target)));
-      return tf.add(crossEntropy(last, side), valueLoss) as tf.Scalar;
-    }),
-    dispose: () => { tf.dispose([first, blank, obs, target]); model.dispose(); },
+    name: 'LSTM agent',
+    model,
+    loss: () =>
+      tf.tidy(() => {
+        const state = model.initialState(batch);
+        const { logits, values } = model.rollout(state, obs);
+        const last = tf.reshape(tf.slice(logits, [steps - 1, 0, 0], [1, batch, 2]), [batch, 2]) as tf.Tensor2D;
+        const valueLoss = tf.mean(tf.square(tf.sub(values, target)));
+        return tf.add(crossEntropy(last, side), valueLoss) as tf.Scalar;
+      }),
+    dispose: () => {
+      tf.dispose([first, blank, obs, target]);
+      model.dispose();
+    },
   };
 }
 
@@ -109,17 +132,22 @@ export function recurrentStepTask(batch: number, steps: number, seed: number, si
   const { x: first, side } = patchFrames(new Rng(seed + 400), batch, [42, 42, 4]);
   const blank = tf.zeros([batch, 42, 42, 4]);
   return {
-    name: 'LSTM agent (step)', model,
-    loss: () => tf.tidy(() => {
-      let state = model.initialState(batch);
-      let logits: tf.Tensor2D | null = null;
-      for (let t = 0; t < steps; t++) {
-        const r = model.step(state, t === 0 ? first : blank);
-        state = r.state;
-        logits = r.logits;
-      }
-      return crossEntropy(logits!, side);
-    }),
-    dispose: () => { tf.dispose([first, blank]); task.dispose(); },
+    name: 'LSTM agent (step)',
+    model,
+    loss: () =>
+      tf.tidy(() => {
+        let state = model.initialState(batch);
+        let logits: tf.Tensor2D | null = null;
+        for (let t = 0; t < steps; t++) {
+          const r = model.step(state, t === 0 ? first : blank);
+          state = r.state;
+          logits = r.logits;
+        }
+        return crossEntropy(logits!, side);
+      }),
+    dispose: () => {
+      tf.dispose([first, blank]);
+      task.dispose();
+    },
   };
 }

@@ -11,8 +11,15 @@ export function findChromium(): string | null {
 }
 
 const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json',
-  '.png': 'image/png', '.gif': 'image/gif', '.svg': 'image/svg+xml', '.woff': 'font/woff', '.woff2': 'font/woff2',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.gif': 'image/gif',
+  '.svg': 'image/svg+xml',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
 };
 
 /** Serves a folder on 127.0.0.1 (a random free port). */
@@ -27,9 +34,11 @@ function serve(dir: string): Promise<{ server: Server; base: string }> {
     res.writeHead(200, { 'content-type': MIME[extname(path)] ?? 'application/octet-stream' });
     res.end(readFileSync(path));
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
-    resolve({ server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` });
-  }));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      resolve({ server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` });
+    }),
+  );
 }
 
 export interface PageReport {
@@ -47,24 +56,36 @@ export async function checkBook(chromium: string, siteDir: string, pages: string
   const { server, base } = await serve(siteDir);
   const browser = await pw.launch({
     executablePath: chromium,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
     const reports: PageReport[] = [];
     for (const page of pages) {
       const tab = await browser.newPage();
       const consoleErrors: string[] = [];
-      tab.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+      tab.on('console', (m) => {
+        if (m.type() === 'error') consoleErrors.push(m.text());
+      });
       tab.on('pageerror', (e) => consoleErrors.push(String(e)));
       tab.on('requestfailed', (r) => consoleErrors.push(`request failed: ${r.url()}`));
-      tab.on('response', (r) => { if (r.status() >= 400) consoleErrors.push(`HTTP ${r.status()}: ${r.url()}`); });
+      tab.on('response', (r) => {
+        if (r.status() >= 400) consoleErrors.push(`HTTP ${r.status()}: ${r.url()}`);
+      });
       await tab.goto(base + page, { waitUntil: 'load', timeout: 120_000 });
       await tab.waitForTimeout(1500);
       const counts = await tab.evaluate(() => {
         const plots = Array.from(document.querySelectorAll('.js-plotly-plot')) as any[];
-        const withData = plots.filter((p) => Array.isArray(p.data) && p.data.some((tr: any) =>
-          ['x', 'y', 'z', 'values'].some((k) => tr[k] && tr[k].length > 0))).length;
+        const withData = plots.filter(
+          (p) => Array.isArray(p.data) && p.data.some((tr: any) => ['x', 'y', 'z', 'values'].some((k) => tr[k] && tr[k].length > 0)),
+        ).length;
         const imgs = Array.from(document.querySelectorAll('img')) as HTMLImageElement[];
         const decoded = imgs.filter((i) => i.complete && i.naturalWidth > 0);
         return {

@@ -18,7 +18,12 @@ import { projectRoot } from '../../lib/util/paths';
 
 const root = projectRoot();
 const list = (dir: string) =>
-  existsSync(join(root, dir)) ? readdirSync(join(root, dir)).filter((f) => f.endsWith('.ipynb')).sort().map((f) => `${dir}/${f}`) : [];
+  existsSync(join(root, dir))
+    ? readdirSync(join(root, dir))
+        .filter((f) => f.endsWith('.ipynb'))
+        .sort()
+        .map((f) => `${dir}/${f}`)
+    : [];
 // GRADIENT_DOJO_NOTEBOOKS=<substring> runs only the matching notebooks (the book check then skips).
 const only = process.env.GRADIENT_DOJO_NOTEBOOKS;
 const notebooks = [...list('notebooks'), ...list('solutions')].filter((n) => !only || n.includes(only));
@@ -40,12 +45,12 @@ for (const name of notebooks) {
     if (name.startsWith('solutions/')) {
       // The worked solutions must pass every exercise check they contain.
       assert.ok(result.checkOutputs.length > 0 || /^solutions\/00_/.test(name), `${name} has no exercise check cells`);
-      result.checkOutputs.forEach((out, i) =>
-        assert.match(out, /✓/, `${name}: check cell ${i + 1} did not pass:\n${out.slice(0, 800)}`));
+      result.checkOutputs.forEach((out, i) => assert.match(out, /✓/, `${name}: check cell ${i + 1} did not pass:\n${out.slice(0, 800)}`));
     } else if (/^notebooks\/0[1-9]_/.test(name)) {
       // The untouched learner stubs must fail every check cleanly, not crash.
       result.checkOutputs.forEach((out, i) =>
-        assert.match(out, /not implemented yet/, `${name}: check cell ${i + 1} should report "not implemented yet":\n${out.slice(0, 800)}`));
+        assert.match(out, /not implemented yet/, `${name}: check cell ${i + 1} should report "not implemented yet":\n${out.slice(0, 800)}`),
+      );
     }
     executed.push(name);
   });
@@ -73,7 +78,12 @@ test('the executed notebooks render to an HTML book that works in a browser', { 
   });
   assert.equal(r.status, 0, `render failed:\n${r.stdout}\n${r.stderr}`);
   assert.ok(existsSync(join(site, 'index.html')), 'site/index.html missing');
-  const pages = bookNotebooks.map((n) => n.split('/').pop()!.replace(/\.ipynb$/, '.html'));
+  const pages = bookNotebooks.map((n) =>
+    n
+      .split('/')
+      .pop()!
+      .replace(/\.ipynb$/, '.html'),
+  );
   assert.ok(pages.filter((p) => /^0[1-9]_/.test(p)).length >= 5, `the book needs the five chapters, got ${pages.join(', ')}`);
   for (const p of pages) assert.ok(existsSync(join(site, p)), `${p} missing from the book`);
   const report = await checkBook(chromium, site, ['index.html', ...pages]);

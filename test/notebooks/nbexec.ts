@@ -40,7 +40,9 @@ export function executeNotebook(python: string, path: string, outDir: string, en
   let errors: string[];
   try {
     const report = JSON.parse(lastLine) as { ok: boolean; errors: { cell: number | null; source: string; message: string }[] };
-    errors = report.errors.map((e) => `cell ${e.cell ?? '?'}: ${e.message}\n  source: ${e.source.split('\n').slice(0, 4).join('\n          ')}`);
+    errors = report.errors.map(
+      (e) => `cell ${e.cell ?? '?'}: ${e.message}\n  source: ${e.source.split('\n').slice(0, 4).join('\n          ')}`,
+    );
   } catch {
     errors = [`the notebook runner failed before reporting:\n${log.slice(-3000)}`];
   }

@@ -7,7 +7,8 @@ import { crc32, encodePng, ewma, plotHtml, recordEpisode, sideBySide, toGif, tra
 /** Minimal GIF reader: screen size, global palette, and every frame's delay and decoded pixels. */
 function decodeGif(b: Uint8Array, decode: (index: number) => boolean = () => true) {
   assert.equal(String.fromCharCode(...b.subarray(0, 6)), 'GIF89a');
-  const width = b[6] | (b[7] << 8), height = b[8] | (b[9] << 8);
+  const width = b[6] | (b[7] << 8),
+    height = b[8] | (b[9] << 8);
   let at = 13;
   let palette: number[][] = [];
   if (b[10] & 0x80) {
@@ -19,7 +20,11 @@ function decodeGif(b: Uint8Array, decode: (index: number) => boolean = () => tru
   let delay = 0;
   const subBlocks = (): Uint8Array => {
     const parts: number[] = [];
-    while (b[at] !== 0) { const n = b[at]; parts.push(...b.subarray(at + 1, at + 1 + n)); at += n + 1; }
+    while (b[at] !== 0) {
+      const n = b[at];
+      parts.push(...b.subarray(at + 1, at + 1 + n));
+      at += n + 1;
+    }
     at++;
     return Uint8Array.from(parts);
   };
@@ -31,7 +36,9 @@ function decodeGif(b: Uint8Array, decode: (index: number) => boolean = () => tru
       if (label === 0xf9) delay = b[at + 2] | (b[at + 3] << 8);
       subBlocks();
     } else if (tag === 0x2c) {
-      const w = b[at + 4] | (b[at + 5] << 8), h = b[at + 6] | (b[at + 7] << 8), flags = b[at + 8];
+      const w = b[at + 4] | (b[at + 5] << 8),
+        h = b[at + 6] | (b[at + 7] << 8),
+        flags = b[at + 8];
       at += 9;
       let pal = palette;
       if (flags & 0x80) {
@@ -49,14 +56,26 @@ function decodeGif(b: Uint8Array, decode: (index: number) => boolean = () => tru
 
 function lzwDecode(data: Uint8Array, minCode: number, count: number): Uint8Array {
   const out = new Uint8Array(count);
-  const clear = 1 << minCode, eoi = clear + 1;
-  let size = minCode + 1, dict: number[][] = [], prev: number[] | null = null, n = 0, bit = 0;
-  const reset = () => { dict = Array.from({ length: clear + 2 }, (_, i) => [i]); size = minCode + 1; prev = null; };
+  const clear = 1 << minCode,
+    eoi = clear + 1;
+  let size = minCode + 1,
+    dict: number[][] = [],
+    prev: number[] | null = null,
+    n = 0,
+    bit = 0;
+  const reset = () => {
+    dict = Array.from({ length: clear + 2 }, (_, i) => [i]);
+    size = minCode + 1;
+    prev = null;
+  };
   reset();
   while (n < count) {
     let code = 0;
     for (let k = 0; k < size; k++, bit++) code |= ((data[bit >> 3] >> (bit & 7)) & 1) << k;
-    if (code === clear) { reset(); continue; }
+    if (code === clear) {
+      reset();
+      continue;
+    }
     if (code === eoi) break;
     const entry: number[] = code < dict.length ? dict[code] : [...prev!, prev![0]];
     for (const v of entry) out[n++] = v;
@@ -82,7 +101,10 @@ test('toGif: 200 CartPole frames decode back to the same pictures', () => {
   assert.equal(g.width, 600);
   assert.equal(g.height, 400);
   assert.equal(g.frames.length, 200);
-  assert.ok(g.frames.every((f) => f.delay === 4), 'delay 4/100 s at 25 fps');
+  assert.ok(
+    g.frames.every((f) => f.delay === 4),
+    'delay 4/100 s at 25 fps',
+  );
   for (const k of [0, 57, 199]) {
     const f = g.frames[k];
     for (let p = 0; p < 600 * 400; p += 7) {
@@ -98,7 +120,14 @@ test('toGif: scale and errors', () => {
   assert.equal(g.width, 1200);
   assert.equal(g.frames.length, 2);
   assert.throws(() => toGif([]), /at least one frame/);
-  assert.throws(() => toGif([{ width: 2, height: 2, data: new Uint8Array(12) }, { width: 3, height: 2, data: new Uint8Array(18) }]), /frame 1 is 3x2/);
+  assert.throws(
+    () =>
+      toGif([
+        { width: 2, height: 2, data: new Uint8Array(12) },
+        { width: 3, height: 2, data: new Uint8Array(18) },
+      ]),
+    /frame 1 is 3x2/,
+  );
 });
 
 test('encodePng: valid chunks, CRCs and pixels', () => {
@@ -139,7 +168,10 @@ test('training curves: raw and EWMA traces per panel; the HTML embeds plotly onc
   assert.deepEqual(ewma([2, 2, 2], 3), [2, 2, 2]);
   const e = ewma([0, 10], 3); // span 3: alpha 0.5
   assert.ok(Math.abs(e[1] - 20 / 3) < 1e-12);
-  const fig = trainingCurves({ rewards: [1, 2, 3], entropy: { x: [0, 10, 20], y: [1.9, 1.5, 1.2] }, losses: { policy: [0.1, 0.2, 0.1], value: [3, 2, 1] } }, { title: 'A2C' });
+  const fig = trainingCurves(
+    { rewards: [1, 2, 3], entropy: { x: [0, 10, 20], y: [1.9, 1.5, 1.2] }, losses: { policy: [0.1, 0.2, 0.1], value: [3, 2, 1] } },
+    { title: 'A2C' },
+  );
   assert.equal(fig.data.length, 8);
   assert.deepEqual(fig.data[3].x, [0, 10, 20]);
   assert.equal(fig.data[5].yaxis, 'y3');
@@ -148,6 +180,9 @@ test('training curves: raw and EWMA traces per panel; the HTML embeds plotly onc
   assert.ok(first.includes('if (!window.Plotly)') && first.length > 1_000_000, 'the first plot carries plotly.js');
   assert.ok(!second.includes('if (!window.Plotly) {') && second.length < 10_000, 'later plots reuse it');
   assert.ok(second.includes('Plotly.newPlot'));
-  assert.ok(!/<\/script/i.test(first.slice(first.indexOf('<script>') + 8, first.indexOf('}</script>'))), 'the bundle cannot close its script tag early');
+  assert.ok(
+    !/<\/script/i.test(first.slice(first.indexOf('<script>') + 8, first.indexOf('}</script>'))),
+    'the bundle cannot close its script tag early',
+  );
   assert.throws(() => trainingCurves({}), /at least one/);
 });

@@ -25,7 +25,17 @@
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { Rng } from '../../util/rng';
-import { makeEnv, logitsOf, obsInfo, sampleActions, withDefaults, type Algorithm, type EvalAgent, type Snapshot, type UpdateResult } from '../algorithm';
+import {
+  makeEnv,
+  logitsOf,
+  obsInfo,
+  sampleActions,
+  withDefaults,
+  type Algorithm,
+  type EvalAgent,
+  type Snapshot,
+  type UpdateResult,
+} from '../algorithm';
 import { checkedLrScale } from '../optim';
 import { actorCriticModel, type ActorCriticModel } from '../models';
 import { A3C_DEFAULTS, withoutRetiredKeys, type A3CConfig } from './config';
@@ -63,10 +73,13 @@ export class A3C implements Algorithm {
     for (const k of ['numWorkers', 'envsPerWorker', 'nSteps'] as const) {
       if (!Number.isInteger(c[k]) || c[k] < 1) throw new Error(`a3c: ${k} must be a positive integer, got ${c[k]}`);
     }
-    if (c.optimizer !== 'adam' && c.optimizer !== 'rmsprop') throw new Error(`a3c: optimizer must be 'adam' or 'rmsprop', got '${c.optimizer}'`);
+    if (c.optimizer !== 'adam' && c.optimizer !== 'rmsprop')
+      throw new Error(`a3c: optimizer must be 'adam' or 'rmsprop', got '${c.optimizer}'`);
     this.parts = a3cParts(parts);
     if (c.workerThreads && !usesLibraryParts(this.parts)) {
-      throw new Error("a3c: worker threads run the library's functions, a function cannot be sent to a thread. To train with your own parts, set workerThreads: false (the workers take turns in this thread).");
+      throw new Error(
+        "a3c: worker threads run the library's functions, a function cannot be sent to a thread. To train with your own parts, set workerThreads: false (the workers take turns in this thread).",
+      );
     }
     const probe = makeEnv(c.envId);
     const info = obsInfo(probe);
@@ -93,11 +106,19 @@ export class A3C implements Algorithm {
   private startThreads(): void {
     const crash = Number(process.env[CRASH_ENV] ?? 0);
     this.threads = this.workerSeeds().map((seed, index) => {
-      const data: WorkerData = { config: this.config, index, seed, shared: this.buffers, ...(crash > 0 ? { crashAfterUpdates: crash } : {}) };
+      const data: WorkerData = {
+        config: this.config,
+        index,
+        seed,
+        shared: this.buffers,
+        ...(crash > 0 ? { crashAfterUpdates: crash } : {}),
+      };
       const w = new Worker(join(__dirname, 'worker-thread.js'), { workerData: data });
       w.on('message', (msg: WorkerMessage) => this.onMessage(msg));
       w.on('error', (err) => this.fail(index, err.message, err.stack));
-      w.on('exit', (code) => { if (!this.stopping && code !== 0) this.fail(index, `exited with code ${code}`); });
+      w.on('exit', (code) => {
+        if (!this.stopping && code !== 0) this.fail(index, `exited with code ${code}`);
+      });
       return w;
     });
   }
@@ -121,7 +142,9 @@ export class A3C implements Algorithm {
     if (!this.threads) this.startThreads();
     const want = this.config.numWorkers;
     while (!this.failure && this.reports.length < want) {
-      await new Promise<void>((resolve) => { this.wake = resolve; });
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
       this.wake = null;
     }
     if (this.failure) throw this.failure;
@@ -202,10 +225,20 @@ export class A3C implements Algorithm {
     Atomics.store(this.shared.ctrl, CTRL.STOP, 1);
     const threads = this.threads ?? [];
     this.threads = null;
-    await Promise.all(threads.map((w) => new Promise<void>((resolve) => {
-      const timer = setTimeout(() => { void w.terminate().then(() => resolve()); }, 10_000);
-      w.once('exit', () => { clearTimeout(timer); resolve(); });
-    })));
+    await Promise.all(
+      threads.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            const timer = setTimeout(() => {
+              void w.terminate().then(() => resolve());
+            }, 10_000);
+            w.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+          }),
+      ),
+    );
     for (const w of this.turns ?? []) await w.dispose();
     this.turns = null;
     this.net.group.dispose();

@@ -27,7 +27,10 @@ export function actorCriticGradient(
   advantages: Float32Array,
   c: LossWeights,
 ): { grad: Float32Array; metrics: Record<string, number> } {
-  let policyLoss = 0, valueLoss = 0, entropyMean = 0, advMean = 0;
+  let policyLoss = 0,
+    valueLoss = 0,
+    entropyMean = 0,
+    advMean = 0;
   const { grad } = passes.gradients(({ logits, value }) => {
     const target = tf.tensor1d(targets);
     const adv = tf.tensor1d(advantages);

@@ -55,7 +55,10 @@ export class HogwildWeights implements SharedWeights {
   /** Norm of the last gradient applied here, before clipping. */
   lastGradNorm = 0;
 
-  constructor(buffers: SharedBuffers, private readonly c: { optimizer: OptimizerKind; lr: number; maxGradNorm: number }) {
+  constructor(
+    buffers: SharedBuffers,
+    private readonly c: { optimizer: OptimizerKind; lr: number; maxGradNorm: number },
+  ) {
     this.params = new Float32Array(buffers.params);
     this.m = new Float32Array(buffers.m);
     this.v = new Float32Array(buffers.v);

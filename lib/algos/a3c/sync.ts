@@ -14,7 +14,17 @@
  * the environments step in worker threads (lib/envs' AsyncVectorEnv); results are the same either way.
  */
 import { Rng } from '../../util/rng';
-import { makeEnv, logitsOf, obsInfo, sampleActions, withDefaults, type Algorithm, type EvalAgent, type Snapshot, type UpdateResult } from '../algorithm';
+import {
+  makeEnv,
+  logitsOf,
+  obsInfo,
+  sampleActions,
+  withDefaults,
+  type Algorithm,
+  type EvalAgent,
+  type Snapshot,
+  type UpdateResult,
+} from '../algorithm';
 import { actorCriticModel, type ActorCriticModel } from '../models';
 import { createOptimizerState, adamSnapshotArrays, restoreAdamArrays, checkedLrScale } from '../optim';
 import { makeVec, trainingEnvSpec } from '../../envs';
@@ -65,7 +75,10 @@ export class SyncA3C implements Algorithm {
     // Environments start on the first update (after a restore, from the restored generator).
     this.worker ??= new ActorCriticWorker(
       this.net,
-      await makeVec(trainingEnvSpec(c.envId, undefined, { episodicLife: c.episodicLife }), c.numEnvs, { workers: c.envWorkers, seed: this.envRng.int(2 ** 31 - c.numEnvs) }),
+      await makeVec(trainingEnvSpec(c.envId, undefined, { episodicLife: c.episodicLife }), c.numEnvs, {
+        workers: c.envWorkers,
+        seed: this.envRng.int(2 ** 31 - c.numEnvs),
+      }),
       this.actionRng,
       c,
     );
@@ -113,7 +126,8 @@ export class SyncA3C implements Algorithm {
   async dispose(): Promise<void> {
     const worker = this.worker;
     this.worker = null;
-    if (worker) await worker.dispose(); // the worker's network is this.net
+    if (worker)
+      await worker.dispose(); // the worker's network is this.net
     else this.net.group.dispose();
   }
 }

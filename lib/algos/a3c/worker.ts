@@ -64,11 +64,18 @@ export class ActorCriticWorker implements A3CWorker {
     if (!this.passes) throw new Error('worker.gradient: play a rollout first (the gradient uses its recorded passes)');
     const { T, N } = rollout;
     const flat = (x: number[][], what: string) => {
-      if (x.length !== T || x.some((row) => row.length !== N)) throw new Error(`worker.gradient: ${what} should be [T][N] = [${T}][${N}], time-major`);
+      if (x.length !== T || x.some((row) => row.length !== N))
+        throw new Error(`worker.gradient: ${what} should be [T][N] = [${T}][${N}], time-major`);
       return Float32Array.from(x.flat());
     };
     try {
-      const { grad, metrics } = actorCriticGradient(this.passes, this.actions, flat(targets, 'targets'), flat(advantages, 'advantages'), this.c);
+      const { grad, metrics } = actorCriticGradient(
+        this.passes,
+        this.actions,
+        flat(targets, 'targets'),
+        flat(advantages, 'advantages'),
+        this.c,
+      );
       this.metrics = metrics;
       return grad;
     } finally {
@@ -144,7 +151,9 @@ async function run(data: WorkerData): Promise<void> {
   let shared = new HogwildWeights(data.shared, c);
   if (data.crashAfterUpdates && data.index === 0) shared = crashingAfter(shared, data.crashAfterUpdates);
   if (shared.params.length !== worker.net.group.size) {
-    throw new Error(`worker ${data.index}: shared parameters hold ${shared.params.length} values, the network has ${worker.net.group.size}`);
+    throw new Error(
+      `worker ${data.index}: shared parameters hold ${shared.params.length} values, the network has ${worker.net.group.size}`,
+    );
   }
   const returns = targetsFor(c.nSteps, A3C_PARTS); // threads run the library's functions
   post({ type: 'ready', index: data.index });
@@ -155,7 +164,14 @@ async function run(data: WorkerData): Promise<void> {
       A3C_PARTS.a3cWorkerStep(rollout, worker, shared, c.gamma, returns);
       const done = worker.envs.takeFinished();
       const metrics = { ...worker.metrics, 'grad/norm': shared.lastGradNorm };
-      post({ type: 'update', index: data.index, envSteps: c.nSteps * c.envsPerWorker, returns: done.returns, lengths: done.lengths, metrics });
+      post({
+        type: 'update',
+        index: data.index,
+        envSteps: c.nSteps * c.envsPerWorker,
+        returns: done.returns,
+        lengths: done.lengths,
+        metrics,
+      });
     }
   } finally {
     await worker.dispose();

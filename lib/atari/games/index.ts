@@ -17,7 +17,9 @@ export function getGame(name: string): GameSpec {
   if (game) return game;
   const names = GAMES.flatMap((g) => [g.id, g.gymName]);
   const near = closestMatch(name, names);
-  throw new Error(`Unknown game '${name}'.${near ? ` Did you mean '${near}'?` : ''} Supported games: ${GAMES.map((g) => g.id).join(', ')}.`);
+  throw new Error(
+    `Unknown game '${name}'.${near ? ` Did you mean '${near}'?` : ''} Supported games: ${GAMES.map((g) => g.id).join(', ')}.`,
+  );
 }
 
 /** The game a ROM image belongs to, from its md5 (any known release), or null. */

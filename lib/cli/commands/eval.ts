@@ -43,9 +43,26 @@ export const command: CliCommand = {
       const seed = Number(flags.seed);
       const s = evaluate(env, algo.evalAgent(new Rng(seed), Boolean(flags.greedy)), episodes, seed);
       if (flags.json) {
-        console.log(JSON.stringify({ checkpoint: String(flags.checkpoint), algo: algo.name, env: algo.config.envId, episodes: s.episodes, seed, greedy: Boolean(flags.greedy), mean: s.mean, std: s.std, min: s.min, max: s.max, returns: s.returns, lengths: s.lengths }));
+        console.log(
+          JSON.stringify({
+            checkpoint: String(flags.checkpoint),
+            algo: algo.name,
+            env: algo.config.envId,
+            episodes: s.episodes,
+            seed,
+            greedy: Boolean(flags.greedy),
+            mean: s.mean,
+            std: s.std,
+            min: s.min,
+            max: s.max,
+            returns: s.returns,
+            lengths: s.lengths,
+          }),
+        );
       } else {
-        console.log(`${algo.name} on ${algo.config.envId}, ${s.episodes} episodes (seeds ${seed}..${seed + episodes - 1}${flags.greedy ? ', greedy' : ''}):`);
+        console.log(
+          `${algo.name} on ${algo.config.envId}, ${s.episodes} episodes (seeds ${seed}..${seed + episodes - 1}${flags.greedy ? ', greedy' : ''}):`,
+        );
         console.log(`  mean ${s.mean.toFixed(2)}  std ${s.std.toFixed(2)}  min ${s.min}  max ${s.max}`);
       }
       return 0;

@@ -47,7 +47,9 @@ export const command: CliCommand = {
       agent.reset();
       const ep = recordEpisode(env, (obs) => agent.act(obs), { seed, maxSteps: Number(flags['max-steps']) });
       const path = saveBytes(String(flags.gif), toGif(ep.frames, { fps: Number(flags.fps), scale: Number(flags.scale) }));
-      console.log(`${algo.name} on ${algo.config.envId}: return ${ep.totalReward} in ${ep.length} steps${ep.truncated ? ' (truncated)' : ''}; wrote ${path}`);
+      console.log(
+        `${algo.name} on ${algo.config.envId}: return ${ep.totalReward} in ${ep.length} steps${ep.truncated ? ' (truncated)' : ''}; wrote ${path}`,
+      );
       return 0;
     } finally {
       env.close();

@@ -25,7 +25,8 @@ export const command: CliCommand = {
     const { flags, positional } = parseFlags(argv, [{ name: 'trig', type: 'string', default: 'numpy-svml' }]);
     const trig = flags.trig as string;
     if (trig !== 'numpy-svml' && trig !== 'math') throw new UsageError(`--trig must be numpy-svml or math, got '${trig}'`);
-    if (positional.length !== 1) throw new UsageError(positional.length === 0 ? 'give the episode file to replay' : `give one file, got ${positional.length}`);
+    if (positional.length !== 1)
+      throw new UsageError(positional.length === 0 ? 'give the episode file to replay' : `give one file, got ${positional.length}`);
     const file = positional[0];
     let text: string;
     try {
@@ -67,7 +68,9 @@ export const command: CliCommand = {
         console.log(`episode ${i} (${ep.env_id}, ${r.steps} steps): match`);
       } else {
         const m = r.mismatch;
-        console.log(`episode ${i} (${ep.env_id}, ${r.steps} steps): MISMATCH at step ${m.step}, ${m.field}: expected ${show(m.expected)}, actual ${show(m.actual)}`);
+        console.log(
+          `episode ${i} (${ep.env_id}, ${r.steps} steps): MISMATCH at step ${m.step}, ${m.field}: expected ${show(m.expected)}, actual ${show(m.actual)}`,
+        );
       }
     }
     console.log(`${matched} of ${episodes.length} episodes match`);

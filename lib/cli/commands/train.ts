@@ -15,7 +15,9 @@ Trains an agent, writing runs/NAME/metrics.jsonl, TensorBoard event files (tenso
 and runs/NAME/checkpoint/ (every --checkpoint-every updates and at the end).
 
 Algorithms:
-${Object.entries(ALGORITHMS).map(([n, e]) => `  ${n.padEnd(14)} ${e.summary} (default env ${e.defaultEnv})`).join('\n')}
+${Object.entries(ALGORITHMS)
+  .map(([n, e]) => `  ${n.padEnd(14)} ${e.summary} (default env ${e.defaultEnv})`)
+  .join('\n')}
 
   --env ID               environment id (default: the algorithm's)
   --steps N              stop after N environment steps in total
@@ -60,8 +62,12 @@ export const command: CliCommand = {
       { name: 'lr-schedule', type: 'string', default: 'constant' },
     ]);
     const lrSchedule = String(flags['lr-schedule']);
-    if (lrSchedule !== 'constant' && lrSchedule !== 'linear') throw new UsageError(`--lr-schedule must be constant or linear, got '${lrSchedule}'`);
-    if (positional.length !== 1) throw new UsageError(`give exactly one algorithm (${algorithmNames().join(', ')}), got ${positional.length ? positional.join(' ') : 'none'}`);
+    if (lrSchedule !== 'constant' && lrSchedule !== 'linear')
+      throw new UsageError(`--lr-schedule must be constant or linear, got '${lrSchedule}'`);
+    if (positional.length !== 1)
+      throw new UsageError(
+        `give exactly one algorithm (${algorithmNames().join(', ')}), got ${positional.length ? positional.join(' ') : 'none'}`,
+      );
     const name = positional[0];
     try {
       algorithmEntry(name);
@@ -70,7 +76,8 @@ export const command: CliCommand = {
     }
     if (flags.steps === undefined && flags.seconds === undefined) throw new UsageError('give a budget: --steps N and/or --seconds S');
     const progress = flags.progress === undefined ? 'auto' : String(flags.progress);
-    if (!['auto', 'bar', 'lines', 'none'].includes(progress)) throw new UsageError(`--progress must be bar, lines or none, got '${progress}'`);
+    if (!['auto', 'bar', 'lines', 'none'].includes(progress))
+      throw new UsageError(`--progress must be bar, lines or none, got '${progress}'`);
     const out = String(flags.out);
     let config: Record<string, unknown>;
     if (flags.resume) {
@@ -78,7 +85,8 @@ export const command: CliCommand = {
       const saved = loadCheckpoint(join(out, 'checkpoint')).snapshot;
       if (saved.algo !== name) throw new UsageError(`--resume: ${out} holds a '${saved.algo}' run, not '${name}'`);
       config = { ...saved.config, ...parseConfig(flags.config as string | undefined) };
-      if (flags.env !== undefined && flags.env !== config.envId) throw new UsageError(`--resume: the run trains on ${String(config.envId)}, not ${String(flags.env)}`);
+      if (flags.env !== undefined && flags.env !== config.envId)
+        throw new UsageError(`--resume: the run trains on ${String(config.envId)}, not ${String(flags.env)}`);
     } else {
       const envId = flags.env === undefined ? algorithmEntry(name).defaultEnv : String(flags.env);
       const ids = registeredIds();
@@ -97,7 +105,11 @@ export const command: CliCommand = {
       throw new UsageError((e as Error).message);
     }
     const abort = new AbortController();
-    const onSigint = () => { console.error('\ninterrupted: stopping after this update and writing a checkpoint (Ctrl-C again to quit at once)'); abort.abort(); process.off('SIGINT', onSigint); };
+    const onSigint = () => {
+      console.error('\ninterrupted: stopping after this update and writing a checkpoint (Ctrl-C again to quit at once)');
+      abort.abort();
+      process.off('SIGINT', onSigint);
+    };
     process.on('SIGINT', onSigint);
     try {
       const res = await train(algo, {
@@ -113,11 +125,17 @@ export const command: CliCommand = {
         lrSchedule,
       });
       const last = res.evals.at(-1);
-      console.log(`${name} on ${String(config.envId)}: ${res.updates} updates, ${res.envSteps} steps, ${res.episodes} episodes, ${res.seconds.toFixed(1)} s this session (stopped: ${res.stopReason})` +
-        (last ? `; last evaluation ${last.mean.toFixed(1)} ± ${last.std.toFixed(1)}` : '') + `\ncheckpoint: ${res.checkpoint}`);
+      console.log(
+        `${name} on ${String(config.envId)}: ${res.updates} updates, ${res.envSteps} steps, ${res.episodes} episodes, ${res.seconds.toFixed(1)} s this session (stopped: ${res.stopReason})` +
+          (last ? `; last evaluation ${last.mean.toFixed(1)} ± ${last.std.toFixed(1)}` : '') +
+          `\ncheckpoint: ${res.checkpoint}`,
+      );
       return 0;
     } catch (e) {
-      if (e instanceof TrainingDivergedError) { console.error(`gradient-dojo train: ${e.message}`); return 1; }
+      if (e instanceof TrainingDivergedError) {
+        console.error(`gradient-dojo train: ${e.message}`);
+        return 1;
+      }
       throw e;
     } finally {
       process.off('SIGINT', onSigint);

@@ -5,7 +5,23 @@ import { makeFromSpec, type EnvSpec } from '../registry';
 import { shapeSize, type Space } from '../spaces';
 import { allocateBuffers } from './buffers';
 import { VectorEnv, type VectorStep } from './vector-env';
-import { CMD, CMD_CLOSE, CMD_RESET, CMD_STEP, DONE, ERR_BYTES, ERR_ENV, ERR_LEN, SEQ, SLOT, STATS_BUSY_MS, STATS_SLOT, STATUS, STATUS_ERROR, type WorkerInit } from './pool-protocol';
+import {
+  CMD,
+  CMD_CLOSE,
+  CMD_RESET,
+  CMD_STEP,
+  DONE,
+  ERR_BYTES,
+  ERR_ENV,
+  ERR_LEN,
+  SEQ,
+  SLOT,
+  STATS_BUSY_MS,
+  STATS_SLOT,
+  STATUS,
+  STATUS_ERROR,
+  type WorkerInit,
+} from './pool-protocol';
 
 export interface AsyncVectorEnvOptions {
   /** Number of envs when one spec is given (env i gets seed spec.seed + i). */
@@ -36,7 +52,12 @@ export class AsyncVectorEnv extends VectorEnv {
   private closed = false;
   private started = false;
 
-  private constructor(readonly specs: EnvSpec[], nWorkers: number, observationSpace: Space<any>, actionSpace: Space<number>) {
+  private constructor(
+    readonly specs: EnvSpec[],
+    nWorkers: number,
+    observationSpace: Space<any>,
+    actionSpace: Space<number>,
+  ) {
     const n = specs.length;
     const obsSize = shapeSize(observationSpace.shape);
     const { buffers, memory } = allocateBuffers(n, obsSize, true);
@@ -47,19 +68,36 @@ export class AsyncVectorEnv extends VectorEnv {
     this.stats = new Float64Array(stats);
     this.ctrl = new Int32Array(control);
     this.errors = new Uint8Array(errors);
-    this.death = new Promise<never>((_, reject) => { this.rejectDeath = reject; });
+    this.death = new Promise<never>((_, reject) => {
+      this.rejectDeath = reject;
+    });
     this.death.catch(() => {});
     for (let w = 0; w < nWorkers; w++) {
-      const from = Math.floor((w * n) / nWorkers), to = Math.floor(((w + 1) * n) / nWorkers);
+      const from = Math.floor((w * n) / nWorkers),
+        to = Math.floor(((w + 1) * n) / nWorkers);
       this.ranges.push([from, to]);
       this.expected.push(0);
-      const init: WorkerInit = { worker: w, from, specs: specs.slice(from, to), n, obsSize, memory: memory as SharedArrayBuffer, control, errors, stats };
+      const init: WorkerInit = {
+        worker: w,
+        from,
+        specs: specs.slice(from, to),
+        n,
+        obsSize,
+        memory: memory as SharedArrayBuffer,
+        control,
+        errors,
+        stats,
+      };
       const worker = new Worker(join(__dirname, 'pool-worker-bootstrap.js'), { workerData: init });
       worker.unref();
       worker.on('error', (err) => this.fail(new Error(`AsyncVectorEnv: worker ${w} (envs ${from}..${to - 1}) crashed: ${err.message}`)));
       worker.on('exit', (code) => {
         // A worker stops after reporting an env's error; the report, not the exit, is the news.
-        if (!this.closed) this.fail(this.reportedError(w) ?? new Error(`AsyncVectorEnv: worker ${w} (envs ${from}..${to - 1}) exited unexpectedly with code ${code}`));
+        if (!this.closed)
+          this.fail(
+            this.reportedError(w) ??
+              new Error(`AsyncVectorEnv: worker ${w} (envs ${from}..${to - 1}) exited unexpectedly with code ${code}`),
+          );
       });
       this.workers.push(worker);
     }
@@ -82,7 +120,9 @@ export class AsyncVectorEnv extends VectorEnv {
     try {
       structuredClone(specs);
     } catch {
-      throw new Error('AsyncVectorEnv.create: env specs must be plain serialisable data (id, options, seed, module), with no functions or class instances');
+      throw new Error(
+        'AsyncVectorEnv.create: env specs must be plain serialisable data (id, options, seed, module), with no functions or class instances',
+      );
     }
     // Built here too: a bad id or option fails before any thread starts, and the spaces come from it.
     const probe = makeFromSpec(specs[0]);
@@ -94,7 +134,9 @@ export class AsyncVectorEnv extends VectorEnv {
     return pool;
   }
 
-  get workerCount(): number { return this.workers.length; }
+  get workerCount(): number {
+    return this.workers.length;
+  }
 
   /**
    * Milliseconds each worker has spent inside its envs' step and reset calls since the pool started
@@ -132,7 +174,9 @@ export class AsyncVectorEnv extends VectorEnv {
     if (!this.failure) {
       try {
         await this.command(CMD_CLOSE, 2000);
-      } catch { /* terminating below anyway */ }
+      } catch {
+        /* terminating below anyway */
+      }
     }
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
@@ -174,7 +218,8 @@ export class AsyncVectorEnv extends VectorEnv {
         if (v >= this.expected[w]) break;
         const waiter = Atomics.waitAsync(this.ctrl, idx, v, timeoutMs);
         if (waiter.async) await Promise.race([waiter.value, this.death]);
-        if (timeoutMs !== undefined && Atomics.load(this.ctrl, idx) < this.expected[w]) throw new Error(`AsyncVectorEnv: worker ${w} did not answer within ${timeoutMs} ms`);
+        if (timeoutMs !== undefined && Atomics.load(this.ctrl, idx) < this.expected[w])
+          throw new Error(`AsyncVectorEnv: worker ${w} did not answer within ${timeoutMs} ms`);
       }
     }
     for (let w = 0; w < this.workers.length; w++) {

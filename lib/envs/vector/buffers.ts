@@ -6,7 +6,11 @@ import { resetEnvInto, stepEnvInto, StepOutcome, type Env, type ResetArgs } from
 
 /** An env of a vector env threw; `env` is its index. */
 export class EnvStepError extends Error {
-  constructor(readonly env: number, readonly phase: 'reset' | 'step', readonly original: unknown) {
+  constructor(
+    readonly env: number,
+    readonly phase: 'reset' | 'step',
+    readonly original: unknown,
+  ) {
     super(`env ${env} threw during ${phase}: ${original instanceof Error ? original.message : String(original)}`);
     this.name = 'EnvStepError';
   }
@@ -38,11 +42,24 @@ export interface BatchBuffers {
   readonly seeds: Float64Array;
 }
 
-export function allocateBuffers(n: number, obsSize: number, shared: boolean): { buffers: BatchBuffers; memory: ArrayBuffer | SharedArrayBuffer } {
+export function allocateBuffers(
+  n: number,
+  obsSize: number,
+  shared: boolean,
+): { buffers: BatchBuffers; memory: ArrayBuffer | SharedArrayBuffer } {
   const sizes = [
-    ['seeds', 8, n], ['runningReturn', 8, n], ['episodeReturn', 8, n],
-    ['obs', 4, n * obsSize], ['finalObs', 4, n * obsSize], ['actions', 4, n], ['rewards', 4, n],
-    ['runningLength', 4, n], ['episodeLength', 4, n], ['terminated', 1, n], ['truncated', 1, n], ['ended', 1, n],
+    ['seeds', 8, n],
+    ['runningReturn', 8, n],
+    ['episodeReturn', 8, n],
+    ['obs', 4, n * obsSize],
+    ['finalObs', 4, n * obsSize],
+    ['actions', 4, n],
+    ['rewards', 4, n],
+    ['runningLength', 4, n],
+    ['episodeLength', 4, n],
+    ['terminated', 1, n],
+    ['truncated', 1, n],
+    ['ended', 1, n],
   ] as const;
   let total = 0;
   for (const [, b, c] of sizes) total += b * c;
@@ -62,11 +79,34 @@ export function viewBuffers(memory: ArrayBuffer | SharedArrayBuffer, n: number, 
   const f32 = (b: ArrayBuffer | SharedArrayBuffer, o: number, c: number) => new Float32Array(b, o, c);
   const i32 = (b: ArrayBuffer | SharedArrayBuffer, o: number, c: number) => new Int32Array(b, o, c);
   const u8 = (b: ArrayBuffer | SharedArrayBuffer, o: number, c: number) => new Uint8Array(b, o, c);
-  const seeds = take(f64, 8, n), runningReturn = take(f64, 8, n), episodeReturn = take(f64, 8, n);
-  const obs = take(f32, 4, n * obsSize), finalObs = take(f32, 4, n * obsSize);
-  const actions = take(i32, 4, n), rewards = take(f32, 4, n), runningLength = take(i32, 4, n), episodeLength = take(i32, 4, n);
-  const terminated = take(u8, 1, n), truncated = take(u8, 1, n), ended = take(u8, 1, n);
-  return { n, obsSize, obs, finalObs, actions, rewards, terminated, truncated, ended, runningReturn, runningLength, episodeReturn, episodeLength, seeds };
+  const seeds = take(f64, 8, n),
+    runningReturn = take(f64, 8, n),
+    episodeReturn = take(f64, 8, n);
+  const obs = take(f32, 4, n * obsSize),
+    finalObs = take(f32, 4, n * obsSize);
+  const actions = take(i32, 4, n),
+    rewards = take(f32, 4, n),
+    runningLength = take(i32, 4, n),
+    episodeLength = take(i32, 4, n);
+  const terminated = take(u8, 1, n),
+    truncated = take(u8, 1, n),
+    ended = take(u8, 1, n);
+  return {
+    n,
+    obsSize,
+    obs,
+    finalObs,
+    actions,
+    rewards,
+    terminated,
+    truncated,
+    ended,
+    runningReturn,
+    runningLength,
+    episodeReturn,
+    episodeLength,
+    seeds,
+  };
 }
 
 /**
@@ -78,7 +118,11 @@ export class BatchStepper {
   private readonly outcome = new StepOutcome();
   private readonly scratch: Float32Array;
 
-  constructor(readonly envs: ReadonlyArray<Env<any, number>>, readonly from: number, readonly b: BatchBuffers) {
+  constructor(
+    readonly envs: ReadonlyArray<Env<any, number>>,
+    readonly from: number,
+    readonly b: BatchBuffers,
+  ) {
     this.scratch = new Float32Array(b.obsSize);
   }
 
@@ -92,13 +136,19 @@ export class BatchStepper {
       } catch (err) {
         throw new EnvStepError(i, 'reset', err);
       }
-      b.rewards[i] = 0; b.terminated[i] = 0; b.truncated[i] = 0; b.ended[i] = 0;
-      b.runningReturn[i] = 0; b.runningLength[i] = 0;
+      b.rewards[i] = 0;
+      b.terminated[i] = 0;
+      b.truncated[i] = 0;
+      b.ended[i] = 0;
+      b.runningReturn[i] = 0;
+      b.runningLength[i] = 0;
     }
   }
 
   stepAll(): void {
-    const b = this.b, S = b.obsSize, o = this.outcome;
+    const b = this.b,
+      S = b.obsSize,
+      o = this.outcome;
     for (let k = 0; k < this.envs.length; k++) {
       const i = this.from + k;
       const env = this.envs[k];
@@ -133,7 +183,9 @@ export class BatchStepper {
   }
 
   private resetOne(k: number, args: ResetArgs): void {
-    const env = this.envs[k], S = this.b.obsSize, i = this.from + k;
+    const env = this.envs[k],
+      S = this.b.obsSize,
+      i = this.from + k;
     resetEnvInto(env, this.b.obs, i * S, S, args);
   }
 }

@@ -22,7 +22,8 @@ export async function makeVec(spec: string | EnvSpec, n: number, opts: MakeVecOp
   if (!Number.isInteger(n) || n < 1) throw new Error(`makeVec: n must be a positive integer, got ${n}`);
   if (typeof spec !== 'string' && opts.options) throw new Error('makeVec: give options inside the spec (spec.options), not beside it');
   const s: EnvSpec = typeof spec === 'string' ? { id: spec, ...(opts.options ? { options: opts.options } : {}) } : spec;
-  const envs = workers === 0 ? new SyncVectorEnv(Array.from({ length: n }, () => makeFromSpec(s))) : await AsyncVectorEnv.create(s, { n, workers });
+  const envs =
+    workers === 0 ? new SyncVectorEnv(Array.from({ length: n }, () => makeFromSpec(s))) : await AsyncVectorEnv.create(s, { n, workers });
   if (opts.seed !== undefined) await envs.reset(opts.seed);
   return envs;
 }

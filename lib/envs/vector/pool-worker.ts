@@ -6,7 +6,24 @@ import { workerData } from 'node:worker_threads';
 import { makeFromSpec } from '../registry';
 import type { Env } from '../core';
 import { BatchStepper, EnvStepError, viewBuffers } from './buffers';
-import { CMD, CMD_CLOSE, CMD_RESET, CMD_STEP, DONE, ERR_BYTES, ERR_ENV, ERR_LEN, SEQ, SLOT, STATS_BUSY_MS, STATS_COMMANDS, STATS_SLOT, STATUS, STATUS_ERROR, type WorkerInit } from './pool-protocol';
+import {
+  CMD,
+  CMD_CLOSE,
+  CMD_RESET,
+  CMD_STEP,
+  DONE,
+  ERR_BYTES,
+  ERR_ENV,
+  ERR_LEN,
+  SEQ,
+  SLOT,
+  STATS_BUSY_MS,
+  STATS_COMMANDS,
+  STATS_SLOT,
+  STATUS,
+  STATUS_ERROR,
+  type WorkerInit,
+} from './pool-protocol';
 
 const init = workerData as WorkerInit;
 const ctrl = new Int32Array(init.control);
@@ -20,8 +37,12 @@ function finish(): void {
 }
 
 function report(env: number, err: unknown): void {
-  const msg = err instanceof EnvStepError ? `${err.phase}: ${err.original instanceof Error ? err.original.message : String(err.original)}`
-    : err instanceof Error ? err.message : String(err);
+  const msg =
+    err instanceof EnvStepError
+      ? `${err.phase}: ${err.original instanceof Error ? err.original.message : String(err.original)}`
+      : err instanceof Error
+        ? err.message
+        : String(err);
   const bytes = new TextEncoder().encode(msg).subarray(0, ERR_BYTES);
   errText.set(bytes);
   ctrl[base + ERR_LEN] = bytes.length;
@@ -48,7 +69,13 @@ function main(): void {
     seq = Atomics.load(ctrl, base + SEQ);
     const cmd = ctrl[base + CMD];
     if (cmd === CMD_CLOSE) {
-      for (const e of envs) { try { e.close(); } catch { /* closing is best effort */ } }
+      for (const e of envs) {
+        try {
+          e.close();
+        } catch {
+          /* closing is best effort */
+        }
+      }
       finish();
       return;
     }

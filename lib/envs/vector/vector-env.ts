@@ -74,12 +74,22 @@ export abstract class VectorEnv {
     this.obsShape = [...observationSpace.shape];
     this.buffers = buffers;
     buffers.seeds.fill(NaN);
-    this.result = { obs: buffers.obs, rewards: buffers.rewards, terminated: buffers.terminated, truncated: buffers.truncated, episodes: [] };
+    this.result = {
+      obs: buffers.obs,
+      rewards: buffers.rewards,
+      terminated: buffers.terminated,
+      truncated: buffers.truncated,
+      episodes: [],
+    };
   }
 
-  get obsSize(): number { return this.buffers.obsSize; }
+  get obsSize(): number {
+    return this.buffers.obsSize;
+  }
   /** [N, ...obsShape]: the last observation of the episode that ended on the last step (where it did). */
-  get finalObs(): Float32Array { return this.buffers.finalObs; }
+  get finalObs(): Float32Array {
+    return this.buffers.finalObs;
+  }
 
   /** Number of actions of one env (a Discrete action space). */
   get nActions(): number {
@@ -101,9 +111,13 @@ export abstract class VectorEnv {
    */
   async rollout(T: number, policy: RolloutPolicy, onStep?: RolloutStepHook): Promise<Rollout> {
     if (!Number.isInteger(T) || T < 1) throw new Error(`rollout: T must be a positive integer, got ${T}`);
-    const N = this.numEnvs, S = this.obsSize, b = this.buffers;
+    const N = this.numEnvs,
+      S = this.obsSize,
+      b = this.buffers;
     const out: Rollout = {
-      T, N, obsShape: this.obsShape,
+      T,
+      N,
+      obsShape: this.obsShape,
       obs: new Float32Array(T * N * S),
       actions: new Int32Array(T * N),
       rewards: new Float32Array(T * N),
@@ -142,7 +156,8 @@ export abstract class VectorEnv {
 
   /** Checks the actions and writes them where the envs read them. */
   protected setActions(actions: ArrayLike<number>, who: string): void {
-    const n = this.numEnvs, b = this.buffers;
+    const n = this.numEnvs,
+      b = this.buffers;
     if (!actions || actions.length !== n) throw new Error(`${who}.step: need ${n} actions, got ${actions?.length}`);
     for (let i = 0; i < n; i++) {
       const a = actions[i];
@@ -153,7 +168,8 @@ export abstract class VectorEnv {
 
   /** The step's result, read from the buffers after the envs stepped (one reused object). */
   protected stepResult(): VectorStep {
-    const b = this.buffers, r = this.result;
+    const b = this.buffers,
+      r = this.result;
     r.episodes.length = 0;
     for (let i = 0; i < this.numEnvs; i++) {
       if (b.ended[i]) r.episodes.push({ env: i, return: b.episodeReturn[i], length: b.episodeLength[i] });

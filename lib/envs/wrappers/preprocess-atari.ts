@@ -1,4 +1,14 @@
-import { isFastEnv, isPalettedEnv, StepOutcome, type PalettedEnv, type Env, type ObsBuffer, type ResetArgs, type ResetResult, type StepResult } from '../core';
+import {
+  isFastEnv,
+  isPalettedEnv,
+  StepOutcome,
+  type PalettedEnv,
+  type Env,
+  type ObsBuffer,
+  type ResetArgs,
+  type ResetResult,
+  type StepResult,
+} from '../core';
 import { Box, type Space } from '../spaces';
 import { ResizePlan, rgbToGray, type CropRect, type VerticalRounding } from '../image';
 import { Wrapper } from './wrapper';
@@ -64,23 +74,35 @@ export class PreprocessAtari extends Wrapper<Float32Array, number> {
     const space = inner.observationSpace as Space<Uint8Array> & { shape: readonly number[]; dtype?: string };
     const [h, w, c] = space.shape;
     if (space.shape.length !== 3 || c !== 3) {
-      throw new Error(`PreprocessAtari needs an environment with RGB observations [height, width, 3]; this one has shape [${space.shape.join(', ')}]`);
+      throw new Error(
+        `PreprocessAtari needs an environment with RGB observations [height, width, 3]; this one has shape [${space.shape.join(', ')}]`,
+      );
     }
     this.height = options.height ?? 42;
     this.width = options.width ?? 42;
     this.nFrames = options.nFrames ?? 4;
-    if (!Number.isInteger(this.nFrames) || this.nFrames < 1) throw new Error(`PreprocessAtari: nFrames must be a positive integer, got ${this.nFrames}`);
+    if (!Number.isInteger(this.nFrames) || this.nFrames < 1)
+      throw new Error(`PreprocessAtari: nFrames must be a positive integer, got ${this.nFrames}`);
     this.grayscale = options.grayscale ?? 'luma';
-    if (!['luma', 'notebook-bgr', 'none'].includes(this.grayscale)) throw new Error(`PreprocessAtari: grayscale must be 'luma', 'notebook-bgr' or 'none', got '${this.grayscale}'`);
+    if (!['luma', 'notebook-bgr', 'none'].includes(this.grayscale))
+      throw new Error(`PreprocessAtari: grayscale must be 'luma', 'notebook-bgr' or 'none', got '${this.grayscale}'`);
     this.channelOrder = options.channelOrder ?? 'channels-first';
     if (this.channelOrder !== 'channels-first' && this.channelOrder !== 'channels-last') {
       throw new Error(`PreprocessAtari: channelOrder must be 'channels-first' or 'channels-last', got '${String(this.channelOrder)}'`);
     }
     const cropOpt = options.crop ?? 'none';
-    const crop = cropOpt === 'none' ? { top: 0, bottom: h, left: 0, right: w }
-      : cropOpt === 'practical_rl' ? PRACTICAL_RL_CROP
-      : typeof cropOpt === 'object' ? cropOpt
-      : (() => { throw new Error(`PreprocessAtari: crop must be 'none', 'practical_rl' or { top, bottom, left, right }, got '${String(cropOpt)}'`); })();
+    const crop =
+      cropOpt === 'none'
+        ? { top: 0, bottom: h, left: 0, right: w }
+        : cropOpt === 'practical_rl'
+          ? PRACTICAL_RL_CROP
+          : typeof cropOpt === 'object'
+            ? cropOpt
+            : (() => {
+                throw new Error(
+                  `PreprocessAtari: crop must be 'none', 'practical_rl' or { top, bottom, left, right }, got '${String(cropOpt)}'`,
+                );
+              })();
     this.plan = new ResizePlan(w, h, 3, this.width, this.height, crop, options.rounding ?? 'opencv-simd');
     this.channelsPerFrame = this.grayscale === 'none' ? 3 : 1;
     const frameSize = this.height * this.width * this.channelsPerFrame;
@@ -95,10 +117,14 @@ export class PreprocessAtari extends Wrapper<Float32Array, number> {
     this.paletted = isPalettedEnv(inner) && this.grayscale !== 'none' ? inner : null;
   }
 
-  override get observationSpace(): Box<'float32'> { return this.space; }
+  override get observationSpace(): Box<'float32'> {
+    return this.space;
+  }
 
   /** Size of one observation (nFrames * channels * height * width). */
-  get obsSize(): number { return this.observationSpace.size; }
+  get obsSize(): number {
+    return this.observationSpace.size;
+  }
 
   /**
    * Processes one RGB screen into `out` (height*width*channelsPerFrame floats in [0,1], HWC order):
@@ -123,7 +149,12 @@ export class PreprocessAtari extends Wrapper<Float32Array, number> {
     const t0 = this.timing ? performance.now() : 0;
     const slot = this.ring[this.head];
     if (this.paletted) {
-      this.plan.resizeGrayFromPalette(this.paletted.screenIndices(), this.paletted.palette, this.grayscale === 'luma' ? 'rgb' : 'bgr', slot);
+      this.plan.resizeGrayFromPalette(
+        this.paletted.screenIndices(),
+        this.paletted.palette,
+        this.grayscale === 'luma' ? 'rgb' : 'bgr',
+        slot,
+      );
     } else {
       this.processFrame(this.raw, slot);
     }
@@ -134,7 +165,9 @@ export class PreprocessAtari extends Wrapper<Float32Array, number> {
   /** Writes the stacked observation (oldest frame first) into `out` at `offset`. */
   private compose(out: ObsBuffer, offset: number): void {
     const t0 = this.timing ? performance.now() : 0;
-    const F = this.nFrames, cpf = this.channelsPerFrame, n = this.height * this.width;
+    const F = this.nFrames,
+      cpf = this.channelsPerFrame,
+      n = this.height * this.width;
     if (this.channelOrder === 'channels-first') {
       for (let f = 0; f < F; f++) {
         const frame = this.ring[(this.head + f) % F];
@@ -148,8 +181,10 @@ export class PreprocessAtari extends Wrapper<Float32Array, number> {
       // One grey channel per frame (the usual case): a loop the engine keeps on Float32Arrays only,
       // writing each pixel's F values side by side (four frames: one unrolled pass).
       if (F === 4) {
-        const f0 = this.ring[this.head], f1 = this.ring[(this.head + 1) & 3];
-        const f2 = this.ring[(this.head + 2) & 3], f3 = this.ring[(this.head + 3) & 3];
+        const f0 = this.ring[this.head],
+          f1 = this.ring[(this.head + 1) & 3];
+        const f2 = this.ring[(this.head + 2) & 3],
+          f3 = this.ring[(this.head + 3) & 3];
         for (let p = 0, o = offset; p < n; p++, o += 4) {
           out[o] = f0[p];
           out[o + 1] = f1[p];

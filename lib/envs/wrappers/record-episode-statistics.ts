@@ -24,7 +24,10 @@ export class RecordEpisodeStatistics<O = Float32Array, A = number> extends Wrapp
   /** Statistics of the last finished episode, or null before the first one ends. */
   lastEpisode: EpisodeStats | null = null;
 
-  constructor(inner: Env<O, A>, readonly bufferLength = 100) {
+  constructor(
+    inner: Env<O, A>,
+    readonly bufferLength = 100,
+  ) {
     super(inner);
   }
 
@@ -64,7 +67,10 @@ export class RecordEpisodeStatistics<O = Float32Array, A = number> extends Wrapp
     this.lastEpisode = ep;
     this.returnQueue.push(ep.r);
     this.lengthQueue.push(ep.l);
-    if (this.returnQueue.length > this.bufferLength) { this.returnQueue.shift(); this.lengthQueue.shift(); }
+    if (this.returnQueue.length > this.bufferLength) {
+      this.returnQueue.shift();
+      this.lengthQueue.shift();
+    }
     return ep;
   }
 }

@@ -8,7 +8,10 @@ import { Wrapper } from './wrapper';
 export class TimeLimit<O = Float32Array, A = number> extends Wrapper<O, A> {
   private elapsed = 0;
 
-  constructor(inner: Env<O, A>, readonly maxEpisodeSteps: number) {
+  constructor(
+    inner: Env<O, A>,
+    readonly maxEpisodeSteps: number,
+  ) {
     super(inner);
     if (!Number.isInteger(maxEpisodeSteps) || maxEpisodeSteps <= 0) {
       throw new Error(`TimeLimit: maxEpisodeSteps must be a positive integer, got ${maxEpisodeSteps}`);
@@ -16,7 +19,9 @@ export class TimeLimit<O = Float32Array, A = number> extends Wrapper<O, A> {
   }
 
   /** Steps taken since the last reset. */
-  get elapsedSteps(): number { return this.elapsed; }
+  get elapsedSteps(): number {
+    return this.elapsed;
+  }
 
   override reset(args?: ResetArgs): ResetResult<O> {
     this.elapsed = 0;

@@ -11,7 +11,9 @@ const chapter = '01_reinforce';
 
 function asNumberArray(name: string, out: unknown): number[] {
   if (!Array.isArray(out) && !ArrayBuffer.isView(out)) {
-    throw new ShapeError(`${name} should return an array of numbers, but it returned ${out === undefined ? 'undefined (did you forget to return it?)' : typeof out}.`);
+    throw new ShapeError(
+      `${name} should return an array of numbers, but it returned ${out === undefined ? 'undefined (did you forget to return it?)' : typeof out}.`,
+    );
   }
   return Array.from(out as ArrayLike<number>);
 }
@@ -112,8 +114,7 @@ export const sampleAction: Exercise<SampleAction> = {
       fn: (p, u) => p.length - 1 - sampleActionRef([...p].reverse(), u),
     },
     {
-      hint:
-        'when no running total exceeds u (rounding), return the last action that is possible, not the last index: its probability may be 0.',
+      hint: 'when no running total exceeds u (rounding), return the last action that is possible, not the last index: its probability may be 0.',
       fn: (p, u) => {
         let c = 0;
         for (let i = 0; i < p.length; i++) if (u < (c += p[i])) return i;
@@ -198,14 +199,48 @@ export const reinforceLoss: Exercise<ReinforceLoss> = {
   chapter,
   summary: 'loss = -sum_t G_t * log pi(a_t | s_t), a scalar tensor, with log pi from a log-softmax over each row.',
   params: ['logits', 'actions', 'returns'],
-  edgeCases: 'a batch of one step, a uniform policy, negative returns, zero returns (a reduction must not skip them), the last action taken',
+  edgeCases:
+    'a batch of one step, a uniform policy, negative returns, zero returns (a reduction must not skip them), the last action taken',
   ...LOSS_TOLERANCE,
   cases(rng) {
     const fixed: Case[] = [
       { label: 'a batch of one step', args: [[[0.5, -0.5]], [1], [2]] },
-      { label: 'uniform policy', args: [[[0, 0], [0, 0], [0, 0]], [0, 1, 1], [3, 2, 1]] },
-      { label: 'negative returns', args: [[[1, 2, 0], [0.3, -1, 2]], [2, 0], [-1.5, -0.5]] },
-      { label: 'some returns are 0', args: [[[1, 0, -1], [0.5, 0.5, 2], [0, 3, 1], [2, 2, 0]], [2, 0, 1, 2], [0, 1.5, 0, -2]] },
+      {
+        label: 'uniform policy',
+        args: [
+          [
+            [0, 0],
+            [0, 0],
+            [0, 0],
+          ],
+          [0, 1, 1],
+          [3, 2, 1],
+        ],
+      },
+      {
+        label: 'negative returns',
+        args: [
+          [
+            [1, 2, 0],
+            [0.3, -1, 2],
+          ],
+          [2, 0],
+          [-1.5, -0.5],
+        ],
+      },
+      {
+        label: 'some returns are 0',
+        args: [
+          [
+            [1, 0, -1],
+            [0.5, 0.5, 2],
+            [0, 3, 1],
+            [2, 2, 0],
+          ],
+          [2, 0, 1, 2],
+          [0, 1.5, 0, -2],
+        ],
+      },
     ];
     for (let i = 0; i < 6; i++) {
       const T = intBetween(rng, 2, 15);
@@ -217,8 +252,14 @@ export const reinforceLoss: Exercise<ReinforceLoss> = {
   invoke: (fn, args) => invokeLogitsLoss('reinforceLoss', fn, args),
   reference: reinforceLossRef,
   mistakes: [
-    { hint: 'the sign is flipped: the loss is minus the return-weighted log-probability (we minimise it).', fn: (l, a, g) => tf.tidy(() => tf.neg(reinforceLossRef(l, a, g))) },
-    { hint: 'you averaged over steps; this loss sums over the steps of the batch.', fn: (l, a, g) => tf.tidy(() => tf.div(reinforceLossRef(l, a, g), a.length)) },
+    {
+      hint: 'the sign is flipped: the loss is minus the return-weighted log-probability (we minimise it).',
+      fn: (l, a, g) => tf.tidy(() => tf.neg(reinforceLossRef(l, a, g))),
+    },
+    {
+      hint: 'you averaged over steps; this loss sums over the steps of the batch.',
+      fn: (l, a, g) => tf.tidy(() => tf.div(reinforceLossRef(l, a, g), a.length)),
+    },
     {
       hint: 'you weighted probabilities, not log-probabilities: apply tf.logSoftmax to the logits.',
       fn: (l, a, g) =>
@@ -228,7 +269,15 @@ export const reinforceLoss: Exercise<ReinforceLoss> = {
       hint: 'you used the log-probability of the most likely action; use the action that was actually taken (actions[t]).',
       fn: (l, a, g) => tf.tidy(() => reinforceLossRef(l, Array.from(tf.argMax(l, 1).dataSync()), g)),
     },
-    { hint: 'the returns are missing: each log-probability must be weighted by its return G_t.', fn: (l, a) => reinforceLossRef(l, a, a.map(() => 1)) },
+    {
+      hint: 'the returns are missing: each log-probability must be weighted by its return G_t.',
+      fn: (l, a) =>
+        reinforceLossRef(
+          l,
+          a,
+          a.map(() => 1),
+        ),
+    },
     {
       hint: 'you divided by the number of non-zero returns (tf.losses with its default reduction does): this loss is a plain sum over the steps.',
       fn: (l, a, g) => tf.tidy(() => tf.div(reinforceLossRef(l, a, g), Math.max(1, g.filter((x) => x !== 0).length))),

@@ -41,7 +41,10 @@ export const entropy: Exercise<Entropy> = {
   mistakes: [
     { hint: 'the minus sign is missing: entropy is never negative.', fn: (p) => -entropyRef(p) },
     { hint: 'use the natural logarithm (Math.log), not log base 2.', fn: (p) => entropyRef(p) / Math.LN2 },
-    { hint: 'an action with probability 0 contributes 0 (the limit of p ln p), not NaN: skip it.', fn: (p) => -p.reduce((s, x) => s + x * Math.log(x), 0) },
+    {
+      hint: 'an action with probability 0 contributes 0 (the limit of p ln p), not NaN: skip it.',
+      fn: (p) => -p.reduce((s, x) => s + x * Math.log(x), 0),
+    },
     { hint: 'you summed -ln p(a) without weighting by p(a).', fn: (p) => p.reduce((s, x) => s + (x > 0 ? -Math.log(x) : 0), 0) },
   ],
 };
@@ -56,7 +59,8 @@ export const batchReturnsToGo: Exercise<BatchReturnsToGo> = {
   chapter,
   summary: 'returns-to-go over several episodes laid end to end; the return restarts from 0 after every step whose done flag is true.',
   params: ['rewards', 'dones', 'gamma'],
-  edgeCases: 'single-step episodes, an episode end at every position, no episode end at all, a batch that stops mid-episode, an empty batch',
+  edgeCases:
+    'single-step episodes, an episode end at every position, no episode end at all, a batch that stops mid-episode, an empty batch',
   cases(rng) {
     const fixed: Case[] = [
       { label: 'a batch of one step', args: [[2], [true], 0.9] },
@@ -81,23 +85,47 @@ export const batchReturnsToGo: Exercise<BatchReturnsToGo> = {
   },
   invoke: (fn, args) => {
     const out = fn(args[0] as number[], args[1] as boolean[], args[2] as number);
-    if (!Array.isArray(out) && !ArrayBuffer.isView(out)) throw new ShapeError(`batchReturnsToGo should return an array of numbers, got ${typeof out}.`);
+    if (!Array.isArray(out) && !ArrayBuffer.isView(out))
+      throw new ShapeError(`batchReturnsToGo should return an array of numbers, got ${typeof out}.`);
     return Array.from(out as ArrayLike<number>);
   },
   reference: batchReturnsRef,
   mistakes: [
     {
       hint: 'looks like you forgot to reset the return at episode ends: rewards of the next episode leaked into this one.',
-      fn: (r, _d, g) => batchReturnsRef(r, r.map(() => false), g),
+      fn: (r, _d, g) =>
+        batchReturnsRef(
+          r,
+          r.map(() => false),
+          g,
+        ),
     },
     {
       hint: 'the reset is one step late: when dones[t] is true, step t is the LAST step of its episode, so G_t = r_t.',
-      fn: (r, d, g) => batchReturnsRef(r, d.map((_, t) => (t > 0 ? d[t - 1] : false)), g),
+      fn: (r, d, g) =>
+        batchReturnsRef(
+          r,
+          d.map((_, t) => (t > 0 ? d[t - 1] : false)),
+          g,
+        ),
     },
-    { hint: 'the done mask is inverted: the return continues while done is false and restarts when it is true.', fn: (r, d, g) => batchReturnsRef(r, d.map((x) => !x), g) },
+    {
+      hint: 'the done mask is inverted: the return continues while done is false and restarts when it is true.',
+      fn: (r, d, g) =>
+        batchReturnsRef(
+          r,
+          d.map((x) => !x),
+          g,
+        ),
+    },
     {
       hint: 'the reset is one step early: the return must restart AT the step whose flag is true (it is the last of its episode, G_t = r_t), not at the step before it.',
-      fn: (r, d, g) => batchReturnsRef(r, d.map((_, t) => d[t + 1] ?? false), g),
+      fn: (r, d, g) =>
+        batchReturnsRef(
+          r,
+          d.map((_, t) => d[t + 1] ?? false),
+          g,
+        ),
     },
   ],
 };
@@ -112,28 +140,92 @@ export const entropyRegularizedLoss: Exercise<EntropyRegularizedLoss> = {
   chapter,
   summary: 'loss = -sum_t G_t log pi(a_t|s_t) - beta * sum_t H(pi(.|s_t)): the REINFORCE loss minus beta times the total entropy.',
   params: ['logits', 'actions', 'returns', 'beta'],
-  edgeCases: 'beta = 0 (plain REINFORCE), beta left out (default 0.01), the entropy term alone with beta = 0.01, zero returns, a large beta',
+  edgeCases:
+    'beta = 0 (plain REINFORCE), beta left out (default 0.01), the entropy term alone with beta = 0.01, zero returns, a large beta',
   ...LOSS_TOLERANCE,
   cases(rng) {
     const fixed: Case[] = [
       { label: 'a batch of one step', args: [[[0.5, -0.5]], [0], [1], 0.1] },
-      { label: 'beta = 0 (plain REINFORCE)', args: [[[1, 0], [0, 2]], [0, 1], [2, 1], 0] },
-      { label: 'a large beta', args: [[[3, -3, 0], [0.1, 0.2, 0.3]], [0, 2], [1, 0.5], 0.5] },
-      { label: 'only the entropy term (all returns 0), beta = 0.01', args: [[[1, 0, -1], [0.2, 0.4, 0], [2, -1, 0.5]], [0, 1, 2], [0, 0, 0], 0.01] },
-      { label: 'beta left out (the default, 0.01)', args: [[[0.3, -0.2], [1, 1.5], [0, -2]], [1, 0, 1], [1.5, -0.5, 2]] },
-      { label: 'some returns are 0', args: [[[1, 2], [0.5, -0.5], [0, 0]], [1, 1, 0], [0, 2, 0], 0.05] },
+      {
+        label: 'beta = 0 (plain REINFORCE)',
+        args: [
+          [
+            [1, 0],
+            [0, 2],
+          ],
+          [0, 1],
+          [2, 1],
+          0,
+        ],
+      },
+      {
+        label: 'a large beta',
+        args: [
+          [
+            [3, -3, 0],
+            [0.1, 0.2, 0.3],
+          ],
+          [0, 2],
+          [1, 0.5],
+          0.5,
+        ],
+      },
+      {
+        label: 'only the entropy term (all returns 0), beta = 0.01',
+        args: [
+          [
+            [1, 0, -1],
+            [0.2, 0.4, 0],
+            [2, -1, 0.5],
+          ],
+          [0, 1, 2],
+          [0, 0, 0],
+          0.01,
+        ],
+      },
+      {
+        label: 'beta left out (the default, 0.01)',
+        args: [
+          [
+            [0.3, -0.2],
+            [1, 1.5],
+            [0, -2],
+          ],
+          [1, 0, 1],
+          [1.5, -0.5, 2],
+        ],
+      },
+      {
+        label: 'some returns are 0',
+        args: [
+          [
+            [1, 2],
+            [0.5, -0.5],
+            [0, 0],
+          ],
+          [1, 1, 0],
+          [0, 2, 0],
+          0.05,
+        ],
+      },
     ];
     for (let i = 0; i < 6; i++) {
       const T = intBetween(rng, 2, 12);
       const A = intBetween(rng, 2, 5);
-      fixed.push({ label: 'random batch', args: [matrix(rng, T, A, 2), actions(rng, T, A), normals(rng, T, 3), [0.001, 0.01, 0.05, 0.1, 0.5][rng.int(5)]] });
+      fixed.push({
+        label: 'random batch',
+        args: [matrix(rng, T, A, 2), actions(rng, T, A), normals(rng, T, 3), [0.001, 0.01, 0.05, 0.1, 0.5][rng.int(5)]],
+      });
     }
     return fixed;
   },
   invoke: (fn, args) => invokeLogitsLoss('entropyRegularizedLoss', fn, args),
   reference: entropyLossRef,
   mistakes: [
-    { hint: 'the entropy term has the wrong sign: we want to MAXIMISE entropy, so SUBTRACT beta * H from the loss.', fn: (l, a, g, b) => entropyLossRef(l, a, g, -b) },
+    {
+      hint: 'the entropy term has the wrong sign: we want to MAXIMISE entropy, so SUBTRACT beta * H from the loss.',
+      fn: (l, a, g, b) => entropyLossRef(l, a, g, -b),
+    },
     { hint: 'the entropy bonus is missing (or beta is ignored).', fn: (l, a, g) => entropyLossRef(l, a, g, 0) },
     {
       hint: 'you averaged the entropy over steps; this loss sums both terms over the steps of the batch.',
@@ -147,7 +239,10 @@ export const entropyRegularizedLoss: Exercise<EntropyRegularizedLoss> = {
           return tf.sub(losses.reinforceLoss(l, a, g), b * h);
         }),
     },
-    { hint: 'beta has no default: when it is left out, use 0.01 (the signature says beta = 0.01).', fn: (l, a, g, b) => entropyLossRef(l, a, g, b ?? 0) },
+    {
+      hint: 'beta has no default: when it is left out, use 0.01 (the signature says beta = 0.01).',
+      fn: (l, a, g, b) => entropyLossRef(l, a, g, b ?? 0),
+    },
   ],
 };
 

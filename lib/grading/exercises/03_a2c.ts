@@ -11,7 +11,8 @@ import { entropyOfLogits } from '../../nn/distributions';
 const chapter = '03_a2c';
 
 const asArray = (name: string, out: unknown): number[] => {
-  if (!Array.isArray(out) && !ArrayBuffer.isView(out)) throw new ShapeError(`${name} should return an array of numbers, but it returned ${out === undefined ? 'undefined' : typeof out}.`);
+  if (!Array.isArray(out) && !ArrayBuffer.isView(out))
+    throw new ShapeError(`${name} should return an array of numbers, but it returned ${out === undefined ? 'undefined' : typeof out}.`);
   return Array.from(out as ArrayLike<number>);
 };
 
@@ -49,9 +50,15 @@ export const advantageEstimates: Exercise<AdvantageEstimates> = {
   invoke: (fn, args) => asArray('advantageEstimates', fn(args[0] as number[], args[1] as number[], args[2] as number)),
   reference: advantageRef,
   mistakes: [
-    { hint: 'the sign is flipped: the advantage is the return MINUS the critic value (A = G - V).', fn: (r, v, g) => advantageRef(r, v, g).map((x) => -x) },
+    {
+      hint: 'the sign is flipped: the advantage is the return MINUS the critic value (A = G - V).',
+      fn: (r, v, g) => advantageRef(r, v, g).map((x) => -x),
+    },
     { hint: 'the baseline is missing: subtract the critic value V(s_t) from each return.', fn: (r, _v, g) => returnsOf(r, g) },
-    { hint: 'you subtracted V of the NEXT state; the baseline is the value of the state the action was taken in, V(s_t).', fn: (r, v, g) => returnsOf(r, g).map((x, t) => x - (v[t + 1] ?? 0)) },
+    {
+      hint: 'you subtracted V of the NEXT state; the baseline is the value of the state the action was taken in, V(s_t).',
+      fn: (r, v, g) => returnsOf(r, g).map((x, t) => x - (v[t + 1] ?? 0)),
+    },
     { hint: 'you used the immediate reward instead of the return-to-go G_t.', fn: (r, v) => r.map((x, t) => x - v[t]) },
   ],
 };
@@ -71,9 +78,27 @@ export const criticLoss: Exercise<CriticLoss> = {
   cases(rng) {
     const fixed: Case[] = [
       { label: 'a batch of one', args: [[1.5], [2]] },
-      { label: 'a perfect critic', args: [[1, 2, 3], [1, 2, 3]] },
-      { label: 'errors of both signs', args: [[0, 2, 0], [1, 1, -2]] },
-      { label: 'some returns and values are 0', args: [[0, 0, 1, 0.5], [0, 2, 0, 0]] },
+      {
+        label: 'a perfect critic',
+        args: [
+          [1, 2, 3],
+          [1, 2, 3],
+        ],
+      },
+      {
+        label: 'errors of both signs',
+        args: [
+          [0, 2, 0],
+          [1, 1, -2],
+        ],
+      },
+      {
+        label: 'some returns and values are 0',
+        args: [
+          [0, 0, 1, 0.5],
+          [0, 2, 0, 0],
+        ],
+      },
     ];
     for (let i = 0; i < 8; i++) {
       const n = intBetween(rng, 2, 30);
@@ -90,13 +115,22 @@ export const criticLoss: Exercise<CriticLoss> = {
   },
   reference: criticRef,
   mistakes: [
-    { hint: 'you summed the squared errors; take their mean (divide by the number of steps).', fn: (v, g) => tf.tidy(() => tf.mul(criticRef(v, g), g.length)) },
+    {
+      hint: 'you summed the squared errors; take their mean (divide by the number of steps).',
+      fn: (v, g) => tf.tidy(() => tf.mul(criticRef(v, g), g.length)),
+    },
     {
       hint: 'the errors are not squared (a plain mean of G - V lets positive and negative errors cancel).',
       fn: (v, g) => tf.tidy(() => tf.mean(tf.sub(tf.tensor1d(g), v))),
     },
-    { hint: 'you used absolute errors; the critic is trained with SQUARED errors.', fn: (v, g) => tf.tidy(() => tf.mean(tf.abs(tf.sub(tf.tensor1d(g), v)))) },
-    { hint: 'you halved the mean squared error; this exercise wants the plain mean.', fn: (v, g) => tf.tidy(() => tf.div(criticRef(v, g), 2)) },
+    {
+      hint: 'you used absolute errors; the critic is trained with SQUARED errors.',
+      fn: (v, g) => tf.tidy(() => tf.mean(tf.abs(tf.sub(tf.tensor1d(g), v)))),
+    },
+    {
+      hint: 'you halved the mean squared error; this exercise wants the plain mean.',
+      fn: (v, g) => tf.tidy(() => tf.div(criticRef(v, g), 2)),
+    },
     {
       hint: 'you divided by the number of non-zero errors or returns (tf.losses with its default reduction may): divide by the number of steps.',
       fn: (v, g) =>
@@ -138,20 +172,82 @@ export const a2cLoss: Exercise<A2cLoss> = {
     '-mean_t[A_t log pi(a_t|s_t)] + valueCoef * mean_t[(G_t - V(s_t))^2] - entropyCoef * mean_t[H_t], with the advantages A_t as given (constants) ' +
     'and the critic term differentiable in values; valueCoef = 0.5 and entropyCoef = 0.01 when left out.',
   params: ['logits', 'values', 'actions', 'advantages', 'returns', 'valueCoef', 'entropyCoef'],
-  edgeCases: 'a batch of one step, each term alone (actor, critic, entropy with coefficient 0.01), coefficients left out (defaults 0.5 and 0.01), zero advantages',
+  edgeCases:
+    'a batch of one step, each term alone (actor, critic, entropy with coefficient 0.01), coefficients left out (defaults 0.5 and 0.01), zero advantages',
   ...LOSS_TOLERANCE,
   cases(rng) {
     const fixed: Case[] = [
       { label: 'a batch of one step', args: [[[0.2, -0.3]], [0.5], [1], [1], [1.5], 0.5, 0.01] },
-      { label: 'only the actor term (valueCoef = 0, entropyCoef = 0)', args: [[[1, 0], [0, 1], [0.5, -1]], [0.3, -0.2, 1], [0, 1, 1], [1.2, -0.7, 0.4], [1, 2, 0], 0, 0] },
-      { label: 'only the critic term (advantages 0, entropyCoef = 0)', args: [[[1, 0, 2], [0.5, 0.5, 0]], [1, 2], [2, 1], [0, 0], [0.5, 3], 0.5, 0] },
-      { label: 'only the entropy term (advantages 0, valueCoef = 0, entropyCoef = 0.01)', args: [[[1, 0, -1], [0.2, 0.4, 0], [2, -1, 0.5], [0, 0, 3]], [0, 0, 0, 0], [0, 1, 2, 2], [0, 0, 0, 0], [1, 1, 1, 1], 0, 0.01] },
-      { label: 'coefficients left out (defaults 0.5 and 0.01)', args: [[[0.4, -0.1], [1, 2], [0, -1]], [0.5, 1, -0.5], [1, 0, 1], [0.5, -1, 1.5], [1, 0, 1]] },
+      {
+        label: 'only the actor term (valueCoef = 0, entropyCoef = 0)',
+        args: [
+          [
+            [1, 0],
+            [0, 1],
+            [0.5, -1],
+          ],
+          [0.3, -0.2, 1],
+          [0, 1, 1],
+          [1.2, -0.7, 0.4],
+          [1, 2, 0],
+          0,
+          0,
+        ],
+      },
+      {
+        label: 'only the critic term (advantages 0, entropyCoef = 0)',
+        args: [
+          [
+            [1, 0, 2],
+            [0.5, 0.5, 0],
+          ],
+          [1, 2],
+          [2, 1],
+          [0, 0],
+          [0.5, 3],
+          0.5,
+          0,
+        ],
+      },
+      {
+        label: 'only the entropy term (advantages 0, valueCoef = 0, entropyCoef = 0.01)',
+        args: [
+          [
+            [1, 0, -1],
+            [0.2, 0.4, 0],
+            [2, -1, 0.5],
+            [0, 0, 3],
+          ],
+          [0, 0, 0, 0],
+          [0, 1, 2, 2],
+          [0, 0, 0, 0],
+          [1, 1, 1, 1],
+          0,
+          0.01,
+        ],
+      },
+      {
+        label: 'coefficients left out (defaults 0.5 and 0.01)',
+        args: [
+          [
+            [0.4, -0.1],
+            [1, 2],
+            [0, -1],
+          ],
+          [0.5, 1, -0.5],
+          [1, 0, 1],
+          [0.5, -1, 1.5],
+          [1, 0, 1],
+        ],
+      },
     ];
     for (let i = 0; i < 6; i++) {
       const T = intBetween(rng, 2, 12);
       const A = intBetween(rng, 2, 5);
-      fixed.push({ label: 'random batch', args: [matrix(rng, T, A, 2), normals(rng, T, 2), actions(rng, T, A), normals(rng, T), normals(rng, T, 3), 0.5, 0.01] });
+      fixed.push({
+        label: 'random batch',
+        args: [matrix(rng, T, A, 2), normals(rng, T, 2), actions(rng, T, A), normals(rng, T), normals(rng, T, 3), 0.5, 0.01],
+      });
     }
     return fixed;
   },
@@ -188,8 +284,14 @@ export const a2cLoss: Exercise<A2cLoss> = {
           return tf.sub(tf.add(actor, tf.mul(vc, t.critic)), tf.mul(ec, t.h));
         }),
     },
-    { hint: 'the entropy term has the wrong sign: subtract entropyCoef * H (we reward uncertainty).', fn: (l, v, a, adv, g, vc = 0.5, ec = 0.01) => a2cRef(l, v, a, adv, g, vc, -ec) },
-    { hint: 'the critic term is missing or not scaled by valueCoef.', fn: (l, v, a, adv, g, vc = 0.5, ec = 0.01) => a2cRef(l, v, a, adv, g, vc === 1 ? 0 : 1, ec) },
+    {
+      hint: 'the entropy term has the wrong sign: subtract entropyCoef * H (we reward uncertainty).',
+      fn: (l, v, a, adv, g, vc = 0.5, ec = 0.01) => a2cRef(l, v, a, adv, g, vc, -ec),
+    },
+    {
+      hint: 'the critic term is missing or not scaled by valueCoef.',
+      fn: (l, v, a, adv, g, vc = 0.5, ec = 0.01) => a2cRef(l, v, a, adv, g, vc === 1 ? 0 : 1, ec),
+    },
     {
       hint: 'no gradient flows through the entropy term (it was computed from numbers, or detached): build it from the logits tensor so the bonus can push them.',
       fn: (l, v, a, adv, g, vc = 0.5, ec = 0.01) =>

@@ -19,12 +19,18 @@ const chapter = '04_a3c_kungfu';
 /** Done flags for n positions in one of several patterns. */
 function donePattern(rng: Rng, n: number, kind: number): boolean[] {
   switch (kind) {
-    case 0: return new Array(n).fill(false);
-    case 1: return new Array(n).fill(true);
-    case 2: return Array.from({ length: n }, (_, i) => i === 0);
-    case 3: return Array.from({ length: n }, (_, i) => i === n - 1);
-    case 4: return Array.from({ length: n }, (_, i) => i === Math.floor(n / 2));
-    default: return Array.from({ length: n }, () => rng.uniform() < [0.15, 0.4, 0.7][kind % 3]);
+    case 0:
+      return new Array(n).fill(false);
+    case 1:
+      return new Array(n).fill(true);
+    case 2:
+      return Array.from({ length: n }, (_, i) => i === 0);
+    case 3:
+      return Array.from({ length: n }, (_, i) => i === n - 1);
+    case 4:
+      return Array.from({ length: n }, (_, i) => i === Math.floor(n / 2));
+    default:
+      return Array.from({ length: n }, () => rng.uniform() < [0.15, 0.4, 0.7][kind % 3]);
   }
 }
 
@@ -37,12 +43,17 @@ export function doneRows(rng: Rng, T: number, N: number, kind?: number): boolean
 /** Throws when a learner's function changed an input it was given (it should compute into new arrays). */
 export function expectUnchanged(fnName: string, what: string, before: unknown, after: unknown): void {
   if (JSON.stringify(before) !== JSON.stringify(after)) {
-    throw new ShapeError(`${fnName} changed its input ${what} (now ${formatValue(after)}): leave the inputs as they are and build the result in new arrays.`);
+    throw new ShapeError(
+      `${fnName} changed its input ${what} (now ${formatValue(after)}): leave the inputs as they are and build the result in new arrays.`,
+    );
   }
 }
 
 function asRows(fnName: string, out: unknown, T: number): number[][] {
-  if (!Array.isArray(out)) throw new ShapeError(`${fnName} should return an array of T = ${T} rows (one per time step), got ${out === undefined ? 'undefined (did you forget to return it?)' : typeof out}.`);
+  if (!Array.isArray(out))
+    throw new ShapeError(
+      `${fnName} should return an array of T = ${T} rows (one per time step), got ${out === undefined ? 'undefined (did you forget to return it?)' : typeof out}.`,
+    );
   return out.map((row) => (Array.isArray(row) || ArrayBuffer.isView(row) ? Array.from(row as ArrayLike<number>) : row));
 }
 
@@ -54,7 +65,7 @@ const tdRef: TdTargets = libraryTdTargets;
 export const tdTargets: Exercise<TdTargets> = {
   name: 'tdTargets',
   chapter,
-  summary: 'target_i = r_i + gamma * V(s\'_i) * (1 - done_i): no bootstrap from a state after the game ended.',
+  summary: "target_i = r_i + gamma * V(s'_i) * (1 - done_i): no bootstrap from a state after the game ended.",
   params: ['rewards', 'nextValues', 'dones', 'gamma'],
   edgeCases: 'a batch of one, no env done, every env done, a done only first, only last, only in the middle, gamma 0 and 1',
   cases(rng) {
@@ -79,14 +90,30 @@ export const tdTargets: Exercise<TdTargets> = {
     const inputs = args.slice(0, 3).map((x) => clonePlain(x)) as [number[], number[], boolean[]];
     const out = fn(...inputs, args[3] as number);
     ['rewards', 'nextValues', 'dones'].forEach((what, k) => expectUnchanged('tdTargets', what, args[k], inputs[k]));
-    if (!Array.isArray(out) && !ArrayBuffer.isView(out)) throw new ShapeError(`tdTargets should return an array with one target per env, got ${typeof out}.`);
+    if (!Array.isArray(out) && !ArrayBuffer.isView(out))
+      throw new ShapeError(`tdTargets should return an array with one target per env, got ${typeof out}.`);
     return Array.from(out as ArrayLike<number>);
   },
   reference: tdRef,
   mistakes: [
-    { hint: 'the done mask is missing: after the last step of a game there is no next state to bootstrap from.', fn: (r, v, _d, g) => r.map((x, i) => x + g * v[i]) },
-    { hint: 'the done mask is inverted: bootstrap only when done is FALSE.', fn: (r, v, d, g) => tdRef(r, v, d.map((x) => !x), g) },
-    { hint: 'at a game\'s end the target is the last reward r_i, not 0: only the bootstrap term is dropped.', fn: (r, v, d, g) => r.map((x, i) => (d[i] ? 0 : x + g * v[i])) },
+    {
+      hint: 'the done mask is missing: after the last step of a game there is no next state to bootstrap from.',
+      fn: (r, v, _d, g) => r.map((x, i) => x + g * v[i]),
+    },
+    {
+      hint: 'the done mask is inverted: bootstrap only when done is FALSE.',
+      fn: (r, v, d, g) =>
+        tdRef(
+          r,
+          v,
+          d.map((x) => !x),
+          g,
+        ),
+    },
+    {
+      hint: "at a game's end the target is the last reward r_i, not 0: only the bootstrap term is dropped.",
+      fn: (r, v, d, g) => r.map((x, i) => (d[i] ? 0 : x + g * v[i])),
+    },
     { hint: 'gamma is missing from the bootstrap term.', fn: (r, v, d) => tdRef(r, v, d, 1) },
   ],
 };
@@ -103,8 +130,25 @@ function rolloutShapes(rng: Rng): { label: string; T: number; N: number; dones: 
     { label: 'a batch of one env, no episode end', T: 3, N: 1, dones: [[false], [false], [false]] },
     { label: 'an episode ends mid-rollout', T: 3, N: 1, dones: [[false], [true], [false]] },
     { label: 'an episode ends on the first step only', T: 4, N: 1, dones: [[true], [false], [false], [false]] },
-    { label: 'an episode ends on the last step', T: 2, N: 2, dones: [[false, false], [true, false]] },
-    { label: 'every step ends an episode', T: 3, N: 2, dones: [[true, true], [true, true], [true, true]] },
+    {
+      label: 'an episode ends on the last step',
+      T: 2,
+      N: 2,
+      dones: [
+        [false, false],
+        [true, false],
+      ],
+    },
+    {
+      label: 'every step ends an episode',
+      T: 3,
+      N: 2,
+      dones: [
+        [true, true],
+        [true, true],
+        [true, true],
+      ],
+    },
     { label: 'no episode ends anywhere', T: 5, N: 3, dones: doneRows(rng, 5, 3, 0) },
   ];
   for (let i = 0; i < 6; i++) {
@@ -119,11 +163,14 @@ export const nStepReturns: Exercise<NStepReturns> = {
   name: 'nStepReturns',
   chapter,
   summary:
-    'time-major [T][N]: G_t = r_t + gamma * (1 - done_t) * G_{t+1}, starting from G_T = bootstrap (the critic\'s V of the state after the rollout).',
+    "time-major [T][N]: G_t = r_t + gamma * (1 - done_t) * G_{t+1}, starting from G_T = bootstrap (the critic's V of the state after the rollout).",
   params: ['rewards', 'dones', 'bootstrap', 'gamma'],
   edgeCases: 'a rollout of one step, a batch of one env, episodes ending on the first, a middle, the last or every step, and none at all',
   cases(rng) {
-    return rolloutShapes(rng).map(({ label, T, N, dones }) => ({ label, args: [matrix(rng, T, N, 2), dones, normals(rng, N, 5), pickGamma(rng)] }));
+    return rolloutShapes(rng).map(({ label, T, N, dones }) => ({
+      label,
+      args: [matrix(rng, T, N, 2), dones, normals(rng, N, 5), pickGamma(rng)],
+    }));
   },
   invoke: (fn, args) => {
     const inputs = args.slice(0, 3).map((x) => clonePlain(x)) as [number[][], boolean[][], number[]];
@@ -135,12 +182,33 @@ export const nStepReturns: Exercise<NStepReturns> = {
   mistakes: [
     {
       hint: 'looks like you forgot to reset the return at episode ends: when done_t is true, G_t = r_t (nothing from the next episode).',
-      fn: (r, d, b, g) => nStepRef(r, d.map((row) => row.map(() => false)), b, g),
+      fn: (r, d, b, g) =>
+        nStepRef(
+          r,
+          d.map((row) => row.map(() => false)),
+          b,
+          g,
+        ),
     },
-    { hint: 'the bootstrap value is missing: start the backward pass from the critic\'s V(s_T), not from 0.', fn: (r, d, b, g) => nStepRef(r, d, b.map(() => 0), g) },
+    {
+      hint: "the bootstrap value is missing: start the backward pass from the critic's V(s_T), not from 0.",
+      fn: (r, d, b, g) =>
+        nStepRef(
+          r,
+          d,
+          b.map(() => 0),
+          g,
+        ),
+    },
     {
       hint: 'the done mask is applied one step late: done_t means step t ended the game, so it cuts the link between G_t and G_{t+1}.',
-      fn: (r, d, b, g) => nStepRef(r, d.map((_, t) => (t > 0 ? d[t - 1] : d[0].map(() => false))), b, g),
+      fn: (r, d, b, g) =>
+        nStepRef(
+          r,
+          d.map((_, t) => (t > 0 ? d[t - 1] : d[0].map(() => false))),
+          b,
+          g,
+        ),
     },
     {
       hint: 'the result is batch-major ([N][T]); keep the time-major layout of the inputs: result[t][n].',
@@ -176,7 +244,8 @@ function recordStep(fn: WorkerStep, args: readonly unknown[]): Record<string, un
   };
   const calls: string[] = [];
   const seen: Record<string, unknown> = {};
-  const rows = (x: unknown) => (Array.isArray(x) ? x.map((row) => (Array.isArray(row) || ArrayBuffer.isView(row) ? Array.from(row as ArrayLike<number>) : row)) : x);
+  const rows = (x: unknown) =>
+    Array.isArray(x) ? x.map((row) => (Array.isArray(row) || ArrayBuffer.isView(row) ? Array.from(row as ArrayLike<number>) : row)) : x;
   const worker: A3CWorker = {
     gradient(_ro, targets, advantages) {
       calls.push('worker.gradient');
@@ -199,7 +268,8 @@ function recordStep(fn: WorkerStep, args: readonly unknown[]): Record<string, un
     },
   };
   fn(rollout, worker, shared, gamma, returnsArg);
-  for (const k of ['rewards', 'dones', 'values', 'bootstrap'] as const) expectUnchanged('a3cWorkerStep', `rollout.${k}`, rollout0[k], rollout[k]);
+  for (const k of ['rewards', 'dones', 'values', 'bootstrap'] as const)
+    expectUnchanged('a3cWorkerStep', `rollout.${k}`, rollout0[k], rollout[k]);
   const never = 'never called';
   return {
     'calls, in order': calls.join(', ') || 'none',
@@ -221,7 +291,8 @@ export const a3cWorkerStep: Exercise<WorkerStep> = {
     return rolloutShapes(rng).map(({ label, T, N, dones }) => {
       const P = intBetween(rng, 2, 6);
       const rollout: WorkerRollout = {
-        T, N,
+        T,
+        N,
         rewards: matrix(rng, T, N, 1),
         dones,
         values: matrix(rng, T, N, 2),
@@ -235,10 +306,14 @@ export const a3cWorkerStep: Exercise<WorkerStep> = {
   reference: libraryWorkerStep,
   mistakes: [
     {
-      hint: 'the worker pulls the shared weights before applying its gradient: apply first, then pull, so that the next rollout acts with this update (and everyone else\'s).',
+      hint: "the worker pulls the shared weights before applying its gradient: apply first, then pull, so that the next rollout acts with this update (and everyone else's).",
       fn: (ro, w, s, g, ret) => {
         const targets = ret(ro.rewards, ro.dones, ro.bootstrap, g);
-        const grad = w.gradient(ro, targets, targets.map((row, t) => row.map((x, n) => x - ro.values[t][n])));
+        const grad = w.gradient(
+          ro,
+          targets,
+          targets.map((row, t) => row.map((x, n) => x - ro.values[t][n])),
+        );
         w.pull(s.params);
         s.apply(grad);
       },
@@ -247,11 +322,17 @@ export const a3cWorkerStep: Exercise<WorkerStep> = {
       hint: 'the worker never pulls the fresh shared weights: its local copy would stay where it started while the others move the shared one.',
       fn: (ro, w, s, g, ret) => {
         const targets = ret(ro.rewards, ro.dones, ro.bootstrap, g);
-        s.apply(w.gradient(ro, targets, targets.map((row, t) => row.map((x, n) => x - ro.values[t][n]))));
+        s.apply(
+          w.gradient(
+            ro,
+            targets,
+            targets.map((row, t) => row.map((x, n) => x - ro.values[t][n])),
+          ),
+        );
       },
     },
     {
-      hint: 'the advantages are the targets themselves: subtract the critic\'s estimate, A_t = G_t - V(s_t) with V(s_t) in rollout.values.',
+      hint: "the advantages are the targets themselves: subtract the critic's estimate, A_t = G_t - V(s_t) with V(s_t) in rollout.values.",
       fn: (ro, w, s, g, ret) => {
         const targets = ret(ro.rewards, ro.dones, ro.bootstrap, g);
         s.apply(w.gradient(ro, targets, targets));
@@ -262,18 +343,30 @@ export const a3cWorkerStep: Exercise<WorkerStep> = {
       hint: 'shared.apply descends already: hand it the gradient exactly as worker.gradient returned it (negated, it would climb the loss).',
       fn: (ro, w, s, g, ret) => {
         const targets = ret(ro.rewards, ro.dones, ro.bootstrap, g);
-        const grad = w.gradient(ro, targets, targets.map((row, t) => row.map((x, n) => x - ro.values[t][n])));
+        const grad = w.gradient(
+          ro,
+          targets,
+          targets.map((row, t) => row.map((x, n) => x - ro.values[t][n])),
+        );
         s.apply(grad.map((x) => -x));
         w.pull(s.params);
       },
     },
     {
-      hint: 'the targets ignore rollout.bootstrap: the n-step return after the last step starts from the critic\'s V(s_T), not from 0.',
+      hint: "the targets ignore rollout.bootstrap: the n-step return after the last step starts from the critic's V(s_T), not from 0.",
       fn: (ro, w, s, g, ret) => libraryWorkerStep({ ...ro, bootstrap: ro.bootstrap.map(() => 0), values: ro.values }, w, s, g, ret),
     },
     {
       hint: 'the targets run through episode ends: compute them with `returns`, the function the step is given, which cuts them where a game ended.',
-      fn: (ro, w, s, g) => libraryWorkerStep(ro, w, s, g, (r, d, b, gg) => libraryNStepReturns(r, d.map((row) => row.map(() => false)), b, gg)),
+      fn: (ro, w, s, g) =>
+        libraryWorkerStep(ro, w, s, g, (r, d, b, gg) =>
+          libraryNStepReturns(
+            r,
+            d.map((row) => row.map(() => false)),
+            b,
+            gg,
+          ),
+        ),
     },
   ],
 };

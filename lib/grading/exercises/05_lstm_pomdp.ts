@@ -53,7 +53,9 @@ export const resetMemory: Exercise<ResetMemory> = {
       try {
         out = fn([h, c], dones);
         if (h.isDisposed || c.isDisposed) {
-          throw new ShapeError('resetMemory disposed the memory it was given: the caller still owns h and c (they may be needed for gradients). Return new tensors and leave the inputs alone.');
+          throw new ShapeError(
+            'resetMemory disposed the memory it was given: the caller still owns h and c (they may be needed for gradients). Return new tensors and leave the inputs alone.',
+          );
         }
         expectUnchanged('resetMemory', 'dones', d, dones);
         if (!Array.isArray(out) || out.length !== 2) {
@@ -70,9 +72,19 @@ export const resetMemory: Exercise<ResetMemory> = {
   },
   reference: libraryReset,
   mistakes: [
-    { hint: 'only h was reset: the LSTM cell state c carries memory too and must be zeroed as well.', fn: ([h, c], d) => tf.tidy(() => [libraryReset([h, c], d)[0], c.clone()] as Memory) },
-    { hint: 'nothing was reset: a finished game\'s memory would leak into the next game.', fn: ([h, c]) => [h.clone(), c.clone()] },
-    { hint: 'the mask is inverted: zero the rows where done is TRUE and keep the others.', fn: (m, d) => libraryReset(m, d.map((x) => !x)) },
+    {
+      hint: 'only h was reset: the LSTM cell state c carries memory too and must be zeroed as well.',
+      fn: ([h, c], d) => tf.tidy(() => [libraryReset([h, c], d)[0], c.clone()] as Memory),
+    },
+    { hint: "nothing was reset: a finished game's memory would leak into the next game.", fn: ([h, c]) => [h.clone(), c.clone()] },
+    {
+      hint: 'the mask is inverted: zero the rows where done is TRUE and keep the others.',
+      fn: (m, d) =>
+        libraryReset(
+          m,
+          d.map((x) => !x),
+        ),
+    },
     {
       hint: 'every row was reset as soon as one game ended: only the rows of the environments whose game ended start afresh.',
       fn: ([h, c], d) => (d.some((x) => x) ? [tf.zerosLike(h), tf.zerosLike(c)] : [h.clone(), c.clone()]),
@@ -107,7 +119,11 @@ const probeWeights = (n: number, k: number) => Array.from({ length: n }, (_, i) 
 
 function invokeUnroll(fn: LstmUnroll, args: readonly unknown[]): Record<string, unknown> {
   const [h0, c0, obs, dones0, net] = args as [number[][], number[][], number[][][], boolean[][], TinyNet];
-  const T = obs.length, N = h0.length, U = h0[0].length, D = obs[0][0].length, A = net.wp[0].length;
+  const T = obs.length,
+    N = h0.length,
+    U = h0[0].length,
+    D = obs[0][0].length,
+    A = net.wp[0].length;
   const dones = clonePlain(dones0);
   const call = (h: TF.Tensor, c: TF.Tensor, wx: TF.Tensor, wh: TF.Tensor, x: TF.Tensor) =>
     tf.tidy(() => {
@@ -118,7 +134,8 @@ function invokeUnroll(fn: LstmUnroll, args: readonly unknown[]): Record<string, 
       if (!out || typeof out !== 'object') throw new ShapeError(`lstmUnroll should return { logits, values, memory }, got ${typeof out}.`);
       const logits = expectTensorShape('lstmUnroll', 'logits', out.logits, [T * N, A]);
       const values = expectTensorShape('lstmUnroll', 'values', out.values, [T * N]);
-      if (!Array.isArray(out.memory) || out.memory.length !== 2) throw new ShapeError('lstmUnroll should return memory as a pair [h, c] after the last step.');
+      if (!Array.isArray(out.memory) || out.memory.length !== 2)
+        throw new ShapeError('lstmUnroll should return memory as a pair [h, c] after the last step.');
       const mh = expectTensorShape('lstmUnroll', 'the returned memory h', out.memory[0], [N, U]);
       const mc = expectTensorShape('lstmUnroll', 'the returned memory c', out.memory[1], [N, U]);
       const dot = (t: TF.Tensor, k: number) => tf.sum(tf.mul(t, tf.tensor(probeWeights(t.size, k), t.shape)));
@@ -176,7 +193,12 @@ function unrollVariant(opts: { detach?: boolean; reset?: 'after' | 'before' | 'n
         logits.push(out.logits);
         values.push(out.value);
         const last = t === obs.length - 1;
-        m = opts.reset === 'after' || opts.reset === undefined ? (last && opts.resetLast === false ? out.memory : reset(out.memory, dones[t])) : out.memory;
+        m =
+          opts.reset === 'after' || opts.reset === undefined
+            ? last && opts.resetLast === false
+              ? out.memory
+              : reset(out.memory, dones[t])
+            : out.memory;
       }
       return { logits: tf.concat(logits) as TF.Tensor2D, values: tf.concat(values) as TF.Tensor1D, memory: m };
     });
@@ -187,17 +209,43 @@ export const lstmUnroll: Exercise<LstmUnroll> = {
   chapter,
   summary:
     'detach the starting memory (stopGradient on h and c), then for t = 0..T-1: out = step(memory, obs[t]); keep out.logits and out.value; memory = reset(out.memory, dones[t]). Return the logits [T*N, A] and values [T*N] concatenated step by step, and the memory after the last step.',
-  params: ['memory h at the start', 'memory c at the start', 'obs [T][N][D]', 'dones [T][N]', 'the network\'s weights'],
+  params: ['memory h at the start', 'memory c at the start', 'obs [T][N][D]', 'dones [T][N]', "the network's weights"],
   edgeCases: 'a rollout of one step, a batch of one, episodes ending on the first, a middle, the last or every step, and none at all',
   tolerance: 1e-3,
   cases(rng) {
     const shapes = [
       { label: 'a rollout of one step, nobody done', T: 1, N: 2, dones: [[false, false]] },
       { label: 'a batch of one, no episode end', T: 3, N: 1, dones: [[false], [false], [false]] },
-      { label: 'an episode ends mid-rollout', T: 3, N: 2, dones: [[false, false], [true, false], [false, false]] },
+      {
+        label: 'an episode ends mid-rollout',
+        T: 3,
+        N: 2,
+        dones: [
+          [false, false],
+          [true, false],
+          [false, false],
+        ],
+      },
       { label: 'an episode ends on the first step', T: 3, N: 1, dones: [[true], [false], [false]] },
-      { label: 'an episode ends on the last step', T: 3, N: 2, dones: [[false, false], [false, false], [false, true]] },
-      { label: 'every step ends an episode', T: 2, N: 2, dones: [[true, true], [true, true]] },
+      {
+        label: 'an episode ends on the last step',
+        T: 3,
+        N: 2,
+        dones: [
+          [false, false],
+          [false, false],
+          [false, true],
+        ],
+      },
+      {
+        label: 'every step ends an episode',
+        T: 2,
+        N: 2,
+        dones: [
+          [true, true],
+          [true, true],
+        ],
+      },
     ];
     for (let i = 0; i < 4; i++) {
       const T = intBetween(rng, 2, 5);
@@ -208,7 +256,12 @@ export const lstmUnroll: Exercise<LstmUnroll> = {
       const U = intBetween(rng, 2, 3);
       const D = intBetween(rng, 2, 3);
       const A = intBetween(rng, 2, 3);
-      const net: TinyNet = { wx: matrix(rng, D, 4 * U, 0.6), wh: matrix(rng, U, 4 * U, 0.6), wp: matrix(rng, U, A, 0.8), wv: normals(rng, U, 0.8) };
+      const net: TinyNet = {
+        wx: matrix(rng, D, 4 * U, 0.6),
+        wh: matrix(rng, U, 4 * U, 0.6),
+        wp: matrix(rng, U, A, 0.8),
+        wv: normals(rng, U, 0.8),
+      };
       const obs = Array.from({ length: T }, () => matrix(rng, N, D, 1));
       return { label, args: [matrix(rng, N, U, 0.5), matrix(rng, N, U, 0.5), obs, dones, net] };
     });
@@ -217,19 +270,25 @@ export const lstmUnroll: Exercise<LstmUnroll> = {
   reference: libraryUnroll,
   mistakes: [
     {
-      hint: 'the memory carried in from the last rollout is not detached: wrap h and c in dojo.nn.stopGradient before the first step, so gradients stop at the rollout\'s start (truncated back-propagation through time).',
+      hint: "the memory carried in from the last rollout is not detached: wrap h and c in dojo.nn.stopGradient before the first step, so gradients stop at the rollout's start (truncated back-propagation through time).",
       fn: unrollVariant({ detach: false }),
     },
     {
       hint: 'the memory is reset one step early: dones[t] says the game ended WITH step t, so reset after step t, not before it.',
       fn: unrollVariant({ reset: 'before' }),
     },
-    { hint: 'every step starts from the rollout\'s starting memory: carry the memory each step returns into the next step.', fn: unrollVariant({ carry: false }) },
     {
-      hint: 'the memory returned after the last step is not reset where that step ended a game: the next rollout would start the new game with the old one\'s memory.',
+      hint: "every step starts from the rollout's starting memory: carry the memory each step returns into the next step.",
+      fn: unrollVariant({ carry: false }),
+    },
+    {
+      hint: "the memory returned after the last step is not reset where that step ended a game: the next rollout would start the new game with the old one's memory.",
       fn: unrollVariant({ resetLast: false }),
     },
-    { hint: 'the memory is never reset: after step t, zero the rows of the environments whose game ended (reset(out.memory, dones[t])).', fn: unrollVariant({ reset: 'never' }) },
+    {
+      hint: 'the memory is never reset: after step t, zero the rows of the environments whose game ended (reset(out.memory, dones[t])).',
+      fn: unrollVariant({ reset: 'never' }),
+    },
     {
       hint: 'the rows are in batch-major order (all steps of env 0, then env 1, ...): concatenate the steps in order, so that row t*N + n is env n at step t.',
       fn: (step, memory, obs, dones, reset) =>
@@ -251,17 +310,52 @@ type NStepAdvantages = typeof libraryAdvantages;
 export const nStepAdvantages: Exercise<NStepAdvantages> = {
   name: 'nStepAdvantages',
   chapter,
-  summary:
-    'time-major [T][N]: A_t = G_t - V(s_t), G_t = r_t + gamma * (1 - done_t) * G_{t+1}, G_T = values[T] (values has T + 1 rows).',
+  summary: 'time-major [T][N]: A_t = G_t - V(s_t), G_t = r_t + gamma * (1 - done_t) * G_{t+1}, G_T = values[T] (values has T + 1 rows).',
   params: ['rewards', 'dones', 'values', 'gamma'],
   edgeCases: 'a rollout of one step, a batch of one, episodes ending on the first, a middle, the last or every step, and none at all',
   cases(rng) {
     const fixed: Case[] = [
       { label: 'a rollout of one step', args: [[[1]], [[false]], [[0.5], [2]], 0.9] },
       { label: 'an episode ends mid-rollout', args: [[[1], [1], [1]], [[false], [true], [false]], [[0], [0], [0], [10]], 0.5] },
-      { label: 'two envs, one done at the last step', args: [[[0, 1], [1, 0]], [[false, false], [true, false]], [[1, 2], [1, 2], [9, 9]], 0.9] },
+      {
+        label: 'two envs, one done at the last step',
+        args: [
+          [
+            [0, 1],
+            [1, 0],
+          ],
+          [
+            [false, false],
+            [true, false],
+          ],
+          [
+            [1, 2],
+            [1, 2],
+            [9, 9],
+          ],
+          0.9,
+        ],
+      },
       { label: 'an episode ends on the first step', args: [[[2], [0], [1]], [[true], [false], [false]], [[1], [1], [1], [4]], 0.9] },
-      { label: 'every step ends an episode', args: [[[1, 2], [3, 4]], [[true, true], [true, true]], [[0.5, 0.5], [1, 1], [50, 50]], 0.99] },
+      {
+        label: 'every step ends an episode',
+        args: [
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          [
+            [true, true],
+            [true, true],
+          ],
+          [
+            [0.5, 0.5],
+            [1, 1],
+            [50, 50],
+          ],
+          0.99,
+        ],
+      },
     ];
     for (let i = 0; i < 6; i++) {
       const T = intBetween(rng, 2, 12);
@@ -281,9 +375,18 @@ export const nStepAdvantages: Exercise<NStepAdvantages> = {
   mistakes: [
     {
       hint: 'looks like you forgot to reset the return at episode ends (multiply the future part by 1 - done_t).',
-      fn: (r, d, v, g) => libraryAdvantages(r, d.map((x) => x.map(() => false)), v, g),
+      fn: (r, d, v, g) =>
+        libraryAdvantages(
+          r,
+          d.map((x) => x.map(() => false)),
+          v,
+          g,
+        ),
     },
-    { hint: 'the baseline is missing: subtract V(s_t) from the n-step return.', fn: (r, d, v, g) => libraryAdvantages(r, d, v, g).map((row, t) => row.map((x, n) => x + v[t][n])) },
+    {
+      hint: 'the baseline is missing: subtract V(s_t) from the n-step return.',
+      fn: (r, d, v, g) => libraryAdvantages(r, d, v, g).map((row, t) => row.map((x, n) => x + v[t][n])),
+    },
     {
       hint: 'you computed one-step advantages r_t + gamma V(s_{t+1}) - V(s_t); accumulate the rewards backwards over the whole rollout.',
       fn: (r, d, v, g) => r.map((row, t) => row.map((x, n) => x + (d[t][n] ? 0 : g * v[t + 1][n]) - v[t][n])),
@@ -312,7 +415,8 @@ export const ewma: Exercise<Ewma> = {
   chapter,
   summary: 'y_t = sum_{i<=t} (1-alpha)^(t-i) x_i / sum_{i<=t} (1-alpha)^(t-i) with alpha = 2 / (span + 1) (bias-corrected).',
   params: ['xs', 'span'],
-  edgeCases: 'a single value, span 1 (no smoothing), a span that is not whole, a constant series, a largest value that is not first, an empty series',
+  edgeCases:
+    'a single value, span 1 (no smoothing), a span that is not whole, a constant series, a largest value that is not first, an empty series',
   cases(rng) {
     const fixed: Case[] = [
       { label: 'a single value', args: [[7], 10] },
@@ -323,14 +427,16 @@ export const ewma: Exercise<Ewma> = {
       { label: 'a span that is not whole', args: [[1, 2, 4, 8], 2.5] },
       { label: 'an empty series', args: [[], 5] },
     ];
-    for (let i = 0; i < 6; i++) fixed.push({ label: 'random scores', args: [normals(rng, intBetween(rng, 2, 30), 100), [5, 10, 20, 1.5][rng.int(4)]] });
+    for (let i = 0; i < 6; i++)
+      fixed.push({ label: 'random scores', args: [normals(rng, intBetween(rng, 2, 30), 100), [5, 10, 20, 1.5][rng.int(4)]] });
     return fixed;
   },
   invoke: (fn, args) => {
     const xs = clonePlain(args[0] as number[]);
     const out = fn(xs, args[1] as number);
     expectUnchanged('ewma', 'xs', args[0], xs);
-    if (!Array.isArray(out) && !ArrayBuffer.isView(out)) throw new ShapeError(`ewma should return an array as long as xs, got ${typeof out}.`);
+    if (!Array.isArray(out) && !ArrayBuffer.isView(out))
+      throw new ShapeError(`ewma should return an array as long as xs, got ${typeof out}.`);
     return Array.from(out as ArrayLike<number>);
   },
   reference: ewmaRef,

@@ -159,16 +159,32 @@ export function transpose2d(a: Float32Array, aOff: number, rows: number, cols: n
  * together so each loaded row of `b` feeds four accumulating rows of `c`.
  */
 export function gemm(
-  M: number, N: number, K: number,
-  a: Float32Array, aOff: number, b: Float32Array, bOff: number, c: Float32Array, cOff: number,
+  M: number,
+  N: number,
+  K: number,
+  a: Float32Array,
+  aOff: number,
+  b: Float32Array,
+  bOff: number,
+  c: Float32Array,
+  cOff: number,
 ): void {
   c.fill(0, cOff, cOff + M * N);
   let i = 0;
   for (; i + 4 <= M; i += 4) {
-    const c0 = cOff + i * N, c1 = c0 + N, c2 = c1 + N, c3 = c2 + N;
-    const a0 = aOff + i * K, a1 = a0 + K, a2 = a1 + K, a3 = a2 + K;
+    const c0 = cOff + i * N,
+      c1 = c0 + N,
+      c2 = c1 + N,
+      c3 = c2 + N;
+    const a0 = aOff + i * K,
+      a1 = a0 + K,
+      a2 = a1 + K,
+      a3 = a2 + K;
     for (let k = 0; k < K; k++) {
-      const v0 = a[a0 + k], v1 = a[a1 + k], v2 = a[a2 + k], v3 = a[a3 + k];
+      const v0 = a[a0 + k],
+        v1 = a[a1 + k],
+        v2 = a[a2 + k],
+        v3 = a[a3 + k];
       const bRow = bOff + k * N;
       for (let j = 0; j < N; j++) {
         const bv = b[bRow + j];
@@ -180,7 +196,8 @@ export function gemm(
     }
   }
   for (; i < M; i++) {
-    const c0 = cOff + i * N, a0 = aOff + i * K;
+    const c0 = cOff + i * N,
+      a0 = aOff + i * K;
     for (let k = 0; k < K; k++) {
       const v0 = a[a0 + k];
       const bRow = bOff + k * N;

@@ -45,7 +45,8 @@ function epilogue(be: WasmBackend, simd: SimdGemm, y: TensorInfo, bias: TensorIn
     return;
   }
   const heap = be.wasm.HEAPF32;
-  const yi = addr(be, y) >> 2, bi = addr(be, bias) >> 2;
+  const yi = addr(be, y) >> 2,
+    bi = addr(be, bias) >> 2;
   for (let r = 0; r < rows; r++) {
     for (let j = 0, at = yi + r * cols; j < cols; j++, at++) {
       const v = Math.fround(heap[at] + heap[bi + j]);
@@ -56,7 +57,8 @@ function epilogue(be: WasmBackend, simd: SimdGemm, y: TensorInfo, bias: TensorIn
 
 function activationOf(attrs: Record<string, unknown> | undefined): FusedActivation {
   const a = attrs?.activation;
-  if (a !== 'relu' && a !== 'elu' && a !== 'linear') throw new Error(`fused layer: activation must be 'relu', 'elu' or 'linear', got ${String(a)}`);
+  if (a !== 'relu' && a !== 'elu' && a !== 'linear')
+    throw new Error(`fused layer: activation must be 'relu', 'elu' or 'linear', got ${String(a)}`);
   return a;
 }
 
@@ -80,21 +82,30 @@ export function registerFusedLayers(simdFor: (be: WasmBackend) => SimdGemm, conv
     return y;
   };
   /** dz from dy and the layer's output y, by a SIMD kernel and a scalar tail. */
-  const activationGrad = (kernel: 'relu_grad' | 'elu_grad', tail: (dy: number, y: number) => number): KernelFn => ({ inputs, backend }) => {
-    const be = backend as WasmBackend;
-    const { dy, y } = inputs;
-    const n = sizeOf(y.shape);
-    const dz = be.makeOutput([...y.shape], 'float32');
-    const quads = n >> 2;
-    simdFor(be).k[kernel](addr(be, dy), addr(be, y), quads, addr(be, dz));
-    const heap = be.wasm.HEAPF32;
-    const dyi = addr(be, dy) >> 2, yi = addr(be, y) >> 2, dzi = addr(be, dz) >> 2;
-    for (let i = 4 * quads; i < n; i++) heap[dzi + i] = tail(heap[dyi + i], heap[yi + i]);
-    return dz;
-  };
+  const activationGrad =
+    (kernel: 'relu_grad' | 'elu_grad', tail: (dy: number, y: number) => number): KernelFn =>
+    ({ inputs, backend }) => {
+      const be = backend as WasmBackend;
+      const { dy, y } = inputs;
+      const n = sizeOf(y.shape);
+      const dz = be.makeOutput([...y.shape], 'float32');
+      const quads = n >> 2;
+      simdFor(be).k[kernel](addr(be, dy), addr(be, y), quads, addr(be, dz));
+      const heap = be.wasm.HEAPF32;
+      const dyi = addr(be, dy) >> 2,
+        yi = addr(be, y) >> 2,
+        dzi = addr(be, dz) >> 2;
+      for (let i = 4 * quads; i < n; i++) heap[dzi + i] = tail(heap[dyi + i], heap[yi + i]);
+      return dz;
+    };
   const reluGrad = activationGrad('relu_grad', (dy, y) => (y > 0 ? dy : 0));
   const eluGrad = activationGrad('elu_grad', (dy, y) => (y > 0 ? dy : dy * (y + 1)));
-  for (const [name, fn] of [[CONV_BIAS_ACT, convForward], [DENSE_BIAS_ACT, denseForward], [RELU_GRAD, reluGrad], [ELU_GRAD, eluGrad]] as const) {
+  for (const [name, fn] of [
+    [CONV_BIAS_ACT, convForward],
+    [DENSE_BIAS_ACT, denseForward],
+    [RELU_GRAD, reluGrad],
+    [ELU_GRAD, eluGrad],
+  ] as const) {
     if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
     tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: fn as unknown as tf.KernelFunc });
   }
@@ -123,19 +134,32 @@ function activationBackward(dy: tf.Tensor, y: tf.Tensor, attrs: Record<string, u
  * Gradients of y = act(conv2d(x, filter) + bias) given dy and the layer's input, filter and output,
  * as lazy functions (tfjs evaluates only those a loss needs). `attrs` as `fusedConvAttrs` makes them.
  */
-export function fusedConvGrads(dy: tf.Tensor, x: tf.Tensor, filter: tf.Tensor, y: tf.Tensor, attrs: Record<string, unknown>): { x: () => tf.Tensor; filter: () => tf.Tensor; bias: () => tf.Tensor } {
+export function fusedConvGrads(
+  dy: tf.Tensor,
+  x: tf.Tensor,
+  filter: tf.Tensor,
+  y: tf.Tensor,
+  attrs: Record<string, unknown>,
+): { x: () => tf.Tensor; filter: () => tf.Tensor; bias: () => tf.Tensor } {
   const dz = activationBackward(dy, y, attrs);
   const convAttrs = { ...attrs };
   delete convAttrs.activation;
   return {
     x: () => tf.engine().runKernel('Conv2DBackpropInput', { dy: dz, filter }, { ...convAttrs, inputShape: x.shape } as never) as tf.Tensor,
-    filter: () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: dz }, { ...convAttrs, filterShape: filter.shape } as never) as tf.Tensor,
+    filter: () =>
+      tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: dz }, { ...convAttrs, filterShape: filter.shape } as never) as tf.Tensor,
     bias: () => tf.sum(dz, [0, 1, 2]),
   };
 }
 
 /** Gradients of y = act(x w + bias) given dy and the layer's input, weights and output (lazy, as fusedConvGrads). */
-export function fusedDenseGrads(dy: tf.Tensor, x: tf.Tensor, w: tf.Tensor, y: tf.Tensor, attrs: Record<string, unknown>): { x: () => tf.Tensor; w: () => tf.Tensor; bias: () => tf.Tensor } {
+export function fusedDenseGrads(
+  dy: tf.Tensor,
+  x: tf.Tensor,
+  w: tf.Tensor,
+  y: tf.Tensor,
+  attrs: Record<string, unknown>,
+): { x: () => tf.Tensor; w: () => tf.Tensor; bias: () => tf.Tensor } {
   const dz = activationBackward(dy, y, attrs);
   return {
     x: () => tf.matMul(dz, w, false, true),
@@ -150,7 +174,14 @@ export function fusedLayersAvailable(): boolean {
 }
 
 /** act(conv2d(x, filter, stride, padding) + bias) as one kernel (channels-last, no dilation). */
-export function fusedConv2d(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D, stride: number, padding: 'valid' | 'same', activation: FusedActivation): tf.Tensor4D {
+export function fusedConv2d(
+  x: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  bias: tf.Tensor1D,
+  stride: number,
+  padding: 'valid' | 'same',
+  activation: FusedActivation,
+): tf.Tensor4D {
   return tf.engine().runKernel(CONV_BIAS_ACT, { x, filter, bias }, fusedConvAttrs(stride, padding, activation) as never) as tf.Tensor4D;
 }
 

@@ -10,9 +10,7 @@ export interface ConvAttrs {
 }
 
 /** Computes the geometry of a channels-last 2-D convolution with tfjs's own shape rules. */
-export function convGeometry(
-  kernel: string, xShape: readonly number[], filterShape: readonly number[], attrs: ConvAttrs,
-): ConvGeometry {
+export function convGeometry(kernel: string, xShape: readonly number[], filterShape: readonly number[], attrs: ConvAttrs): ConvGeometry {
   if (attrs.dataFormat !== undefined && attrs.dataFormat !== 'NHWC') {
     throw new Error(`${kernel}: only channels-last (NHWC) data is supported by the gradient-dojo kernels, got ${attrs.dataFormat}`);
   }

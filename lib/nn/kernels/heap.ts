@@ -41,7 +41,11 @@ export class HeapFloats {
   private readonly ptr: number;
   private cached: Float32Array;
 
-  constructor(private readonly be: HeapBackend, readonly length: number, owner: object) {
+  constructor(
+    private readonly be: HeapBackend,
+    readonly length: number,
+    owner: object,
+  ) {
     this.ptr = be.wasm._malloc(Math.max(8, length * 4));
     registry.register(owner, { wasm: be.wasm, ptr: this.ptr });
     this.cached = this.makeView();

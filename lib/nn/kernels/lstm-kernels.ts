@@ -62,7 +62,8 @@ export function registerLstmKernels(simdFor: (be: WasmBackend) => SimdGemm): voi
     const ws = be.makeOutput([L.size], 'float32');
     const gemm = simdFor(be);
     const G = 4 * U;
-    const aRow = gemm.progression(B, U * 4), aCol = gemm.progression(U, 4);
+    const aRow = gemm.progression(B, U * 4),
+      aCol = gemm.progression(U, 4);
     const cRow = gemm.progression(B, G * 4);
     // wh in column panels once for all T steps (rows of a 4U-wide matrix read in place miss in L1).
     const whPanels = G % 8 === 0 ? be.makeOutput([U * G], 'float32') : null;
@@ -70,7 +71,9 @@ export function registerLstmKernels(simdFor: (be: WasmBackend) => SimdGemm): voi
     const panelStride = whPanels ? gemm.packB(addr(be, wh), G * 4, U, G, addr(be, whPanels)) : undefined;
     const whB = whPanels ? addr(be, whPanels) : addr(be, wh);
     const heap = be.wasm.HEAPF32; // after every allocation: the heap may have grown
-    const wsI = addr(be, ws) >> 2, outI = addr(be, out) >> 2, xgI = addr(be, xg) >> 2;
+    const wsI = addr(be, ws) >> 2,
+      outI = addr(be, out) >> 2,
+      xgI = addr(be, xg) >> 2;
     heap.copyWithin(wsI + L.hIn, addr(be, h0) >> 2, (addr(be, h0) >> 2) + B * U);
     heap.copyWithin(wsI + L.cIn, addr(be, c0) >> 2, (addr(be, c0) >> 2) + B * U);
     for (let t = 0; t < T; t++) {
@@ -132,13 +135,22 @@ export function registerLstmKernels(simdFor: (be: WasmBackend) => SimdGemm): voi
     // Scratch: dG^T padded [G, Bp], D = wh dG^T [U, Bp], running dh and dc [B, U].
     const scratch = be.makeOutput([G * Bp + U * Bp + 2 * B * U], 'float32');
     const gemm = simdFor(be);
-    const whRows = gemm.progression(U, G * 4), whCols = gemm.progression(G, 4);
-    const dRows = gemm.progression(G, Bp * 4), outRows = gemm.progression(U, Bp * 4);
-    const hInCols = gemm.progression(U, 4), hInRows = gemm.progression(rows, U * 4), dGRows = gemm.progression(rows, G * 4);
+    const whRows = gemm.progression(U, G * 4),
+      whCols = gemm.progression(G, 4);
+    const dRows = gemm.progression(G, Bp * 4),
+      outRows = gemm.progression(U, Bp * 4);
+    const hInCols = gemm.progression(U, 4),
+      hInRows = gemm.progression(rows, U * 4),
+      dGRows = gemm.progression(rows, G * 4);
     const heap = be.wasm.HEAPF32; // after every allocation: the heap may have grown
-    const wsI = addr(be, ws) >> 2, dyI = addr(be, dy) >> 2, dxgI = addr(be, dxg) >> 2;
+    const wsI = addr(be, ws) >> 2,
+      dyI = addr(be, dy) >> 2,
+      dxgI = addr(be, dxg) >> 2;
     const sI = addr(be, scratch) >> 2;
-    const dGT = sI, D = sI + G * Bp, dh = D + U * Bp, dc = dh + B * U;
+    const dGT = sI,
+      D = sI + G * Bp,
+      dh = D + U * Bp,
+      dc = dh + B * U;
     heap.fill(0, dGT, dGT + G * Bp);
     // Gradients reaching the state after the last step (the final h and c outputs).
     heap.copyWithin(dh, dyI + rows * U, dyI + (rows + B) * U);
@@ -155,29 +167,34 @@ export function registerLstmKernels(simdFor: (be: WasmBackend) => SimdGemm): voi
         const dyRow = dyI + row * U;
         if (U % 4 === 0) {
           gemm.k.lstm_bwd(4 * a, 4 * cell, 4 * cPrev, 4 * dyRow, 4 * (dh + b * U), 4 * (dc + b * U), 4 * dGrow, U, k);
-        } else for (let u = 0; u < U; u++) {
-          const i = heap[a + u], f = heap[a + U + u], g = heap[a + 2 * U + u], o = heap[a + 3 * U + u];
-          const tc = Math.tanh(heap[cell + u]);
-          const dhu = heap[dyRow + u] + heap[dh + b * U + u] * k;
-          const dcu = heap[dc + b * U + u] * k + dhu * o * (1 - tc * tc);
-          const dI = dcu * g * i * (1 - i);
-          const dF = dcu * heap[cPrev + u] * f * (1 - f);
-          const dGg = dcu * i * (1 - g * g);
-          const dO = dhu * tc * o * (1 - o);
-          heap[dGrow + u] = dI;
-          heap[dGrow + U + u] = dF;
-          heap[dGrow + 2 * U + u] = dGg;
-          heap[dGrow + 3 * U + u] = dO;
-          // dc for the state entering this step; dh follows from the product below.
-          heap[dc + b * U + u] = dcu * f;
-        }
+        } else
+          for (let u = 0; u < U; u++) {
+            const i = heap[a + u],
+              f = heap[a + U + u],
+              g = heap[a + 2 * U + u],
+              o = heap[a + 3 * U + u];
+            const tc = Math.tanh(heap[cell + u]);
+            const dhu = heap[dyRow + u] + heap[dh + b * U + u] * k;
+            const dcu = heap[dc + b * U + u] * k + dhu * o * (1 - tc * tc);
+            const dI = dcu * g * i * (1 - i);
+            const dF = dcu * heap[cPrev + u] * f * (1 - f);
+            const dGg = dcu * i * (1 - g * g);
+            const dO = dhu * tc * o * (1 - o);
+            heap[dGrow + u] = dI;
+            heap[dGrow + U + u] = dF;
+            heap[dGrow + 2 * U + u] = dGg;
+            heap[dGrow + 3 * U + u] = dO;
+            // dc for the state entering this step; dh follows from the product below.
+            heap[dc + b * U + u] = dcu * f;
+          }
         for (let j = 0; j < G; j++) heap[dGT + j * Bp + b] = heap[dGrow + j];
       }
       // dh_prev[b, u] = sum_j dG[b, j] wh[u, j]: D = wh dG^T.
       gemm.gemm(U, Bp, G, whRows, whCols, addr(be, wh), dRows, 4 * dGT, outRows, 4 * D, false);
       for (let b = 0; b < B; b++) for (let u = 0; u < U; u++) heap[dh + b * U + u] = heap[D + u * Bp + b];
     }
-    const dh0I = addr(be, dh0) >> 2, dc0I = addr(be, dc0) >> 2;
+    const dh0I = addr(be, dh0) >> 2,
+      dc0I = addr(be, dc0) >> 2;
     heap.copyWithin(dh0I, dh, dh + B * U);
     heap.copyWithin(dc0I, dc, dc + B * U);
     // dwh = sum_t hIn_t^T dG_t over all steps at once: [U, T*B] x [T*B, G].
@@ -187,7 +204,10 @@ export function registerLstmKernels(simdFor: (be: WasmBackend) => SimdGemm): voi
     return [dxg, dh0, dc0, dwh];
   };
 
-  for (const [name, fn] of [[LSTM_FORWARD, forward], [LSTM_BACKWARD, backward]] as const) {
+  for (const [name, fn] of [
+    [LSTM_FORWARD, forward],
+    [LSTM_BACKWARD, backward],
+  ] as const) {
     if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
     tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: fn as unknown as tf.KernelFunc });
   }
@@ -203,7 +223,14 @@ export function fusedLstmAvailable(): boolean {
  * h0/c0 [B, U], recurrent weights wh [U, 4U], optional keep [T*B] (1 = carry the state on). Returns the
  * hidden output of every step [T*B, U] and the final state; differentiable with respect to all four.
  */
-export function fusedLstmSequence(xg: tf.Tensor2D, h0: tf.Tensor2D, c0: tf.Tensor2D, wh: tf.Tensor2D, T: number, keep: number[] | null): { hs: tf.Tensor2D; h: tf.Tensor2D; c: tf.Tensor2D } {
+export function fusedLstmSequence(
+  xg: tf.Tensor2D,
+  h0: tf.Tensor2D,
+  c0: tf.Tensor2D,
+  wh: tf.Tensor2D,
+  T: number,
+  keep: number[] | null,
+): { hs: tf.Tensor2D; h: tf.Tensor2D; c: tf.Tensor2D } {
   const [B, U] = h0.shape;
   const attrs = keep ? { T, keep } : { T };
   const run = tf.customGrad(((x: tf.Tensor, h: tf.Tensor, c: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {

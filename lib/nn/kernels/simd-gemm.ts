@@ -59,9 +59,18 @@ export class SimdGemm {
    * floor(j / 8) * panelStride + 4 (j % 8), and J must be a multiple of 8.
    */
   gemm(
-    I: number, J: number, P: number,
-    aRow: number, aCol: number, aOff: number, bRow: number, bOff: number, cRow: number, cOff: number,
-    accumulate: boolean, panelStride?: number,
+    I: number,
+    J: number,
+    P: number,
+    aRow: number,
+    aCol: number,
+    aOff: number,
+    bRow: number,
+    bOff: number,
+    cRow: number,
+    cOff: number,
+    accumulate: boolean,
+    panelStride?: number,
   ): void {
     if (J % 4 !== 0) throw new Error(`SimdGemm.gemm: J=${J} is not a multiple of 4`);
     if (panelStride !== undefined && J % 8 !== 0) throw new Error(`SimdGemm.gemm: J=${J} is not a multiple of 8, as packed panels need`);
@@ -79,7 +88,8 @@ export class SimdGemm {
       restRows = 0;
     }
     // Row tables past the 4-row tiles: the 5-row tiles, or else the single rows (never both).
-    const aTail = aRow + 16 * rows4, cTail = cRow + 16 * rows4;
+    const aTail = aRow + 16 * rows4,
+      cTail = cRow + 16 * rows4;
     const wide = J >> 3;
     const narrow = (J & 7) !== 0;
     // Visit row tiles in the outer loop when A is the larger operand and a chunk of B fits in L2 (see
@@ -134,8 +144,17 @@ export class SimdGemm {
 
   /** `gemm` with a row-major B (rows bRowStride bytes apart) packed into column panels first. */
   gemmPackedB(
-    I: number, J: number, P: number, aRow: number, aCol: number, aOff: number,
-    b: number, bRowStride: number, cRow: number, cOff: number, accumulate: boolean,
+    I: number,
+    J: number,
+    P: number,
+    aRow: number,
+    aCol: number,
+    aOff: number,
+    b: number,
+    bRowStride: number,
+    cRow: number,
+    cOff: number,
+    accumulate: boolean,
   ): void {
     const panels = this.wasm._malloc(Math.max(16, P * J * 4));
     try {
@@ -174,16 +193,38 @@ export class SimdGemm {
   conv(g: ConvGeometry, x: number, w: number, y: number): void {
     const K = g.kH * g.kW * g.inC;
     const M = g.batch * g.outH * g.outW;
-    this.gemm(M, g.outC, K, this.positionTable(g), this.fieldTable(g), x, this.progression(K, g.outC * 4), w,
-      this.progression(M, g.outC * 4), y, false);
+    this.gemm(
+      M,
+      g.outC,
+      K,
+      this.positionTable(g),
+      this.fieldTable(g),
+      x,
+      this.progression(K, g.outC * 4),
+      w,
+      this.progression(M, g.outC * 4),
+      y,
+      false,
+    );
   }
 
   /** Filter gradient dW[K, outC] = sum over positions of field(x) x dy, with no unrolled copy of x. */
   convFilterGrad(g: ConvGeometry, x: number, dy: number, dW: number): void {
     const K = g.kH * g.kW * g.inC;
     const M = g.batch * g.outH * g.outW;
-    this.gemm(K, g.outC, M, this.fieldTable(g), this.positionTable(g), x, this.progression(M, g.outC * 4), dy,
-      this.progression(K, g.outC * 4), dW, false);
+    this.gemm(
+      K,
+      g.outC,
+      M,
+      this.fieldTable(g),
+      this.positionTable(g),
+      x,
+      this.progression(M, g.outC * 4),
+      dy,
+      this.progression(K, g.outC * 4),
+      dW,
+      false,
+    );
   }
 
   /**
@@ -216,8 +257,10 @@ export function worthPacking(I: number, J: number): boolean {
 
 /** True when every receptive field lies inside the image (no padding), which the table kernels need. */
 export function fieldsInside(g: ConvGeometry): boolean {
-  return g.padTop === 0 && g.padLeft === 0
-    && (g.outH - 1) * g.strideH + (g.kH - 1) * g.dilationH < g.inH
-    && (g.outW - 1) * g.strideW + (g.kW - 1) * g.dilationW < g.inW;
+  return (
+    g.padTop === 0 &&
+    g.padLeft === 0 &&
+    (g.outH - 1) * g.strideH + (g.kH - 1) * g.dilationH < g.inH &&
+    (g.outW - 1) * g.strideW + (g.kW - 1) * g.dilationW < g.inW
+  );
 }
-

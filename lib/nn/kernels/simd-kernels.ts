@@ -14,7 +14,14 @@ import { setFlagsFromString } from 'node:v8';
 import { FunctionBuilder, assembleModule, type Local } from './wasm-asm';
 
 /** Row-tile heights and column-tile widths (in 4-float vectors) the gemm kernels come in. */
-export const GEMM_TILES: ReadonlyArray<readonly [rows: number, vectors: number]> = [[4, 2], [4, 1], [5, 2], [5, 1], [1, 2], [1, 1]];
+export const GEMM_TILES: ReadonlyArray<readonly [rows: number, vectors: number]> = [
+  [4, 2],
+  [4, 1],
+  [5, 2],
+  [5, 1],
+  [1, 2],
+  [1, 1],
+];
 
 /**
  * gemm_R_V(colTiles, rowTiles, aRowTab, cRowTab, aColTab, bRowTab, aOff, bOff, cOff, P, accumulate, rowsOuter, bTileStride):
@@ -28,7 +35,11 @@ export const GEMM_TILES: ReadonlyArray<readonly [rows: number, vectors: number]>
  * must then fit in L2, streams past it): the better order depends on which operand is the larger.
  */
 function gemmTile(R: number, V: number, fma: boolean): FunctionBuilder {
-  const f = new FunctionBuilder(`gemm_${R}_${V}`, ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'], []);
+  const f = new FunctionBuilder(
+    `gemm_${R}_${V}`,
+    ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
+    [],
+  );
   const [colTiles, rowTiles, aRowTab0, cRowTab0, aColTab, bRowTab, aOff, bOff0, cOff0, P, accumulate, rowsOuter, bTileStride] = f.params;
   const rt = f.local('i32');
   const ct = f.local('i32');
@@ -48,15 +59,27 @@ function gemmTile(R: number, V: number, fma: boolean): FunctionBuilder {
   const s = f.local('v128');
 
   const loadRowAddresses = () => {
-    for (let r = 0; r < R; r++) f.get(aRowTab).i32Load(4 * r).get(aOff).i32Add().set(a[r]);
+    for (let r = 0; r < R; r++)
+      f.get(aRowTab)
+        .i32Load(4 * r)
+        .get(aOff)
+        .i32Add()
+        .set(a[r]);
   };
   /** One R x 4V tile of C at rows aRowTab/cRowTab, columns bOff/cOff (row addresses a[] already set). */
   const tile = () => {
     for (let r = 0; r < R; r++) for (let v = 0; v < V; v++) f.v128Zero().set(acc[r][v]);
     f.get(accumulate).ifThen(() => {
       for (let r = 0; r < R; r++) {
-        f.get(cRowTab).i32Load(4 * r).get(cOff).i32Add().set(cr);
-        for (let v = 0; v < V; v++) f.get(cr).v128Load(16 * v).set(acc[r][v]);
+        f.get(cRowTab)
+          .i32Load(4 * r)
+          .get(cOff)
+          .i32Add()
+          .set(cr);
+        for (let v = 0; v < V; v++)
+          f.get(cr)
+            .v128Load(16 * v)
+            .set(acc[r][v]);
       }
     });
     // The reduction walks the A-column table up to its end (no separate counter), and C's row addresses
@@ -66,7 +89,10 @@ function gemmTile(R: number, V: number, fma: boolean): FunctionBuilder {
     f.forLoop(ap, apEnd, 4, () => {
       f.get(ap).i32Load().set(t);
       f.get(bp).i32Load().get(bOff).i32Add().set(b);
-      for (let v = 0; v < V; v++) f.get(b).v128Load(16 * v).set(bv[v]);
+      for (let v = 0; v < V; v++)
+        f.get(b)
+          .v128Load(16 * v)
+          .set(bv[v]);
       for (let r = 0; r < R; r++) {
         f.get(a[r]).get(t).i32Add().load32Splat().set(s);
         for (let v = 0; v < V; v++) {
@@ -77,8 +103,15 @@ function gemmTile(R: number, V: number, fma: boolean): FunctionBuilder {
       f.addTo(bp, 4);
     });
     for (let r = 0; r < R; r++) {
-      f.get(cRowTab).i32Load(4 * r).get(cOff).i32Add().set(cr);
-      for (let v = 0; v < V; v++) f.get(cr).get(acc[r][v]).v128Store(16 * v);
+      f.get(cRowTab)
+        .i32Load(4 * r)
+        .get(cOff)
+        .i32Add()
+        .set(cr);
+      for (let v = 0; v < V; v++)
+        f.get(cr)
+          .get(acc[r][v])
+          .v128Store(16 * v);
     }
   };
 
@@ -99,22 +132,24 @@ function gemmTile(R: number, V: number, fma: boolean): FunctionBuilder {
       f.addTo(aRowTab, 4 * R).addTo(cRowTab, 4 * R);
     });
   });
-  f.get(rowsOuter).i32Eqz().ifThen(() => {
-    f.get(bOff0).set(bOff);
-    f.get(cOff0).set(cOff);
-    f.i32(0).set(ct);
-    f.forLoop(ct, colTiles, 1, () => {
-      f.get(aRowTab0).set(aRowTab);
-      f.get(cRowTab0).set(cRowTab);
-      f.i32(0).set(rt);
-      f.forLoop(rt, rowTiles, 1, () => {
-        loadRowAddresses();
-        tile();
-        f.addTo(aRowTab, 4 * R).addTo(cRowTab, 4 * R);
+  f.get(rowsOuter)
+    .i32Eqz()
+    .ifThen(() => {
+      f.get(bOff0).set(bOff);
+      f.get(cOff0).set(cOff);
+      f.i32(0).set(ct);
+      f.forLoop(ct, colTiles, 1, () => {
+        f.get(aRowTab0).set(aRowTab);
+        f.get(cRowTab0).set(cRowTab);
+        f.i32(0).set(rt);
+        f.forLoop(rt, rowTiles, 1, () => {
+          loadRowAddresses();
+          tile();
+          f.addTo(aRowTab, 4 * R).addTo(cRowTab, 4 * R);
+        });
+        f.addTo(bOff, bTileStride).addTo(cOff, 16 * V);
       });
-      f.addTo(bOff, bTileStride).addTo(cOff, 16 * V);
     });
-  });
   return f;
 }
 
@@ -219,7 +254,14 @@ function emitExpm1NonPositive(f: FunctionBuilder, consts: Record<string, Local>,
 }
 
 /** Scratch locals for the exp helper and the activations built on it. */
-interface ExpScratch { k: Record<string, Local>; x: Local; n: Local; r: Local; e: Local; s: Local }
+interface ExpScratch {
+  k: Record<string, Local>;
+  x: Local;
+  n: Local;
+  r: Local;
+  e: Local;
+  s: Local;
+}
 
 function expScratch(f: FunctionBuilder): ExpScratch {
   return { k: expConsts(f), x: f.local('v128'), n: f.local('v128'), r: f.local('v128'), e: f.local('v128'), s: f.local('v128') };
@@ -309,26 +351,42 @@ function lstmBackward(): FunctionBuilder {
   };
   f.i32(0).set(u);
   f.forLoop(u, end, 16, () => {
-    at(acts, 0); f.v128Load().set(gi);
-    at(acts, 1); f.v128Load().set(gf);
-    at(acts, 2); f.v128Load().set(gg);
-    at(acts, 3); f.v128Load().set(go);
-    at(cell, 0); f.v128Load().set(c);
+    at(acts, 0);
+    f.v128Load().set(gi);
+    at(acts, 1);
+    f.v128Load().set(gf);
+    at(acts, 2);
+    f.v128Load().set(gg);
+    at(acts, 3);
+    f.v128Load().set(go);
+    at(cell, 0);
+    f.v128Load().set(c);
     emitTanh(f, z, c);
     f.set(tc);
     // dhu = dy + dh k;  dcu = dc k + dhu o (1 - tc^2)
-    at(dy, 0); f.v128Load(); at(dh, 0); f.v128Load().get(k).f32x4Mul().f32x4Add().set(dhu);
-    at(dc, 0); f.v128Load().get(k).f32x4Mul();
+    at(dy, 0);
+    f.v128Load();
+    at(dh, 0);
+    f.v128Load().get(k).f32x4Mul().f32x4Add().set(dhu);
+    at(dc, 0);
+    f.v128Load().get(k).f32x4Mul();
     f.get(dhu).get(go).f32x4Mul().get(z.k.one).get(tc).get(tc).f32x4Mul().f32x4Sub().f32x4Mul().f32x4Add().set(dcu);
     // dI = dcu g i (1 - i)
-    at(dG, 0); f.get(dcu).get(gg).f32x4Mul().get(gi).f32x4Mul().get(z.k.one).get(gi).f32x4Sub().f32x4Mul().v128Store();
+    at(dG, 0);
+    f.get(dcu).get(gg).f32x4Mul().get(gi).f32x4Mul().get(z.k.one).get(gi).f32x4Sub().f32x4Mul().v128Store();
     // dF = dcu cPrev f (1 - f)
-    at(dG, 1); f.get(dcu); at(cPrev, 0); f.v128Load().f32x4Mul().get(gf).f32x4Mul().get(z.k.one).get(gf).f32x4Sub().f32x4Mul().v128Store();
+    at(dG, 1);
+    f.get(dcu);
+    at(cPrev, 0);
+    f.v128Load().f32x4Mul().get(gf).f32x4Mul().get(z.k.one).get(gf).f32x4Sub().f32x4Mul().v128Store();
     // dGg = dcu i (1 - g^2)
-    at(dG, 2); f.get(dcu).get(gi).f32x4Mul().get(z.k.one).get(gg).get(gg).f32x4Mul().f32x4Sub().f32x4Mul().v128Store();
+    at(dG, 2);
+    f.get(dcu).get(gi).f32x4Mul().get(z.k.one).get(gg).get(gg).f32x4Mul().f32x4Sub().f32x4Mul().v128Store();
     // dO = dhu tc o (1 - o)
-    at(dG, 3); f.get(dhu).get(tc).f32x4Mul().get(go).f32x4Mul().get(z.k.one).get(go).f32x4Sub().f32x4Mul().v128Store();
-    at(dc, 0); f.get(dcu).get(gf).f32x4Mul().v128Store();
+    at(dG, 3);
+    f.get(dhu).get(tc).f32x4Mul().get(go).f32x4Mul().get(z.k.one).get(go).f32x4Sub().f32x4Mul().v128Store();
+    at(dc, 0);
+    f.get(dcu).get(gf).f32x4Mul().v128Store();
   });
   return f;
 }
@@ -342,8 +400,8 @@ function expConsts(f: FunctionBuilder): Record<string, Local> {
   splat('lowest', -87);
   splat('log2e', 1.44269504088896341);
   splat('ln2Hi', 0.693359375);
-  splat('ln2Lo', -2.12194440e-4);
-  splat('c5', 1.9875691500e-4);
+  splat('ln2Lo', -2.1219444e-4);
+  splat('c5', 1.98756915e-4);
   splat('c4', 1.3981999507e-3);
   splat('c3', 8.3334519073e-3);
   splat('c2', 4.1665795894e-2);
@@ -353,7 +411,9 @@ function expConsts(f: FunctionBuilder): Record<string, Local> {
   splat('magic', 12582912); // 1.5 * 2^23
   splat('minusTwo', -2);
   c.expBias = f.local('v128');
-  f.i32(127 - 0x4b400000).op(0xfd, 17).set(c.expBias); // i32x4.splat: 127 - bits(1.5 * 2^23)
+  f.i32(127 - 0x4b400000)
+    .op(0xfd, 17)
+    .set(c.expBias); // i32x4.splat: 127 - bits(1.5 * 2^23)
   c.zero = f.local('v128');
   f.v128Zero().set(c.zero);
   return c;
@@ -452,8 +512,12 @@ function adam(): FunctionBuilder {
     f.f32DemoteF64().f32x4Splat().set(l);
     return l;
   };
-  const vLr = splat(() => f.get(lr)), vB1 = splat(() => f.get(beta1)), vB2 = splat(() => f.get(beta2));
-  const vEps = splat(() => f.get(eps)), vC1 = splat(() => f.get(c1)), vC2 = splat(() => f.get(c2));
+  const vLr = splat(() => f.get(lr)),
+    vB1 = splat(() => f.get(beta1)),
+    vB2 = splat(() => f.get(beta2));
+  const vEps = splat(() => f.get(eps)),
+    vC1 = splat(() => f.get(c1)),
+    vC2 = splat(() => f.get(c2));
   const vScale = splat(() => f.get(gradScale));
   const v1mB1 = splat(() => f.f64(1).get(beta1).f64Sub());
   const v1mB2 = splat(() => f.f64(1).get(beta2).f64Sub());
@@ -496,10 +560,37 @@ function sumsq(): FunctionBuilder {
 }
 
 export interface SimdExports {
-  [name: `gemm_${number}_${number}`]: (colTiles: number, rowTiles: number, aRowTab: number, cRowTab: number, aColTab: number, bRowTab: number, aOff: number, bOff: number, cOff: number, P: number, accumulate: number, rowsOuter: number, bTileStride: number) => void;
+  [name: `gemm_${number}_${number}`]: (
+    colTiles: number,
+    rowTiles: number,
+    aRowTab: number,
+    cRowTab: number,
+    aColTab: number,
+    bRowTab: number,
+    aOff: number,
+    bOff: number,
+    cOff: number,
+    P: number,
+    accumulate: number,
+    rowsOuter: number,
+    bTileStride: number,
+  ) => void;
   colsum(src: number, rows: number, cols: number, dst: number): void;
   pack_b(src: number, rowStride: number, P: number, tiles: number, dst: number): void;
-  adam(params: number, grads: number, m: number, v: number, quads: number, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number, gradScale: number): void;
+  adam(
+    params: number,
+    grads: number,
+    m: number,
+    v: number,
+    quads: number,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    c1: number,
+    c2: number,
+    gradScale: number,
+  ): void;
   sumsq(ptr: number, pairs: number): number;
   bias_relu(y: number, bias: number, rows: number, cols: number): void;
   bias_add(y: number, bias: number, rows: number, cols: number): void;
@@ -551,7 +642,20 @@ export function relaxedSimdAvailable(): boolean {
 export function instantiateSimdKernels(memory: WebAssembly.Memory): SimdExports {
   if (!compiled) {
     const fma = relaxedSimdAvailable();
-    const fns = [...GEMM_TILES.map(([r, v]) => gemmTile(r, v, fma)), colsum(), packB(), adam(), sumsq(), biasAct(true), biasAct(false), reluGrad(), biasElu(), eluGrad(), lstmForward(), lstmBackward()];
+    const fns = [
+      ...GEMM_TILES.map(([r, v]) => gemmTile(r, v, fma)),
+      colsum(),
+      packB(),
+      adam(),
+      sumsq(),
+      biasAct(true),
+      biasAct(false),
+      reluGrad(),
+      biasElu(),
+      eluGrad(),
+      lstmForward(),
+      lstmBackward(),
+    ];
     compiled = new WebAssembly.Module(assembleModule(fns));
   }
   const instance = new WebAssembly.Instance(compiled, { env: { memory } });

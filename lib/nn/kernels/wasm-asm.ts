@@ -51,6 +51,7 @@ export interface Local {
 }
 
 /** SIMD opcodes used by the kernels (after the 0xFD prefix). */
+// biome-ignore format: opcode table, grouped by kind
 const SIMD = {
   load: 0, load32Splat: 9, store: 11, const: 12, f32x4Splat: 19, f64x2Splat: 20,
   f32x4ExtractLane: 31, f32x4Add: 228, f32x4Sub: 229, f32x4Mul: 230,
@@ -65,7 +66,11 @@ export class FunctionBuilder {
   private readonly localTypes: ValType[] = [];
   readonly params: Local[];
 
-  constructor(readonly name: string, paramTypes: readonly ValType[], readonly results: readonly ValType[]) {
+  constructor(
+    readonly name: string,
+    paramTypes: readonly ValType[],
+    readonly results: readonly ValType[],
+  ) {
     this.params = paramTypes.map((type, index) => ({ index, type }));
   }
 
@@ -81,79 +86,189 @@ export class FunctionBuilder {
     return this;
   }
 
-  get(l: Local): this { return this.op(0x20, ...uleb(l.index)); }
-  set(l: Local): this { return this.op(0x21, ...uleb(l.index)); }
-  tee(l: Local): this { return this.op(0x22, ...uleb(l.index)); }
-  i32(n: number): this { return this.op(0x41, ...sleb(n | 0)); }
-  f64(x: number): this { return this.op(0x44, ...f64Bytes(x)); }
+  get(l: Local): this {
+    return this.op(0x20, ...uleb(l.index));
+  }
+  set(l: Local): this {
+    return this.op(0x21, ...uleb(l.index));
+  }
+  tee(l: Local): this {
+    return this.op(0x22, ...uleb(l.index));
+  }
+  i32(n: number): this {
+    return this.op(0x41, ...sleb(n | 0));
+  }
+  f64(x: number): this {
+    return this.op(0x44, ...f64Bytes(x));
+  }
   f32(x: number): this {
     const b = new Uint8Array(4);
     new DataView(b.buffer).setFloat32(0, x, true);
     return this.op(0x43, ...b);
   }
 
-  i32Add(): this { return this.op(0x6a); }
-  i32Sub(): this { return this.op(0x6b); }
-  i32Mul(): this { return this.op(0x6c); }
-  i32Shl(): this { return this.op(0x74); }
-  i32LtS(): this { return this.op(0x48); }
-  i32Eqz(): this { return this.op(0x45); }
-  i32Load(offset = 0): this { return this.op(0x28, 2, ...uleb(offset)); }
+  i32Add(): this {
+    return this.op(0x6a);
+  }
+  i32Sub(): this {
+    return this.op(0x6b);
+  }
+  i32Mul(): this {
+    return this.op(0x6c);
+  }
+  i32Shl(): this {
+    return this.op(0x74);
+  }
+  i32LtS(): this {
+    return this.op(0x48);
+  }
+  i32Eqz(): this {
+    return this.op(0x45);
+  }
+  i32Load(offset = 0): this {
+    return this.op(0x28, 2, ...uleb(offset));
+  }
 
-  f32Load(offset = 0): this { return this.op(0x2a, 2, ...uleb(offset)); }
-  f32Store(offset = 0): this { return this.op(0x38, 2, ...uleb(offset)); }
-  f32Add(): this { return this.op(0x92); }
-  f64Add(): this { return this.op(0xa0); }
-  f64Sub(): this { return this.op(0xa1); }
-  f64Mul(): this { return this.op(0xa2); }
-  f64Div(): this { return this.op(0xa3); }
-  f64Sqrt(): this { return this.op(0x9f); }
-  f64PromoteF32(): this { return this.op(0xbb); }
-  f32DemoteF64(): this { return this.op(0xb6); }
+  f32Load(offset = 0): this {
+    return this.op(0x2a, 2, ...uleb(offset));
+  }
+  f32Store(offset = 0): this {
+    return this.op(0x38, 2, ...uleb(offset));
+  }
+  f32Add(): this {
+    return this.op(0x92);
+  }
+  f64Add(): this {
+    return this.op(0xa0);
+  }
+  f64Sub(): this {
+    return this.op(0xa1);
+  }
+  f64Mul(): this {
+    return this.op(0xa2);
+  }
+  f64Div(): this {
+    return this.op(0xa3);
+  }
+  f64Sqrt(): this {
+    return this.op(0x9f);
+  }
+  f64PromoteF32(): this {
+    return this.op(0xbb);
+  }
+  f32DemoteF64(): this {
+    return this.op(0xb6);
+  }
 
-  private simd(opcode: number, ...imm: number[]): this { return this.op(0xfd, ...uleb(opcode), ...imm); }
-  v128Load(offset = 0): this { return this.simd(SIMD.load, 4, ...uleb(offset)); }
-  v128Store(offset = 0): this { return this.simd(SIMD.store, 4, ...uleb(offset)); }
+  private simd(opcode: number, ...imm: number[]): this {
+    return this.op(0xfd, ...uleb(opcode), ...imm);
+  }
+  v128Load(offset = 0): this {
+    return this.simd(SIMD.load, 4, ...uleb(offset));
+  }
+  v128Store(offset = 0): this {
+    return this.simd(SIMD.store, 4, ...uleb(offset));
+  }
   /** Loads one f32 and copies it into all four lanes. */
-  load32Splat(offset = 0): this { return this.simd(SIMD.load32Splat, 2, ...uleb(offset)); }
+  load32Splat(offset = 0): this {
+    return this.simd(SIMD.load32Splat, 2, ...uleb(offset));
+  }
   /** Loads two f32 (8 bytes) into the low lanes, zeroing the rest. */
-  load64Zero(offset = 0): this { return this.simd(SIMD.load64Zero, 3, ...uleb(offset)); }
+  load64Zero(offset = 0): this {
+    return this.simd(SIMD.load64Zero, 3, ...uleb(offset));
+  }
   /** Stores the low 8 bytes (lane 0 of an i64x2 view). */
-  store64Lane0(offset = 0): this { return this.simd(SIMD.store64Lane, 3, ...uleb(offset), 0); }
-  v128Zero(): this { return this.simd(SIMD.const, ...new Array(16).fill(0)); }
-  f32x4Splat(): this { return this.simd(SIMD.f32x4Splat); }
-  f64x2Splat(): this { return this.simd(SIMD.f64x2Splat); }
-  f32x4ExtractLane(lane: number): this { return this.simd(SIMD.f32x4ExtractLane, lane); }
-  f32x4Add(): this { return this.simd(SIMD.f32x4Add); }
-  f32x4Mul(): this { return this.simd(SIMD.f32x4Mul); }
-  f32x4Sub(): this { return this.simd(SIMD.f32x4Sub); }
+  store64Lane0(offset = 0): this {
+    return this.simd(SIMD.store64Lane, 3, ...uleb(offset), 0);
+  }
+  v128Zero(): this {
+    return this.simd(SIMD.const, ...new Array(16).fill(0));
+  }
+  f32x4Splat(): this {
+    return this.simd(SIMD.f32x4Splat);
+  }
+  f64x2Splat(): this {
+    return this.simd(SIMD.f64x2Splat);
+  }
+  f32x4ExtractLane(lane: number): this {
+    return this.simd(SIMD.f32x4ExtractLane, lane);
+  }
+  f32x4Add(): this {
+    return this.simd(SIMD.f32x4Add);
+  }
+  f32x4Mul(): this {
+    return this.simd(SIMD.f32x4Mul);
+  }
+  f32x4Sub(): this {
+    return this.simd(SIMD.f32x4Sub);
+  }
   /** a * b + c for stack [a, b, c], fused or not as the machine prefers (relaxed SIMD proposal). */
-  f32x4RelaxedMadd(): this { return this.simd(SIMD.f32x4RelaxedMadd); }
+  f32x4RelaxedMadd(): this {
+    return this.simd(SIMD.f32x4RelaxedMadd);
+  }
   /** b < a ? b : a, one machine instruction (f32x4.min also orders NaN and signed zeros, which costs several). */
-  f32x4Pmin(): this { return this.simd(SIMD.f32x4Pmin); }
+  f32x4Pmin(): this {
+    return this.simd(SIMD.f32x4Pmin);
+  }
   /** a < b ? b : a, one machine instruction. */
-  f32x4Pmax(): this { return this.simd(SIMD.f32x4Pmax); }
+  f32x4Pmax(): this {
+    return this.simd(SIMD.f32x4Pmax);
+  }
   /** Lane mask: all ones where a > b. */
-  f32x4Gt(): this { return this.simd(SIMD.f32x4Gt); }
-  v128And(): this { return this.simd(SIMD.v128And); }
-  f32x4Abs(): this { return this.simd(SIMD.f32x4Abs); }
-  f32x4Neg(): this { return this.simd(SIMD.f32x4Neg); }
+  f32x4Gt(): this {
+    return this.simd(SIMD.f32x4Gt);
+  }
+  v128And(): this {
+    return this.simd(SIMD.v128And);
+  }
+  f32x4Abs(): this {
+    return this.simd(SIMD.f32x4Abs);
+  }
+  f32x4Neg(): this {
+    return this.simd(SIMD.f32x4Neg);
+  }
   /** Lane mask: all ones where a < b. */
-  f32x4Lt(): this { return this.simd(SIMD.f32x4Lt); }
+  f32x4Lt(): this {
+    return this.simd(SIMD.f32x4Lt);
+  }
   /** (a & mask) | (b & ~mask) for stack [a, b, mask]. */
-  v128Bitselect(): this { return this.simd(SIMD.v128Bitselect); }
-  i32x4Add(): this { return this.simd(SIMD.i32x4Add); }
+  v128Bitselect(): this {
+    return this.simd(SIMD.v128Bitselect);
+  }
+  i32x4Add(): this {
+    return this.simd(SIMD.i32x4Add);
+  }
   /** Shifts each i32 lane left by an i32 count on the stack. */
-  i32x4Shl(): this { return this.simd(SIMD.i32x4Shl); }
-  f32x4Div(): this { return this.simd(SIMD.f32x4Div); }
-  f32x4Sqrt(): this { return this.simd(SIMD.f32x4Sqrt); }
-  f64x2Add(): this { return this.simd(SIMD.f64x2Add); }
-  f64x2Sub(): this { return this.simd(SIMD.f64x2Sub); }
-  f64x2Mul(): this { return this.simd(SIMD.f64x2Mul); }
-  f64x2Div(): this { return this.simd(SIMD.f64x2Div); }
-  f64x2Sqrt(): this { return this.simd(SIMD.f64x2Sqrt); }
-  f64x2PromoteLow(): this { return this.simd(SIMD.f64x2PromoteLowF32x4); }
-  f32x4DemoteZero(): this { return this.simd(SIMD.f32x4DemoteF64x2Zero); }
+  i32x4Shl(): this {
+    return this.simd(SIMD.i32x4Shl);
+  }
+  f32x4Div(): this {
+    return this.simd(SIMD.f32x4Div);
+  }
+  f32x4Sqrt(): this {
+    return this.simd(SIMD.f32x4Sqrt);
+  }
+  f64x2Add(): this {
+    return this.simd(SIMD.f64x2Add);
+  }
+  f64x2Sub(): this {
+    return this.simd(SIMD.f64x2Sub);
+  }
+  f64x2Mul(): this {
+    return this.simd(SIMD.f64x2Mul);
+  }
+  f64x2Div(): this {
+    return this.simd(SIMD.f64x2Div);
+  }
+  f64x2Sqrt(): this {
+    return this.simd(SIMD.f64x2Sqrt);
+  }
+  f64x2PromoteLow(): this {
+    return this.simd(SIMD.f64x2PromoteLowF32x4);
+  }
+  f32x4DemoteZero(): this {
+    return this.simd(SIMD.f32x4DemoteF64x2Zero);
+  }
 
   /** `l += delta` for an i32 local. */
   addTo(l: Local, delta: number | Local): this {
@@ -214,7 +329,14 @@ export function assembleModule(functions: readonly FunctionBuilder[]): Uint8Arra
   const section = (id: number, content: number[]): number[] => [id, ...uleb(content.length), ...content];
   const name = (s: string): number[] => [...uleb(utf8(s).length), ...utf8(s)];
   const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, vec(types)),
     // import env.memory: memory type with min 1 page, no max
     ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)]])),

@@ -119,18 +119,28 @@ export function registerWasmKernels(): void {
    * c[I, J] = a b (or a^T b) for a width J that is not a multiple of 4 (policy and value heads): the SIMD
    * product on b padded with zero columns to a multiple of 4, then the first J columns copied out.
    */
-  function simdMatMulPadded(be: WasmBackend, a: TensorInfo, b: TensorInfo, I: number, J: number, P: number, transposeA: boolean): TensorInfo {
+  function simdMatMulPadded(
+    be: WasmBackend,
+    a: TensorInfo,
+    b: TensorInfo,
+    I: number,
+    J: number,
+    P: number,
+    transposeA: boolean,
+  ): TensorInfo {
     const Jp = (J + 3) & ~3;
     const bPad = be.makeOutput([P, Jp], 'float32');
     const cPad = be.makeOutput([I, Jp], 'float32');
     const out = be.makeOutput([I, J], 'float32');
     let heap = be.wasm.HEAPF32;
-    const bIdx = heapIndex(be, b), bPadIdx = heapIndex(be, bPad);
+    const bIdx = heapIndex(be, b),
+      bPadIdx = heapIndex(be, bPad);
     heap.fill(0, bPadIdx, bPadIdx + P * Jp);
     for (let p = 0; p < P; p++) heap.copyWithin(bPadIdx + p * Jp, bIdx + p * J, bIdx + p * J + J);
     simdFor(be).matMul(I, Jp, P, heapAddress(be, a), heapAddress(be, bPad), heapAddress(be, cPad), transposeA);
     heap = be.wasm.HEAPF32; // the product may allocate offset tables
-    const cIdx = heapIndex(be, cPad), oIdx = heapIndex(be, out);
+    const cIdx = heapIndex(be, cPad),
+      oIdx = heapIndex(be, out);
     for (let i = 0; i < I; i++) heap.copyWithin(oIdx + i * J, cIdx + i * Jp, cIdx + i * Jp + J);
     be.disposeData(bPad.dataId);
     be.disposeData(cPad.dataId);
@@ -317,7 +327,14 @@ export function registerWasmKernels(): void {
       backendName: 'wasm',
       kernelFunc: fn as unknown as tf.KernelFunc,
       // The stock kernels bind their wasm entry points in setupFunc; keep that.
-      setupFunc: name === 'BatchMatMul' ? stock.setupFunc : name === 'Sum' ? stockSum.setupFunc : name === 'Conv2D' ? stockConv.setupFunc : undefined,
+      setupFunc:
+        name === 'BatchMatMul'
+          ? stock.setupFunc
+          : name === 'Sum'
+            ? stockSum.setupFunc
+            : name === 'Conv2D'
+              ? stockConv.setupFunc
+              : undefined,
       gradientDojo: true,
     } as tf.KernelConfig);
   }

@@ -1,7 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Mutants } from './types';
 
-const rtg = (r: number[], g: number) => { const o: number[] = []; let a = 0; for (let t = r.length - 1; t >= 0; t--) o[t] = a = r[t] + g * a; return o; };
+const rtg = (r: number[], g: number) => {
+  const o: number[] = [];
+  let a = 0;
+  for (let t = r.length - 1; t >= 0; t--) o[t] = a = r[t] + g * a;
+  return o;
+};
 
 type Opts = { recompute?: boolean; entSign?: number; sum?: boolean; detachEntropy?: boolean; detachValues?: boolean; noDefaults?: boolean };
 
@@ -28,21 +33,56 @@ type V = tf.Tensor1D;
 export const mutants: Mutants = {
   advantageEstimates: [
     { why: 'V - G', fn: (r: number[], v: number[], g: number) => rtg(r, g).map((x, t) => v[t] - x) },
-    { why: 'one-step TD error with the critic', fn: (r: number[], v: number[], g: number) => r.map((x, t) => x + g * (v[t + 1] ?? 0) - v[t]) },
-    { why: 'reverses the rewards in place', fn: (r: number[], v: number[], g: number) => { r.reverse(); const o = rtg([...r].reverse(), g).map((x, t) => x - v[t]); return o; } },
+    {
+      why: 'one-step TD error with the critic',
+      fn: (r: number[], v: number[], g: number) => r.map((x, t) => x + g * (v[t + 1] ?? 0) - v[t]),
+    },
+    {
+      why: 'reverses the rewards in place',
+      fn: (r: number[], v: number[], g: number) => {
+        r.reverse();
+        const o = rtg([...r].reverse(), g).map((x, t) => x - v[t]);
+        return o;
+      },
+    },
   ],
   criticLoss: [
     { why: 'sum of squares', fn: (v: V, G: number[]) => tf.tidy(() => tf.sum(tf.square(tf.sub(tf.tensor1d(G), v)))) },
     { why: 'root mean square', fn: (v: V, G: number[]) => tf.tidy(() => tf.sqrt(tf.mean(tf.square(tf.sub(tf.tensor1d(G), v))))) },
-    { why: 'values detached (built from numbers)', fn: (v: V, G: number[]) => tf.tidy(() => tf.mean(tf.square(tf.sub(tf.tensor1d(G), tf.tensor1d(v.dataSync()))))) },
+    {
+      why: 'values detached (built from numbers)',
+      fn: (v: V, G: number[]) => tf.tidy(() => tf.mean(tf.square(tf.sub(tf.tensor1d(G), tf.tensor1d(v.dataSync()))))),
+    },
     { why: 'returns a number', fn: (v: V, G: number[]) => tf.tidy(() => tf.mean(tf.square(tf.sub(tf.tensor1d(G), v)))).dataSync()[0] },
   ],
   a2cLoss: [
-    { why: 'advantage recomputed from the values tensor', fn: (l: L, v: V, a: number[], adv: number[], G: number[], vc?: number, ec?: number) => a2c(l, v, a, adv, G, vc, ec, { recompute: true }) },
-    { why: 'entropy added', fn: (l: L, v: V, a: number[], adv: number[], G: number[], vc?: number, ec?: number) => a2c(l, v, a, adv, G, vc, ec, { entSign: -1 }) },
-    { why: 'sums instead of means', fn: (l: L, v: V, a: number[], adv: number[], G: number[], vc?: number, ec?: number) => a2c(l, v, a, adv, G, vc, ec, { sum: true }) },
-    { why: 'entropy term detached (coefficient 0.01)', fn: (l: L, v: V, a: number[], adv: number[], G: number[], vc?: number, ec?: number) => a2c(l, v, a, adv, G, vc, ec, { detachEntropy: true }) },
-    { why: 'critic values detached', fn: (l: L, v: V, a: number[], adv: number[], G: number[], vc?: number, ec?: number) => a2c(l, v, a, adv, G, vc, ec, { detachValues: true }) },
-    { why: 'no default coefficients', fn: (l: L, v: V, a: number[], adv: number[], G: number[], vc?: number, ec?: number) => a2c(l, v, a, adv, G, vc, ec, { noDefaults: true }) },
+    {
+      why: 'advantage recomputed from the values tensor',
+      fn: (l: L, v: V, a: number[], adv: number[], G: number[], vc?: number, ec?: number) =>
+        a2c(l, v, a, adv, G, vc, ec, { recompute: true }),
+    },
+    {
+      why: 'entropy added',
+      fn: (l: L, v: V, a: number[], adv: number[], G: number[], vc?: number, ec?: number) => a2c(l, v, a, adv, G, vc, ec, { entSign: -1 }),
+    },
+    {
+      why: 'sums instead of means',
+      fn: (l: L, v: V, a: number[], adv: number[], G: number[], vc?: number, ec?: number) => a2c(l, v, a, adv, G, vc, ec, { sum: true }),
+    },
+    {
+      why: 'entropy term detached (coefficient 0.01)',
+      fn: (l: L, v: V, a: number[], adv: number[], G: number[], vc?: number, ec?: number) =>
+        a2c(l, v, a, adv, G, vc, ec, { detachEntropy: true }),
+    },
+    {
+      why: 'critic values detached',
+      fn: (l: L, v: V, a: number[], adv: number[], G: number[], vc?: number, ec?: number) =>
+        a2c(l, v, a, adv, G, vc, ec, { detachValues: true }),
+    },
+    {
+      why: 'no default coefficients',
+      fn: (l: L, v: V, a: number[], adv: number[], G: number[], vc?: number, ec?: number) =>
+        a2c(l, v, a, adv, G, vc, ec, { noDefaults: true }),
+    },
   ],
 };
