@@ -13,7 +13,6 @@
 // - evaluate the agent, watch it fight, and take on a harder game.
 
 // %% [imports]
-import * as tf from '@tensorflow/tfjs';
 import * as dojo from 'gradient-dojo';
 
 // %%

@@ -2,8 +2,6 @@
 // Replace each "throw new Error('not implemented yet ...')" with your code, then run `npm run grade`.
 // The notebook notebooks/04_a3c_kungfu.ipynb explains every exercise.
 
-import * as tf from '@tensorflow/tfjs';
-
 /** r + gamma * V(s') * (1 - done), one target per environment of the batch. */
 export function tdTargets(rewards: number[], nextValues: number[], dones: boolean[], gamma: number): number[] {
   // YOUR CODE HERE

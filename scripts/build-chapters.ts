@@ -161,12 +161,12 @@ export function buildNotebook(ch: Chapter, withSolutions: boolean): string {
 }
 
 function docHeader(ch: Chapter, kind: 'exercises' | 'solutions'): string[] {
-  const title = markdownText(ch.cells.find((c) => c.kind === 'markdown')?.lines ?? ['// ' + ch.id])[0].replace(/^#+\s*/, '');
+  const title = markdownText(ch.cells.find((c) => c.kind === 'markdown')?.lines ?? [`// ${ch.id}`])[0].replace(/^#+\s*/, '');
   return kind === 'exercises'
     ? [
         `// Exercises of "${title}" (generated from chapters/${ch.id}.ts by scripts/build-chapters.ts).`,
         '// Replace each "throw new Error(\'not implemented yet ...\')" with your code, then run `npm run grade`.',
-        '// The notebook notebooks/' + ch.id + '.ipynb explains every exercise.',
+        `// The notebook notebooks/${ch.id}.ipynb explains every exercise.`,
       ]
     : [`// Solutions of "${title}" (generated from chapters/${ch.id}.ts by scripts/build-chapters.ts).`];
 }

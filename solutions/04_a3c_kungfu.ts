@@ -1,7 +1,5 @@
 // Solutions of "Chapter 4 — A3C on Kung-Fu Master" (generated from chapters/04_a3c_kungfu.ts by scripts/build-chapters.ts).
 
-import * as tf from '@tensorflow/tfjs';
-
 /** r + gamma * V(s') * (1 - done), one target per environment of the batch. */
 export function tdTargets(rewards: number[], nextValues: number[], dones: boolean[], gamma: number): number[] {
   return rewards.map((r, i) => r + (dones[i] ? 0 : gamma * nextValues[i]));

@@ -53,7 +53,7 @@ export function saveCheckpoint(dir: string, snapshot: Snapshot, trainer: Record<
   const state: StateFile = { format: CHECKPOINT_FORMAT, savedAt: new Date().toISOString(), snapshot: rest, trainer, arrays: entries };
   let json: string;
   try {
-    json = JSON.stringify(state, null, 1) + '\n';
+    json = `${JSON.stringify(state, null, 1)}\n`;
   } catch (e) {
     const why = (e as Error).message;
     throw new Error(`saveCheckpoint: the snapshot or trainer state is not JSON-serialisable (${why}); ${dir} is unchanged`);

@@ -127,7 +127,7 @@ class Progress {
     } else {
       if (!force && now - this.lastPrint < this.interval * 1000) return;
       this.lastPrint = now;
-      process.stderr.write(text + '\n');
+      process.stderr.write(`${text}\n`);
     }
   }
   end(): void {
@@ -196,18 +196,18 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
       const kept = readFileSync(metricsPath, 'utf8')
         .split('\n')
         .filter((l) => l && (JSON.parse(l) as { update: number }).update <= updates);
-      writeFileSync(metricsPath, kept.map((l) => l + '\n').join(''));
+      writeFileSync(metricsPath, kept.map((l) => `${l}\n`).join(''));
     }
   } else if (metricsPath) {
     writeFileSync(metricsPath, '');
     writeFileSync(
       join(out!, 'run.json'),
-      JSON.stringify({ algo: algo.name, config: algo.config, started: new Date().toISOString() }, null, 1) + '\n',
+      `${JSON.stringify({ algo: algo.name, config: algo.config, started: new Date().toISOString() }, null, 1)}\n`,
     );
   }
   const tb = out ? new TensorBoardWriter(out) : null;
   const log = (obj: object) => {
-    if (metricsPath) appendFileSync(metricsPath, JSON.stringify(obj) + '\n');
+    if (metricsPath) appendFileSync(metricsPath, `${JSON.stringify(obj)}\n`);
   };
 
   const start = performance.now();

@@ -339,6 +339,7 @@ export class Tia {
   private colorLoss = 0;
 
   private enabledObjects = 0;
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: VSYNC as written; saved and restored by name (STATE_FIELDS)
   private vsync = 0;
   private vblank = 0;
   private nusiz0 = 0;
@@ -1108,7 +1109,7 @@ export class Tia {
    * rewritten with its value, graphics that end up the same): then the picture need not be brought
    * up to date first, because drawing it later with the same state gives the same pixels.
    */
-  private writeChangesPicture(addr: number, value: number, clock: number): boolean {
+  private writeChangesPicture(addr: number, value: number, _clock: number): boolean {
     switch (addr) {
       case 0x06:
         return this.colourValue(value) !== this.colup0;

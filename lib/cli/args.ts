@@ -31,7 +31,7 @@ export function parseFlags(
     if (!spec) {
       const near = closestMatch(name, [...byName.keys()]);
       throw new UsageError(
-        `unknown flag --${name}.${near ? ` Did you mean --${near}?` : ''} Valid flags: ${specs.map((s) => '--' + s.name).join(', ')}`,
+        `unknown flag --${name}.${near ? ` Did you mean --${near}?` : ''} Valid flags: ${specs.map((s) => `--${s.name}`).join(', ')}`,
       );
     }
     if (spec.type === 'boolean') {

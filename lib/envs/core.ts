@@ -95,7 +95,10 @@ export function stepEnvInto<A>(
   outcome: StepOutcome,
 ): void {
   outcome.lifeLost = false; // only EpisodicLife sets it, and callers share one outcome object between envs
-  if (isFastEnv(env)) return env.stepInto(action, out, offset, outcome);
+  if (isFastEnv(env)) {
+    env.stepInto(action, out, offset, outcome);
+    return;
+  }
   const r = env.step(action);
   copyObs(r.obs, out, offset, size);
   outcome.reward = r.reward;
@@ -114,7 +117,7 @@ function copyObs(src: unknown, dst: Float32Array, offset: number, size: number):
   const a = src as ArrayLike<number>;
   if (!a || typeof a.length !== 'number' || a.length !== size) {
     throw new Error(
-      `batched envs need flat numeric observations of ${size} values; got ${a && typeof a.length === 'number' ? a.length + ' values' : typeof src}`,
+      `batched envs need flat numeric observations of ${size} values; got ${a && typeof a.length === 'number' ? `${a.length} values` : typeof src}`,
     );
   }
   for (let j = 0; j < size; j++) dst[offset + j] = a[j];

@@ -19,7 +19,7 @@ export interface Registration {
   /** One line shown in listings. */
   description: string;
   /** Builds the bare environment from the options left after `maxEpisodeSteps` is taken out. */
-  create(options: Record<string, unknown>): Env<any, any>;
+  create(options: Record<string, unknown>): Env<unknown, unknown>;
   /** The default time limit (Gymnasium's `max_episode_steps`), if any. */
   maxEpisodeSteps?: number;
 }
@@ -78,6 +78,7 @@ export function registration(id: string): Registration {
 }
 
 /** Builds a registered environment, wrapped in TimeLimit when the id has a time limit. */
+// biome-ignore lint/suspicious/noExplicitAny: an id names no observation type; callers name it (make<Float32Array>) or use it as given, as with Gymnasium's make
 export function make<O = any, A = number>(id: string, options: MakeOptions = {}): Env<O, A> {
   if (typeof id !== 'string') throw new Error(`make: the id must be a string, got ${typeof id}`);
   const reg = registration(id);
@@ -89,6 +90,7 @@ export function make<O = any, A = number>(id: string, options: MakeOptions = {})
 }
 
 /** Builds the environment a spec describes (loading `spec.module` first when given). */
+// biome-ignore lint/suspicious/noExplicitAny: an id names no observation type; callers name it (make<Float32Array>) or use it as given, as with Gymnasium's make
 export function makeFromSpec<O = any, A = number>(spec: EnvSpec): Env<O, A> {
   if (spec.module) {
     const { isAbsolute, resolve } = require('node:path') as typeof import('node:path');
@@ -98,7 +100,7 @@ export function makeFromSpec<O = any, A = number>(spec: EnvSpec): Env<O, A> {
   return make<O, A>(spec.id, spec.options ?? {});
 }
 
-function withId<E extends Env<any, any>>(env: E, id: string): E {
+function withId<E extends Env<unknown, unknown>>(env: E, id: string): E {
   Object.defineProperty(env, 'id', { value: id, configurable: true, enumerable: true });
   return env;
 }

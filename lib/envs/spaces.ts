@@ -155,7 +155,7 @@ export class Box<D extends BoxDtype = 'float32'> implements Space<BoxArray<D>> {
   }
 
   toString(): string {
-    const bound = (a: Float64Array) => (a.every((v) => v === a[0]) ? fmt(a[0]) : '[' + Array.from(a, fmt).join(' ') + ']');
+    const bound = (a: Float64Array) => (a.every((v) => v === a[0]) ? fmt(a[0]) : `[${Array.from(a, fmt).join(' ')}]`);
     return `Box(${bound(this.low)}, ${bound(this.high)}, (${this.shape.join(', ')}${this.shape.length === 1 ? ',' : ''}), ${this.dtype})`;
   }
 }

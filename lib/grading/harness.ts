@@ -105,7 +105,7 @@ export function runCheck(ex: Exercise, learner: unknown, options: CheckOptions =
     );
   }
   const fn = learner as Exercise['reference'];
-  let cases;
+  let cases: ReturnType<Exercise['cases']>;
   try {
     cases = ex.cases(new Rng(seed));
   } catch (e) {

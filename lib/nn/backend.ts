@@ -51,7 +51,6 @@ let wasmPrepared = false;
 /** Loads the wasm backend package, points it at its binaries, and installs our kernels (idempotent). */
 export function prepareWasm(): void {
   if (wasmPrepared) return;
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
   wasm.setWasmPaths(wasmBinaryDir());
   // Single-threaded: the threaded build needs worker scripts that do not run under Node.

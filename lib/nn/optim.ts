@@ -157,7 +157,8 @@ export function applyGradientsAt(
     const alpha = cfg.beta2 ?? 0.99;
     for (let i = 0; i < params.length; i++) {
       const g = grad[i];
-      const vi = (v[i] = alpha * v[i] + (1 - alpha) * g * g);
+      const vi = alpha * v[i] + (1 - alpha) * g * g;
+      v[i] = vi;
       params[i] -= (lr * g) / (Math.sqrt(vi) + eps);
     }
   } else {

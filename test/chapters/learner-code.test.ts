@@ -13,7 +13,6 @@ import { learnerParts } from '../../lib/grading';
 import { ready } from '../../lib/nn';
 
 const root = join(__dirname, '..', '..');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const solutions = (chapter: string) => require(join(root, 'solutions', `${chapter}.ts`)) as Record<string, (...a: never[]) => unknown>;
 const quiet = { log: () => {} };
 

@@ -11,7 +11,6 @@ const root = join(__dirname, '..', '..');
 const SEEDS = [1, 2, 3];
 
 function load(path: string): Record<string, unknown> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(path) as Record<string, unknown>;
 }
 

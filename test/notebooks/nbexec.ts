@@ -52,7 +52,13 @@ export function executeNotebook(python: string, path: string, outDir: string, en
     for (const cell of nb.cells) {
       const src = [].concat(cell.source).join('');
       if (cell.cell_type !== 'code' || !/grading\.check\./.test(src)) continue;
-      checkOutputs.push((cell.outputs ?? []).map((o: any) => [].concat(o.text ?? o.data?.['text/plain'] ?? '').join('')).join(''));
+      checkOutputs.push(
+        (cell.outputs ?? [])
+          .map((o: { text?: string | string[]; data?: Record<string, string | string[]> }) =>
+            ([] as string[]).concat(o.text ?? o.data?.['text/plain'] ?? '').join(''),
+          )
+          .join(''),
+      );
     }
   }
   return { ok: r.status === 0 && errors.length === 0, errors, log, outputPath, checkOutputs };

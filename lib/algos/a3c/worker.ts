@@ -37,7 +37,8 @@ export class ActorCriticWorker implements A3CWorker {
   async play(T: number): Promise<WorkerRollout> {
     const { numEnvs: N, nActions } = this.envs;
     this.passes?.dispose();
-    const passes = (this.passes = this.net.recordedPasses());
+    const passes = this.net.recordedPasses();
+    this.passes = passes;
     const values = new Float32Array(T * N);
     let t = 0;
     const ro = await this.envs.rollout(T, (obs) => {

@@ -62,11 +62,11 @@ export const command: CliCommand = {
     const fd = openSync(out, 'w');
     try {
       const caseName = basename(out).replace(/\.jsonl$/, '');
-      writeSync(fd, JSON.stringify(traceHeader(ale, caseName, { policy: 'file', file: actionsPath, frames: actions.length })) + '\n');
+      writeSync(fd, `${JSON.stringify(traceHeader(ale, caseName, { policy: 'file', file: actionsPath, frames: actions.length }))}\n`);
       let overs = 0;
       for (const line of traceLines(ale, actions)) {
         if ('reset' in line) overs++;
-        writeSync(fd, JSON.stringify(line) + '\n');
+        writeSync(fd, `${JSON.stringify(line)}\n`);
       }
       console.log(`wrote ${out}: ${actions.length} frames of ${rom.game.id} (md5 ${rom.md5}), ${overs} game over(s)`);
     } finally {

@@ -31,7 +31,7 @@ export const command: CliCommand = {
     const episodes = Number(flags.episodes);
     if (!Number.isInteger(episodes) || episodes < 1) throw new UsageError(`--episodes must be a positive integer, got ${episodes}`);
     await ready();
-    let loaded;
+    let loaded: ReturnType<typeof loadAlgorithm>;
     try {
       loaded = loadAlgorithm(String(flags.checkpoint));
     } catch (e) {

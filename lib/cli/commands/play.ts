@@ -33,7 +33,7 @@ export const command: CliCommand = {
     ]);
     if (positional.length) throw new UsageError(`unexpected argument '${positional[0]}'`);
     await ready();
-    let loaded;
+    let loaded: ReturnType<typeof loadAlgorithm>;
     try {
       loaded = loadAlgorithm(String(flags.checkpoint));
     } catch (e) {

@@ -42,7 +42,7 @@ export const command: CliCommand = {
       console.error(`gradient-dojo replay: ${file} is not valid JSON (${(err as Error).message})`);
       return 2;
     }
-    let episodes;
+    let episodes: ReturnType<typeof parseEpisodes>;
     try {
       episodes = parseEpisodes(data);
     } catch (err) {
@@ -56,7 +56,7 @@ export const command: CliCommand = {
     let matched = 0;
     for (let i = 0; i < episodes.length; i++) {
       const ep = episodes[i];
-      let r;
+      let r: ReturnType<typeof replayEpisode>;
       try {
         r = replayEpisode(ep, i, trig);
       } catch (err) {

@@ -98,7 +98,7 @@ export const command: CliCommand = {
     }
     await ready();
     console.error(describeBackend());
-    let algo;
+    let algo: ReturnType<typeof createAlgorithm>;
     try {
       algo = createAlgorithm(name, config);
     } catch (e) {

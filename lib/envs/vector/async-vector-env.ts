@@ -55,7 +55,7 @@ export class AsyncVectorEnv extends VectorEnv {
   private constructor(
     readonly specs: EnvSpec[],
     nWorkers: number,
-    observationSpace: Space<any>,
+    observationSpace: Space<unknown>,
     actionSpace: Space<number>,
   ) {
     const n = specs.length;

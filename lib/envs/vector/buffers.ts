@@ -116,15 +116,12 @@ export function viewBuffers(memory: ArrayBuffer | SharedArrayBuffer, n: number, 
  */
 export class BatchStepper {
   private readonly outcome = new StepOutcome();
-  private readonly scratch: Float32Array;
 
   constructor(
-    readonly envs: ReadonlyArray<Env<any, number>>,
+    readonly envs: ReadonlyArray<Env<unknown, number>>,
     readonly from: number,
     readonly b: BatchBuffers,
-  ) {
-    this.scratch = new Float32Array(b.obsSize);
-  }
+  ) {}
 
   resetAll(): void {
     const b = this.b;

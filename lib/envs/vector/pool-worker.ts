@@ -51,7 +51,7 @@ function report(env: number, err: unknown): void {
 }
 
 function main(): void {
-  const envs: Env<any, number>[] = [];
+  const envs: Env<unknown, number>[] = [];
   for (let k = 0; k < init.specs.length; k++) {
     try {
       envs.push(makeFromSpec(init.specs[k]));

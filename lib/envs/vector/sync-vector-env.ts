@@ -9,11 +9,11 @@ import { VectorEnv, type VectorStep } from './vector-env';
  * Its reset and step return at once (no promise); through the `VectorEnv` interface callers await them.
  */
 export class SyncVectorEnv extends VectorEnv {
-  readonly envs: ReadonlyArray<Env<any, number>>;
+  readonly envs: ReadonlyArray<Env<unknown, number>>;
   private readonly stepper: BatchStepper;
   private started = false;
 
-  constructor(envs: ReadonlyArray<Env<any, number>>) {
+  constructor(envs: ReadonlyArray<Env<unknown, number>>) {
     if (envs.length === 0) throw new Error('SyncVectorEnv needs at least one environment');
     const shape = envs[0].observationSpace.shape;
     for (const e of envs) {

@@ -58,7 +58,7 @@ export type RolloutStepHook = (t: number, dones: Float32Array) => void;
 export abstract class VectorEnv {
   readonly numEnvs: number;
   /** One env's spaces (Gymnasium's `single_observation_space`, `single_action_space`). */
-  readonly singleObservationSpace: Space<any>;
+  readonly singleObservationSpace: Space<unknown>;
   readonly singleActionSpace: Space<number>;
   readonly obsShape: readonly number[];
   /** The arrays the envs are stepped into (shared with the worker threads of an AsyncVectorEnv). */
@@ -67,7 +67,7 @@ export abstract class VectorEnv {
   private finishedReturns: number[] = [];
   private finishedLengths: number[] = [];
 
-  protected constructor(observationSpace: Space<any>, actionSpace: Space<number>, buffers: BatchBuffers) {
+  protected constructor(observationSpace: Space<unknown>, actionSpace: Space<number>, buffers: BatchBuffers) {
     this.numEnvs = buffers.n;
     this.singleObservationSpace = observationSpace;
     this.singleActionSpace = actionSpace;

@@ -104,7 +104,10 @@ export const sampleAction: Exercise<SampleAction> = {
       hint: 'compare with a strict "u < cumulative": with "<=" an action of probability 0 can be chosen.',
       fn: (p, u) => {
         let c = 0;
-        for (let i = 0; i < p.length; i++) if (u <= (c += p[i])) return i;
+        for (let i = 0; i < p.length; i++) {
+          c += p[i];
+          if (u <= c) return i;
+        }
         return p.length - 1;
       },
     },
@@ -117,7 +120,10 @@ export const sampleAction: Exercise<SampleAction> = {
       hint: 'when no running total exceeds u (rounding), return the last action that is possible, not the last index: its probability may be 0.',
       fn: (p, u) => {
         let c = 0;
-        for (let i = 0; i < p.length; i++) if (u < (c += p[i])) return i;
+        for (let i = 0; i < p.length; i++) {
+          c += p[i];
+          if (u < c) return i;
+        }
         return p.length - 1;
       },
     },
@@ -267,7 +273,7 @@ export const reinforceLoss: Exercise<ReinforceLoss> = {
     },
     {
       hint: 'you used the log-probability of the most likely action; use the action that was actually taken (actions[t]).',
-      fn: (l, a, g) => tf.tidy(() => reinforceLossRef(l, Array.from(tf.argMax(l, 1).dataSync()), g)),
+      fn: (l, _a, g) => tf.tidy(() => reinforceLossRef(l, Array.from(tf.argMax(l, 1).dataSync()), g)),
     },
     {
       hint: 'the returns are missing: each log-probability must be weighted by its return G_t.',

@@ -269,7 +269,7 @@ export const a2cLoss: Exercise<A2cLoss> = {
   mistakes: [
     {
       hint: 'the actor term uses the returns G_t instead of the advantages A_t it is given.',
-      fn: (l, v, a, adv, g, vc = 0.5, ec = 0.01) =>
+      fn: (l, v, a, _adv, g, vc = 0.5, ec = 0.01) =>
         tf.tidy(() => {
           const t = terms(l, v, a, g, g);
           return tf.sub(tf.add(t.actor, tf.mul(vc, t.critic)), tf.mul(ec, t.h));

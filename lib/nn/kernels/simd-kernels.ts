@@ -398,7 +398,7 @@ function expConsts(f: FunctionBuilder): Record<string, Local> {
     f.f32(v).f32x4Splat().set(c[name]);
   };
   splat('lowest', -87);
-  splat('log2e', 1.44269504088896341);
+  splat('log2e', Math.LOG2E);
   splat('ln2Hi', 0.693359375);
   splat('ln2Lo', -2.1219444e-4);
   splat('c5', 1.98756915e-4);
