@@ -28,6 +28,7 @@ import {
   type ParamGroup,
 } from './optim';
 import type { Rng, RngState } from '../util/rng';
+import type { Snapshot } from '../runs/checkpoint';
 
 /** What one call of `update()` did. */
 export interface UpdateResult {
@@ -45,17 +46,8 @@ export interface UpdateResult {
   metrics: Record<string, number>;
 }
 
-/**
- * Everything needed to continue a run exactly: the config it was made with, counters, the state of
- * every random stream, and flat arrays (parameters, optimiser moments).
- */
-export interface Snapshot {
-  algo: string;
-  config: Record<string, unknown>;
-  counters: Record<string, number>;
-  rngs: Record<string, RngState>;
-  arrays: Record<string, Float32Array | Float64Array>;
-}
+/** A run's complete training state (lib/runs/checkpoint.ts, where checkpoints store it). */
+export type { Snapshot };
 
 /** A policy that plays one environment at a time (evaluation, videos). */
 export interface EvalAgent {

@@ -111,11 +111,17 @@ export {
 /** The training loop. */
 export { train, TrainingDivergedError, type TrainOptions, type TrainResult, type TrainLog, type ProgressMode } from './trainer';
 
-/** Checkpoints (state.json + arrays.bin). */
-export { saveCheckpoint, loadCheckpoint, type Checkpoint } from './checkpoint';
-
-/** TensorBoard event files written (and read back) without dependencies. */
-export { TensorBoardWriter, readEventFile, crc32c, maskedCrc32c, type ParsedEvent } from './tensorboard';
+/** What a run writes (lib/runs/, re-exported here for the notebooks and the CLI): checkpoints (state.json + arrays.bin), TensorBoard event files. */
+export {
+  saveCheckpoint,
+  loadCheckpoint,
+  TensorBoardWriter,
+  readEventFile,
+  crc32c,
+  maskedCrc32c,
+  type Checkpoint,
+  type ParsedEvent,
+} from '../runs';
 
 /** Flat-array optimisers (shared-memory capable) and the parameter group of several lib/nn models. */
 export {

@@ -3,7 +3,7 @@
  */
 import { closestMatch } from '../util/text';
 import type { Algorithm } from './algorithm';
-import { loadCheckpoint } from './checkpoint';
+import { loadCheckpoint } from '../runs/checkpoint';
 import { A2C } from './a2c';
 import { A3C, SyncA3C } from './a3c';
 import { RecurrentA2C } from './recurrent-a2c';

@@ -13,15 +13,16 @@
  *
  * Files in the run folder `out`: `metrics.jsonl` (one JSON object per update, `kind: 'train'`, and per
  * evaluation, `kind: 'eval'`), `events.out.tfevents.*` (for `tensorboard --logdir runs/`),
- * `checkpoint/` (see checkpoint.ts).
+ * `checkpoint/` (lib/runs/: the formats of these files).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Env } from '../envs';
 import { Rng } from '../util/rng';
 import { makeEnv, evaluate, type Algorithm, type EvalSummary, type UpdateResult } from './algorithm';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint';
-import { TensorBoardWriter } from './tensorboard';
+import { loadCheckpoint, saveCheckpoint } from '../runs/checkpoint';
+import { MetricsLog } from '../runs/metrics';
+import { TensorBoardWriter } from '../runs/tensorboard';
 
 export type ProgressMode = 'bar' | 'lines' | 'none' | 'auto';
 
@@ -158,7 +159,7 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
   const progress = new Progress(mode, opts.progressInterval ?? 5);
   const out = opts.out;
   const ckptDir = out ? join(out, 'checkpoint') : null;
-  const metricsPath = out ? join(out, 'metrics.jsonl') : null;
+  const metrics = out ? new MetricsLog(join(out, 'metrics.jsonl')) : null;
 
   // Trainer state (saved in checkpoints).
   let updates = 0;
@@ -192,14 +193,9 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
     evalRng.setState(t.evalRng);
     lastCheckpoint = ckptDir;
     // Drop log lines written after the checkpoint, so the log reads as one uninterrupted run.
-    if (metricsPath && existsSync(metricsPath)) {
-      const kept = readFileSync(metricsPath, 'utf8')
-        .split('\n')
-        .filter((l) => l && (JSON.parse(l) as { update: number }).update <= updates);
-      writeFileSync(metricsPath, kept.map((l) => `${l}\n`).join(''));
-    }
-  } else if (metricsPath) {
-    writeFileSync(metricsPath, '');
+    metrics?.keepUpTo(updates);
+  } else if (metrics) {
+    metrics.start();
     writeFileSync(
       join(out!, 'run.json'),
       `${JSON.stringify({ algo: algo.name, config: algo.config, started: new Date().toISOString() }, null, 1)}\n`,
@@ -207,7 +203,7 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
   }
   const tb = out ? new TensorBoardWriter(out) : null;
   const log = (obj: object) => {
-    if (metricsPath) appendFileSync(metricsPath, `${JSON.stringify(obj)}\n`);
+    metrics?.append(obj);
   };
 
   const start = performance.now();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32c, maskedCrc32c, readEventFile, TensorBoardWriter } from '../../lib/algos/tensorboard';
+import { crc32c, maskedCrc32c, readEventFile, TensorBoardWriter } from '../../lib/runs/tensorboard';
 
 test('crc32c matches the standard check value', () => {
   assert.equal(crc32c(new TextEncoder().encode('123456789')), 0xe3069283);

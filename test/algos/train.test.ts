@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { Reinforce } from '../../lib/algos/reinforce';
 import { A2C } from '../../lib/algos/a2c';
 import { train, TrainingDivergedError } from '../../lib/algos/trainer';
-import { loadCheckpoint } from '../../lib/algos/checkpoint';
-import { readEventFile } from '../../lib/algos/tensorboard';
+import { loadCheckpoint } from '../../lib/runs/checkpoint';
+import { readEventFile } from '../../lib/runs/tensorboard';
 import type { Algorithm } from '../../lib/algos/algorithm';
 import type { Rng } from '../../lib/util/rng';
 

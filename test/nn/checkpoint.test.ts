@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as nn from '../../lib/nn';
-import { loadCheckpoint, saveCheckpoint, CHECKPOINT_FORMAT } from '../../lib/algos/checkpoint';
+import { loadCheckpoint, saveCheckpoint, CHECKPOINT_FORMAT } from '../../lib/runs/checkpoint';
 import type { Snapshot } from '../../lib/algos/algorithm';
 import { a3cTask } from './tasks';
 

@@ -1,7 +1,8 @@
 /**
  * The layers of lib/ (lib/README.md): each module may use modules of its own layer and of lower layers only.
- *   util < atari < envs < nn < algos < viz < grading | cli < index (lib/index.ts, the package's front door)
- * grading and cli are peers: neither uses the other. A "use" is any edge of test/tooling/module-graph.ts:
+ *   util < atari | runs < envs < nn < algos < viz < grading | cli < index (lib/index.ts, the package's front door)
+ * atari and runs are peers, and so are grading and cli: neither of a pair uses the other. runs (what a run writes:
+ * checkpoints, metrics.jsonl, TensorBoard events) uses util only. A "use" is any edge of test/tooling/module-graph.ts:
  * a static import (type-only ones too), require(), import(), require.resolve(), or a Worker started on a path.
  * Also failing: an import cycle; a load whose path is only known at run time (it can reach any layer), outside
  * the listed exceptions; a string literal naming a lib/ module file (a module path handed to some loader).
@@ -10,7 +11,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cycles, layerOf, moduleGraph } from './module-graph';
 
-export const LAYERS: Record<string, number> = { util: 0, atari: 1, envs: 2, nn: 3, algos: 4, viz: 5, grading: 6, cli: 6, index: 7 };
+export const LAYERS: Record<string, number> = {
+  util: 0,
+  atari: 1,
+  runs: 1,
+  envs: 2,
+  nn: 3,
+  algos: 4,
+  viz: 5,
+  grading: 6,
+  cli: 6,
+  index: 7,
+};
 
 /** Loads whose path is computed, each allowed for a stated reason: "file: the call as written" -> reason. */
 const DYNAMIC_LOAD_EXCEPTIONS: Record<string, string> = {

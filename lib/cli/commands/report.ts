@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CliCommand, UsageError } from '../command';
 import { parseFlags } from '../args';
+import { readMetrics } from '../../runs/metrics';
 import { plotHtml, trainingCurves, type PlotlyFigure } from '../../viz';
 
 const usage = `Usage: gradient-dojo report runs/NAME [--out FILE]
@@ -30,16 +31,7 @@ export const command: CliCommand = {
     const metricsPath = join(dir, 'metrics.jsonl');
     if (!existsSync(metricsPath))
       throw new UsageError(`no metrics.jsonl in ${dir}: is it a run folder written by \`gradient-dojo train\`?`);
-    const lines = readFileSync(metricsPath, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l, i) => {
-        try {
-          return JSON.parse(l) as Line;
-        } catch {
-          throw new Error(`${metricsPath}:${i + 1}: not valid JSON`);
-        }
-      });
+    const lines = readMetrics<Line>(metricsPath);
     const train = lines.filter((l) => l.kind === 'train');
     const evals = lines.filter((l) => l.kind === 'eval');
     if (train.length === 0) throw new UsageError(`${metricsPath} holds no training updates yet`);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type CliCommand, UsageError } from '../command';
 import { parseFlags } from '../args';
 import { algorithmEntry, algorithmNames, createAlgorithm, ALGORITHMS } from '../../algos/registry';
-import { loadCheckpoint } from '../../algos/checkpoint';
+import { loadCheckpoint } from '../../runs/checkpoint';
 import { train, TrainingDivergedError } from '../../algos/trainer';
 import { registeredIds } from '../../envs';
 import { ready, describeBackend } from '../../nn/backend';

@@ -13,7 +13,20 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { Snapshot } from './algorithm';
+import type { RngState } from '../util/rng';
+
+/**
+ * Everything needed to continue a run exactly: the config it was made with, counters, the state of
+ * every random stream, and flat arrays (parameters, optimiser moments). An algorithm's `snapshot()`
+ * returns one; a checkpoint stores one.
+ */
+export interface Snapshot {
+  algo: string;
+  config: Record<string, unknown>;
+  counters: Record<string, number>;
+  rngs: Record<string, RngState>;
+  arrays: Record<string, Float32Array | Float64Array>;
+}
 
 export const CHECKPOINT_FORMAT = 'gradient-dojo-checkpoint/1';
 

@@ -57,20 +57,22 @@ class ProtoWriter {
     this.varint(BigInt((field << 3) | wireType));
   }
 
-  double(field: number, value: number): this {
-    this.key(field, 1);
-    const b = new Uint8Array(8);
-    new DataView(b.buffer).setFloat64(0, value, true);
+  /** A little-endian IEEE float field: 8 bytes (wire type 1, `double`) or 4 bytes (wire type 5, `float`). */
+  private fixed(field: number, value: number, size: 4 | 8): this {
+    this.key(field, size === 8 ? 1 : 5);
+    const b = new Uint8Array(size);
+    if (size === 8) new DataView(b.buffer).setFloat64(0, value, true);
+    else new DataView(b.buffer).setFloat32(0, value, true);
     this.bytes.push(...b);
     return this;
   }
 
+  double(field: number, value: number): this {
+    return this.fixed(field, value, 8);
+  }
+
   float(field: number, value: number): this {
-    this.key(field, 5);
-    const b = new Uint8Array(4);
-    new DataView(b.buffer).setFloat32(0, value, true);
-    this.bytes.push(...b);
-    return this;
+    return this.fixed(field, value, 4);
   }
 
   int64(field: number, value: number): this {
