@@ -28,6 +28,7 @@ import type { Env } from '../envs';
 import { Rng } from '../util/rng';
 import { entropy, logSoftmax, sampleAction } from '../nn/distributions';
 import {
+  actorCriticMetrics,
   categoricalTerms,
   checkGradientReaches,
   checkedNumbers,
@@ -37,11 +38,13 @@ import {
   policyMetrics,
   samplingAgent,
   scalarLoss,
+  CoreAlgorithm,
   TrainingCore,
   withDefaults,
+  type ActorCriticConfigBase,
   type Algorithm,
+  type EpisodeParts,
   type EvalAgent,
-  type Snapshot,
   type UpdateResult,
 } from './algorithm';
 import { collectEpisodes } from './episodes';
@@ -50,13 +53,7 @@ import { advantageEstimates, gae, normalize, returnsToGo } from './returns';
 import { a2cLoss, criticLoss } from './losses';
 
 /** The course's functions A2C is written with (chapters 1 and 3). */
-export interface A2CParts {
-  /** Chapter 1: log pi(a) of every action from one state's logits (acting). */
-  logSoftmax: (logits: number[]) => number[];
-  /** Chapter 1: the action the uniform draw u picks from probs (acting). */
-  sampleAction: (probs: number[], u: number) => number;
-  /** Chapter 1: returns-to-go of one episode (the critic's targets). */
-  returnsToGo: (rewards: number[], gamma: number) => number[];
+export interface A2CParts extends EpisodeParts {
   /** Chapter 3: A_t = G_t - V(s_t) of one episode (with gaeLambda = 1). */
   advantageEstimates: (rewards: number[], values: number[], gamma: number) => number[];
   /** Chapter 3: mean squared error of the critic (the reported `value/mse`). */
@@ -71,8 +68,6 @@ export interface A2CParts {
     valueCoef: number,
     entropyCoef: number,
   ) => tf.Scalar;
-  /** Chapter 2: entropy of one distribution (the reported `policy/entropy`). */
-  entropy: (probs: number[]) => number;
 }
 
 const LOGITS_DETACHED =
@@ -84,37 +79,21 @@ const VALUES_DETACHED =
 
 export const A2C_PARTS: A2CParts = { logSoftmax, sampleAction, returnsToGo, advantageEstimates, criticLoss, a2cLoss, entropy };
 
-export interface A2CConfig {
-  /** Environment id for `envs.make`. */
-  envId: string;
-  /** Seeds initialisation, action sampling and episode resets. */
-  seed: number;
-  /** Discount factor. */
-  gamma: number;
+/**
+ * A2C's config: `ActorCriticConfigBase` (envId, seed, gamma, lr, maxGradNorm, hidden (per network),
+ * valueCoef, entropyCoef, rewardScale, episodicLife) and:
+ */
+export interface A2CConfig extends ActorCriticConfigBase {
   /** GAE lambda: 1 uses the Monte-Carlo return minus V(s) (the lesson's advantage). */
   gaeLambda: number;
-  /** Adam step size. */
-  lr: number;
   /** Complete episodes per update. */
   episodesPerUpdate: number;
   /** Environments stepped in lockstep. */
   numEnvs: number;
-  /** Weight of the critic's squared error in the loss. */
-  valueCoef: number;
-  /** Weight of the entropy bonus. */
-  entropyCoef: number;
   /** One network with a shared hidden layer and two heads, instead of separate actor and critic. */
   sharedTrunk: boolean;
   /** Normalise the advantages of each batch to zero mean, unit variance. */
   normalizeAdvantages: boolean;
-  /** Hidden units (per network). */
-  hidden: number;
-  /** Clip the gradient to this global norm (0: none). */
-  maxGradNorm: number;
-  /** Atari: a lost life ends the episode for learning (the game goes on). */
-  episodicLife: boolean;
-  /** Multiplies every reward before returns and advantages are computed (0.01 keeps an Atari critic's targets small). */
-  rewardScale: number;
 }
 
 export const A2C_DEFAULTS: A2CConfig = {
@@ -135,7 +114,7 @@ export const A2C_DEFAULTS: A2CConfig = {
   rewardScale: 1,
 };
 
-export class A2C implements Algorithm {
+export class A2C extends CoreAlgorithm implements Algorithm {
   readonly name: string = 'a2c';
   readonly config: A2CConfig;
   readonly net: ActorCriticModel;
@@ -146,11 +125,12 @@ export class A2C implements Algorithm {
   private readonly nActions: number;
   private readonly actionRng: Rng;
   private readonly envRng: Rng;
-  private readonly core: TrainingCore;
+  protected readonly core: TrainingCore;
   /** Whether a given loss has been checked to reach the logits and the values (once, on the first batch). */
   private lossChecked = false;
 
   constructor(config: Partial<A2CConfig> = {}, parts: Partial<A2CParts> = {}) {
+    super();
     this.config = withDefaults('a2c', A2C_DEFAULTS, config);
     const c = this.config;
     if (!(c.episodesPerUpdate >= 1 && c.numEnvs >= 1)) throw new Error('a2c: episodesPerUpdate and numEnvs must be at least 1');
@@ -233,27 +213,11 @@ export class A2C implements Algorithm {
       episodeLengths: episodes.map((r) => r.length),
       metrics: {
         'loss/total': loss,
-        'loss/policy': policyLoss,
-        'loss/value': c.valueCoef * valueLoss,
-        'loss/entropy': -c.entropyCoef * entropyMean,
-        'policy/entropy': entropyMean,
+        ...actorCriticMetrics({ policyLoss, valueLoss, entropyMean }, c),
         'value/mse': valueLoss,
         'grad/norm': gradNorm,
       },
     };
-  }
-
-  snapshot(): Snapshot {
-    return this.core.snapshot(this.name, this.config);
-  }
-
-  restore(s: Snapshot): void {
-    this.core.restore(s);
-  }
-
-  /** Multiplies config.lr (see Algorithm.setLearningRateScale). */
-  setLearningRateScale(scale: number): void {
-    this.core.setLearningRateScale(scale);
   }
 
   evalAgent(rng: Rng, greedy = false): EvalAgent {

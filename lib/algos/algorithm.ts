@@ -82,6 +82,36 @@ export interface Algorithm {
   dispose(): void | Promise<void>;
 }
 
+// ---------- the config fields every algorithm shares ----------
+
+/** What every algorithm's config starts with (each algorithm's own fields follow in its file). */
+export interface BaseConfig {
+  /** Environment id for `envs.make`; Atari ids are preprocessed to 42x42x4 (see `makeEnv`). */
+  envId: string;
+  /** Seeds the initial weights, the action sampling and the episode resets (every random stream of the run). */
+  seed: number;
+  /** Discount factor. */
+  gamma: number;
+  /** Step size of the optimiser (Adam, unless the algorithm's config names another). */
+  lr: number;
+  /** Clip each gradient to this global norm before the step (0: no clipping). */
+  maxGradNorm: number;
+  /** Units of the dense hidden layer(s). */
+  hidden: number;
+}
+
+/** The fields of an actor-critic's loss and targets (A2C, A3C, recurrent A2C). */
+export interface ActorCriticConfigBase extends BaseConfig {
+  /** Weight of the critic's squared error in the loss. */
+  valueCoef: number;
+  /** Weight of the entropy bonus. */
+  entropyCoef: number;
+  /** Multiplies every reward before it enters a target (0.01 keeps an Atari critic's targets small). */
+  rewardScale: number;
+  /** Atari: a lost life ends the episode for learning (no bootstrapping past it) while the game goes on. */
+  episodicLife: boolean;
+}
+
 // ---------- the training state every gradient algorithm keeps ----------
 
 /**
@@ -106,12 +136,24 @@ export class TrainingCore {
     this.opt = createOptimizerState('adam', this.params.length);
   }
 
-  /** Clips `grad` to `maxGradNorm` (0: no clipping), takes one Adam step of size `lr` times the scale; returns the norm before clipping. */
+  /**
+   * Clips `grad` to `maxGradNorm` (0: no clipping), takes one Adam step of size `lr` times the scale on
+   * `params`, writes them into the network and counts the update; returns the norm before clipping.
+   */
   step(grad: Float32Array, lr: number, maxGradNorm: number): number {
-    const gradNorm = clipByGlobalNorm(grad, maxGradNorm);
-    applyGradients({ kind: 'adam', lr: lr * this.lrScale }, this.params, grad, this.opt);
+    const gradNorm = this.applyGradient(grad, lr, maxGradNorm);
     this.group.setFlat(this.params);
     this.updates++;
+    return gradNorm;
+  }
+
+  /**
+   * The optimiser half of `step`: clip and one Adam step on `params` only (for a caller that writes
+   * them into its network itself, e.g. an A3C worker's pull); returns the norm before clipping.
+   */
+  applyGradient(grad: Float32Array, lr: number, maxGradNorm: number): number {
+    const gradNorm = clipByGlobalNorm(grad, maxGradNorm);
+    applyGradients({ kind: 'adam', lr: lr * this.lrScale }, this.params, grad, this.opt);
     return gradNorm;
   }
 
@@ -134,6 +176,29 @@ export class TrainingCore {
   }
 }
 
+/**
+ * The `Algorithm` methods that only forward to the run's `TrainingCore`, written once: a gradient
+ * algorithm extends this and sets `core` in its constructor.
+ */
+export abstract class CoreAlgorithm {
+  abstract readonly name: string;
+  abstract readonly config: BaseConfig;
+  protected abstract readonly core: TrainingCore;
+
+  snapshot(): Snapshot {
+    return this.core.snapshot(this.name, this.config);
+  }
+
+  restore(s: Snapshot): void {
+    this.core.restore(s);
+  }
+
+  /** Multiplies config.lr (see Algorithm.setLearningRateScale). */
+  setLearningRateScale(scale: number): void {
+    this.core.setLearningRateScale(scale);
+  }
+}
+
 /** An evaluation agent that samples from (or, with `greedy`, maximises) the policy of a feed-forward network. */
 export function samplingAgent(
   logits: (obs: tf.Tensor) => tf.Tensor2D,
@@ -150,6 +215,14 @@ export function samplingAgent(
 }
 
 // ---------- the course's functions as an algorithm's parts ----------
+
+/** The course's functions every episode-based algorithm (REINFORCE, A2C) acts and learns with. */
+export interface EpisodeParts extends ActingParts {
+  /** Chapter 1: returns-to-go of one episode. */
+  returnsToGo: (rewards: number[], gamma: number) => number[];
+  /** Chapter 2: entropy of one distribution (the reported `policy/entropy`). */
+  entropy: (probs: number[]) => number;
+}
 
 /** The parts given to an algorithm's constructor, checked against the names it knows (a typo is named). */
 export function checkedParts<P extends object>(algo: string, known: P, given: Partial<P>): Partial<P> {
@@ -223,6 +296,46 @@ export function sampleActions(
 /** log pi(a|s) for the taken actions and the entropy H(pi(.|s)) per row, as differentiable tensors. */
 export function categoricalTerms(logits: tf.Tensor2D, actions: Int32Array): { logp: tf.Tensor1D; entropy: tf.Tensor1D } {
   return { logp: logProb(logits, actions), entropy: entropyOfLogits(logits) };
+}
+
+/** The terms of an actor-critic loss, read back as numbers: mean[-log pi(a|s) A], mean[(G - V)^2], mean[H]. */
+export interface ActorCriticTerms {
+  policyLoss: number;
+  valueLoss: number;
+  entropyMean: number;
+}
+
+/**
+ * The n-step actor-critic loss on the T x N steps of a rollout (A3C's workers, recurrent A2C), inside
+ * a gradient tape:
+ *   L = -mean[log pi(a_t|s_t) A_t] - entropyCoef mean[H(pi(.|s_t))] + valueCoef mean[(G_t - V(s_t))^2]
+ * with the critic targets G and the advantages A held constant (numbers, step-major [T*N]). Returns L
+ * and its terms read back.
+ */
+export function actorCriticLoss(
+  logits: tf.Tensor2D,
+  values: tf.Tensor1D,
+  actions: Int32Array,
+  targets: Float32Array,
+  advantages: Float32Array,
+  c: { entropyCoef: number; valueCoef: number },
+): { loss: tf.Scalar; terms: ActorCriticTerms } {
+  const { logp, entropy } = categoricalTerms(logits, actions);
+  const pg = tf.neg(tf.mean(tf.mul(logp, tf.tensor1d(advantages))));
+  const ent = tf.mean(entropy);
+  const vl = tf.mean(tf.square(tf.sub(tf.tensor1d(targets), values)));
+  const terms = { policyLoss: pg.dataSync()[0], valueLoss: vl.dataSync()[0], entropyMean: ent.dataSync()[0] };
+  return { loss: tf.add(tf.sub(pg, tf.mul(c.entropyCoef, ent)), tf.mul(c.valueCoef, vl)) as tf.Scalar, terms };
+}
+
+/** An actor-critic update's loss metrics: each term as it enters the loss, and the policy's mean entropy. */
+export function actorCriticMetrics(t: ActorCriticTerms, c: { entropyCoef: number; valueCoef: number }): Record<string, number> {
+  return {
+    'loss/policy': t.policyLoss,
+    'loss/value': c.valueCoef * t.valueLoss,
+    'loss/entropy': -c.entropyCoef * t.entropyMean,
+    'policy/entropy': t.entropyMean,
+  };
 }
 
 /**
@@ -321,6 +434,16 @@ export function obsInfo(env: Env<Float32Array, number>): { shape: number[]; size
   if (typeof n !== 'number')
     throw new Error(`${env.id ?? 'environment'}: the algorithms need a Discrete action space, got ${env.actionSpace.toString()}`);
   return { shape, size: shape.reduce((a, b) => a * b, 1), nActions: n };
+}
+
+/** `obsInfo` of the environment `envId` names, from one instance made and closed again. */
+export function probeEnv(envId: string): { shape: number[]; size: number; nActions: number } {
+  const probe = makeEnv(envId);
+  try {
+    return obsInfo(probe);
+  } finally {
+    probe.close();
+  }
 }
 
 /** Copies an observation into a Float32Array (Atari frames may arrive as other typed arrays). */

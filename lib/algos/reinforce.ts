@@ -33,11 +33,13 @@ import {
   policyMetrics,
   samplingAgent,
   scalarLoss,
+  CoreAlgorithm,
   TrainingCore,
   withDefaults,
   type Algorithm,
+  type BaseConfig,
+  type EpisodeParts,
   type EvalAgent,
-  type Snapshot,
   type UpdateResult,
 } from './algorithm';
 import { policyModel, type PolicyModel } from './models';
@@ -46,21 +48,13 @@ import { entropyRegularizedLoss, reinforceLoss } from './losses';
 import { collectEpisodes } from './episodes';
 
 /** The course's functions REINFORCE is written with (chapters 1 and 2). */
-export interface ReinforceParts {
-  /** Chapter 1: log pi(a) of every action from one state's logits (acting). */
-  logSoftmax: (logits: number[]) => number[];
-  /** Chapter 1: the action the uniform draw u picks from probs (acting). */
-  sampleAction: (probs: number[], u: number) => number;
-  /** Chapter 1: returns-to-go of one episode. */
-  returnsToGo: (rewards: number[], gamma: number) => number[];
+export interface ReinforceParts extends EpisodeParts {
   /** Chapter 2: returns-to-go of episodes laid end to end (used instead of returnsToGo when given). */
   batchReturnsToGo: (rewards: number[], dones: boolean[], gamma: number) => number[];
   /** Chapter 1: -sum_t w_t log pi(a_t|s_t). */
   reinforceLoss: (logits: tf.Tensor2D, actions: number[], returns: number[]) => tf.Scalar;
   /** Chapter 2: the REINFORCE loss minus beta times the summed entropy. */
   entropyRegularizedLoss: (logits: tf.Tensor2D, actions: number[], returns: number[], beta: number) => tf.Scalar;
-  /** Chapter 2: entropy of one distribution (the reported `policy/entropy`). */
-  entropy: (probs: number[]) => number;
 }
 
 export const REINFORCE_PARTS: ReinforceParts = {
@@ -73,15 +67,8 @@ export const REINFORCE_PARTS: ReinforceParts = {
   entropy,
 };
 
-export interface ReinforceConfig {
-  /** Environment id for `envs.make`. */
-  envId: string;
-  /** Seeds the network initialisation, the action sampling and the episode resets. */
-  seed: number;
-  /** Discount factor for returns-to-go. */
-  gamma: number;
-  /** Adam step size (the lesson uses 0.01). */
-  lr: number;
+/** REINFORCE's config: `BaseConfig` (envId, seed, gamma, lr (the lesson uses 0.01), maxGradNorm, hidden: the policy's hidden units) and: */
+export interface ReinforceConfig extends BaseConfig {
   /** Complete episodes played per gradient step. */
   episodesPerUpdate: number;
   /** Environments stepped in lockstep while collecting those episodes. */
@@ -92,10 +79,6 @@ export interface ReinforceConfig {
   baseline: 'none' | 'mean';
   /** Divide the (baselined) returns by their standard deviation. */
   normalizeReturns: boolean;
-  /** Units in the policy's hidden layer. */
-  hidden: number;
-  /** Clip the gradient to this global norm (0: no clipping). */
-  maxGradNorm: number;
 }
 
 export const REINFORCE_DEFAULTS: ReinforceConfig = {
@@ -112,7 +95,7 @@ export const REINFORCE_DEFAULTS: ReinforceConfig = {
   maxGradNorm: 0,
 };
 
-export class Reinforce implements Algorithm {
+export class Reinforce extends CoreAlgorithm implements Algorithm {
   readonly name = 'reinforce';
   readonly config: ReinforceConfig;
   readonly policy: PolicyModel;
@@ -126,9 +109,10 @@ export class Reinforce implements Algorithm {
   private readonly actionRng: Rng;
   /** Draws the seed of every training episode. */
   private readonly envRng: Rng;
-  private readonly core: TrainingCore;
+  protected readonly core: TrainingCore;
 
   constructor(config: Partial<ReinforceConfig> = {}, parts: Partial<ReinforceParts> = {}) {
+    super();
     this.config = withDefaults('reinforce', REINFORCE_DEFAULTS, config);
     const c = this.config;
     if (!(c.episodesPerUpdate >= 1 && c.numEnvs >= 1)) throw new Error('reinforce: episodesPerUpdate and numEnvs must be at least 1');
@@ -212,19 +196,6 @@ export class Reinforce implements Algorithm {
         'grad/norm': gradNorm,
       },
     };
-  }
-
-  snapshot(): Snapshot {
-    return this.core.snapshot(this.name, this.config);
-  }
-
-  restore(s: Snapshot): void {
-    this.core.restore(s);
-  }
-
-  /** Multiplies config.lr (see Algorithm.setLearningRateScale). */
-  setLearningRateScale(scale: number): void {
-    this.core.setLearningRateScale(scale);
   }
 
   evalAgent(rng: Rng, greedy = false): EvalAgent {

@@ -54,7 +54,9 @@ export function entropy(probs: number[]): number {
 
 /** The two functions acting is built from; algorithms accept the learner's own pair. */
 export interface ActingParts {
+  /** Chapter 1: log pi(a) of every action from one state's logits. */
   logSoftmax: (logits: number[]) => number[];
+  /** Chapter 1: the action the uniform draw u picks from probs. */
   sampleAction: (probs: number[], u: number) => number;
 }
 

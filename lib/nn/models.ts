@@ -142,15 +142,20 @@ export function criticMlp(opts: { obsSize: number; hidden?: number; seed?: numbe
 /** Three 3x3 stride-2 'valid' convolutions of 32 filters: 42 -> 20 -> 9 -> 4, so 4*4*32 = 512 features. */
 export const A3C_CONVS: readonly ConvSpec[] = [1, 2, 3].map(() => ({ filters: 32, kernel: 3, stride: 2, padding: 'valid' as const }));
 
-export interface ConvActorCriticOptions {
-  /** Observation shape, channels-last: [height, width, channels]. A3C: [42, 42, 4]. */
-  inputShape: readonly [number, number, number];
+/** What both convolutional networks are built from: the trunk's convolutions, a dense layer, the action count. */
+interface ConvNetOptions {
   nActions: number;
   convs?: readonly ConvSpec[];
-  /** Width of the dense layer after the trunk (ReLU). A3C: 128. */
+  /** Width of the dense layer after the trunk (ReLU). */
   hidden?: number;
-  activation?: Activation;
   seed?: number;
+}
+
+export interface ConvActorCriticOptions extends ConvNetOptions {
+  /** Observation shape, channels-last: [height, width, channels]. A3C: [42, 42, 4]. */
+  inputShape: readonly [number, number, number];
+  /** The convolutions' activation (default ReLU); `hidden` defaults to 128. */
+  activation?: Activation;
 }
 
 /**
@@ -217,16 +222,12 @@ export function a3cNet(opts: { nActions: number; seed?: number }): ConvActorCrit
 
 // -------------------------------------------------------------------------------------- recurrent
 
-export interface RecurrentAgentOptions {
+/** `hidden`: the dense layer before the LSTM (default 256). */
+export interface RecurrentAgentOptions extends ConvNetOptions {
   /** Observation shape, channels-last. Default [42, 42, 4]. */
   inputShape?: readonly [number, number, number];
-  nActions: number;
-  convs?: readonly ConvSpec[];
-  /** Dense layer before the LSTM (ReLU). Default 256. */
-  hidden?: number;
   /** LSTM units. Default 256. */
   units?: number;
-  seed?: number;
 }
 
 /**

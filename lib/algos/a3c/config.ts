@@ -8,32 +8,18 @@
  *   the Kung-Fu notebook's batched actor-critic.
  */
 
-/** What one worker's update reads: the rollout, its targets, the loss and the step. */
-export interface ActorCriticConfig {
-  /** Environment id; Atari ids are preprocessed to 42x42x4 (see `makeEnv`). */
-  envId: string;
-  /** Seeds the initial weights and every random stream. */
-  seed: number;
+import type { ActorCriticConfigBase } from '../algorithm';
+
+/**
+ * What one worker's update reads: the rollout, its targets, the loss and the step. `ActorCriticConfigBase`
+ * (envId, seed, gamma, lr, maxGradNorm (each worker's gradient), hidden, valueCoef, entropyCoef,
+ * rewardScale (0.01 in the notebooks), episodicLife) and:
+ */
+export interface ActorCriticConfig extends ActorCriticConfigBase {
   /** Rollout length t_max: steps per environment between two gradient updates (1: one-step TD targets). */
   nSteps: number;
-  /** Discount factor. */
-  gamma: number;
-  /** Step size. */
-  lr: number;
-  /** Entropy bonus weight. */
-  entropyCoef: number;
-  /** Critic loss weight. */
-  valueCoef: number;
-  /** Multiplies every reward before it enters a target (0.01 in the notebooks: small critic targets). */
-  rewardScale: number;
-  /** Clip each gradient to this global norm before applying it (0: none). */
-  maxGradNorm: number;
-  /** Units of the dense layer(s). */
-  hidden: number;
   /** Vector observations: one shared hidden layer (true) or separate actor and critic MLPs. */
   sharedTrunk: boolean;
-  /** Atari: a lost life ends the episode for learning (no bootstrapping past it) while the game goes on. */
-  episodicLife: boolean;
 }
 
 /** Asynchronous A3C (Mnih et al. 2016): several workers, shared weights and optimiser statistics. */

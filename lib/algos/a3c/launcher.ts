@@ -25,17 +25,7 @@
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { Rng } from '../../util/rng';
-import {
-  makeEnv,
-  logitsOf,
-  obsInfo,
-  sampleActions,
-  withDefaults,
-  type Algorithm,
-  type EvalAgent,
-  type Snapshot,
-  type UpdateResult,
-} from '../algorithm';
+import { probeEnv, samplingAgent, withDefaults, type Algorithm, type EvalAgent, type Snapshot, type UpdateResult } from '../algorithm';
 import { checkedLrScale } from '../optim';
 import { actorCriticModel, type ActorCriticModel } from '../models';
 import { A3C_DEFAULTS, withoutRetiredKeys, type A3CConfig } from './config';
@@ -81,9 +71,7 @@ export class A3C implements Algorithm {
         "a3c: worker threads run the library's functions, a function cannot be sent to a thread. To train with your own parts, set workerThreads: false (the workers take turns in this thread).",
       );
     }
-    const probe = makeEnv(c.envId);
-    const info = obsInfo(probe);
-    probe.close();
+    const info = probeEnv(c.envId);
     this.obsShape = info.shape;
     this.nActions = info.nActions;
     this.net = actorCriticModel(this.obsShape, this.nActions, new Rng(c.seed).nextU32(), { shared: c.sharedTrunk, hidden: c.hidden });
@@ -214,10 +202,7 @@ export class A3C implements Algorithm {
 
   evalAgent(rng: Rng, greedy = false): EvalAgent {
     this.net.group.setFlat(this.shared.params.slice()); // the latest global weights
-    return {
-      reset: () => {},
-      act: (o) => sampleActions(logitsOf(this.net.logits, o, [1, ...this.obsShape]), 1, this.nActions, rng, greedy)[0],
-    };
+    return samplingAgent(this.net.logits, this.obsShape, this.nActions, rng, greedy);
   }
 
   async dispose(): Promise<void> {

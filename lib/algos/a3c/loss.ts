@@ -8,7 +8,7 @@
  * is differentiated without running the network on those observations again.
  */
 import * as tf from '@tensorflow/tfjs';
-import { categoricalTerms } from '../algorithm';
+import { actorCriticLoss, actorCriticMetrics, type ActorCriticTerms } from '../algorithm';
 import type { RecordedPasses } from '../models';
 
 export interface LossWeights {
@@ -27,31 +27,13 @@ export function actorCriticGradient(
   advantages: Float32Array,
   c: LossWeights,
 ): { grad: Float32Array; metrics: Record<string, number> } {
-  let policyLoss = 0,
-    valueLoss = 0,
-    entropyMean = 0,
-    advMean = 0;
+  let terms: ActorCriticTerms = { policyLoss: 0, valueLoss: 0, entropyMean: 0 };
+  let advMean = 0;
   const { grad } = passes.gradients(({ logits, value }) => {
-    const target = tf.tensor1d(targets);
-    const adv = tf.tensor1d(advantages);
-    const { logp, entropy } = categoricalTerms(logits, actions);
-    const pg = tf.neg(tf.mean(tf.mul(logp, adv)));
-    const ent = tf.mean(entropy);
-    const vl = tf.mean(tf.square(tf.sub(target, value)));
-    policyLoss = pg.dataSync()[0];
-    valueLoss = vl.dataSync()[0];
-    entropyMean = ent.dataSync()[0];
-    advMean = tf.mean(adv).dataSync()[0];
-    return tf.add(tf.sub(pg, tf.mul(c.entropyCoef, ent)), tf.mul(c.valueCoef, vl)) as tf.Scalar;
+    const out = actorCriticLoss(logits, value, actions, targets, advantages, c);
+    terms = out.terms;
+    advMean = tf.mean(tf.tensor1d(advantages)).dataSync()[0];
+    return out.loss;
   });
-  return {
-    grad,
-    metrics: {
-      'loss/policy': policyLoss,
-      'loss/value': c.valueCoef * valueLoss,
-      'loss/entropy': -c.entropyCoef * entropyMean,
-      'policy/entropy': entropyMean,
-      'value/mean_advantage': advMean,
-    },
-  };
+  return { grad, metrics: { ...actorCriticMetrics(terms, c), 'value/mean_advantage': advMean } };
 }

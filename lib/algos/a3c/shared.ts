@@ -3,7 +3,8 @@
  * statistics in SharedArrayBuffers that every worker writes without locks (Hogwild!); for the
  * synchronous version, one worker's own parameters and optimiser.
  */
-import { applyGradients, applyGradientsAt, clipByGlobalNorm, type OptimizerKind, type OptimizerState } from '../optim';
+import type { TrainingCore } from '../algorithm';
+import { applyGradientsAt, clipByGlobalNorm, type OptimizerKind } from '../optim';
 import type { SharedWeights } from './step';
 
 /** Indices into the Int32 control array. */
@@ -73,20 +74,24 @@ export class HogwildWeights implements SharedWeights {
   }
 }
 
-/** The synchronous version's weights: one worker's parameters and Adam state, nobody else's. */
+/**
+ * The synchronous version's weights: one worker's parameters and Adam state, nobody else's (the
+ * algorithm's `TrainingCore`; the worker's pull writes them into its network).
+ */
 export class OwnWeights implements SharedWeights {
   /** Norm of the last gradient applied here, before clipping. */
   lastGradNorm = 0;
 
   constructor(
-    readonly params: Float32Array,
-    readonly opt: OptimizerState,
+    private readonly core: TrainingCore,
     private readonly c: { lr: number; maxGradNorm: number },
-    private readonly lrScale: () => number,
   ) {}
 
+  get params(): Float32Array {
+    return this.core.params;
+  }
+
   apply(grad: Float32Array): void {
-    this.lastGradNorm = clipByGlobalNorm(grad, this.c.maxGradNorm);
-    applyGradients({ kind: 'adam', lr: this.c.lr * this.lrScale() }, this.params, grad, this.opt);
+    this.lastGradNorm = this.core.applyGradient(grad, this.c.lr, this.c.maxGradNorm);
   }
 }

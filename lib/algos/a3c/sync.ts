@@ -15,25 +15,23 @@
  */
 import { Rng } from '../../util/rng';
 import {
-  makeEnv,
-  logitsOf,
-  obsInfo,
-  sampleActions,
+  probeEnv,
+  samplingAgent,
+  CoreAlgorithm,
+  TrainingCore,
   withDefaults,
   type Algorithm,
   type EvalAgent,
-  type Snapshot,
   type UpdateResult,
 } from '../algorithm';
 import { actorCriticModel, type ActorCriticModel } from '../models';
-import { createOptimizerState, adamSnapshotArrays, restoreAdamArrays, checkedLrScale } from '../optim';
 import { makeVec, trainingEnvSpec } from '../../envs';
 import { SYNC_A3C_DEFAULTS, type SyncA3CConfig } from './config';
 import { OwnWeights } from './shared';
 import { a3cParts, targetsFor, type A3CParts } from './step';
 import { ActorCriticWorker } from './worker';
 
-export class SyncA3C implements Algorithm {
+export class SyncA3C extends CoreAlgorithm implements Algorithm {
   readonly name: string;
   readonly config: SyncA3CConfig;
   readonly net: ActorCriticModel;
@@ -44,12 +42,11 @@ export class SyncA3C implements Algorithm {
   private readonly nActions: number;
   private readonly actionRng: Rng;
   private readonly envRng: Rng;
+  protected readonly core: TrainingCore;
   private readonly weights: OwnWeights;
-  private updates = 0;
-  /** Multiplies config.lr (see Algorithm.setLearningRateScale). */
-  private lrScale = 1;
 
   constructor(config: Partial<SyncA3CConfig> = {}, parts: Partial<A3CParts> = {}, name = 'a3c-sync') {
+    super();
     this.name = name;
     this.config = withDefaults(name, SYNC_A3C_DEFAULTS, config);
     this.parts = a3cParts(parts);
@@ -58,16 +55,14 @@ export class SyncA3C implements Algorithm {
       throw new Error(`${name}: numEnvs and nSteps must be positive integers, got ${c.numEnvs} and ${c.nSteps}`);
     }
     const root = new Rng(c.seed);
-    const probe = makeEnv(c.envId);
-    const info = obsInfo(probe);
-    probe.close();
+    const info = probeEnv(c.envId);
     this.obsShape = info.shape;
     this.nActions = info.nActions;
     this.net = actorCriticModel(this.obsShape, this.nActions, root.nextU32(), { shared: c.sharedTrunk, hidden: c.hidden });
     this.actionRng = root.fork();
     this.envRng = root.fork();
-    const params = this.net.group.getFlat();
-    this.weights = new OwnWeights(params, createOptimizerState('adam', params.length), c, () => this.lrScale);
+    this.core = new TrainingCore(this.net.group, { action: this.actionRng, env: this.envRng });
+    this.weights = new OwnWeights(this.core, c);
   }
 
   async update(): Promise<UpdateResult> {
@@ -84,7 +79,7 @@ export class SyncA3C implements Algorithm {
     );
     const rollout = await this.worker.play(c.nSteps);
     this.parts.a3cWorkerStep(rollout, this.worker, this.weights, c.gamma, targetsFor(c.nSteps, this.parts));
-    this.updates++;
+    this.core.updates++;
     const done = this.worker.envs.takeFinished();
     return {
       envSteps: c.nSteps * c.numEnvs,
@@ -94,33 +89,8 @@ export class SyncA3C implements Algorithm {
     };
   }
 
-  snapshot(): Snapshot {
-    return {
-      algo: this.name,
-      config: { ...this.config },
-      counters: { updates: this.updates },
-      rngs: { action: this.actionRng.getState(), env: this.envRng.getState() },
-      arrays: adamSnapshotArrays(this.weights.params, this.weights.opt),
-    };
-  }
-
-  restore(s: Snapshot): void {
-    restoreAdamArrays(s.arrays, this.weights.params, this.weights.opt);
-    this.actionRng.setState(s.rngs.action);
-    this.envRng.setState(s.rngs.env);
-    this.updates = s.counters.updates;
-    this.net.group.setFlat(this.weights.params);
-  }
-
-  setLearningRateScale(scale: number): void {
-    this.lrScale = checkedLrScale(scale);
-  }
-
   evalAgent(rng: Rng, greedy = false): EvalAgent {
-    return {
-      reset: () => {},
-      act: (o) => sampleActions(logitsOf(this.net.logits, o, [1, ...this.obsShape]), 1, this.nActions, rng, greedy)[0],
-    };
+    return samplingAgent(this.net.logits, this.obsShape, this.nActions, rng, greedy);
   }
 
   async dispose(): Promise<void> {

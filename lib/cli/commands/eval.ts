@@ -1,8 +1,7 @@
 import { type CliCommand, UsageError } from '../command';
 import { parseFlags } from '../args';
-import { loadAlgorithm } from '../../algos/registry';
-import { evaluate, makeEnv } from '../../algos/algorithm';
-import { ready } from '../../nn/backend';
+import { evaluate } from '../../algos/algorithm';
+import { withTrainedAgent } from '../trained-agent';
 import { Rng } from '../../util/rng';
 
 const usage = `Usage: gradient-dojo eval --checkpoint DIR [--episodes N] [--seed S] [--greedy] [--json]
@@ -30,16 +29,7 @@ export const command: CliCommand = {
     if (positional.length) throw new UsageError(`unexpected argument '${positional[0]}'`);
     const episodes = Number(flags.episodes);
     if (!Number.isInteger(episodes) || episodes < 1) throw new UsageError(`--episodes must be a positive integer, got ${episodes}`);
-    await ready();
-    let loaded: ReturnType<typeof loadAlgorithm>;
-    try {
-      loaded = loadAlgorithm(String(flags.checkpoint));
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-    const { algo } = loaded;
-    const env = makeEnv(algo.config.envId);
-    try {
+    return withTrainedAgent(String(flags.checkpoint), (algo, env) => {
       const seed = Number(flags.seed);
       const s = evaluate(env, algo.evalAgent(new Rng(seed), Boolean(flags.greedy)), episodes, seed);
       if (flags.json) {
@@ -66,9 +56,6 @@ export const command: CliCommand = {
         console.log(`  mean ${s.mean.toFixed(2)}  std ${s.std.toFixed(2)}  min ${s.min}  max ${s.max}`);
       }
       return 0;
-    } finally {
-      env.close();
-      await algo.dispose();
-    }
+    });
   },
 };

@@ -1,8 +1,6 @@
 import { type CliCommand, UsageError } from '../command';
 import { parseFlags } from '../args';
-import { loadAlgorithm } from '../../algos/registry';
-import { makeEnv } from '../../algos/algorithm';
-import { ready } from '../../nn/backend';
+import { withTrainedAgent } from '../trained-agent';
 import { Rng } from '../../util/rng';
 import { recordEpisode, toGif, saveBytes } from '../../viz';
 
@@ -32,16 +30,7 @@ export const command: CliCommand = {
       { name: 'greedy', type: 'boolean', default: false },
     ]);
     if (positional.length) throw new UsageError(`unexpected argument '${positional[0]}'`);
-    await ready();
-    let loaded: ReturnType<typeof loadAlgorithm>;
-    try {
-      loaded = loadAlgorithm(String(flags.checkpoint));
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-    const { algo } = loaded;
-    const env = makeEnv(algo.config.envId);
-    try {
+    return withTrainedAgent(String(flags.checkpoint), (algo, env) => {
       const seed = Number(flags.seed);
       const agent = algo.evalAgent(new Rng(seed), Boolean(flags.greedy));
       agent.reset();
@@ -51,9 +40,6 @@ export const command: CliCommand = {
         `${algo.name} on ${algo.config.envId}: return ${ep.totalReward} in ${ep.length} steps${ep.truncated ? ' (truncated)' : ''}; wrote ${path}`,
       );
       return 0;
-    } finally {
-      env.close();
-      await algo.dispose();
-    }
+    });
   },
 };

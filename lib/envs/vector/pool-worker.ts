@@ -6,34 +6,18 @@ import { workerData } from 'node:worker_threads';
 import { makeFromSpec } from '../registry';
 import type { Env } from '../core';
 import { BatchStepper, EnvStepError, viewBuffers } from './buffers';
-import {
-  CMD,
-  CMD_CLOSE,
-  CMD_RESET,
-  CMD_STEP,
-  DONE,
-  ERR_BYTES,
-  ERR_ENV,
-  ERR_LEN,
-  SEQ,
-  SLOT,
-  STATS_BUSY_MS,
-  STATS_COMMANDS,
-  STATS_SLOT,
-  STATUS,
-  STATUS_ERROR,
-  type WorkerInit,
-} from './pool-protocol';
+// The control block's layout and commands, shared with the main thread's AsyncVectorEnv.
+import * as P from './pool-protocol';
 
-const init = workerData as WorkerInit;
+const init = workerData as P.WorkerInit;
 const ctrl = new Int32Array(init.control);
-const base = init.worker * SLOT;
-const errText = new Uint8Array(init.errors, init.worker * ERR_BYTES, ERR_BYTES);
-const stats = new Float64Array(init.stats, init.worker * STATS_SLOT * 8, STATS_SLOT);
+const base = init.worker * P.SLOT;
+const errText = new Uint8Array(init.errors, init.worker * P.ERR_BYTES, P.ERR_BYTES);
+const stats = new Float64Array(init.stats, init.worker * P.STATS_SLOT * 8, P.STATS_SLOT);
 
 function finish(): void {
-  Atomics.add(ctrl, base + DONE, 1);
-  Atomics.notify(ctrl, base + DONE);
+  Atomics.add(ctrl, base + P.DONE, 1);
+  Atomics.notify(ctrl, base + P.DONE);
 }
 
 function report(env: number, err: unknown): void {
@@ -43,11 +27,11 @@ function report(env: number, err: unknown): void {
       : err instanceof Error
         ? err.message
         : String(err);
-  const bytes = new TextEncoder().encode(msg).subarray(0, ERR_BYTES);
+  const bytes = new TextEncoder().encode(msg).subarray(0, P.ERR_BYTES);
   errText.set(bytes);
-  ctrl[base + ERR_LEN] = bytes.length;
-  ctrl[base + ERR_ENV] = env;
-  Atomics.store(ctrl, base + STATUS, STATUS_ERROR);
+  ctrl[base + P.ERR_LEN] = bytes.length;
+  ctrl[base + P.ERR_ENV] = env;
+  Atomics.store(ctrl, base + P.STATUS, P.STATUS_ERROR);
 }
 
 function main(): void {
@@ -65,10 +49,10 @@ function main(): void {
   finish(); // ready
   let seq = 0;
   for (;;) {
-    Atomics.wait(ctrl, base + SEQ, seq);
-    seq = Atomics.load(ctrl, base + SEQ);
-    const cmd = ctrl[base + CMD];
-    if (cmd === CMD_CLOSE) {
+    Atomics.wait(ctrl, base + P.SEQ, seq);
+    seq = Atomics.load(ctrl, base + P.SEQ);
+    const cmd = ctrl[base + P.CMD];
+    if (cmd === P.CMD_CLOSE) {
       for (const e of envs) {
         try {
           e.close();
@@ -81,8 +65,8 @@ function main(): void {
     }
     const t0 = performance.now();
     try {
-      if (cmd === CMD_STEP) stepper.stepAll();
-      else if (cmd === CMD_RESET) stepper.resetAll();
+      if (cmd === P.CMD_STEP) stepper.stepAll();
+      else if (cmd === P.CMD_RESET) stepper.resetAll();
       else throw new Error(`unknown command ${cmd}`);
     } catch (err) {
       report(err instanceof EnvStepError ? err.env : init.from, err);
@@ -90,8 +74,8 @@ function main(): void {
       return; // the pool shuts down after an error
     }
     // Written before finish() publishes DONE, so the main thread reads it once the command completes.
-    stats[STATS_BUSY_MS] += performance.now() - t0;
-    stats[STATS_COMMANDS] += 1;
+    stats[P.STATS_BUSY_MS] += performance.now() - t0;
+    stats[P.STATS_COMMANDS] += 1;
     finish();
   }
 }

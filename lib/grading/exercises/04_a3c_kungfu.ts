@@ -49,6 +49,21 @@ export function expectUnchanged(fnName: string, what: string, before: unknown, a
   }
 }
 
+/** The mistake "forgot the episode ends": the same dones with no episode ending anywhere. */
+export function noEpisodeEnds(dones: boolean[][]): boolean[][] {
+  return dones.map((row) => row.map(() => false));
+}
+
+/** What the worker step's mistakes compute first, as the library's step does: the targets G and the advantages G - V. */
+function targetsAndAdvantages(
+  ro: WorkerRollout,
+  gamma: number,
+  returns: (r: number[][], d: boolean[][], b: number[], g: number) => number[][],
+): [number[][], number[][]] {
+  const targets = returns(ro.rewards, ro.dones, ro.bootstrap, gamma);
+  return [targets, targets.map((row, t) => row.map((x, n) => x - ro.values[t][n]))];
+}
+
 function asRows(fnName: string, out: unknown, T: number): number[][] {
   if (!Array.isArray(out))
     throw new ShapeError(
@@ -182,13 +197,7 @@ export const nStepReturns: Exercise<NStepReturns> = {
   mistakes: [
     {
       hint: 'looks like you forgot to reset the return at episode ends: when done_t is true, G_t = r_t (nothing from the next episode).',
-      fn: (r, d, b, g) =>
-        nStepRef(
-          r,
-          d.map((row) => row.map(() => false)),
-          b,
-          g,
-        ),
+      fn: (r, d, b, g) => nStepRef(r, noEpisodeEnds(d), b, g),
     },
     {
       hint: "the bootstrap value is missing: start the backward pass from the critic's V(s_T), not from 0.",
@@ -308,33 +317,19 @@ export const a3cWorkerStep: Exercise<WorkerStep> = {
     {
       hint: "the worker pulls the shared weights before applying its gradient: apply first, then pull, so that the next rollout acts with this update (and everyone else's).",
       fn: (ro, w, s, g, ret) => {
-        const targets = ret(ro.rewards, ro.dones, ro.bootstrap, g);
-        const grad = w.gradient(
-          ro,
-          targets,
-          targets.map((row, t) => row.map((x, n) => x - ro.values[t][n])),
-        );
+        const grad = w.gradient(ro, ...targetsAndAdvantages(ro, g, ret));
         w.pull(s.params);
         s.apply(grad);
       },
     },
     {
       hint: 'the worker never pulls the fresh shared weights: its local copy would stay where it started while the others move the shared one.',
-      fn: (ro, w, s, g, ret) => {
-        const targets = ret(ro.rewards, ro.dones, ro.bootstrap, g);
-        s.apply(
-          w.gradient(
-            ro,
-            targets,
-            targets.map((row, t) => row.map((x, n) => x - ro.values[t][n])),
-          ),
-        );
-      },
+      fn: (ro, w, s, g, ret) => s.apply(w.gradient(ro, ...targetsAndAdvantages(ro, g, ret))),
     },
     {
       hint: "the advantages are the targets themselves: subtract the critic's estimate, A_t = G_t - V(s_t) with V(s_t) in rollout.values.",
       fn: (ro, w, s, g, ret) => {
-        const targets = ret(ro.rewards, ro.dones, ro.bootstrap, g);
+        const [targets] = targetsAndAdvantages(ro, g, ret);
         s.apply(w.gradient(ro, targets, targets));
         w.pull(s.params);
       },
@@ -342,13 +337,7 @@ export const a3cWorkerStep: Exercise<WorkerStep> = {
     {
       hint: 'shared.apply descends already: hand it the gradient exactly as worker.gradient returned it (negated, it would climb the loss).',
       fn: (ro, w, s, g, ret) => {
-        const targets = ret(ro.rewards, ro.dones, ro.bootstrap, g);
-        const grad = w.gradient(
-          ro,
-          targets,
-          targets.map((row, t) => row.map((x, n) => x - ro.values[t][n])),
-        );
-        s.apply(grad.map((x) => -x));
+        s.apply(w.gradient(ro, ...targetsAndAdvantages(ro, g, ret)).map((x) => -x));
         w.pull(s.params);
       },
     },
@@ -358,15 +347,7 @@ export const a3cWorkerStep: Exercise<WorkerStep> = {
     },
     {
       hint: 'the targets run through episode ends: compute them with `returns`, the function the step is given, which cuts them where a game ended.',
-      fn: (ro, w, s, g) =>
-        libraryWorkerStep(ro, w, s, g, (r, d, b, gg) =>
-          libraryNStepReturns(
-            r,
-            d.map((row) => row.map(() => false)),
-            b,
-            gg,
-          ),
-        ),
+      fn: (ro, w, s, g) => libraryWorkerStep(ro, w, s, g, (r, d, b, gg) => libraryNStepReturns(r, noEpisodeEnds(d), b, gg)),
     },
   ],
 };

@@ -11,7 +11,7 @@ import { tf, withoutLeaks, expectTensorShape } from '../tensors';
 import { clonePlain } from '../compare';
 import type { Case, Exercise } from '../types';
 import { ShapeError } from '../types';
-import { doneRows, expectUnchanged } from './04_a3c_kungfu';
+import { doneRows, expectUnchanged, noEpisodeEnds } from './04_a3c_kungfu';
 import { intBetween, matrix, normals, pickGamma } from './gen';
 
 const chapter = '05_lstm_pomdp';
@@ -375,13 +375,7 @@ export const nStepAdvantages: Exercise<NStepAdvantages> = {
   mistakes: [
     {
       hint: 'looks like you forgot to reset the return at episode ends (multiply the future part by 1 - done_t).',
-      fn: (r, d, v, g) =>
-        libraryAdvantages(
-          r,
-          d.map((x) => x.map(() => false)),
-          v,
-          g,
-        ),
+      fn: (r, d, v, g) => libraryAdvantages(r, noEpisodeEnds(d), v, g),
     },
     {
       hint: 'the baseline is missing: subtract V(s_t) from the n-step return.',

@@ -1,0 +1,29 @@
+/** What the commands that play a saved agent (`eval`, `play`) share: loading the checkpoint and the env. */
+import type { Env } from '../envs';
+import type { Algorithm } from '../algos/algorithm';
+import { makeEnv } from '../algos/algorithm';
+import { loadAlgorithm } from '../algos/registry';
+import { ready } from '../nn/backend';
+import { UsageError } from './command';
+
+/**
+ * Loads the algorithm saved in `checkpoint` (a run folder or its checkpoint/ folder; a load that fails is
+ * a usage error) and an environment of its id, runs `use` with both, then closes them.
+ */
+export async function withTrainedAgent<T>(checkpoint: string, use: (algo: Algorithm, env: Env<Float32Array, number>) => T): Promise<T> {
+  await ready();
+  let loaded: ReturnType<typeof loadAlgorithm>;
+  try {
+    loaded = loadAlgorithm(checkpoint);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const { algo } = loaded;
+  const env = makeEnv(algo.config.envId);
+  try {
+    return use(algo, env);
+  } finally {
+    env.close();
+    await algo.dispose();
+  }
+}
