@@ -48,6 +48,14 @@ export {
   categoricalTerms,
   makeEnv,
   TrainingCore,
+  CoreAlgorithm,
+  probeEnv,
+  actorCriticLoss,
+  actorCriticMetrics,
+  type ActorCriticTerms,
+  type BaseConfig,
+  type ActorCriticConfigBase,
+  type EpisodeParts,
   samplingAgent,
   checkedParts,
   scalarLoss,
@@ -123,18 +131,8 @@ export {
   type ParsedEvent,
 } from '../runs';
 
-/** Flat-array optimisers (shared-memory capable) and the parameter group of several lib/nn models. */
-export {
-  applyGradients,
-  applyGradientsAt,
-  clipByGlobalNorm,
-  createOptimizerState,
-  globalNorm,
-  ParamGroup,
-  type OptimizerConfig,
-  type OptimizerKind,
-  type OptimizerState,
-} from './optim';
+/** Flat-array optimisers (shared-memory capable) and the parameter group of several lib/nn models (lib/nn's, see optim.ts). */
+export * from './optim';
 
 /** Algorithms by name (CLI, checkpoints). */
 export { ALGORITHMS, algorithmNames, algorithmEntry, createAlgorithm, loadAlgorithm, type AlgorithmEntry } from './registry';
