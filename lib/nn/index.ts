@@ -2,7 +2,7 @@
  * The neural-network layer: backend choice, the course's models, categorical distributions, and the
  * flat-array optimiser. Start with `await nn.ready()`; print `nn.describeBackend()` at the top of a
  * notebook. DESIGN.md describes the layer and its speed rules. (Checkpoints of a training run are
- * lib/algos/checkpoint.ts: they hold `opt.snapshotArrays()` beside the algorithm's counters.)
+ * lib/runs/checkpoint.ts: they hold `opt.snapshotArrays()` beside the algorithm's counters.)
  *
  * ```ts
  * await nn.ready();
