@@ -16,8 +16,14 @@ interface GifencModule {
 export interface GifOptions {
   /** Frames per second (default 30). GIF delays are in hundredths of a second, so 30 fps plays at ~33 fps. */
   fps?: number;
-  /** Integer upscale factor (default 1). */
+  /**
+   * Integer nearest-neighbour upscale factor. Default: the smallest that makes the GIF at least
+   * `minWidth` pixels wide, so an Atari screen (160x210) plays at 2x (320x420) and CartPole's 600x400
+   * canvas as it is.
+   */
   scale?: number;
+  /** The width the default `scale` reaches (default 320). */
+  minWidth?: number;
   /** Loop forever (default) or play once. */
   loop?: boolean;
 }
@@ -56,6 +62,11 @@ function exactPalette(frames: RgbFrame[]): { palette: number[][]; lookup: Map<nu
   return { palette, lookup };
 }
 
+/** The upscale factor `toGif` uses by default for frames `width` pixels wide: at least `minWidth` wide. */
+export function defaultGifScale(width: number, minWidth = 320): number {
+  return Math.max(1, Math.ceil(minWidth / Math.max(1, width)));
+}
+
 /**
  * Encodes RGB frames as an animated GIF. Frames with at most 256 colours in all (Atari screens, CartPole)
  * are encoded exactly; otherwise one palette is quantised from a sample of the frames.
@@ -64,8 +75,9 @@ export function toGif(frames: RgbFrame[], options: GifOptions = {}): Uint8Array 
   if (!Array.isArray(frames) || frames.length === 0) throw new Error('toGif: give at least one frame');
   const fps = options.fps ?? 30;
   if (!(fps > 0 && fps <= 100)) throw new Error(`toGif: fps must be in (0, 100], got ${fps}`);
-  const scale = options.scale ?? 1;
   const { width, height } = frames[0];
+  const scale = options.scale ?? defaultGifScale(width, options.minWidth);
+  if (!Number.isInteger(scale) || scale < 1) throw new Error(`toGif: scale must be a positive integer, got ${scale}`);
   for (const [i, f] of frames.entries()) {
     if (f.width !== width || f.height !== height) throw new Error(`toGif: frame ${i} is ${f.width}x${f.height}, frame 0 is ${width}x${height}; all frames must have one size`);
     if (f.data.length !== width * height * 3) throw new Error(`toGif: frame ${i} has ${f.data.length} bytes, expected ${width * height * 3} (RGB)`);
