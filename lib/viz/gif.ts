@@ -3,7 +3,7 @@ import type { RgbFrame } from '../envs/core';
 import { upscale } from './frames';
 
 interface GifEncoderApi {
-  writeFrame(index: Uint8Array, width: number, height: number, opts: { palette?: number[][]; delay?: number; repeat?: number; first?: boolean }): void;
+  writeFrame(index: Uint8Array, width: number, height: number, opts: { palette?: number[][]; delay?: number; repeat?: number; first?: boolean; transparent?: boolean; transparentIndex?: number; dispose?: number }): void;
   finish(): void;
   bytes(): Uint8Array;
 }
@@ -62,6 +62,19 @@ function exactPalette(frames: RgbFrame[]): { palette: number[][]; lookup: Map<nu
   return { palette, lookup };
 }
 
+/** Nearest-neighbour upscale of a plane of palette indices. */
+function upscaleIndex(index: Uint8Array, width: number, height: number, factor: number): Uint8Array {
+  if (factor === 1) return index;
+  const W = width * factor;
+  const out = new Uint8Array(W * height * factor);
+  for (let y = 0; y < height; y++) {
+    const row = out.subarray(y * factor * W, (y * factor + 1) * W);
+    for (let x = 0; x < width; x++) row.fill(index[y * width + x], x * factor, (x + 1) * factor);
+    for (let k = 1; k < factor; k++) out.copyWithin((y * factor + k) * W, y * factor * W, (y * factor + 1) * W);
+  }
+  return out;
+}
+
 /** The upscale factor `toGif` uses by default for frames `width` pixels wide: at least `minWidth` wide. */
 export function defaultGifScale(width: number, minWidth = 320): number {
   return Math.max(1, Math.ceil(minWidth / Math.max(1, width)));
@@ -85,18 +98,32 @@ export function toGif(frames: RgbFrame[], options: GifOptions = {}): Uint8Array 
   const gifenc = require('gifenc') as GifencModule;
   const exact = exactPalette(frames);
   if (exact) {
+    // Pixels that did not change since the previous frame are written as a spare "transparent" index
+    // over the kept previous picture (disposal 1): long runs of one code, which LZW packs into little.
+    // An upscaled Atari episode is then about as small as the unscaled one was.
+    const transparentIndex = exact.palette.length < 256 ? exact.palette.length : -1;
+    const palette = transparentIndex >= 0 ? [...exact.palette, [255, 0, 255]] : exact.palette;
     const enc = gifenc.GIFEncoder();
     const delay = Math.round(1000 / fps);
+    let prev: RgbFrame | null = null;
     for (let i = 0; i < frames.length; i++) {
-      const f = upscale(frames[i], scale);
-      const index = new Uint8Array(f.width * f.height);
+      const f = frames[i];
+      const index = new Uint8Array(width * height);
       let lastKey = -1, lastIndex = 0;
       for (let p = 0; p < index.length; p++) {
-        const key = (f.data[p * 3] << 16) | (f.data[p * 3 + 1] << 8) | f.data[p * 3 + 2];
+        const d = f.data, q = p * 3;
+        if (prev && transparentIndex >= 0 && d[q] === prev.data[q] && d[q + 1] === prev.data[q + 1] && d[q + 2] === prev.data[q + 2]) {
+          index[p] = transparentIndex;
+          continue;
+        }
+        const key = (d[q] << 16) | (d[q + 1] << 8) | d[q + 2];
         if (key !== lastKey) { lastKey = key; lastIndex = exact.lookup.get(key)!; }
         index[p] = lastIndex;
       }
-      enc.writeFrame(index, f.width, f.height, i === 0 ? { palette: exact.palette, delay, repeat: options.loop === false ? -1 : 0 } : { delay });
+      const big = upscaleIndex(index, width, height, scale);
+      const frameOpts = { delay, dispose: 1, ...(prev && transparentIndex >= 0 ? { transparent: true, transparentIndex } : {}) };
+      enc.writeFrame(big, width * scale, height * scale, i === 0 ? { palette, repeat: options.loop === false ? -1 : 0, ...frameOpts } : frameOpts);
+      prev = f;
     }
     enc.finish();
     return enc.bytes();

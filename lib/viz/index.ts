@@ -7,5 +7,13 @@ export { toGif, defaultGifScale, type GifOptions } from './gif';
 export { upscale, grayToFrame, observationStrip, hstack, sideBySide } from './frames';
 export { recordEpisode, type RecordOptions, type RecordedEpisodeFrames } from './record';
 export { trainingCurves, ewma, type PlotlyFigure, type Series, type CurvesInput, type CurvesOptions } from './plots';
-export { showPlot, LivePlot, showGif, gifHtml, showPng, plotHtml, plotlyBundleScript, normalizeTitles, type PlotHtmlOptions } from './notebook';
+export {
+  showPlot, LivePlot, showGif, gifHtml, showPng, showHtml, plotHtml, plotlyBundleScript, plotlyLoaderScript, normalizeTitles, PLOTLY_SCRIPT_MARK,
+  type PlotHtmlOptions,
+} from './notebook';
+export { agentView, type AgentView, type AgentViewOptions } from './agent-view';
+export {
+  tensorboardSummary, tensorboardText, tensorboardHtml, showTensorBoard, type TensorBoardSummary, type ScalarSummary,
+} from './tensorboard-view';
+export { inNotebookKernel } from '../util/notebook';
 export { saveBytes } from './save';

@@ -181,6 +181,11 @@ export function gifHtml(bytes: Uint8Array, opts: { alt?: string; width?: number 
   return `<img src="data:image/gif;base64,${b64}" alt="${alt}"${width} style="image-rendering: pixelated">`;
 }
 
+/** Shows an HTML fragment inline in a tslab notebook. */
+export function showHtml(html: string): void {
+  display().html(html);
+}
+
 /** Shows PNG bytes (from `encodePng`) inline in a tslab notebook. */
 export function showPng(bytes: Uint8Array): void {
   display().png(bytes);

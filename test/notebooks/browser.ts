@@ -39,6 +39,12 @@ export interface PageReport {
   decodedGifs: number;
   decodedImages: number;
   mathRendered: number;
+  /** Whether the page loads the site's one shared plotly.js (assets/plotly.min.js). */
+  sharedPlotly: boolean;
+  /** Inline <script>s carrying a copy of plotly.js (the site's pages should have none). */
+  embeddedPlotly: number;
+  /** The natural width of every decoded GIF, in page order. */
+  gifWidths: number[];
 }
 
 /** Opens each page in headless Chromium and reports what rendered. */
@@ -67,9 +73,14 @@ export async function checkBook(chromium: string, siteDir: string, pages: string
           ['x', 'y', 'z', 'values'].some((k) => tr[k] && tr[k].length > 0))).length;
         const imgs = Array.from(document.querySelectorAll('img')) as HTMLImageElement[];
         const decoded = imgs.filter((i) => i.complete && i.naturalWidth > 0);
+        const gifs = decoded.filter((i) => i.src.startsWith('data:image/gif') || /\.gif$/i.test(i.src));
+        const scripts = Array.from(document.querySelectorAll('script')) as HTMLScriptElement[];
         return {
+          sharedPlotly: scripts.some((s) => /(^|\/)assets\/plotly\.min\.js$/.test(s.getAttribute('src') ?? '')),
+          embeddedPlotly: scripts.filter((s) => !s.src && (s.hasAttribute('data-dojo') || (s.textContent ?? '').length > 1_000_000)).length,
+          gifWidths: gifs.map((i) => i.naturalWidth),
           plotlyChartsWithData: withData,
-          decodedGifs: decoded.filter((i) => i.src.startsWith('data:image/gif')).length,
+          decodedGifs: gifs.length,
           decodedImages: decoded.length,
           mathRendered: document.querySelectorAll('.MathJax_CHTML, mjx-container').length,
         };
