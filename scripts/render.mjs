@@ -6,11 +6,13 @@
 // `book` budget (override with GRADIENT_DOJO_BUDGET) and converted by nbconvert. The pages work
 // offline: MathJax and the other scripts are copied into site/assets instead of loaded from a CDN.
 // plotly.js, which the notebooks embed in their first plot's output (lib/viz/notebook.ts), is written
-// once to site/assets/plotly.min.js and each page loads that file instead of carrying its own copy.
+// once to site/assets/plotly.min.js and each page loads that file instead of carrying its own copy;
+// likewise nbconvert's inline JupyterLab stylesheet goes to one shared site/assets/nbconvert-*.css.
 //
 // Usage: node scripts/render.mjs [--out DIR] [--only NAME] [--no-execute] [--from DIR]
 //   --from DIR     take the notebooks from DIR instead (e.g. already executed ones; implies --no-execute)
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { root, findJupyterPython, jupyterEnv, kernelInstalled, MISSING_JUPYTER } from './jupyter.mjs';
@@ -90,6 +92,23 @@ const PLOTLY_EMBEDS = [
 ];
 const PLOTLY_SHARED = '<script src="assets/plotly.min.js"></script>';
 
+/**
+ * The page with nbconvert's big inline stylesheets (JupyterLab's, 0.55 MB, the same on every page) moved
+ * into shared files site/assets/nbconvert-<hash>.css, linked from where they stood.
+ */
+function shareStyles(page) {
+  const headEnd = page.indexOf('</head>');
+  if (headEnd < 0) return page;
+  const head = page.slice(0, headEnd).replace(/<style type="text\/css">([\s\S]*?)<\/style>/g, (whole, css) => {
+    if (css.length < 10_000) return whole;
+    const name = `nbconvert-${createHash('sha256').update(css).digest('hex').slice(0, 12)}.css`;
+    const path = join(outDir, 'assets', name);
+    if (!existsSync(path)) writeFileSync(path, css);
+    return `<link rel="stylesheet" href="assets/${name}">`;
+  });
+  return head + page.slice(headEnd);
+}
+
 /** The page with every embedded copy of plotly.js replaced by the site's shared file (loaded once). */
 function sharePlotly(page) {
   let loaded = false;
@@ -149,7 +168,7 @@ function renderOne(chapter, chapters, i) {
     process.stderr.write(r.stderr);
     throw new Error(`rendering ${chapter.path} failed (see the cell error above)`);
   }
-  let page = sharePlotly(readFileSync(html, 'utf8'));
+  let page = shareStyles(sharePlotly(readFileSync(html, 'utf8')));
   page = page.replace('</head>', `${FAVICON}\n<link rel="stylesheet" href="assets/book.css">\n</head>`);
   page = page.replace(/<body([^>]*)>/, `<body$1>\n${sidebarHtml(chapters, chapter.name)}\n<div class="dojo-main">${navHtml(chapters, i)}`);
   page = page.replace(/<\/body>/, `${navHtml(chapters, i)}</div>\n</body>`);

@@ -1,6 +1,7 @@
 /**
  * The book's pages, from a small notebook whose outputs are made here (no kernel run): scripts/render.mjs
- * must replace every embedded copy of plotly.js by the site's one shared assets/plotly.min.js, and in
+ * must replace every embedded copy of plotly.js by the site's one shared assets/plotly.min.js (and
+ * nbconvert's inline stylesheet by a shared file), and in
  * Chromium the charts must still draw, with no console error, and an Atari GIF must be >= 320 px wide.
  */
 import { test, after } from 'node:test';
@@ -74,7 +75,8 @@ test('the rendered book loads one shared plotly.min.js, and its charts and 2x At
     const html = readFileSync(join(site, page), 'utf8');
     assert.equal(html.split('<script src="assets/plotly.min.js"></script>').length - 1, 1, `${page}: loads the shared plotly.min.js once`);
     assert.ok(!html.includes('data-dojo="plotly.js"') && !html.includes('(function (define, module, exports, require)'), `${page}: still embeds plotly.js`);
-    assert.ok(html.length < 1_500_000, `${page} is ${(html.length / 1e6).toFixed(1)} MB; without plotly.js it should be well under 1.5 MB`);
+    assert.match(html, /<link rel="stylesheet" href="assets\/nbconvert-[0-9a-f]{12}\.css">/, `${page}: nbconvert's stylesheet is shared`);
+    assert.ok(html.length < 200_000, `${page} is ${(html.length / 1e6).toFixed(2)} MB; without plotly.js and nbconvert's CSS it should be under 0.2 MB`);
   }
 
   const chromium = needResource(t, findChromium(), 'Chromium (apt-get install chromium)');
