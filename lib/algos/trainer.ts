@@ -125,7 +125,7 @@ class Progress {
     } else {
       if (!force && now - this.lastPrint < this.interval * 1000) return;
       this.lastPrint = now;
-      progressStream().write(text + '\n');
+      progressStream().write(`${text}\n`);
     }
   }
   end(): void {

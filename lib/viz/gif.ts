@@ -130,7 +130,7 @@ export function toGif(frames: RgbFrame[], options: GifOptions = {}): Uint8Array 
   }
   const sampleIdx = Array.from(new Set(Array.from({ length: Math.min(16, frames.length) }, (_, k) => Math.floor((k * frames.length) / Math.min(16, frames.length)))));
   const sample = new Uint8Array(sampleIdx.length * width * height * 4);
-  sampleIdx.forEach((i, k) => sample.set(toRgba(frames[i]), k * width * height * 4));
+  for (const [k, i] of sampleIdx.entries()) sample.set(toRgba(frames[i]), k * width * height * 4);
   const palette = gifenc.quantize(sample, 256, { format: 'rgb444' });
   const enc = gifenc.GIFEncoder();
   const delay = Math.round(1000 / fps);

@@ -68,9 +68,10 @@ export async function checkBook(chromium: string, siteDir: string, pages: string
       await tab.goto(base + page, { waitUntil: 'load', timeout: 120_000 });
       await tab.waitForTimeout(1500);
       const counts = await tab.evaluate(() => {
-        const plots = Array.from(document.querySelectorAll('.js-plotly-plot')) as any[];
-        const withData = plots.filter((p) => Array.isArray(p.data) && p.data.some((tr: any) =>
-          ['x', 'y', 'z', 'values'].some((k) => tr[k] && tr[k].length > 0))).length;
+        type Trace = Record<string, { length: number } | undefined>;
+        const plots = Array.from(document.querySelectorAll('.js-plotly-plot')) as unknown as { data?: Trace[] }[];
+        const withData = plots.filter((p) => Array.isArray(p.data) && p.data.some((tr) =>
+          ['x', 'y', 'z', 'values'].some((k) => (tr[k]?.length ?? 0) > 0))).length;
         const imgs = Array.from(document.querySelectorAll('img')) as HTMLImageElement[];
         const decoded = imgs.filter((i) => i.complete && i.naturalWidth > 0);
         const gifs = decoded.filter((i) => i.src.startsWith('data:image/gif') || /\.gif$/i.test(i.src));

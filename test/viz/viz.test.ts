@@ -212,7 +212,13 @@ test('agentView: after the default 120 steps of Kung-Fu Master, fighters are in 
   assert.deepEqual([view.picture.width, view.picture.height], [160 + 4 + 5 * (4 * 42 + 3), 210]);
   for (let c = 0; c < 4; c++) assert.ok(figurePixels(view.obs, c) >= 45, `frame ${c} of the stack shows fighters (${figurePixels(view.obs, c)} figure pixels)`);
   let calls = 0;
-  const until = agentView(env, { steps: 10, until: (_f, step) => (calls++, step >= 15) });
+  const until = agentView(env, {
+    steps: 10,
+    until: (_f, step) => {
+      calls++;
+      return step >= 15;
+    },
+  });
   assert.equal(until.step, 15);
   assert.equal(calls, 6);
   assert.equal(agentView(env, { steps: 0, scale: 2 }).picture.width, 2 * view.picture.width);
