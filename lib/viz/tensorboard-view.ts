@@ -24,7 +24,7 @@ export interface ScalarSummary {
 export interface TensorBoardSummary {
   /** The run folder given. */
   dir: string;
-  /** The event files found under it (recursively), relative to `dir`. */
+  /** The event files read: the newest in `dir` and in each folder below it, relative to `dir`. */
   files: string[];
   /** One row per scalar tag, sorted by tag. */
   scalars: ScalarSummary[];
@@ -32,18 +32,26 @@ export interface TensorBoardSummary {
   command: string;
 }
 
+/**
+ * The newest event file of `dir` and of each folder below it (to `depth` levels): a run folder trained
+ * into again holds one file per training, and the summary is about the latest.
+ */
 function eventFiles(dir: string, depth = 3): string[] {
   const out: string[] = [];
+  let newest: { path: string; mtime: number } | null = null;
   for (const name of readdirSync(dir).sort()) {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) {
+    const st = statSync(path);
+    if (st.isDirectory()) {
       if (depth > 0) out.push(...eventFiles(path, depth - 1));
-    } else if (name.startsWith('events.out.tfevents.')) out.push(path);
+    } else if (name.startsWith('events.out.tfevents.') && (!newest || st.mtimeMs >= newest.mtime)) {
+      newest = { path, mtime: st.mtimeMs };
+    }
   }
-  return out;
+  return newest ? [newest.path, ...out] : out;
 }
 
-/** Reads every event file under `dir` and summarises each scalar tag in it. */
+/** Reads the newest event file of `dir` and of each folder below it, and summarises each scalar tag in them. */
 export function tensorboardSummary(dir: string): TensorBoardSummary {
   if (!existsSync(dir)) throw new Error(`tensorboardSummary: ${dir} does not exist (train with { out: '${dir}' } first)`);
   const files = eventFiles(dir);

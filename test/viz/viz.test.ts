@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inflateSync } from 'node:zlib';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { make, CartPoleEnv, PreprocessAtari, type Env, type RgbFrame } from '../../lib/envs';
@@ -233,6 +233,10 @@ test('tensorboardSummary: the scalars a run wrote, read back, and the command to
     w.scalars(200, { 'episode/return': 30, 'loss/policy': 0.25 });
     w.scalars(300, { 'episode/return': 20 });
     w.close();
+    // An older training into the same folder: not summarised (the newest file is).
+    const old = join(dir, 'run1', 'events.out.tfevents.1000.host.1');
+    writeFileSync(old, readFileSync(w.path));
+    utimesSync(old, new Date(1e12), new Date(1e12));
     const s = tensorboardSummary(dir);
     assert.equal(s.files.length, 1);
     assert.match(s.files[0], /^run1[\\/]events\.out\.tfevents\./);
