@@ -5,10 +5,14 @@
 // answers), else the learner notebooks in notebooks/. Each is executed with the tslab kernel at the
 // `book` budget (override with GRADIENT_DOJO_BUDGET) and converted by nbconvert. The pages work
 // offline: MathJax and the other scripts are copied into site/assets instead of loaded from a CDN.
+// plotly.js, which the notebooks embed in their first plot's output (lib/viz/notebook.ts), is written
+// once to site/assets/plotly.min.js and each page loads that file instead of carrying its own copy;
+// likewise nbconvert's inline JupyterLab stylesheet goes to one shared site/assets/nbconvert-*.css.
 //
 // Usage: node scripts/render.mjs [--out DIR] [--only NAME] [--no-execute] [--from DIR]
 //   --from DIR     take the notebooks from DIR instead (e.g. already executed ones; implies --no-execute)
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { root, findJupyterPython, jupyterEnv, kernelInstalled, MISSING_JUPYTER } from './jupyter.mjs';
@@ -56,16 +60,66 @@ function findNotebooks() {
   });
 }
 
+const MATHJAX_URL = 'assets/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe';
+
 function copyAssets() {
   const assets = join(outDir, 'assets');
   mkdirSync(assets, { recursive: true });
   const mj = join(root, 'node_modules', 'mathjax');
   const mjOut = join(assets, 'mathjax');
-  for (const part of ['MathJax.js', 'config', 'extensions', 'localization/en', 'jax/input/TeX', 'jax/output/CommonHTML', 'jax/element']) {
+  // Of config/ only the combined configuration the pages name (MATHJAX_URL): the other 30 are 7 MB unused.
+  const parts = ['MathJax.js', 'config/TeX-AMS_CHTML-full.js', 'config/Safe.js', 'config/local', 'extensions', 'localization/en'];
+  for (const part of [...parts, 'jax/input/TeX', 'jax/output/CommonHTML', 'jax/element']) {
     cpSync(join(mj, part), join(mjOut, part), { recursive: true });
   }
   cpSync(join(root, 'node_modules', 'requirejs', 'require.js'), join(assets, 'require.js'));
   writeFileSync(join(assets, 'book.css'), BOOK_CSS);
+  writePlotlyAsset(join(assets, 'plotly.min.js'));
+}
+
+/** site/assets/plotly.min.js: the same wrapped bundle the notebooks embed, from lib/viz/notebook.ts. */
+function writePlotlyAsset(path) {
+  const code = `require('node:fs').writeFileSync(process.argv[1], require('./lib/viz/notebook').plotlyLoaderScript());`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code, path], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0 || !existsSync(path)) throw new Error(`writing ${path} failed:\n${r.stderr}`);
+}
+
+// The <script> that embeds plotly.js in a notebook's output (lib/viz/notebook.ts marks it), and the
+// unmarked form that notebooks executed with older versions of the library carry.
+const PLOTLY_EMBEDS = [
+  /<script data-dojo="plotly\.js">[\s\S]*?<\/script>/g,
+  /<script>if \(!window\.Plotly\) \{ \(function \(define, module, exports, require\) \{\n[\s\S]*?\n\}\)\.call\(window\); \}<\/script>/g,
+];
+const PLOTLY_SHARED = '<script src="assets/plotly.min.js"></script>';
+
+/**
+ * The page with nbconvert's big inline stylesheets (JupyterLab's, 0.55 MB, the same on every page) moved
+ * into shared files site/assets/nbconvert-<hash>.css, linked from where they stood.
+ */
+function shareStyles(page) {
+  const headEnd = page.indexOf('</head>');
+  if (headEnd < 0) return page;
+  const head = page.slice(0, headEnd).replace(/<style type="text\/css">([\s\S]*?)<\/style>/g, (whole, css) => {
+    if (css.length < 10_000) return whole;
+    const name = `nbconvert-${createHash('sha256').update(css).digest('hex').slice(0, 12)}.css`;
+    const path = join(outDir, 'assets', name);
+    if (!existsSync(path)) writeFileSync(path, css);
+    return `<link rel="stylesheet" href="assets/${name}">`;
+  });
+  return head + page.slice(headEnd);
+}
+
+/** The page with every embedded copy of plotly.js replaced by the site's shared file (loaded once). */
+function sharePlotly(page) {
+  let loaded = false;
+  for (const re of PLOTLY_EMBEDS) {
+    page = page.replace(re, () => {
+      if (loaded) return '';
+      loaded = true;
+      return PLOTLY_SHARED;
+    });
+  }
+  return page;
 }
 
 function navHtml(chapters, i) {
@@ -101,7 +155,7 @@ function renderOne(chapter, chapters, i) {
     chapter.name,
     '--no-prompt',
     '--HTMLExporter.require_js_url=assets/require.js',
-    '--HTMLExporter.mathjax_url=assets/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe',
+    `--HTMLExporter.mathjax_url=${MATHJAX_URL}`,
   ];
   if (execute) cmd.push('--execute', '--ExecutePreprocessor.kernel_name=tslab', '--ExecutePreprocessor.timeout=3600');
   const started = Date.now();
@@ -114,7 +168,7 @@ function renderOne(chapter, chapters, i) {
     process.stderr.write(r.stderr);
     throw new Error(`rendering ${chapter.path} failed (see the cell error above)`);
   }
-  let page = readFileSync(html, 'utf8');
+  let page = shareStyles(sharePlotly(readFileSync(html, 'utf8')));
   page = page.replace('</head>', `${FAVICON}\n<link rel="stylesheet" href="assets/book.css">\n</head>`);
   page = page.replace(/<body([^>]*)>/, `<body$1>\n${sidebarHtml(chapters, chapter.name)}\n<div class="dojo-main">${navHtml(chapters, i)}`);
   page = page.replace(/<\/body>/, `${navHtml(chapters, i)}</div>\n</body>`);

@@ -4,7 +4,7 @@
  *   until the step or wall-clock budget is spent:
  *     r = algo.update()                       (collect experience, one gradient step)
  *     stop if any loss/* metric is NaN or Inf (naming the update, the term and the last checkpoint)
- *     log: progress line (stderr), metrics.jsonl, TensorBoard events
+ *     log: progress line (stderr; stdout in a notebook), metrics.jsonl, TensorBoard events
  *     every evalEvery updates: evaluate on separate environments with separate seeds
  *     every checkpointEvery updates, and at the end: checkpoint
  *
@@ -23,6 +23,7 @@ import { makeEnv, evaluate, type Algorithm, type EvalSummary, type UpdateResult 
 import { loadCheckpoint, saveCheckpoint } from '../runs/checkpoint';
 import { MetricsLog } from '../runs/metrics';
 import { TensorBoardWriter } from '../runs/tensorboard';
+import { inNotebookKernel } from '../util/notebook';
 
 export type ProgressMode = 'bar' | 'lines' | 'none' | 'auto';
 
@@ -112,6 +113,15 @@ export class TrainingDivergedError extends Error {
   }
 }
 
+/**
+ * Where progress lines go: stderr in a terminal (stdout stays for results), stdout in a notebook, where
+ * Jupyter paints stderr red as if it were an error. Looked up on each write: tslab swaps the streams'
+ * `write` for every cell.
+ */
+function progressStream(): NodeJS.WriteStream {
+  return inNotebookKernel() ? process.stdout : process.stderr;
+}
+
 class Progress {
   private lastPrint = 0;
   constructor(
@@ -124,15 +134,15 @@ class Progress {
     if (this.mode === 'bar') {
       if (!force && now - this.lastPrint < 100) return;
       this.lastPrint = now;
-      process.stderr.write(`\r\x1b[K${text}`);
+      progressStream().write(`\r\x1b[K${text}`);
     } else {
       if (!force && now - this.lastPrint < this.interval * 1000) return;
       this.lastPrint = now;
-      process.stderr.write(`${text}\n`);
+      progressStream().write(`${text}\n`);
     }
   }
   end(): void {
-    if (this.mode === 'bar') process.stderr.write('\n');
+    if (this.mode === 'bar') progressStream().write('\n');
   }
 }
 
@@ -244,7 +254,7 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
       `eval @ update ${updates}: mean ${fmt(ev.mean)} ± ${fmt(ev.std)} over ${ev.episodes} episodes (min ${fmt(ev.min)}, max ${fmt(ev.max)})`,
       true,
     );
-    if (mode === 'bar') process.stderr.write('\n');
+    if (mode === 'bar') progressStream().write('\n');
   };
 
   const result: TrainResult = { updates, envSteps, episodes, seconds: 0, stopReason: 'steps', evals: [], history: [] };

@@ -3,7 +3,7 @@
  * agent's observation, and plot training curves inline in notebooks.
  */
 export { encodePng, crc32, type Image } from './png';
-export { toGif, type GifOptions } from './gif';
+export { toGif, defaultGifScale, type GifOptions } from './gif';
 export { upscale, grayToFrame, observationStrip, hstack, sideBySide } from './frames';
 export { recordEpisode, type RecordOptions, type RecordedEpisodeFrames } from './record';
 export { trainingCurves, ewma, type PlotlyFigure, type Series, type CurvesInput, type CurvesOptions } from './plots';
@@ -15,9 +15,22 @@ export {
   showGif,
   gifHtml,
   showPng,
+  showHtml,
   plotHtml,
   plotlyBundleScript,
+  plotlyLoaderScript,
   normalizeTitles,
+  PLOTLY_SCRIPT_MARK,
   type PlotHtmlOptions,
 } from './notebook';
+export { agentView, type AgentView, type AgentViewOptions } from './agent-view';
+export {
+  tensorboardSummary,
+  tensorboardText,
+  tensorboardHtml,
+  showTensorBoard,
+  type TensorBoardSummary,
+  type ScalarSummary,
+} from './tensorboard-view';
+export { inNotebookKernel } from '../util/notebook';
 export { saveBytes } from './save';

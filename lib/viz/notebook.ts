@@ -6,6 +6,8 @@
  * `jupyter nbconvert --to html` (the first plot's output defines window.Plotly for the whole page).
  * Jupyter pages load require.js; the bundle is run with `define`, `module` and `exports` hidden so
  * that its UMD wrapper sets window.Plotly instead of registering an anonymous AMD module.
+ * The embedding <script> carries `data-dojo="plotly.js"`, so scripts/render.mjs can swap it for one
+ * shared file of the site (site/assets/plotly.min.js): the book's pages do not each carry 3.5 MB of it.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -77,6 +79,21 @@ function loadMinifiedPlotly(): string {
   return out;
 }
 
+/** The attribute that marks the <script> embedding plotly.js (scripts/render.mjs looks for it). */
+export const PLOTLY_SCRIPT_MARK = 'data-dojo="plotly.js"';
+
+/**
+ * The plotly.js bundle wrapped to run on any page, require.js loaded or not: the embedded <script>'s
+ * body, and the whole of the book's shared site/assets/plotly.min.js.
+ */
+export function plotlyLoaderScript(): string {
+  return `if (!window.Plotly) { (function (define, module, exports, require) {\n${plotlyBundleScript()}\n}).call(window); }`;
+}
+
+function plotlyLoaderTag(): string {
+  return `<script ${PLOTLY_SCRIPT_MARK}>${plotlyLoaderScript()}</script>`;
+}
+
 export interface PlotHtmlOptions {
   /** Include the plotly.js bundle: 'once' (first plot of the session, default), 'always', or 'never'. */
   embedPlotly?: 'once' | 'always' | 'never';
@@ -89,9 +106,7 @@ export function plotHtml(fig: PlotlyFigure, opts: PlotHtmlOptions = {}): string 
   if (embed && mode === 'once') plotlyEmbedded = true;
   const id = `gradient-dojo-plot-${process.pid}-${++plotCounter}-${Date.now().toString(36)}`;
   const spec = JSON.stringify({ data: fig.data, layout: normalizeTitles(fig.layout) }).replace(/</g, '\\u003c');
-  const loader = embed
-    ? `<script>if (!window.Plotly) { (function (define, module, exports, require) {\n${plotlyBundleScript()}\n}).call(window); }</script>`
-    : '';
+  const loader = embed ? plotlyLoaderTag() : '';
   const height = typeof fig.layout.height === 'number' ? fig.layout.height : 450;
   return `${loader}<div id="${id}" style="width:100%;height:${height}px"></div>
 <script>(function () {
@@ -141,9 +156,7 @@ export class LivePlot {
   constructor() {
     const tslab = tslabModule();
     if (!plotlyEmbedded) {
-      tslab.display.html(
-        `<script>if (!window.Plotly) { (function (define, module, exports, require) {\n${plotlyBundleScript()}\n}).call(window); }</script>`,
-      );
+      tslab.display.html(plotlyLoaderTag());
       plotlyEmbedded = true;
     }
     this.handle = tslab.newDisplay();
@@ -170,6 +183,11 @@ export function gifHtml(bytes: Uint8Array, opts: { alt?: string; width?: number 
   const alt = (opts.alt ?? 'animation').replace(/[<>&"]/g, '');
   const width = opts.width ? ` width="${Math.round(opts.width)}"` : '';
   return `<img src="data:image/gif;base64,${b64}" alt="${alt}"${width} style="image-rendering: pixelated">`;
+}
+
+/** Shows an HTML fragment inline in a tslab notebook. */
+export function showHtml(html: string): void {
+  display().html(html);
 }
 
 /** Shows PNG bytes (from `encodePng`) inline in a tslab notebook. */

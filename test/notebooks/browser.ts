@@ -48,6 +48,12 @@ export interface PageReport {
   decodedGifs: number;
   decodedImages: number;
   mathRendered: number;
+  /** Whether the page loads the site's one shared plotly.js (assets/plotly.min.js). */
+  sharedPlotly: boolean;
+  /** Inline <script>s carrying a copy of plotly.js (the site's pages should have none). */
+  embeddedPlotly: number;
+  /** The natural width of every decoded GIF, in page order. */
+  gifWidths: number[];
 }
 
 /** Opens each page in headless Chromium and reports what rendered. */
@@ -82,15 +88,21 @@ export async function checkBook(chromium: string, siteDir: string, pages: string
       await tab.goto(base + page, { waitUntil: 'load', timeout: 120_000 });
       await tab.waitForTimeout(1500);
       const counts = await tab.evaluate(() => {
-        const plots = Array.from(document.querySelectorAll('.js-plotly-plot')) as any[];
+        type Trace = Record<string, { length: number } | undefined>;
+        const plots = Array.from(document.querySelectorAll('.js-plotly-plot')) as unknown as { data?: Trace[] }[];
         const withData = plots.filter(
-          (p) => Array.isArray(p.data) && p.data.some((tr: any) => ['x', 'y', 'z', 'values'].some((k) => tr[k] && tr[k].length > 0)),
+          (p) => Array.isArray(p.data) && p.data.some((tr) => ['x', 'y', 'z', 'values'].some((k) => (tr[k]?.length ?? 0) > 0)),
         ).length;
         const imgs = Array.from(document.querySelectorAll('img')) as HTMLImageElement[];
         const decoded = imgs.filter((i) => i.complete && i.naturalWidth > 0);
+        const gifs = decoded.filter((i) => i.src.startsWith('data:image/gif') || /\.gif$/i.test(i.src));
+        const scripts = Array.from(document.querySelectorAll('script')) as HTMLScriptElement[];
         return {
+          sharedPlotly: scripts.some((s) => /(^|\/)assets\/plotly\.min\.js$/.test(s.getAttribute('src') ?? '')),
+          embeddedPlotly: scripts.filter((s) => !s.src && (s.hasAttribute('data-dojo') || (s.textContent ?? '').length > 1_000_000)).length,
+          gifWidths: gifs.map((i) => i.naturalWidth),
           plotlyChartsWithData: withData,
-          decodedGifs: decoded.filter((i) => i.src.startsWith('data:image/gif')).length,
+          decodedGifs: gifs.length,
           decodedImages: decoded.length,
           mathRendered: document.querySelectorAll('.MathJax_CHTML, mjx-container').length,
         };

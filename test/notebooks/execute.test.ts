@@ -93,6 +93,16 @@ test('the executed notebooks render to an HTML book that works in a browser', { 
       assert.ok(page.plotlyChartsWithData > 0, `${page.page}: no Plotly chart with data`);
       assert.ok(page.decodedGifs > 0, `${page.page}: no GIF that decodes`);
     }
+    if (page.plotlyChartsWithData > 0) {
+      assert.ok(page.sharedPlotly, `${page.page}: does not load the shared assets/plotly.min.js`);
+      assert.equal(page.embeddedPlotly, 0, `${page.page}: carries its own copy of plotly.js`);
+    }
+    if (/^0[45]_/.test(page.page)) {
+      assert.ok(
+        Math.max(...page.gifWidths) >= 320,
+        `${page.page}: the Atari GIFs are ${page.gifWidths.join(', ')} px wide, want >= 320 (2x)`,
+      );
+    }
   }
   const setup = report.find((p) => p.page.startsWith('00_'));
   if (setup) {

@@ -1,10 +1,33 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inflateSync } from 'node:zlib';
-import { make, CartPoleEnv, type RgbFrame } from '../../lib/envs';
-import { crc32, encodePng, ewma, plotHtml, recordEpisode, sideBySide, toGif, trainingCurves, upscale } from '../../lib/viz';
+import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { make, CartPoleEnv, PreprocessAtari, type Env, type RgbFrame } from '../../lib/envs';
+import { TensorBoardWriter } from '../../lib/runs/tensorboard';
+import { needShared } from '../helpers';
+import {
+  agentView,
+  crc32,
+  defaultGifScale,
+  encodePng,
+  ewma,
+  plotHtml,
+  recordEpisode,
+  sideBySide,
+  tensorboardHtml,
+  tensorboardSummary,
+  tensorboardText,
+  toGif,
+  trainingCurves,
+  upscale,
+} from '../../lib/viz';
 
-/** Minimal GIF reader: screen size, global palette, and every frame's delay and decoded pixels. */
+/**
+ * Minimal GIF reader: screen size, global palette, and every frame's delay and decoded pixels, composited
+ * as a browser shows them (a transparent pixel keeps what the previous frame left, disposal 1).
+ */
 function decodeGif(b: Uint8Array, decode: (index: number) => boolean = () => true) {
   assert.equal(String.fromCharCode(...b.subarray(0, 6)), 'GIF89a');
   const width = b[6] | (b[7] << 8),
@@ -17,7 +40,9 @@ function decodeGif(b: Uint8Array, decode: (index: number) => boolean = () => tru
     at += 3 * size;
   }
   const frames: Array<{ delay: number; pixels: Uint8Array; palette: number[][] }> = [];
-  let delay = 0;
+  let delay = 0,
+    transparent = -1;
+  let canvas: Uint8Array | null = null;
   const subBlocks = (): Uint8Array => {
     const parts: number[] = [];
     while (b[at] !== 0) {
@@ -33,7 +58,11 @@ function decodeGif(b: Uint8Array, decode: (index: number) => boolean = () => tru
     if (tag === 0x3b) break;
     if (tag === 0x21) {
       const label = b[at++];
-      if (label === 0xf9) delay = b[at + 2] | (b[at + 3] << 8);
+      if (label === 0xf9) {
+        delay = b[at + 2] | (b[at + 3] << 8);
+        transparent = b[at + 1] & 1 ? b[at + 4] : -1;
+        assert.ok(((b[at + 1] >> 2) & 7) <= 1, 'only disposal 0/1 (keep the picture) is composited here');
+      }
       subBlocks();
     } else if (tag === 0x2c) {
       const w = b[at + 4] | (b[at + 5] << 8),
@@ -48,7 +77,10 @@ function decodeGif(b: Uint8Array, decode: (index: number) => boolean = () => tru
       }
       const minCode = b[at++];
       const blocks = subBlocks();
-      frames.push({ delay, pixels: decode(frames.length) ? lzwDecode(blocks, minCode, w * h) : new Uint8Array(0), palette: pal });
+      const raw = lzwDecode(blocks, minCode, w * h);
+      const pixels: Uint8Array = canvas && transparent >= 0 ? raw.map((v, p) => (v === transparent ? canvas![p] : v)) : raw;
+      canvas = pixels;
+      frames.push({ delay, pixels: decode(frames.length) ? pixels : new Uint8Array(0), palette: pal });
     } else throw new Error(`bad GIF block 0x${tag.toString(16)} at ${at - 1}`);
   }
   return { width, height, frames };
@@ -185,4 +217,141 @@ test('training curves: raw and EWMA traces per panel; the HTML embeds plotly onc
     'the bundle cannot close its script tag early',
   );
   assert.throws(() => trainingCurves({}), /at least one/);
+});
+
+test('toGif: Atari-sized frames (160x210) play at 2x by default, nearest neighbour; wide frames stay as they are', () => {
+  const data = new Uint8Array(160 * 210 * 3);
+  for (let p = 0; p < 160 * 210; p++) data.set([((p * 7) % 5) * 50, ((p % 160) % 3) * 80, p % 2 ? 255 : 0], p * 3);
+  const frame = { width: 160, height: 210, data };
+  const g = decodeGif(toGif([frame, frame]));
+  assert.deepEqual([g.width, g.height], [320, 420]);
+  const f = g.frames[0];
+  for (const [x, y] of [
+    [0, 0],
+    [1, 1],
+    [159, 209],
+    [77, 130],
+  ]) {
+    const src = Array.from(data.subarray((y * 160 + x) * 3, (y * 160 + x) * 3 + 3));
+    for (const [dx, dy] of [
+      [0, 0],
+      [1, 0],
+      [0, 1],
+      [1, 1],
+    ])
+      assert.deepEqual(f.palette[f.pixels[(2 * y + dy) * 320 + 2 * x + dx]], src, `(${x}, ${y})`);
+  }
+  assert.equal(decodeGif(toGif([frame], { scale: 1 })).width, 160, 'an explicit scale wins');
+  assert.equal(decodeGif(toGif([frame], { minWidth: 480 })).width, 480);
+  assert.equal(defaultGifScale(600), 1, 'CartPole (600x400) as it is');
+  assert.equal(defaultGifScale(42), 8);
+  assert.throws(() => toGif([frame], { scale: 1.5 }), /scale must be a positive integer/);
+});
+
+test('agentView: after the default 120 steps of Kung-Fu Master, fighters are in the observation', (t) => {
+  if (!needShared(t, 'roms', 'kung_fu_master.bin')) return;
+  const env = new PreprocessAtari(make('KungFuMasterDeterministic-v0') as Env<Uint8Array, number>, {
+    height: 42,
+    width: 42,
+    crop: 'practical_rl',
+    grayscale: 'luma',
+    nFrames: 4,
+    channelOrder: 'channels-last',
+  });
+  // Pixels of the 42x42 frame's middle rows that stand out from their row's background: the empty
+  // corridor has 24 (a fixed pattern), Thomas alone about 40, Thomas and a gripper over 45.
+  const figurePixels = (obs: ArrayLike<number>, c: number): number => {
+    let n = 0;
+    for (let y = 10; y < 34; y++) {
+      const row = Array.from({ length: 42 }, (_, x) => obs[(y * 42 + x) * 4 + c]);
+      const med = [...row].sort((a, b) => a - b)[21];
+      n += row.filter((v) => Math.abs(v - med) > 0.15).length;
+    }
+    return n;
+  };
+  const early = agentView(env, { steps: 60 });
+  assert.ok(
+    [0, 1, 2, 3].every((c) => figurePixels(early.obs, c) <= 30),
+    'after 60 steps the corridor is empty',
+  );
+  const view = agentView(env);
+  assert.equal(view.step, 120);
+  assert.deepEqual([view.picture.width, view.picture.height], [160 + 4 + 5 * (4 * 42 + 3), 210]);
+  for (let c = 0; c < 4; c++)
+    assert.ok(figurePixels(view.obs, c) >= 45, `frame ${c} of the stack shows fighters (${figurePixels(view.obs, c)} figure pixels)`);
+  let calls = 0;
+  const until = agentView(env, {
+    steps: 10,
+    until: (_f, step) => {
+      calls++;
+      return step >= 15;
+    },
+  });
+  assert.equal(until.step, 15);
+  assert.equal(calls, 6);
+  assert.equal(agentView(env, { steps: 0, scale: 2 }).picture.width, 2 * view.picture.width);
+  env.close();
+});
+
+test('tensorboardSummary: the scalars a run wrote, read back, and the command to open them', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dojo-tb-'));
+  try {
+    const w = new TensorBoardWriter(join(dir, 'run1'));
+    w.scalars(100, { 'episode/return': 10, 'loss/policy': 0.5 });
+    w.scalars(200, { 'episode/return': 30, 'loss/policy': 0.25 });
+    w.scalars(300, { 'episode/return': 20 });
+    w.close();
+    // An older training into the same folder: not summarised (the newest file is).
+    const old = join(dir, 'run1', 'events.out.tfevents.1000.host.1');
+    writeFileSync(old, readFileSync(w.path));
+    utimesSync(old, new Date(1e12), new Date(1e12));
+    const s = tensorboardSummary(dir);
+    assert.equal(s.files.length, 1);
+    assert.match(s.files[0], /^run1[\\/]events\.out\.tfevents\./);
+    assert.deepEqual(
+      s.scalars.map((r) => r.tag),
+      ['episode/return', 'loss/policy'],
+    );
+    assert.deepEqual(s.scalars[0], {
+      tag: 'episode/return',
+      points: 3,
+      firstStep: 100,
+      lastStep: 300,
+      first: 10,
+      last: 20,
+      min: 10,
+      max: 30,
+    });
+    assert.equal(s.command, `tensorboard --logdir ${dir}`);
+    const text = tensorboardText(s);
+    assert.match(text, /tensorboard --logdir/);
+    assert.match(text, /loss\/policy\s+2\s+100–200\s+0\.5 → 0\.25/);
+    assert.match(tensorboardHtml(s), /<td>episode\/return<\/td><td>3<\/td>/);
+    assert.throws(() => tensorboardSummary(join(dir, 'run1', 'nothing')), /does not exist/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('toGif: a Kung-Fu Master episode at 2x decodes back to every frame (unchanged pixels sent as transparent)', (t) => {
+  if (!needShared(t, 'roms', 'kung_fu_master.bin')) return;
+  const env = make('KungFuMasterDeterministic-v0') as Env<Uint8Array, number>;
+  const { frames } = recordEpisode(env, (_o, step) => step % 14, { seed: 1, every: 2, maxSteps: 160 });
+  env.close();
+  const gif = toGif(frames, { fps: 15 });
+  const g = decodeGif(gif);
+  assert.deepEqual([g.width, g.height, g.frames.length], [320, 420, frames.length]);
+  for (const [k, f] of g.frames.entries()) {
+    for (let p = 0; p < 160 * 210; p += 13) {
+      const x = p % 160,
+        y = Math.floor(p / 160);
+      assert.deepEqual(
+        f.palette[f.pixels[(2 * y + 1) * 320 + 2 * x + 1]],
+        Array.from(frames[k].data.subarray(p * 3, p * 3 + 3)),
+        `frame ${k} (${x}, ${y})`,
+      );
+    }
+  }
+  // 81 frames of 320x420: about 73 KB; without the transparent-unchanged trick about 400 KB.
+  assert.ok(gif.length < 150_000, `${gif.length} bytes`);
 });
