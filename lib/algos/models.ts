@@ -157,7 +157,8 @@ export function recurrentModel(
     units: net.units,
     initialState: (b) => net.initialState(b),
     step: (state, obs) => (image ? net.step(state, obs) : tf.tidy(() => net.step(state, tf.reshape(obs, [obs.shape[0], ...inputShape])))),
-    inputs: (obs, record) => (image ? net.inputs(obs, record) : tf.tidy(() => net.inputs(tf.reshape(obs, [obs.shape[0], ...inputShape]), record))),
+    inputs: (obs, record) =>
+      image ? net.inputs(obs, record) : tf.tidy(() => net.inputs(tf.reshape(obs, [obs.shape[0], ...inputShape]), record)),
     recordedInputs: (record) => net.recordedInputs(record),
     cell: (state, x) => net.cell(state, x),
     rollout: (state, obs, dones) =>

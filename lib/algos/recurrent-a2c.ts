@@ -14,6 +14,8 @@
  *     through time, gradients flow through the T steps of this rollout only; memory reset at episode
  *     ends) and descend on -mean[log pi(a_t|s_t) A_t] + valueCoef mean[(G_t - V(s_t))^2] - entropyCoef mean[H],
  *     with the gradient clipped to `maxGradNorm`; the unroll's final memory is carried into the next rollout.
+ *     Nothing in the conv trunk depends on the memory, so the replay takes its output for all T*N frames
+ *     from the acting passes (lib/nn's RecurrentPasses) and `lstmUnroll` steps only the LSTM cell and heads.
  *
  * `resetMemory`, `lstmUnroll` and `nStepAdvantages` are chapter 5's exercises; the second constructor
  * argument replaces them (the library's own by default). Rollouts come from lib/envs' AsyncVectorEnv
@@ -204,9 +206,8 @@ export class RecurrentA2C implements Algorithm {
     const values: number[][] = [];
     const dones: boolean[][] = [];
     let loss: { grad: Float32Array; memory: LstmState; policyLoss: number; valueLoss: number; entropyMean: number };
-    let ro: Awaited<ReturnType<VectorEnv['rollout']>>;
     try {
-      ro = await this.vec.rollout(
+      const ro = await this.vec.rollout(
         T,
         (obs) => {
           const out = passes.act(obs);

@@ -141,7 +141,7 @@ test("chapter 5: the training cells pass the learner's resetMemory, lstmUnroll a
   );
   assert.ok(src.includes('units: 32 }, parts)') && src.includes('seed: 0 }, parts)'), 'both RecurrentA2C cells train with parts');
   assert.match(src, /const CONTROL_STEPS = pick\(\{ ci: 2_000,/);
-  assert.match(src, /hidden: 32 \};/);
+  assert.match(src, /hidden: 32,?\s*\};/);
   register({
     id: 'CartPoleNoVelocity-v1',
     description: 'test',

@@ -749,7 +749,20 @@ test('RecurrentPasses.unrolledGradients: a loss that steps the cell itself over 
     ];
     // A reset in another style than the library's (returns its input untouched when nobody ended, else new tensors).
     const reset = (m: nn.LstmState, d: boolean[]): nn.LstmState =>
-      d.some((x) => x) ? { h: tf.where(tf.tensor2d(d.map((x) => [x]), [N, 1], 'bool'), tf.zerosLike(m.h), m.h), c: tf.mul(m.c, tf.tensor2d(d.map((x) => [x ? 0 : 1]))) } : m;
+      d.some((x) => x)
+        ? {
+            h: tf.where(
+              tf.tensor2d(
+                d.map((x) => [x]),
+                [N, 1],
+                'bool',
+              ),
+              tf.zerosLike(m.h),
+              m.h,
+            ),
+            c: tf.mul(m.c, tf.tensor2d(d.map((x) => [x ? 0 : 1]))),
+          }
+        : m;
     const headsLoss = (logits: tf.Tensor, value: tf.Tensor) =>
       tf.add(tf.sum(tf.mul(logits, tf.linspace(-1, 1, T * N * 3).reshape([T * N, 3]))), tf.sum(tf.square(value))) as tf.Scalar;
     const m0 = tf.tidy(() => ({ h: tf.fill([N, 8], 0.1) as tf.Tensor2D, c: tf.fill([N, 8], -0.2) as tf.Tensor2D }));
