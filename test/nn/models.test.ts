@@ -726,6 +726,7 @@ test('RecurrentPasses: steps with resets, the carried memory, and one BPTT gradi
 
 test('RecurrentPasses.unrolledGradients: a loss that steps the cell itself over the recorded inputs gets the gradient of running the whole network per step (trunk from the kept activations); a given reset, the carried memory, nothing leaks', async () => {
   const small = { units: 8, hidden: 8 };
+  const gradOn: Record<string, Float32Array> = {};
   for (const kind of ['wasm', 'cpu'] as const) {
     await nn.useBackend(kind);
     const a = nn.recurrentAgent({
@@ -814,6 +815,7 @@ test('RecurrentPasses.unrolledGradients: a loss that steps the cell itself over 
       return unroll(start, inputs, cell);
     });
     assert.equal(r.loss, byHand.loss, `${kind}: loss`);
+    gradOn[kind] = r.grad;
     assert.deepEqual(r.grad, byHand.grad, `${kind}: gradient (bit for bit)`);
     const maxDiff = r.grad.reduce((d, g, i) => Math.max(d, Math.abs(g - perStep.grad[i])), 0);
     const scale = perStep.grad.reduce((d, g) => Math.max(d, Math.abs(g)), 0);
@@ -837,5 +839,9 @@ test('RecurrentPasses.unrolledGradients: a loss that steps the cell itself over 
     tf.dispose([m0.h, m0.c]);
     a.dispose();
   }
+  // wasm (fused convolutions, the fused one-step LSTM kernel) and cpu (plain ops) agree to float32 rounding.
+  const diff = gradOn.wasm.reduce((d, g, i) => Math.max(d, Math.abs(g - gradOn.cpu[i])), 0);
+  const scale = gradOn.cpu.reduce((d, g) => Math.max(d, Math.abs(g)), 0);
+  assert.ok(diff <= 1e-4 * scale, `wasm vs cpu gradient: ${diff} (scale ${scale})`);
   await nn.ready();
 });
