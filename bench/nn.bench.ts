@@ -1,12 +1,14 @@
 /**
  * Neural-network layer benchmark: the A3C network's update (forward + backward + Adam) and forward pass
- * on stock tfjs backends and on ours, side by side in one run, plus the LSTM agent's rollout update.
+ * on stock tfjs backends and on ours, side by side in one run, plus the LSTM agent's rollout update and
+ * one whole `RecurrentA2C` update on Kung-Fu (acting, replay through `lstmUnroll`, Adam).
  * Prints a table and `BENCH <name> <value> ms` lines (medians), and `BACKEND <name>` (what ready() picks).
  */
 import * as tf from '@tensorflow/tfjs';
 import * as nn from '../lib/nn';
 import { wasmBinaryDir } from '../lib/nn/backend';
 import { Rng } from '../lib/util/rng';
+import { RecurrentA2C } from '../lib/algos/recurrent-a2c';
 import { spawnSync } from 'node:child_process';
 
 const quick = process.argv.includes('--quick');
@@ -132,6 +134,39 @@ function lstmFixture(T: number, B: number): { update: () => void; dispose: () =>
   };
 }
 
+/**
+ * One `RecurrentA2C.update()` with its defaults on the Kung-Fu training env, 5 envs x 20 steps stepped in
+ * this thread: the T acting steps, the replay through `lstmUnroll` inside the gradient, and Adam. Unlike
+ * `lstmFixture` (the nn model's fused rollout), this is what chapter 5's training runs. Wall-clock median
+ * (`extras` as for `time`); a reason instead when the ROM is missing.
+ */
+async function recurrentA2CUpdate(runs: number, warmup: number): Promise<number | string> {
+  let algo: RecurrentA2C;
+  try {
+    algo = new RecurrentA2C({ envId: 'KungFuMasterDeterministic-v0', seed: 1, numEnvs: 5, rolloutLength: 20 });
+  } catch (e) {
+    return `skipped (${(e as Error).message.split(':')[0]})`;
+  }
+  try {
+    for (let i = 0; i < warmup; i++) await algo.update();
+    const ts: number[] = [];
+    const cs: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      await algo.update();
+      ts.push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      cs.push((c.user + c.system) / 1000);
+    }
+    const m = median(ts);
+    extras.set(m, { min: Math.min(...ts), cpu: median(cs), cpuMin: Math.min(...cs) });
+    return m;
+  } finally {
+    await algo.dispose();
+  }
+}
+
 /** Our wasm figures only, for a second process started with fused multiply-add switched off. */
 async function oursOnlyMain(): Promise<void> {
   const runs = quick ? 5 : 21;
@@ -195,6 +230,8 @@ async function main(): Promise<void> {
   console.log(`BACKEND ${chosen}`);
   console.log(`# ${nn.describeBackend()}`);
   const figures: Record<string, number> = {};
+  // One whole RecurrentA2C update, first: the cpu fallback's and stock cpu's long updates leave a heap behind that slows it.
+  const rnnUpdate = await recurrentA2CUpdate(quick ? 5 : 15, 3);
   for (const kind of [chosen, ...(['wasm', 'cpu'] as const).filter((k) => k !== chosen)]) {
     await nn.useBackend(kind);
     const label = `ours ${kind}`;
@@ -214,6 +251,7 @@ async function main(): Promise<void> {
       [label, 'a3c update b32', u32],
       [label, 'lstm rollout update T10 x B5', lu],
     );
+    if (kind === chosen) rows.push([label, 'recurrent-a2c update 5x20', rnnUpdate]);
     if (kind === chosen) Object.assign(figures, { fwd, u10, u32, lu });
   }
   // Stock cpu (tfjs's own kernels), measured last: its seconds-long updates leave a large, fragmented
@@ -255,6 +293,12 @@ async function main(): Promise<void> {
   console.log(`BENCH nn.a3c.update_b32_ms ${figures.u32.toFixed(2)} ms`);
   console.log(`BENCH nn.a3c.forward_b10_ms ${figures.fwd.toFixed(2)} ms`);
   console.log(`BENCH nn.lstm.rollout_update_ms ${figures.lu.toFixed(2)} ms`);
+  if (typeof rnnUpdate === 'number') {
+    const x = extras.get(rnnUpdate)!;
+    console.log(`BENCH algos.recurrent_a2c.update_ms ${rnnUpdate.toFixed(2)} ms`);
+    console.log(`BENCH algos.recurrent_a2c.update_min_ms ${x.min.toFixed(2)} ms`);
+    console.log(`BENCH algos.recurrent_a2c.update_cpu_ms ${x.cpu.toFixed(2)} ms`);
+  }
   for (const [key, name] of [
     ['u10', 'a3c.update_b10'],
     ['fwd', 'a3c.forward_b10'],

@@ -102,23 +102,27 @@ export function resetMemory(memory: [tf.Tensor2D, tf.Tensor2D], dones: boolean[]
 //
 // ### Exercise 5.2 — the unroll
 //
-// `step(memory, obs)` is one step of the network: it returns the logits $[N, A]$, the values $[N]$ and
-// the new memory. `obs` holds the $T$ observation batches, `dones[t][n]` the episode ends, `reset` is
-// the function that zeroes finished games' rows. Return the logits $[T \cdot N, A]$ and values
-// $[T \cdot N]$ concatenated step after step (row $t \cdot N + n$), and the memory after the last step,
-// which is carried into the next rollout. To detach a tensor, rebuild it from its numbers
-// (`tf.tensor2d(x.dataSync(), x.shape)` carries no gradient; `dojo.nn.stopGradient(x)` does the same
-// without the copy). This is `dojo.algos.lstmUnroll`, the replay `RecurrentA2C` differentiates.
+// `step(memory, x)` is one step of the network: it reads the memory and the step's input $x_t$ and
+// returns the logits $[N, A]$, the values $[N]$ and the new memory. `inputs` holds the $T$ inputs, one
+// $[N, \dots]$ batch per step, `dones[t][n]` the episode ends, `reset` is the function that zeroes
+// finished games' rows. Return the logits $[T \cdot N, A]$ and values $[T \cdot N]$ concatenated step
+// after step (row $t \cdot N + n$), and the memory after the last step, which is carried into the next
+// rollout. To detach a tensor, rebuild it from its numbers (`tf.tensor2d(x.dataSync(), x.shape)` carries
+// no gradient; `dojo.nn.stopGradient(x)` does the same without the copy). This is `dojo.algos.lstmUnroll`,
+// the replay `RecurrentA2C` differentiates. There, $x_t$ is what the LSTM reads of step $t$'s frames
+// (the convolutional trunk's features times the LSTM's input weights): nothing in the trunk depends on the
+// memory, so it runs once over all $T \cdot N$ frames before your loop, and `step` is the LSTM cell and
+// the two heads. Only the memory has to go step by step.
 
 // %% [exercise]
 /** The network over a rollout from the carried memory: detached at the start, reset at episode ends. */
 export function lstmUnroll(
   step: (
     memory: [tf.Tensor2D, tf.Tensor2D],
-    obs: tf.Tensor,
+    x: tf.Tensor,
   ) => { logits: tf.Tensor2D; value: tf.Tensor1D; memory: [tf.Tensor2D, tf.Tensor2D] },
   memory: [tf.Tensor2D, tf.Tensor2D],
-  obs: tf.Tensor[],
+  inputs: tf.Tensor[],
   dones: boolean[][],
   reset: (memory: [tf.Tensor2D, tf.Tensor2D], dones: boolean[]) => [tf.Tensor2D, tf.Tensor2D],
 ): { logits: tf.Tensor2D; values: tf.Tensor1D; memory: [tf.Tensor2D, tf.Tensor2D] } {
@@ -131,8 +135,8 @@ export function lstmUnroll(
     ];
     const logits: tf.Tensor2D[] = [];
     const values: tf.Tensor1D[] = [];
-    for (let t = 0; t < obs.length; t++) {
-      const out = step(m, obs[t]);
+    for (let t = 0; t < inputs.length; t++) {
+      const out = step(m, inputs[t]);
       logits.push(out.logits);
       values.push(out.value);
       m = reset(out.memory, dones[t]); // games that ended with step t start the next one afresh

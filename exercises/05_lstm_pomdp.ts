@@ -14,10 +14,10 @@ export function resetMemory(memory: [tf.Tensor2D, tf.Tensor2D], dones: boolean[]
 export function lstmUnroll(
   step: (
     memory: [tf.Tensor2D, tf.Tensor2D],
-    obs: tf.Tensor,
+    x: tf.Tensor,
   ) => { logits: tf.Tensor2D; value: tf.Tensor1D; memory: [tf.Tensor2D, tf.Tensor2D] },
   memory: [tf.Tensor2D, tf.Tensor2D],
-  obs: tf.Tensor[],
+  inputs: tf.Tensor[],
   dones: boolean[][],
   reset: (memory: [tf.Tensor2D, tf.Tensor2D], dones: boolean[]) => [tf.Tensor2D, tf.Tensor2D],
 ): { logits: tf.Tensor2D; values: tf.Tensor1D; memory: [tf.Tensor2D, tf.Tensor2D] } {

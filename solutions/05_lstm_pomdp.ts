@@ -17,10 +17,10 @@ export function resetMemory(memory: [tf.Tensor2D, tf.Tensor2D], dones: boolean[]
 export function lstmUnroll(
   step: (
     memory: [tf.Tensor2D, tf.Tensor2D],
-    obs: tf.Tensor,
+    x: tf.Tensor,
   ) => { logits: tf.Tensor2D; value: tf.Tensor1D; memory: [tf.Tensor2D, tf.Tensor2D] },
   memory: [tf.Tensor2D, tf.Tensor2D],
-  obs: tf.Tensor[],
+  inputs: tf.Tensor[],
   dones: boolean[][],
   reset: (memory: [tf.Tensor2D, tf.Tensor2D], dones: boolean[]) => [tf.Tensor2D, tf.Tensor2D],
 ): { logits: tf.Tensor2D; values: tf.Tensor1D; memory: [tf.Tensor2D, tf.Tensor2D] } {
@@ -32,8 +32,8 @@ export function lstmUnroll(
     ];
     const logits: tf.Tensor2D[] = [];
     const values: tf.Tensor1D[] = [];
-    for (let t = 0; t < obs.length; t++) {
-      const out = step(m, obs[t]);
+    for (let t = 0; t < inputs.length; t++) {
+      const out = step(m, inputs[t]);
       logits.push(out.logits);
       values.push(out.value);
       m = reset(out.memory, dones[t]); // games that ended with step t start the next one afresh

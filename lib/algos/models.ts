@@ -60,6 +60,10 @@ export interface RecurrentModel {
   readonly units: number;
   initialState(batch: number): LstmState;
   step(state: LstmState, obs: tf.Tensor): { logits: tf.Tensor2D; value: tf.Tensor1D; state: LstmState };
+  /** `step` in two parts, `cell(state, inputs(obs))`: the memory-free trunk (which can record its pass), then the memory and heads. */
+  inputs(obs: tf.Tensor, record?: ForwardRecord): tf.Tensor2D;
+  recordedInputs(record: ForwardRecord): tf.Tensor2D;
+  cell(state: LstmState, x: tf.Tensor2D): { logits: tf.Tensor2D; value: tf.Tensor1D; state: LstmState };
   /** T steps at once from `state`: obs [T, B, ...obsShape] -> logits [T, B, A], values [T, B]; `dones` reset the memory between steps. */
   rollout(
     state: LstmState,
@@ -153,6 +157,10 @@ export function recurrentModel(
     units: net.units,
     initialState: (b) => net.initialState(b),
     step: (state, obs) => (image ? net.step(state, obs) : tf.tidy(() => net.step(state, tf.reshape(obs, [obs.shape[0], ...inputShape])))),
+    inputs: (obs, record) =>
+      image ? net.inputs(obs, record) : tf.tidy(() => net.inputs(tf.reshape(obs, [obs.shape[0], ...inputShape]), record)),
+    recordedInputs: (record) => net.recordedInputs(record),
+    cell: (state, x) => net.cell(state, x),
     rollout: (state, obs, dones) =>
       image
         ? net.rollout(state, obs, dones)

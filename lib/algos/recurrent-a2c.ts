@@ -14,6 +14,8 @@
  *     through time, gradients flow through the T steps of this rollout only; memory reset at episode
  *     ends) and descend on -mean[log pi(a_t|s_t) A_t] + valueCoef mean[(G_t - V(s_t))^2] - entropyCoef mean[H],
  *     with the gradient clipped to `maxGradNorm`; the unroll's final memory is carried into the next rollout.
+ *     Nothing in the conv trunk depends on the memory, so the replay takes its output for all T*N frames
+ *     from the acting passes (lib/nn's RecurrentPasses) and `lstmUnroll` steps only the LSTM cell and heads.
  *
  * `resetMemory`, `lstmUnroll` and `nStepAdvantages` are chapter 5's exercises; the second constructor
  * argument replaces them (the library's own by default). Rollouts come from lib/envs' AsyncVectorEnv
@@ -23,12 +25,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { stopGradient } from '../nn/ops';
+import type { LstmState } from '../nn/models';
 import { Rng } from '../util/rng';
 import {
   makeEnv,
   categoricalTerms,
+  checkedParts,
   obsInfo,
   sampleActions,
+  TrainingCore,
   withDefaults,
   type Algorithm,
   type EvalAgent,
@@ -36,23 +41,18 @@ import {
   type UpdateResult,
 } from './algorithm';
 import { recurrentModel, type RecurrentModel } from './models';
-import {
-  applyGradients,
-  clipByGlobalNorm,
-  createOptimizerState,
-  type OptimizerState,
-  adamSnapshotArrays,
-  restoreAdamArrays,
-  checkedLrScale,
-} from './optim';
 import { nStepAdvantages } from './returns';
 import { makeVec, trainingEnvSpec, type VectorEnv } from '../envs';
 
 /** An LSTM's memory for a batch of environments: [h, c], each [N, units]. */
 export type Memory = [tf.Tensor2D, tf.Tensor2D];
 
-/** One step of the recurrent network: observations [N, ...] and the memory in, the heads and the new memory out. */
-export type LstmStepFn = (memory: Memory, obs: tf.Tensor) => { logits: tf.Tensor2D; value: tf.Tensor1D; memory: Memory };
+/**
+ * One step of the recurrent network: the memory and the step's input x [N, ...] in, the heads and the
+ * new memory out. In RecurrentA2C, x is what the LSTM reads of step t's frames (the conv trunk's output
+ * times the LSTM's input weights), computed for all T steps at once, since none of it depends on the memory.
+ */
+export type LstmStepFn = (memory: Memory, x: tf.Tensor) => { logits: tf.Tensor2D; value: tf.Tensor1D; memory: Memory };
 
 /** [h, c] with the rows of the environments whose game ended (`dones[n]` true) set to zero; new tensors. */
 export function resetMemory(memory: Memory, dones: boolean[]): Memory {
@@ -67,7 +67,7 @@ export function resetMemory(memory: Memory, dones: boolean[]): Memory {
 
 /**
  * The network over a rollout of T steps, from the memory `memory` the last rollout left: step t reads
- * `obs[t]` ([N, ...]) and the memory, and after it the rows of the environments whose episode ended
+ * `inputs[t]` ([N, ...]) and the memory, and after it the rows of the environments whose episode ended
  * (`dones[t][n]`) are reset with `reset`. The starting memory is a constant (stopGradient): gradients
  * flow through these T steps only (truncated back-propagation through time).
  * Returns logits [T*N, A] and values [T*N] (step-major, row t*N+n) and the memory after the last step.
@@ -75,7 +75,7 @@ export function resetMemory(memory: Memory, dones: boolean[]): Memory {
 export function lstmUnroll(
   step: LstmStepFn,
   memory: Memory,
-  obs: tf.Tensor[],
+  inputs: tf.Tensor[],
   dones: boolean[][],
   reset: (memory: Memory, dones: boolean[]) => Memory,
 ): { logits: tf.Tensor2D; values: tf.Tensor1D; memory: Memory } {
@@ -83,8 +83,8 @@ export function lstmUnroll(
     let m: Memory = [stopGradient(memory[0]), stopGradient(memory[1])];
     const logits: tf.Tensor2D[] = [];
     const values: tf.Tensor1D[] = [];
-    for (let t = 0; t < obs.length; t++) {
-      const out = step(m, obs[t]);
+    for (let t = 0; t < inputs.length; t++) {
+      const out = step(m, inputs[t]);
       logits.push(out.logits);
       values.push(out.value);
       m = reset(out.memory, dones[t]);
@@ -150,16 +150,9 @@ export const RECURRENT_A2C_DEFAULTS: RecurrentA2CConfig = {
   episodicLife: false,
 };
 
-function disposeMemory(m: Memory): void {
-  m[0].dispose();
-  m[1].dispose();
-}
-
-/** Disposes `old` unless it is `keep` or shares a tensor with `next` (a reset may hand back its input). */
-function replaced(old: Memory, next: Memory, keep: Memory): void {
-  if (old === keep) return;
-  for (const x of old) if (x !== next[0] && x !== next[1] && x !== keep[0] && x !== keep[1]) x.dispose();
-}
+/** The exercises' memory [h, c] and lib/nn's { h, c }: the same two tensors. */
+const asPair = (s: LstmState): Memory => [s.h, s.c];
+const asState = (m: Memory): LstmState => ({ h: m[0], c: m[1] });
 
 export class RecurrentA2C implements Algorithm {
   readonly name = 'recurrent-a2c';
@@ -172,16 +165,13 @@ export class RecurrentA2C implements Algorithm {
   private readonly nActions: number;
   private readonly actionRng: Rng;
   private readonly envRng: Rng;
-  private readonly params: Float32Array;
-  private readonly opt: OptimizerState;
-  private memory: Memory;
-  private updates = 0;
-  /** One step of the network, in the form `lstmUnroll` takes. */
-  private readonly step: LstmStepFn;
+  private readonly core: TrainingCore;
+  /** The memory at the end of the last rollout, where the next one starts. */
+  private memory: LstmState;
 
   constructor(config: Partial<RecurrentA2CConfig> = {}, parts: Partial<RecurrentA2CParts> = {}) {
     this.config = withDefaults('recurrent-a2c', RECURRENT_A2C_DEFAULTS, config);
-    this.parts = withDefaults('recurrent-a2c parts', RECURRENT_A2C_PARTS, parts);
+    this.parts = { ...RECURRENT_A2C_PARTS, ...checkedParts('recurrent-a2c', RECURRENT_A2C_PARTS, parts) };
     const c = this.config;
     if (!(Number.isInteger(c.numEnvs) && c.numEnvs >= 1 && Number.isInteger(c.rolloutLength) && c.rolloutLength >= 1)) {
       throw new Error(`recurrent-a2c: numEnvs and rolloutLength must be positive integers, got ${c.numEnvs} and ${c.rolloutLength}`);
@@ -195,23 +185,14 @@ export class RecurrentA2C implements Algorithm {
     this.net = recurrentModel(this.obsShape, this.nActions, root.nextU32(), { units: c.units, hidden: c.hidden });
     this.actionRng = root.fork();
     this.envRng = root.fork();
-    this.params = this.net.group.getFlat();
-    this.opt = createOptimizerState('adam', this.params.length);
-    this.memory = this.initialMemory(c.numEnvs);
-    this.step = (memory, obs) => {
-      const out = this.net.step({ h: memory[0], c: memory[1] }, obs);
-      return { logits: out.logits, value: out.value, memory: [out.state.h, out.state.c] };
-    };
-  }
-
-  private initialMemory(n: number): Memory {
-    const s = this.net.initialState(n);
-    return [s.h, s.c];
+    this.core = new TrainingCore(this.net.group, { action: this.actionRng, env: this.envRng });
+    this.memory = this.net.initialState(c.numEnvs);
   }
 
   async update(): Promise<UpdateResult> {
     const c = this.config;
-    const { resetMemory: reset, lstmUnroll: unroll, nStepAdvantages: advantagesOf } = this.parts;
+    const { resetMemory, lstmUnroll: unroll, nStepAdvantages: advantagesOf } = this.parts;
+    const reset = (m: LstmState, d: boolean[]) => asState(resetMemory(asPair(m), d));
     // Environments start on the first update (after a restore, from the restored generator).
     this.vec ??= await makeVec(trainingEnvSpec(c.envId, undefined, { episodicLife: c.episodicLife }), c.numEnvs, {
       workers: c.envWorkers,
@@ -219,139 +200,141 @@ export class RecurrentA2C implements Algorithm {
     });
     const N = this.vec.numEnvs;
     const T = c.rolloutLength;
-    const size = this.vec.obsSize;
-    const start = this.memory; // m_0, kept until the gradient step
+
+    // 1-3. Play T steps from m_0, carrying the memory and resetting it where episodes end; bootstrap V(s_T).
+    const passes = this.net.recordedPasses(this.memory); // keeps a copy of m_0 and what the replay needs
     const values: number[][] = [];
     const dones: boolean[][] = [];
-    let memory = start;
-    const ro = await this.vec.rollout(
-      T,
-      (obs) => {
-        const x = tf.tensor(obs, [N, ...this.obsShape]);
-        const out = this.step(memory, x);
-        x.dispose();
-        const logits = out.logits.dataSync() as Float32Array;
-        values.push(Array.from(out.value.dataSync()));
-        tf.dispose([out.logits, out.value]);
-        replaced(memory, out.memory, start);
-        memory = out.memory;
-        return sampleActions(logits, N, this.nActions, this.actionRng);
-      },
-      (_, stepDones) => {
-        const d = Array.from(stepDones, (x) => x !== 0);
-        dones.push(d);
-        if (d.some((x) => x)) {
-          const next = reset(memory, d);
-          replaced(memory, next, start);
-          memory = next;
-        }
-      },
-    );
-    values.push(Array.from(tf.tidy(() => this.step(memory, tf.tensor(ro.lastObs, [N, ...this.obsShape])).value.dataSync())));
-    if (memory !== start) replaced(memory, start, start);
+    let loss: { grad: Float32Array; memory: LstmState; policyLoss: number; valueLoss: number; entropyMean: number };
+    try {
+      const ro = await this.vec.rollout(
+        T,
+        (obs) => {
+          const out = passes.act(obs);
+          values.push(Array.from(out.value));
+          return sampleActions(out.logits, N, this.nActions, this.actionRng);
+        },
+        (_, stepDones) => {
+          const d = Array.from(stepDones, (x) => x !== 0);
+          dones.push(d);
+          passes.endStep(d, reset);
+        },
+      );
+      values.push(Array.from(passes.evaluate(ro.lastObs).value));
 
-    // Rewards rounded to float32 as they were before scaling.
-    const rewards = Array.from({ length: T }, (_, t) =>
-      Array.from(ro.rewards.subarray(t * N, (t + 1) * N), (r) => Math.fround(r * c.rewardScale)),
-    );
-    const adv = advantagesOf(rewards, dones, values, c.gamma);
-    const advantages = Float32Array.from(adv.flat());
-    const targets = Float32Array.from(adv.flatMap((row, t) => row.map((a, n) => a + values[t][n])));
-    if (advantages.length !== T * N)
-      throw new Error(`recurrent-a2c: nStepAdvantages returned ${advantages.length} values for a [${T}][${N}] rollout`);
+      // 4. n-step advantages on the scaled rewards (rounded to float32 as they were before scaling); targets G_t = A_t + V(s_t).
+      const rewards = Array.from({ length: T }, (_, t) =>
+        Array.from(ro.rewards.subarray(t * N, (t + 1) * N), (r) => Math.fround(r * c.rewardScale)),
+      );
+      const adv = advantagesOf(rewards, dones, values, c.gamma);
+      const advantages = Float32Array.from(adv.flat());
+      const targets = Float32Array.from(adv.flatMap((row, t) => row.map((a, n) => a + values[t][n])));
+      if (advantages.length !== T * N)
+        throw new Error(`recurrent-a2c: nStepAdvantages returned ${advantages.length} values for a [${T}][${N}] rollout`);
 
-    let carried: Memory | null = null;
-    let policyLoss = 0,
-      valueLoss = 0,
-      entropyMean = 0;
-    const { grad } = this.net.group.gradients(() => {
-      const obs = Array.from({ length: T }, (_, t) => tf.tensor(ro.obs.subarray(t * N * size, (t + 1) * N * size), [N, ...this.obsShape]));
-      const out = unroll(this.step, start, obs, dones, reset);
-      if (out.logits.shape.join() !== `${T * N},${this.nActions}` || out.values.shape.join() !== `${T * N}`) {
-        throw new Error(
-          `recurrent-a2c: lstmUnroll returned logits [${out.logits.shape}] and values [${out.values.shape}], expected [${T * N}, ${this.nActions}] and [${T * N}] (step-major)`,
-        );
-      }
-      carried = [tf.keep(out.memory[0].clone()), tf.keep(out.memory[1].clone())];
-      const { logp, entropy } = categoricalTerms(out.logits, ro.actions);
-      const pg = tf.neg(tf.mean(tf.mul(logp, tf.tensor1d(advantages))));
-      const vl = tf.mean(tf.square(tf.sub(tf.tensor1d(targets), out.values)));
-      const ent = tf.mean(entropy);
-      policyLoss = pg.dataSync()[0];
-      valueLoss = vl.dataSync()[0];
-      entropyMean = ent.dataSync()[0];
-      return tf.add(tf.sub(pg, tf.mul(c.entropyCoef, ent)), tf.mul(c.valueCoef, vl)) as tf.Scalar;
-    });
-    disposeMemory(start);
-    this.memory = carried!; // carried into the next rollout
-    const gradNorm = clipByGlobalNorm(grad, c.maxGradNorm);
-    applyGradients({ kind: 'adam', lr: c.lr * this.lrScale }, this.params, grad, this.opt);
-    this.net.group.setFlat(this.params);
-    this.updates++;
+      // 5. Replay the rollout from m_0 with lstmUnroll and differentiate the loss; its last memory is carried on.
+      loss = this.replayLoss(passes, unroll, resetMemory, dones, ro.actions, advantages, targets);
+    } finally {
+      passes.dispose();
+    }
+    tf.dispose([this.memory.h, this.memory.c]);
+    this.memory = loss.memory;
+    const gradNorm = this.core.step(loss.grad, c.lr, c.maxGradNorm);
     const done = this.vec.takeFinished();
     return {
       envSteps: T * N,
       episodeReturns: done.returns,
       episodeLengths: done.lengths,
       metrics: {
-        'loss/policy': policyLoss,
-        'loss/value': c.valueCoef * valueLoss,
-        'loss/entropy': -c.entropyCoef * entropyMean,
-        'policy/entropy': entropyMean,
+        'loss/policy': loss.policyLoss,
+        'loss/value': c.valueCoef * loss.valueLoss,
+        'loss/entropy': -c.entropyCoef * loss.entropyMean,
+        'policy/entropy': loss.entropyMean,
         'grad/norm': gradNorm,
       },
     };
   }
 
+  /**
+   * The gradient of -mean[log pi(a_t|s_t) A_t] + valueCoef mean[(G_t - V(s_t))^2] - entropyCoef mean[H]
+   * over the rollout that `passes` kept, replayed by `unroll` from its starting memory: the memory-free
+   * part of each step (the conv trunk) runs once over all T*N frames, and `unroll` gets one step of the
+   * LSTM and heads and each step's input.
+   */
+  private replayLoss(
+    passes: ReturnType<RecurrentModel['recordedPasses']>,
+    unroll: RecurrentA2CParts['lstmUnroll'],
+    reset: RecurrentA2CParts['resetMemory'],
+    dones: boolean[][],
+    actions: Int32Array,
+    advantages: Float32Array,
+    targets: Float32Array,
+  ): { grad: Float32Array; memory: LstmState; policyLoss: number; valueLoss: number; entropyMean: number } {
+    const c = this.config;
+    const T = dones.length,
+      N = dones[0].length;
+    let policyLoss = 0,
+      valueLoss = 0,
+      entropyMean = 0;
+    const { grad, memory } = passes.unrolledGradients(({ start, inputs, cell }) => {
+      const step: LstmStepFn = (m, x) => {
+        const out = cell(asState(m), x as tf.Tensor2D);
+        return { logits: out.logits, value: out.value, memory: asPair(out.state) };
+      };
+      const out = unroll(step, asPair(start), inputs, dones, reset);
+      if (out.logits.shape.join() !== `${T * N},${this.nActions}` || out.values.shape.join() !== `${T * N}`) {
+        throw new Error(
+          `recurrent-a2c: lstmUnroll returned logits [${out.logits.shape}] and values [${out.values.shape}], expected [${T * N}, ${this.nActions}] and [${T * N}] (step-major)`,
+        );
+      }
+      const { logp, entropy } = categoricalTerms(out.logits, actions);
+      const pg = tf.neg(tf.mean(tf.mul(logp, tf.tensor1d(advantages))));
+      const vl = tf.mean(tf.square(tf.sub(tf.tensor1d(targets), out.values)));
+      const ent = tf.mean(entropy);
+      policyLoss = pg.dataSync()[0];
+      valueLoss = vl.dataSync()[0];
+      entropyMean = ent.dataSync()[0];
+      const total = tf.add(tf.sub(pg, tf.mul(c.entropyCoef, ent)), tf.mul(c.valueCoef, vl)) as tf.Scalar;
+      return { loss: total, memory: asState(out.memory) };
+    });
+    return { grad, memory, policyLoss, valueLoss, entropyMean };
+  }
+
   snapshot(): Snapshot {
-    return {
-      algo: this.name,
-      config: { ...this.config },
-      counters: { updates: this.updates },
-      rngs: { action: this.actionRng.getState(), env: this.envRng.getState() },
-      arrays: adamSnapshotArrays(this.params, this.opt),
-    };
+    return this.core.snapshot(this.name, this.config);
   }
 
   restore(s: Snapshot): void {
-    restoreAdamArrays(s.arrays, this.params, this.opt);
-    this.actionRng.setState(s.rngs.action);
-    this.envRng.setState(s.rngs.env);
-    this.updates = s.counters.updates;
-    this.net.group.setFlat(this.params);
-    disposeMemory(this.memory);
-    this.memory = this.initialMemory(this.config.numEnvs);
+    this.core.restore(s);
+    tf.dispose([this.memory.h, this.memory.c]);
+    this.memory = this.net.initialState(this.config.numEnvs);
   }
 
   /** Multiplies config.lr (see Algorithm.setLearningRateScale). */
-  private lrScale = 1;
-
   setLearningRateScale(scale: number): void {
-    this.lrScale = checkedLrScale(scale);
+    this.core.setLearningRateScale(scale);
   }
 
+  /** Plays with its own memory, zeroed at each episode's start. */
   evalAgent(rng: Rng, greedy = false): EvalAgent {
-    let memory: Memory | null = null;
+    let memory: LstmState | null = null;
     return {
       reset: () => {
-        if (memory) disposeMemory(memory);
-        memory = this.initialMemory(1);
+        if (memory) tf.dispose([memory.h, memory.c]);
+        memory = this.net.initialState(1);
       },
       act: (o) => {
-        const x = tf.tensor(o, [1, ...this.obsShape]);
-        const out = this.step(memory!, x);
-        x.dispose();
+        const out = tf.tidy(() => this.net.step(memory!, tf.tensor(o, [1, ...this.obsShape])));
         const logits = out.logits.dataSync() as Float32Array;
-        tf.dispose([out.logits, out.value]);
-        disposeMemory(memory!);
-        memory = out.memory;
+        tf.dispose([out.logits, out.value, memory!.h, memory!.c]);
+        memory = out.state;
         return sampleActions(logits, 1, this.nActions, rng, greedy)[0];
       },
     };
   }
 
   async dispose(): Promise<void> {
-    disposeMemory(this.memory);
+    tf.dispose([this.memory.h, this.memory.c]);
     this.net.group.dispose();
     await this.vec?.close();
     this.vec = null;

@@ -51,7 +51,16 @@ export {
   type LstmState,
   type Activation,
 } from './models';
-export { ForwardRecord, RecordedPasses, RecurrentPasses, type ActorCriticOutputs, type RecordableNet, type RecurrentNet } from './recorded';
+export {
+  ForwardRecord,
+  RecordedPasses,
+  RecurrentPasses,
+  type ActorCriticOutputs,
+  type RecordableNet,
+  type RecurrentNet,
+  type RecurrentReplay,
+  type RecurrentCellOutputs,
+} from './recorded';
 
 /**
  * The optimiser (Adam or RMSProp) on flat arrays: `Optimizer` over a ParamGroup for one thread, and the

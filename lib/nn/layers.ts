@@ -111,8 +111,14 @@ export type LstmState = { h: tf.Tensor2D; c: tf.Tensor2D };
 /**
  * One LSTM step from the input's contribution to the gates `xGates` [batch, 4 units] (gate order i, f,
  * g, o): gates = xGates + h wh; c' = sigmoid(f) c + sigmoid(i) tanh(g); h' = sigmoid(o) tanh(c').
+ * On wasm, one step of the fused kernel (same maths, differentiable with respect to all three inputs).
  */
 export function lstmCell(state: LstmState, xGates: tf.Tensor2D, wh: tf.Tensor2D): LstmState {
+  if (fusedLstmAvailable()) {
+    // One step of the fused recurrence (forward and gradient one kernel each; see lstmSequence).
+    const r = fusedLstmSequence(xGates, state.h, state.c, wh, 1, null);
+    return { h: r.h, c: r.c };
+  }
   const u = wh.shape[0];
   const gates = tf.add(xGates, tf.matMul(state.h, wh)) as tf.Tensor2D;
   const [i, f, g, o] = tf.split(gates, [u, u, u, u], 1);

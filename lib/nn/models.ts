@@ -272,9 +272,30 @@ export class RecurrentAgent extends BaseModel {
     return { h: tf.zeros([batch, this.units]), c: tf.zeros([batch, this.units]) };
   }
 
-  /** Frames [n, h, w, c] -> the input's contribution to the LSTM gates, bias included: [n, 4 * units]. */
-  private inputGates(obs: tf.Tensor4D): tf.Tensor2D {
-    return dense(this.lstmIn, encode(this.encoder, obs));
+  /**
+   * Frames [n, h, w, c] -> what the LSTM reads of them: the input's contribution to the gates, bias
+   * included, [n, 4 * units] (the trunk and the LSTM's input weights; nothing here depends on the
+   * memory). With `record`, the trunk's pass is kept for `recordedInputs`.
+   */
+  inputs(obs: tf.Tensor, record?: ForwardRecord): tf.Tensor2D {
+    checkBatch('RecurrentAgent.inputs', obs, this.inputShape);
+    return tf.tidy(() => {
+      const x = obs as tf.Tensor4D;
+      return dense(this.lstmIn, record ? encodeRecorded(this.encoder, x, record) : encode(this.encoder, x));
+    });
+  }
+
+  /** `inputs` of every pass kept in `record`, as one batch in recording order, for a loss to differentiate (see replayEncoder). */
+  recordedInputs(record: ForwardRecord): tf.Tensor2D {
+    return tf.tidy(() => dense(this.lstmIn, replayEncoder(this.encoder, record)));
+  }
+
+  /** One step of the memory and the heads from the step's `inputs` x [batch, 4 * units]. */
+  cell(state: LstmState, x: tf.Tensor2D): { logits: tf.Tensor2D; value: tf.Tensor1D; state: LstmState } {
+    return tf.tidy(() => {
+      const next = lstmCell(state, x, this.lstmWh as tf.Tensor2D);
+      return { ...this.heads(next.h), state: next };
+    });
   }
 
   private heads(h: tf.Tensor2D): ActorCriticOutputs {
@@ -292,10 +313,7 @@ export class RecurrentAgent extends BaseModel {
    */
   step(state: LstmState, obs: tf.Tensor): { logits: tf.Tensor2D; value: tf.Tensor1D; state: LstmState } {
     checkBatch('RecurrentAgent.step', obs, this.inputShape);
-    return tf.tidy(() => {
-      const next = lstmCell(state, this.inputGates(obs as tf.Tensor4D), this.lstmWh as tf.Tensor2D);
-      return { ...this.heads(next.h), state: next };
-    });
+    return tf.tidy(() => this.cell(state, this.inputs(obs)));
   }
 
   /**
@@ -313,7 +331,7 @@ export class RecurrentAgent extends BaseModel {
     }
     const [T, B] = obs.shape;
     return tf.tidy(() => {
-      const xGates = this.inputGates(tf.reshape(obs, [T * B, ...this.inputShape]) as tf.Tensor4D);
+      const xGates = this.inputs(tf.reshape(obs, [T * B, ...this.inputShape]));
       const r = lstmSequence(xGates, state, this.lstmWh as tf.Tensor2D, T, dones);
       const { logits, value } = this.heads(r.hs);
       const values = tf.reshape(value, [T, B]) as tf.Tensor2D;

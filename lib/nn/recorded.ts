@@ -214,26 +214,60 @@ export class RecordedPasses {
 /** LSTM memory for a batch: hidden and cell, each [batch, units]. */
 type Memory = { h: tf.Tensor2D; c: tf.Tensor2D };
 
-/** What `RecurrentPasses` needs of a recurrent network: one step, and a whole rollout from a memory. */
+/** One step of a recurrent network's memory and heads: logits [N, A], value [N], the new memory. */
+export type RecurrentCellOutputs = { logits: tf.Tensor2D; value: tf.Tensor1D; state: Memory };
+
+/**
+ * What `RecurrentPasses` needs of a recurrent network: the memory-free part of a step (`inputs`, which
+ * can record its pass), the step of the memory and heads from those inputs (`cell`), and a whole rollout.
+ */
 export interface RecurrentNet {
-  step(state: Memory, obs: tf.Tensor): { logits: tf.Tensor2D; value: tf.Tensor1D; state: Memory };
+  step(state: Memory, obs: tf.Tensor): RecurrentCellOutputs;
+  /** obs [n, ...] -> what the recurrence reads of them [n, k]; with `record`, the pass is kept for `recordedInputs`. */
+  inputs(obs: tf.Tensor, record?: ForwardRecord): tf.Tensor2D;
+  /** `inputs` of every pass kept in `record` as one batch, differentiable (from the kept activations where possible). */
+  recordedInputs(record: ForwardRecord): tf.Tensor2D;
+  /** One step from the inputs x [N, k]: `step(state, obs)` is `cell(state, inputs(obs))`. */
+  cell(state: Memory, x: tf.Tensor2D): RecurrentCellOutputs;
   rollout(state: Memory, obs: tf.Tensor, dones: ArrayLike<ArrayLike<number>>): { logits: tf.Tensor3D; values: tf.Tensor2D; state: Memory };
+}
+
+/**
+ * What a loss that replays the rollout itself gets (see `RecurrentPasses.unrolledGradients`): the
+ * memory the rollout started from, the recurrence's input for each step (`inputs[t]` [N, k], computed
+ * for all T steps at once from the acting passes, differentiable), and `cell`, one step of the memory
+ * and the heads from such an input.
+ */
+export interface RecurrentReplay {
+  start: Memory;
+  inputs: tf.Tensor2D[];
+  cell: (state: Memory, x: tf.Tensor2D) => RecurrentCellOutputs;
 }
 
 const copyMemory = (m: Memory): Memory => ({ h: tf.keep(m.h.clone()), c: tf.keep(m.c.clone()) });
 
+/** The library's reset: rows of environments whose episode ended (`dones[n]`) set to zero. */
+function zeroFinished(m: Memory, dones: boolean[]): Memory {
+  const keep = tf.tensor2d(
+    dones.map((d) => (d ? 0 : 1)),
+    [dones.length, 1],
+  );
+  return { h: tf.mul(m.h, keep) as tf.Tensor2D, c: tf.mul(m.c, keep) as tf.Tensor2D };
+}
+
 /**
  * The acting steps of one rollout of a recurrent network, kept for one gradient (truncated BPTT over
- * the rollout): `act(obs)` steps the memory and keeps the observations, `endStep(dones)` resets the
- * memory of environments whose episode ended, `gradients(loss)` runs the whole rollout again from the
- * starting memory (one pass over all T*N frames) and differentiates `loss`, then releases everything.
- * The memory given to the constructor is copied, and `memory()` hands out a copy: the caller owns only
- * its own.
+ * the rollout): `act(obs)` steps the memory and keeps the pass, `endStep(dones)` resets the memory of
+ * environments whose episode ended, and then either `gradients(loss)` runs the whole rollout again from
+ * the starting memory (one pass over all T*N frames) and differentiates `loss`, or
+ * `unrolledGradients(loss)` hands `loss` the per-step inputs and the cell so that it replays the
+ * steps itself (chapter 5's `lstmUnroll`); both release everything. The memory given to the
+ * constructor is copied, and `memory()` hands out a copy: the caller owns only its own.
  */
 export class RecurrentPasses {
   private readonly start: Memory;
   private current: Memory;
-  private readonly inputs: tf.Tensor[] = [];
+  private readonly record = new ForwardRecord();
   private readonly dones: Float32Array[] = [];
 
   constructor(
@@ -248,35 +282,31 @@ export class RecurrentPasses {
 
   /** Steps kept so far. */
   get steps(): number {
-    return this.inputs.length;
+    return this.dones.length;
   }
 
   /** One step on a batch of observations (flat [N * obsSize]; the caller may overwrite it afterwards): logits [N * nActions], value [N]. */
   act(obs: Float32Array): { logits: Float32Array; value: Float32Array } {
-    const x = tf.keep(tf.tensor(obs.slice(), [batchOf('RecurrentPasses', obs, this.obsShape), ...this.obsShape]));
-    const out = this.net.step(this.current, x);
+    const n = batchOf('RecurrentPasses', obs, this.obsShape);
+    const out = tf.tidy(() => this.net.cell(this.current, this.net.inputs(tf.tensor(obs.slice(), [n, ...this.obsShape]), this.record)));
     const logits = out.logits.dataSync() as Float32Array,
       value = out.value.dataSync() as Float32Array;
     tf.dispose([out.logits, out.value]);
     this.replaceMemory(out.state);
-    this.inputs.push(x);
-    this.dones.push(new Float32Array(x.shape[0]));
+    this.dones.push(new Float32Array(n));
     return { logits, value };
   }
 
-  /** After a step: `dones[n]` 1 where environment n's episode ended (its memory is zeroed for the next step). */
-  endStep(dones: ArrayLike<number>): void {
+  /**
+   * After a step: `dones[n]` 1 (or true) where environment n's episode ended; those rows of the memory
+   * are reset for the next step, by `reset` when given (new tensors, or its input unchanged), else zeroed.
+   */
+  endStep(dones: ArrayLike<number | boolean>, reset: (memory: Memory, dones: boolean[]) => Memory = zeroFinished): void {
     if (this.dones.length === 0) throw new Error('RecurrentPasses.endStep: no step was taken (call act first)');
-    this.dones[this.dones.length - 1].set(dones);
-    if (!Array.prototype.some.call(dones, (d: number) => d !== 0)) return;
-    const reset = tf.tidy(() => {
-      const keep = tf.tensor2d(
-        Array.from(dones, (d) => 1 - d),
-        [dones.length, 1],
-      );
-      return { h: tf.mul(this.current.h, keep) as tf.Tensor2D, c: tf.mul(this.current.c, keep) as tf.Tensor2D };
-    });
-    this.replaceMemory(reset);
+    const d = Array.from(dones, (x) => Boolean(x));
+    this.dones[this.dones.length - 1].set(d.map(Number));
+    if (!d.some((x) => x)) return;
+    this.replaceMemory(tf.tidy(() => reset(this.current, d)));
   }
 
   /** The outputs of one step from the current memory, neither kept nor changing the memory (e.g. the bootstrap value). */
@@ -297,12 +327,12 @@ export class RecurrentPasses {
    * of all T steps as one batch, step-major: logits [T*N, nActions], value [T*N].
    */
   gradients(loss: (out: ActorCriticOutputs) => tf.Scalar): { loss: number; grad: Float32Array } {
-    if (this.inputs.length === 0) throw new Error('RecurrentPasses.gradients: no step was taken (call act first)');
+    if (this.steps === 0) throw new Error('RecurrentPasses.gradients: no step was taken (call act first)');
     try {
       return this.group.gradients(() => {
-        const T = this.inputs.length,
-          N = this.inputs[0].shape[0];
-        const out = this.net.rollout(this.start, tf.reshape(tf.concat(this.inputs), [T, N, ...this.obsShape]), this.dones);
+        const T = this.steps,
+          N = this.dones[0].length;
+        const out = this.net.rollout(this.start, tf.reshape(this.record.layer(0), [T, N, ...this.obsShape]), this.dones);
         return loss({ logits: tf.reshape(out.logits, [T * N, -1]) as tf.Tensor2D, value: tf.reshape(out.values, [T * N]) as tf.Tensor1D });
       });
     } finally {
@@ -310,18 +340,52 @@ export class RecurrentPasses {
     }
   }
 
+  /**
+   * Value and flat gradient of the loss `loss` computes while replaying the kept steps itself from
+   * `replay` (the starting memory, each step's input, the cell), then releases them. `loss` also
+   * returns a memory (e.g. the replay's last), of which a copy is handed back for the caller to dispose.
+   * The memory-free part of every step runs once over all T*N kept passes (from their kept
+   * activations where the fused kernels run: no second forward pass of the trunk).
+   */
+  unrolledGradients(loss: (replay: RecurrentReplay) => { loss: tf.Scalar; memory: Memory }): {
+    loss: number;
+    grad: Float32Array;
+    memory: Memory;
+  } {
+    if (this.steps === 0) throw new Error('RecurrentPasses.unrolledGradients: no step was taken (call act first)');
+    let carried: Memory | null = null;
+    try {
+      const r = this.group.gradients(() => {
+        const inputs = tf.split(this.net.recordedInputs(this.record), this.steps, 0) as tf.Tensor2D[];
+        const out = loss({ start: this.start, inputs, cell: (m, x) => this.net.cell(m, x) });
+        carried = copyMemory(out.memory);
+        return out.loss;
+      });
+      return { ...r, memory: carried as unknown as Memory };
+    } catch (e) {
+      if (carried) tf.dispose([(carried as Memory).h, (carried as Memory).c]);
+      throw e;
+    } finally {
+      this.dispose();
+    }
+  }
+
   /** Releases the kept steps and the memories (any number of times). */
   dispose(): void {
-    tf.dispose(this.inputs);
-    this.inputs.length = 0;
+    this.record.dispose();
     this.dones.length = 0;
-    if (this.current !== this.start) tf.dispose([this.current.h, this.current.c]);
+    if (this.current !== this.start) this.release(this.current, this.start);
     tf.dispose([this.start.h, this.start.c]);
     this.current = this.start;
   }
 
+  /** Makes `next` the current memory, releasing the tensors of the old one that neither `next` nor the start holds. */
   private replaceMemory(next: Memory): void {
-    if (this.current !== this.start) tf.dispose([this.current.h, this.current.c]);
+    if (this.current !== this.start) this.release(this.current, next);
     this.current = next;
+  }
+
+  private release(old: Memory, next: Memory): void {
+    for (const x of [old.h, old.c]) if (x !== next.h && x !== next.c && x !== this.start.h && x !== this.start.c) x.dispose();
   }
 }

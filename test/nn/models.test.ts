@@ -723,3 +723,125 @@ test('RecurrentPasses: steps with resets, the carried memory, and one BPTT gradi
   }
   await nn.ready();
 });
+
+test('RecurrentPasses.unrolledGradients: a loss that steps the cell itself over the recorded inputs gets the gradient of running the whole network per step (trunk from the kept activations); a given reset, the carried memory, nothing leaks', async () => {
+  const small = { units: 8, hidden: 8 };
+  const gradOn: Record<string, Float32Array> = {};
+  for (const kind of ['wasm', 'cpu'] as const) {
+    await nn.useBackend(kind);
+    const a = nn.recurrentAgent({
+      nActions: 3,
+      seed: 5,
+      inputShape: [11, 9, 4],
+      convs: [{ filters: 4, kernel: 3, stride: 2, padding: 'valid' }],
+      ...small,
+    });
+    const group = new nn.ParamGroup([a]);
+    const shape = [11, 9, 4];
+    const size = 11 * 9 * 4;
+    const T = 4,
+      N = 3;
+    const obs = Float32Array.from({ length: T * N * size }, (_, i) => ((i * 2654435761) % 997) / 997);
+    const dones = [
+      [false, true, false],
+      [false, false, false],
+      [true, false, true],
+      [false, false, true],
+    ];
+    // A reset in another style than the library's (returns its input untouched when nobody ended, else new tensors).
+    const reset = (m: nn.LstmState, d: boolean[]): nn.LstmState =>
+      d.some((x) => x)
+        ? {
+            h: tf.where(
+              tf.tensor2d(
+                d.map((x) => [x]),
+                [N, 1],
+                'bool',
+              ),
+              tf.zerosLike(m.h),
+              m.h,
+            ),
+            c: tf.mul(m.c, tf.tensor2d(d.map((x) => [x ? 0 : 1]))),
+          }
+        : m;
+    const headsLoss = (logits: tf.Tensor, value: tf.Tensor) =>
+      tf.add(tf.sum(tf.mul(logits, tf.linspace(-1, 1, T * N * 3).reshape([T * N, 3]))), tf.sum(tf.square(value))) as tf.Scalar;
+    const m0 = tf.tidy(() => ({ h: tf.fill([N, 8], 0.1) as tf.Tensor2D, c: tf.fill([N, 8], -0.2) as tf.Tensor2D }));
+    const unroll = (start: nn.LstmState, xs: tf.Tensor2D[], cell: nn.RecurrentReplay['cell']) => {
+      let m = { h: nn.stopGradient(start.h), c: nn.stopGradient(start.c) };
+      const logits: tf.Tensor[] = [];
+      const values: tf.Tensor[] = [];
+      xs.forEach((x, t) => {
+        const out = cell(m, x);
+        logits.push(out.logits);
+        values.push(out.value);
+        m = reset(out.state, dones[t]);
+      });
+      return { loss: headsLoss(tf.concat(logits), tf.concat(values)), memory: m };
+    };
+    // By hand: the trunk over all T*N frames at once, then the same loop, inside one gradient.
+    let handMemory: number[] = [];
+    const byHand = group.gradients(() => {
+      const xs = tf.split(a.inputs(tf.tensor(obs, [T * N, ...shape])), T, 0) as tf.Tensor2D[];
+      const out = unroll(m0, xs, (m, x) => a.cell(m, x));
+      handMemory = [...out.memory.h.dataSync(), ...out.memory.c.dataSync()];
+      return out.loss;
+    });
+    // The network run whole at each step (as the learner's loop did before): the same gradient up to summation order.
+    const perStep = group.gradients(() => {
+      let m = { h: nn.stopGradient(m0.h), c: nn.stopGradient(m0.c) };
+      const logits: tf.Tensor[] = [];
+      const values: tf.Tensor[] = [];
+      for (let t = 0; t < T; t++) {
+        const out = a.step(m, tf.tensor(obs.subarray(t * N * size, (t + 1) * N * size), [N, ...shape]));
+        logits.push(out.logits);
+        values.push(out.value);
+        m = reset(out.state, dones[t]);
+      }
+      return headsLoss(tf.concat(logits), tf.concat(values));
+    });
+    const before = tf.memory().numTensors;
+    const passes = a.recordedPasses(m0);
+    const buffer = new Float32Array(N * size);
+    for (let t = 0; t < T; t++) {
+      buffer.set(obs.subarray(t * N * size, (t + 1) * N * size));
+      passes.act(buffer);
+      passes.endStep(dones[t], reset);
+    }
+    buffer.fill(7); // the kept passes must not see the caller's buffer change
+    const acted = passes.memory();
+    const r = passes.unrolledGradients(({ start, inputs, cell }) => {
+      assert.equal(inputs.length, T);
+      return unroll(start, inputs, cell);
+    });
+    assert.equal(r.loss, byHand.loss, `${kind}: loss`);
+    gradOn[kind] = r.grad;
+    assert.deepEqual(r.grad, byHand.grad, `${kind}: gradient (bit for bit)`);
+    const maxDiff = r.grad.reduce((d, g, i) => Math.max(d, Math.abs(g - perStep.grad[i])), 0);
+    const scale = perStep.grad.reduce((d, g) => Math.max(d, Math.abs(g)), 0);
+    assert.ok(maxDiff <= 1e-5 * scale, `${kind}: gradient vs the whole network per step: ${maxDiff} (scale ${scale})`);
+    assert.deepEqual([...r.memory.h.dataSync(), ...r.memory.c.dataSync()], handMemory, `${kind}: the loss's memory is handed back`);
+    assert.deepEqual([...acted.h.dataSync(), ...acted.c.dataSync()], handMemory, `${kind}: acting carried the same memory`);
+    tf.dispose([r.memory.h, r.memory.c, acted.h, acted.c]);
+    passes.dispose();
+    assert.equal(tf.memory().numTensors, before, `${kind}: no tensor left`);
+    // A loss that throws releases the kept steps too (what tfjs's gradient leaves of a throwing function aside).
+    const failing = a.recordedPasses(m0);
+    failing.act(obs.subarray(0, N * size));
+    assert.throws(
+      () =>
+        failing.unrolledGradients(() => {
+          throw new Error('learner bug');
+        }),
+      /learner bug/,
+    );
+    assert.equal(failing.steps, 0, `${kind}: released after a failing loss`);
+    tf.dispose([m0.h, m0.c]);
+    a.dispose();
+  }
+  // wasm (fused convolutions, the fused one-step LSTM kernel) and cpu (plain ops) agree to float32 rounding.
+  const diff = gradOn.wasm.reduce((d, g, i) => Math.max(d, Math.abs(g - gradOn.cpu[i])), 0);
+  const scale = gradOn.cpu.reduce((d, g) => Math.max(d, Math.abs(g)), 0);
+  assert.ok(diff <= 1e-4 * scale, `wasm vs cpu gradient: ${diff} (scale ${scale})`);
+  await nn.ready();
+});

@@ -175,7 +175,7 @@ function invokeUnroll(fn: LstmUnroll, args: readonly unknown[]): Record<string, 
     "gradient with respect to c at the rollout's start": g.grads.c0,
     'gradient with respect to the input weights': g.grads.wx,
     'gradient with respect to the recurrent weights': g.grads.wh,
-    'gradient with respect to the observations': g.grads.obs,
+    'gradient with respect to the inputs': g.grads.obs,
   };
 }
 
@@ -208,8 +208,8 @@ export const lstmUnroll: Exercise<LstmUnroll> = {
   name: 'lstmUnroll',
   chapter,
   summary:
-    'detach the starting memory (stopGradient on h and c), then for t = 0..T-1: out = step(memory, obs[t]); keep out.logits and out.value; memory = reset(out.memory, dones[t]). Return the logits [T*N, A] and values [T*N] concatenated step by step, and the memory after the last step.',
-  params: ['memory h at the start', 'memory c at the start', 'obs [T][N][D]', 'dones [T][N]', "the network's weights"],
+    'detach the starting memory (stopGradient on h and c), then for t = 0..T-1: out = step(memory, inputs[t]); keep out.logits and out.value; memory = reset(out.memory, dones[t]). Return the logits [T*N, A] and values [T*N] concatenated step by step, and the memory after the last step.',
+  params: ['memory h at the start', 'memory c at the start', 'inputs [T][N][D]', 'dones [T][N]', "the network's weights"],
   edgeCases: 'a rollout of one step, a batch of one, episodes ending on the first, a middle, the last or every step, and none at all',
   tolerance: 1e-3,
   cases(rng) {
