@@ -21,3 +21,5 @@ export {
   type PlotHtmlOptions,
 } from './notebook';
 export { saveBytes } from './save';
+/** Comparison sentences whose direction and size are computed from the data (the chapters' printed claims). */
+export { direction, describeRatio, describeFactor, compare, type Direction, type ClaimOptions } from './claims';
