@@ -34,3 +34,5 @@ export {
 } from './tensorboard-view';
 export { inNotebookKernel } from '../util/notebook';
 export { saveBytes } from './save';
+/** Comparison sentences whose direction and size are computed from the data (the chapters' printed claims). */
+export { direction, describeRatio, describeFactor, compare, type Direction, type ClaimOptions } from './claims';
