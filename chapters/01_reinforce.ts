@@ -289,6 +289,21 @@ for (let u = 1; u <= maxUpdates; u++) {
     break;
   }
 }
+const evals = curve.filter((p) => p.evalReturn !== undefined);
+if (evals.length >= 2)
+  console.log(
+    dojo.viz.compare(
+      'evaluation return (10 games)',
+      { name: `after update ${evals[evals.length - 1].update}`, value: evals[evals.length - 1].evalReturn as number },
+      { name: `after update ${evals[0].update}`, value: evals[0].evalReturn as number },
+    ),
+  );
+
+// %% [markdown]
+// How to read the chart: the thin line is the mean return of each update's 4 training episodes
+// (noisy: each is one batch of sampled play), the markers are the evaluation games every 5 updates,
+// and the dotted line is the target. The last line the training cell printed compares the last evaluation with the
+// first; a rising curve with dips is normal for REINFORCE, whose gradient is noisy (chapter 2).
 
 // %% [markdown]
 // ## Watching a test game

@@ -46,7 +46,7 @@ console.log(`budget: ${BUDGET}`);
 const raw = dojo.envs.make('KungFuMasterDeterministic-v0') as dojo.envs.Env<Uint8Array, number>;
 console.log('actions:', raw.actionSpace.toString());
 raw.reset({ seed: 0 });
-for (let i = 0; i < 60; i++) raw.step(i % 14);
+for (let i = 0; i < 120; i++) raw.step(i % 14);
 const screen = raw.render();
 console.log(`screen: ${screen.width}x${screen.height} RGB`);
 dojo.viz.showPng(dojo.viz.encodePng(dojo.viz.upscale(screen, 2)));
@@ -73,11 +73,11 @@ const env = new dojo.envs.PreprocessAtari(dojo.envs.make('KungFuMasterDeterminis
   nFrames: 4,
   channelOrder: 'channels-last',
 });
-let obs = env.reset({ seed: 0 }).obs;
-for (let i = 0; i < 60; i++) obs = env.step(i % 14).obs;
 console.log('observation shape:', env.observationSpace.toString());
-// The real frame, and beside it what the agent gets: the four stacked 42x42 frames, oldest first.
-dojo.viz.showPng(dojo.viz.encodePng(dojo.viz.sideBySide(env.render(), obs, [42, 42, 4], { channelOrder: 'channels-last' })));
+// 120 steps of play (the actions in turn), then the real frame and, beside it, what the agent gets:
+// the four stacked 42x42 frames, oldest first.
+const view = dojo.viz.agentView(env, { steps: 120, scale: 2 });
+dojo.viz.showPng(dojo.viz.encodePng(view.picture));
 
 // %% [markdown]
 // ## The network, and why its flatten has 512 units
@@ -303,11 +303,14 @@ console.log(
 // network, and the weights and Adam moments live in shared memory. No worker waits for another; with
 // two cores, two workers can be busy at once. Threads run the library's `a3cWorkerStep` (the same
 // function as yours when its check passes). We compare environment steps per second and the scores
-// reached for the same number of environment steps.
+// reached for the same number of environment steps. This is the one run of the chapter that is not
+// repeatable: the operating system decides which thread's update lands first, so its scores and speed
+// change a little from one run of the notebook to the next. Everything else here is seeded: its scores
+// repeat exactly, and only the speeds (steps per second) depend on how busy the machine is.
 
 // %%
 const a3c = new dojo.algos.A3C({ ...asyncSettings, workerThreads: true });
-const runAsync = await dojo.algos.train(a3c, { steps: STEPS, progress: 'lines', progressInterval: 30 });
+const runAsync = await dojo.algos.train(a3c, { steps: STEPS, progress: 'lines', progressInterval: 30, out: 'runs/ch4-a3c' });
 console.log(
   `asynchronous: ${runAsync.envSteps} env steps in ${runAsync.seconds.toFixed(0)} s (${(runAsync.envSteps / runAsync.seconds).toFixed(0)}/s)`,
 );
@@ -342,18 +345,42 @@ for (const r of runs) {
   );
 }
 const fastest = runs.reduce((a, b) => (b.rate > a.rate ? b : a));
-console.log(`fastest: ${fastest.name}, ${(fastest.rate / runs[1].rate).toFixed(2)}x the 5-step batch's steps per second`);
+console.log(`fastest: ${fastest.name}`);
+console.log(
+  dojo.viz.describeFactor(runAsync.envSteps / runAsync.seconds, runTurns.steps / runTurns.secs, {
+    subject: "the threads' speed",
+    reference: 'that of the same two workers taking turns in one thread',
+  }),
+);
+const lastMean = (r: (typeof runs)[number]) => meanOf(r.episodes.slice(-5).map((e) => e.ret));
+if (runs[3].episodes.length && runs[2].episodes.length)
+  console.log(
+    dojo.viz.compare(
+      'mean of the last 5 games',
+      { name: 'threads', value: lastMean(runs[3]) },
+      { name: 'taking turns', value: lastMean(runs[2]) },
+      { digits: 0 },
+    ),
+  );
 for (const algo of [oneStep, fiveStep, turns]) await algo.dispose();
 
 // %% [markdown]
 // How to read these figures: each dot is one finished game, placed at the environment step where it
 // ended, so the runs are compared for the same amount of experience. The lines printed under them
-// give each run's recent mean and its speed; the bar chart shows that speed, and the last line names
-// the fastest run. A single seed over a short budget says little about which *learns* better (games of
+// give each run's recent mean and its speed; the bar chart shows that speed, and the last lines name
+// the fastest run, compare the threads with the same two workers taking turns (one change: threads),
+// and their recent scores. A single seed over a short budget says little about which *learns* better (games of
 // one agent vary by thousands of points). Speed is where the threads should stand out, since they can
 // keep both cores busy and the runs in one thread cannot; at a very small budget, though, their start-up
 // (each thread loads its own emulator and network) can hide it, and on a machine shared with other work
 // they get less than two cores.
+
+// %% [markdown]
+// The threaded run also wrote its curves for TensorBoard (`out: 'runs/ch4-a3c'`: `metrics.jsonl`, a
+// checkpoint and an event file). Here they are read back; `tensorboard --logdir runs/` draws them as charts.
+
+// %%
+dojo.viz.showTensorBoard('runs/ch4-a3c');
 
 // %% [markdown]
 // ## Evaluation and a game to watch

@@ -325,17 +325,26 @@ const ffEnd = ffCurves.map(lastFifth);
 const fmtList = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
 console.log(`last fifth of training, mean game length per seed: LSTM ${fmtList(lstmEnd)}; feed-forward ${fmtList(ffEnd)}`);
 const everySeed = lstmEnd.every((x, i) => x > ffEnd[i]);
+const meanList = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+console.log(
+  dojo.viz.compare(
+    'mean game length, last fifth of training',
+    { name: 'LSTM', value: meanList(lstmEnd) },
+    { name: 'feed-forward', value: meanList(ffEnd) },
+    { digits: 0 },
+  ),
+);
 console.log(
   everySeed
-    ? `the recurrent agent balanced longer on every seed, ${(lstmEnd.reduce((a, b) => a + b, 0) / ffEnd.reduce((a, b) => a + b, 0)).toFixed(1)}x as long on average`
-    : 'the recurrent agent did not balance longer on every seed: at this budget the comparison is inconclusive',
+    ? `the recurrent agent balanced longer on every one of the ${lstmEnd.length} seeds`
+    : `the recurrent agent was not ahead on every seed (${lstmEnd.filter((x, i) => x > ffEnd[i]).length} of ${lstmEnd.length}): at this budget the comparison is inconclusive`,
 );
 
 // %% [markdown]
 // Each band spans the seeds, the line is their mean; the x-axis is experience (environment steps), so
 // the agents are compared for the same number of games' worth of data. The two lines printed above read
-// the figure: the mean game length per seed over the last fifth of training, and whether the recurrent
-// agent was ahead on every seed. The feed-forward agent can only react to where the pole *is*; the
+// the figure: the mean game length per seed over the last fifth of training, the two agents' means
+// side by side, and whether the recurrent agent was ahead on every seed. The feed-forward agent can only react to where the pole *is*; the
 // recurrent agent can infer from its memory where the pole is *going*, which is what balancing needs.
 // Memory costs time, though: the recurrent agent replays each rollout step by step.
 //
@@ -390,6 +399,33 @@ dojo.viz.showPlot({
   ],
   layout: { title: 'Policy entropy (nats)', xaxis: { title: 'update' }, yaxis: { title: 'entropy' } },
 });
+if (scores.length >= 2) {
+  const trend = smooth(scores, 10);
+  console.log(
+    dojo.viz.compare(
+      'smoothed evaluation score',
+      { name: `at update ${evalX[evalX.length - 1]}`, value: trend[trend.length - 1] },
+      { name: `at update ${evalX[0]}`, value: trend[0] },
+      { digits: 0 },
+    ),
+  );
+  const lastEntropy = entropies[entropies.length - 1];
+  console.log(
+    `policy entropy: ${entropies[0].toFixed(2)} nats at the first evaluation, ${lastEntropy.toFixed(2)} at the last ` +
+      `(uniform: ${Math.log(N_ACTIONS).toFixed(2)}; danger zone below 0.1): ` +
+      (lastEntropy < 0.1
+        ? 'collapsed'
+        : lastEntropy > 0.95 * Math.log(N_ACTIONS)
+          ? 'still near uniform'
+          : 'between the two, as it should be'),
+  );
+}
+
+// %% [markdown]
+// The first figure is one evaluation game every few updates (a noisy measure: one game) and its
+// moving average, which is what to judge; the second follows the policy's entropy from uniform play
+// down. The lines printed under them compare the smoothed score at the end with the one at the start,
+// and place the last entropy between uniform play and collapse.
 
 // %% [markdown]
 // ### Warning signs
