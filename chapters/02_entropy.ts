@@ -152,7 +152,7 @@ const sweeps = [sweep];
 for (const seed of SWEEP_SEEDS.slice(1)) {
   sweeps.push(
     dojo.algos.entropySweep(COEFS, {
-      parts,
+      parts: parts,
       updates: pick({ ci: 3, book: 60, full: 150 }),
       evalEvery: 1_000_000,
       evalEpisodes: 1,
