@@ -241,3 +241,34 @@ test('wasm Sum over leading axes matches cpu; Identity and same-dtype Cast share
   tf.dispose([...copies, asInt]);
   await ready();
 });
+
+test('wasm matrix products stay exact while the SIMD offset-table cache fills and is cleared (history does not matter)', async () => {
+  await ready();
+  await tf.setBackend('wasm');
+  // Several hundred distinct shapes: each product caches a few offset tables, so the cache (256
+  // tables) is cleared several times, in the middle of some product's lookups. Every result must equal
+  // the plain triple loop, whatever the products before it were.
+  const rng = new Rng(1);
+  const failures: string[] = [];
+  for (let trial = 0; trial < 500; trial++) {
+    const I = 1 + rng.int(40);
+    const P = 1 + rng.int(140);
+    const J = 1 + rng.int(140);
+    const tA = rng.int(3) === 0;
+    const tB = !tA && rng.int(2) === 0;
+    const a = randomArray(rng, I * P);
+    const b = randomArray(rng, P * J);
+    const got = tf.tidy(() => tf.matMul(tf.tensor2d(a, tA ? [P, I] : [I, P]), tf.tensor2d(b, tB ? [J, P] : [P, J]), tA, tB).dataSync());
+    let worst = 0;
+    for (let i = 0; i < I; i++)
+      for (let j = 0; j < J; j++) {
+        let s = 0;
+        for (let p = 0; p < P; p++) s += (tA ? a[p * I + i] : a[i * P + p]) * (tB ? b[j * P + p] : b[p * J + j]);
+        worst = Math.max(worst, Math.abs(s - got[i * J + j]));
+      }
+    if (worst > 1e-3)
+      failures.push(`product ${trial}: [${I}x${P}]${tA ? '^T' : ''} [${P}x${J}]${tB ? '^T' : ''} off by ${worst.toFixed(3)}`);
+  }
+  await useBackend(backendName());
+  assert.deepEqual(failures, [], failures.join('\n'));
+});

@@ -22,6 +22,15 @@ const ROWS_OUTER_MAX_B = 65536;
 export class SimdGemm {
   readonly k: SimdExports;
   private readonly tables = new Map<string, number>();
+  /**
+   * Tables dropped from the cache at its last clearing, freed at the next one. An operation looks up
+   * several tables in a row (a product's row, column and output tables); freeing the whole cache at
+   * once could free a table the same operation has just looked up and let the next lookup's `_malloc`
+   * reuse its memory, so that the kernel reads another table's offsets (wrong, history-dependent
+   * results). No operation looks up anywhere near 256 tables, so a table retired at one clearing is out
+   * of use by the next.
+   */
+  private retired: number[] = [];
 
   constructor(private readonly wasm: WasmModule) {
     this.k = instantiateSimdKernels(wasm.asm.memory);
@@ -47,8 +56,14 @@ export class SimdGemm {
   }
 
   private clearTables(): void {
-    for (const ptr of this.tables.values()) this.wasm._free(ptr);
+    for (const ptr of this.retired) this.wasm._free(ptr);
+    this.retired = [...this.tables.values()];
     this.tables.clear();
+  }
+
+  /** How many tables are cached (for tests). */
+  get cachedTables(): number {
+    return this.tables.size;
   }
 
   /**
