@@ -28,6 +28,7 @@ import {
   type ParamGroup,
 } from './optim';
 import type { Rng, RngState } from '../util/rng';
+import { closestMatch } from '../util/text';
 import type { Snapshot } from '../runs/checkpoint';
 
 /** What one call of `update()` did. */
@@ -451,12 +452,38 @@ export function asFloat32(obs: ArrayLike<number>): Float32Array {
   return obs instanceof Float32Array ? obs : Float32Array.from(obs);
 }
 
-/** Fills in defaults and rejects unknown keys, naming the valid ones. */
+/** What a config value is, in words: 'a number', 'a string', 'an array', 'null'... */
+function kindOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  const t = typeof v;
+  return t === 'object' ? 'an object' : `a${/^[aeiou]/.test(t) ? 'n' : ''} ${t}`;
+}
+
+/**
+ * Fills in defaults and rejects unknown keys (naming the closest valid one and all of them) and values
+ * of another type than the default's (a number where a number is expected, and so on), so that a
+ * mistyped setting fails here, before any training, and not as a NaN many updates later.
+ */
 export function withDefaults<C extends object>(algo: string, defaults: C, given: Partial<C> | undefined): C {
   const out = { ...defaults };
   for (const [k, v] of Object.entries(given ?? {})) {
-    if (!(k in defaults)) throw new Error(`${algo}: unknown config key '${k}'. Valid keys: ${Object.keys(defaults).join(', ')}`);
-    if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+    if (!(k in defaults)) {
+      const near = closestMatch(k, Object.keys(defaults));
+      throw new Error(
+        `${algo}: unknown config key '${k}'.${near ? ` Did you mean '${near}'?` : ''} Valid keys: ${Object.keys(defaults).join(', ')}`,
+      );
+    }
+    if (v === undefined) continue;
+    const d = (defaults as Record<string, unknown>)[k];
+    if (d !== undefined && d !== null) {
+      const want = kindOf(d);
+      const got = kindOf(v);
+      if (want !== got)
+        throw new Error(`${algo}: config key '${k}' must be ${want} (default ${JSON.stringify(d)}), got ${JSON.stringify(v)}, ${got}`);
+      if (typeof v === 'number' && !Number.isFinite(v)) throw new Error(`${algo}: config key '${k}' must be a finite number, got ${v}`);
+    }
+    (out as Record<string, unknown>)[k] = v;
   }
   return out;
 }

@@ -3,7 +3,8 @@
  *
  *   until the step or wall-clock budget is spent:
  *     r = algo.update()                       (collect experience, one gradient step)
- *     stop if any loss/* metric is NaN or Inf (naming the update, the term and the last checkpoint)
+ *     stop if any loss/* metric or the gradient norm is NaN or Inf (naming the update, the term and the
+ *       last checkpoint); a checkpoint whose parameters are not all finite is never written (same stop)
  *     log: progress line (stderr; stdout in a notebook), metrics.jsonl, TensorBoard events
  *     every evalEvery updates: evaluate on separate environments with separate seeds
  *     every checkpointEvery updates, and at the end: checkpoint
@@ -15,12 +16,12 @@
  * evaluation, `kind: 'eval'`), `events.out.tfevents.*` (for `tensorboard --logdir runs/`),
  * `checkpoint/` (lib/runs/: the formats of these files).
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Env } from '../envs';
 import { Rng } from '../util/rng';
 import { makeEnv, evaluate, type Algorithm, type EvalSummary, type UpdateResult } from './algorithm';
-import { loadCheckpoint, saveCheckpoint } from '../runs/checkpoint';
+import { findCheckpoint, loadCheckpoint, NonFiniteSnapshotError, saveCheckpoint } from '../runs/checkpoint';
 import { MetricsLog } from '../runs/metrics';
 import { TensorBoardWriter } from '../runs/tensorboard';
 import { inNotebookKernel } from '../util/notebook';
@@ -96,7 +97,13 @@ export interface TrainResult {
   checkpoint?: string;
 }
 
-/** Thrown when a loss becomes NaN or infinite. */
+/**
+ * Config keys that shape the network or the arrays a checkpoint stores (and the environment whose
+ * observations the network reads): they cannot change when a run resumes.
+ */
+export const SHAPING_KEYS = ['envId', 'hidden', 'units', 'sharedTrunk', 'optimizer', 'baseline'] as const;
+
+/** Thrown when a loss, the gradient or the parameters become NaN or infinite. */
 export class TrainingDivergedError extends Error {
   constructor(
     readonly update: number,
@@ -184,10 +191,18 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
 
   if (out) mkdirSync(out, { recursive: true });
   if (opts.resume) {
-    if (!ckptDir || !existsSync(join(ckptDir, 'state.json')))
-      throw new Error(`resume: no checkpoint in ${ckptDir ?? '(no out folder given)'}`);
+    if (!ckptDir || !findCheckpoint(ckptDir)) throw new Error(`resume: no checkpoint in ${ckptDir ?? '(no out folder given)'}`);
     const ck = loadCheckpoint(ckptDir);
     if (ck.snapshot.algo !== algo.name) throw new Error(`resume: ${ckptDir} holds a '${ck.snapshot.algo}' run, not '${algo.name}'`);
+    for (const key of SHAPING_KEYS) {
+      const saved = ck.snapshot.config[key];
+      const now = (algo.config as unknown as Record<string, unknown>)[key];
+      if (saved !== undefined && JSON.stringify(saved) !== JSON.stringify(now))
+        throw new Error(
+          `resume: ${key} was ${JSON.stringify(saved)} in ${ckptDir} and is ${JSON.stringify(now)} now; ${key} shapes the network ` +
+            'or its optimiser state, so it cannot change when a run resumes (start a new run to change it)',
+        );
+    }
     algo.restore(ck.snapshot);
     const t = ck.trainer as {
       updates: number;
@@ -221,14 +236,22 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
   const sessionStartSteps = envSteps;
   const checkpoint = () => {
     if (!ckptDir) return;
-    saveCheckpoint(ckptDir, algo.snapshot(), {
-      updates,
-      envSteps,
-      episodes,
-      seconds: priorSeconds + elapsed(),
-      ewma: ewma ?? null,
-      evalRng: evalRng.getState(),
-    });
+    const snap = algo.snapshot();
+    try {
+      saveCheckpoint(ckptDir, snap, {
+        updates,
+        envSteps,
+        episodes,
+        seconds: priorSeconds + elapsed(),
+        ewma: ewma ?? null,
+        evalRng: evalRng.getState(),
+      });
+    } catch (e) {
+      // Never a checkpoint with NaN in it: the previous one stays the last good one.
+      if (e instanceof NonFiniteSnapshotError)
+        throw new TrainingDivergedError(updates, `the parameters ('${e.array}')`, NaN, lastCheckpoint);
+      throw e;
+    }
     lastCheckpoint = ckptDir;
   };
   let evalEnv: Env<Float32Array, number> | null = null;
@@ -282,11 +305,15 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
         algo.setLearningRateScale!(lrScale);
       }
       const r: UpdateResult = await Promise.resolve(algo.update());
+      // Give the event loop a turn after every update: a synchronous algorithm's update never does,
+      // and signal handlers (Ctrl-C: `opts.signal`) and timers only run between turns.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       updates++;
       envSteps += r.envSteps;
       episodes += r.episodeReturns.length;
       for (const [k, v] of Object.entries(r.metrics)) {
-        if (k.startsWith('loss/') && !Number.isFinite(v)) throw new TrainingDivergedError(updates, k, v, lastCheckpoint);
+        if ((k.startsWith('loss/') || k === 'grad/norm') && !Number.isFinite(v))
+          throw new TrainingDivergedError(updates, k, v, lastCheckpoint);
       }
       for (const g of r.episodeReturns) ewma = ewma === undefined ? g : (1 - alpha) * ewma + alpha * g;
       const episodeReturn = r.episodeReturns.length ? r.episodeReturns.reduce((a, b) => a + b, 0) / r.episodeReturns.length : undefined;

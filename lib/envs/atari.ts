@@ -157,7 +157,11 @@ export class AtariEnv implements Env<Uint8Array, number>, FastEnv<number>, Palet
     return this.ale.screenView;
   }
 
+  /** 'new' until the first reset, 'running' after it, 'closed' after close(): Gymnasium's order of calls. */
+  private phase: 'new' | 'running' | 'closed' = 'new';
+
   resetScreen(args: ResetArgs = {}): void {
+    if (this.phase === 'closed') throw new Error(`${this.id}: the environment is closed; make a new one (envs.make('${this.id}'))`);
     if (args.options && Object.keys(args.options).length)
       throw new Error(`${this.id}: reset takes no options (got ${Object.keys(args.options).join(', ')})`);
     if (args.seed !== undefined) {
@@ -165,9 +169,16 @@ export class AtariEnv implements Env<Uint8Array, number>, FastEnv<number>, Palet
       this.frameskipRng = new Rng(args.seed);
     }
     this.ale.resetGame();
+    this.phase = 'running';
   }
 
   stepScreen(action: number, outcome: StepOutcome): void {
+    if (this.phase !== 'running')
+      throw new Error(
+        this.phase === 'new'
+          ? `${this.id}.step: call reset() before step()`
+          : `${this.id}.step: the environment is closed; make a new one (envs.make('${this.id}'))`,
+      );
     if (!this.actionSpace.contains(action)) throw invalidAction(action, this.actionSpace, `${this.id}.step`);
     const ale = this.ale;
     const fs = this.config.frameskip;
@@ -198,7 +209,8 @@ export class AtariEnv implements Env<Uint8Array, number>, FastEnv<number>, Palet
   }
 
   close(): void {
-    // Nothing to release: the emulator is plain memory.
+    // Nothing to release (the emulator is plain memory), but stepping or resetting a closed env is a mistake.
+    this.phase = 'closed';
   }
 }
 

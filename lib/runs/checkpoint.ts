@@ -5,8 +5,9 @@
  * temporary folder and renamed into place, so a crash mid-write never leaves a half checkpoint: a save
  * that fails removes its temporary folder, and a swap interrupted after moving the old checkpoint
  * aside (`<dir>.old-<pid>`) is still found by `loadCheckpoint`. Loading checks the file against its
- * index (a truncated `arrays.bin` is an error, not zeros); `Optimizer.restoreArrays` then checks the
- * arrays against the model.
+ * index and checksums (a truncated, padded, swapped or damaged `arrays.bin`, or an edited state.json, is an
+ * error naming the file, not zeros); `Optimizer.restoreArrays` then checks the arrays against the model.
+ * A snapshot holding NaN or infinite numbers is never written (`NonFiniteSnapshotError`) nor loaded.
  *
  * This is the one checkpoint format of the library; an `nn.Optimizer`'s `snapshotArrays()` are the
  * `arrays` of a snapshot.
@@ -43,6 +44,52 @@ interface StateFile {
   snapshot: Omit<Snapshot, 'arrays'>;
   trainer: Record<string, unknown>;
   arrays: ArrayEntry[];
+  /** Length of arrays.bin in bytes (absent in checkpoints written before it was recorded). */
+  bytes?: number;
+  /** FNV-1a (32 bits, hex) of arrays.bin, and of this file's snapshot, trainer and array index. */
+  checksum?: { arrays: string; state: string };
+}
+
+/** FNV-1a, 32 bits, as 8 hex digits: a checksum against damaged or edited files (not a cryptographic hash). */
+export function fnv1a(bytes: Uint8Array): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) {
+    h ^= bytes[i];
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/** What the state checksum covers: everything in state.json that loading uses. */
+function stateDigest(state: Pick<StateFile, 'snapshot' | 'trainer' | 'arrays'>): string {
+  return fnv1a(Buffer.from(JSON.stringify([state.snapshot, state.trainer, state.arrays]), 'utf8'));
+}
+
+/** Thrown by `saveCheckpoint` for a snapshot with NaN or infinite numbers: such a checkpoint is never written. */
+export class NonFiniteSnapshotError extends Error {
+  constructor(
+    readonly array: string,
+    readonly count: number,
+    readonly index: number,
+  ) {
+    super(`${count} value(s) of array '${array}' are NaN or infinite (the first at index ${index})`);
+  }
+}
+
+/** The first array of `snapshot` holding a NaN or an infinity, or null when every number is finite. */
+export function firstNonFinite(arrays: Snapshot['arrays']): { array: string; count: number; index: number } | null {
+  for (const [name, arr] of Object.entries(arrays)) {
+    let count = 0;
+    let index = -1;
+    for (let i = 0; i < arr.length; i++) {
+      if (!Number.isFinite(arr[i])) {
+        if (index < 0) index = i;
+        count++;
+      }
+    }
+    if (count) return { array: name, count, index };
+  }
+  return null;
 }
 
 export interface Checkpoint {
@@ -52,6 +99,8 @@ export interface Checkpoint {
 }
 
 export function saveCheckpoint(dir: string, snapshot: Snapshot, trainer: Record<string, unknown> = {}): void {
+  const bad = firstNonFinite(snapshot.arrays);
+  if (bad) throw new NonFiniteSnapshotError(bad.array, bad.count, bad.index);
   const entries: ArrayEntry[] = [];
   const parts: Buffer[] = [];
   let offset = 0;
@@ -63,9 +112,12 @@ export function saveCheckpoint(dir: string, snapshot: Snapshot, trainer: Record<
     offset += bytes.length;
   }
   const { arrays: _omit, ...rest } = snapshot;
+  const bin = Buffer.concat(parts);
   const state: StateFile = { format: CHECKPOINT_FORMAT, savedAt: new Date().toISOString(), snapshot: rest, trainer, arrays: entries };
   let json: string;
   try {
+    state.bytes = bin.length;
+    state.checksum = { arrays: fnv1a(bin), state: stateDigest(state) };
     json = `${JSON.stringify(state, null, 1)}\n`;
   } catch (e) {
     const why = (e as Error).message;
@@ -75,7 +127,7 @@ export function saveCheckpoint(dir: string, snapshot: Snapshot, trainer: Record<
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   try {
-    writeFileSync(join(tmp, 'arrays.bin'), Buffer.concat(parts));
+    writeFileSync(join(tmp, 'arrays.bin'), bin);
     writeFileSync(join(tmp, 'state.json'), json);
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
@@ -88,23 +140,67 @@ export function saveCheckpoint(dir: string, snapshot: Snapshot, trainer: Record<
   rmSync(old, { recursive: true, force: true });
 }
 
-/** The old checkpoint a save moved aside (`<dir>.old-<pid>`) before a crash, if any. */
+/**
+ * A save interrupted between its two renames leaves no `<dir>`, the previous checkpoint moved aside
+ * (`<dir>.old-<pid>`) and the new one complete in `<dir>.tmp-<pid>`. Returns the newer of the two that
+ * loads and checks out (the temporary one first: it was written in full before the first rename), or null.
+ */
 function movedAside(dir: string): string | null {
   if (!existsSync(dirname(dir))) return null;
-  const prefix = `${basename(dir)}.old-`;
-  const found = readdirSync(dirname(dir)).find((f) => f.startsWith(prefix) && existsSync(join(dirname(dir), f, 'state.json')));
-  return found ? join(dirname(dir), found) : null;
+  const names = readdirSync(dirname(dir));
+  const candidates = [
+    ...names.filter((f) => f.startsWith(`${basename(dir)}.tmp-`)),
+    ...names.filter((f) => f.startsWith(`${basename(dir)}.old-`)),
+  ].map((f) => join(dirname(dir), f));
+  for (const c of candidates) {
+    if (!existsSync(join(c, 'state.json'))) continue;
+    try {
+      readCheckpoint(c);
+      return c;
+    } catch {
+      // incomplete or damaged: try the next
+    }
+  }
+  return null;
 }
 
+/**
+ * Reads the checkpoint in `dir` (a checkpoint folder, or a run folder holding `checkpoint/`). Refuses,
+ * naming the file and what is wrong, a state.json that is not JSON or not of this format or was edited
+ * (its checksum), an arrays.bin that is missing, shorter or longer than its index says, or damaged
+ * (its checksum), and arrays holding NaN or infinities. A checkpoint whose save was interrupted between
+ * its two renames is recovered (see `movedAside`) with a line on stderr saying so.
+ */
 export function loadCheckpoint(dir: string): Checkpoint {
-  const statePath = join(dir, 'state.json');
-  if (!existsSync(statePath)) {
-    const nested = join(dir, 'checkpoint', 'state.json');
-    if (existsSync(nested)) return loadCheckpoint(join(dir, 'checkpoint'));
-    const aside = existsSync(dir) ? null : movedAside(dir);
-    if (aside) return loadCheckpoint(aside);
-    throw new Error(`no checkpoint at ${dir}: expected ${statePath} (give the run folder or its checkpoint/ folder)`);
+  const found = findCheckpoint(dir);
+  if (!found)
+    throw new Error(`no checkpoint at ${dir}: expected ${join(dir, 'state.json')} (give the run folder or its checkpoint/ folder)`);
+  if (found.recovered)
+    console.error(
+      `checkpoint: a save interrupted mid-swap left no ${found.recovered}, but a complete checkpoint in ${found.dir}; loading that one`,
+    );
+  return readCheckpoint(found.dir);
+}
+
+/**
+ * Where the checkpoint of `dir` (a checkpoint folder, or a run folder holding `checkpoint/`) is: the
+ * folder itself, its `checkpoint/`, or, after a save interrupted between its renames, the complete copy
+ * it left beside (`recovered` names the folder that is missing). Null when there is none.
+ */
+export function findCheckpoint(dir: string): { dir: string; recovered?: string } | null {
+  if (existsSync(join(dir, 'state.json'))) return { dir };
+  const nested = join(dir, 'checkpoint');
+  if (existsSync(join(nested, 'state.json'))) return { dir: nested };
+  for (const missing of [nested, dir]) {
+    if (existsSync(missing)) continue;
+    const aside = movedAside(missing);
+    if (aside) return { dir: aside, recovered: missing };
   }
+  return null;
+}
+
+function readCheckpoint(dir: string): Checkpoint {
+  const statePath = join(dir, 'state.json');
   let state: StateFile;
   try {
     state = JSON.parse(readFileSync(statePath, 'utf8')) as StateFile;
@@ -115,9 +211,24 @@ export function loadCheckpoint(dir: string): Checkpoint {
     throw new Error(`${statePath}: unknown checkpoint format '${state.format}' (expected ${CHECKPOINT_FORMAT})`);
   const binPath = join(dir, 'arrays.bin');
   if (!existsSync(binPath)) throw new Error(`checkpoint ${dir}: arrays.bin is missing`);
+  if (!Array.isArray(state.arrays) || typeof state.snapshot !== 'object' || state.snapshot === null)
+    throw new Error(
+      `${statePath}: not a complete checkpoint state (no array index or snapshot); the file is damaged, use another checkpoint`,
+    );
+  if (state.checksum && stateDigest(state) !== state.checksum.state)
+    throw new Error(
+      `${statePath} was edited or damaged: its contents no longer match the checksum written with them. ` +
+        'A checkpoint is not meant to be edited (to change settings, resume with --config, or start a new run).',
+    );
   const bin = readFileSync(binPath);
   const needed = state.arrays.reduce((n, e) => Math.max(n, e.offset + e.length * (e.dtype === 'float64' ? 8 : 4)), 0);
   if (bin.length < needed) throw new Error(`checkpoint file ${binPath} is truncated: ${bin.length} bytes, state.json indexes ${needed}`);
+  if (state.bytes !== undefined && bin.length !== state.bytes)
+    throw new Error(`checkpoint file ${binPath} has ${bin.length} bytes, but was written with ${state.bytes}: it was damaged or replaced`);
+  if (state.checksum && fnv1a(bin) !== state.checksum.arrays)
+    throw new Error(
+      `checkpoint file ${binPath} is damaged: its checksum is ${fnv1a(bin)}, it was written with ${state.checksum.arrays} (the arrays do not belong to this state.json, or the file was altered)`,
+    );
   const arrays: Snapshot['arrays'] = {};
   for (const e of state.arrays) {
     const width = e.dtype === 'float64' ? 8 : 4;
@@ -125,5 +236,10 @@ export function loadCheckpoint(dir: string): Checkpoint {
     new Uint8Array(copy).set(bin.subarray(e.offset, e.offset + e.length * width));
     arrays[e.name] = e.dtype === 'float64' ? new Float64Array(copy) : new Float32Array(copy);
   }
+  const bad = firstNonFinite(arrays);
+  if (bad)
+    throw new Error(
+      `checkpoint ${dir}: ${bad.count} value(s) of array '${bad.array}' are NaN or infinite (the first at index ${bad.index}); it cannot be trained or evaluated, use an earlier checkpoint`,
+    );
   return { snapshot: { ...state.snapshot, arrays }, trainer: state.trainer };
 }

@@ -13,12 +13,28 @@ export class MetricsLog {
     writeFileSync(this.path, '');
   }
 
-  /** A resumed run: drops the lines written after update `updates`, so the log reads as one uninterrupted run. */
+  /**
+   * A resumed run: drops the lines written after update `updates`, so the log reads as one uninterrupted
+   * run, and a last line cut short by a kill mid-write (said on stderr). A damaged line before the last
+   * is an error naming the file and line: that is not what an interrupted run leaves.
+   */
   keepUpTo(updates: number): void {
     if (!existsSync(this.path)) return;
-    const kept = readFileSync(this.path, 'utf8')
-      .split('\n')
-      .filter((l) => l && (JSON.parse(l) as { update: number }).update <= updates);
+    const lines = readFileSync(this.path, 'utf8').split('\n');
+    const kept: string[] = [];
+    lines.forEach((l, i) => {
+      if (!l) return;
+      let row: { update?: number };
+      try {
+        row = JSON.parse(l) as { update?: number };
+      } catch {
+        if (lines.slice(i + 1).some(Boolean))
+          throw new Error(`${this.path}:${i + 1}: not valid JSON (and not the last line, which a kill could cut short)`);
+        console.error(`${this.path}: dropped its last line, cut short when the run was killed mid-write`);
+        return;
+      }
+      if ((row.update ?? 0) <= updates) kept.push(l);
+    });
     writeFileSync(this.path, kept.map((l) => `${l}\n`).join(''));
   }
 
@@ -27,16 +43,19 @@ export class MetricsLog {
   }
 }
 
-/** Every line of a metrics.jsonl, parsed; a line that is not JSON is an error naming the file and line. */
+/**
+ * Every line of a metrics.jsonl, parsed. A last line cut short (a run killed mid-write) is left out; any
+ * other line that is not JSON is an error naming the file and line.
+ */
 export function readMetrics<L = Record<string, unknown>>(path: string): L[] {
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l, i) => {
-      try {
-        return JSON.parse(l) as L;
-      } catch {
-        throw new Error(`${path}:${i + 1}: not valid JSON`);
-      }
-    });
+  const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean);
+  const rows: L[] = [];
+  lines.forEach((l, i) => {
+    try {
+      rows.push(JSON.parse(l) as L);
+    } catch {
+      if (i < lines.length - 1) throw new Error(`${path}:${i + 1}: not valid JSON`);
+    }
+  });
+  return rows;
 }

@@ -109,3 +109,14 @@ test('Kung-Fu Master: AsyncVectorEnv and SyncVectorEnv produce identical preproc
     await pool.close();
   }
 });
+
+test('an Atari env refuses to step before reset() and to step or reset after close(), as Gymnasium does', (t) => {
+  if (!needShared(t, 'roms', 'kung_fu_master.bin')) return;
+  const env = make<Uint8Array>('KungFuMasterDeterministic-v0');
+  assert.throws(() => env.step(0), /KungFuMasterDeterministic-v0\.step: call reset\(\) before step\(\)/);
+  env.reset({ seed: 1 });
+  env.step(0);
+  env.close();
+  assert.throws(() => env.step(0), /the environment is closed; make a new one/);
+  assert.throws(() => env.reset(), /the environment is closed; make a new one/);
+});

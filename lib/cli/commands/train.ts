@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CliCommand, UsageError } from '../command';
 import { parseFlags } from '../args';
 import { algorithmEntry, algorithmNames, createAlgorithm, ALGORITHMS } from '../../algos/registry';
-import { loadCheckpoint } from '../../runs/checkpoint';
+import { findCheckpoint, loadCheckpoint } from '../../runs/checkpoint';
 import { train, TrainingDivergedError } from '../../algos/trainer';
 import { registeredIds } from '../../envs';
 import { ready, describeBackend } from '../../nn/backend';
@@ -25,12 +25,37 @@ ${Object.entries(ALGORITHMS)
   --seed S               seed of weights, actions and episode resets (default 0)
   --out DIR              run folder
   --resume               continue the run in --out from its checkpoint (same config, counters, RNG streams)
+  --overwrite            start over in an --out folder that holds an earlier run (its metrics, checkpoint and
+                         TensorBoard events are deleted first); without it such a folder is refused
   --config JSON          algorithm settings, e.g. '{"lr":0.001,"numEnvs":8}'
   --eval-every N         evaluate every N updates (default 0: never during training)
   --eval-episodes N      episodes per evaluation (default 10)
   --checkpoint-every N   checkpoint every N updates (default 100)
   --lr-schedule S        constant | linear (decay the step size to zero over the budget; default constant)
-  --progress MODE        bar | lines | none (default: bar on a terminal, else lines)`;
+  --progress MODE        bar | lines | none (default: bar on a terminal, else lines)
+
+Ctrl-C (or SIGTERM) stops the run after the current update, writes its checkpoint and says how to resume;
+a second Ctrl-C quits at once.`;
+
+/** The files of an earlier run in `out`: what --overwrite deletes and what makes a plain start refuse. */
+function earlierRunFiles(out: string): string[] {
+  if (!existsSync(out)) return [];
+  return readdirSync(out).filter(
+    (f) =>
+      f === 'metrics.jsonl' ||
+      f === 'run.json' ||
+      f.startsWith('events.out.tfevents.') ||
+      f === 'checkpoint' ||
+      f.startsWith('checkpoint.'),
+  );
+}
+
+/** A count flag: a whole number >= min. */
+function wholeNumber(flag: string, v: unknown, min: number): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${flag} must be a whole number >= ${min}, got ${String(v)}`);
+  return n;
+}
 
 function parseConfig(text: string | undefined): Record<string, unknown> {
   if (text === undefined) return {};
@@ -54,6 +79,7 @@ export const command: CliCommand = {
       { name: 'seed', type: 'number', default: 0 },
       { name: 'out', type: 'string', required: true },
       { name: 'resume', type: 'boolean', default: false },
+      { name: 'overwrite', type: 'boolean', default: false },
       { name: 'config', type: 'string' },
       { name: 'eval-every', type: 'number', default: 0 },
       { name: 'eval-episodes', type: 'number', default: 10 },
@@ -79,9 +105,24 @@ export const command: CliCommand = {
     if (!['auto', 'bar', 'lines', 'none'].includes(progress))
       throw new UsageError(`--progress must be bar, lines or none, got '${progress}'`);
     const out = String(flags.out);
+    const evalEvery = wholeNumber('eval-every', flags['eval-every'], 0);
+    const evalEpisodes = wholeNumber('eval-episodes', flags['eval-episodes'], 1);
+    const checkpointEvery = wholeNumber('checkpoint-every', flags['checkpoint-every'], 0);
+    if (flags.resume && flags.overwrite)
+      throw new UsageError('--resume continues the run in --out and --overwrite deletes it: give one of them');
+    const earlier = earlierRunFiles(out);
+    if (!flags.resume && earlier.length > 0) {
+      if (!flags.overwrite)
+        throw new UsageError(
+          `${out} already holds a run (${earlier.join(', ')}). To continue it: add --resume. To start over: ` +
+            'give a new --out folder, or add --overwrite to delete that run first.',
+        );
+      for (const f of earlier) rmSync(join(out, f), { recursive: true, force: true });
+      console.error(`--overwrite: deleted the earlier run in ${out} (${earlier.join(', ')})`);
+    }
     let config: Record<string, unknown>;
     if (flags.resume) {
-      if (!existsSync(join(out, 'checkpoint', 'state.json'))) throw new UsageError(`--resume: no checkpoint in ${join(out, 'checkpoint')}`);
+      if (!findCheckpoint(join(out, 'checkpoint'))) throw new UsageError(`--resume: no checkpoint in ${join(out, 'checkpoint')}`);
       const saved = loadCheckpoint(join(out, 'checkpoint')).snapshot;
       if (saved.algo !== name) throw new UsageError(`--resume: ${out} holds a '${saved.algo}' run, not '${name}'`);
       config = { ...saved.config, ...parseConfig(flags.config as string | undefined) };
@@ -105,21 +146,25 @@ export const command: CliCommand = {
       throw new UsageError((e as Error).message);
     }
     const abort = new AbortController();
-    const onSigint = () => {
-      console.error('\ninterrupted: stopping after this update and writing a checkpoint (Ctrl-C again to quit at once)');
+    const onSigint = (sig: NodeJS.Signals) => {
+      console.error(`\n${sig}: stopping after this update and writing a checkpoint (Ctrl-C again to quit at once)`);
       abort.abort();
       process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigint);
+      // A second Ctrl-C: quit now (the checkpoint of the last completed save stays intact).
+      process.once('SIGINT', () => process.exit(130));
     };
     process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigint);
     try {
       const res = await train(algo, {
         out,
         steps: flags.steps as number | undefined,
         seconds: flags.seconds as number | undefined,
         resume: Boolean(flags.resume),
-        evalEvery: Number(flags['eval-every']),
-        evalEpisodes: Number(flags['eval-episodes']),
-        checkpointEvery: Number(flags['checkpoint-every']),
+        evalEvery,
+        evalEpisodes,
+        checkpointEvery,
         progress: progress as 'auto',
         signal: abort.signal,
         lrSchedule,
@@ -130,6 +175,13 @@ export const command: CliCommand = {
           (last ? `; last evaluation ${last.mean.toFixed(1)} ± ${last.std.toFixed(1)}` : '') +
           `\ncheckpoint: ${res.checkpoint}`,
       );
+      if (res.stopReason === 'interrupted') {
+        const budget = flags.steps !== undefined ? `--steps ${flags.steps}` : `--seconds ${flags.seconds}`;
+        console.error(
+          `Interrupted: checkpoint saved to ${res.checkpoint} (update ${res.updates}). Resume with: gradient-dojo train ${name} --out ${out} --resume ${budget}`,
+        );
+        return 130;
+      }
       return 0;
     } catch (e) {
       if (e instanceof TrainingDivergedError) {
@@ -139,6 +191,7 @@ export const command: CliCommand = {
       throw e;
     } finally {
       process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigint);
       await algo.dispose();
     }
   },
