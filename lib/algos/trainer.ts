@@ -10,7 +10,10 @@
  *     every checkpointEvery updates, and at the end: checkpoint
  *
  * With `resume: true`, the run folder's checkpoint is restored (parameters, optimiser moments,
- * counters, every random stream) and the run continues as if it had never stopped.
+ * counters, every random stream). For reinforce and a2c, whose environments start fresh episodes every
+ * update, the run then continues bit for bit as if it had never stopped; a3c-nstep, recurrent-a2c and a3c
+ * restore the same state exactly but their environments (and the LSTM's memory) start new episodes, so
+ * what follows differs from an uninterrupted run (test/algos/resume.test.ts checks both claims).
  *
  * Files in the run folder `out`: `metrics.jsonl` (one JSON object per update, `kind: 'train'`, and per
  * evaluation, `kind: 'eval'`), `events.out.tfevents.*` (for `tensorboard --logdir runs/`),

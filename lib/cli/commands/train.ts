@@ -24,7 +24,8 @@ ${Object.entries(ALGORITHMS)
   --seconds S            stop after S seconds of wall-clock time (ends with a final checkpoint)
   --seed S               seed of weights, actions and episode resets (default 0)
   --out DIR              run folder
-  --resume               continue the run in --out from its checkpoint (same config, counters, RNG streams)
+  --resume               continue the run in --out from its checkpoint (same config, counters, RNG streams;
+                         bit-exact for reinforce and a2c, fresh episodes for the others)
   --overwrite            start over in an --out folder that holds an earlier run (its metrics, checkpoint and
                          TensorBoard events are deleted first); without it such a folder is refused
   --config JSON          algorithm settings, e.g. '{"lr":0.001,"numEnvs":8}'
