@@ -240,3 +240,30 @@ test('no envs module loads a module of a higher layer, and the registry and the 
       assert.ok(!deps.includes('./registry'), 'atari.ts must not import the registry at run time');
   }
 });
+
+test('AsyncVectorEnv: close() during a step settles that step with an error; a hanging env times out naming its envs', async () => {
+  const hanging = (hangMs: number) => [
+    { id: 'CartPole-v1', seed: 0 },
+    { id: 'Hanging-v0', options: { hangAt: 1, hangMs }, module: FAILING, seed: 1 },
+  ];
+  let pool = await AsyncVectorEnv.create(hanging(1500), { workers: 2 });
+  await pool.reset();
+  await pool.step([0, 0]);
+  const inFlight = assert.rejects(pool.step([0, 0]), /close\(\) was called while a step\(\) or reset\(\) was in flight/);
+  await pool.close();
+  await inFlight;
+
+  pool = await AsyncVectorEnv.create(hanging(5000), { workers: 2, stepTimeoutMs: 300 });
+  await pool.reset();
+  await pool.step([0, 0]);
+  await assert.rejects(
+    pool.step([0, 0]),
+    /AsyncVectorEnv\.step: envs 1\.\.1 \(worker 1\) did not finish within 300 ms: an env hangs \(Hanging-v0\)/,
+  );
+  await assert.rejects(pool.step([0, 0]), /did not finish within 300 ms/);
+  await pool.close();
+  await assert.rejects(
+    AsyncVectorEnv.create({ id: 'CartPole-v1' }, { stepTimeoutMs: -1 }),
+    /stepTimeoutMs must be a number of milliseconds >= 0/,
+  );
+});

@@ -26,6 +26,11 @@ import {
 export interface AsyncVectorEnvOptions {
   /** Number of envs when one spec is given (env i gets seed spec.seed + i). */
   n?: number;
+  /**
+   * Milliseconds a `step()` or `reset()` may take before it rejects, naming the worker and its envs, and
+   * the pool closes (an env that hangs). Default 60000; 0 waits forever.
+   */
+  stepTimeoutMs?: number;
   /** Worker threads (default: one per core, at most one per env). */
   workers?: number;
 }
@@ -51,6 +56,9 @@ export class AsyncVectorEnv extends VectorEnv {
   private readonly death: Promise<never>;
   private closed = false;
   private started = false;
+  /** step() and reset() calls awaiting the workers. */
+  private inFlight = 0;
+  private stepTimeoutMs = 60_000;
 
   private constructor(
     readonly specs: EnvSpec[],
@@ -128,7 +136,11 @@ export class AsyncVectorEnv extends VectorEnv {
     const probe = makeFromSpec(specs[0]);
     probe.close();
     const nWorkers = Math.max(1, Math.min(options.workers ?? availableParallelism(), specs.length));
+    const timeout = options.stepTimeoutMs ?? 60_000;
+    if (!(Number.isFinite(timeout) && timeout >= 0))
+      throw new Error(`AsyncVectorEnv.create: stepTimeoutMs must be a number of milliseconds >= 0 (0: no limit), got ${timeout}`);
     const pool = new AsyncVectorEnv(specs, nWorkers, probe.observationSpace, probe.actionSpace);
+    pool.stepTimeoutMs = timeout;
     for (let w = 0; w < nWorkers; w++) pool.expected[w] = 1;
     await pool.waitAll();
     return pool;
@@ -154,7 +166,7 @@ export class AsyncVectorEnv extends VectorEnv {
       const s = seed !== undefined ? seed + i : !this.started ? this.specs[i].seed : undefined;
       this.buffers.seeds[i] = s === undefined ? NaN : s;
     }
-    await this.command(CMD_RESET);
+    await this.timed('reset', CMD_RESET);
     this.started = true;
     return this.buffers.obs;
   }
@@ -163,14 +175,51 @@ export class AsyncVectorEnv extends VectorEnv {
   async step(actions: ArrayLike<number>): Promise<VectorStep> {
     if (!this.started) throw new Error('AsyncVectorEnv.step: call reset() first');
     this.setActions(actions, 'AsyncVectorEnv');
-    await this.command(CMD_STEP);
+    await this.timed('step', CMD_STEP);
     return this.stepResult();
   }
 
-  /** Stops the workers (after closing their envs). Safe to call more than once. */
+  /** A step or reset, rejected after `stepTimeoutMs` (the pool then closes: its workers are stuck). */
+  private async timed(what: 'step' | 'reset', cmd: number): Promise<void> {
+    this.inFlight++;
+    try {
+      await this.command(cmd, this.stepTimeoutMs > 0 ? this.stepTimeoutMs : undefined);
+    } catch (e) {
+      const m = /worker (\d+) did not answer within/.exec((e as Error).message);
+      if (m) {
+        const [from, to] = this.ranges[Number(m[1])];
+        const err = new Error(
+          `AsyncVectorEnv.${what}: envs ${from}..${to - 1} (worker ${m[1]}) did not finish within ${this.stepTimeoutMs} ms: an env hangs ` +
+            `(${this.specs[from]?.id ?? '?'}). The pool is closed; raise stepTimeoutMs if its steps are legitimately that slow.`,
+        );
+        this.fail(err);
+        this.closed = true;
+        await Promise.all(this.workers.map((wk) => wk.terminate()));
+        throw err;
+      }
+      throw e;
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  /**
+   * Stops the workers (after closing their envs). Safe to call more than once. A step() or reset() still
+   * in flight rejects ("closed while ... in flight") instead of never settling.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.inFlight > 0) {
+      const err = new Error('AsyncVectorEnv: close() was called while a step() or reset() was in flight; that call is abandoned');
+      this.failure = err;
+      this.rejectDeath(err);
+      // Held ref'd until they are gone: an unref'd worker's termination would not keep this promise's
+      // event loop alive.
+      for (const w of this.workers) w.ref();
+      await Promise.all(this.workers.map((w) => w.terminate()));
+      return;
+    }
     if (!this.failure) {
       try {
         await this.command(CMD_CLOSE, 2000);
@@ -206,7 +255,8 @@ export class AsyncVectorEnv extends VectorEnv {
     try {
       await this.waitAllInner(timeoutMs);
     } finally {
-      for (const wk of this.workers) wk.unref();
+      // (A close() in progress holds them ref'd until they are terminated.)
+      if (!this.closed) for (const wk of this.workers) wk.unref();
     }
   }
 
