@@ -168,7 +168,12 @@ function renderOne(chapter, chapters, i) {
     process.stderr.write(r.stderr);
     throw new Error(`rendering ${chapter.path} failed (see the cell error above)`);
   }
-  let page = shareStyles(sharePlotly(readFileSync(html, 'utf8')));
+  const raw = readFileSync(html, 'utf8');
+  // An exception thrown by a timer or an unawaited promise does not fail its cell (tslab prints it on
+  // the cell's stderr only); a page showing one is not published.
+  const uncaught = /(UncaughtException|UnhandledPromiseRejection): [^\n<]*/.exec(raw);
+  if (execute && uncaught) throw new Error(`rendering ${chapter.path}: a cell reported an exception nobody caught: ${uncaught[0]}`);
+  let page = shareStyles(sharePlotly(raw));
   page = page.replace('</head>', `${FAVICON}\n<link rel="stylesheet" href="assets/book.css">\n</head>`);
   page = page.replace(/<body([^>]*)>/, `<body$1>\n${sidebarHtml(chapters, chapter.name)}\n<div class="dojo-main">${navHtml(chapters, i)}`);
   page = page.replace(/<\/body>/, `${navHtml(chapters, i)}</div>\n</body>`);
