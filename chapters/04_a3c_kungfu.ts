@@ -386,7 +386,8 @@ dojo.viz.showTensorBoard('runs/ch4-a3c');
 // ## Evaluation and a game to watch
 //
 // Evaluation plays full games with the policy's sampled actions. Scores vary a lot from game to
-// game, so look at the mean and the spread.
+// game, so look at the mean and the spread. The agent evaluated here is the threaded one, so these
+// numbers change from run to run with it.
 
 // %%
 // Evaluate on exactly the observations the agent was trained on (here: the whole screen).
