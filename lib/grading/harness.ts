@@ -87,8 +87,66 @@ interface Failure {
   got: unknown;
 }
 
+/**
+ * What the learner's function did on each case, as plain data: the only thing that crosses from the
+ * learner's realm (a worker thread, when grading files) to the grader's. `stop` ends the run early.
+ */
+export interface LearnerOutputs {
+  /** Outputs of the cases run, in order (plain numbers, as `invoke` returns them). */
+  got: unknown[];
+  /** Why the run stopped before the last case, if it did. */
+  stop?:
+    | { kind: 'not-implemented'; at: number }
+    | { kind: 'threw'; at: number; errorName: string; message: string; checkError: boolean }
+    | { kind: 'mutated'; at: number; param: number; now: string }
+    | { kind: 'not-a-function'; type: string }
+    | { kind: 'cases-failed'; message: string };
+}
+
+/**
+ * Runs the learner's function on the exercise's cases for `seed` (the learner's side of a check): no
+ * reference is called and nothing is judged here.
+ */
+export function learnerOutputs(ex: Exercise, learner: unknown, seed: number): LearnerOutputs {
+  if (typeof learner !== 'function') return { got: [], stop: { kind: 'not-a-function', type: typeof learner } };
+  const fn = learner as Exercise['reference'];
+  let cases: Case[];
+  try {
+    cases = ex.cases(new Rng(seed));
+  } catch (e) {
+    return { got: [], stop: { kind: 'cases-failed', message: firstLine(e) } };
+  }
+  const got: unknown[] = [];
+  for (let k = 0; k < cases.length; k++) {
+    const c = cases[k];
+    // The learner's function gets its own copy of the inputs; a change to that copy is reported.
+    const given = c.args.map((a) => clonePlain(a));
+    try {
+      got.push(ex.invoke(fn, given));
+    } catch (e) {
+      if (isNotImplemented(e)) return { got, stop: { kind: 'not-implemented', at: k } };
+      const errorName = e instanceof Error ? e.name : 'Error';
+      const message = e instanceof Error ? e.message : String(e);
+      const checkError = e instanceof ShapeError || e instanceof LeakError || e instanceof GradientError;
+      return { got, stop: { kind: 'threw', at: k, errorName, message, checkError } };
+    }
+    const changed = c.args.findIndex((a, i) => !samePlain(given[i], a));
+    if (changed >= 0) return { got, stop: { kind: 'mutated', at: k, param: changed, now: formatValue(given[changed]) } };
+  }
+  return { got };
+}
+
+/** Runs one check in this realm: the learner's outputs, then the judgement (what notebooks use). */
 export function runCheck(ex: Exercise, learner: unknown, options: CheckOptions = {}): CheckResult {
   const seed = options.seed ?? freshSeed();
+  return judge(ex, learnerOutputs(ex, learner, seed), seed);
+}
+
+/**
+ * The grader's side of a check: rebuilds the cases from `seed`, computes the references, compares them
+ * with the learner's outputs and explains the outcome in words. Runs where the learner's code never ran.
+ */
+export function judge(ex: Exercise, outputs: LearnerOutputs, seed: number): CheckResult {
   const base = { exercise: ex.name, chapter: ex.chapter, seed };
   const result = (status: CheckResult['status'], message: string, casesRun: number): CheckResult => ({
     ...base,
@@ -97,63 +155,30 @@ export function runCheck(ex: Exercise, learner: unknown, options: CheckOptions =
     message,
     casesRun,
   });
-  if (typeof learner !== 'function') {
+  const stop = outputs.stop;
+  if (stop?.kind === 'not-a-function')
     return result(
       'error',
-      `✗ ${ex.name}: expected a function, got ${typeof learner}. Pass your function itself, e.g. check.${ex.name}(${ex.name}).`,
+      `✗ ${ex.name}: expected a function, got ${stop.type}. Pass your function itself, e.g. check.${ex.name}(${ex.name}).`,
       0,
     );
-  }
-  const fn = learner as Exercise['reference'];
-  let cases: ReturnType<Exercise['cases']>;
+  let cases: Case[];
   try {
     cases = ex.cases(new Rng(seed));
   } catch (e) {
     return result('error', `✗ ${ex.name}: the grader could not build its test cases (${firstLine(e)}). This is a bug in the grader.`, 0);
   }
+  if (stop?.kind === 'cases-failed')
+    return result('error', `✗ ${ex.name}: the grader could not build its test cases (${stop.message}). This is a bug in the grader.`, 0);
   const tol = ex.tolerance ?? 1e-4;
   const rel = ex.relTolerance ?? 1e-4;
   const whereOf = (k: number, c: Case) => `case ${k + 1} of ${cases.length} ("${c.label}")`;
   const failures: Failure[] = [];
-  for (let k = 0; k < cases.length; k++) {
+  const ran = stop && 'at' in stop ? stop.at : cases.length;
+  if (!Array.isArray(outputs.got) || outputs.got.length < ran)
+    return result('error', `✗ ${ex.name}: outputs came back for ${outputs.got?.length ?? 0} of ${ran} cases; the check is void.`, 0);
+  for (let k = 0; k < ran; k++) {
     const c = cases[k];
-    const where = whereOf(k, c);
-    const inputs = `  inputs: ${describeArgs(ex, c.args)}`;
-    // The learner's function gets its own copy of the inputs; a change to that copy is reported.
-    const given = c.args.map((a) => clonePlain(a));
-    let got: unknown;
-    try {
-      got = ex.invoke(fn, given);
-    } catch (e) {
-      if (isNotImplemented(e)) {
-        return result(
-          'not-implemented',
-          `… ${ex.name}: not implemented yet. Replace the line that throws with your code, then run this check again.`,
-          k,
-        );
-      }
-      if (e instanceof ShapeError || e instanceof LeakError || e instanceof GradientError) {
-        return result('fail', `✗ ${ex.name} failed on ${where}.\n${inputs}\n  ${e.message}${seedNote(ex, seed)}`, k + 1);
-      }
-      const cause = explainError(ex, e);
-      const because = cause ? `\n  Likely cause: ${cause}` : '';
-      return result(
-        'error',
-        `✗ ${ex.name} threw an error on ${where}.\n${inputs}\n  error: ${firstLine(e)}${because}${seedNote(ex, seed)}`,
-        k + 1,
-      );
-    }
-    const changed = c.args.findIndex((a, i) => !samePlain(given[i], a));
-    if (changed >= 0) {
-      const name = ex.params[changed] ?? `argument ${changed + 1}`;
-      return result(
-        'fail',
-        `✗ ${ex.name} changed its input \`${name}\` on ${where} (now ${formatValue(given[changed])}).\n${inputs}\n` +
-          `  The caller still needs its data after the call (an algorithm reuses it): work on a copy (e.g. [...${name}]), ` +
-          `and note that reverse() and sort() change an array in place.${seedNote(ex, seed)}`,
-        k + 1,
-      );
-    }
     let expected: unknown;
     try {
       expected = ex.invoke(
@@ -163,12 +188,44 @@ export function runCheck(ex: Exercise, learner: unknown, options: CheckOptions =
     } catch (e) {
       return result(
         'error',
-        `✗ ${ex.name}: the grader's own computation failed on ${where} (${firstLine(e)}). This is a bug in the grader.`,
+        `✗ ${ex.name}: the grader's own computation failed on ${whereOf(k, c)} (${firstLine(e)}). This is a bug in the grader.`,
         k + 1,
       );
     }
-    const diff = describeDifference(got, expected, tol, 'the result', rel);
-    if (diff !== null) failures.push({ index: k, c, diff, got });
+    const diff = describeDifference(outputs.got[k], expected, tol, 'the result', rel);
+    if (diff !== null) failures.push({ index: k, c, diff, got: outputs.got[k] });
+  }
+  if (stop && 'at' in stop) {
+    const k = stop.at;
+    const where = whereOf(k, cases[k]);
+    const inputs = `  inputs: ${describeArgs(ex, cases[k].args)}`;
+    if (stop.kind === 'not-implemented')
+      return result(
+        'not-implemented',
+        `… ${ex.name}: not implemented yet. Replace the line that throws with your code, then run this check again.`,
+        k,
+      );
+    if (stop.kind === 'mutated') {
+      const name = ex.params[stop.param] ?? `argument ${stop.param + 1}`;
+      return result(
+        'fail',
+        `✗ ${ex.name} changed its input \`${name}\` on ${where} (now ${stop.now}).\n${inputs}\n` +
+          `  The caller still needs its data after the call (an algorithm reuses it): work on a copy (e.g. [...${name}]), ` +
+          `and note that reverse() and sort() change an array in place.${seedNote(ex, seed)}`,
+        k + 1,
+      );
+    }
+    if (stop.checkError)
+      return result('fail', `✗ ${ex.name} failed on ${where}.\n${inputs}\n  ${stop.message}${seedNote(ex, seed)}`, k + 1);
+    const e = new Error(stop.message);
+    e.name = stop.errorName;
+    const cause = explainError(ex, e);
+    const because = cause ? `\n  Likely cause: ${cause}` : '';
+    return result(
+      'error',
+      `✗ ${ex.name} threw an error on ${where}.\n${inputs}\n  error: ${firstLine(e)}${because}${seedNote(ex, seed)}`,
+      k + 1,
+    );
   }
   if (failures.length === 0) return result('pass', `✓ ${ex.name}: passed all ${cases.length} cases (${ex.edgeCases}).`, cases.length);
 

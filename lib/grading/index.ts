@@ -7,7 +7,7 @@ import { runCheck, type CheckOptions } from './harness';
 import { allExercises, chapters } from './registry';
 import type { CheckResult } from './types';
 
-export { runCheck, isNotImplemented, notImplemented, type CheckOptions } from './harness';
+export { runCheck, judge, learnerOutputs, isNotImplemented, notImplemented, type CheckOptions, type LearnerOutputs } from './harness';
 export { chapters, allExercises, findExercise } from './registry';
 export type { CheckResult, CheckStatus, Exercise } from './types';
 

@@ -1,8 +1,9 @@
 /** Grades learner modules chapter by chapter in worker threads, with a time limit per check. */
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chapters } from './registry';
+import { judge, type LearnerOutputs } from './harness';
+import { chapters, findExercise } from './registry';
 import type { CheckResult } from './types';
 
 export interface GradeOptions {
@@ -34,8 +35,12 @@ function gradeChapter(
     let remaining = [...names];
     const launch = () => {
       if (remaining.length === 0) return resolveAll();
+      // Results come only through a private channel (see worker.cjs); the worker's parentPort, which
+      // the learner's code can reach, is not listened to.
+      const { port1: results, port2 } = new MessageChannel();
       const worker = new Worker(join(__dirname, 'worker.cjs'), {
-        workerData: { file, names: remaining, seed },
+        workerData: { file, names: remaining, seed, port: port2 },
+        transferList: [port2],
         stdout: true,
         stderr: true,
       });
@@ -71,14 +76,29 @@ function gradeChapter(
         remaining = [];
         resolveAll();
       };
-      worker.on('message', (m: { type: string; name?: string; result?: CheckResult; message?: string }) => {
-        if (finished) return;
-        if (m.type === 'start') {
-          current = m.name!;
+      // The worker runs the learner's code, so what it sends is only taken as data: outputs of the
+      // exercise it announced, judged here against references computed here (a message claiming a
+      // verdict, or outputs for another exercise, decides nothing).
+      worker.on('exit', () => results.close());
+      results.on('message', (m: { type: string; name?: string; outputs?: LearnerOutputs; message?: string }) => {
+        if (finished || !m || typeof m !== 'object') return;
+        if (m.type === 'start' && typeof m.name === 'string' && remaining.includes(m.name)) {
+          current = m.name;
           arm();
-        } else if (m.type === 'result') {
-          onResult(m.result!);
-          remaining = remaining.filter((n) => n !== m.result!.exercise);
+        } else if ((m.type === 'outputs' || m.type === 'refused') && m.name === current && remaining.includes(current)) {
+          const ex = findExercise(current);
+          if (!ex) return;
+          let r: CheckResult;
+          if (m.type === 'refused') r = verdict(chapter, current, 'error', String(m.message), seed);
+          else {
+            try {
+              r = judge(ex, m.outputs as LearnerOutputs, seed);
+            } catch (e) {
+              r = verdict(chapter, current, 'error', `✗ ${current}: its outputs could not be read (${(e as Error).message}).`, seed);
+            }
+          }
+          onResult(r);
+          remaining = remaining.filter((n) => n !== current);
         } else if (m.type === 'load-error') {
           finish(`✗ could not load ${file}: ${m.message}`);
         } else if (m.type === 'done') {

@@ -38,3 +38,20 @@ test('bad command-line input gets a clear error', () => {
   assert.equal(r.status, 2);
   assert.match(r.stderr, /no chapter starts with "99"/);
 });
+
+test('learner code cannot forge a pass: posted verdicts, a patched Math, the library re-exported, the grader imported', () => {
+  let r = grade('--dir', 'test/fixtures/grading/forged-post', '01', '--seed', '5');
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /Total: 0\/4/);
+  assert.doesNotMatch(r.stdout, /passed all 9 cases \(forged\)/);
+  r = grade('--dir', 'test/fixtures/grading/forged-math', '02', '--seed', '5');
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /✗ entropy gave a wrong answer/);
+  r = grade('--dir', 'test/fixtures/grading/forged-reexport', '01', '--seed', '5');
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /returnsToGo: this is the library's own dojo\.algos\.returnsToGo, not yours/);
+  r = grade('--dir', 'test/fixtures/grading/forged-import', '01', '--seed', '5');
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /imports the grader \(\.\.\/\.\.\/\.\.\/\.\.\/lib\/grading\/registry\)/);
+  assert.match(r.stdout, /Total: 0\/4/);
+});
