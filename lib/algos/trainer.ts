@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import type { Env } from '../envs';
 import { Rng } from '../util/rng';
 import { makeEnv, evaluate, type Algorithm, type EvalSummary, type UpdateResult } from './algorithm';
-import { findCheckpoint, loadCheckpoint, NonFiniteSnapshotError, saveCheckpoint } from '../runs/checkpoint';
+import { findCheckpoint, firstNonFinite, loadCheckpoint, NonFiniteSnapshotError, saveCheckpoint } from '../runs/checkpoint';
 import { MetricsLog } from '../runs/metrics';
 import { TensorBoardWriter } from '../runs/tensorboard';
 import { inNotebookKernel } from '../util/notebook';
@@ -115,7 +115,7 @@ export class TrainingDivergedError extends Error {
     readonly lastCheckpoint: string | null,
   ) {
     super(
-      `training diverged at update ${update}: ${term} = ${value}. ` +
+      `training diverged at update ${update}: ${term.includes('(') ? `${term} are not finite` : `${term} = ${value}`}. ` +
         (lastCheckpoint
           ? `The last good checkpoint is ${lastCheckpoint} (resume from it with a smaller learning rate or stronger gradient clipping).`
           : 'No checkpoint was saved before this point.'),
@@ -307,7 +307,19 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
         lrScale = Math.min(1, Math.max(0, left));
         algo.setLearningRateScale!(lrScale);
       }
-      const r: UpdateResult = await Promise.resolve(algo.update());
+      let r: UpdateResult;
+      try {
+        r = await Promise.resolve(algo.update());
+      } catch (e) {
+        // An update that fails on numbers that are no longer finite (e.g. sampling from NaN logits after
+        // a step that blew the weights up) is divergence, with the last good checkpoint named.
+        const bad = firstNonFinite(algo.snapshot().arrays);
+        if (bad) throw new TrainingDivergedError(updates + 1, `the parameters ('${bad.array}', ${bad.count} values)`, NaN, lastCheckpoint);
+        const msg = e instanceof Error ? e.message : String(e);
+        if (/\bfinite\b|NaN|Infinity/.test(msg))
+          throw new TrainingDivergedError(updates + 1, `the network's outputs (${msg})`, NaN, lastCheckpoint);
+        throw e;
+      }
       // Give the event loop a turn after every update: a synchronous algorithm's update never does,
       // and signal handlers (Ctrl-C: `opts.signal`) and timers only run between turns.
       await new Promise<void>((resolve) => setImmediate(resolve));

@@ -172,6 +172,17 @@ test('divergence on the gradient or the parameters stops the run; the last good 
     const ck = loadCheckpoint(join(dir, 'checkpoint'));
     assert.equal(ck.snapshot.counters.updates, 3);
     assert.ok(Array.from(ck.snapshot.arrays.params).every(Number.isFinite));
+    // An update that throws on non-finite numbers (sampling from logits a huge step overflowed) is divergence too.
+    const overflow = fakeAlgorithm({});
+    let calls = 0;
+    overflow.update = () => {
+      if (++calls === 3) throw new Error('sampleFromLogits: row 0 has no finite logit');
+      return { envSteps: 10, episodeReturns: [], episodeLengths: [], metrics: { 'loss/total': 1 } };
+    };
+    await assert.rejects(
+      train(overflow, { steps: 1000, progress: 'none' }),
+      (e: unknown) => e instanceof TrainingDivergedError && e.update === 3 && /network's outputs \(sampleFromLogits/.test(e.message),
+    );
     await assert.rejects(
       train(fakeAlgorithm({ nanGradAt: 2 }), { steps: 1000, progress: 'none' }),
       (e: unknown) => e instanceof TrainingDivergedError && e.term === 'grad/norm' && e.update === 2,
