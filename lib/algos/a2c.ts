@@ -143,7 +143,11 @@ export class A2C extends CoreAlgorithm implements Algorithm {
     this.net = actorCriticModel(this.obsShape, info.nActions, root.nextU32(), { shared: c.sharedTrunk, hidden: c.hidden });
     this.actionRng = root.fork();
     this.envRng = root.fork();
-    this.core = new TrainingCore(this.net.group, { action: this.actionRng, env: this.envRng });
+    this.core = new TrainingCore(
+      this.net.group,
+      { action: this.actionRng, env: this.envRng },
+      { obsShape: this.obsShape, nActions: this.nActions, hidden: c.hidden, recurrentUnits: 0 },
+    );
   }
 
   /** Steps 3 and 4 of the update: critic targets and advantages, episodes concatenated in order. */

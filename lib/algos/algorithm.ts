@@ -29,7 +29,7 @@ import {
 } from './optim';
 import type { Rng, RngState } from '../util/rng';
 import { closestMatch } from '../util/text';
-import type { Snapshot } from '../runs/checkpoint';
+import { CheckpointMismatchError, checkSnapshotFits, type NetworkShape, type Snapshot } from '../runs/checkpoint';
 
 /** What one call of `update()` did. */
 export interface UpdateResult {
@@ -129,12 +129,20 @@ export class TrainingCore {
   /** Multiplies the configured step size (see Algorithm.setLearningRateScale). */
   private lrScale = 1;
 
+  /**
+   * What shapes the network, when the constructor was told (stored with every snapshot; a snapshot of
+   * another shape is refused). Without it only the arrays' names, dtypes and lengths are checked.
+   */
+  readonly network?: NetworkShape;
+
   constructor(
     private readonly group: ParamGroup,
     readonly rngs: Readonly<Record<string, Rng>>,
+    network?: Omit<NetworkShape, 'params'>,
   ) {
     this.params = group.getFlat();
     this.opt = createOptimizerState('adam', this.params.length);
+    if (network) this.network = { ...network, obsShape: [...network.obsShape], params: this.params.length };
   }
 
   /**
@@ -166,10 +174,20 @@ export class TrainingCore {
     const rngs: Record<string, RngState> = {};
     for (const [name, rng] of Object.entries(this.rngs)) rngs[name] = rng.getState();
     const arrays = adamSnapshotArrays(this.params, this.opt);
-    return { algo, config: { ...config }, counters: { updates: this.updates, ...counters }, rngs, arrays };
+    const snap: Snapshot = { algo, config: { ...config }, counters: { updates: this.updates, ...counters }, rngs, arrays };
+    if (this.network) snap.network = { ...this.network, obsShape: [...this.network.obsShape] };
+    return snap;
   }
 
-  restore(s: Snapshot): void {
+  /**
+   * Restores `s`, after checking that it is a snapshot of algorithm `algo` with this network and
+   * optimiser (`CheckpointMismatchError` naming the difference otherwise; nothing is changed then).
+   */
+  restore(s: Snapshot, algo: string): void {
+    checkSnapshotFits(s, { algo, network: this.network, arrays: adamSnapshotArrays(this.params, this.opt) });
+    for (const name of Object.keys(this.rngs))
+      if (!s.rngs?.[name]) throw new CheckpointMismatchError(`it holds no state of the random stream '${name}'`);
+    if (typeof s.counters?.updates !== 'number') throw new CheckpointMismatchError('it holds no update counter');
     restoreAdamArrays(s.arrays, this.params, this.opt);
     for (const [name, rng] of Object.entries(this.rngs)) rng.setState(s.rngs[name]);
     this.updates = s.counters.updates;
@@ -191,7 +209,7 @@ export abstract class CoreAlgorithm {
   }
 
   restore(s: Snapshot): void {
-    this.core.restore(s);
+    this.core.restore(s, this.name);
   }
 
   /** Multiplies config.lr (see Algorithm.setLearningRateScale). */
@@ -209,10 +227,26 @@ export function samplingAgent(
   greedy = false,
   acting: ActingParts = LIBRARY_ACTING,
 ): EvalAgent {
+  const size = obsShape.reduce((a, b) => a * b, 1);
   return {
     reset: () => {},
-    act: (obs) => sampleActions(logitsOf(logits, obs, [1, ...obsShape]), 1, nActions, rng, greedy, acting)[0],
+    act: (obs) => {
+      checkObservation(obs, obsShape, size);
+      return sampleActions(logitsOf(logits, obs, [1, ...obsShape]), 1, nActions, rng, greedy, acting)[0];
+    },
   };
+}
+
+/**
+ * Refuses an observation of another size than the network reads (an agent played on another game's
+ * environment than it was trained on), in words rather than as a tensor-shape error.
+ */
+export function checkObservation(obs: ArrayLike<number>, obsShape: readonly number[], size: number): void {
+  if (obs.length !== size)
+    throw new Error(
+      `the agent's network reads observations of shape [${obsShape.join(', ')}] (${size} numbers), got ${obs.length}: ` +
+        'play it on the environment it was trained on (its config.envId)',
+    );
 }
 
 // ---------- the course's functions as an algorithm's parts ----------

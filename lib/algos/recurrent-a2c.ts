@@ -31,6 +31,7 @@ import {
   makeEnv,
   categoricalTerms,
   checkedParts,
+  checkObservation,
   obsInfo,
   sampleActions,
   TrainingCore,
@@ -185,7 +186,11 @@ export class RecurrentA2C implements Algorithm {
     this.net = recurrentModel(this.obsShape, this.nActions, root.nextU32(), { units: c.units, hidden: c.hidden });
     this.actionRng = root.fork();
     this.envRng = root.fork();
-    this.core = new TrainingCore(this.net.group, { action: this.actionRng, env: this.envRng });
+    this.core = new TrainingCore(
+      this.net.group,
+      { action: this.actionRng, env: this.envRng },
+      { obsShape: this.obsShape, nActions: this.nActions, hidden: c.hidden, recurrentUnits: c.units },
+    );
     this.memory = this.net.initialState(c.numEnvs);
   }
 
@@ -305,7 +310,7 @@ export class RecurrentA2C implements Algorithm {
   }
 
   restore(s: Snapshot): void {
-    this.core.restore(s);
+    this.core.restore(s, this.name);
     tf.dispose([this.memory.h, this.memory.c]);
     this.memory = this.net.initialState(this.config.numEnvs);
   }
@@ -318,12 +323,14 @@ export class RecurrentA2C implements Algorithm {
   /** Plays with its own memory, zeroed at each episode's start. */
   evalAgent(rng: Rng, greedy = false): EvalAgent {
     let memory: LstmState | null = null;
+    const size = this.obsShape.reduce((a, b) => a * b, 1);
     return {
       reset: () => {
         if (memory) tf.dispose([memory.h, memory.c]);
         memory = this.net.initialState(1);
       },
       act: (o) => {
+        checkObservation(o, this.obsShape, size);
         const out = tf.tidy(() => this.net.step(memory!, tf.tensor(o, [1, ...this.obsShape])));
         const logits = out.logits.dataSync() as Float32Array;
         tf.dispose([out.logits, out.value, memory!.h, memory!.c]);

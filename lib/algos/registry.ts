@@ -3,7 +3,7 @@
  */
 import { closestMatch } from '../util/text';
 import type { Algorithm } from './algorithm';
-import { loadCheckpoint } from '../runs/checkpoint';
+import { CheckpointMismatchError, loadCheckpoint, mismatchInCheckpoint } from '../runs/checkpoint';
 import { A2C } from './a2c';
 import { A3C, SyncA3C } from './a3c';
 import { RecurrentA2C } from './recurrent-a2c';
@@ -76,7 +76,20 @@ export function createAlgorithm(name: string, config: Record<string, unknown> = 
  */
 export function loadAlgorithm(dir: string, overrides: Record<string, unknown> = {}): { algo: Algorithm; trainer: Record<string, unknown> } {
   const ck = loadCheckpoint(dir);
-  const algo = createAlgorithm(ck.snapshot.algo, { ...ck.snapshot.config, ...overrides });
-  algo.restore(ck.snapshot);
+  let algo: Algorithm;
+  try {
+    algo = createAlgorithm(ck.snapshot.algo, { ...ck.snapshot.config, ...overrides });
+  } catch (e) {
+    throw new Error(
+      `checkpoint ${ck.dir}: its '${ck.snapshot.algo}' run cannot be rebuilt from the settings in its state.json (${(e as Error).message}); ` +
+        'the file was edited or comes from another version: use a checkpoint as its run wrote it, or start a new run',
+    );
+  }
+  try {
+    algo.restore(ck.snapshot);
+  } catch (e) {
+    void algo.dispose();
+    throw e instanceof CheckpointMismatchError ? mismatchInCheckpoint(ck.dir, e) : e;
+  }
   return { algo, trainer: ck.trainer };
 }

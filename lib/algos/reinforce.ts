@@ -133,7 +133,11 @@ export class Reinforce extends CoreAlgorithm implements Algorithm {
     this.policy = policyModel(this.obsShape, this.nActions, root.nextU32(), c.hidden);
     this.actionRng = root.fork();
     this.envRng = root.fork();
-    this.core = new TrainingCore(this.policy.group, { action: this.actionRng, env: this.envRng });
+    this.core = new TrainingCore(
+      this.policy.group,
+      { action: this.actionRng, env: this.envRng },
+      { obsShape: this.obsShape, nActions: this.nActions, hidden: c.hidden, recurrentUnits: 0 },
+    );
   }
 
   /** Step 2 of the update: the return-to-go of every step, episodes concatenated in order. */

@@ -24,7 +24,15 @@ import { join } from 'node:path';
 import type { Env } from '../envs';
 import { Rng } from '../util/rng';
 import { makeEnv, evaluate, type Algorithm, type EvalSummary, type UpdateResult } from './algorithm';
-import { findCheckpoint, firstNonFinite, loadCheckpoint, NonFiniteSnapshotError, saveCheckpoint } from '../runs/checkpoint';
+import {
+  CheckpointMismatchError,
+  findCheckpoint,
+  firstNonFinite,
+  loadCheckpoint,
+  mismatchInCheckpoint,
+  NonFiniteSnapshotError,
+  saveCheckpoint,
+} from '../runs/checkpoint';
 import { MetricsLog } from '../runs/metrics';
 import { TensorBoardWriter } from '../runs/tensorboard';
 import { inNotebookKernel } from '../util/notebook';
@@ -206,7 +214,11 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
             'or its optimiser state, so it cannot change when a run resumes (start a new run to change it)',
         );
     }
-    algo.restore(ck.snapshot);
+    try {
+      algo.restore(ck.snapshot);
+    } catch (e) {
+      throw e instanceof CheckpointMismatchError ? mismatchInCheckpoint(ck.dir, e) : e;
+    }
     const t = ck.trainer as {
       updates: number;
       envSteps: number;

@@ -27,6 +27,7 @@ import { join } from 'node:path';
 import { Rng } from '../../util/rng';
 import { probeEnv, samplingAgent, withDefaults, type Algorithm, type EvalAgent, type Snapshot, type UpdateResult } from '../algorithm';
 import { checkedLrScale } from '../optim';
+import { CheckpointMismatchError, checkSnapshotFits, type NetworkShape } from '../../runs/checkpoint';
 import { actorCriticModel, type ActorCriticModel } from '../models';
 import { A3C_DEFAULTS, withoutRetiredKeys, type A3CConfig } from './config';
 import { allocateShared, CTRL, HogwildWeights, type SharedBuffers } from './shared';
@@ -182,14 +183,30 @@ export class A3C implements Algorithm {
       counters: { gradientUpdates: this.gradientUpdates },
       rngs: {},
       arrays: { params: this.shared.params.slice(), [`${o}/m`]: this.shared.m.slice(), [`${o}/v`]: this.shared.v.slice() },
+      network: this.network(),
+    };
+  }
+
+  /** What shapes the network (stored with every snapshot; a snapshot of another shape is refused). */
+  private network(): NetworkShape {
+    const c = this.config;
+    return {
+      obsShape: [...this.obsShape],
+      nActions: this.nActions,
+      hidden: c.hidden,
+      recurrentUnits: 0,
+      params: this.shared.params.length,
     };
   }
 
   restore(s: Snapshot): void {
     if (this.threads || this.turns) throw new Error('a3c: restore before the first update (the workers are already running)');
     const o = this.config.optimizer;
+    const arrays = { params: this.shared.params, [`${o}/m`]: this.shared.m, [`${o}/v`]: this.shared.v };
+    checkSnapshotFits(s, { algo: this.name, network: this.network(), arrays });
+    if (typeof s.counters?.gradientUpdates !== 'number') throw new CheckpointMismatchError('it holds no gradientUpdates counter');
     this.shared.params.set(s.arrays.params);
-    this.shared.m.set(s.arrays[`${o}/m`] ?? new Float32Array(0));
+    this.shared.m.set(s.arrays[`${o}/m`]);
     this.shared.v.set(s.arrays[`${o}/v`]);
     Atomics.store(this.shared.ctrl, CTRL.UPDATES, s.counters.gradientUpdates);
     this.net.group.setFlat(this.shared.params);

@@ -61,7 +61,11 @@ export class SyncA3C extends CoreAlgorithm implements Algorithm {
     this.net = actorCriticModel(this.obsShape, this.nActions, root.nextU32(), { shared: c.sharedTrunk, hidden: c.hidden });
     this.actionRng = root.fork();
     this.envRng = root.fork();
-    this.core = new TrainingCore(this.net.group, { action: this.actionRng, env: this.envRng });
+    this.core = new TrainingCore(
+      this.net.group,
+      { action: this.actionRng, env: this.envRng },
+      { obsShape: this.obsShape, nActions: this.nActions, hidden: c.hidden, recurrentUnits: 0 },
+    );
     this.weights = new OwnWeights(this.core, c);
   }
 
