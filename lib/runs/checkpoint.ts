@@ -293,6 +293,26 @@ export function findCheckpoint(dir: string): { dir: string; recovered?: string }
   return null;
 }
 
+/**
+ * Adds to a checkpoint written before they were recorded its byte length, its checksums and (given)
+ * its network's shape, after checking that it loads as it is; state.json is rewritten in place (via a
+ * temporary file), arrays.bin is untouched. Refuses a checkpoint that already has checksums.
+ */
+export function sealCheckpoint(dir: string, network?: NetworkShape): void {
+  readCheckpoint(dir);
+  const statePath = join(dir, 'state.json');
+  const state = JSON.parse(readFileSync(statePath, 'utf8')) as StateFile;
+  if (state.checksum) throw new Error(`sealCheckpoint: ${statePath} already has checksums`);
+  if (network && !state.snapshot.network) state.snapshot.network = network;
+  const bin = readFileSync(join(dir, 'arrays.bin'));
+  state.bytes = bin.length;
+  state.checksum = { arrays: fnv1a(bin), state: stateDigest(state) };
+  const tmp = `${statePath}.tmp-${process.pid}`;
+  writeFileSync(tmp, `${JSON.stringify(state, null, 1)}\n`);
+  renameSync(tmp, statePath);
+  readCheckpoint(dir);
+}
+
 function readCheckpoint(dir: string): Checkpoint {
   const statePath = join(dir, 'state.json');
   let state: StateFile;

@@ -128,10 +128,24 @@ test('a CartPole checkpoint relabelled Kung-Fu is refused; an agent played on an
   }
 });
 
-test('the shipped Kung-Fu checkpoint still loads and restores', async (t) => {
+test('the shipped Kung-Fu checkpoint is sealed (network, byte length, checksums) and still loads and restores', async (t) => {
+  const shipped = resolve(__dirname, '..', '..', 'checkpoints', 'kung_fu_master_a3c');
+  const state = JSON.parse(readFileSync(join(shipped, 'state.json'), 'utf8'));
+  assert.equal(state.bytes, 1047348);
+  assert.match(state.checksum?.arrays ?? '', /^[0-9a-f]{8}$/);
+  assert.deepEqual(state.snapshot.network, { obsShape: [42, 42, 4], nActions: 14, hidden: 128, recurrentUnits: 0, params: 87279 });
+  const dir = tmp();
+  try {
+    const copy = join(dir, 'checkpoint');
+    cpSync(shipped, copy, { recursive: true });
+    writeFileSync(join(copy, 'arrays.bin'), Buffer.concat([readFileSync(join(shipped, 'arrays.bin')), Buffer.alloc(4)]));
+    assert.throws(() => loadCheckpoint(copy), /arrays\.bin has 1047352 bytes, but was written with 1047348/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   await ready();
   if (!needShared(t, 'roms', 'kung_fu_master.bin')) return;
-  const { algo } = loadAlgorithm(resolve(__dirname, '..', '..', 'checkpoints', 'kung_fu_master_a3c'), { workerThreads: false });
+  const { algo } = loadAlgorithm(shipped, { workerThreads: false });
   try {
     assert.equal(algo.snapshot().network?.hidden, 128);
   } finally {
