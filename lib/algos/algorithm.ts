@@ -159,9 +159,13 @@ export class TrainingCore {
   /**
    * The optimiser half of `step`: clip and one Adam step on `params` only (for a caller that writes
    * them into its network itself, e.g. an A3C worker's pull); returns the norm before clipping.
+   * A gradient whose norm is NaN or infinite is not applied (it would turn every parameter and moment
+   * NaN): the parameters and moments stay as they were, and the norm returned lets the caller report
+   * it (`grad/norm`, on which the trainer stops the run).
    */
   applyGradient(grad: Float32Array, lr: number, maxGradNorm: number): number {
     const gradNorm = clipByGlobalNorm(grad, maxGradNorm);
+    if (!Number.isFinite(gradNorm)) return gradNorm;
     applyGradients({ kind: 'adam', lr: lr * this.lrScale }, this.params, grad, this.opt);
     return gradNorm;
   }

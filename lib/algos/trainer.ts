@@ -19,7 +19,7 @@
  * evaluation, `kind: 'eval'`), `events.out.tfevents.*` (for `tensorboard --logdir runs/`),
  * `checkpoint/` (lib/runs/: the formats of these files).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Env } from '../envs';
 import { Rng } from '../util/rng';
@@ -122,12 +122,36 @@ export class TrainingDivergedError extends Error {
     readonly value: number,
     readonly lastCheckpoint: string | null,
   ) {
+    const what = term.includes('(')
+      ? `${term} are not finite`
+      : term === 'grad/norm'
+        ? `the gradient norm is ${value}`
+        : `${term} is ${value}`;
+    const savedAt = lastCheckpoint ? checkpointUpdate(lastCheckpoint) : null;
+    const advice =
+      'a smaller lr (or valueCoef, if the value loss grew first) or stronger clipping (maxGradNorm), e.g. --config \'{"lr":...}\'';
+    // Outputs that overflow at the start of update U come from the parameters saved after update U - 1:
+    // finite, but not a checkpoint to continue from.
+    const overflowed = savedAt === update - 1 && term.startsWith("the network's outputs");
     super(
-      `training diverged at update ${update}: ${term.includes('(') ? `${term} are not finite` : `${term} = ${value}`}. ` +
-        (lastCheckpoint
-          ? `The last good checkpoint is ${lastCheckpoint} (resume from it with a smaller learning rate or stronger gradient clipping).`
-          : 'No checkpoint was saved before this point.'),
+      `training diverged at update ${update}: ${what}. ` +
+        (lastCheckpoint && !overflowed
+          ? `The last good checkpoint is ${lastCheckpoint}${savedAt !== null ? ` (update ${savedAt})` : ''}: resume from it with ${advice}.`
+          : lastCheckpoint
+            ? `The checkpoint ${lastCheckpoint} (update ${savedAt}) holds the parameters that produced these outputs (finite, but far too large): ` +
+              `it cannot be continued; start a new run with ${advice}.`
+            : `No checkpoint was saved before this point: start again with ${advice}.`),
     );
+  }
+}
+
+/** The update count stored in the checkpoint in `dir` (what is on disk, not what the run thinks), or null. */
+function checkpointUpdate(dir: string): number | null {
+  try {
+    const updates = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).trainer?.updates;
+    return typeof updates === 'number' ? updates : null;
+  } catch {
+    return null;
   }
 }
 

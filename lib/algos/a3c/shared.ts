@@ -67,8 +67,10 @@ export class HogwildWeights implements SharedWeights {
     this.lrScale = new Float32Array(buffers.lrScale);
   }
 
+  /** One step on the shared arrays; a gradient whose norm is not finite is not applied (see TrainingCore.applyGradient). */
   apply(grad: Float32Array): void {
     this.lastGradNorm = clipByGlobalNorm(grad, this.c.maxGradNorm);
+    if (!Number.isFinite(this.lastGradNorm)) return;
     const t = Atomics.add(this.ctrl, CTRL.UPDATES, 1) + 1;
     applyGradientsAt({ kind: this.c.optimizer, lr: this.c.lr * this.lrScale[0] }, this.params, grad, this.m, this.v, t);
   }
