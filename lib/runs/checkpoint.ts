@@ -232,12 +232,39 @@ export function saveCheckpoint(dir: string, snapshot: Snapshot, trainer: Record<
   if (existsSync(dir)) renameSync(dir, old);
   renameSync(tmp, dir);
   rmSync(old, { recursive: true, force: true });
+  removeLeftovers(dir);
+}
+
+/** Whether process `pid` is running (a save of its own may be under way). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes what saves of `dir` killed mid-way left beside it (`<dir>.tmp-<pid>`, `<dir>.old-<pid>`) by
+ * processes no longer running, once a newer checkpoint is in place.
+ */
+function removeLeftovers(dir: string): void {
+  const base = basename(dir);
+  for (const f of readdirSync(dirname(dir))) {
+    for (const kind of ['.tmp-', '.old-']) {
+      const pid = f.startsWith(base + kind) ? f.slice(base.length + kind.length) : '';
+      if (/^\d+$/.test(pid) && Number(pid) !== process.pid && !alive(Number(pid)))
+        rmSync(join(dirname(dir), f), { recursive: true, force: true });
+    }
+  }
 }
 
 /**
  * A save interrupted between its two renames leaves no `<dir>`, the previous checkpoint moved aside
- * (`<dir>.old-<pid>`) and the new one complete in `<dir>.tmp-<pid>`. Returns the newer of the two that
- * loads and checks out (the temporary one first: it was written in full before the first rename), or null.
+ * (`<dir>.old-<pid>`) and the new one complete in `<dir>.tmp-<pid>`. Returns, of those that load and
+ * check out (checksums included), the one saved last (a temporary copy before an old one saved at the
+ * same time: it was written in full before the first rename), or null.
  */
 function movedAside(dir: string): string | null {
   if (!existsSync(dirname(dir))) return null;
@@ -246,16 +273,18 @@ function movedAside(dir: string): string | null {
     ...names.filter((f) => f.startsWith(`${basename(dir)}.tmp-`)),
     ...names.filter((f) => f.startsWith(`${basename(dir)}.old-`)),
   ].map((f) => join(dirname(dir), f));
+  let best: { dir: string; savedAt: string } | null = null;
   for (const c of candidates) {
     if (!existsSync(join(c, 'state.json'))) continue;
     try {
       readCheckpoint(c);
-      return c;
+      const savedAt = String(JSON.parse(readFileSync(join(c, 'state.json'), 'utf8')).savedAt ?? '');
+      if (!best || savedAt > best.savedAt) best = { dir: c, savedAt };
     } catch {
       // incomplete or damaged: try the next
     }
   }
-  return null;
+  return best?.dir ?? null;
 }
 
 /**
