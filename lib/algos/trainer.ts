@@ -13,7 +13,9 @@
  * counters, every random stream). For reinforce and a2c, whose environments start fresh episodes every
  * update, the run then continues bit for bit as if it had never stopped; a3c-nstep, recurrent-a2c and a3c
  * restore the same state exactly but their environments (and the LSTM's memory) start new episodes, so
- * what follows differs from an uninterrupted run (test/algos/resume.test.ts checks both claims).
+ * what follows differs from an uninterrupted run, though two resumes from one checkpoint agree bit for bit
+ * (a3c only with `workerThreads: false`: its threads race by design, so a threaded run repeats nothing
+ * exactly, resumed or not). test/algos/resume.test.ts checks each claim.
  *
  * Files in the run folder `out`: `metrics.jsonl` (one JSON object per update, `kind: 'train'`, and per
  * evaluation, `kind: 'eval'`), `events.out.tfevents.*` (for `tensorboard --logdir runs/`),

@@ -2,7 +2,8 @@
  * The optimiser: Adam (or RMSProp) over ONE flat Float32Array of parameters, a `ParamGroup`'s layout.
  *
  * Keeping parameters, gradients and moments as flat typed arrays makes three things simple: a
- * checkpoint is a few arrays (so a resumed run continues bit for bit), the state can live in a
+ * checkpoint is a few arrays (restored bit for bit; whether the run after a resume is the uninterrupted
+ * one depends on the algorithm, see lib/algos/trainer.ts), the state can live in a
  * SharedArrayBuffer that several worker threads update at once (asynchronous A3C), and gradient-norm
  * clipping is one pass over the array.
  *
