@@ -253,6 +253,11 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
       ewma?: number;
       evalRng: [number, number, number, number];
     };
+    for (const key of ['updates', 'envSteps', 'episodes', 'seconds', 'evalRng'] as const)
+      if (key === 'evalRng' ? !(Array.isArray(t.evalRng) && t.evalRng.length === 4) : typeof t[key] !== 'number')
+        throw new Error(
+          `resume: ${ck.dir} has an incomplete trainer state ('${key}' is ${JSON.stringify(t[key])}): it was edited, or not written by train(); resume from another checkpoint or start a new run`,
+        );
     ({ updates, envSteps, episodes } = t);
     priorSeconds = t.seconds;
     ewma = t.ewma ?? undefined;

@@ -342,6 +342,34 @@ export function sealCheckpoint(dir: string, network?: NetworkShape): void {
   readCheckpoint(dir);
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
+
+/** What is wrong with the structure of a state.json (its snapshot, trainer state and array index), or null. */
+function malformedState(state: StateFile): string | null {
+  const s = state.snapshot as unknown as Record<string, unknown>;
+  if (typeof s.algo !== 'string') return 'snapshot.algo is not a string';
+  for (const key of ['config', 'counters', 'rngs'])
+    if (!isObject(s[key])) return `snapshot.${key} is ${s[key] === undefined ? 'missing' : 'not an object'}`;
+  for (const [k, v] of Object.entries(s.counters as object)) if (typeof v !== 'number') return `counter '${k}' is not a number`;
+  for (const [k, v] of Object.entries(s.rngs as object))
+    if (!Array.isArray(v) || v.length !== 4 || !v.every((x) => Number.isInteger(x)))
+      return `the state of random stream '${k}' is not 4 integers`;
+  if (!isObject(state.trainer)) return `the trainer state is ${state.trainer === undefined ? 'missing' : 'not an object'}`;
+  const names = new Set<string>();
+  for (const [i, e] of state.arrays.entries()) {
+    const entry = e as unknown as Record<string, unknown>;
+    if (!isObject(entry) || typeof entry.name !== 'string') return `array index entry ${i} has no name`;
+    if (names.has(entry.name)) return `array '${entry.name}' is indexed twice`;
+    names.add(entry.name);
+    if (entry.dtype !== 'float32' && entry.dtype !== 'float64')
+      return `array '${entry.name}' has dtype ${JSON.stringify(entry.dtype)} (float32 or float64 expected)`;
+    if (!isCount(entry.offset) || !isCount(entry.length))
+      return `array '${entry.name}' has offset ${JSON.stringify(entry.offset)} and length ${JSON.stringify(entry.length)} (whole numbers expected)`;
+  }
+  return null;
+}
+
 function readCheckpoint(dir: string): Checkpoint {
   const statePath = join(dir, 'state.json');
   let state: StateFile;
@@ -358,6 +386,8 @@ function readCheckpoint(dir: string): Checkpoint {
     throw new Error(
       `${statePath}: not a complete checkpoint state (no array index or snapshot); the file is damaged, use another checkpoint`,
     );
+  const malformed = malformedState(state);
+  if (malformed) throw new Error(`${statePath} is damaged: ${malformed}; use another checkpoint (a checkpoint is not meant to be edited)`);
   if (state.checksum && stateDigest(state) !== state.checksum.state)
     throw new Error(
       `${statePath} was edited or damaged: its contents no longer match the checksum written with them. ` +

@@ -10,6 +10,7 @@ import { evaluate, makeEnv } from '../../lib/algos/algorithm';
 import { createAlgorithm, loadAlgorithm } from '../../lib/algos/registry';
 import { ready } from '../../lib/nn';
 import { CheckpointMismatchError, loadCheckpoint, saveCheckpoint } from '../../lib/runs/checkpoint';
+import { train } from '../../lib/algos/trainer';
 import { Rng } from '../../lib/util/rng';
 import { needShared } from '../helpers';
 
@@ -150,5 +151,51 @@ test('the shipped Kung-Fu checkpoint is sealed (network, byte length, checksums)
     assert.equal(algo.snapshot().network?.hidden, 128);
   } finally {
     await algo.dispose();
+  }
+});
+
+test('a state.json damaged in its structure is refused in words, not with a TypeError (checkpoints without checksums too)', async () => {
+  await ready();
+  const dir = tmp();
+  try {
+    const run = join(dir, 'run');
+    const algo = createAlgorithm('reinforce', { seed: 1, hidden: 8 });
+    await train(algo, { steps: 30, out: run, progress: 'none' });
+    algo.dispose();
+    const ck = join(run, 'checkpoint');
+    const good = readFileSync(join(ck, 'state.json'), 'utf8');
+    type State = {
+      arrays: Record<string, unknown>[];
+      snapshot: { config?: unknown; rngs: Record<string, unknown> };
+      trainer?: unknown;
+    };
+    const cases: [string, (s: State) => void, RegExp][] = [
+      ['int8', (s) => (s.arrays[0].dtype = 'int8'), /array 'params' has dtype "int8" \(float32 or float64 expected\)/],
+      ['offset', (s) => (s.arrays[1].offset = 'x'), /array 'adam\/m' has offset "x" and length \d+ \(whole numbers expected\)/],
+      ['negative', (s) => (s.arrays[0].length = -1), /array 'params' has offset 0 and length -1 \(whole numbers expected\)/],
+      ['twice', (s) => (s.arrays[1].name = 'params'), /array 'params' is indexed twice/],
+      ['trainer', (s) => delete s.trainer, /the trainer state is missing/],
+      ['config', (s) => delete s.snapshot.config, /snapshot\.config is missing/],
+      ['rng', (s) => (s.snapshot.rngs.action = [1, 2]), /the state of random stream 'action' is not 4 integers/],
+    ];
+    for (const [name, edit, why] of cases) {
+      const state = JSON.parse(good);
+      delete state.checksum;
+      edit(state);
+      writeFileSync(join(ck, 'state.json'), JSON.stringify(state));
+      assert.throws(() => loadCheckpoint(ck), new RegExp(`state\\.json is damaged: ${why.source}; use another checkpoint`), name);
+    }
+    const state = JSON.parse(good);
+    delete state.checksum;
+    delete state.trainer.evalRng;
+    writeFileSync(join(ck, 'state.json'), JSON.stringify(state));
+    const again = createAlgorithm('reinforce', { seed: 1, hidden: 8 });
+    await assert.rejects(
+      train(again, { steps: 60, out: run, resume: true, progress: 'none' }),
+      /resume: .*checkpoint has an incomplete trainer state \('evalRng' is undefined\)/,
+    );
+    again.dispose();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
