@@ -370,18 +370,21 @@ function malformedState(state: StateFile): string | null {
   return null;
 }
 
+/** What to do about a checkpoint whose files are damaged. */
+const DAMAGED_ADVICE = 'the checkpoint cannot be used: resume from a copy of the run made before, or start a new run';
+
 function readCheckpoint(dir: string): Checkpoint {
   const statePath = join(dir, 'state.json');
   let state: StateFile;
   try {
     state = JSON.parse(readFileSync(statePath, 'utf8')) as StateFile;
   } catch (e) {
-    throw new Error(`checkpoint file ${statePath} is not valid JSON (${(e as Error).message})`);
+    throw new Error(`checkpoint file ${statePath} is not valid JSON (${(e as Error).message}); ${DAMAGED_ADVICE}`);
   }
   if (state.format !== CHECKPOINT_FORMAT)
     throw new Error(`${statePath}: unknown checkpoint format '${state.format}' (expected ${CHECKPOINT_FORMAT})`);
   const binPath = join(dir, 'arrays.bin');
-  if (!existsSync(binPath)) throw new Error(`checkpoint ${dir}: arrays.bin is missing`);
+  if (!existsSync(binPath)) throw new Error(`checkpoint ${dir}: arrays.bin is missing; ${DAMAGED_ADVICE}`);
   if (!Array.isArray(state.arrays) || typeof state.snapshot !== 'object' || state.snapshot === null)
     throw new Error(
       `${statePath}: not a complete checkpoint state (no array index or snapshot); the file is damaged, use another checkpoint`,
@@ -395,12 +398,22 @@ function readCheckpoint(dir: string): Checkpoint {
     );
   const bin = readFileSync(binPath);
   const needed = state.arrays.reduce((n, e) => Math.max(n, e.offset + e.length * (e.dtype === 'float64' ? 8 : 4)), 0);
-  if (bin.length < needed) throw new Error(`checkpoint file ${binPath} is truncated: ${bin.length} bytes, state.json indexes ${needed}`);
+  if (bin.length < needed) {
+    const cut = state.arrays.find((e) => e.offset + e.length * (e.dtype === 'float64' ? 8 : 4) > bin.length);
+    const where = cut
+      ? ` (array '${cut.name}' is indexed at bytes ${cut.offset}-${cut.offset + cut.length * (cut.dtype === 'float64' ? 8 : 4)})`
+      : '';
+    throw new Error(
+      `checkpoint file ${binPath} is truncated: ${bin.length} bytes, state.json indexes ${needed}${where}; ${DAMAGED_ADVICE}`,
+    );
+  }
   if (state.bytes !== undefined && bin.length !== state.bytes)
-    throw new Error(`checkpoint file ${binPath} has ${bin.length} bytes, but was written with ${state.bytes}: it was damaged or replaced`);
+    throw new Error(
+      `checkpoint file ${binPath} has ${bin.length} bytes, but was written with ${state.bytes}: it was damaged or replaced; ${DAMAGED_ADVICE}`,
+    );
   if (state.checksum && fnv1a(bin) !== state.checksum.arrays)
     throw new Error(
-      `checkpoint file ${binPath} is damaged: its checksum is ${fnv1a(bin)}, it was written with ${state.checksum.arrays} (the arrays do not belong to this state.json, or the file was altered)`,
+      `checkpoint file ${binPath} is damaged: its checksum is ${fnv1a(bin)}, it was written with ${state.checksum.arrays} (the arrays do not belong to this state.json, or the file was altered); ${DAMAGED_ADVICE}`,
     );
   const arrays: Snapshot['arrays'] = {};
   for (const e of state.arrays) {

@@ -199,3 +199,19 @@ test('a state.json damaged in its structure is refused in words, not with a Type
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a truncated arrays.bin names the first array cut off and what to do', () => {
+  const dir = tmp();
+  try {
+    const ck = join(dir, 'checkpoint');
+    const arrays = { params: new Float32Array(4), 'adam/m': new Float32Array(4), 'adam/v': new Float32Array(4) };
+    saveCheckpoint(ck, { algo: 'reinforce', config: {}, counters: { updates: 1 }, rngs: {}, arrays });
+    writeFileSync(join(ck, 'arrays.bin'), readFileSync(join(ck, 'arrays.bin')).subarray(0, 40));
+    assert.throws(
+      () => loadCheckpoint(ck),
+      /arrays\.bin is truncated: 40 bytes, state\.json indexes 48 \(array 'adam\/v' is indexed at bytes 32-48\); the checkpoint cannot be used: resume from a copy/,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
