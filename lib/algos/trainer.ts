@@ -128,7 +128,7 @@ export class TrainingDivergedError extends Error {
       ? `${term} are not finite`
       : term === 'grad/norm'
         ? `the gradient norm is ${value}`
-        : `${term} is ${value}`;
+        : `${term} = ${value}`;
     const savedAt = lastCheckpoint ? checkpointUpdate(lastCheckpoint) : null;
     const advice =
       'a smaller lr (or valueCoef, if the value loss grew first) or stronger clipping (maxGradNorm), e.g. --config \'{"lr":...}\'';
