@@ -407,9 +407,48 @@ export function evaluate(
   seed: number,
   maxSteps = 1_000_000,
 ): EvalSummary {
+  const run = evaluation(env, agent, episodes, seed, maxSteps, Number.POSITIVE_INFINITY);
+  for (;;) {
+    const r = run.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * `evaluate`, giving the event loop a turn every `turnEvery` environment steps, so that a signal handler
+ * or timer can abort it (`signal`): then it stops at once and returns null. The episodes it plays, and so
+ * its summary, are those of `evaluate`.
+ */
+export async function evaluateUnlessAborted(
+  env: Env<Float32Array, number>,
+  agent: EvalAgent,
+  episodes: number,
+  seed: number,
+  signal?: AbortSignal,
+  turnEvery = 256,
+): Promise<EvalSummary | null> {
+  const run = evaluation(env, agent, episodes, seed, 1_000_000, turnEvery);
+  for (;;) {
+    if (signal?.aborted) return null;
+    const r = run.next();
+    if (r.done) return r.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The episodes of `evaluate`, pausing (a `yield`) after every `turnEvery` steps. */
+function* evaluation(
+  env: Env<Float32Array, number>,
+  agent: EvalAgent,
+  episodes: number,
+  seed: number,
+  maxSteps: number,
+  turnEvery: number,
+): Generator<void, EvalSummary> {
   if (!Number.isInteger(episodes) || episodes < 1) throw new Error(`evaluate: episodes must be a positive integer, got ${episodes}`);
   const returns: number[] = [];
   const lengths: number[] = [];
+  let sinceTurn = 0;
   for (let e = 0; e < episodes; e++) {
     let { obs } = env.reset({ seed: seed + e });
     agent.reset();
@@ -421,6 +460,10 @@ export function evaluate(
       steps++;
       obs = r.obs;
       if (r.terminated || r.truncated || steps >= maxSteps) break;
+      if (++sinceTurn >= turnEvery) {
+        sinceTurn = 0;
+        yield;
+      }
     }
     returns.push(total);
     lengths.push(steps);

@@ -23,7 +23,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Env } from '../envs';
 import { Rng } from '../util/rng';
-import { makeEnv, evaluate, type Algorithm, type EvalSummary, type UpdateResult } from './algorithm';
+import { makeEnv, evaluateUnlessAborted, type Algorithm, type EvalSummary, type UpdateResult } from './algorithm';
 import { findCheckpoint, firstNonFinite, loadCheckpoint, NonFiniteSnapshotError, saveCheckpoint } from '../runs/checkpoint';
 import { MetricsLog } from '../runs/metrics';
 import { TensorBoardWriter } from '../runs/tensorboard';
@@ -54,7 +54,12 @@ export interface TrainOptions {
   ewmaAlpha?: number;
   /** Called after every update with what the trainer logged. */
   onUpdate?: (log: TrainLog) => void;
-  /** Stops the run after the current update (with a final checkpoint), e.g. on Ctrl-C. */
+  /**
+   * Aborting it stops the run after the current update (an evaluation under way is abandoned), with a
+   * final checkpoint; `stopReason` is then 'interrupted'. The loop gives the event loop a turn after every
+   * update and every few hundred evaluation steps, so a timer or a signal handler can abort even a
+   * synchronous algorithm: `process.once('SIGINT', () => controller.abort())` is how Ctrl-C stops a run.
+   */
   signal?: AbortSignal;
   /**
    * 'constant' (default) keeps config.lr; 'linear' decays it to zero over the budget: before each update
@@ -258,10 +263,12 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
     lastCheckpoint = ckptDir;
   };
   let evalEnv: Env<Float32Array, number> | null = null;
-  const runEval = () => {
+  /** Evaluates; false when the run was interrupted meanwhile (the evaluation is abandoned, nothing logged). */
+  const runEval = async (): Promise<boolean> => {
     evalEnv ??= makeEnv(algo.config.envId);
     const seed = 2_000_000_000 + evalRng.int(100_000_000);
-    const ev = evaluate(evalEnv, algo.evalAgent(evalRng.fork()), evalEpisodes, seed);
+    const ev = await evaluateUnlessAborted(evalEnv, algo.evalAgent(evalRng.fork()), evalEpisodes, seed, opts.signal);
+    if (!ev) return false;
     const entry = {
       kind: 'eval' as const,
       update: updates,
@@ -281,6 +288,7 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
       true,
     );
     if (mode === 'bar') progressStream().write('\n');
+    return true;
   };
 
   const result: TrainResult = { updates, envSteps, episodes, seconds: 0, stopReason: 'steps', evals: [], history: [] };
@@ -364,7 +372,10 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
       progress.show(
         `${algo.name} ${algo.config.envId} | upd ${updates} | ${budget}${timeBudget} | ${fmt(entry.stepsPerSecond, 0)} steps/s | return ${fmt(episodeReturn)} ewma ${fmt(ewma)} | entropy ${fmt(r.metrics['policy/entropy'], 3)} | ${losses}`,
       );
-      if (evalEvery > 0 && updates % evalEvery === 0) runEval();
+      if (evalEvery > 0 && updates % evalEvery === 0 && !opts.signal?.aborted && !(await runEval())) {
+        result.stopReason = 'interrupted';
+        break;
+      }
       if (checkpointEvery > 0 && updates % checkpointEvery === 0) checkpoint();
     }
     checkpoint();

@@ -146,17 +146,20 @@ export const command: CliCommand = {
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
+    // The first Ctrl-C (or SIGTERM) stops the run after its current update, with a checkpoint; the next
+    // one quits at once, also when both came during one long update (their handlers then run in a row).
     const abort = new AbortController();
-    const onSigint = (sig: NodeJS.Signals) => {
+    let signals = 0;
+    const onSignal = (sig: NodeJS.Signals) => {
+      if (++signals > 1) {
+        console.error(`\n${sig} again: quitting at once (${join(out, 'checkpoint')} holds the last checkpoint completed)`);
+        process.exit(130);
+      }
       console.error(`\n${sig}: stopping after this update and writing a checkpoint (Ctrl-C again to quit at once)`);
       abort.abort();
-      process.off('SIGINT', onSigint);
-      process.off('SIGTERM', onSigint);
-      // A second Ctrl-C: quit now (the checkpoint of the last completed save stays intact).
-      process.once('SIGINT', () => process.exit(130));
     };
-    process.on('SIGINT', onSigint);
-    process.on('SIGTERM', onSigint);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     try {
       const res = await train(algo, {
         out,
@@ -191,8 +194,8 @@ export const command: CliCommand = {
       }
       throw e;
     } finally {
-      process.off('SIGINT', onSigint);
-      process.off('SIGTERM', onSigint);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
       await algo.dispose();
     }
   },
