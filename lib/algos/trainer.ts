@@ -17,7 +17,9 @@
  *
  * Files in the run folder `out`: `metrics.jsonl` (one JSON object per update, `kind: 'train'`, and per
  * evaluation, `kind: 'eval'`), `events.out.tfevents.*` (for `tensorboard --logdir runs/`),
- * `checkpoint/` (lib/runs/: the formats of these files).
+ * `checkpoint/` (lib/runs/: the formats of these files). Without `resume`, a run replaces whatever run
+ * `out` held before (those files are deleted first, so a re-run notebook never mixes two runs); the CLI
+ * refuses such a folder unless told `--resume` or `--overwrite`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,13 +28,17 @@ import { Rng } from '../util/rng';
 import { makeEnv, evaluateUnlessAborted, type Algorithm, type EvalSummary, type UpdateResult } from './algorithm';
 import { findCheckpoint, firstNonFinite, loadCheckpoint, NonFiniteSnapshotError, saveCheckpoint } from '../runs/checkpoint';
 import { MetricsLog } from '../runs/metrics';
+import { clearRun } from '../runs/run-folder';
 import { TensorBoardWriter } from '../runs/tensorboard';
 import { inNotebookKernel } from '../util/notebook';
 
 export type ProgressMode = 'bar' | 'lines' | 'none' | 'auto';
 
 export interface TrainOptions {
-  /** Run folder for metrics, TensorBoard events and checkpoints; omit to keep everything in memory. */
+  /**
+   * Run folder for metrics, TensorBoard events and checkpoints; omit to keep everything in memory. Without
+   * `resume`, an earlier run's files there (metrics.jsonl, run.json, event files, checkpoint) are deleted first.
+   */
   out?: string;
   /** Stop once this many environment steps have been taken in total (counting earlier sessions). */
   steps?: number;
@@ -227,8 +233,11 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
     lastCheckpoint = ckptDir;
     // Drop log lines written after the checkpoint, so the log reads as one uninterrupted run.
     metrics?.keepUpTo(updates);
-  } else if (metrics) {
-    metrics.start();
+  } else if (out) {
+    // A new run replaces an earlier one in the same folder whole, so nothing mixes; silently, so that a
+    // re-rendered notebook prints what its first render printed.
+    clearRun(out);
+    metrics!.start();
     writeFileSync(
       join(out!, 'run.json'),
       `${JSON.stringify({ algo: algo.name, config: algo.config, started: new Date().toISOString() }, null, 1)}\n`,

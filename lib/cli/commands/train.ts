@@ -1,9 +1,9 @@
-import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CliCommand, UsageError } from '../command';
 import { parseFlags } from '../args';
 import { algorithmEntry, algorithmNames, createAlgorithm, ALGORITHMS } from '../../algos/registry';
 import { findCheckpoint, loadCheckpoint } from '../../runs/checkpoint';
+import { clearRun, runFiles } from '../../runs/run-folder';
 import { train, TrainingDivergedError } from '../../algos/trainer';
 import { registeredIds } from '../../envs';
 import { ready, describeBackend } from '../../nn/backend';
@@ -37,19 +37,6 @@ ${Object.entries(ALGORITHMS)
 
 Ctrl-C (or SIGTERM) stops the run after the current update, writes its checkpoint and says how to resume;
 a second Ctrl-C quits at once.`;
-
-/** The files of an earlier run in `out`: what --overwrite deletes and what makes a plain start refuse. */
-function earlierRunFiles(out: string): string[] {
-  if (!existsSync(out)) return [];
-  return readdirSync(out).filter(
-    (f) =>
-      f === 'metrics.jsonl' ||
-      f === 'run.json' ||
-      f.startsWith('events.out.tfevents.') ||
-      f === 'checkpoint' ||
-      f.startsWith('checkpoint.'),
-  );
-}
 
 /** A count flag: a whole number >= min. */
 function wholeNumber(flag: string, v: unknown, min: number): number {
@@ -111,14 +98,14 @@ export const command: CliCommand = {
     const checkpointEvery = wholeNumber('checkpoint-every', flags['checkpoint-every'], 0);
     if (flags.resume && flags.overwrite)
       throw new UsageError('--resume continues the run in --out and --overwrite deletes it: give one of them');
-    const earlier = earlierRunFiles(out);
+    const earlier = runFiles(out);
     if (!flags.resume && earlier.length > 0) {
       if (!flags.overwrite)
         throw new UsageError(
           `${out} already holds a run (${earlier.join(', ')}). To continue it: add --resume. To start over: ` +
             'give a new --out folder, or add --overwrite to delete that run first.',
         );
-      for (const f of earlier) rmSync(join(out, f), { recursive: true, force: true });
+      clearRun(out);
       console.error(`--overwrite: deleted the earlier run in ${out} (${earlier.join(', ')})`);
     }
     let config: Record<string, unknown>;
