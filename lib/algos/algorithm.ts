@@ -503,10 +503,24 @@ function kindOf(v: unknown): string {
   return t === 'object' ? 'an object' : `a${/^[aeiou]/.test(t) ? 'n' : ''} ${t}`;
 }
 
+/** Config keys that count something (units, environments, steps, workers), with their least value. */
+const COUNT_KEYS: Readonly<Record<string, number>> = {
+  hidden: 1,
+  units: 1,
+  numEnvs: 1,
+  nSteps: 1,
+  numWorkers: 1,
+  envsPerWorker: 1,
+  episodesPerUpdate: 1,
+  rolloutLength: 1,
+  envWorkers: 0,
+};
+
 /**
  * Fills in defaults and rejects unknown keys (naming the closest valid one and all of them) and values
- * of another type than the default's (a number where a number is expected, and so on), so that a
- * mistyped setting fails here, before any training, and not as a NaN many updates later.
+ * of another type than the default's (a number where a number is expected, and so on) or, for a count
+ * (`COUNT_KEYS`), not a whole number at least its least value, so that a mistyped setting fails here,
+ * before any training, and not as a NaN or a cryptic shape error many updates later.
  */
 export function withDefaults<C extends object>(algo: string, defaults: C, given: Partial<C> | undefined): C {
   const out = { ...defaults };
@@ -525,6 +539,9 @@ export function withDefaults<C extends object>(algo: string, defaults: C, given:
       if (want !== got)
         throw new Error(`${algo}: config key '${k}' must be ${want} (default ${JSON.stringify(d)}), got ${JSON.stringify(v)}, ${got}`);
       if (typeof v === 'number' && !Number.isFinite(v)) throw new Error(`${algo}: config key '${k}' must be a finite number, got ${v}`);
+      const least = COUNT_KEYS[k];
+      if (least !== undefined && typeof v === 'number' && !(Number.isInteger(v) && v >= least))
+        throw new Error(`${algo}: config key '${k}' must be a whole number >= ${least} (default ${JSON.stringify(d)}), got ${v}`);
     }
     (out as Record<string, unknown>)[k] = v;
   }

@@ -182,9 +182,13 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
     throw new Error(`train: lrSchedule must be 'constant' or 'linear', got '${String(lrSchedule)}'`);
   if (lrSchedule === 'linear' && !algo.setLearningRateScale)
     throw new Error(`train: lrSchedule 'linear' needs an algorithm with setLearningRateScale; '${algo.name}' has none`);
-  const evalEvery = opts.evalEvery ?? 0;
-  const evalEpisodes = opts.evalEpisodes ?? 10;
-  const checkpointEvery = opts.checkpointEvery ?? 0;
+  const count = (name: keyof TrainOptions, v: number, least: number): number => {
+    if (!(Number.isInteger(v) && v >= least)) throw new Error(`train: ${name} must be a whole number >= ${least}, got ${v}`);
+    return v;
+  };
+  const evalEvery = count('evalEvery', opts.evalEvery ?? 0, 0);
+  const evalEpisodes = count('evalEpisodes', opts.evalEpisodes ?? 10, 1);
+  const checkpointEvery = count('checkpointEvery', opts.checkpointEvery ?? 0, 0);
   const alpha = opts.ewmaAlpha ?? 0.05;
   const mode = opts.progress === undefined || opts.progress === 'auto' ? (process.stderr.isTTY ? 'bar' : 'lines') : opts.progress;
   const progress = new Progress(mode, opts.progressInterval ?? 5);
