@@ -1,7 +1,7 @@
 /**
- * A run folder as a whole: which of its files belong to a run (`metrics.jsonl`, `run.json`, TensorBoard
- * `events.out.tfevents.*`, `checkpoint/` and what an interrupted checkpoint save leaves beside it), so
- * that a new run in the same folder can replace them all and never mix with them.
+ * A run folder as a whole: which of its files belong to a run (`metrics.jsonl` and what a killed trim of
+ * it leaves, `run.json`, TensorBoard `events.out.tfevents.*`, `checkpoint/` and what a killed checkpoint
+ * save leaves beside it), so that a new run in the same folder can replace them all and never mix with them.
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ export function runFiles(out: string): string[] {
     .filter(
       (f) =>
         f === 'metrics.jsonl' ||
+        f.startsWith('metrics.jsonl.tmp-') ||
         f === 'run.json' ||
         f.startsWith('events.out.tfevents.') ||
         f === 'checkpoint' ||
