@@ -35,8 +35,8 @@ ${Object.entries(ALGORITHMS)
   --lr-schedule S        constant | linear (decay the step size to zero over the budget; default constant)
   --progress MODE        bar | lines | none (default: bar on a terminal, else lines)
 
-Ctrl-C (or SIGTERM) stops the run after the current update, writes its checkpoint and says how to resume;
-a second Ctrl-C quits at once.`;
+Ctrl-C (or SIGTERM) stops the run after the current update (an evaluation under way is abandoned), writes
+its checkpoint and says how to resume; a second Ctrl-C quits at once, leaving the last completed checkpoint.`;
 
 /** A count flag: a whole number >= min. */
 function wholeNumber(flag: string, v: unknown, min: number): number {
