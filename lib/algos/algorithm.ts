@@ -445,9 +445,48 @@ export function evaluate(
   seed: number,
   maxSteps = 1_000_000,
 ): EvalSummary {
+  const run = evaluation(env, agent, episodes, seed, maxSteps, Number.POSITIVE_INFINITY);
+  for (;;) {
+    const r = run.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * `evaluate`, giving the event loop a turn every `turnEvery` environment steps, so that a signal handler
+ * or timer can abort it (`signal`): then it stops at once and returns null. The episodes it plays, and so
+ * its summary, are those of `evaluate`.
+ */
+export async function evaluateUnlessAborted(
+  env: Env<Float32Array, number>,
+  agent: EvalAgent,
+  episodes: number,
+  seed: number,
+  signal?: AbortSignal,
+  turnEvery = 256,
+): Promise<EvalSummary | null> {
+  const run = evaluation(env, agent, episodes, seed, 1_000_000, turnEvery);
+  for (;;) {
+    if (signal?.aborted) return null;
+    const r = run.next();
+    if (r.done) return r.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The episodes of `evaluate`, pausing (a `yield`) after every `turnEvery` steps. */
+function* evaluation(
+  env: Env<Float32Array, number>,
+  agent: EvalAgent,
+  episodes: number,
+  seed: number,
+  maxSteps: number,
+  turnEvery: number,
+): Generator<void, EvalSummary> {
   if (!Number.isInteger(episodes) || episodes < 1) throw new Error(`evaluate: episodes must be a positive integer, got ${episodes}`);
   const returns: number[] = [];
   const lengths: number[] = [];
+  let sinceTurn = 0;
   for (let e = 0; e < episodes; e++) {
     let { obs } = env.reset({ seed: seed + e });
     agent.reset();
@@ -459,6 +498,10 @@ export function evaluate(
       steps++;
       obs = r.obs;
       if (r.terminated || r.truncated || steps >= maxSteps) break;
+      if (++sinceTurn >= turnEvery) {
+        sinceTurn = 0;
+        yield;
+      }
     }
     returns.push(total);
     lengths.push(steps);
@@ -498,10 +541,24 @@ function kindOf(v: unknown): string {
   return t === 'object' ? 'an object' : `a${/^[aeiou]/.test(t) ? 'n' : ''} ${t}`;
 }
 
+/** Config keys that count something (units, environments, steps, workers), with their least value. */
+const COUNT_KEYS: Readonly<Record<string, number>> = {
+  hidden: 1,
+  units: 1,
+  numEnvs: 1,
+  nSteps: 1,
+  numWorkers: 1,
+  envsPerWorker: 1,
+  episodesPerUpdate: 1,
+  rolloutLength: 1,
+  envWorkers: 0,
+};
+
 /**
  * Fills in defaults and rejects unknown keys (naming the closest valid one and all of them) and values
- * of another type than the default's (a number where a number is expected, and so on), so that a
- * mistyped setting fails here, before any training, and not as a NaN many updates later.
+ * of another type than the default's (a number where a number is expected, and so on) or, for a count
+ * (`COUNT_KEYS`), not a whole number at least its least value, so that a mistyped setting fails here,
+ * before any training, and not as a NaN or a cryptic shape error many updates later.
  */
 export function withDefaults<C extends object>(algo: string, defaults: C, given: Partial<C> | undefined): C {
   const out = { ...defaults };
@@ -520,6 +577,9 @@ export function withDefaults<C extends object>(algo: string, defaults: C, given:
       if (want !== got)
         throw new Error(`${algo}: config key '${k}' must be ${want} (default ${JSON.stringify(d)}), got ${JSON.stringify(v)}, ${got}`);
       if (typeof v === 'number' && !Number.isFinite(v)) throw new Error(`${algo}: config key '${k}' must be a finite number, got ${v}`);
+      const least = COUNT_KEYS[k];
+      if (least !== undefined && typeof v === 'number' && !(Number.isInteger(v) && v >= least))
+        throw new Error(`${algo}: config key '${k}' must be a whole number >= ${least} (default ${JSON.stringify(d)}), got ${v}`);
     }
     (out as Record<string, unknown>)[k] = v;
   }

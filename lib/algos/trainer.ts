@@ -19,13 +19,15 @@
  *
  * Files in the run folder `out`: `metrics.jsonl` (one JSON object per update, `kind: 'train'`, and per
  * evaluation, `kind: 'eval'`), `events.out.tfevents.*` (for `tensorboard --logdir runs/`),
- * `checkpoint/` (lib/runs/: the formats of these files).
+ * `checkpoint/` (lib/runs/: the formats of these files). Without `resume`, a run replaces whatever run
+ * `out` held before (those files are deleted first, so a re-run notebook never mixes two runs); the CLI
+ * refuses such a folder unless told `--resume` or `--overwrite`.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Env } from '../envs';
 import { Rng } from '../util/rng';
-import { makeEnv, evaluate, type Algorithm, type EvalSummary, type UpdateResult } from './algorithm';
+import { makeEnv, evaluateUnlessAborted, type Algorithm, type EvalSummary, type UpdateResult } from './algorithm';
 import {
   CheckpointMismatchError,
   findCheckpoint,
@@ -36,13 +38,17 @@ import {
   saveCheckpoint,
 } from '../runs/checkpoint';
 import { MetricsLog } from '../runs/metrics';
+import { clearRun } from '../runs/run-folder';
 import { TensorBoardWriter } from '../runs/tensorboard';
 import { inNotebookKernel } from '../util/notebook';
 
 export type ProgressMode = 'bar' | 'lines' | 'none' | 'auto';
 
 export interface TrainOptions {
-  /** Run folder for metrics, TensorBoard events and checkpoints; omit to keep everything in memory. */
+  /**
+   * Run folder for metrics, TensorBoard events and checkpoints; omit to keep everything in memory. Without
+   * `resume`, an earlier run's files there (metrics.jsonl, run.json, event files, checkpoint) are deleted first.
+   */
   out?: string;
   /** Stop once this many environment steps have been taken in total (counting earlier sessions). */
   steps?: number;
@@ -64,7 +70,12 @@ export interface TrainOptions {
   ewmaAlpha?: number;
   /** Called after every update with what the trainer logged. */
   onUpdate?: (log: TrainLog) => void;
-  /** Stops the run after the current update (with a final checkpoint), e.g. on Ctrl-C. */
+  /**
+   * Aborting it stops the run after the current update (an evaluation under way is abandoned), with a
+   * final checkpoint; `stopReason` is then 'interrupted'. The loop gives the event loop a turn after every
+   * update and every few hundred evaluation steps, so a timer or a signal handler can abort even a
+   * synchronous algorithm: `process.once('SIGINT', () => controller.abort())` is how Ctrl-C stops a run.
+   */
   signal?: AbortSignal;
   /**
    * 'constant' (default) keeps config.lr; 'linear' decays it to zero over the budget: before each update
@@ -205,9 +216,13 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
     throw new Error(`train: lrSchedule must be 'constant' or 'linear', got '${String(lrSchedule)}'`);
   if (lrSchedule === 'linear' && !algo.setLearningRateScale)
     throw new Error(`train: lrSchedule 'linear' needs an algorithm with setLearningRateScale; '${algo.name}' has none`);
-  const evalEvery = opts.evalEvery ?? 0;
-  const evalEpisodes = opts.evalEpisodes ?? 10;
-  const checkpointEvery = opts.checkpointEvery ?? 0;
+  const count = (name: keyof TrainOptions, v: number, least: number): number => {
+    if (!(Number.isInteger(v) && v >= least)) throw new Error(`train: ${name} must be a whole number >= ${least}, got ${v}`);
+    return v;
+  };
+  const evalEvery = count('evalEvery', opts.evalEvery ?? 0, 0);
+  const evalEpisodes = count('evalEpisodes', opts.evalEpisodes ?? 10, 1);
+  const checkpointEvery = count('checkpointEvery', opts.checkpointEvery ?? 0, 0);
   const alpha = opts.ewmaAlpha ?? 0.05;
   const mode = opts.progress === undefined || opts.progress === 'auto' ? (process.stderr.isTTY ? 'bar' : 'lines') : opts.progress;
   const progress = new Progress(mode, opts.progressInterval ?? 5);
@@ -265,8 +280,11 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
     lastCheckpoint = ckptDir;
     // Drop log lines written after the checkpoint, so the log reads as one uninterrupted run.
     metrics?.keepUpTo(updates);
-  } else if (metrics) {
-    metrics.start();
+  } else if (out) {
+    // A new run replaces an earlier one in the same folder whole, so nothing mixes; silently, so that a
+    // re-rendered notebook prints what its first render printed.
+    clearRun(out);
+    metrics!.start();
     writeFileSync(
       join(out!, 'run.json'),
       `${JSON.stringify({ algo: algo.name, config: algo.config, started: new Date().toISOString() }, null, 1)}\n`,
@@ -301,10 +319,12 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
     lastCheckpoint = ckptDir;
   };
   let evalEnv: Env<Float32Array, number> | null = null;
-  const runEval = () => {
+  /** Evaluates; false when the run was interrupted meanwhile (the evaluation is abandoned, nothing logged). */
+  const runEval = async (): Promise<boolean> => {
     evalEnv ??= makeEnv(algo.config.envId);
     const seed = 2_000_000_000 + evalRng.int(100_000_000);
-    const ev = evaluate(evalEnv, algo.evalAgent(evalRng.fork()), evalEpisodes, seed);
+    const ev = await evaluateUnlessAborted(evalEnv, algo.evalAgent(evalRng.fork()), evalEpisodes, seed, opts.signal);
+    if (!ev) return false;
     const entry = {
       kind: 'eval' as const,
       update: updates,
@@ -324,6 +344,7 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
       true,
     );
     if (mode === 'bar') progressStream().write('\n');
+    return true;
   };
 
   const result: TrainResult = { updates, envSteps, episodes, seconds: 0, stopReason: 'steps', evals: [], history: [] };
@@ -407,7 +428,10 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
       progress.show(
         `${algo.name} ${algo.config.envId} | upd ${updates} | ${budget}${timeBudget} | ${fmt(entry.stepsPerSecond, 0)} steps/s | return ${fmt(episodeReturn)} ewma ${fmt(ewma)} | entropy ${fmt(r.metrics['policy/entropy'], 3)} | ${losses}`,
       );
-      if (evalEvery > 0 && updates % evalEvery === 0) runEval();
+      if (evalEvery > 0 && updates % evalEvery === 0 && !opts.signal?.aborted && !(await runEval())) {
+        result.stopReason = 'interrupted';
+        break;
+      }
       if (checkpointEvery > 0 && updates % checkpointEvery === 0) checkpoint();
     }
     checkpoint();

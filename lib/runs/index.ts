@@ -4,4 +4,5 @@
  */
 export { saveCheckpoint, loadCheckpoint, CHECKPOINT_FORMAT, type Checkpoint, type Snapshot } from './checkpoint';
 export { MetricsLog, readMetrics } from './metrics';
+export { runFiles, clearRun } from './run-folder';
 export { TensorBoardWriter, readEventFile, crc32c, maskedCrc32c, type ParsedEvent } from './tensorboard';

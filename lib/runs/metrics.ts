@@ -2,7 +2,7 @@
  * A run's `metrics.jsonl`: one JSON object per line, appended as the run goes (the trainer writes one
  * line per update, `kind: 'train'`, and one per evaluation, `kind: 'eval'`; each has `update`).
  */
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 
 /** The metrics.jsonl of one run folder, written line by line. */
 export class MetricsLog {
@@ -15,7 +15,8 @@ export class MetricsLog {
 
   /**
    * A resumed run: drops the lines written after update `updates`, so the log reads as one uninterrupted
-   * run, and a last line cut short by a kill mid-write (said on stderr). A damaged line before the last
+   * run, and a last line cut short by a kill mid-write (said on stderr); the trimmed log replaces the old
+   * one by a rename, so a kill during the trim loses nothing. A damaged line before the last
    * is an error naming the file and line: that is not what an interrupted run leaves.
    */
   keepUpTo(updates: number): void {
@@ -35,7 +36,10 @@ export class MetricsLog {
       }
       if ((row.update ?? 0) <= updates) kept.push(l);
     });
-    writeFileSync(this.path, kept.map((l) => `${l}\n`).join(''));
+    // Written beside and renamed into place: a kill meanwhile leaves the old log whole, never a cut one.
+    const tmp = `${this.path}.tmp-${process.pid}`;
+    writeFileSync(tmp, kept.map((l) => `${l}\n`).join(''));
+    renameSync(tmp, this.path);
   }
 
   append(obj: object): void {

@@ -1,9 +1,9 @@
-import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CliCommand, UsageError } from '../command';
 import { parseFlags } from '../args';
 import { algorithmEntry, algorithmNames, createAlgorithm, ALGORITHMS } from '../../algos/registry';
 import { findCheckpoint, loadCheckpoint } from '../../runs/checkpoint';
+import { clearRun, runFiles } from '../../runs/run-folder';
 import { train, TrainingDivergedError } from '../../algos/trainer';
 import { registeredIds } from '../../envs';
 import { ready, describeBackend } from '../../nn/backend';
@@ -35,21 +35,8 @@ ${Object.entries(ALGORITHMS)
   --lr-schedule S        constant | linear (decay the step size to zero over the budget; default constant)
   --progress MODE        bar | lines | none (default: bar on a terminal, else lines)
 
-Ctrl-C (or SIGTERM) stops the run after the current update, writes its checkpoint and says how to resume;
-a second Ctrl-C quits at once.`;
-
-/** The files of an earlier run in `out`: what --overwrite deletes and what makes a plain start refuse. */
-function earlierRunFiles(out: string): string[] {
-  if (!existsSync(out)) return [];
-  return readdirSync(out).filter(
-    (f) =>
-      f === 'metrics.jsonl' ||
-      f === 'run.json' ||
-      f.startsWith('events.out.tfevents.') ||
-      f === 'checkpoint' ||
-      f.startsWith('checkpoint.'),
-  );
-}
+Ctrl-C (or SIGTERM) stops the run after the current update (an evaluation under way is abandoned), writes
+its checkpoint and says how to resume; a second Ctrl-C quits at once, leaving the last completed checkpoint.`;
 
 /** A count flag: a whole number >= min. */
 function wholeNumber(flag: string, v: unknown, min: number): number {
@@ -111,14 +98,14 @@ export const command: CliCommand = {
     const checkpointEvery = wholeNumber('checkpoint-every', flags['checkpoint-every'], 0);
     if (flags.resume && flags.overwrite)
       throw new UsageError('--resume continues the run in --out and --overwrite deletes it: give one of them');
-    const earlier = earlierRunFiles(out);
+    const earlier = runFiles(out);
     if (!flags.resume && earlier.length > 0) {
       if (!flags.overwrite)
         throw new UsageError(
           `${out} already holds a run (${earlier.join(', ')}). To continue it: add --resume. To start over: ` +
             'give a new --out folder, or add --overwrite to delete that run first.',
         );
-      for (const f of earlier) rmSync(join(out, f), { recursive: true, force: true });
+      clearRun(out);
       console.error(`--overwrite: deleted the earlier run in ${out} (${earlier.join(', ')})`);
     }
     let config: Record<string, unknown>;
@@ -146,17 +133,20 @@ export const command: CliCommand = {
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
+    // The first Ctrl-C (or SIGTERM) stops the run after its current update, with a checkpoint; the next
+    // one quits at once, also when both came during one long update (their handlers then run in a row).
     const abort = new AbortController();
-    const onSigint = (sig: NodeJS.Signals) => {
+    let signals = 0;
+    const onSignal = (sig: NodeJS.Signals) => {
+      if (++signals > 1) {
+        console.error(`\n${sig} again: quitting at once (${join(out, 'checkpoint')} holds the last checkpoint completed)`);
+        process.exit(130);
+      }
       console.error(`\n${sig}: stopping after this update and writing a checkpoint (Ctrl-C again to quit at once)`);
       abort.abort();
-      process.off('SIGINT', onSigint);
-      process.off('SIGTERM', onSigint);
-      // A second Ctrl-C: quit now (the checkpoint of the last completed save stays intact).
-      process.once('SIGINT', () => process.exit(130));
     };
-    process.on('SIGINT', onSigint);
-    process.on('SIGTERM', onSigint);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     try {
       const res = await train(algo, {
         out,
@@ -191,8 +181,8 @@ export const command: CliCommand = {
       }
       throw e;
     } finally {
-      process.off('SIGINT', onSigint);
-      process.off('SIGTERM', onSigint);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
       await algo.dispose();
     }
   },
