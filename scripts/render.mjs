@@ -13,7 +13,8 @@
 //   --from DIR     take the notebooks from DIR instead (e.g. already executed ones; implies --no-execute)
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { root, findJupyterPython, jupyterEnv, kernelInstalled, MISSING_JUPYTER } from './jupyter.mjs';
 
@@ -159,20 +160,37 @@ function renderOne(chapter, chapters, i) {
   ];
   if (execute) cmd.push('--execute', '--ExecutePreprocessor.kernel_name=tslab', '--ExecutePreprocessor.timeout=3600');
   const started = Date.now();
-  const r = spawnSync(python, cmd, {
-    cwd: join(chapter.path, '..'),
-    env: jupyterEnv({ GRADIENT_DOJO_BUDGET: budget }),
-    encoding: 'utf8',
-  });
+  // The kernel logs every exception nobody caught (scripts/kernel-guard.cjs), also one thrown while no
+  // cell runs, which the executed notebook does not show.
+  const logDir = mkdtempSync(join(tmpdir(), 'dojo-render-'));
+  const uncaughtLog = join(logDir, 'uncaught.jsonl');
+  const guard = `--require ${JSON.stringify(join(root, 'scripts', 'kernel-guard.cjs'))}`;
+  const nodeOptions = process.env.NODE_OPTIONS ? `${process.env.NODE_OPTIONS} ${guard}` : guard;
+  let logged;
+  let r;
+  try {
+    r = spawnSync(python, cmd, {
+      cwd: join(chapter.path, '..'),
+      env: jupyterEnv({ GRADIENT_DOJO_BUDGET: budget, GRADIENT_DOJO_UNCAUGHT_LOG: uncaughtLog, NODE_OPTIONS: nodeOptions }),
+      encoding: 'utf8',
+    });
+    logged = existsSync(uncaughtLog) ? readFileSync(uncaughtLog, 'utf8').trim() : '';
+  } finally {
+    rmSync(logDir, { recursive: true, force: true });
+  }
   if (r.status !== 0) {
     process.stderr.write(r.stderr);
     throw new Error(`rendering ${chapter.path} failed (see the cell error above)`);
   }
   const raw = readFileSync(html, 'utf8');
   // An exception thrown by a timer or an unawaited promise does not fail its cell (tslab prints it on
-  // the cell's stderr only); a page showing one is not published.
+  // the cell's stderr only, or nowhere once the cell has finished); a page after one is not published.
   const uncaught = /(UncaughtException|UnhandledPromiseRejection): [^\n<]*/.exec(raw);
   if (execute && uncaught) throw new Error(`rendering ${chapter.path}: a cell reported an exception nobody caught: ${uncaught[0]}`);
+  if (execute && logged) {
+    const first = JSON.parse(logged.split('\n')[0]);
+    throw new Error(`rendering ${chapter.path}: the kernel reported an exception nobody caught: ${first.kind}: ${first.message}`);
+  }
   let page = shareStyles(sharePlotly(raw));
   page = page.replace('</head>', `${FAVICON}\n<link rel="stylesheet" href="assets/book.css">\n</head>`);
   page = page.replace(/<body([^>]*)>/, `<body$1>\n${sidebarHtml(chapters, chapter.name)}\n<div class="dojo-main">${navHtml(chapters, i)}`);
