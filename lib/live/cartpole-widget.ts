@@ -37,7 +37,7 @@ export interface CartPoleResult {
 export function mountCartPole(root: HTMLElement, describeBackend: () => Promise<string>): void {
   const kind = root.dataset.algo === 'a2c' ? 'a2c' : 'reinforce';
   const target = Number(root.dataset.target ?? 195);
-  const seed = Number(root.dataset.seed ?? 1);
+  let seed = Number(root.dataset.seed ?? 1);
   const state = new WidgetState(root);
   const button = el('button', { type: 'button', 'data-live-start': '' }, 'Start training');
   const canvas = el('canvas', {
@@ -63,6 +63,7 @@ export function mountCartPole(root: HTMLElement, describeBackend: () => Promise<
   let seconds = 0;
   let show: { env: Env<Float32Array, number>; agent: EvalAgent; obs: Float32Array } | null = null;
   let lastShown = 0;
+  let animating = false;
 
   const result = (): CartPoleResult => {
     const tail = returns.slice(-MEAN_OVER);
@@ -107,7 +108,8 @@ export function mountCartPole(root: HTMLElement, describeBackend: () => Promise<
         const rng = new Rng(seed + 1000);
         show = { env, agent: algo.evalAgent(rng), obs: env.reset({ seed }).obs };
         state.say(`Training on ${backend}.`);
-        requestAnimationFrame(animate);
+        if (!animating) requestAnimationFrame(animate);
+        animating = true;
       }
       while (running) {
         const t0 = performance.now();
@@ -123,7 +125,7 @@ export function mountCartPole(root: HTMLElement, describeBackend: () => Promise<
           state.say(
             `Solved: mean return ${res.meanReturn} over the last ${MEAN_OVER} episodes after ${res.episodes} episodes (${res.updates} updates, ${res.seconds} s of training).`,
           );
-          button.textContent = 'Keep training';
+          button.textContent = 'Train a new agent';
           return;
         }
         state.set('running', res);
@@ -140,7 +142,20 @@ export function mountCartPole(root: HTMLElement, describeBackend: () => Promise<
   };
 
   button.addEventListener('click', () => {
-    if (running) running = false;
-    else void train();
+    if (running) {
+      running = false;
+      return;
+    }
+    if (state.status === 'done' && algo) {
+      // A new agent from scratch, with the next seed (the same seed would replay the same run).
+      void algo.dispose();
+      algo = null;
+      show = null;
+      returns = [];
+      updates = 0;
+      seconds = 0;
+      seed++;
+    }
+    void train();
   });
 }
