@@ -18,7 +18,7 @@ import { trainingEnvId } from '../envs/training-envs';
 import { Wrapper } from '../envs/wrappers/wrapper';
 import { logSoftmax } from '../nn/distributions';
 import { Rng } from '../util/rng';
-import { loadRom, supplyRom } from './roms';
+import { checkRomSize, loadRom, supplyRom } from './roms';
 import { drawRgb, el, WidgetState, yieldToBrowser } from './widget';
 
 /** The trained agent as the site ships it (assets/kungfu-agent.js, written by scripts/build-live.mjs). */
@@ -127,6 +127,12 @@ export function mountKungFu(root: HTMLElement, describeBackend: () => Promise<st
     if (!file) return;
     running = false;
     button.setAttribute('disabled', '');
+    try {
+      checkRomSize(file.size, file.name, GAME);
+    } catch (e) {
+      state.fail(e);
+      return;
+    }
     file
       .arrayBuffer()
       .then((buf) => {
@@ -235,9 +241,11 @@ export function mountKungFu(root: HTMLElement, describeBackend: () => Promise<st
         state.set('running', result());
         await (x === 0 ? yieldToBrowser() : new Promise<void>((resolve) => requestAnimationFrame(() => resolve())));
       }
+      button.textContent = 'Play';
+      // Stopped by the button (a new file picked meanwhile has said its own piece).
+      if (state.status !== 'running') return;
       state.set('done', result());
       state.say(`Stopped at ${total.toLocaleString('en')} points after ${frames.toLocaleString('en')} frames. Press Play to go on.`);
-      button.textContent = 'Play';
     } catch (e) {
       running = false;
       button.textContent = 'Play';

@@ -22,17 +22,24 @@ export function romAdvice(gameName: string): string {
 }
 
 /**
+ * Throws, saying what to pick instead, when a file of `size` bytes cannot be an Atari 2600 ROM (checked
+ * before a file is read: the reader may pick any file, a film as well).
+ */
+export function checkRomSize(size: number, fileName: string, gameName: string): void {
+  if (!ROM_SIZES.includes(size)) {
+    throw new Error(
+      `'${fileName}' is not an Atari 2600 ROM: it has ${size} bytes, and a ROM image has one of ${ROM_SIZES.join(', ')}. ${romAdvice(gameName)}`,
+    );
+  }
+}
+
+/**
  * Identifies the bytes of a file the reader picked as a ROM of `gameName` and keeps them for `loadRom`;
  * throws an error saying what the file is and what to pick instead.
  */
 export function supplyRom(bytes: Uint8Array, fileName: string, gameName: string): LoadedRom {
   const game = getGame(gameName);
-  if (!ROM_SIZES.includes(bytes.length)) {
-    throw new Error(
-      `'${fileName}' is not an Atari 2600 ROM: it has ${bytes.length} bytes, and a ROM image has one of ` +
-        `${ROM_SIZES.join(', ')}. ${romAdvice(gameName)}`,
-    );
-  }
+  checkRomSize(bytes.length, fileName, gameName);
   const rom = identifyRom(bytes, fileName, game, false, romAdvice(gameName));
   supplied.set(game.id, rom);
   return rom;
