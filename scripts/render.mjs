@@ -9,6 +9,12 @@
 // once to site/assets/plotly.min.js and each page loads that file instead of carrying its own copy;
 // likewise nbconvert's inline JupyterLab stylesheet goes to one shared site/assets/nbconvert-*.css.
 //
+// The live book: chapters 1, 3 and 4 get widgets that run the library in the reader's browser (CartPole
+// learning with REINFORCE and with A2C, the trained Kung-Fu Master agent playing; LIVE_WIDGETS below),
+// inserted here, after execution, so that the notebooks stay plain. Their scripts are one shared bundle
+// of lib/ and two data scripts in site/assets/, written by scripts/build-live.mjs; they work offline and
+// from file:// like the rest of the book.
+//
 // Usage: node scripts/render.mjs [--out DIR] [--only NAME] [--no-execute] [--from DIR]
 //   --from DIR     take the notebooks from DIR instead (e.g. already executed ones; implies --no-execute)
 import { spawnSync } from 'node:child_process';
@@ -17,6 +23,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { root, findJupyterPython, jupyterEnv, kernelInstalled, MISSING_JUPYTER } from './jupyter.mjs';
+import { buildLive, LIVE_AGENT, LIVE_BUNDLE, LIVE_WASM } from './build-live.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name) => {
@@ -63,7 +70,7 @@ function findNotebooks() {
 
 const MATHJAX_URL = 'assets/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe';
 
-function copyAssets() {
+async function copyAssets() {
   const assets = join(outDir, 'assets');
   mkdirSync(assets, { recursive: true });
   const mj = join(root, 'node_modules', 'mathjax');
@@ -76,6 +83,7 @@ function copyAssets() {
   cpSync(join(root, 'node_modules', 'requirejs', 'require.js'), join(assets, 'require.js'));
   writeFileSync(join(assets, 'book.css'), BOOK_CSS);
   writePlotlyAsset(join(assets, 'plotly.min.js'));
+  await buildLive(assets);
 }
 
 /** site/assets/plotly.min.js: the same wrapped bundle the notebooks embed, from lib/viz/notebook.ts. */
@@ -122,6 +130,68 @@ function sharePlotly(page) {
   }
   return page;
 }
+
+/**
+ * The live widgets, by chapter: each goes in its own cell before the section whose heading is `before`
+ * (at the end of the chapter if the heading is not found). lib/live/main.ts mounts them.
+ */
+const LIVE_WIDGETS = {
+  '01_reinforce': {
+    before: 'Watching a test game',
+    title: 'Live: REINFORCE learns CartPole in this page',
+    text:
+      'The same library, bundled for the browser, trains the same REINFORCE agent on CartPole-v1 right here, ' +
+      'with eight environments in lockstep and eight episodes per update (the settings that learn fastest). ' +
+      'The curve is the return of every training episode; the canvas shows the current policy balancing the pole.',
+    widget: '<div data-live="cartpole" data-algo="reinforce" data-seed="1" data-target="195"></div>',
+  },
+  '03_a2c': {
+    before: 'Does the critic really reduce variance? Measure it',
+    title: 'Live: A2C learns CartPole in this page',
+    text:
+      "The library's A2C (separate actor and critic, GAE, eight environments, learning rate 0.005) trains in your " +
+      'browser until the last 20 episodes average 195.',
+    widget: '<div data-live="cartpole" data-algo="a2c" data-seed="1" data-target="195"></div>',
+  },
+  '04_a3c_kungfu': {
+    before: 'Challenge: Kangaroo',
+    title: 'Live: the one-hour agent plays Kung-Fu Master in this page',
+    text:
+      "The agent above, trained for an hour with A3C, plays in your browser on the library's own Atari emulator, at the " +
+      "game's speed, with its policy's probabilities beside the screen. The ROM is not part of this book: choose your own " +
+      '<code>kung_fu_master.bin</code> (from the Python package ale-py; both releases work). It is read on this computer ' +
+      'and never uploaded. Tick the box to take the controls yourself.',
+    widget: '<div data-live="kungfu" data-seed="0"></div>',
+    data: [LIVE_AGENT],
+  },
+};
+
+/** The page with its live widget (if its chapter has one) and the scripts that run it. */
+function addLiveWidget(page, chapterName) {
+  const live = LIVE_WIDGETS[chapterName];
+  if (!live) return page;
+  const cell =
+    `<div class="jp-Cell jp-MarkdownCell jp-Notebook-cell dojo-live-cell"><div class="jp-RenderedHTMLCommon jp-RenderedMarkdown jp-MarkdownOutput">` +
+    `<h2>${esc(live.title)}</h2><p>${live.text}</p>${live.widget}` +
+    '<noscript><p>This widget needs JavaScript.</p></noscript></div></div>\n';
+  const heading = page.search(new RegExp(`<h2[^>]*>${escapeRegExp(esc(live.before))}`));
+  const cellStart = heading >= 0 ? page.lastIndexOf('<div class="jp-Cell ', heading) : -1;
+  if (cellStart >= 0) page = page.slice(0, cellStart) + cell + page.slice(cellStart);
+  else {
+    console.warn(`  ${chapterName}: heading '${live.before}' not found; the live widget goes at the end of the chapter`);
+    const end = page.lastIndexOf('<nav class="dojo-nav">');
+    page = page.slice(0, end) + cell + page.slice(end);
+  }
+  const scripts = [
+    page.includes(PLOTLY_SHARED) ? '' : PLOTLY_SHARED,
+    `<script src="assets/${LIVE_WASM}"></script>`,
+    ...(live.data ?? []).map((f) => `<script src="assets/${f}"></script>`),
+    `<script src="assets/${LIVE_BUNDLE}"></script>`,
+  ].join('');
+  return page.replace(/<\/body>/, `${scripts}\n</body>`);
+}
+
+const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function navHtml(chapters, i) {
   const prev =
@@ -195,6 +265,7 @@ function renderOne(chapter, chapters, i) {
   page = page.replace('</head>', `${FAVICON}\n<link rel="stylesheet" href="assets/book.css">\n</head>`);
   page = page.replace(/<body([^>]*)>/, `<body$1>\n${sidebarHtml(chapters, chapter.name)}\n<div class="dojo-main">${navHtml(chapters, i)}`);
   page = page.replace(/<\/body>/, `${navHtml(chapters, i)}</div>\n</body>`);
+  page = addLiveWidget(page, chapter.name);
   writeFileSync(html, page);
   console.log(`  ${chapter.name}.html  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
@@ -255,6 +326,23 @@ body { margin: 0; }
 .dojo-index h1 { color: #b3261e; }
 .dojo-chapters li { margin: 8px 0; }
 .dojo-meta { color: #666; font-size: 14px; }
+.dojo-live-cell { border: 1px solid #e1e4e8; border-radius: 6px; padding: 4px 16px 12px; margin: 16px 0; background: #fbfbfc; }
+[data-live] { font: 14px/1.45 system-ui, sans-serif; }
+.dojo-live-controls { display: flex; flex-wrap: wrap; gap: 12px; align-items: center; margin: 8px 0; }
+.dojo-live-controls button { font: inherit; padding: 4px 14px; }
+.dojo-live-message { min-height: 1.4em; color: #333; }
+.dojo-live-message.dojo-live-error { color: #b3261e; font-weight: 600; }
+.dojo-live-panes { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }
+.dojo-live-cartpole { width: 300px; height: 200px; border: 1px solid #ddd; background: #fff; }
+.dojo-live-chart { flex: 1; min-width: 320px; }
+.dojo-live-atari { width: 320px; height: 420px; image-rendering: pixelated; background: #000; }
+.dojo-live-probs { width: 300px; font: 12px ui-monospace, monospace; }
+.dojo-live-row { display: flex; align-items: center; gap: 6px; margin: 2px 0; }
+.dojo-live-name { width: 110px; text-align: right; }
+.dojo-live-track { flex: 1; height: 10px; background: #eee; }
+.dojo-live-bar { display: block; height: 100%; width: 0; background: #0b57d0; }
+.dojo-live-bar.dojo-live-chosen { background: #b3261e; }
+.dojo-live-p { width: 36px; }
 `;
 
 const chapters = findNotebooks().filter((c) => !only || c.name.startsWith(only));
@@ -264,7 +352,7 @@ if (chapters.length === 0) {
 }
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
-copyAssets();
+await copyAssets();
 console.log(`Rendering ${chapters.length} notebooks at the '${budget}' budget into ${outDir}`);
 try {
   for (const [i, c] of chapters.entries()) renderOne(c, chapters, i);

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Env } from '../envs';
-import { makeTrainingEnv } from '../envs';
+import { makeTrainingEnv } from '../envs/training-envs';
 import {
   entropy,
   entropyOfLogits,

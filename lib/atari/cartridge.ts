@@ -6,7 +6,7 @@
  * for F4) selects a bank; the read then returns the byte of the new bank, as in Stella 2.4.2.
  * Type detection and reset banks follow Stella 2.4.2 (`Cartridge::autodetectType`, CartF8 & co.).
  */
-import { createHash } from 'node:crypto';
+import { md5Hex } from '../util/md5';
 
 export type CartridgeType = '2K' | '4K' | 'F8' | 'F6' | 'F4';
 
@@ -33,9 +33,8 @@ const LAYOUTS: Record<CartridgeType, Layout> = {
 /** 8K images that Stella starts from bank 0 instead of bank 1 ("F8 swapped"). */
 const F8_SWAPPED_MD5 = new Set(['bc24440b59092559a1ec26055fd1270e', '75ee371ccfc4f43e7d9b8f24e1266b55']);
 
-export function md5Hex(bytes: Uint8Array): string {
-  return createHash('md5').update(bytes).digest('hex');
-}
+/** The MD5 that identifies a ROM image (lib/util/md5.ts: the same code in Node and in a browser). */
+export { md5Hex };
 
 export interface CartridgeOptions {
   /** Force a type instead of detecting it from the size and contents. */

@@ -3,21 +3,16 @@
  *
  * Lookup order for a game's ROM (`<id>.bin`, e.g. `kung_fu_master.bin`): the folder named by the
  * environment variable GRADIENT_DOJO_ROMS, then `../shared/roms`, then `roms/` in the project.
- * ROMs are identified by md5 against the releases each game file lists.
+ * ROMs are identified by md5 against the releases each game file lists (rom-id.ts, which the live book
+ * uses too: in a browser the reader supplies the bytes, see lib/live/roms.ts).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { md5Hex } from './cartridge';
-import { gameForMd5, getGame, GAMES, type GameSpec } from './games';
+import { getGame } from './games';
+import { checkRomBytes, identifyRom, ROM_HELP, type LoadedRom } from './rom-id';
 import { projectRoot, sharedPath } from '../util/paths';
 
-const ROM_SIZES = [2048, 4096, 8192, 16384, 32768];
-
-export const ROM_HELP =
-  'Atari ROMs are not shipped with this project. A legal source is the Python package ale-py, which bundles ' +
-  'the ROMs ALE supports: `pip install ale-py`, then find them with ' +
-  '`python -c "import ale_py.roms, os; print(os.path.dirname(ale_py.roms.__file__))"` and point ' +
-  'GRADIENT_DOJO_ROMS at that folder (or copy the .bin files into roms/ in this project).';
+export { checkRomBytes, identifyRom, ROM_HELP, type LoadedRom };
 
 /** The folders searched for ROMs, in order (only those that exist). */
 export function romSearchDirs(): string[] {
@@ -28,15 +23,6 @@ export function romSearchDirs(): string[] {
   if (shared) dirs.push(shared);
   dirs.push(join(projectRoot(), 'roms'));
   return dirs.filter((d, i) => dirs.indexOf(d) === i && existsSync(d));
-}
-
-export interface LoadedRom {
-  path: string;
-  bytes: Uint8Array;
-  md5: string;
-  game: GameSpec;
-  /** The release, when the md5 is not the one ALE expects but a known equivalent. */
-  release: string | null;
 }
 
 /** Path of a game's ROM file; throws a clear error when it is nowhere to be found. */
@@ -59,16 +45,6 @@ export function findRom(gameName: string): string {
   );
 }
 
-/** Checks that bytes can be an Atari 2600 ROM image (by size); throws a clear error otherwise. */
-export function checkRomBytes(bytes: Uint8Array, where: string): void {
-  if (!ROM_SIZES.includes(bytes.length)) {
-    throw new Error(
-      `${where} is not an Atari 2600 ROM this emulator can run: it has ${bytes.length} bytes, expected one of ` +
-        `${ROM_SIZES.join(', ')}. Is it the right file (a .bin ROM image, not a zip or a ROM list)? ${ROM_HELP}`,
-    );
-  }
-}
-
 /**
  * Loads a ROM by game name (`kung_fu_master`, `KungFuMaster`) or by file path, and identifies it.
  * A file whose md5 matches no supported release is rejected (pass `game` to run it as that game).
@@ -79,19 +55,6 @@ export function loadRom(gameOrPath: string, options: { game?: string } = {}): Lo
   if (!existsSync(path)) throw new Error(`ROM file '${gameOrPath}' does not exist. ${ROM_HELP}`);
   if (!statSync(path).isFile()) throw new Error(`'${gameOrPath}' is not a file.`);
   const bytes = new Uint8Array(readFileSync(path));
-  checkRomBytes(bytes, `'${path}'`);
-  const md5 = md5Hex(bytes);
-  const known = gameForMd5(md5);
   const wanted = options.game ? getGame(options.game) : !isPath ? getGame(gameOrPath) : null;
-  const game = wanted ?? known;
-  if (!game || (known && wanted && known !== wanted) || (!known && !options.game)) {
-    const list = GAMES.map((g) => `${g.id} (${[g.md5, ...g.otherMd5.map((o) => o.md5)].join(' or ')})`).join('; ');
-    const what = known ? `the ROM of '${known.id}'` : 'not a ROM of any supported game';
-    throw new Error(
-      `'${path}' has md5 ${md5}, which is ${what}. Supported ROMs: ${list}. ` +
-        `Use the ROM files bundled with ale-py, or pass the game explicitly to run an unlisted release.`,
-    );
-  }
-  const release = md5 === game.md5 ? null : (game.otherMd5.find((o) => o.md5 === md5)?.release ?? 'unlisted release');
-  return { path, bytes, md5, game, release };
+  return identifyRom(bytes, path, wanted, !!options.game);
 }

@@ -5,17 +5,11 @@
  * here, one ALE frame per `act`; terminated and truncated apart), with an allocation-free step for
  * vector envs. Also the training families built on them (`Preprocessed42/<id>`, see training-envs.ts).
  */
-import {
-  ACTION_NAMES,
-  AleInterface,
-  atariEnvConfig,
-  atariEnvIds,
-  getGame,
-  loadRom,
-  PALETTE_RGB,
-  type AtariEnvConfig,
-  type ObsType,
-} from '../atari';
+import { ACTION_NAMES, AleInterface } from '../atari/ale';
+import { getGame } from '../atari/games';
+import { atariEnvConfig, atariEnvIds, type AtariEnvConfig, type ObsType } from '../atari/gym';
+import { PALETTE_RGB } from '../atari/palette';
+import { loadRom } from '../atari/roms';
 import { Rng } from '../util/rng';
 import {
   invalidAction,

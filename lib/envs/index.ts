@@ -23,9 +23,9 @@ export * from './core';
 export { Box, Discrete, shapeSize, type Space, type BoxDtype, type BoxArray } from './spaces';
 export { CartPoleEnv, CARTPOLE, type CartPoleOptions, type CartPoleTrig } from './cartpole';
 export { numpySvmlSin, numpySvmlCos, fusedMultiplyAdd } from './numpy-trig';
+export { makeFromSpec } from './from-spec';
 export {
   make,
-  makeFromSpec,
   register,
   registerLazy,
   registeredIds,

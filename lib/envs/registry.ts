@@ -28,6 +28,7 @@ export interface Registration {
  * A serialisable description of an environment, enough to build it in another thread: the id, its
  * options, the seed of its first reset, and optionally a module to load first (one that registers
  * extra ids of your own, resolved from the project root or absolute; the library's ids need none).
+ * `makeFromSpec` (from-spec.ts, Node only: it may load that module) builds it.
  */
 export interface EnvSpec {
   id: string;
@@ -87,17 +88,6 @@ export function make<O = any, A = number>(id: string, options: MakeOptions = {})
   const limit = maxEpisodeSteps === undefined ? reg.maxEpisodeSteps : maxEpisodeSteps;
   if (limit !== undefined && limit !== null) return withId(new TimeLimit(env, limit), id);
   return withId(env, id);
-}
-
-/** Builds the environment a spec describes (loading `spec.module` first when given). */
-// biome-ignore lint/suspicious/noExplicitAny: an id names no observation type; callers name it (make<Float32Array>) or use it as given, as with Gymnasium's make
-export function makeFromSpec<O = any, A = number>(spec: EnvSpec): Env<O, A> {
-  if (spec.module) {
-    const { isAbsolute, resolve } = require('node:path') as typeof import('node:path');
-    const { projectRoot } = require('../util/paths') as typeof import('../util/paths');
-    require(isAbsolute(spec.module) ? spec.module : resolve(projectRoot(), spec.module));
-  }
-  return make<O, A>(spec.id, spec.options ?? {});
 }
 
 function withId<E extends Env<unknown, unknown>>(env: E, id: string): E {

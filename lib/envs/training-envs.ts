@@ -10,7 +10,7 @@
  * Option `episodicLife: true` adds EpisodicLife on top (a lost life ends the episode for learning, the
  * game goes on); evaluation uses the game without it.
  */
-import { atariEnvIds } from '../atari';
+import { atariEnvIds } from '../atari/gym';
 import { CROPPED_PREFIX, PREPROCESSED_PREFIX, type TrainingEnvOptions } from './atari';
 import type { Env } from './core';
 import { make, registration, type EnvSpec, type MakeOptions } from './registry';

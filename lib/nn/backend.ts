@@ -11,10 +11,11 @@
  */
 import * as path from 'node:path';
 import * as fs from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmKernels } from './kernels/wasm-kernels';
 import { registerFastCpuBackend, FAST_CPU_BACKEND } from './kernels/cpu-kernels';
-import { relaxedSimdAvailable } from './kernels/simd-kernels';
+import { allowFusedMultiplyAdd, relaxedSimdAvailable } from './kernels/simd-kernels';
 
 /** The backend families this project runs on. */
 export type BackendKind = 'node' | 'wasm' | 'cpu';
@@ -47,6 +48,23 @@ export function wasmBinaryDir(): string {
   return dir;
 }
 
+/**
+ * Node 20's V8 implements relaxed SIMD but keeps it behind a flag (it is on by default from V8 11.4 /
+ * Node 22); the flag must be set before our kernels are compiled. GRADIENT_DOJO_FMA=0 keeps fused
+ * multiply-add off (separate multiply and add, as on engines without relaxed SIMD).
+ */
+function requestRelaxedSimd(): void {
+  const allowed = process.env.GRADIENT_DOJO_FMA !== '0';
+  if (allowed) {
+    try {
+      setFlagsFromString('--experimental-wasm-relaxed-simd');
+    } catch {
+      // an engine without the flag: the kernels' validation decides
+    }
+  }
+  allowFusedMultiplyAdd(allowed);
+}
+
 let wasmPrepared = false;
 /** Loads the wasm backend package, points it at its binaries, and installs our kernels (idempotent). */
 export function prepareWasm(): void {
@@ -55,6 +73,7 @@ export function prepareWasm(): void {
   wasm.setWasmPaths(wasmBinaryDir());
   // Single-threaded: the threaded build needs worker scripts that do not run under Node.
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  requestRelaxedSimd();
   registerWasmKernels();
   wasmPrepared = true;
 }

@@ -1,7 +1,7 @@
 /**
  * The layers of lib/ (lib/README.md): each module may use modules of its own layer and of lower layers only.
- *   util < atari | runs < envs < nn < algos < viz < grading | cli < index (lib/index.ts, the package's front door)
- * atari and runs are peers, and so are grading and cli: neither of a pair uses the other. runs (what a run writes:
+ *   util < atari | runs < envs < nn < algos < viz < grading | cli | live < index (lib/index.ts, the package's front door)
+ * atari and runs are peers, and so are grading, cli and live (the browser entry of the live book): none uses another. runs (what a run writes:
  * checkpoints, metrics.jsonl, TensorBoard events) uses util only. A "use" is any edge of test/tooling/module-graph.ts:
  * a static import (type-only ones too), require(), import(), require.resolve(), or a Worker started on a path.
  * Also failing: an import cycle; a load whose path is only known at run time (it can reach any layer), outside
@@ -21,13 +21,14 @@ export const LAYERS: Record<string, number> = {
   viz: 5,
   grading: 6,
   cli: 6,
+  live: 6,
   index: 7,
 };
 
 /** Loads whose path is computed, each allowed for a stated reason: "file: the call as written" -> reason. */
 const DYNAMIC_LOAD_EXCEPTIONS: Record<string, string> = {
   'lib/grading/worker.cjs: require(file)': "loads the learner's exercise file (outside lib/) in the grading worker",
-  'lib/envs/registry.ts: require(isAbsolute(spec.module) ? spec.module : resolve(projectRoot(), spec.module))':
+  'lib/envs/from-spec.ts: require(isAbsolute(spec.module) ? spec.module : resolve(projectRoot(), spec.module))':
     "loads a user's module that registers their own env ids (Gymnasium's entry-point idea), so worker threads know them; no lib/ module is named this way",
 };
 

@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { makeFromSpec, type EnvSpec } from '../registry';
+import { makeFromSpec } from '../from-spec';
+import type { EnvSpec } from '../registry';
 import { shapeSize, type Space } from '../spaces';
 import { allocateBuffers } from './buffers';
 import { VectorEnv, type VectorStep } from './vector-env';

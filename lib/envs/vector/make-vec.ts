@@ -1,4 +1,5 @@
-import { makeFromSpec, type EnvSpec, type MakeOptions } from '../registry';
+import { makeFromSpec } from '../from-spec';
+import type { EnvSpec, MakeOptions } from '../registry';
 import { AsyncVectorEnv } from './async-vector-env';
 import { SyncVectorEnv } from './sync-vector-env';
 import type { VectorEnv } from './vector-env';

@@ -3,7 +3,7 @@
  * stepping its slice of the batch straight into the shared arrays.
  */
 import { workerData } from 'node:worker_threads';
-import { makeFromSpec } from '../registry';
+import { makeFromSpec } from '../from-spec';
 import type { Env } from '../core';
 import { BatchStepper, EnvStepError, viewBuffers } from './buffers';
 // The control block's layout and commands, shared with the main thread's AsyncVectorEnv.

@@ -10,7 +10,6 @@
  *   adam      one Adam step on float32 arrays, four elements at a time in float32 lanes.
  *   sumsq     sum of squares in float64 (gradient norms).
  */
-import { setFlagsFromString } from 'node:v8';
 import { FunctionBuilder, assembleModule, type Local } from './wasm-asm';
 
 /** Row-tile heights and column-tile widths (in 4-float vectors) the gemm kernels come in. */
@@ -604,29 +603,26 @@ export interface SimdExports {
 let compiled: WebAssembly.Module | null = null;
 let fmaChecked: boolean | null = null;
 
+let fmaAllowed = true;
+
 /**
- * Node 20's V8 implements relaxed SIMD but keeps it behind a flag (it is on by default from V8 11.4 /
- * Node 22). WebAssembly features are checked when a module is compiled, so setting the flag before our
- * kernels are assembled is enough. GRADIENT_DOJO_FMA=0 keeps fused multiply-add off (separate multiply
- * and add, as on engines without relaxed SIMD).
+ * Allows or forbids fused multiply-add in the kernels compiled from now on (default: allowed when the
+ * engine validates relaxed SIMD). lib/nn/backend.ts forbids it for GRADIENT_DOJO_FMA=0, and on Node 20
+ * switches V8's relaxed-SIMD flag on before the kernels are assembled (WebAssembly features are checked
+ * when a module is compiled); browsers with relaxed SIMD (Chromium 114+) need nothing.
  */
-function requestRelaxedSimd(): boolean {
-  if (process.env.GRADIENT_DOJO_FMA === '0') return false;
-  try {
-    setFlagsFromString('--experimental-wasm-relaxed-simd');
-  } catch {
-    // an engine without the flag: validation below decides
-  }
-  return true;
+export function allowFusedMultiplyAdd(allowed: boolean): void {
+  if (allowed !== fmaAllowed) fmaChecked = null;
+  fmaAllowed = allowed;
 }
 
 /**
  * Whether our products use relaxed-SIMD fused multiply-add (about 10-20% faster training here): the
- * engine accepts it (see `requestRelaxedSimd`) and GRADIENT_DOJO_FMA is not 0.
+ * engine accepts it and it is allowed (see `allowFusedMultiplyAdd`).
  */
 export function relaxedSimdAvailable(): boolean {
   if (fmaChecked === null) {
-    if (!requestRelaxedSimd()) {
+    if (!fmaAllowed) {
       fmaChecked = false;
       return fmaChecked;
     }

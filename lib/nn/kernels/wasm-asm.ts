@@ -39,7 +39,7 @@ function f64Bytes(x: number): number[] {
 }
 
 function utf8(s: string): number[] {
-  return [...Buffer.from(s, 'utf8')];
+  return [...new TextEncoder().encode(s)];
 }
 
 const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
