@@ -31,7 +31,17 @@ if (!linked) {
   symlinkSync('..', link, 'dir');
 }
 
-// 2. The tslab kernel, registered under .jupyter/ and pointing at this project's tslab binary.
+// 2. Which TensorFlow.js backend the library will use, said once here: @tensorflow/tfjs-node is an
+//    optional dependency, and npm says nothing when it fails to install. One line, on stderr.
+const notice = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '-e', "const nn = require('./lib/nn'); nn.ready().then(() => console.log(nn.backendNotice()))"],
+  { cwd: root, encoding: 'utf8' },
+);
+if (notice.status === 0) process.stderr.write(notice.stdout);
+else console.error(`gradient-dojo: TensorFlow.js could not start a backend:\n${notice.stderr.trim()}`);
+
+// 3. The tslab kernel, registered under .jupyter/ and pointing at this project's tslab binary.
 const python = findJupyterPython();
 if (!python) {
   console.log(`gradient-dojo: ${MISSING_JUPYTER}`);
@@ -53,7 +63,7 @@ function register(where) {
 if (!register(`--prefix=${kernelPrefix}`)) process.exit(user ? 1 : 0);
 console.log(`gradient-dojo: tslab kernel registered in ${kernelPrefix} (Python: ${python})`);
 if (user) {
-  // 3. The same kernel for this user, in Jupyter's user data folder (jupyter_data_dir()).
+  // 4. The same kernel for this user, in Jupyter's user data folder (jupyter_data_dir()).
   if (!register('--user')) process.exit(1);
   const dataDir = spawnSync(python, ['-c', 'from jupyter_core.paths import jupyter_data_dir; print(jupyter_data_dir())'], {
     encoding: 'utf8',
