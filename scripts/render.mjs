@@ -10,12 +10,14 @@
 // likewise nbconvert's inline JupyterLab stylesheet goes to one shared site/assets/nbconvert-*.css.
 //
 // Usage: node scripts/render.mjs [--out DIR] [--only NAME] [--no-execute] [--from DIR]
+//   --only NAME    only the notebooks whose name starts with NAME (e.g. --only 01)
 //   --from DIR     take the notebooks from DIR instead (e.g. already executed ones; implies --no-execute)
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { root, findJupyterPython, jupyterEnv, kernelInstalled, MISSING_JUPYTER } from './jupyter.mjs';
+import { formatDuration } from './progress.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name) => {
@@ -178,7 +180,7 @@ function renderOne(chapter, chapters, i) {
   page = page.replace(/<body([^>]*)>/, `<body$1>\n${sidebarHtml(chapters, chapter.name)}\n<div class="dojo-main">${navHtml(chapters, i)}`);
   page = page.replace(/<\/body>/, `${navHtml(chapters, i)}</div>\n</body>`);
   writeFileSync(html, page);
-  console.log(`  ${chapter.name}.html  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(`render: ${basename(chapter.path)} ${formatDuration(Date.now() - started)} (${i + 1}/${chapters.length})`);
 }
 
 function writeIndex(chapters) {
@@ -247,7 +249,9 @@ if (chapters.length === 0) {
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 copyAssets();
-console.log(`Rendering ${chapters.length} notebooks at the '${budget}' budget into ${outDir}`);
+const what = execute ? `executing them at the '${budget}' budget` : 'without executing them';
+console.log(`render: ${chapters.length} notebooks into ${outDir}, ${what}; one line per notebook as it finishes`);
+const renderStarted = Date.now();
 try {
   for (const [i, c] of chapters.entries()) renderOne(c, chapters, i);
 } catch (err) {
@@ -255,4 +259,4 @@ try {
   process.exit(1);
 }
 writeIndex(chapters);
-console.log(`Wrote ${join(outDir, 'index.html')}`);
+console.log(`render: wrote ${join(outDir, 'index.html')} in ${formatDuration(Date.now() - renderStarted)}`);
