@@ -16,6 +16,7 @@
 // from file:// like the rest of the book.
 //
 // Usage: node scripts/render.mjs [--out DIR] [--only NAME] [--no-execute] [--from DIR]
+//   --only NAME    only the notebooks whose name starts with NAME (e.g. --only 01)
 //   --from DIR     take the notebooks from DIR instead (e.g. already executed ones; implies --no-execute)
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -24,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { root, findJupyterPython, jupyterEnv, kernelInstalled, MISSING_JUPYTER } from './jupyter.mjs';
 import { buildLive, LIVE_AGENT, LIVE_BUNDLE, LIVE_WASM } from './build-live.mjs';
+import { formatDuration } from './progress.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name) => {
@@ -267,7 +269,7 @@ function renderOne(chapter, chapters, i) {
   page = page.replace(/<\/body>/, `${navHtml(chapters, i)}</div>\n</body>`);
   page = addLiveWidget(page, chapter.name);
   writeFileSync(html, page);
-  console.log(`  ${chapter.name}.html  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(`render: ${basename(chapter.path)} ${formatDuration(Date.now() - started)} (${i + 1}/${chapters.length})`);
 }
 
 function writeIndex(chapters) {
@@ -353,7 +355,9 @@ if (chapters.length === 0) {
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 await copyAssets();
-console.log(`Rendering ${chapters.length} notebooks at the '${budget}' budget into ${outDir}`);
+const what = execute ? `executing them at the '${budget}' budget` : 'without executing them';
+console.log(`render: ${chapters.length} notebooks into ${outDir}, ${what}; one line per notebook as it finishes`);
+const renderStarted = Date.now();
 try {
   for (const [i, c] of chapters.entries()) renderOne(c, chapters, i);
 } catch (err) {
@@ -361,4 +365,4 @@ try {
   process.exit(1);
 }
 writeIndex(chapters);
-console.log(`Wrote ${join(outDir, 'index.html')}`);
+console.log(`render: wrote ${join(outDir, 'index.html')} in ${formatDuration(Date.now() - renderStarted)}`);

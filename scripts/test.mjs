@@ -4,6 +4,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { formatDuration } from './progress.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const targets = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -28,9 +29,14 @@ if (files.length === 0) {
   console.error(`No test files (*.test.ts) found under: ${targets.join(', ') || 'test'}`);
   process.exit(1);
 }
+const count = `${files.length} test file${files.length === 1 ? '' : 's'}`;
+// The whole suite took about 5 minutes on a 2-core machine (README.md, "Set up and test").
+console.log(`test: ${count}${targets.length ? '' : ', about 5 minutes on 2 cores'}; each test is printed as it ends`);
+const started = Date.now();
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...passThrough, ...files], {
   stdio: 'inherit',
   cwd: root,
   env: { ...process.env, GRADIENT_DOJO_TESTING: '1' },
 });
+console.log(`test: ${count} in ${formatDuration(Date.now() - started)}, exit status ${result.status ?? 'none'}`);
 process.exit(result.status ?? 1);

@@ -32,3 +32,5 @@ export function checkChapter(chapter: string, impl: Record<string, unknown>, opt
 export { grade, type GradeOptions } from './runner';
 
 export { learnerParts, isStub, type LearnerPartsOptions } from './learner';
+
+export { checkDerivative, exactReturnsToGo, type DerivativeCheck, type DerivativeCheckSpec } from './symbolic';

@@ -26,6 +26,20 @@ const TFJS_NAME: Record<BackendKind, string> = { node: 'tensorflow', wasm: 'wasm
 
 let chosen: { kind: BackendKind; detail: string } | null = null;
 let starting: Promise<BackendKind> | null = null;
+/** Why tfjs-node was not used when `ready()` chose automatically (null: it was, or it was not asked). */
+let nodeSkipped: string | null = null;
+
+/**
+ * tfjs's stock `cpu` backend prints, on its first tensor, a banner telling Node users to "install our
+ * node backend" — wrong here (the library chooses its backend and its kernels itself) and printed
+ * whenever a tensor is made before `ready()`. The banner is switched off when this module loads;
+ * `backendNotice()` says instead, in one line, which backend runs and how to get tfjs-node.
+ */
+function silenceCpuBanner(): void {
+  const cpu = tf.findBackend('cpu') as unknown as { firstUse?: boolean } | null;
+  if (cpu) cpu.firstUse = false;
+}
+silenceCpuBanner();
 
 /** Loads tfjs-node if it is installed; returns why not otherwise. */
 function loadNode(): string | null {
@@ -121,6 +135,7 @@ async function start(): Promise<BackendKind> {
   const failures: string[] = [];
   for (const kind of order) {
     const why = await tryStart(kind);
+    if (kind === 'node') nodeSkipped = why;
     if (why === null) {
       chosen = { kind, detail: await detail(kind) };
       return kind;
@@ -170,6 +185,25 @@ export async function useBackend(kind: BackendKind): Promise<void> {
 export function backendName(): BackendKind {
   if (!chosen) throw new Error('no backend chosen yet: call `await nn.ready()` first');
   return chosen.kind;
+}
+
+/**
+ * One line for a person setting up (printed by `npm install`, scripts/setup.mjs): which backend runs,
+ * and, when the optional @tensorflow/tfjs-node did not load, why and how to get it. Call after `ready()`.
+ */
+export function backendNotice(): string {
+  const kind = backendName();
+  if (kind === 'node') return 'gradient-dojo: TensorFlow.js backend: node (native TensorFlow, from @tensorflow/tfjs-node)';
+  const what =
+    kind === 'wasm'
+      ? "wasm (TensorFlow.js's WebAssembly backend with gradient-dojo's SIMD training kernels)"
+      : "cpu (pure JavaScript with gradient-dojo's convolution kernels)";
+  if (nodeSkipped === null)
+    return `gradient-dojo: TensorFlow.js backend: ${what}, as GRADIENT_DOJO_BACKEND=${process.env.GRADIENT_DOJO_BACKEND} asks`;
+  return (
+    `gradient-dojo: TensorFlow.js backend: ${what}. ${nodeSkipped}; ` +
+    'native TensorFlow, which the library prefers when it loads, is an optional extra: `npm install @tensorflow/tfjs-node` (it downloads libtensorflow when it installs)'
+  );
 }
 
 /** One line saying which backend runs and with what, for the top of a notebook. */

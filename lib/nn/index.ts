@@ -13,7 +13,7 @@
  */
 
 /** Backend selection: `ready()` (tfjs-node, else wasm + our kernels, else cpu + our kernels; GRADIENT_DOJO_BACKEND forces one). */
-export { ready, backendName, describeBackend, useBackend, wasmBinaryDir, type BackendKind } from './backend';
+export { ready, backendName, backendNotice, describeBackend, useBackend, wasmBinaryDir, type BackendKind } from './backend';
 
 /**
  * Parameters: a model's named variables (`ParamSet`, seeded initialisers), and `ParamGroup`, one or more

@@ -26,6 +26,10 @@ test('setup (npm install) succeeds without Jupyter and prints one line naming th
   assert.equal(lines.length, 1, `expected one line, got:\n${r.stdout}`);
   assert.match(lines[0], /jupyter-notebook jupyter-nbconvert/);
   assert.match(lines[0], /pip install notebook nbconvert/);
+  // and, on stderr, the one line saying which TensorFlow.js backend the library will use
+  const notices = r.stderr.split('\n').filter((l) => l.startsWith('gradient-dojo: '));
+  assert.equal(notices.length, 1, r.stderr);
+  assert.match(notices[0], /^gradient-dojo: TensorFlow\.js backend: (node|wasm|cpu)/);
 });
 
 test('npm start fails without Jupyter with the same clear line, not a traceback', () => {
