@@ -10,11 +10,38 @@
  *
  * mathjs is loaded on first use, so importing the library does not pay for it.
  */
-import type * as MathJs from 'mathjs';
+// The part of mathjs used here, typed by hand: mathjs's own declarations are an ES module, which the
+// library's CommonJS build cannot import, not even for types.
+interface MathNode {
+  toString(): string;
+  compile(): { evaluate(scope: Record<string, number>): unknown };
+  traverse(visit: (node: MathNode, path: string, parent: MathNode | null) => void): void;
+  isSymbolNode?: boolean;
+  isFunctionNode?: boolean;
+  isConstantNode?: boolean;
+  name?: string;
+  fn?: MathNode;
+  value?: unknown;
+}
+interface Fraction {
+  toFraction(): string;
+}
+interface MathJs {
+  parse(text: string): MathNode;
+  simplify(node: MathNode): MathNode;
+  derivative(node: MathNode, variable: string): MathNode;
+  OperatorNode: new (op: string, fn: string, args: MathNode[]) => MathNode;
+  fraction(x: number | string): Fraction;
+  add(a: Fraction, b: Fraction): Fraction;
+  multiply(a: Fraction, b: Fraction): Fraction;
+  smaller(a: Fraction, b: number): boolean;
+  larger(a: Fraction, b: number): boolean;
+  number(x: Fraction): number;
+}
 
-let mathjs: typeof MathJs | null = null;
-function math(): typeof MathJs {
-  mathjs ??= require('mathjs') as typeof MathJs;
+let mathjs: MathJs | null = null;
+function math(): MathJs {
+  mathjs ??= require('mathjs') as MathJs;
   return mathjs;
 }
 
@@ -48,7 +75,7 @@ export interface DerivativeCheck {
   report: string;
 }
 
-function parse(what: string, text: string): MathJs.MathNode {
+function parse(what: string, text: string): MathNode {
   if (typeof text !== 'string' || text.trim() === '')
     throw new Error(`checkDerivative: ${what} must be an expression in mathjs syntax, got ${JSON.stringify(text)}`);
   try {
@@ -59,14 +86,11 @@ function parse(what: string, text: string): MathJs.MathNode {
 }
 
 /** Symbols (not functions) an expression uses. */
-function symbolsOf(node: MathJs.MathNode): Set<string> {
+function symbolsOf(node: MathNode): Set<string> {
   const names = new Set<string>();
   node.traverse((n, _path, parent) => {
-    if (
-      (n as MathJs.SymbolNode).isSymbolNode &&
-      !((parent as MathJs.FunctionNode | null)?.isFunctionNode && (parent as MathJs.FunctionNode).fn === n)
-    ) {
-      names.add((n as MathJs.SymbolNode).name);
+    if (n.isSymbolNode && !(parent?.isFunctionNode && parent.fn === n)) {
+      names.add(n.name as string);
     }
   });
   return names;
@@ -91,8 +115,7 @@ export function checkDerivative(spec: DerivativeCheckSpec): DerivativeCheck {
 
   const derivative = m.simplify(m.derivative(f, spec.variable));
   const difference = m.simplify(new m.OperatorNode('-', 'subtract', [derivative, expected]));
-  const symbolicallyEqual =
-    (difference as MathJs.ConstantNode).isConstantNode === true && Number((difference as MathJs.ConstantNode).value) === 0;
+  const symbolicallyEqual = difference.isConstantNode === true && Number(difference.value) === 0;
 
   const dFn = derivative.compile();
   const eFn = expected.compile();
@@ -151,8 +174,8 @@ export function exactReturnsToGo(rewards: (number | string)[], gamma: number | s
   const out = new Array<{ exact: string; value: number }>(rewards.length);
   let future = m.fraction(0);
   for (let t = rewards.length - 1; t >= 0; t--) {
-    future = m.add(frac(`reward ${t}`, rewards[t]), m.multiply(g, future)) as MathJs.Fraction;
-    out[t] = { exact: future.toFraction(), value: m.number(future) as number };
+    future = m.add(frac(`reward ${t}`, rewards[t]), m.multiply(g, future));
+    out[t] = { exact: future.toFraction(), value: m.number(future) };
   }
   return out;
 }
