@@ -155,6 +155,27 @@ export function returnsToGo(rewards: number[], gamma: number): number[] {
 }
 
 // %% [markdown]
+// **A worked example, exactly.** Take an episode of four steps, each rewarded $+1$, and
+// $\gamma = \frac{99}{100}$. By the recursion, $G_3 = 1$, $G_2 = 1 + \frac{99}{100} = \frac{199}{100}$,
+// $G_1 = 1 + \frac{99}{100}\cdot\frac{199}{100} = \frac{29701}{10000}$, and so on. Floating-point numbers
+// cannot hold most of these fractions exactly, so a computed return differs from the true one in its last
+// digits. The cell below computes the same returns twice: with exact fractions, using **mathjs** (a
+// computer-algebra library for JavaScript; `dojo.grading.exactReturnsToGo` is a thin wrapper on its
+// `fraction` type), and with the library's `returnsToGo`, the function Exercise 1.3 asks you to write. The
+// two agree to about $10^{-16}$: the rounding is real but far too small to matter, which is why the
+// library computes in floating point.
+
+// %%
+const exactG = dojo.grading.exactReturnsToGo([1, 1, 1, 1], '99/100');
+const floatG = dojo.algos.returnsToGo([1, 1, 1, 1], 0.99);
+exactG.forEach((g, t) => {
+  console.log(
+    `G_${t} = ${g.exact.padEnd(16)} = ${g.value.toFixed(6)}   floating point: ${floatG[t]}   difference ${Math.abs(floatG[t] - g.value).toExponential(1)}`,
+  );
+});
+if (exactG.some((g, t) => Math.abs(g.value - floatG[t]) > 1e-12)) throw new Error('returnsToGo disagrees with the exact returns');
+
+// %% [markdown]
 // ## Where the loss comes from: the policy-gradient theorem
 //
 // We want the parameters $\theta$ that maximise the expected return of a whole episode
@@ -206,6 +227,42 @@ export function returnsToGo(rewards: number[], gamma: number): number[] {
 //
 // (The cross-entropy method from earlier lessons is the special case where every kept action has
 // weight 1 and every discarded one weight 0.)
+//
+// **What the loss tells each logit.** Backpropagation takes this loss to the network through the
+// logits. Differentiate $\log \pi(a) = z_a - \log \sum_b e^{z_b}$ by one logit $z_k$: the first term
+// gives $1$ when $k = a$ and $0$ otherwise, the second gives $e^{z_k} / \sum_b e^{z_b} = \pi(k)$, so
+//
+// $$\frac{\partial \log \pi(a)}{\partial z_k} = \mathbb{1}[k = a] - \pi(k), \qquad
+//   \frac{\partial L}{\partial z_{t,k}} = -G_t\,\big(\mathbb{1}[k = a_t] - \pi_t(k)\big).$$
+//
+// A step of gradient descent therefore raises the logit of the action taken, in proportion to its
+// return and to how *unlikely* it was ($1 - \pi(a_t)$), and lowers every other logit in proportion to
+// its probability. A hand derivation is easy to get wrong (the classic slip is $1 - \pi(k)$ for every
+// $k$), so let mathjs check it: `dojo.grading.checkDerivative` differentiates the expression
+// symbolically with mathjs's `derivative`, simplifies the difference from our result, and evaluates both
+// at a few points, for three actions and action $a = 1$ taken.
+
+// %%
+const logSum3 = 'log(exp(z1) + exp(z2) + exp(z3))';
+const derivPoints = [
+  { z1: 0, z2: 0, z3: 0 },
+  { z1: 2, z2: -1, z3: 0.5 },
+];
+for (const k of [1, 2, 3]) {
+  const check = dojo.grading.checkDerivative({
+    f: `z1 - ${logSum3}`,
+    variable: `z${k}`,
+    expected: `${k === 1 ? 1 : 0} - exp(z${k}) / (exp(z1) + exp(z2) + exp(z3))`,
+    at: derivPoints,
+  });
+  console.log(check.report);
+  if (!check.agrees) throw new Error(`the derivative by z${k} disagrees with mathjs`);
+}
+
+// %% [markdown]
+// At $z = 0$ all three actions have probability $\frac13$: the taken action's logit gets $+\frac23$, the
+// others $-\frac13$ each; the three add up to zero, as they must, because adding the same number to every
+// logit leaves the probabilities unchanged.
 //
 // ### Exercise 1.4 — the loss as a tensor
 //
