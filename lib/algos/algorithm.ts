@@ -29,7 +29,7 @@ import {
 } from './optim';
 import type { Rng, RngState } from '../util/rng';
 import { closestMatch } from '../util/text';
-import { CheckpointMismatchError, checkSnapshotFits, type NetworkShape, type Snapshot } from '../runs/checkpoint';
+import { CheckpointMismatchError, checkSnapshotFits, type NetworkShape, type Snapshot } from '../runs/snapshot';
 
 /** What one call of `update()` did. */
 export interface UpdateResult {

@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { Rng } from '../../util/rng';
 import { probeEnv, samplingAgent, withDefaults, type Algorithm, type EvalAgent, type Snapshot, type UpdateResult } from '../algorithm';
 import { checkedLrScale } from '../optim';
-import { CheckpointMismatchError, checkSnapshotFits, type NetworkShape } from '../../runs/checkpoint';
+import { CheckpointMismatchError, checkSnapshotFits, type NetworkShape } from '../../runs/snapshot';
 import { actorCriticModel, type ActorCriticModel } from '../models';
 import { A3C_DEFAULTS, withoutRetiredKeys, type A3CConfig } from './config';
 import { allocateShared, CTRL, HogwildWeights, type SharedBuffers } from './shared';
