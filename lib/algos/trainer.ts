@@ -6,7 +6,8 @@
  *     stop if any loss/* metric or the gradient norm is NaN or Inf (naming the update, the term and the
  *       last checkpoint); a checkpoint whose parameters are not all finite is never written (same stop)
  *     log: progress line (stderr; stdout in a notebook), metrics.jsonl, TensorBoard events
- *     every evalEvery updates: evaluate on separate environments with separate seeds
+ *     every evalEvery updates: evaluate on separate environments with separate seeds; an evaluation
+ *       better than every earlier one saves the evaluated agent to best/; stop if it reaches stopAt
  *     every checkpointEvery updates, and at the end: checkpoint
  *
  * With `resume: true`, the run folder's checkpoint is restored (parameters, optimiser moments,
@@ -19,7 +20,10 @@
  *
  * Files in the run folder `out`: `metrics.jsonl` (one JSON object per update, `kind: 'train'`, and per
  * evaluation, `kind: 'eval'`), `events.out.tfevents.*` (for `tensorboard --logdir runs/`),
- * `checkpoint/` (lib/runs/: the formats of these files). Without `resume`, a run replaces whatever run
+ * `checkpoint/` (lib/runs/: the formats of these files), and with evaluations `best/`, a checkpoint of the
+ * agent with the best evaluation so far (its trainer state adds `eval`: mean, std, update, envSteps).
+ * Evaluations play the agent as it was when they began: `best/` holds exactly the parameters evaluated.
+ * Without `resume`, a run replaces whatever run
  * `out` held before (those files are deleted first, so a re-run notebook never mixes two runs); the CLI
  * refuses such a folder unless told `--resume` or `--overwrite`.
  */
@@ -60,6 +64,13 @@ export interface TrainOptions {
   evalEvery?: number;
   /** Episodes per evaluation. */
   evalEpisodes?: number;
+  /**
+   * Keep the agent of the best evaluation so far in `out/best/` (default: true when evaluating with an
+   * `out` folder). An evaluation counts as better when its mean return is strictly higher.
+   */
+  keepBest?: boolean;
+  /** Stop as soon as an evaluation's mean return reaches this value (needs `evalEvery`); stopReason 'target'. */
+  stopAt?: number;
   /** Checkpoint every this many updates (0: only at the end). Needs `out`. */
   checkpointEvery?: number;
   /** 'bar': one self-rewriting line on a terminal; 'lines': a line every few seconds (notebooks, logs). */
@@ -112,13 +123,36 @@ export interface TrainResult {
   episodes: number;
   seconds: number;
   /** Why the loop ended. */
-  stopReason: 'steps' | 'seconds' | 'interrupted';
+  stopReason: 'steps' | 'seconds' | 'interrupted' | 'target';
   /** Evaluations run during training, in order. */
   evals: (EvalSummary & { update: number; envSteps: number })[];
   /** Every training log line (also in metrics.jsonl). */
   history: TrainLog[];
   /** Folder of the final checkpoint, if `out` was given. */
   checkpoint?: string;
+  /**
+   * The best evaluation of the run so far (over all sessions, as `best/` records it) and, when kept, the
+   * folder of its agent. Absent without evaluations.
+   */
+  best?: BestEval & { checkpoint?: string };
+}
+
+/** An evaluation as `best/`'s trainer state records it. */
+export interface BestEval {
+  mean: number;
+  std: number;
+  update: number;
+  envSteps: number;
+}
+
+/** The evaluation recorded in `dir/state.json` by a best/ save, or null (none, or not readable). */
+export function readBestEval(dir: string): BestEval | null {
+  try {
+    const e = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).trainer?.eval;
+    return e && [e.mean, e.std, e.update, e.envSteps].every((x) => typeof x === 'number') ? (e as BestEval) : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -223,11 +257,17 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
   const evalEvery = count('evalEvery', opts.evalEvery ?? 0, 0);
   const evalEpisodes = count('evalEpisodes', opts.evalEpisodes ?? 10, 1);
   const checkpointEvery = count('checkpointEvery', opts.checkpointEvery ?? 0, 0);
+  if (opts.stopAt !== undefined && !(typeof opts.stopAt === 'number' && Number.isFinite(opts.stopAt)))
+    throw new Error(`train: stopAt must be a finite number (a mean evaluation return), got ${opts.stopAt}`);
+  if (opts.stopAt !== undefined && evalEvery === 0)
+    throw new Error('train: stopAt needs evaluations to decide when to stop: give evalEvery >= 1 as well');
+  const keepBest = (opts.keepBest ?? true) && evalEvery > 0 && opts.out !== undefined;
   const alpha = opts.ewmaAlpha ?? 0.05;
   const mode = opts.progress === undefined || opts.progress === 'auto' ? (process.stderr.isTTY ? 'bar' : 'lines') : opts.progress;
   const progress = new Progress(mode, opts.progressInterval ?? 5);
   const out = opts.out;
   const ckptDir = out ? join(out, 'checkpoint') : null;
+  const bestDir = out ? join(out, 'best') : null;
   const metrics = out ? new MetricsLog(join(out, 'metrics.jsonl')) : null;
 
   // Trainer state (saved in checkpoints).
@@ -240,6 +280,7 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
   // changes what training does.
   const evalRng = new Rng(algo.config.seed + 0x5eed);
   let lastCheckpoint: string | null = null;
+  let best: BestEval | null = null;
 
   if (out) mkdirSync(out, { recursive: true });
   if (opts.resume) {
@@ -278,6 +319,8 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
     ewma = t.ewma ?? undefined;
     evalRng.setState(t.evalRng);
     lastCheckpoint = ckptDir;
+    // The best agent so far is what best/ holds, also when it was saved after the checkpoint resumed here.
+    if (bestDir && findCheckpoint(bestDir)) best = readBestEval(bestDir);
     // Drop log lines written after the checkpoint, so the log reads as one uninterrupted run.
     metrics?.keepUpTo(updates);
   } else if (out) {
@@ -298,24 +341,27 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
   const start = performance.now();
   const elapsed = () => (performance.now() - start) / 1000;
   const sessionStartSteps = envSteps;
-  const checkpoint = () => {
-    if (!ckptDir) return;
-    const snap = algo.snapshot();
+  const trainerState = () => ({
+    updates,
+    envSteps,
+    episodes,
+    seconds: priorSeconds + elapsed(),
+    ewma: ewma ?? null,
+    evalRng: evalRng.getState(),
+  });
+  /** Saves `snap` to `dir`; a snapshot with NaN in it is divergence (the previous save stays the last good one). */
+  const save = (dir: string, snap: ReturnType<Algorithm['snapshot']>, trainer: Record<string, unknown>) => {
     try {
-      saveCheckpoint(ckptDir, snap, {
-        updates,
-        envSteps,
-        episodes,
-        seconds: priorSeconds + elapsed(),
-        ewma: ewma ?? null,
-        evalRng: evalRng.getState(),
-      });
+      saveCheckpoint(dir, snap, trainer);
     } catch (e) {
-      // Never a checkpoint with NaN in it: the previous one stays the last good one.
       if (e instanceof NonFiniteSnapshotError)
         throw new TrainingDivergedError(updates, `the parameters ('${e.array}')`, NaN, lastCheckpoint);
       throw e;
     }
+  };
+  const checkpoint = () => {
+    if (!ckptDir) return;
+    save(ckptDir, algo.snapshot(), trainerState());
     lastCheckpoint = ckptDir;
   };
   let evalEnv: Env<Float32Array, number> | null = null;
@@ -323,8 +369,14 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
   const runEval = async (): Promise<boolean> => {
     evalEnv ??= makeEnv(algo.config.envId);
     const seed = 2_000_000_000 + evalRng.int(100_000_000);
+    // The agent as evaluated (threaded a3c's workers may move the shared weights during the evaluation).
+    const evaluated = keepBest ? algo.snapshot() : null;
     const ev = await evaluateUnlessAborted(evalEnv, algo.evalAgent(evalRng.fork()), evalEpisodes, seed, opts.signal);
     if (!ev) return false;
+    if (best === null || ev.mean > best.mean) {
+      best = { mean: ev.mean, std: ev.std, update: updates, envSteps };
+      if (evaluated && bestDir) save(bestDir, evaluated, { ...trainerState(), eval: best });
+    }
     const entry = {
       kind: 'eval' as const,
       update: updates,
@@ -340,7 +392,8 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
     tb?.scalars(envSteps, { 'eval/mean_return': ev.mean, 'eval/std_return': ev.std });
     result.evals.push({ ...ev, update: updates, envSteps });
     progress.show(
-      `eval @ update ${updates}: mean ${fmt(ev.mean)} ± ${fmt(ev.std)} over ${ev.episodes} episodes (min ${fmt(ev.min)}, max ${fmt(ev.max)})`,
+      `eval @ update ${updates}: mean ${fmt(ev.mean)} ± ${fmt(ev.std)} over ${ev.episodes} episodes (min ${fmt(ev.min)}, max ${fmt(ev.max)})` +
+        ` | best ${fmt(best.mean)} (update ${best.update})${best.update === updates && keepBest ? `, saved to ${bestDir}` : ''}`,
       true,
     );
     if (mode === 'bar') progressStream().write('\n');
@@ -421,16 +474,24 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
       opts.onUpdate?.(entry);
       const budget = opts.steps !== undefined ? `${envSteps}/${opts.steps} steps` : `${envSteps} steps`;
       const timeBudget = opts.seconds !== undefined ? ` ${t.toFixed(0)}/${opts.seconds}s` : ` ${t.toFixed(0)}s`;
+      const lastEval = result.evals.at(-1);
+      const evals = lastEval && best ? ` | eval ${fmt(lastEval.mean)} best ${fmt(best.mean)}` : '';
       const losses = Object.entries(r.metrics)
         .filter(([k]) => k.startsWith('loss/'))
         .map(([k, v]) => `${k.slice(5)} ${fmt(v, 3)}`)
         .join(' ');
       progress.show(
-        `${algo.name} ${algo.config.envId} | upd ${updates} | ${budget}${timeBudget} | ${fmt(entry.stepsPerSecond, 0)} steps/s | return ${fmt(episodeReturn)} ewma ${fmt(ewma)} | entropy ${fmt(r.metrics['policy/entropy'], 3)} | ${losses}`,
+        `${algo.name} ${algo.config.envId} | upd ${updates} | ${budget}${timeBudget} | ${fmt(entry.stepsPerSecond, 0)} steps/s | return ${fmt(episodeReturn)} ewma ${fmt(ewma)} | entropy ${fmt(r.metrics['policy/entropy'], 3)}${evals} | ${losses}`,
       );
-      if (evalEvery > 0 && updates % evalEvery === 0 && !opts.signal?.aborted && !(await runEval())) {
-        result.stopReason = 'interrupted';
-        break;
+      if (evalEvery > 0 && updates % evalEvery === 0 && !opts.signal?.aborted) {
+        if (!(await runEval())) {
+          result.stopReason = 'interrupted';
+          break;
+        }
+        if (opts.stopAt !== undefined && result.evals[result.evals.length - 1].mean >= opts.stopAt) {
+          result.stopReason = 'target';
+          break;
+        }
       }
       if (checkpointEvery > 0 && updates % checkpointEvery === 0) checkpoint();
     }
@@ -441,5 +502,7 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
     (evalEnv as Env<Float32Array, number> | null)?.close();
   }
   Object.assign(result, { updates, envSteps, episodes, seconds: elapsed(), checkpoint: ckptDir ?? undefined });
+  const bestSoFar = best as BestEval | null;
+  if (bestSoFar) result.best = { ...bestSoFar, ...(bestDir && findCheckpoint(bestDir) ? { checkpoint: bestDir } : {}) };
   return result;
 }

@@ -1,7 +1,7 @@
 /**
  * A run folder as a whole: which of its files belong to a run (`metrics.jsonl` and what a killed trim of
- * it leaves, `run.json`, TensorBoard `events.out.tfevents.*`, `checkpoint/` and what a killed checkpoint
- * save leaves beside it), so that a new run in the same folder can replace them all and never mix with them.
+ * it leaves, `run.json`, TensorBoard `events.out.tfevents.*`, `checkpoint/`, the best evaluation's `best/`,
+ * and what a killed checkpoint save leaves beside them), so that a new run in the same folder can replace them all and never mix with them.
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +17,9 @@ export function runFiles(out: string): string[] {
         f === 'run.json' ||
         f.startsWith('events.out.tfevents.') ||
         f === 'checkpoint' ||
-        f.startsWith('checkpoint.'),
+        f.startsWith('checkpoint.') ||
+        f === 'best' ||
+        f.startsWith('best.'),
     )
     .sort();
 }

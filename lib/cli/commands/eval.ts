@@ -1,15 +1,17 @@
 import { type CliCommand, UsageError } from '../command';
 import { parseFlags } from '../args';
 import { evaluate } from '../../algos/algorithm';
-import { withTrainedAgent } from '../trained-agent';
+import { chooseCheckpoint, withTrainedAgent } from '../trained-agent';
 import { Rng } from '../../util/rng';
 
-const usage = `Usage: gradient-dojo eval --checkpoint DIR [--episodes N] [--seed S] [--greedy] [--json]
+const usage = `Usage: gradient-dojo eval --checkpoint DIR [--episodes N] [--seed S] [--best] [--greedy] [--json]
 
 Plays N full episodes with a trained agent (sampling from its policy, or the most likely action with
 --greedy) and prints the mean, standard deviation, minimum and maximum return.
 
   --checkpoint DIR   a run folder (runs/NAME) or its checkpoint/ folder
+  --best             the run's best evaluated agent (runs/NAME/best/, kept by train --eval-every)
+                     instead of its latest checkpoint
   --episodes N       episodes (default 10); episode i is reset with seed S+i
   --seed S           first environment seed (default 0); also seeds the action sampling
   --greedy           take the arg-max action instead of sampling
@@ -24,18 +26,20 @@ export const command: CliCommand = {
       { name: 'episodes', type: 'number', default: 10 },
       { name: 'seed', type: 'number', default: 0 },
       { name: 'greedy', type: 'boolean', default: false },
+      { name: 'best', type: 'boolean', default: false },
       { name: 'json', type: 'boolean', default: false },
     ]);
     if (positional.length) throw new UsageError(`unexpected argument '${positional[0]}'`);
     const episodes = Number(flags.episodes);
     if (!Number.isInteger(episodes) || episodes < 1) throw new UsageError(`--episodes must be a positive integer, got ${episodes}`);
-    return withTrainedAgent(String(flags.checkpoint), (algo, env) => {
+    const checkpoint = chooseCheckpoint(String(flags.checkpoint), Boolean(flags.best));
+    return withTrainedAgent(checkpoint, (algo, env) => {
       const seed = Number(flags.seed);
       const s = evaluate(env, algo.evalAgent(new Rng(seed), Boolean(flags.greedy)), episodes, seed);
       if (flags.json) {
         console.log(
           JSON.stringify({
-            checkpoint: String(flags.checkpoint),
+            checkpoint,
             algo: algo.name,
             env: algo.config.envId,
             episodes: s.episodes,

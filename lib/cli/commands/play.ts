@@ -1,14 +1,16 @@
 import { type CliCommand, UsageError } from '../command';
 import { parseFlags } from '../args';
-import { withTrainedAgent } from '../trained-agent';
+import { chooseCheckpoint, withTrainedAgent } from '../trained-agent';
 import { Rng } from '../../util/rng';
 import { recordEpisode, toGif, saveBytes } from '../../viz';
 
-const usage = `Usage: gradient-dojo play --checkpoint DIR --gif FILE [--seed S] [--max-steps N] [--fps F] [--scale K] [--greedy]
+const usage = `Usage: gradient-dojo play --checkpoint DIR --gif FILE [--seed S] [--max-steps N] [--fps F] [--scale K] [--best] [--greedy]
 
 Plays one episode with a trained agent and saves it as an animated GIF.
 
   --checkpoint DIR   a run folder (runs/NAME) or its checkpoint/ folder
+  --best             the run's best evaluated agent (runs/NAME/best/, kept by train --eval-every)
+                     instead of its latest checkpoint
   --gif FILE         output file (.gif)
   --seed S           environment and action seed (default 0)
   --max-steps N      stop after N steps (default 5000)
@@ -28,9 +30,11 @@ export const command: CliCommand = {
       { name: 'fps', type: 'number', default: 30 },
       { name: 'scale', type: 'number', default: 1 },
       { name: 'greedy', type: 'boolean', default: false },
+      { name: 'best', type: 'boolean', default: false },
     ]);
     if (positional.length) throw new UsageError(`unexpected argument '${positional[0]}'`);
-    return withTrainedAgent(String(flags.checkpoint), (algo, env) => {
+    const checkpoint = chooseCheckpoint(String(flags.checkpoint), Boolean(flags.best));
+    return withTrainedAgent(checkpoint, (algo, env) => {
       const seed = Number(flags.seed);
       const agent = algo.evalAgent(new Rng(seed), Boolean(flags.greedy));
       agent.reset();

@@ -11,8 +11,9 @@ import { closestMatch } from '../../util/text';
 
 const usage = `Usage: gradient-dojo train <algo> --out runs/NAME (--steps N | --seconds S) [options]
 
-Trains an agent, writing runs/NAME/metrics.jsonl, TensorBoard event files (tensorboard --logdir runs/)
-and runs/NAME/checkpoint/ (every --checkpoint-every updates and at the end).
+Trains an agent, writing runs/NAME/metrics.jsonl, TensorBoard event files (tensorboard --logdir runs/),
+runs/NAME/checkpoint/ (every --checkpoint-every updates and at the end) and, with --eval-every,
+runs/NAME/best/: the agent of the best evaluation so far (eval and play take it with --best).
 
 Algorithms:
 ${Object.entries(ALGORITHMS)
@@ -29,7 +30,9 @@ ${Object.entries(ALGORITHMS)
   --overwrite            start over in an --out folder that holds an earlier run (its metrics, checkpoint and
                          TensorBoard events are deleted first); without it such a folder is refused
   --config JSON          algorithm settings, e.g. '{"lr":0.001,"numEnvs":8}'
-  --eval-every N         evaluate every N updates (default 0: never during training)
+  --eval-every N         evaluate every N updates (default 0: never during training); an evaluation better
+                         than all earlier ones saves its agent to runs/NAME/best/
+  --stop-at RETURN       stop as soon as an evaluation's mean return reaches RETURN (needs --eval-every)
   --eval-episodes N      episodes per evaluation (default 10)
   --checkpoint-every N   checkpoint every N updates (default 100)
   --lr-schedule S        constant | linear (decay the step size to zero over the budget; default constant)
@@ -71,6 +74,7 @@ export const command: CliCommand = {
       { name: 'config', type: 'string' },
       { name: 'eval-every', type: 'number', default: 0 },
       { name: 'eval-episodes', type: 'number', default: 10 },
+      { name: 'stop-at', type: 'number' },
       { name: 'checkpoint-every', type: 'number', default: 100 },
       { name: 'progress', type: 'string' },
       { name: 'lr-schedule', type: 'string', default: 'constant' },
@@ -96,6 +100,11 @@ export const command: CliCommand = {
     const evalEvery = wholeNumber('eval-every', flags['eval-every'], 0);
     const evalEpisodes = wholeNumber('eval-episodes', flags['eval-episodes'], 1);
     const checkpointEvery = wholeNumber('checkpoint-every', flags['checkpoint-every'], 0);
+    const stopAt = flags['stop-at'] === undefined ? undefined : Number(flags['stop-at']);
+    if (stopAt !== undefined && !Number.isFinite(stopAt))
+      throw new UsageError(`--stop-at must be a number (a mean evaluation return), got ${String(flags['stop-at'])}`);
+    if (stopAt !== undefined && evalEvery === 0)
+      throw new UsageError('--stop-at needs evaluations to decide when to stop: add --eval-every N (e.g. --eval-every 10)');
     if (flags.resume && flags.overwrite)
       throw new UsageError('--resume continues the run in --out and --overwrite deletes it: give one of them');
     const earlier = runFiles(out);
@@ -155,6 +164,7 @@ export const command: CliCommand = {
         resume: Boolean(flags.resume),
         evalEvery,
         evalEpisodes,
+        stopAt,
         checkpointEvery,
         progress: progress as 'auto',
         signal: abort.signal,
@@ -164,7 +174,11 @@ export const command: CliCommand = {
       console.log(
         `${name} on ${String(config.envId)}: ${res.updates} updates, ${res.envSteps} steps, ${res.episodes} episodes, ${res.seconds.toFixed(1)} s this session (stopped: ${res.stopReason})` +
           (last ? `; last evaluation ${last.mean.toFixed(1)} ± ${last.std.toFixed(1)}` : '') +
-          `\ncheckpoint: ${res.checkpoint}`,
+          `\ncheckpoint: ${res.checkpoint}` +
+          (res.best
+            ? `\nbest: ${res.best.checkpoint ?? '(not kept)'} (evaluation ${res.best.mean.toFixed(1)} ± ${res.best.std.toFixed(1)} at update ${res.best.update}; ` +
+              `eval --checkpoint ${out} --best)`
+            : ''),
       );
       if (res.stopReason === 'interrupted') {
         const budget = flags.steps !== undefined ? `--steps ${flags.steps}` : `--seconds ${flags.seconds}`;
