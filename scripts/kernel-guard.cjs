@@ -13,6 +13,24 @@
 'use strict';
 const { isMainThread } = require('node:worker_threads');
 
+/**
+ * True for an error raised inside the kernel's own messaging, not by any notebook code: every frame of its
+ * stack is in tslab or zeromq (or Node's internals). tslab's heartbeat loop sends on a socket that the
+ * kernel's shutdown may close first, and the rejection it leaves ('Error: Socket is closed' at
+ * tslab/dist/jupyter.js) is a race at exit that says nothing about the notebook.
+ */
+function fromKernelMachinery(e) {
+  if (!(e instanceof Error) || typeof e.stack !== 'string') return false;
+  const frames = e.stack.split('\n').filter((line) => /^\s+at /.test(line));
+  return (
+    frames.length > 0 &&
+    frames.every(
+      (f) => /[\\/]node_modules[\\/](tslab|zeromq)[\\/]/.test(f) || /\(?node:internal[\\/]/.test(f) || /^\s+at (async )?Promise\./.test(f),
+    )
+  );
+}
+module.exports = { fromKernelMachinery };
+
 const logFile = process.env.GRADIENT_DOJO_UNCAUGHT_LOG;
 const isKernel = /tslab/.test(process.argv[1] ?? '') && process.argv.includes('kernel');
 if (logFile && isKernel && isMainThread) {
@@ -26,6 +44,7 @@ if (logFile && isKernel && isMainThread) {
     }
   };
   const record = (kind) => (e) => {
+    if (fromKernelMachinery(e)) return;
     try {
       appendFileSync(logFile, `${JSON.stringify({ at: Date.now(), kind, message: describe(e) })}\n`);
     } catch {

@@ -37,3 +37,36 @@ test('a timer that throws after its cell has finished (the kernel idle, after th
     rmSync(out, { recursive: true, force: true });
   }
 });
+
+test("the kernel guard ignores the kernel's own shutdown race (tslab's heartbeat on a closed socket), not a notebook's error", () => {
+  const { fromKernelMachinery } = require('../../scripts/kernel-guard.cjs') as { fromKernelMachinery: (e: unknown) => boolean };
+  const stackOf = (message: string, frames: string[]) => {
+    const e = new Error(message);
+    e.stack = [`Error: ${message}`, ...frames.map((f) => `    at ${f}`)].join('\n');
+    return e;
+  };
+  // seen in a book render: the heartbeat loop's send after the kernel closed its sockets
+  assert.equal(fromKernelMachinery(stackOf('Socket is closed', ['/work/main/node_modules/tslab/dist/jupyter.js:510:33'])), true);
+  assert.equal(
+    fromKernelMachinery(
+      stackOf('Socket is closed', [
+        'Socket.send (/p/node_modules/zeromq/lib/index.js:1:1)',
+        'process.processTicksAndRejections (node:internal/process/task_queues:95:5)',
+      ]),
+    ),
+    true,
+  );
+  // a notebook's own errors are always recorded
+  assert.equal(
+    fromKernelMachinery(
+      stackOf('boom', ['Timeout._onTimeout (/tmp/nb/01_reinforce.ts:3:9)', 'listOnTimeout (node:internal/timers:581:17)']),
+    ),
+    false,
+  );
+  assert.equal(
+    fromKernelMachinery(stackOf('boom', ['/tmp/nb/01_reinforce.ts:3:9', '/work/main/node_modules/tslab/dist/executor.js:10:1'])),
+    false,
+  );
+  assert.equal(fromKernelMachinery(stackOf('no frames', [])), false);
+  assert.equal(fromKernelMachinery('a thrown string'), false);
+});
