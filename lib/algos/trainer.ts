@@ -28,6 +28,7 @@
  * refuses such a folder unless told `--resume` or `--overwrite`.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Env } from '../envs';
 import { Rng } from '../util/rng';
@@ -212,7 +213,8 @@ function progressStream(): NodeJS.WriteStream {
 }
 
 class Progress {
-  private lastPrint = 0;
+  // The first update is shown at once; later ones every `interval` seconds (lines) or 0.1 s (bar).
+  private lastPrint = Number.NEGATIVE_INFINITY;
   constructor(
     private readonly mode: Exclude<ProgressMode, 'auto'>,
     private readonly interval: number,
@@ -481,7 +483,7 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
         .map(([k, v]) => `${k.slice(5)} ${fmt(v, 3)}`)
         .join(' ');
       progress.show(
-        `${algo.name} ${algo.config.envId} | upd ${updates} | ${budget}${timeBudget} | ${fmt(entry.stepsPerSecond, 0)} steps/s | return ${fmt(episodeReturn)} ewma ${fmt(ewma)} | entropy ${fmt(r.metrics['policy/entropy'], 3)}${evals} | ${losses}`,
+        `${algo.name} ${algo.config.envId} | upd ${updates} | ${budget}${timeBudget} | ${fmt(entry.stepsPerSecond, 0)} steps/s (load ${loadavg()[0].toFixed(1)}) | return ${fmt(episodeReturn)} ewma ${fmt(ewma)} | entropy ${fmt(r.metrics['policy/entropy'], 3)}${evals} | ${losses}`,
       );
       if (evalEvery > 0 && updates % evalEvery === 0 && !opts.signal?.aborted) {
         if (!(await runEval())) {

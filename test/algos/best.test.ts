@@ -157,10 +157,13 @@ test('CLI: --eval-every keeps best/, --stop-at stops there, eval and play take -
       '--stop-at',
       '60',
       '--progress',
-      'none',
+      'lines',
     ]);
     assert.equal(t.status, 0, t.stderr);
     assert.match(t.stdout, /\(stopped: target\)/);
+    // progress lines: throughput with the load average beside it; evaluations with the best so far
+    assert.match(t.stderr, /\d+ steps\/s \(load \d+\.\d\) \|/);
+    assert.match(t.stderr, /eval @ update \d+: mean [\d.]+ .*\| best [\d.]+ \(update \d+\)/);
     assert.match(
       t.stdout,
       new RegExp(
