@@ -30,8 +30,8 @@ if (files.length === 0) {
   process.exit(1);
 }
 const count = `${files.length} test file${files.length === 1 ? '' : 's'}`;
-// The whole suite took about 5 minutes on a 2-core machine (README.md, "Set up and test").
-console.log(`test: ${count}${targets.length ? '' : ', about 5 minutes on 2 cores'}; each test is printed as it ends`);
+// The whole suite took 6-11 minutes on a busy 2-core machine (README.md, "Set up and test").
+console.log(`test: ${count}${targets.length ? '' : ', 6-11 minutes on 2 cores'}; each test is printed as it ends`);
 const started = Date.now();
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...passThrough, ...files], {
   stdio: 'inherit',
