@@ -267,3 +267,29 @@ test('AsyncVectorEnv: close() during a step settles that step with an error; a h
     /stepTimeoutMs must be a number of milliseconds >= 0/,
   );
 });
+
+test('AsyncVectorEnv: a wake-up that is not the worker finishing does not count as a timeout', async () => {
+  const { SLOT, DONE } = await import('../../lib/envs/vector/pool-protocol');
+  const specs = [
+    { id: 'CartPole-v1', seed: 0 },
+    { id: 'Hanging-v0', options: { hangAt: 1, hangMs: 400 }, module: FAILING, seed: 1 },
+  ];
+  const pool = await AsyncVectorEnv.create(specs, { workers: 2, stepTimeoutMs: 20_000 });
+  try {
+    await pool.reset();
+    await pool.step([0, 0]);
+    // The second step takes 400 ms in worker 1; meanwhile wake whoever waits on its DONE word without
+    // changing it (as a spurious wake-up would). The step must still finish normally.
+    const ctrl = (pool as unknown as { ctrl: Int32Array }).ctrl;
+    const stepping = pool.step([0, 0]);
+    const poke = setInterval(() => Atomics.notify(ctrl, 1 * SLOT + DONE), 20);
+    try {
+      const r = await stepping;
+      assert.equal(r.rewards.length, 2);
+    } finally {
+      clearInterval(poke);
+    }
+  } finally {
+    await pool.close();
+  }
+});

@@ -262,15 +262,19 @@ export class AsyncVectorEnv extends VectorEnv {
   }
 
   private async waitAllInner(timeoutMs?: number): Promise<void> {
+    // One deadline for the whole command, checked against the clock: a wait may end before its timeout
+    // without the worker having finished (a wake-up that is not the worker's answer), and that is no
+    // reason to give up on it.
+    const deadline = timeoutMs === undefined ? Number.POSITIVE_INFINITY : performance.now() + timeoutMs;
     for (let w = 0; w < this.workers.length; w++) {
       const idx = w * SLOT + DONE;
       for (;;) {
         const v = Atomics.load(this.ctrl, idx);
         if (v >= this.expected[w]) break;
-        const waiter = Atomics.waitAsync(this.ctrl, idx, v, timeoutMs);
+        const left = deadline - performance.now();
+        if (left <= 0) throw new Error(`AsyncVectorEnv: worker ${w} did not answer within ${timeoutMs} ms`);
+        const waiter = Atomics.waitAsync(this.ctrl, idx, v, Number.isFinite(left) ? left : undefined);
         if (waiter.async) await Promise.race([waiter.value, this.death]);
-        if (timeoutMs !== undefined && Atomics.load(this.ctrl, idx) < this.expected[w])
-          throw new Error(`AsyncVectorEnv: worker ${w} did not answer within ${timeoutMs} ms`);
       }
     }
     for (let w = 0; w < this.workers.length; w++) {
