@@ -146,14 +146,19 @@ export interface BestEval {
   envSteps: number;
 }
 
-/** The evaluation recorded in `dir/state.json` by a best/ save, or null (none, or not readable). */
-export function readBestEval(dir: string): BestEval | null {
+/** The trainer state in `dir/state.json` as it is on disk, or null when it cannot be read. */
+function trainerStateOnDisk(dir: string): Record<string, unknown> | null {
   try {
-    const e = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).trainer?.eval;
-    return e && [e.mean, e.std, e.update, e.envSteps].every((x) => typeof x === 'number') ? (e as BestEval) : null;
+    return JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).trainer ?? null;
   } catch {
     return null;
   }
+}
+
+/** The evaluation recorded in `dir/state.json` by a best/ save, or null (none, or not readable). */
+export function readBestEval(dir: string): BestEval | null {
+  const e = trainerStateOnDisk(dir)?.eval as BestEval | undefined;
+  return e && [e.mean, e.std, e.update, e.envSteps].every((x) => typeof x === 'number') ? e : null;
 }
 
 /**
@@ -195,12 +200,8 @@ export class TrainingDivergedError extends Error {
 
 /** The update count stored in the checkpoint in `dir` (what is on disk, not what the run thinks), or null. */
 function checkpointUpdate(dir: string): number | null {
-  try {
-    const updates = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).trainer?.updates;
-    return typeof updates === 'number' ? updates : null;
-  } catch {
-    return null;
-  }
+  const updates = trainerStateOnDisk(dir)?.updates;
+  return typeof updates === 'number' ? updates : null;
 }
 
 /**
@@ -322,7 +323,8 @@ export async function train(algo: Algorithm, opts: TrainOptions): Promise<TrainR
     evalRng.setState(t.evalRng);
     lastCheckpoint = ckptDir;
     // The best agent so far is what best/ holds, also when it was saved after the checkpoint resumed here.
-    if (bestDir && findCheckpoint(bestDir)) best = readBestEval(bestDir);
+    const bestFound = bestDir ? findCheckpoint(bestDir) : null;
+    if (bestFound) best = readBestEval(bestFound.dir);
     // Drop log lines written after the checkpoint, so the log reads as one uninterrupted run.
     metrics?.keepUpTo(updates);
   } else if (out) {
