@@ -7,6 +7,7 @@ import { CheckpointMismatchError, loadCheckpoint, mismatchInCheckpoint } from '.
 import { A2C } from './a2c';
 import { A3C, SyncA3C } from './a3c';
 import { RecurrentA2C } from './recurrent-a2c';
+import { PPO } from './ppo';
 import { Reinforce } from './reinforce';
 
 export interface AlgorithmEntry {
@@ -47,6 +48,11 @@ export const ALGORITHMS: Readonly<Record<string, AlgorithmEntry>> = Object.freez
     summary: 'LSTM actor-critic on parallel rollouts with truncated BPTT and n-step advantages',
     defaultEnv: 'KungFuMasterDeterministic-v0',
     create: (c) => new RecurrentA2C(c),
+  },
+  ppo: {
+    summary: 'PPO: the clipped surrogate objective, GAE, several epochs of minibatch steps on each rollout',
+    defaultEnv: 'KungFuMasterDeterministic-v0',
+    create: (c) => new PPO(c),
   },
 });
 

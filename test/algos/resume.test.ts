@@ -1,7 +1,7 @@
 // What resuming from a checkpoint promises, algorithm by algorithm, on the default backend:
 // - reinforce and a2c: bit-exact. A run saved after update S and resumed reaches the same parameters
 //   at update U as the run that never stopped (their environments are reset every update anyway).
-// - a3c-nstep / a3c-sync, recurrent-a2c and a3c: parameters, optimiser moments, counters and random
+// - a3c-nstep / a3c-sync, recurrent-a2c, a3c and ppo: parameters, optimiser moments, counters and random
 //   streams are restored bit for bit, but the environments (and, for recurrent-a2c, the LSTM memory)
 //   start fresh episodes, so the trajectory after the resume differs from an uninterrupted run's;
 //   it is reproducible, though: two resumes from one checkpoint agree bit for bit (a3c with
@@ -59,12 +59,13 @@ test('reinforce and a2c resume bit-exact: split runs end where the uninterrupted
   }
 });
 
-test('a3c-nstep, recurrent-a2c and a3c restore weights, optimiser moments, counters and random streams bit for bit (episodes restart)', async () => {
+test('a3c-nstep, recurrent-a2c, a3c and ppo restore weights, optimiser moments, counters and random streams bit for bit (episodes restart)', async () => {
   await ready();
   for (const [name, config] of [
     ['a3c-nstep', { envId: 'CartPole-v1', seed: 3, numEnvs: 4, nSteps: 5, hidden: 32 }],
     ['recurrent-a2c', { envId: 'CartPole-v1', seed: 3, numEnvs: 4, rolloutLength: 5, units: 16, hidden: 16 }],
     ['a3c', { envId: 'CartPole-v1', seed: 3, numWorkers: 2, envsPerWorker: 2, nSteps: 5, hidden: 32, workerThreads: false }],
+    ['ppo', { envId: 'CartPole-v1', seed: 3, numEnvs: 4, nSteps: 8, minibatches: 2, epochs: 2, hidden: 32 }],
   ] as const) {
     const r = await splitVsStraight(name, config, 12, 5);
     assert.deepEqual(arraysOf(r.restored), arraysOf(r.saved), `${name}: arrays after restore`);
@@ -74,13 +75,14 @@ test('a3c-nstep, recurrent-a2c and a3c restore weights, optimiser moments, count
   }
 });
 
-test('a3c-sync, a3c-nstep, recurrent-a2c and a3c: a resumed run is reproducible (two resumes from one checkpoint agree bit for bit)', async () => {
+test('a3c-sync, a3c-nstep, recurrent-a2c, a3c and ppo: a resumed run is reproducible (two resumes from one checkpoint agree bit for bit)', async () => {
   await ready();
   for (const [name, config] of [
     ['a3c-sync', { envId: 'CartPole-v1', seed: 5, numEnvs: 3, hidden: 16 }],
     ['a3c-nstep', { envId: 'CartPole-v1', seed: 5, numEnvs: 3, nSteps: 4, hidden: 16 }],
     ['recurrent-a2c', { envId: 'CartPole-v1', seed: 5, numEnvs: 3, rolloutLength: 4, units: 8, hidden: 8 }],
     ['a3c', { envId: 'CartPole-v1', seed: 5, numWorkers: 2, envsPerWorker: 2, nSteps: 4, hidden: 16, workerThreads: false }],
+    ['ppo', { envId: 'CartPole-v1', seed: 5, numEnvs: 3, nSteps: 4, minibatches: 2, epochs: 2, hidden: 16 }],
   ] as const) {
     const dir = mkdtempSync(join(tmpdir(), 'dojo-resume-'));
     try {
