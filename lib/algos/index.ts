@@ -11,7 +11,7 @@
  *   time-major [T, N] typed arrays (`t * N + n`).
  * - REINFORCE (+ entropy sweep), episodic A2C (separate or shared trunk; critic-baseline variance),
  *   the synchronous batched actor-critic of the Kung-Fu notebook (one-step and n-step), truly
- *   asynchronous A3C on worker threads, and a recurrent (LSTM) A2C.
+ *   asynchronous A3C on worker threads, a recurrent (LSTM) A2C, and PPO.
  * - `train()`: progress display, evaluation, metrics.jsonl + TensorBoard event files, checkpoints,
  *   exact resume, and a stop on NaN/Inf losses.
  */
@@ -115,6 +115,9 @@ export {
   type Memory,
   type LstmStepFn,
 } from './recurrent-a2c';
+
+/** Proximal policy optimisation: the clipped surrogate objective, several epochs on each rollout. */
+export { PPO, PPO_DEFAULTS, ppoLoss, type PPOConfig } from './ppo';
 
 /** The training loop. */
 export { train, TrainingDivergedError, type TrainOptions, type TrainResult, type TrainLog, type ProgressMode } from './trainer';

@@ -169,7 +169,8 @@ export class PPO extends CoreAlgorithm implements Algorithm {
         `ppo: a batch of numEnvs * nSteps = ${c.numEnvs * c.nSteps} steps does not split into ${c.minibatches} equal minibatches; choose minibatches dividing it`,
       );
     }
-    if (c.lifeLossPenalty !== 0 && !c.episodicLife) throw new Error('ppo: lifeLossPenalty needs episodicLife: true (a lost life must end the episode)');
+    if (c.lifeLossPenalty !== 0 && !c.episodicLife)
+      throw new Error('ppo: lifeLossPenalty needs episodicLife: true (a lost life must end the episode)');
     if (!(c.clipCoef > 0)) throw new Error(`ppo: clipCoef must be positive, got ${c.clipCoef}`);
     if (!(c.gaeLambda >= 0 && c.gaeLambda <= 1)) throw new Error(`ppo: gaeLambda must be in [0, 1], got ${c.gaeLambda}`);
     const root = new Rng(c.seed);

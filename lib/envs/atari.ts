@@ -212,6 +212,8 @@ export class AtariEnv implements Env<Uint8Array, number>, FastEnv<number>, Palet
 export const PREPROCESSED_PREFIX = 'Preprocessed42/';
 /** The same after Practical_RL's crop (rows 60..180, columns 5..160: the playfield without the score bars). */
 export const CROPPED_PREFIX = 'Preprocessed42Crop/';
+/** The whole screen at 84x84 (greyscale, 4 stacked frames, channels-last): twice the resolution each way, for games whose objects vanish at 42x42. */
+export const PREPROCESSED84_PREFIX = 'Preprocessed84/';
 
 /** Options of the training envs beyond the Atari ones. */
 export interface TrainingEnvOptions {
@@ -219,13 +221,18 @@ export interface TrainingEnvOptions {
   episodicLife?: boolean;
 }
 
-function preprocessed(id: string, crop: 'none' | 'practical_rl', options: MakeOptions): Env<Float32Array, number> {
+function preprocessed(id: string, crop: 'none' | 'practical_rl', options: MakeOptions, size = 42): Env<Float32Array, number> {
   const { episodicLife, ...atariOptions } = options as MakeOptions & TrainingEnvOptions;
-  const env = new PreprocessAtari(new AtariEnv(id, atariOptions as AtariOptions), { crop, channelOrder: 'channels-last' });
+  const env = new PreprocessAtari(new AtariEnv(id, atariOptions as AtariOptions), {
+    crop,
+    channelOrder: 'channels-last',
+    height: size,
+    width: size,
+  });
   return episodicLife ? new EpisodicLife(env) : env;
 }
 
-/** Every Atari id of lib/atari, and its two training families (the registry adds them when first asked). */
+/** Every Atari id of lib/atari, and its three training families (the registry adds them when first asked). */
 export function atariRegistrations(): Registration[] {
   return atariEnvIds().flatMap((id): Registration[] => {
     const c = atariEnvConfig(id);
@@ -244,6 +251,11 @@ export function atariRegistrations(): Registration[] {
         id: CROPPED_PREFIX + id,
         description: `${id}, Practical_RL's crop, then 42x42 greyscale, 4 stacked frames, channels-last`,
         create: (o) => preprocessed(id, 'practical_rl', o),
+      },
+      {
+        id: PREPROCESSED84_PREFIX + id,
+        description: `${id}, preprocessed: 84x84 greyscale, 4 stacked frames, channels-last`,
+        create: (o) => preprocessed(id, 'none', o, 84),
       },
     ];
   });

@@ -54,5 +54,6 @@ export {
   trainingEnvSpec,
   PREPROCESSED_PREFIX,
   CROPPED_PREFIX,
+  PREPROCESSED84_PREFIX,
   type TrainingEnvOptions,
 } from './training-envs';

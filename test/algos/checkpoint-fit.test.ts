@@ -73,7 +73,7 @@ test('loading a checkpoint whose arrays come from a hidden-16 run where its stat
   await ready();
   const dir = tmp();
   try {
-    for (const name of ['reinforce', 'a3c-nstep', 'recurrent-a2c']) {
+    for (const name of ['reinforce', 'a3c-nstep', 'recurrent-a2c', 'ppo']) {
       const ck = await savedRun(join(dir, name), name, { hidden: 16, ...(name === 'recurrent-a2c' ? { units: 8 } : {}) });
       asLegacy(ck, (s) => {
         s.snapshot.config.hidden = 32;

@@ -55,7 +55,7 @@ test('Ctrl-C stops every algorithm long before its budget, with a checkpoint of 
   try {
     // reinforce and a2c: SIGTERM and the chaos run in faults.test.ts. CartPole keeps this short; on Kung-Fu
     // an update of these takes well under a second too.
-    for (const algo of ['a3c-sync', 'a3c-nstep', 'recurrent-a2c', 'a3c']) {
+    for (const algo of ['a3c-sync', 'a3c-nstep', 'recurrent-a2c', 'a3c', 'ppo']) {
       const out = join(dir, algo);
       const run = startTraining(
         [algo, '--env', 'CartPole-v1', '--seconds', '30', '--out', out, '--checkpoint-every', '1000', '--progress', 'none'],

@@ -43,7 +43,7 @@ test('ppoLoss: the clipped surrogate, critic and entropy terms match a direct co
   assert.ok(Math.abs(out.terms.clipFraction - 0.5) < 1e-6, 'two of four ratios are outside [0.8, 1.2]');
 });
 
-test('ppoLoss: no policy gradient from a step whose ratio is already clipped in its advantage\'s direction', async () => {
+test("ppoLoss: no policy gradient from a step whose ratio is already clipped in its advantage's direction", async () => {
   await ready();
   const z = [0.2, -0.1];
   const actions = Int32Array.from([0]);
@@ -51,13 +51,14 @@ test('ppoLoss: no policy gradient from a step whose ratio is already clipped in 
   const gradFor = (ratio: number, advantage: number) =>
     tf.tidy(() => {
       const oldLogp = Float32Array.from([lp - Math.log(ratio)]);
-      const g = tf.grad((x: tf.Tensor) =>
-        ppoLoss(
-          x as tf.Tensor2D,
-          tf.tensor1d([0]),
-          { actions, oldLogp, advantages: Float32Array.from([advantage]), targets: Float32Array.from([0]) },
-          { clipCoef: 0.1, entropyCoef: 0, valueCoef: 0 },
-        ).loss,
+      const g = tf.grad(
+        (x: tf.Tensor) =>
+          ppoLoss(
+            x as tf.Tensor2D,
+            tf.tensor1d([0]),
+            { actions, oldLogp, advantages: Float32Array.from([advantage]), targets: Float32Array.from([0]) },
+            { clipCoef: 0.1, entropyCoef: 0, valueCoef: 0 },
+          ).loss,
       )(tf.tensor2d([z]));
       return Array.from(g.dataSync());
     });

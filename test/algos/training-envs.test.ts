@@ -53,6 +53,26 @@ test('the cropped family observes exactly what PreprocessAtari with the Practica
   assert.ok(differ > 1000, 'the crop changes what the agent sees');
 });
 
+test('the 84x84 family observes exactly what PreprocessAtari at 84x84 does, and takes episodicLife', (t) => {
+  if (!needShared(t, 'roms', 'kangaroo.bin')) return;
+  const ours = makeTrainingEnv('Preprocessed84/KangarooDeterministic-v0');
+  const ref = new PreprocessAtari(make('KangarooDeterministic-v0') as Env<Uint8Array, number>, {
+    crop: 'none',
+    channelOrder: 'channels-last',
+    height: 84,
+    width: 84,
+  });
+  assert.deepEqual(ours.observationSpace.shape, [84, 84, 4]);
+  let a = ours.reset({ seed: 2 }).obs,
+    b = ref.reset({ seed: 2 }).obs;
+  for (let s = 0; s < 40; s++) {
+    assert.deepEqual(a, b, `step ${s}`);
+    a = ours.step((s * 5) % 18).obs;
+    b = ref.step((s * 5) % 18).obs;
+  }
+  assert.ok(makeTrainingEnv('Preprocessed84/KangarooDeterministic-v0', { episodicLife: true }) instanceof EpisodicLife);
+});
+
 test('episodicLife reaches the env through specs (AsyncVectorEnv workers) and is refused for games without lives', async (t) => {
   if (!needShared(t, 'roms', 'kung_fu_master.bin')) return;
   const spec = trainingEnvSpec('Preprocessed42Crop/KungFuMasterDeterministic-v0', undefined, { episodicLife: true });
