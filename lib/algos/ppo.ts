@@ -41,7 +41,9 @@ import {
 } from './algorithm';
 import { actorCriticModel, type ActorCriticModel } from './models';
 import { gae, normalize } from './returns';
-import { makeVec, trainingEnvSpec, type VectorEnv } from '../envs';
+import type { VectorEnv } from '../envs';
+import { logProbRows } from '../nn/distributions';
+import { startTrainingEnvs } from './training-vec';
 
 export interface PPOConfig extends ActorCriticConfigBase {
   /** Environments stepped together. */
@@ -131,19 +133,6 @@ export function ppoLoss(
   return { loss: tf.add(tf.sub(pg, tf.mul(c.entropyCoef, ent)), tf.mul(c.valueCoef, vl)) as tf.Scalar, terms };
 }
 
-/** log softmax(logits)[a] of each row's taken action, from the logits read back [B * A]. */
-function logProbsOf(logits: Float32Array, actions: Int32Array, A: number): Float32Array {
-  const out = new Float32Array(actions.length);
-  for (let b = 0; b < actions.length; b++) {
-    let max = -Infinity;
-    for (let j = 0; j < A; j++) max = Math.max(max, logits[b * A + j]);
-    let sum = 0;
-    for (let j = 0; j < A; j++) sum += Math.exp(logits[b * A + j] - max);
-    out[b] = logits[b * A + actions[b]] - max - Math.log(sum);
-  }
-  return out;
-}
-
 export class PPO extends CoreAlgorithm implements Algorithm {
   readonly name = 'ppo';
   readonly config: PPOConfig;
@@ -192,10 +181,7 @@ export class PPO extends CoreAlgorithm implements Algorithm {
   async update(): Promise<UpdateResult> {
     const c = this.config;
     // Environments start on the first update (after a restore, from the restored generator).
-    this.vec ??= await makeVec(trainingEnvSpec(c.envId, undefined, { episodicLife: c.episodicLife }), c.numEnvs, {
-      workers: c.envWorkers,
-      seed: this.envRng.int(2 ** 31 - c.numEnvs),
-    });
+    this.vec ??= await startTrainingEnvs(c, this.envRng);
     const batch = await this.collect();
     const metrics = this.learn(batch);
     this.core.updates++;
@@ -226,7 +212,7 @@ export class PPO extends CoreAlgorithm implements Algorithm {
       const rewards = Float32Array.from(ro.rewards, (r, i) => Math.fround(r * c.rewardScale) - (ro.dones[i] ? c.lifeLossPenalty : 0));
       const { advantages, returns } = gae(rewards, ro.dones, values, c.gamma, c.gaeLambda, { T, N });
       const actions = Int32Array.from(ro.actions);
-      return { obs: ro.obs, actions, oldLogp: logProbsOf(logits, actions, this.nActions), advantages, targets: returns };
+      return { obs: ro.obs, actions, oldLogp: logProbRows(logits, this.nActions, actions), advantages, targets: returns };
     } finally {
       passes.dispose();
     }

@@ -43,7 +43,8 @@ import {
 } from './algorithm';
 import { recurrentModel, type RecurrentModel } from './models';
 import { nStepAdvantages } from './returns';
-import { makeVec, trainingEnvSpec, type VectorEnv } from '../envs';
+import type { VectorEnv } from '../envs';
+import { startTrainingEnvs } from './training-vec';
 
 /** An LSTM's memory for a batch of environments: [h, c], each [N, units]. */
 export type Memory = [tf.Tensor2D, tf.Tensor2D];
@@ -199,10 +200,7 @@ export class RecurrentA2C implements Algorithm {
     const { resetMemory, lstmUnroll: unroll, nStepAdvantages: advantagesOf } = this.parts;
     const reset = (m: LstmState, d: boolean[]) => asState(resetMemory(asPair(m), d));
     // Environments start on the first update (after a restore, from the restored generator).
-    this.vec ??= await makeVec(trainingEnvSpec(c.envId, undefined, { episodicLife: c.episodicLife }), c.numEnvs, {
-      workers: c.envWorkers,
-      seed: this.envRng.int(2 ** 31 - c.numEnvs),
-    });
+    this.vec ??= await startTrainingEnvs(c, this.envRng);
     const N = this.vec.numEnvs;
     const T = c.rolloutLength;
 

@@ -25,7 +25,7 @@ import {
   type UpdateResult,
 } from '../algorithm';
 import { actorCriticModel, type ActorCriticModel } from '../models';
-import { makeVec, trainingEnvSpec } from '../../envs';
+import { startTrainingEnvs } from '../training-vec';
 import { SYNC_A3C_DEFAULTS, type SyncA3CConfig } from './config';
 import { OwnWeights } from './shared';
 import { a3cParts, targetsFor, type A3CParts } from './step';
@@ -72,15 +72,7 @@ export class SyncA3C extends CoreAlgorithm implements Algorithm {
   async update(): Promise<UpdateResult> {
     const c = this.config;
     // Environments start on the first update (after a restore, from the restored generator).
-    this.worker ??= new ActorCriticWorker(
-      this.net,
-      await makeVec(trainingEnvSpec(c.envId, undefined, { episodicLife: c.episodicLife }), c.numEnvs, {
-        workers: c.envWorkers,
-        seed: this.envRng.int(2 ** 31 - c.numEnvs),
-      }),
-      this.actionRng,
-      c,
-    );
+    this.worker ??= new ActorCriticWorker(this.net, await startTrainingEnvs(c, this.envRng), this.actionRng, c);
     const rollout = await this.worker.play(c.nSteps);
     this.parts.a3cWorkerStep(rollout, this.worker, this.weights, c.gamma, targetsFor(c.nSteps, this.parts));
     this.core.updates++;
