@@ -301,7 +301,10 @@ export function reinforceLoss(logits: tf.Tensor2D, actions: number[], returns: n
 //
 // Nothing else is added. Hyper-parameters follow the classic recipe: $\gamma = 0.99$, learning rate
 // $0.01$, 4 episodes per update, 128 hidden units. Every few updates the agent plays 10 evaluation
-// games; we stop when their mean passes 180.
+// games; we stop when their mean passes 180. REINFORCE wanders (a good policy can get worse after the
+// next few updates), so the loop also keeps a snapshot of the agent with the best evaluation so far and
+// ends with that one, as `dojo.algos.train` does with `evalEvery` (its `best/` folder) and the command
+// line with `--eval-every`.
 
 // %%
 // (Names written out in full: the notebook kernel does not resolve `{ logSoftmax }` to an earlier cell's function.)
@@ -317,6 +320,7 @@ const TARGET = 180;
 const maxUpdates = pick({ ci: 4, book: 200, full: 1000 });
 const curve: { update: number; trainReturn: number; evalReturn?: number }[] = [];
 const evalEnv = dojo.envs.make('CartPole-v1') as dojo.envs.Env<Float32Array, number>;
+let best: { update: number; evalReturn: number; snapshot: dojo.algos.Snapshot } | null = null;
 // The chart below redraws itself while training runs.
 const live = new dojo.viz.LivePlot();
 function learningCurve(): dojo.viz.PlotlyFigure {
@@ -338,6 +342,7 @@ for (let u = 1; u <= maxUpdates; u++) {
     const evalReturn = dojo.algos.evaluate(evalEnv, algo.evalAgent(new dojo.Rng(u)), 10, 10_000 + u).mean;
     point.evalReturn = evalReturn;
     console.log(`update ${u}: training episodes ${trainReturn.toFixed(1)}, evaluation ${evalReturn.toFixed(1)}`);
+    if (best === null || evalReturn > best.evalReturn) best = { update: u, evalReturn, snapshot: algo.snapshot() };
   }
   curve.push(point);
   await live.update(learningCurve());
@@ -345,6 +350,10 @@ for (let u = 1; u <= maxUpdates; u++) {
     console.log(`reached the target (${TARGET}) after ${u} updates`);
     break;
   }
+}
+if (best && best.update !== curve[curve.length - 1].update) {
+  algo.restore(best.snapshot);
+  console.log(`ending with the agent of update ${best.update} (evaluation ${best.evalReturn.toFixed(1)}), the best evaluated`);
 }
 const evals = curve.filter((p) => p.evalReturn !== undefined);
 if (evals.length >= 2)

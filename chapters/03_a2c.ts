@@ -162,6 +162,8 @@ const a2c = new dojo.algos.A2C(a2cConfig, parts);
 const evalEnv = dojo.envs.make('CartPole-v1') as dojo.envs.Env<Float32Array, number>;
 const history: { update: number; train: number; valueMse: number; evalMean?: number }[] = [];
 const maxUpdates = pick({ ci: 3, book: 150, full: 500 });
+// As in chapter 1, the loop ends with the agent of its best evaluation (dojo.algos.train's best/).
+let best: { update: number; evalMean: number; snapshot: dojo.algos.Snapshot } | null = null;
 for (let u = 1; u <= maxUpdates; u++) {
   const r = a2c.update();
   const point: (typeof history)[number] = {
@@ -173,12 +175,17 @@ for (let u = 1; u <= maxUpdates; u++) {
     const evalMean = dojo.algos.evaluate(evalEnv, a2c.evalAgent(new dojo.Rng(u)), 10, 50_000 + u).mean;
     point.evalMean = evalMean;
     console.log(`update ${u}: train ${point.train.toFixed(1)}, critic MSE ${point.valueMse.toFixed(2)}, evaluation ${evalMean.toFixed(1)}`);
+    if (best === null || evalMean > best.evalMean) best = { update: u, evalMean, snapshot: a2c.snapshot() };
   }
   history.push(point);
   if ((point.evalMean ?? 0) > TARGET) {
     console.log(`target ${TARGET} reached after ${u} updates`);
     break;
   }
+}
+if (best && best.update !== history[history.length - 1].update) {
+  a2c.restore(best.snapshot);
+  console.log(`ending with the agent of update ${best.update} (evaluation ${best.evalMean.toFixed(1)}), the best evaluated`);
 }
 
 // %%

@@ -131,6 +131,55 @@ const BENCHES: Record<string, LearnBench> = {
     lrSchedule: 'linear',
     config: { numWorkers: 2, envsPerWorker: 4, nSteps: 20, lr: 1e-4, optimizer: 'adam', entropyCoef: 0.01, episodicLife: true },
   },
+  // What learns Kangaroo (bench/RESULTS.md, "Kangaroo"): PPO on the whole screen at 84x84 with the A3C
+  // paper's convolutions, a penalty for each lost life, and the epochs' gradients on both cores.
+  'kangaroo-ppo': {
+    algo: 'ppo',
+    env: 'Preprocessed84/KangarooDeterministic-v0',
+    seconds: 3600,
+    evalEpisodes: 20,
+    target: 400,
+    long: true,
+    lrSchedule: 'linear',
+    config: {
+      numEnvs: 8,
+      nSteps: 128,
+      epochs: 4,
+      minibatches: 4,
+      lr: 2.5e-4,
+      entropyCoef: 0.01,
+      clipCoef: 0.1,
+      episodicLife: true,
+      envWorkers: 2,
+      lifeLossPenalty: 1,
+      trunk: 'mnih2013',
+      hidden: 256,
+      gradientThreads: 1,
+    },
+  },
+  // PPO on Kung-Fu Master with the lesson's network and crop, the epochs' gradients on both cores.
+  'kungfu-ppo': {
+    algo: 'ppo',
+    env: 'Preprocessed42Crop/KungFuMasterDeterministic-v0',
+    seconds: 3600,
+    evalEpisodes: 20,
+    target: 25_000,
+    long: true,
+    lrSchedule: 'linear',
+    config: {
+      numEnvs: 8,
+      nSteps: 128,
+      epochs: 4,
+      minibatches: 4,
+      lr: 2.5e-4,
+      entropyCoef: 0.01,
+      clipCoef: 0.1,
+      episodicLife: true,
+      envWorkers: 2,
+      hidden: 256,
+      gradientThreads: 1,
+    },
+  },
 };
 
 /** Final evaluations use seeds from here on; training and early-stop checks never do. */

@@ -552,6 +552,7 @@ const COUNT_KEYS: Readonly<Record<string, number>> = {
   episodesPerUpdate: 1,
   rolloutLength: 1,
   envWorkers: 0,
+  gradientThreads: 0,
 };
 
 /**

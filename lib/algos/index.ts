@@ -118,6 +118,7 @@ export {
 
 /** Proximal policy optimisation: the clipped surrogate objective, several epochs on each rollout. */
 export { PPO, PPO_DEFAULTS, ppoLoss, type PPOConfig } from './ppo';
+export { CONV_TRUNKS, type ConvTrunk } from './models';
 
 /** The training loop. */
 export { train, TrainingDivergedError, type TrainOptions, type TrainResult, type TrainLog, type ProgressMode } from './trainer';

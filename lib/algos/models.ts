@@ -4,7 +4,17 @@
  * The networks themselves live in lib/nn; this file only picks and wires them.
  */
 import * as tf from '@tensorflow/tfjs';
-import { actorMlp, ConvActorCritic, criticMlp, Mlp, cartPolePolicy, RecurrentAgent, type LstmState } from '../nn/models';
+import {
+  A3C_CONVS,
+  actorMlp,
+  ConvActorCritic,
+  criticMlp,
+  Mlp,
+  cartPolePolicy,
+  MNIH2013_CONVS,
+  RecurrentAgent,
+  type LstmState,
+} from '../nn/models';
 import { ParamGroup } from '../nn/params';
 import { ForwardRecord, RecordedPasses, RecurrentPasses, type ActorCriticOutputs } from '../nn/recorded';
 
@@ -77,6 +87,14 @@ export interface RecurrentModel {
   recordedPasses(memory: LstmState): RecurrentPasses;
 }
 
+/**
+ * The convolutional trunks an algorithm's config can name: 'lesson', the Kung-Fu lesson's three 3x3
+ * stride-2 convolutions (made for 42x42 frames); 'mnih2013', the A3C paper's 8x8/4 and 4x4/2
+ * convolutions (made for 84x84 frames, where it is about three times cheaper than 'lesson').
+ */
+export const CONV_TRUNKS = { lesson: A3C_CONVS, mnih2013: MNIH2013_CONVS } as const;
+export type ConvTrunk = keyof typeof CONV_TRUNKS;
+
 const isImage = (shape: readonly number[]) => shape.length === 3;
 const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -94,17 +112,24 @@ export function policyModel(obsShape: readonly number[], nActions: number, seed:
 /**
  * An actor-critic for the observation shape: for frames, lib/nn's conv actor-critic (shared trunk,
  * `hidden` dense units); for vectors, separate actor and critic MLPs, or with `shared` one hidden
- * layer feeding both heads.
+ * layer feeding both heads. `trunk` picks the frames' convolutions (see CONV_TRUNKS).
  */
 export function actorCriticModel(
   obsShape: readonly number[],
   nActions: number,
   seed: number,
-  opts: { shared?: boolean; hidden?: number } = {},
+  opts: { shared?: boolean; hidden?: number; trunk?: ConvTrunk } = {},
 ): ActorCriticModel {
   const hidden = opts.hidden ?? 128;
   if (isImage(obsShape)) {
-    const net = new ConvActorCritic({ inputShape: obsShape as [number, number, number], nActions, hidden, seed });
+    const convs = CONV_TRUNKS[opts.trunk ?? 'lesson'];
+    if (!convs)
+      throw new Error(
+        `unknown conv trunk '${opts.trunk}': choose one of ${Object.keys(CONV_TRUNKS)
+          .map((k) => `'${k}'`)
+          .join(', ')}`,
+      );
+    const net = new ConvActorCritic({ inputShape: obsShape as [number, number, number], nActions, hidden, seed, convs });
     const logits = (o: tf.Tensor) =>
       tf.tidy(() => {
         const r = net.forward(o);

@@ -24,10 +24,8 @@
  * Resuming restores weights, optimiser and random streams exactly; the environments restart their
  * episodes from the restored generator. With `envWorkers > 0` the environments step in worker threads.
  */
-import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../util/rng';
 import {
-  categoricalTerms,
   CoreAlgorithm,
   probeEnv,
   sampleActions,
@@ -39,11 +37,15 @@ import {
   type EvalAgent,
   type UpdateResult,
 } from './algorithm';
-import { actorCriticModel, type ActorCriticModel } from './models';
+import { actorCriticModel, CONV_TRUNKS, type ActorCriticModel, type ConvTrunk } from './models';
 import { gae, normalize } from './returns';
 import type { VectorEnv } from '../envs';
 import { logProbRows } from '../nn/distributions';
 import { startTrainingEnvs } from './training-vec';
+import { GradientHelpers } from './ppo-threads';
+import { gatherRows, minibatchGradient, type LossTerms } from './ppo-loss';
+
+export { ppoLoss } from './ppo-loss';
 
 export interface PPOConfig extends ActorCriticConfigBase {
   /** Environments stepped together. */
@@ -68,6 +70,13 @@ export interface PPOConfig extends ActorCriticConfigBase {
    * and evaluations are the game's.
    */
   lifeLossPenalty: number;
+  /**
+   * Threads that compute shares of each minibatch's gradient beside this one (ppo-threads.ts); 0: this
+   * thread alone. On 2 cores, 1 uses the core the environment threads leave idle during the epochs.
+   */
+  gradientThreads: number;
+  /** Atari frames: the convolutions (models.ts CONV_TRUNKS), 'lesson' (42x42) or 'mnih2013' (84x84). */
+  trunk: ConvTrunk;
 }
 
 /** Settings of the common Atari recipe (8 envs x 128 steps, 4 epochs of 4 minibatches, clip 0.1). */
@@ -91,6 +100,8 @@ export const PPO_DEFAULTS: PPOConfig = {
   episodicLife: false,
   envWorkers: 0,
   lifeLossPenalty: 0,
+  gradientThreads: 0,
+  trunk: 'lesson',
 };
 
 /** What one rollout left for the epochs: step-major [T*N] arrays (observations [T*N, ...obsShape]). */
@@ -102,42 +113,12 @@ interface Batch {
   targets: Float32Array;
 }
 
-/**
- * The clipped surrogate loss of one minibatch and its terms (inside a gradient tape). `advantages`
- * are used as given (normalise them before, if wanted).
- */
-export function ppoLoss(
-  logits: tf.Tensor2D,
-  values: tf.Tensor1D,
-  mb: { actions: Int32Array; oldLogp: Float32Array; advantages: Float32Array; targets: Float32Array },
-  c: { clipCoef: number; entropyCoef: number; valueCoef: number },
-): { loss: tf.Scalar; terms: { policyLoss: number; valueLoss: number; entropyMean: number; approxKl: number; clipFraction: number } } {
-  const { logp, entropy } = categoricalTerms(logits, mb.actions);
-  const logRatio = tf.sub(logp, tf.tensor1d(mb.oldLogp));
-  const ratio = tf.exp(logRatio);
-  const adv = tf.tensor1d(mb.advantages);
-  const surrogate = tf.minimum(tf.mul(ratio, adv), tf.mul(tf.clipByValue(ratio, 1 - c.clipCoef, 1 + c.clipCoef), adv));
-  const pg = tf.neg(tf.mean(surrogate));
-  const vl = tf.mean(tf.square(tf.sub(tf.tensor1d(mb.targets), values)));
-  const ent = tf.mean(entropy);
-  // The usual low-variance estimate of KL(pi_old || pi): mean[(rho - 1) - log rho].
-  const kl = tf.mean(tf.sub(tf.sub(ratio, 1), logRatio));
-  const clipped = tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), c.clipCoef), 'float32'));
-  const terms = {
-    policyLoss: pg.dataSync()[0],
-    valueLoss: vl.dataSync()[0],
-    entropyMean: ent.dataSync()[0],
-    approxKl: kl.dataSync()[0],
-    clipFraction: clipped.dataSync()[0],
-  };
-  return { loss: tf.add(tf.sub(pg, tf.mul(c.entropyCoef, ent)), tf.mul(c.valueCoef, vl)) as tf.Scalar, terms };
-}
-
 export class PPO extends CoreAlgorithm implements Algorithm {
   readonly name = 'ppo';
   readonly config: PPOConfig;
   readonly net: ActorCriticModel;
   private vec: VectorEnv | null = null;
+  private helpers: GradientHelpers | null = null;
   private readonly obsShape: number[];
   private readonly obsSize: number;
   private readonly nActions: number;
@@ -162,12 +143,18 @@ export class PPO extends CoreAlgorithm implements Algorithm {
       throw new Error('ppo: lifeLossPenalty needs episodicLife: true (a lost life must end the episode)');
     if (!(c.clipCoef > 0)) throw new Error(`ppo: clipCoef must be positive, got ${c.clipCoef}`);
     if (!(c.gaeLambda >= 0 && c.gaeLambda <= 1)) throw new Error(`ppo: gaeLambda must be in [0, 1], got ${c.gaeLambda}`);
+    if (!Object.hasOwn(CONV_TRUNKS, c.trunk))
+      throw new Error(
+        `ppo: trunk must be one of ${Object.keys(CONV_TRUNKS)
+          .map((k) => `'${k}'`)
+          .join(', ')}, got '${c.trunk}'`,
+      );
     const root = new Rng(c.seed);
     const info = probeEnv(c.envId);
     this.obsShape = info.shape;
     this.obsSize = info.size;
     this.nActions = info.nActions;
-    this.net = actorCriticModel(this.obsShape, this.nActions, root.nextU32(), { shared: true, hidden: c.hidden });
+    this.net = actorCriticModel(this.obsShape, this.nActions, root.nextU32(), { shared: true, hidden: c.hidden, trunk: c.trunk });
     this.actionRng = root.fork();
     this.envRng = root.fork();
     this.shuffleRng = root.fork();
@@ -183,7 +170,7 @@ export class PPO extends CoreAlgorithm implements Algorithm {
     // Environments start on the first update (after a restore, from the restored generator).
     this.vec ??= await startTrainingEnvs(c, this.envRng);
     const batch = await this.collect();
-    const metrics = this.learn(batch);
+    const metrics = await this.learn(batch);
     this.core.updates++;
     const done = this.vec.takeFinished();
     return { envSteps: c.nSteps * c.numEnvs, episodeReturns: done.returns, episodeLengths: done.lengths, metrics };
@@ -219,11 +206,13 @@ export class PPO extends CoreAlgorithm implements Algorithm {
   }
 
   /** 3. `epochs` passes of minibatch steps over the batch; metrics averaged over the last pass. */
-  private learn(b: Batch): Record<string, number> {
+  private async learn(b: Batch): Promise<Record<string, number>> {
     const c = this.config;
     const B = b.actions.length;
     const M = B / c.minibatches;
     const S = this.obsSize;
+    const helpers = c.gradientThreads > 0 ? await this.startHelpers(B) : null;
+    helpers?.setObservations(b.obs);
     const order = Int32Array.from({ length: B }, (_, i) => i);
     const mbObs = new Float32Array(M * S);
     const sums = { policyLoss: 0, valueLoss: 0, entropyMean: 0, approxKl: 0, clipFraction: 0, gradNorm: 0 };
@@ -232,7 +221,6 @@ export class PPO extends CoreAlgorithm implements Algorithm {
       const last = epoch === c.epochs - 1;
       for (let m = 0; m < c.minibatches; m++) {
         const idx = order.subarray(m * M, (m + 1) * M);
-        for (let k = 0; k < M; k++) mbObs.set(b.obs.subarray(idx[k] * S, (idx[k] + 1) * S), k * S);
         const pick = (x: Float32Array): Float32Array => Float32Array.from(idx, (i) => x[i]);
         const adv = pick(b.advantages);
         const mb = {
@@ -241,18 +229,13 @@ export class PPO extends CoreAlgorithm implements Algorithm {
           advantages: c.normalizeAdvantages ? normalize(adv) : adv,
           targets: pick(b.targets),
         };
-        const passes = this.net.recordedPasses();
-        passes.act(mbObs);
-        let terms = { policyLoss: 0, valueLoss: 0, entropyMean: 0, approxKl: 0, clipFraction: 0 };
-        const { grad } = passes.gradients(({ logits, value }) => {
-          const out = ppoLoss(logits, value, mb, c);
-          terms = out.terms;
-          return out.loss;
-        });
+        const { grad, terms } = helpers
+          ? await helpers.gradient(this.net, this.core.params, idx, mb)
+          : minibatchGradient(this.net, gatherRows(b.obs, idx, S, mbObs), mb, c);
         const gradNorm = this.core.applyGradient(grad, c.lr, c.maxGradNorm);
         this.net.group.setFlat(this.core.params);
         if (last) {
-          for (const k of Object.keys(terms) as (keyof typeof terms)[]) sums[k] += terms[k] / c.minibatches;
+          for (const k of Object.keys(terms) as (keyof LossTerms)[]) sums[k] += terms[k] / c.minibatches;
           sums.gradNorm += gradNorm / c.minibatches;
         }
         if (!Number.isFinite(gradNorm)) return { 'grad/norm': gradNorm };
@@ -267,6 +250,17 @@ export class PPO extends CoreAlgorithm implements Algorithm {
       'policy/clip_fraction': sums.clipFraction,
       'grad/norm': sums.gradNorm,
     };
+  }
+
+  /** The gradient threads, started on the first update. */
+  private async startHelpers(batchSize: number): Promise<GradientHelpers> {
+    if (this.helpers) return this.helpers;
+    const c = this.config;
+    const spec = { obsShape: this.obsShape, nActions: this.nActions, hidden: c.hidden, trunk: c.trunk };
+    const helpers = new GradientHelpers(c.gradientThreads, spec, c, this.net.group.size, this.obsSize, batchSize);
+    this.helpers = helpers;
+    await helpers.start();
+    return helpers;
   }
 
   /** Fisher-Yates with the run's shuffle stream. */
@@ -287,5 +281,7 @@ export class PPO extends CoreAlgorithm implements Algorithm {
     this.net.group.dispose();
     await this.vec?.close();
     this.vec = null;
+    await this.helpers?.close();
+    this.helpers = null;
   }
 }

@@ -40,6 +40,7 @@ export {
   ConvActorCritic,
   a3cNet,
   A3C_CONVS,
+  MNIH2013_CONVS,
   convOutputSize,
   RecurrentAgent,
   recurrentAgent,

@@ -142,6 +142,16 @@ export function criticMlp(opts: { obsSize: number; hidden?: number; seed?: numbe
 /** Three 3x3 stride-2 'valid' convolutions of 32 filters: 42 -> 20 -> 9 -> 4, so 4*4*32 = 512 features. */
 export const A3C_CONVS: readonly ConvSpec[] = [1, 2, 3].map(() => ({ filters: 32, kernel: 3, stride: 2, padding: 'valid' as const }));
 
+/**
+ * The trunk of the A3C paper's feed-forward agent (the network of Mnih et al.'s 2013 DQN): 16 filters
+ * 8x8 stride 4, then 32 filters 4x4 stride 2, 'valid' (84 -> 20 -> 9, so 9*9*32 = 2592 features); the
+ * paper follows it with 256 dense units. On 84x84 frames it costs about a third of A3C_CONVS.
+ */
+export const MNIH2013_CONVS: readonly ConvSpec[] = [
+  { filters: 16, kernel: 8, stride: 4, padding: 'valid' },
+  { filters: 32, kernel: 4, stride: 2, padding: 'valid' },
+];
+
 /** What both convolutional networks are built from: the trunk's convolutions, a dense layer, the action count. */
 interface ConvNetOptions {
   nActions: number;

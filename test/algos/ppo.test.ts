@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
+import { actorCriticModel } from '../../lib/algos/models';
 import { PPO, ppoLoss } from '../../lib/algos/ppo';
 import { train } from '../../lib/algos/trainer';
 import { ready } from '../../lib/nn';
@@ -94,4 +95,19 @@ test('ppo learns CartPole, leaks no tensors, and refuses a batch that does not s
   } finally {
     await algo.dispose();
   }
+});
+
+test("ppo's trunk: 'mnih2013' is the A3C paper's convolutions on 84x84 frames; an unknown name is refused", async () => {
+  await ready();
+  const net = actorCriticModel([84, 84, 4], 18, 0, { shared: true, hidden: 256, trunk: 'mnih2013' });
+  // conv 8x8x4 -> 16 (4,112), conv 4x4x16 -> 32 (8,224), dense 9*9*32 -> 256 (663,808), heads 256 -> 18 and 1 (4,883).
+  assert.equal(net.group.size, 4112 + 8224 + 663808 + 4626 + 257);
+  net.group.dispose();
+  const lesson = actorCriticModel([84, 84, 4], 18, 0, { shared: true, hidden: 256 });
+  assert.notEqual(lesson.group.size, 4112 + 8224 + 663808 + 4626 + 257);
+  lesson.group.dispose();
+  assert.throws(
+    () => new PPO({ envId: 'CartPole-v1', trunk: 'big' as never }),
+    /ppo: trunk must be one of 'lesson', 'mnih2013', got 'big'/,
+  );
 });
