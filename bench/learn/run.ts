@@ -38,6 +38,21 @@ interface LearnBench {
   lrSchedule?: 'constant' | 'linear';
 }
 
+/** PPO on Atari, the course's recipe: 8 envs x 128 steps, 4 epochs of 4 minibatches, lost lives end learning episodes. */
+const PPO_ATARI = {
+  numEnvs: 8,
+  nSteps: 128,
+  epochs: 4,
+  minibatches: 4,
+  lr: 2.5e-4,
+  entropyCoef: 0.01,
+  clipCoef: 0.1,
+  episodicLife: true,
+  envWorkers: 2,
+  hidden: 256,
+  gradientThreads: 1,
+};
+
 const BENCHES: Record<string, LearnBench> = {
   'cartpole-reinforce': {
     algo: 'reinforce',
@@ -141,21 +156,7 @@ const BENCHES: Record<string, LearnBench> = {
     target: 400,
     long: true,
     lrSchedule: 'linear',
-    config: {
-      numEnvs: 8,
-      nSteps: 128,
-      epochs: 4,
-      minibatches: 4,
-      lr: 2.5e-4,
-      entropyCoef: 0.01,
-      clipCoef: 0.1,
-      episodicLife: true,
-      envWorkers: 2,
-      lifeLossPenalty: 1,
-      trunk: 'mnih2013',
-      hidden: 256,
-      gradientThreads: 1,
-    },
+    config: { ...PPO_ATARI, lifeLossPenalty: 1, trunk: 'mnih2013' },
   },
   // PPO on Kung-Fu Master with the lesson's network and crop, the epochs' gradients on both cores.
   'kungfu-ppo': {
@@ -166,19 +167,7 @@ const BENCHES: Record<string, LearnBench> = {
     target: 25_000,
     long: true,
     lrSchedule: 'linear',
-    config: {
-      numEnvs: 8,
-      nSteps: 128,
-      epochs: 4,
-      minibatches: 4,
-      lr: 2.5e-4,
-      entropyCoef: 0.01,
-      clipCoef: 0.1,
-      episodicLife: true,
-      envWorkers: 2,
-      hidden: 256,
-      gradientThreads: 1,
-    },
+    config: PPO_ATARI,
   },
 };
 
