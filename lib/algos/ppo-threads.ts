@@ -71,7 +71,6 @@ export class GradientHelpers {
 
   /** Starts the threads and waits until each has its network. */
   async start(): Promise<void> {
-    const entry = join(__dirname, 'ppo-threads-entry.js');
     const readies: Promise<FromHelper>[] = [];
     for (let i = 0; i < this.threads; i++) {
       const data: HelperData = {
@@ -82,7 +81,7 @@ export class GradientHelpers {
         obs: this.obs.buffer as SharedArrayBuffer,
         grad: this.grads[i].buffer as SharedArrayBuffer,
       };
-      const w = new Worker(entry, { workerData: data });
+      const w = new Worker(join(__dirname, 'ppo-threads-entry.js'), { workerData: data });
       w.on('message', (m: FromHelper) => this.answer(i, m));
       w.on('error', (e) => this.fail(i, e));
       w.on('exit', (code) => {
