@@ -13,6 +13,7 @@ import {
   cartPolePolicy,
   MNIH2013_CONVS,
   RecurrentAgent,
+  type ConvSpec,
   type LstmState,
 } from '../nn/models';
 import { ParamGroup } from '../nn/params';
@@ -95,6 +96,17 @@ export interface RecurrentModel {
 export const CONV_TRUNKS = { lesson: A3C_CONVS, mnih2013: MNIH2013_CONVS } as const;
 export type ConvTrunk = keyof typeof CONV_TRUNKS;
 
+/** The convolutions named `name` in CONV_TRUNKS; an unknown name is refused, in `who`'s name. */
+export function convTrunk(name: string, who: string): readonly ConvSpec[] {
+  if (!Object.hasOwn(CONV_TRUNKS, name))
+    throw new Error(
+      `${who}: trunk must be one of ${Object.keys(CONV_TRUNKS)
+        .map((k) => `'${k}'`)
+        .join(', ')}, got '${name}'`,
+    );
+  return CONV_TRUNKS[name as ConvTrunk];
+}
+
 const isImage = (shape: readonly number[]) => shape.length === 3;
 const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -122,13 +134,7 @@ export function actorCriticModel(
 ): ActorCriticModel {
   const hidden = opts.hidden ?? 128;
   if (isImage(obsShape)) {
-    const convs = CONV_TRUNKS[opts.trunk ?? 'lesson'];
-    if (!convs)
-      throw new Error(
-        `unknown conv trunk '${opts.trunk}': choose one of ${Object.keys(CONV_TRUNKS)
-          .map((k) => `'${k}'`)
-          .join(', ')}`,
-      );
+    const convs = convTrunk(opts.trunk ?? 'lesson', 'actorCriticModel');
     const net = new ConvActorCritic({ inputShape: obsShape as [number, number, number], nActions, hidden, seed, convs });
     const logits = (o: tf.Tensor) =>
       tf.tidy(() => {

@@ -37,7 +37,7 @@ import {
   type EvalAgent,
   type UpdateResult,
 } from './algorithm';
-import { actorCriticModel, CONV_TRUNKS, type ActorCriticModel, type ConvTrunk } from './models';
+import { actorCriticModel, convTrunk, type ActorCriticModel, type ConvTrunk } from './models';
 import { gae, normalize } from './returns';
 import type { VectorEnv } from '../envs';
 import { logProbRows } from '../nn/distributions';
@@ -143,12 +143,7 @@ export class PPO extends CoreAlgorithm implements Algorithm {
       throw new Error('ppo: lifeLossPenalty needs episodicLife: true (a lost life must end the episode)');
     if (!(c.clipCoef > 0)) throw new Error(`ppo: clipCoef must be positive, got ${c.clipCoef}`);
     if (!(c.gaeLambda >= 0 && c.gaeLambda <= 1)) throw new Error(`ppo: gaeLambda must be in [0, 1], got ${c.gaeLambda}`);
-    if (!Object.hasOwn(CONV_TRUNKS, c.trunk))
-      throw new Error(
-        `ppo: trunk must be one of ${Object.keys(CONV_TRUNKS)
-          .map((k) => `'${k}'`)
-          .join(', ')}, got '${c.trunk}'`,
-      );
+    convTrunk(c.trunk, 'ppo'); // an unknown name fails here, before the environment is probed
     const root = new Rng(c.seed);
     const info = probeEnv(c.envId);
     this.obsShape = info.shape;
