@@ -429,34 +429,32 @@ await a3c.dispose();
 //   policy instead of letting it wander at the end.
 //
 // Its checkpoint ships with the course in `checkpoints/kung_fu_master_a3c/`. Over 20 evaluation games it
-// averaged about 12,400 points, against roughly 700 for random play. `loadAlgorithm` restores the whole
-// run: configuration, weights and optimiser state, so training could even continue from it
-// (`npx gradient-dojo train a3c --resume ...`).
+// averaged about 12,400 points, against roughly 700 for random play. `withCheckpoint` restores the whole
+// run (configuration, weights and optimiser state, as `loadAlgorithm` does: training could even continue
+// from it with `npx gradient-dojo train a3c --resume ...`) and hands it over with an environment of its
+// game; `evaluateAlgorithm` plays the games that `npx gradient-dojo eval --checkpoint DIR --episodes N
+// --seed S` plays, so the cell and the command line give the same figures for the same settings.
 
 // %%
-const pretrained = dojo.algos.loadAlgorithm('../checkpoints/kung_fu_master_a3c').algo;
-const pretrainedEnv = dojo.algos.makeEnv(pretrained.config.envId);
-const pretrainedScore = dojo.algos.evaluate(
-  pretrainedEnv,
-  pretrained.evalAgent(new dojo.Rng(7)),
-  pick({ ci: 1, book: 5, full: 20 }),
-  7_000,
-  pick({ ci: 200, book: 100_000, full: 100_000 }),
-);
-console.log(
-  `one-hour agent, ${pretrainedScore.episodes} games: mean ${pretrainedScore.mean.toFixed(0)} ± ${pretrainedScore.std.toFixed(0)} (min ${pretrainedScore.min}, max ${pretrainedScore.max})`,
-);
-const champion = pretrained.evalAgent(new dojo.Rng(8));
-champion.reset();
-const championGame = dojo.viz.recordEpisode(pretrainedEnv, (o) => champion.act(o), {
-  seed: 8,
-  every: 3,
-  maxSteps: pick({ ci: 40, book: 2500, full: 5000 }),
+await dojo.algos.withCheckpoint('../checkpoints/kung_fu_master_a3c', (pretrained, env) => {
+  const score = dojo.algos.evaluateAlgorithm(pretrained, env, {
+    episodes: pick({ ci: 1, book: 5, full: 20 }),
+    seed: 7_000,
+    maxSteps: pick({ ci: 200, book: 100_000, full: 100_000 }),
+  });
+  console.log(
+    `one-hour agent, ${score.episodes} games: mean ${score.mean.toFixed(0)} ± ${score.std.toFixed(0)} (min ${score.min}, max ${score.max})`,
+  );
+  const champion = pretrained.evalAgent(new dojo.Rng(8));
+  champion.reset();
+  const championGame = dojo.viz.recordEpisode(env, (o) => champion.act(o), {
+    seed: 8,
+    every: 3,
+    maxSteps: pick({ ci: 40, book: 2500, full: 5000 }),
+  });
+  console.log(`recorded game: score ${championGame.totalReward} in ${championGame.length} steps`);
+  dojo.viz.showGif(dojo.viz.toGif(championGame.frames, { fps: 20 }));
 });
-console.log(`recorded game: score ${championGame.totalReward} in ${championGame.length} steps`);
-dojo.viz.showGif(dojo.viz.toGif(championGame.frames, { fps: 20 }));
-pretrainedEnv.close();
-await pretrained.dispose();
 
 // %% [markdown]
 // ## Challenge: Kangaroo
@@ -527,20 +525,14 @@ await ppo.dispose();
 
 // %%
 // The agent of that hour (best/ of the run), on games of its own seeds.
-const kangarooAgent = dojo.algos.loadAlgorithm('../checkpoints/kangaroo_ppo').algo;
-const kangarooEnv = dojo.algos.makeEnv(kangarooAgent.config.envId);
-const kangarooScore = dojo.algos.evaluate(
-  kangarooEnv,
-  kangarooAgent.evalAgent(new dojo.Rng(11)),
-  pick({ ci: 1, book: 10, full: 20 }),
-  11_000,
-  pick({ ci: 200, book: 100_000, full: 100_000 }),
-);
+const kangarooScore = await dojo.algos.evaluateCheckpoint('../checkpoints/kangaroo_ppo', {
+  episodes: pick({ ci: 1, book: 10, full: 20 }),
+  seed: 11_000,
+  maxSteps: pick({ ci: 200, book: 100_000, full: 100_000 }),
+});
 console.log(
   `Kangaroo PPO agent, ${kangarooScore.episodes} games: mean ${kangarooScore.mean.toFixed(0)} ± ${kangarooScore.std.toFixed(0)} (min ${kangarooScore.min}, max ${kangarooScore.max})`,
 );
-kangarooEnv.close();
-await kangarooAgent.dispose();
 
 // %% [markdown]
 // ## PPO back on Kung-Fu Master
@@ -554,20 +546,14 @@ await kangarooAgent.dispose();
 // Its checkpoint ships in `checkpoints/kung_fu_master_ppo/`; the cell plays it.
 
 // %%
-const kungFuPPO = dojo.algos.loadAlgorithm('../checkpoints/kung_fu_master_ppo').algo;
-const kungFuPPOEnv = dojo.algos.makeEnv(kungFuPPO.config.envId);
-const kungFuPPOScore = dojo.algos.evaluate(
-  kungFuPPOEnv,
-  kungFuPPO.evalAgent(new dojo.Rng(13)),
-  pick({ ci: 1, book: 5, full: 20 }),
-  13_000,
-  pick({ ci: 200, book: 100_000, full: 100_000 }),
-);
+const kungFuPPOScore = await dojo.algos.evaluateCheckpoint('../checkpoints/kung_fu_master_ppo', {
+  episodes: pick({ ci: 1, book: 5, full: 20 }),
+  seed: 13_000,
+  maxSteps: pick({ ci: 200, book: 100_000, full: 100_000 }),
+});
 console.log(
   `Kung-Fu Master PPO agent, ${kungFuPPOScore.episodes} games: mean ${kungFuPPOScore.mean.toFixed(0)} ± ${kungFuPPOScore.std.toFixed(0)} (min ${kungFuPPOScore.min}, max ${kungFuPPOScore.max})`,
 );
-kungFuPPOEnv.close();
-await kungFuPPO.dispose();
 
 // %% [markdown]
 // ## What to remember

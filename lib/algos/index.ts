@@ -139,4 +139,16 @@ export {
 export * from './optim';
 
 /** Algorithms by name (CLI, checkpoints). */
-export { ALGORITHMS, algorithmNames, algorithmEntry, createAlgorithm, loadAlgorithm, type AlgorithmEntry } from './registry';
+export {
+  ALGORITHMS,
+  algorithmNames,
+  algorithmEntry,
+  createAlgorithm,
+  evaluateAlgorithm,
+  evaluateCheckpoint,
+  loadAlgorithm,
+  withAgentEnv,
+  withCheckpoint,
+  type AlgorithmEntry,
+  type PlaySettings,
+} from './registry';

@@ -2,7 +2,10 @@
  * The algorithms by name, as the CLI and checkpoints refer to them.
  */
 import { closestMatch } from '../util/text';
-import type { Algorithm } from './algorithm';
+import type { Env } from '../envs';
+import { type Algorithm, type EvalSummary, evaluate, makeEnv } from './algorithm';
+import { ready } from '../nn/backend';
+import { Rng } from '../util/rng';
 import { CheckpointMismatchError, loadCheckpoint, mismatchInCheckpoint } from '../runs/checkpoint';
 import { A2C } from './a2c';
 import { A3C, SyncA3C } from './a3c';
@@ -98,4 +101,53 @@ export function loadAlgorithm(dir: string, overrides: Record<string, unknown> = 
     throw e instanceof CheckpointMismatchError ? mismatchInCheckpoint(ck.dir, e) : e;
   }
   return { algo, trainer: ck.trainer };
+}
+
+/**
+ * Runs `use` with `algo` and a new environment of its own id, then closes the environment and disposes
+ * of the algorithm (also when `use` throws).
+ */
+export async function withAgentEnv<T>(
+  algo: Algorithm,
+  use: (algo: Algorithm, env: Env<Float32Array, number>) => T | Promise<T>,
+): Promise<T> {
+  const env = makeEnv(algo.config.envId);
+  try {
+    return await use(algo, env);
+  } finally {
+    env.close();
+    await algo.dispose();
+  }
+}
+
+/** Loads the agent saved in `dir` (`loadAlgorithm`) and runs `use` with it and an environment of its id (`withAgentEnv`). */
+export async function withCheckpoint<T>(dir: string, use: (algo: Algorithm, env: Env<Float32Array, number>) => T | Promise<T>): Promise<T> {
+  await ready();
+  return withAgentEnv(loadAlgorithm(dir).algo, use);
+}
+
+export interface PlaySettings {
+  /** Games (default 10); game i is reset with seed `seed + i`. */
+  episodes?: number;
+  /** The first game's seed (default 0); it also seeds the sampling of actions. */
+  seed?: number;
+  /** Take the most likely action instead of sampling (default false). */
+  greedy?: boolean;
+  /** Agent steps after which a game is cut short (default 1,000,000). */
+  maxSteps?: number;
+}
+
+/**
+ * Plays whole games with a trained agent: the games of `gradient-dojo eval --episodes N --seed S
+ * [--greedy]`, so a notebook and the command line report the same figures for the same settings.
+ */
+export function evaluateAlgorithm(algo: Algorithm, env: Env<Float32Array, number>, settings: PlaySettings = {}): EvalSummary {
+  const { episodes = 10, seed = 0, greedy = false, maxSteps = 1_000_000 } = settings;
+  if (!Number.isInteger(episodes) || episodes < 1) throw new RangeError(`episodes must be a positive integer, got ${episodes}`);
+  return evaluate(env, algo.evalAgent(new Rng(seed), greedy), episodes, seed, maxSteps);
+}
+
+/** `evaluateAlgorithm` on the agent saved in `dir` (a run folder, its checkpoint/ or best/). */
+export function evaluateCheckpoint(dir: string, settings: PlaySettings = {}): Promise<EvalSummary> {
+  return withCheckpoint(dir, (algo, env) => evaluateAlgorithm(algo, env, settings));
 }

@@ -1,8 +1,7 @@
 /** What the commands that play a saved agent (`eval`, `play`) share: loading the checkpoint and the env. */
 import type { Env } from '../envs';
 import type { Algorithm } from '../algos/algorithm';
-import { makeEnv } from '../algos/algorithm';
-import { loadAlgorithm } from '../algos/registry';
+import { loadAlgorithm, withAgentEnv } from '../algos/registry';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ready } from '../nn/backend';
@@ -26,7 +25,7 @@ export function chooseCheckpoint(dir: string, best: boolean): string {
 
 /**
  * Loads the algorithm saved in `checkpoint` (a run folder or its checkpoint/ folder; a load that fails is
- * a usage error) and an environment of its id, runs `use` with both, then closes them.
+ * a usage error) and runs `use` with it and an environment of its id (the library's `withAgentEnv`).
  */
 export async function withTrainedAgent<T>(checkpoint: string, use: (algo: Algorithm, env: Env<Float32Array, number>) => T): Promise<T> {
   await ready();
@@ -36,12 +35,5 @@ export async function withTrainedAgent<T>(checkpoint: string, use: (algo: Algori
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const { algo } = loaded;
-  const env = makeEnv(algo.config.envId);
-  try {
-    return use(algo, env);
-  } finally {
-    env.close();
-    await algo.dispose();
-  }
+  return withAgentEnv(loaded.algo, use);
 }

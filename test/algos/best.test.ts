@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { train } from '../../lib/algos/trainer';
+import { evaluateCheckpoint } from '../../lib/algos/registry';
 import type { Algorithm } from '../../lib/algos/algorithm';
 import { loadCheckpoint } from '../../lib/runs/checkpoint';
 import { runFiles } from '../../lib/runs/run-folder';
@@ -132,7 +133,7 @@ const cli = (args: string[]) =>
     encoding: 'utf8',
   });
 
-test('CLI: --eval-every keeps best/, --stop-at stops there, eval and play take --best', () => {
+test('CLI: --eval-every keeps best/, --stop-at stops there, eval and play take --best', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cli-best-'));
   const out = join(dir, 'run');
   try {
@@ -176,6 +177,13 @@ test('CLI: --eval-every keeps best/, --stop-at stops there, eval and play take -
     const e = cli(['eval', '--checkpoint', out, '--best', '--episodes', '2', '--seed', '5', '--json']);
     assert.equal(e.status, 0, e.stderr);
     assert.equal(JSON.parse(e.stdout).checkpoint, join(out, 'best'));
+    // the library's evaluateCheckpoint plays the games of `eval --seed S`: a notebook and the command line agree
+    const fromLibrary = await evaluateCheckpoint(join(out, 'best'), { episodes: 2, seed: 5 });
+    assert.deepEqual(fromLibrary.returns, JSON.parse(e.stdout).returns);
+    assert.deepEqual(fromLibrary.lengths, JSON.parse(e.stdout).lengths);
+    const other = await evaluateCheckpoint(join(out, 'best'), { episodes: 2, seed: 6 });
+    assert.notDeepEqual(other.lengths, fromLibrary.lengths, 'another seed plays other games');
+    await assert.rejects(evaluateCheckpoint(join(out, 'best'), { episodes: 0 }), /episodes must be a positive integer, got 0/);
     const fromCheckpointFolder = cli(['eval', '--checkpoint', join(out, 'checkpoint'), '--best', '--episodes', '1', '--json']);
     assert.equal(JSON.parse(fromCheckpointFolder.stdout).checkpoint, join(out, 'best'));
     const gif = join(dir, 'best.gif');

@@ -1,8 +1,7 @@
 import { type CliCommand, UsageError } from '../command';
 import { parseFlags } from '../args';
-import { evaluate } from '../../algos/algorithm';
+import { evaluateAlgorithm } from '../../algos/registry';
 import { chooseCheckpoint, withTrainedAgent } from '../trained-agent';
-import { Rng } from '../../util/rng';
 
 const usage = `Usage: gradient-dojo eval --checkpoint DIR [--episodes N] [--seed S] [--best] [--greedy] [--json]
 
@@ -35,7 +34,7 @@ export const command: CliCommand = {
     const checkpoint = chooseCheckpoint(String(flags.checkpoint), Boolean(flags.best));
     return withTrainedAgent(checkpoint, (algo, env) => {
       const seed = Number(flags.seed);
-      const s = evaluate(env, algo.evalAgent(new Rng(seed), Boolean(flags.greedy)), episodes, seed);
+      const s = evaluateAlgorithm(algo, env, { episodes, seed, greedy: Boolean(flags.greedy) });
       if (flags.json) {
         console.log(
           JSON.stringify({
