@@ -32,25 +32,34 @@ function readAccess(kind: string, dst: string, address: string): string {
   const a = operand(address);
   const inRom = `(${a} & 0x1000) !== 0 && (${a} & 0xfff) < directLimit`;
   const fromRom = `${to}this.dataBus = directMemory[this.directOffset + (${a} & directMask)];`;
-  const fromRamOrBus = `if ((${a} & ramMask) === ramMatch) { ${to}this.dataBus = ram[${a} & ramIndex]; } else { ${to}bus.read(${address}); }`;
+  const fromBus = onBus(`${to}bus.read(${address});`);
+  const fromRamOrBus = `if ((${a} & ramMask) === ramMatch) { ${to}this.dataBus = ram[${a} & ramIndex]; } else { ${fromBus} }`;
   let access: string;
-  if (kind === 'fetch') access = `if (${inRom}) { ${fromRom} } else { ${to}bus.read(${address}); }`;
+  if (kind === 'fetch') access = `if (${inRom}) { ${fromRom} } else { ${fromBus} }`;
   else if (kind === 'readRam') access = fromRamOrBus;
   else if (kind === 'read') access = `if (${inRom}) { ${fromRom} } else { ${fromRamOrBus} }`;
-  else access = `${to}bus.read(${address});`;
-  return `this.cycles++; ${access} this.lastAccessWasRead = true;`;
+  else access = fromBus;
+  return `cycles++; ${access} this.lastAccessWasRead = true;`;
 }
 
 function writeAccess(address: string, value: string): string {
   const a = operand(address);
   return (
-    `this.cycles++; if ((${a} & ramMask) === ramMatch) { ram[${a} & ramIndex] = this.dataBus = ${value}; } ` +
-    `else { bus.write(${address}, ${value}); } this.lastAccessWasRead = false;`
+    `cycles++; if ((${a} & ramMask) === ramMatch) { ram[${a} & ramIndex] = this.dataBus = ${value}; } ` +
+    `else { ${onBus(`bus.write(${address}, ${value});`)} } this.lastAccessWasRead = false;`
   );
 }
 
+/**
+ * A call that may look at or change the clock (the bus: the TIA reads it and a WSYNC write advances
+ * it): the clock, kept in the local `cycles` while `run` runs, is stored before it and reloaded after.
+ */
+function onBus(call: string): string {
+  return `this.cycles = cycles; ${call} cycles = this.cycles;`;
+}
+
 /** The check for a timer wait loop (`setPollSkipper`), where a polling load's template has `@pollSkip`. */
-const POLL_SKIP = 'if ((ea & pollMask) === pollMatch) n += 2 * this.skipPolls(pc, ea, maxInstructions - n);';
+const POLL_SKIP = `if ((ea & pollMask) === pollMatch) { ${onBus('n += 2 * this.skipPolls(pc, ea, maxInstructions - n);')} }`;
 
 const READ = /^(?:(\w+) = )?(fetch|readRam|readBus|read)\((.+)\);$/;
 const WRITE = /^write\((.+)\);$/;
@@ -216,15 +225,18 @@ function runMethod(map: Map<number, OpcodeEntry>): string[] {
     '    const ramMatch = this.ramMatch;',
     '    const ramIndex = this.ramIndex;',
     ...['t', 'm', 'ea', 'lo', 'hi', 'n'].map((s) => `    let ${s} = 0;`),
+    '    // The clock lives in a local too (a field incremented at every access would chain each access',
+    '    // to the previous one through memory); it is written back around every call that may use it.',
+    '    let cycles = this.cycles;',
     '    if (this.halted) return 0;',
     '    instructions: while (n < maxInstructions && !this.stopRequested) {',
     '      n++;',
-    '      this.cycles++;',
+    '      cycles++;',
     '      let opcode: number;',
     '      if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) {',
     '        opcode = this.dataBus = directMemory[this.directOffset + (pc & directMask)];',
     '      } else {',
-    '        opcode = bus.read(pc);',
+    `        ${onBus('opcode = bus.read(pc);')}`,
     '      }',
     '      this.lastAccessWasRead = true;',
     '      pc = (pc + 1) & 0xffff;',
@@ -245,6 +257,7 @@ function runMethod(map: Map<number, OpcodeEntry>): string[] {
     '      }',
     '    }',
     ...['a', 'x', 'y', 'sp', 'pc', 'nv', 'zv', 'c', 'v', 'd', 'i'].map((r) => `    this.${r} = ${r};`),
+    '    this.cycles = cycles;',
     '    return n;',
     '  }',
   ];

@@ -364,15 +364,18 @@ export class Cpu6502 {
     let lo = 0;
     let hi = 0;
     let n = 0;
+    // The clock lives in a local too (a field incremented at every access would chain each access
+    // to the previous one through memory); it is written back around every call that may use it.
+    let cycles = this.cycles;
     if (this.halted) return 0;
     instructions: while (n < maxInstructions && !this.stopRequested) {
       n++;
-      this.cycles++;
+      cycles++;
       let opcode: number;
       if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) {
         opcode = this.dataBus = directMemory[this.directOffset + (pc & directMask)];
       } else {
-        opcode = bus.read(pc);
+        this.cycles = cycles; opcode = bus.read(pc); cycles = this.cycles;
       }
       this.lastAccessWasRead = true;
       pc = (pc + 1) & 0xffff;
@@ -381,174 +384,174 @@ export class Cpu6502 {
       // addressing code; the others take the two dispatches below (addressing mode, operation).
       switch (opcode) {
         case 0x85: // STA (zpW)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = a; } else { bus.write(ea, a); } this.lastAccessWasRead = false;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; ea = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = a; } else { this.cycles = cycles; bus.write(ea, a); cycles = this.cycles; } this.lastAccessWasRead = false;
           continue;
         case 0xd0: // BNE (imm)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; t = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           if (zv !== 0) {
-            this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { m = bus.read(pc); } this.lastAccessWasRead = true;
+            cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; m = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true;
             ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
             if ((pc ^ ea) & 0xff00) {
               m = (pc & 0xff00) | (ea & 0xff);
-              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if ((m & ramMask) === ramMatch) { m = this.dataBus = ram[m & ramIndex]; } else { m = bus.read(m); } } this.lastAccessWasRead = true;
+              cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if ((m & ramMask) === ramMatch) { m = this.dataBus = ram[m & ramIndex]; } else { this.cycles = cycles; m = bus.read(m); cycles = this.cycles; } } this.lastAccessWasRead = true;
             }
             pc = ea;
           }
           continue;
         case 0xb1: // LDA (izyR)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { lo = this.dataBus = ram[ea & ramIndex]; } else { lo = bus.read(ea); } this.lastAccessWasRead = true;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; ea = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((ea & ramMask) === ramMatch) { lo = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; lo = bus.read(ea); cycles = this.cycles; } this.lastAccessWasRead = true;
           m = (ea + 1) & 0xff;
-          this.cycles++; if ((m & ramMask) === ramMatch) { hi = this.dataBus = ram[m & ramIndex]; } else { hi = bus.read(m); } this.lastAccessWasRead = true;
+          cycles++; if ((m & ramMask) === ramMatch) { hi = this.dataBus = ram[m & ramIndex]; } else { this.cycles = cycles; hi = bus.read(m); cycles = this.cycles; } this.lastAccessWasRead = true;
           hi <<= 8;
           lo += y;
           ea = hi | (lo & 0xff);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+          cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } } this.lastAccessWasRead = true;
           if (lo > 0xff) {
             ea = (hi + lo) & 0xffff;
-            this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+            cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } } this.lastAccessWasRead = true;
           }
           a = nv = zv = t;
           continue;
         case 0xac: // LDY (absR)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { hi = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; ea = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; hi = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           ea |= hi << 8;
-          if ((ea & pollMask) === pollMatch) n += 2 * this.skipPolls(pc, ea, maxInstructions - n);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+          if ((ea & pollMask) === pollMatch) { this.cycles = cycles; n += 2 * this.skipPolls(pc, ea, maxInstructions - n); cycles = this.cycles; }
+          cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } } this.lastAccessWasRead = true;
           y = nv = zv = t;
           continue;
         case 0xb0: // BCS (imm)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; t = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           if (c !== 0) {
-            this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { m = bus.read(pc); } this.lastAccessWasRead = true;
+            cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; m = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true;
             ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
             if ((pc ^ ea) & 0xff00) {
               m = (pc & 0xff00) | (ea & 0xff);
-              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if ((m & ramMask) === ramMatch) { m = this.dataBus = ram[m & ramIndex]; } else { m = bus.read(m); } } this.lastAccessWasRead = true;
+              cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if ((m & ramMask) === ramMatch) { m = this.dataBus = ram[m & ramIndex]; } else { this.cycles = cycles; m = bus.read(m); cycles = this.cycles; } } this.lastAccessWasRead = true;
             }
             pc = ea;
           }
           continue;
         case 0xae: // LDX (absR)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { hi = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; ea = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; hi = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           ea |= hi << 8;
-          if ((ea & pollMask) === pollMatch) n += 2 * this.skipPolls(pc, ea, maxInstructions - n);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+          if ((ea & pollMask) === pollMatch) { this.cycles = cycles; n += 2 * this.skipPolls(pc, ea, maxInstructions - n); cycles = this.cycles; }
+          cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } } this.lastAccessWasRead = true;
           x = nv = zv = t;
           continue;
         case 0xa9: // LDA (imm)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; t = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           a = nv = zv = t;
           continue;
         case 0x10: // BPL (imm)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; t = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           if ((nv & 0x80) === 0) {
-            this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { m = bus.read(pc); } this.lastAccessWasRead = true;
+            cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; m = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true;
             ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
             if ((pc ^ ea) & 0xff00) {
               m = (pc & 0xff00) | (ea & 0xff);
-              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if ((m & ramMask) === ramMatch) { m = this.dataBus = ram[m & ramIndex]; } else { m = bus.read(m); } } this.lastAccessWasRead = true;
+              cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if ((m & ramMask) === ramMatch) { m = this.dataBus = ram[m & ramIndex]; } else { this.cycles = cycles; m = bus.read(m); cycles = this.cycles; } } this.lastAccessWasRead = true;
             }
             pc = ea;
           }
           continue;
         case 0x86: // STX (zpW)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = x; } else { bus.write(ea, x); } this.lastAccessWasRead = false;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; ea = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = x; } else { this.cycles = cycles; bus.write(ea, x); cycles = this.cycles; } this.lastAccessWasRead = false;
           continue;
         case 0xa5: // LDA (zpR)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; ea = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } this.lastAccessWasRead = true;
           a = nv = zv = t;
           continue;
         case 0xca: // DEX (imp)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; t = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true;
           x = nv = zv = (x - 1) & 0xff;
           continue;
         case 0x88: // DEY (imp)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; t = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true;
           y = nv = zv = (y - 1) & 0xff;
           continue;
         case 0xf0: // BEQ (imm)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; t = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           if (zv === 0) {
-            this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { m = bus.read(pc); } this.lastAccessWasRead = true;
+            cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; m = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true;
             ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
             if ((pc ^ ea) & 0xff00) {
               m = (pc & 0xff00) | (ea & 0xff);
-              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if ((m & ramMask) === ramMatch) { m = this.dataBus = ram[m & ramIndex]; } else { m = bus.read(m); } } this.lastAccessWasRead = true;
+              cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if ((m & ramMask) === ramMatch) { m = this.dataBus = ram[m & ramIndex]; } else { this.cycles = cycles; m = bus.read(m); cycles = this.cycles; } } this.lastAccessWasRead = true;
             }
             pc = ea;
           }
           continue;
         case 0xc8: // INY (imp)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; t = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true;
           y = nv = zv = (y + 1) & 0xff;
           continue;
         case 0xaa: // TAX (imp)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; t = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true;
           x = nv = zv = a;
           continue;
         case 0xa4: // LDY (zpR)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; ea = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } this.lastAccessWasRead = true;
           y = nv = zv = t;
           continue;
         case 0xea: // NOP (the operand reads still happen) (imp)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; t = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true;
           continue;
         case 0xb9: // LDA (absyR)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { lo = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { lo = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { hi = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { lo = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; lo = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; hi = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           hi <<= 8;
           lo += y;
           ea = hi | (lo & 0xff);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+          cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } } this.lastAccessWasRead = true;
           if (lo > 0xff) {
             ea = (hi + lo) & 0xffff;
-            this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+            cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } } this.lastAccessWasRead = true;
           }
           a = nv = zv = t;
           continue;
         case 0xe0: // CPX (imm)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; t = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           lo = x - t;
           nv = lo & 0x80;
           zv = lo;
           c = lo >= 0 ? 1 : 0;
           continue;
         case 0xc4: // CPY (zpR)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; ea = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } this.lastAccessWasRead = true;
           lo = y - t;
           nv = lo & 0x80;
           zv = lo;
           c = lo >= 0 ? 1 : 0;
           continue;
         case 0x0a: // ASL A (imp)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; t = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true;
           c = a >> 7; a = nv = zv = (a << 1) & 0xff;
           continue;
         case 0xc6: // DEC (read, write back, write) (zpW)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; ea = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } this.lastAccessWasRead = true;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { this.cycles = cycles; bus.write(ea, t); cycles = this.cycles; } this.lastAccessWasRead = false;
           t = nv = zv = (t - 1) & 0xff;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { this.cycles = cycles; bus.write(ea, t); cycles = this.cycles; } this.lastAccessWasRead = false;
           continue;
         case 0x9a: // TXS (imp)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; t = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true;
           sp = x;
           continue;
         case 0xba: // TSX (imp)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; t = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true;
           x = nv = zv = sp;
           continue;
         case 0xe9: // SBC (imm)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; t = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           if (d === 0) {
             t ^= 0xff;
             lo = a + t + c;
@@ -563,47 +566,47 @@ export class Cpu6502 {
           }
           continue;
         case 0x84: // STY (zpW)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = y; } else { bus.write(ea, y); } this.lastAccessWasRead = false;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; ea = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = y; } else { this.cycles = cycles; bus.write(ea, y); cycles = this.cycles; } this.lastAccessWasRead = false;
           continue;
         case 0x8a: // TXA (imp)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; t = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true;
           a = nv = zv = x;
           continue;
         case 0xa8: // TAY (imp)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; t = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true;
           y = nv = zv = a;
           continue;
         case 0xc0: // CPY (imm)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; t = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           lo = y - t;
           nv = lo & 0x80;
           zv = lo;
           c = lo >= 0 ? 1 : 0;
           continue;
         case 0x90: // BCC (imm)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; t = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           if (c === 0) {
-            this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { m = bus.read(pc); } this.lastAccessWasRead = true;
+            cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; m = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true;
             ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
             if ((pc ^ ea) & 0xff00) {
               m = (pc & 0xff00) | (ea & 0xff);
-              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if ((m & ramMask) === ramMatch) { m = this.dataBus = ram[m & ramIndex]; } else { m = bus.read(m); } } this.lastAccessWasRead = true;
+              cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if ((m & ramMask) === ramMatch) { m = this.dataBus = ram[m & ramIndex]; } else { this.cycles = cycles; m = bus.read(m); cycles = this.cycles; } } this.lastAccessWasRead = true;
             }
             pc = ea;
           }
           continue;
         case 0xa2: // LDX (imm)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; t = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           x = nv = zv = t;
           continue;
         case 0x38: // SEC (imp)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; t = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true;
           c = 1;
           continue;
         case 0xe5: // SBC (zpR)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; ea = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } this.lastAccessWasRead = true;
           if (d === 0) {
             t ^= 0xff;
             lo = a + t + c;
@@ -618,266 +621,266 @@ export class Cpu6502 {
           }
           continue;
         case 0x25: // AND (zpR)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; ea = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } this.lastAccessWasRead = true;
           a = nv = zv = a & t;
           continue;
         case 0xa0: // LDY (imm)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; t = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           y = nv = zv = t;
           continue;
         case 0x4a: // LSR A (imp)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; t = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true;
           c = a & 1; a = nv = zv = a >> 1;
           continue;
         case 0x08: // PHP (imp)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
-          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { ram[(0x100 | sp) & ramIndex] = this.dataBus = 0x30 | (nv & 0x80) | (v << 6) | (d << 3) | (i << 2) | (zv === 0 ? 2 : 0) | c; } else { bus.write(0x100 | sp, 0x30 | (nv & 0x80) | (v << 6) | (d << 3) | (i << 2) | (zv === 0 ? 2 : 0) | c); } this.lastAccessWasRead = false;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; t = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true;
+          cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { ram[(0x100 | sp) & ramIndex] = this.dataBus = 0x30 | (nv & 0x80) | (v << 6) | (d << 3) | (i << 2) | (zv === 0 ? 2 : 0) | c; } else { this.cycles = cycles; bus.write(0x100 | sp, 0x30 | (nv & 0x80) | (v << 6) | (d << 3) | (i << 2) | (zv === 0 ? 2 : 0) | c); cycles = this.cycles; } this.lastAccessWasRead = false;
           sp = (sp - 1) & 0xff;
           continue;
         case 0xe8: // INX (imp)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; t = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true;
           x = nv = zv = (x + 1) & 0xff;
           continue;
         case 0x29: // AND (imm)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; t = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           a = nv = zv = a & t;
           continue;
         case 0x30: // BMI (imm)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; t = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           if ((nv & 0x80) !== 0) {
-            this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { m = bus.read(pc); } this.lastAccessWasRead = true;
+            cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; m = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true;
             ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
             if ((pc ^ ea) & 0xff00) {
               m = (pc & 0xff00) | (ea & 0xff);
-              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if ((m & ramMask) === ramMatch) { m = this.dataBus = ram[m & ramIndex]; } else { m = bus.read(m); } } this.lastAccessWasRead = true;
+              cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if ((m & ramMask) === ramMatch) { m = this.dataBus = ram[m & ramIndex]; } else { this.cycles = cycles; m = bus.read(m); cycles = this.cycles; } } this.lastAccessWasRead = true;
             }
             pc = ea;
           }
           continue;
         case 0xad: // LDA (absR)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { hi = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; ea = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; hi = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           ea |= hi << 8;
-          if ((ea & pollMask) === pollMatch) n += 2 * this.skipPolls(pc, ea, maxInstructions - n);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+          if ((ea & pollMask) === pollMatch) { this.cycles = cycles; n += 2 * this.skipPolls(pc, ea, maxInstructions - n); cycles = this.cycles; }
+          cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } } this.lastAccessWasRead = true;
           a = nv = zv = t;
           continue;
         case 0xa6: // LDX (zpR)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; ea = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } this.lastAccessWasRead = true;
           x = nv = zv = t;
           continue;
         case 0xe6: // INC (read, write back, write) (zpW)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; ea = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } this.lastAccessWasRead = true;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { this.cycles = cycles; bus.write(ea, t); cycles = this.cycles; } this.lastAccessWasRead = false;
           t = nv = zv = (t + 1) & 0xff;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { this.cycles = cycles; bus.write(ea, t); cycles = this.cycles; } this.lastAccessWasRead = false;
           continue;
         case 0xbd: // LDA (absxR)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { lo = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { lo = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { hi = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { lo = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; lo = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; hi = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           hi <<= 8;
           lo += x;
           ea = hi | (lo & 0xff);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+          cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } } this.lastAccessWasRead = true;
           if (lo > 0xff) {
             ea = (hi + lo) & 0xffff;
-            this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+            cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } } this.lastAccessWasRead = true;
           }
           a = nv = zv = t;
           continue;
         case 0xb5: // LDA (zpxR)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { this.dataBus = ram[ea & ramIndex]; } else { bus.read(ea); } this.lastAccessWasRead = true;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; ea = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((ea & ramMask) === ramMatch) { this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; bus.read(ea); cycles = this.cycles; } this.lastAccessWasRead = true;
           ea = (ea + x) & 0xff;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } this.lastAccessWasRead = true;
           a = nv = zv = t;
           continue;
         case 0x98: // TYA (imp)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; t = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true;
           a = nv = zv = y;
           continue;
         case 0xc9: // CMP (imm)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; t = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           lo = a - t;
           nv = lo & 0x80;
           zv = lo;
           c = lo >= 0 ? 1 : 0;
           continue;
         case 0x68: // PLA (imp)
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
-          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { this.dataBus = ram[(0x100 | sp) & ramIndex]; } else { bus.read(0x100 | sp); } this.lastAccessWasRead = true;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; t = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true;
+          cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { this.dataBus = ram[(0x100 | sp) & ramIndex]; } else { this.cycles = cycles; bus.read(0x100 | sp); cycles = this.cycles; } this.lastAccessWasRead = true;
           sp = (sp + 1) & 0xff;
-          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { t = this.dataBus = ram[(0x100 | sp) & ramIndex]; } else { t = bus.read(0x100 | sp); } this.lastAccessWasRead = true;
+          cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { t = this.dataBus = ram[(0x100 | sp) & ramIndex]; } else { this.cycles = cycles; t = bus.read(0x100 | sp); cycles = this.cycles; } this.lastAccessWasRead = true;
           a = nv = zv = t;
           continue;
       }
       switch (MODE[opcode]) {
         case 0: // imp
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; t = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true;
           break;
         case 1: // imm
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { t = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; t = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           break;
         case 2: // zpR
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; ea = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } this.lastAccessWasRead = true;
           break;
         case 3: // zpW
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; ea = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           break;
         case 4: // zpxR
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { this.dataBus = ram[ea & ramIndex]; } else { bus.read(ea); } this.lastAccessWasRead = true;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; ea = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((ea & ramMask) === ramMatch) { this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; bus.read(ea); cycles = this.cycles; } this.lastAccessWasRead = true;
           ea = (ea + x) & 0xff;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } this.lastAccessWasRead = true;
           break;
         case 5: // zpxW
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { this.dataBus = ram[ea & ramIndex]; } else { bus.read(ea); } this.lastAccessWasRead = true;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; ea = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((ea & ramMask) === ramMatch) { this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; bus.read(ea); cycles = this.cycles; } this.lastAccessWasRead = true;
           ea = (ea + x) & 0xff;
           break;
         case 6: // zpyR
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { this.dataBus = ram[ea & ramIndex]; } else { bus.read(ea); } this.lastAccessWasRead = true;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; ea = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((ea & ramMask) === ramMatch) { this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; bus.read(ea); cycles = this.cycles; } this.lastAccessWasRead = true;
           ea = (ea + y) & 0xff;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
+          cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } this.lastAccessWasRead = true;
           break;
         case 7: // zpyW
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { this.dataBus = ram[ea & ramIndex]; } else { bus.read(ea); } this.lastAccessWasRead = true;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; ea = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((ea & ramMask) === ramMatch) { this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; bus.read(ea); cycles = this.cycles; } this.lastAccessWasRead = true;
           ea = (ea + y) & 0xff;
           break;
         case 8: // absR
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { hi = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; ea = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; hi = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           ea |= hi << 8;
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+          cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } } this.lastAccessWasRead = true;
           break;
         case 9: // absW
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { hi = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; ea = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; hi = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           ea |= hi << 8;
           break;
         case 10: // absxR
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { lo = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { lo = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { hi = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { lo = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; lo = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; hi = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           hi <<= 8;
           lo += x;
           ea = hi | (lo & 0xff);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+          cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } } this.lastAccessWasRead = true;
           if (lo > 0xff) {
             ea = (hi + lo) & 0xffff;
-            this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+            cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } } this.lastAccessWasRead = true;
           }
           break;
         case 11: // absyR
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { lo = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { lo = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { hi = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { lo = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; lo = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; hi = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           hi <<= 8;
           lo += y;
           ea = hi | (lo & 0xff);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+          cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } } this.lastAccessWasRead = true;
           if (lo > 0xff) {
             ea = (hi + lo) & 0xffff;
-            this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+            cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } } this.lastAccessWasRead = true;
           }
           break;
         case 12: // absxW
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { lo = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { lo = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { hi = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { lo = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; lo = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; hi = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           hi <<= 8;
           lo += x;
           ea = hi | (lo & 0xff);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+          cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } } this.lastAccessWasRead = true;
           ea = (hi + lo) & 0xffff;
           break;
         case 13: // absyW
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { lo = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { lo = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { hi = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { lo = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; lo = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; hi = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
           hi <<= 8;
           lo += y;
           ea = hi | (lo & 0xff);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+          cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } } this.lastAccessWasRead = true;
           ea = (hi + lo) & 0xffff;
           break;
         case 14: // izxR
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { this.dataBus = ram[ea & ramIndex]; } else { bus.read(ea); } this.lastAccessWasRead = true;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; ea = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((ea & ramMask) === ramMatch) { this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; bus.read(ea); cycles = this.cycles; } this.lastAccessWasRead = true;
           ea = (ea + x) & 0xff;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { lo = this.dataBus = ram[ea & ramIndex]; } else { lo = bus.read(ea); } this.lastAccessWasRead = true;
+          cycles++; if ((ea & ramMask) === ramMatch) { lo = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; lo = bus.read(ea); cycles = this.cycles; } this.lastAccessWasRead = true;
           m = (ea + 1) & 0xff;
-          this.cycles++; if ((m & ramMask) === ramMatch) { hi = this.dataBus = ram[m & ramIndex]; } else { hi = bus.read(m); } this.lastAccessWasRead = true;
+          cycles++; if ((m & ramMask) === ramMatch) { hi = this.dataBus = ram[m & ramIndex]; } else { this.cycles = cycles; hi = bus.read(m); cycles = this.cycles; } this.lastAccessWasRead = true;
           ea = lo | (hi << 8);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+          cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } } this.lastAccessWasRead = true;
           break;
         case 15: // izxW
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { this.dataBus = ram[ea & ramIndex]; } else { bus.read(ea); } this.lastAccessWasRead = true;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; ea = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((ea & ramMask) === ramMatch) { this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; bus.read(ea); cycles = this.cycles; } this.lastAccessWasRead = true;
           ea = (ea + x) & 0xff;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { lo = this.dataBus = ram[ea & ramIndex]; } else { lo = bus.read(ea); } this.lastAccessWasRead = true;
+          cycles++; if ((ea & ramMask) === ramMatch) { lo = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; lo = bus.read(ea); cycles = this.cycles; } this.lastAccessWasRead = true;
           m = (ea + 1) & 0xff;
-          this.cycles++; if ((m & ramMask) === ramMatch) { hi = this.dataBus = ram[m & ramIndex]; } else { hi = bus.read(m); } this.lastAccessWasRead = true;
+          cycles++; if ((m & ramMask) === ramMatch) { hi = this.dataBus = ram[m & ramIndex]; } else { this.cycles = cycles; hi = bus.read(m); cycles = this.cycles; } this.lastAccessWasRead = true;
           ea = lo | (hi << 8);
           break;
         case 16: // izyR
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { lo = this.dataBus = ram[ea & ramIndex]; } else { lo = bus.read(ea); } this.lastAccessWasRead = true;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; ea = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((ea & ramMask) === ramMatch) { lo = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; lo = bus.read(ea); cycles = this.cycles; } this.lastAccessWasRead = true;
           m = (ea + 1) & 0xff;
-          this.cycles++; if ((m & ramMask) === ramMatch) { hi = this.dataBus = ram[m & ramIndex]; } else { hi = bus.read(m); } this.lastAccessWasRead = true;
+          cycles++; if ((m & ramMask) === ramMatch) { hi = this.dataBus = ram[m & ramIndex]; } else { this.cycles = cycles; hi = bus.read(m); cycles = this.cycles; } this.lastAccessWasRead = true;
           hi <<= 8;
           lo += y;
           ea = hi | (lo & 0xff);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+          cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } } this.lastAccessWasRead = true;
           if (lo > 0xff) {
             ea = (hi + lo) & 0xffff;
-            this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+            cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } } this.lastAccessWasRead = true;
           }
           break;
         case 17: // izyW
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { ea = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { lo = this.dataBus = ram[ea & ramIndex]; } else { lo = bus.read(ea); } this.lastAccessWasRead = true;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { ea = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; ea = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if ((ea & ramMask) === ramMatch) { lo = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; lo = bus.read(ea); cycles = this.cycles; } this.lastAccessWasRead = true;
           m = (ea + 1) & 0xff;
-          this.cycles++; if ((m & ramMask) === ramMatch) { hi = this.dataBus = ram[m & ramIndex]; } else { hi = bus.read(m); } this.lastAccessWasRead = true;
+          cycles++; if ((m & ramMask) === ramMatch) { hi = this.dataBus = ram[m & ramIndex]; } else { this.cycles = cycles; hi = bus.read(m); cycles = this.cycles; } this.lastAccessWasRead = true;
           hi <<= 8;
           lo += y;
           ea = hi | (lo & 0xff);
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } } this.lastAccessWasRead = true;
+          cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { t = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } } this.lastAccessWasRead = true;
           ea = (hi + lo) & 0xffff;
           break;
       }
       switch (opcode) {
         case 0x00: // BRK
-          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { ram[(0x100 | sp) & ramIndex] = this.dataBus = pc >> 8; } else { bus.write(0x100 | sp, pc >> 8); } this.lastAccessWasRead = false;
+          cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { ram[(0x100 | sp) & ramIndex] = this.dataBus = pc >> 8; } else { this.cycles = cycles; bus.write(0x100 | sp, pc >> 8); cycles = this.cycles; } this.lastAccessWasRead = false;
           sp = (sp - 1) & 0xff;
-          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { ram[(0x100 | sp) & ramIndex] = this.dataBus = pc & 0xff; } else { bus.write(0x100 | sp, pc & 0xff); } this.lastAccessWasRead = false;
+          cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { ram[(0x100 | sp) & ramIndex] = this.dataBus = pc & 0xff; } else { this.cycles = cycles; bus.write(0x100 | sp, pc & 0xff); cycles = this.cycles; } this.lastAccessWasRead = false;
           sp = (sp - 1) & 0xff;
-          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { ram[(0x100 | sp) & ramIndex] = this.dataBus = 0x30 | (nv & 0x80) | (v << 6) | (d << 3) | (i << 2) | (zv === 0 ? 2 : 0) | c; } else { bus.write(0x100 | sp, 0x30 | (nv & 0x80) | (v << 6) | (d << 3) | (i << 2) | (zv === 0 ? 2 : 0) | c); } this.lastAccessWasRead = false;
+          cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { ram[(0x100 | sp) & ramIndex] = this.dataBus = 0x30 | (nv & 0x80) | (v << 6) | (d << 3) | (i << 2) | (zv === 0 ? 2 : 0) | c; } else { this.cycles = cycles; bus.write(0x100 | sp, 0x30 | (nv & 0x80) | (v << 6) | (d << 3) | (i << 2) | (zv === 0 ? 2 : 0) | c); cycles = this.cycles; } this.lastAccessWasRead = false;
           sp = (sp - 1) & 0xff;
           i = 1;
-          this.cycles++; lo = bus.read(0xfffe); this.lastAccessWasRead = true;
-          this.cycles++; hi = bus.read(0xffff); this.lastAccessWasRead = true;
+          cycles++; this.cycles = cycles; lo = bus.read(0xfffe); cycles = this.cycles; this.lastAccessWasRead = true;
+          cycles++; this.cycles = cycles; hi = bus.read(0xffff); cycles = this.cycles; this.lastAccessWasRead = true;
           pc = lo | (hi << 8);
           break;
         case 0x01: case 0x05: case 0x09: case 0x0d: case 0x11: case 0x15: case 0x19: case 0x1d: // ORA
           a = nv = zv = a | t;
           break;
         case 0x03: case 0x07: case 0x0f: case 0x13: case 0x17: case 0x1b: case 0x1f: // SLO
-          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } this.lastAccessWasRead = true;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { this.cycles = cycles; bus.write(ea, t); cycles = this.cycles; } this.lastAccessWasRead = false;
           c = t >> 7; t = (t << 1) & 0xff;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { this.cycles = cycles; bus.write(ea, t); cycles = this.cycles; } this.lastAccessWasRead = false;
           a = nv = zv = a | t;
           break;
         case 0x04: case 0x0c: case 0x14: case 0x1a: case 0x1c: case 0x34: case 0x3a: case 0x3c: case 0x44: case 0x54: case 0x5a: case 0x5c: case 0x64: case 0x74: case 0x7a: case 0x7c: case 0x80: case 0x82: case 0x89: case 0xc2: case 0xd4: case 0xda: case 0xdc: case 0xe2: case 0xf4: case 0xfa: case 0xfc: // NOP (the operand reads still happen)
           break;
         case 0x06: case 0x0e: case 0x16: case 0x1e: // ASL (read, write back, write)
-          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } this.lastAccessWasRead = true;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { this.cycles = cycles; bus.write(ea, t); cycles = this.cycles; } this.lastAccessWasRead = false;
           c = t >> 7; t = nv = zv = (t << 1) & 0xff;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { this.cycles = cycles; bus.write(ea, t); cycles = this.cycles; } this.lastAccessWasRead = false;
           break;
         case 0x0b: case 0x2b: // ANC
           a = nv = zv = a & t;
@@ -887,23 +890,23 @@ export class Cpu6502 {
           c = 0;
           break;
         case 0x20: // JSR
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { lo = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { lo = bus.read(pc); } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
-          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { this.dataBus = ram[(0x100 | sp) & ramIndex]; } else { bus.read(0x100 | sp); } this.lastAccessWasRead = true;
-          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { ram[(0x100 | sp) & ramIndex] = this.dataBus = pc >> 8; } else { bus.write(0x100 | sp, pc >> 8); } this.lastAccessWasRead = false;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { lo = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; lo = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true; pc = (pc + 1) & 0xffff;
+          cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { this.dataBus = ram[(0x100 | sp) & ramIndex]; } else { this.cycles = cycles; bus.read(0x100 | sp); cycles = this.cycles; } this.lastAccessWasRead = true;
+          cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { ram[(0x100 | sp) & ramIndex] = this.dataBus = pc >> 8; } else { this.cycles = cycles; bus.write(0x100 | sp, pc >> 8); cycles = this.cycles; } this.lastAccessWasRead = false;
           sp = (sp - 1) & 0xff;
-          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { ram[(0x100 | sp) & ramIndex] = this.dataBus = pc & 0xff; } else { bus.write(0x100 | sp, pc & 0xff); } this.lastAccessWasRead = false;
+          cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { ram[(0x100 | sp) & ramIndex] = this.dataBus = pc & 0xff; } else { this.cycles = cycles; bus.write(0x100 | sp, pc & 0xff); cycles = this.cycles; } this.lastAccessWasRead = false;
           sp = (sp - 1) & 0xff;
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { hi = bus.read(pc); } this.lastAccessWasRead = true;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; hi = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true;
           pc = lo | (hi << 8);
           break;
         case 0x21: case 0x2d: case 0x31: case 0x35: case 0x39: case 0x3d: // AND
           a = nv = zv = a & t;
           break;
         case 0x23: case 0x27: case 0x2f: case 0x33: case 0x37: case 0x3b: case 0x3f: // RLA
-          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } this.lastAccessWasRead = true;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { this.cycles = cycles; bus.write(ea, t); cycles = this.cycles; } this.lastAccessWasRead = false;
           lo = ((t << 1) | c) & 0xff; c = t >> 7; t = lo;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { this.cycles = cycles; bus.write(ea, t); cycles = this.cycles; } this.lastAccessWasRead = false;
           a = nv = zv = a & t;
           break;
         case 0x24: case 0x2c: // BIT
@@ -912,15 +915,15 @@ export class Cpu6502 {
           zv = a & t;
           break;
         case 0x26: case 0x2e: case 0x36: case 0x3e: // ROL (read, write back, write)
-          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } this.lastAccessWasRead = true;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { this.cycles = cycles; bus.write(ea, t); cycles = this.cycles; } this.lastAccessWasRead = false;
           lo = ((t << 1) | c) & 0xff; c = t >> 7; t = nv = zv = lo;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { this.cycles = cycles; bus.write(ea, t); cycles = this.cycles; } this.lastAccessWasRead = false;
           break;
         case 0x28: // PLP
-          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { this.dataBus = ram[(0x100 | sp) & ramIndex]; } else { bus.read(0x100 | sp); } this.lastAccessWasRead = true;
+          cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { this.dataBus = ram[(0x100 | sp) & ramIndex]; } else { this.cycles = cycles; bus.read(0x100 | sp); cycles = this.cycles; } this.lastAccessWasRead = true;
           sp = (sp + 1) & 0xff;
-          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { t = this.dataBus = ram[(0x100 | sp) & ramIndex]; } else { t = bus.read(0x100 | sp); } this.lastAccessWasRead = true;
+          cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { t = this.dataBus = ram[(0x100 | sp) & ramIndex]; } else { this.cycles = cycles; t = bus.read(0x100 | sp); cycles = this.cycles; } this.lastAccessWasRead = true;
           nv = t & 0x80;
           v = (t >> 6) & 1;
           d = (t >> 3) & 1;
@@ -932,9 +935,9 @@ export class Cpu6502 {
           t = ((a << 1) | c) & 0xff; c = a >> 7; a = nv = zv = t;
           break;
         case 0x40: // RTI
-          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { this.dataBus = ram[(0x100 | sp) & ramIndex]; } else { bus.read(0x100 | sp); } this.lastAccessWasRead = true;
+          cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { this.dataBus = ram[(0x100 | sp) & ramIndex]; } else { this.cycles = cycles; bus.read(0x100 | sp); cycles = this.cycles; } this.lastAccessWasRead = true;
           sp = (sp + 1) & 0xff;
-          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { t = this.dataBus = ram[(0x100 | sp) & ramIndex]; } else { t = bus.read(0x100 | sp); } this.lastAccessWasRead = true;
+          cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { t = this.dataBus = ram[(0x100 | sp) & ramIndex]; } else { this.cycles = cycles; t = bus.read(0x100 | sp); cycles = this.cycles; } this.lastAccessWasRead = true;
           nv = t & 0x80;
           v = (t >> 6) & 1;
           d = (t >> 3) & 1;
@@ -942,29 +945,29 @@ export class Cpu6502 {
           zv = t & 2 ? 0 : 1;
           c = t & 1;
           sp = (sp + 1) & 0xff;
-          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { lo = this.dataBus = ram[(0x100 | sp) & ramIndex]; } else { lo = bus.read(0x100 | sp); } this.lastAccessWasRead = true;
+          cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { lo = this.dataBus = ram[(0x100 | sp) & ramIndex]; } else { this.cycles = cycles; lo = bus.read(0x100 | sp); cycles = this.cycles; } this.lastAccessWasRead = true;
           sp = (sp + 1) & 0xff;
-          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { hi = this.dataBus = ram[(0x100 | sp) & ramIndex]; } else { hi = bus.read(0x100 | sp); } this.lastAccessWasRead = true;
+          cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { hi = this.dataBus = ram[(0x100 | sp) & ramIndex]; } else { this.cycles = cycles; hi = bus.read(0x100 | sp); cycles = this.cycles; } this.lastAccessWasRead = true;
           pc = lo | (hi << 8);
           break;
         case 0x41: case 0x45: case 0x49: case 0x4d: case 0x51: case 0x55: case 0x59: case 0x5d: // EOR
           a = nv = zv = a ^ t;
           break;
         case 0x43: case 0x47: case 0x4f: case 0x53: case 0x57: case 0x5b: case 0x5f: // SRE
-          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } this.lastAccessWasRead = true;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { this.cycles = cycles; bus.write(ea, t); cycles = this.cycles; } this.lastAccessWasRead = false;
           c = t & 1; t = t >> 1;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { this.cycles = cycles; bus.write(ea, t); cycles = this.cycles; } this.lastAccessWasRead = false;
           a = nv = zv = a ^ t;
           break;
         case 0x46: case 0x4e: case 0x56: case 0x5e: // LSR (read, write back, write)
-          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } this.lastAccessWasRead = true;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { this.cycles = cycles; bus.write(ea, t); cycles = this.cycles; } this.lastAccessWasRead = false;
           c = t & 1; t = nv = zv = t >> 1;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { this.cycles = cycles; bus.write(ea, t); cycles = this.cycles; } this.lastAccessWasRead = false;
           break;
         case 0x48: // PHA
-          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { ram[(0x100 | sp) & ramIndex] = this.dataBus = a; } else { bus.write(0x100 | sp, a); } this.lastAccessWasRead = false;
+          cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { ram[(0x100 | sp) & ramIndex] = this.dataBus = a; } else { this.cycles = cycles; bus.write(0x100 | sp, a); cycles = this.cycles; } this.lastAccessWasRead = false;
           sp = (sp - 1) & 0xff;
           break;
         case 0x4b: // ALR
@@ -977,11 +980,11 @@ export class Cpu6502 {
           break;
         case 0x50: // BVC
           if (v === 0) {
-            this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { m = bus.read(pc); } this.lastAccessWasRead = true;
+            cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; m = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true;
             ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
             if ((pc ^ ea) & 0xff00) {
               m = (pc & 0xff00) | (ea & 0xff);
-              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if ((m & ramMask) === ramMatch) { m = this.dataBus = ram[m & ramIndex]; } else { m = bus.read(m); } } this.lastAccessWasRead = true;
+              cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if ((m & ramMask) === ramMatch) { m = this.dataBus = ram[m & ramIndex]; } else { this.cycles = cycles; m = bus.read(m); cycles = this.cycles; } } this.lastAccessWasRead = true;
             }
             pc = ea;
           }
@@ -990,13 +993,13 @@ export class Cpu6502 {
           i = 0;
           break;
         case 0x60: // RTS
-          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { this.dataBus = ram[(0x100 | sp) & ramIndex]; } else { bus.read(0x100 | sp); } this.lastAccessWasRead = true;
+          cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { this.dataBus = ram[(0x100 | sp) & ramIndex]; } else { this.cycles = cycles; bus.read(0x100 | sp); cycles = this.cycles; } this.lastAccessWasRead = true;
           sp = (sp + 1) & 0xff;
-          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { t = this.dataBus = ram[(0x100 | sp) & ramIndex]; } else { t = bus.read(0x100 | sp); } this.lastAccessWasRead = true;
+          cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { t = this.dataBus = ram[(0x100 | sp) & ramIndex]; } else { this.cycles = cycles; t = bus.read(0x100 | sp); cycles = this.cycles; } this.lastAccessWasRead = true;
           sp = (sp + 1) & 0xff;
-          this.cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { hi = this.dataBus = ram[(0x100 | sp) & ramIndex]; } else { hi = bus.read(0x100 | sp); } this.lastAccessWasRead = true;
+          cycles++; if (((0x100 | sp) & ramMask) === ramMatch) { hi = this.dataBus = ram[(0x100 | sp) & ramIndex]; } else { this.cycles = cycles; hi = bus.read(0x100 | sp); cycles = this.cycles; } this.lastAccessWasRead = true;
           pc = t | (hi << 8);
-          this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { m = bus.read(pc); } this.lastAccessWasRead = true;
+          cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; m = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true;
           pc = (pc + 1) & 0xffff;
           break;
         case 0x61: case 0x65: case 0x69: case 0x6d: case 0x71: case 0x75: case 0x79: case 0x7d: // ADC
@@ -1013,10 +1016,10 @@ export class Cpu6502 {
           }
           break;
         case 0x63: case 0x67: case 0x6f: case 0x73: case 0x77: case 0x7b: case 0x7f: // RRA
-          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } this.lastAccessWasRead = true;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { this.cycles = cycles; bus.write(ea, t); cycles = this.cycles; } this.lastAccessWasRead = false;
           lo = (t >> 1) | (c << 7); c = t & 1; t = lo;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { this.cycles = cycles; bus.write(ea, t); cycles = this.cycles; } this.lastAccessWasRead = false;
           if (d === 0) {
             lo = a + t + c;
             v = ((~(a ^ t) & (a ^ lo)) >> 7) & 1;
@@ -1030,10 +1033,10 @@ export class Cpu6502 {
           }
           break;
         case 0x66: case 0x6e: case 0x76: case 0x7e: // ROR (read, write back, write)
-          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } this.lastAccessWasRead = true;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { this.cycles = cycles; bus.write(ea, t); cycles = this.cycles; } this.lastAccessWasRead = false;
           lo = (t >> 1) | (c << 7); c = t & 1; t = nv = zv = lo;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { this.cycles = cycles; bus.write(ea, t); cycles = this.cycles; } this.lastAccessWasRead = false;
           break;
         case 0x6a: // ROR A
           t = (a >> 1) | (c << 7); c = a & 1; a = nv = zv = t;
@@ -1047,18 +1050,18 @@ export class Cpu6502 {
           zv = lo >>> 18;
           break;
         case 0x6c: // JMP (ind): the NMOS bug reads the high byte from the start of the same page
-          this.cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { lo = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { lo = this.dataBus = ram[ea & ramIndex]; } else { lo = bus.read(ea); } } this.lastAccessWasRead = true;
+          cycles++; if ((ea & 0x1000) !== 0 && (ea & 0xfff) < directLimit) { lo = this.dataBus = directMemory[this.directOffset + (ea & directMask)]; } else { if ((ea & ramMask) === ramMatch) { lo = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; lo = bus.read(ea); cycles = this.cycles; } } this.lastAccessWasRead = true;
           m = (ea & 0xff) === 0xff ? ea & 0xff00 : ea + 1;
-          this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if ((m & ramMask) === ramMatch) { hi = this.dataBus = ram[m & ramIndex]; } else { hi = bus.read(m); } } this.lastAccessWasRead = true;
+          cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { hi = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if ((m & ramMask) === ramMatch) { hi = this.dataBus = ram[m & ramIndex]; } else { this.cycles = cycles; hi = bus.read(m); cycles = this.cycles; } } this.lastAccessWasRead = true;
           pc = lo | (hi << 8);
           break;
         case 0x70: // BVS
           if (v !== 0) {
-            this.cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { m = bus.read(pc); } this.lastAccessWasRead = true;
+            cycles++; if ((pc & 0x1000) !== 0 && (pc & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (pc & directMask)]; } else { this.cycles = cycles; m = bus.read(pc); cycles = this.cycles; } this.lastAccessWasRead = true;
             ea = (pc + ((t ^ 0x80) - 0x80)) & 0xffff;
             if ((pc ^ ea) & 0xff00) {
               m = (pc & 0xff00) | (ea & 0xff);
-              this.cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if ((m & ramMask) === ramMatch) { m = this.dataBus = ram[m & ramIndex]; } else { m = bus.read(m); } } this.lastAccessWasRead = true;
+              cycles++; if ((m & 0x1000) !== 0 && (m & 0xfff) < directLimit) { m = this.dataBus = directMemory[this.directOffset + (m & directMask)]; } else { if ((m & ramMask) === ramMatch) { m = this.dataBus = ram[m & ramIndex]; } else { this.cycles = cycles; m = bus.read(m); cycles = this.cycles; } } this.lastAccessWasRead = true;
             }
             pc = ea;
           }
@@ -1067,32 +1070,32 @@ export class Cpu6502 {
           i = 1;
           break;
         case 0x81: case 0x8d: case 0x91: case 0x95: case 0x99: case 0x9d: // STA
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = a; } else { bus.write(ea, a); } this.lastAccessWasRead = false;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = a; } else { this.cycles = cycles; bus.write(ea, a); cycles = this.cycles; } this.lastAccessWasRead = false;
           break;
         case 0x83: case 0x87: case 0x8f: case 0x97: // SAX
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = a & x; } else { bus.write(ea, a & x); } this.lastAccessWasRead = false;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = a & x; } else { this.cycles = cycles; bus.write(ea, a & x); cycles = this.cycles; } this.lastAccessWasRead = false;
           break;
         case 0x8c: case 0x94: // STY
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = y; } else { bus.write(ea, y); } this.lastAccessWasRead = false;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = y; } else { this.cycles = cycles; bus.write(ea, y); cycles = this.cycles; } this.lastAccessWasRead = false;
           break;
         case 0x8e: case 0x96: // STX
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = x; } else { bus.write(ea, x); } this.lastAccessWasRead = false;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = x; } else { this.cycles = cycles; bus.write(ea, x); cycles = this.cycles; } this.lastAccessWasRead = false;
           break;
         case 0x8b: // ANE (unstable: constant 0xEE)
           a = nv = zv = (a | 0xee) & x & t;
           break;
         case 0x93: case 0x9f: // SHA
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = (a & x) & (((ea >> 8) + 1) & 0xff); } else { bus.write(ea, (a & x) & (((ea >> 8) + 1) & 0xff)); } this.lastAccessWasRead = false;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = (a & x) & (((ea >> 8) + 1) & 0xff); } else { this.cycles = cycles; bus.write(ea, (a & x) & (((ea >> 8) + 1) & 0xff)); cycles = this.cycles; } this.lastAccessWasRead = false;
           break;
         case 0x9b: // SHS
           sp = a & x;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = (a & x) & (((ea >> 8) + 1) & 0xff); } else { bus.write(ea, (a & x) & (((ea >> 8) + 1) & 0xff)); } this.lastAccessWasRead = false;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = (a & x) & (((ea >> 8) + 1) & 0xff); } else { this.cycles = cycles; bus.write(ea, (a & x) & (((ea >> 8) + 1) & 0xff)); cycles = this.cycles; } this.lastAccessWasRead = false;
           break;
         case 0x9c: // SHY
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = (y) & (((ea >> 8) + 1) & 0xff); } else { bus.write(ea, (y) & (((ea >> 8) + 1) & 0xff)); } this.lastAccessWasRead = false;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = (y) & (((ea >> 8) + 1) & 0xff); } else { this.cycles = cycles; bus.write(ea, (y) & (((ea >> 8) + 1) & 0xff)); cycles = this.cycles; } this.lastAccessWasRead = false;
           break;
         case 0x9e: // SHX
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = (x) & (((ea >> 8) + 1) & 0xff); } else { bus.write(ea, (x) & (((ea >> 8) + 1) & 0xff)); } this.lastAccessWasRead = false;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = (x) & (((ea >> 8) + 1) & 0xff); } else { this.cycles = cycles; bus.write(ea, (x) & (((ea >> 8) + 1) & 0xff)); cycles = this.cycles; } this.lastAccessWasRead = false;
           break;
         case 0xb4: case 0xbc: // LDY
           y = nv = zv = t;
@@ -1128,20 +1131,20 @@ export class Cpu6502 {
           c = lo >= 0 ? 1 : 0;
           break;
         case 0xc3: case 0xc7: case 0xcf: case 0xd3: case 0xd7: case 0xdb: case 0xdf: // DCP
-          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } this.lastAccessWasRead = true;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { this.cycles = cycles; bus.write(ea, t); cycles = this.cycles; } this.lastAccessWasRead = false;
           t = (t - 1) & 0xff;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { this.cycles = cycles; bus.write(ea, t); cycles = this.cycles; } this.lastAccessWasRead = false;
           lo = a - t;
           nv = lo & 0x80;
           zv = lo;
           c = lo >= 0 ? 1 : 0;
           break;
         case 0xce: case 0xd6: case 0xde: // DEC (read, write back, write)
-          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } this.lastAccessWasRead = true;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { this.cycles = cycles; bus.write(ea, t); cycles = this.cycles; } this.lastAccessWasRead = false;
           t = nv = zv = (t - 1) & 0xff;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { this.cycles = cycles; bus.write(ea, t); cycles = this.cycles; } this.lastAccessWasRead = false;
           break;
         case 0xcb: // SBX
           lo = (a & x) - t;
@@ -1172,10 +1175,10 @@ export class Cpu6502 {
           }
           break;
         case 0xe3: case 0xe7: case 0xef: case 0xf3: case 0xf7: case 0xfb: case 0xff: // ISB
-          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } this.lastAccessWasRead = true;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { this.cycles = cycles; bus.write(ea, t); cycles = this.cycles; } this.lastAccessWasRead = false;
           t = (t + 1) & 0xff;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { this.cycles = cycles; bus.write(ea, t); cycles = this.cycles; } this.lastAccessWasRead = false;
           if (d === 0) {
             t ^= 0xff;
             lo = a + t + c;
@@ -1190,10 +1193,10 @@ export class Cpu6502 {
           }
           break;
         case 0xee: case 0xf6: case 0xfe: // INC (read, write back, write)
-          this.cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { t = bus.read(ea); } this.lastAccessWasRead = true;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          cycles++; if ((ea & ramMask) === ramMatch) { t = this.dataBus = ram[ea & ramIndex]; } else { this.cycles = cycles; t = bus.read(ea); cycles = this.cycles; } this.lastAccessWasRead = true;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { this.cycles = cycles; bus.write(ea, t); cycles = this.cycles; } this.lastAccessWasRead = false;
           t = nv = zv = (t + 1) & 0xff;
-          this.cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { bus.write(ea, t); } this.lastAccessWasRead = false;
+          cycles++; if ((ea & ramMask) === ramMatch) { ram[ea & ramIndex] = this.dataBus = t; } else { this.cycles = cycles; bus.write(ea, t); cycles = this.cycles; } this.lastAccessWasRead = false;
           break;
         case 0xf8: // SED
           d = 1;
@@ -1214,6 +1217,7 @@ export class Cpu6502 {
     this.v = v;
     this.d = d;
     this.i = i;
+    this.cycles = cycles;
     return n;
   }
   // @end-generated run

@@ -62,9 +62,16 @@ export function screenToGrayscale(screen: Uint8Array, out: Uint8Array = new Uint
     // Int32 (not Uint32) words: they stay small integers for the JIT, never doubles.
     const src = new Int32Array(screen.buffer, screen.byteOffset, words);
     const dst = new Int32Array(out.buffer, out.byteOffset, words);
+    // Screens are mostly runs of one colour: a word equal to the one before converts to the same grey.
+    let previous = 0;
+    let grey = 0; // the grey of colour 0 is 0
     for (let w = 0; w < words; w++) {
       const v = src[w];
-      dst[w] = gray[v & 0xff] | (gray[(v >> 8) & 0xff] << 8) | (gray[(v >> 16) & 0xff] << 16) | (gray[(v >>> 24) & 0xff] << 24);
+      if (v !== previous) {
+        previous = v;
+        grey = gray[v & 0xff] | (gray[(v >> 8) & 0xff] << 8) | (gray[(v >> 16) & 0xff] << 16) | (gray[(v >>> 24) & 0xff] << 24);
+      }
+      dst[w] = grey;
     }
     i = words << 2;
   }

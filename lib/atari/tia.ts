@@ -76,11 +76,11 @@ const COSMIC_ARK_STEPS = [18, 33, 0, 17];
 /**
  * Registers whose write needs the picture drawn up to the write first. Stella draws before every
  * write; skipping it for WSYNC, RSYNC, audio, HMxx and HMCLR changes nothing, because drawing later
- * with the same state produces the same pixels.
+ * with the same state produces the same pixels. Not listed either: the colours, GRP0/GRP1 and
+ * NUSIZ0/NUSIZ1, whose cases in `write` draw first only when the write changes what drawing depends
+ * on (a colour rewritten with its value, graphics that end up the same are frequent).
  */
-const AFFECTS_PICTURE = new Uint8Array(64);
-/** The registers whose writes can change collisions: all of AFFECTS_PICTURE but the four colours. */
-const AFFECTS_COLLISIONS = new Uint8Array(64);
+const DRAW_FIRST = new Uint8Array(64);
 
 function buildTables(): void {
   for (let x = 0; x < 160; x++) {
@@ -186,10 +186,11 @@ function buildTables(): void {
 
   POKE_DELAY.set([0, 1, 0, 0, 8, 8, 0, 0, 0, 0, 0, 1, 1, -1, -1, -1, 0, 0, 8, 8, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0]);
 
-  for (let a = 0; a < 0x2d; a++) AFFECTS_PICTURE[a] = 1;
-  for (const a of [0x02, 0x03, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x20, 0x21, 0x22, 0x23, 0x24, 0x2b]) AFFECTS_PICTURE[a] = 0;
-  AFFECTS_COLLISIONS.set(AFFECTS_PICTURE);
-  for (const a of [0x06, 0x07, 0x08, 0x09]) AFFECTS_COLLISIONS[a] = 0;
+  for (let a = 0; a < 0x2d; a++) DRAW_FIRST[a] = 1;
+  // biome-ignore format: a list of registers
+  for (const a of [0x02, 0x03, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x20, 0x21, 0x22, 0x23, 0x24, 0x2b, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x1b, 0x1c]) {
+    DRAW_FIRST[a] = 0;
+  }
 
   for (let c = 0; c < 76; c++) HMOVE_BLANK_CYCLES[c] = c <= 20 || c === 75 ? 1 : 0;
 
@@ -784,18 +785,23 @@ export class Tia {
     const row = ((mask - 1) / 320) | 0;
     const pos = 160 - (mask - row * 320);
     const n = spans[row * 7];
+    // Most copies lie outside the span: only the non-empty intersections are drawn (no call for the others).
     for (let i = 0; i < n; i++) {
       let a = pos + spans[row * 7 + 1 + 2 * i];
       if (a >= 160) a -= 160;
       const b = a + spans[row * 7 + 2 + 2 * i];
-      this.drawMixed(start, a > x0 ? a : x0, b < x1 ? b : x1);
-      if (b > 160) this.drawMixed(start, x0, b - 160 < x1 ? b - 160 : x1);
+      const lo = a > x0 ? a : x0;
+      const hi = b < x1 ? b : x1;
+      if (lo < hi) this.drawMixed(start, lo, hi);
+      if (b > 160) {
+        const wrapped = b - 160 < x1 ? b - 160 : x1;
+        if (x0 < wrapped) this.drawMixed(start, x0, wrapped);
+      }
     }
   }
 
   /** Pixels [lo, hi) of the line (frame buffer index start + x) with all objects, priorities and collisions. */
   private drawMixed(start: number, lo: number, hi: number): void {
-    if (lo >= hi) return;
     const fb = this.fb;
     const objects = this.enabledObjects;
     const pf = this.pf;
@@ -889,14 +895,7 @@ export class Tia {
   write(address: number, value: number): void {
     const addr = address & 0x3f;
     const clock = this.cpu.cycles * 3;
-    // Without pixels only collisions are computed, and colours do not change them: the span before a
-    // colour write is then processed later, with the same result. (A frame that began without pixels
-    // is never taken as drawn in full, see frameDrawnInFull.)
-    if ((this.drawPixels ? AFFECTS_PICTURE : AFFECTS_COLLISIONS)[addr] && this.writeChangesPicture(addr, value, clock)) {
-      let delay = POKE_DELAY[addr];
-      if (delay < 0) delay = PF_DELAYS[((((clock - this.clockWhenFrameStarted) % 228) / 3) | 0) & 3];
-      this.updateFrame(clock + delay);
-    }
+    if (DRAW_FIRST[addr]) this.drawBeforeWrite(addr, clock);
 
     if (clock - this.clockWhenFrameStarted >= (this.maxScanlines + 1) * 228) {
       this.cpu.stop();
@@ -931,28 +930,56 @@ export class Tia {
         break;
       case 0x03: // RSYNC: not emulated by Stella 2.4.2
         break;
-      case 0x04:
+      case 0x04: {
+        const p0Mask = playerMaskBase(this.posP0, value & 7, 0);
+        const m0Mask = missileMaskBase(this.posM0, value);
+        if (value !== this.nusiz0 || p0Mask !== this.p0Mask || m0Mask !== this.m0Mask) this.drawBeforeWrite(addr, clock);
         this.nusiz0 = value;
-        this.p0Mask = playerMaskBase(this.posP0, value & 7, 0);
-        this.m0Mask = missileMaskBase(this.posM0, value);
+        this.p0Mask = p0Mask;
+        this.m0Mask = m0Mask;
         break;
-      case 0x05:
+      }
+      case 0x05: {
+        const p1Mask = playerMaskBase(this.posP1, value & 7, 0);
+        const m1Mask = missileMaskBase(this.posM1, value);
+        if (value !== this.nusiz1 || p1Mask !== this.p1Mask || m1Mask !== this.m1Mask) this.drawBeforeWrite(addr, clock);
         this.nusiz1 = value;
-        this.p1Mask = playerMaskBase(this.posP1, value & 7, 0);
-        this.m1Mask = missileMaskBase(this.posM1, value);
+        this.p1Mask = p1Mask;
+        this.m1Mask = m1Mask;
         break;
-      case 0x06:
-        this.colup0 = this.colourValue(value);
+      }
+      case 0x06: {
+        const colour = this.colourValue(value);
+        if (colour !== this.colup0) {
+          if (this.drawPixels) this.drawBeforeWrite(addr, clock); // colours do not change collisions
+          this.colup0 = colour;
+        }
         break;
-      case 0x07:
-        this.colup1 = this.colourValue(value);
+      }
+      case 0x07: {
+        const colour = this.colourValue(value);
+        if (colour !== this.colup1) {
+          if (this.drawPixels) this.drawBeforeWrite(addr, clock); // colours do not change collisions
+          this.colup1 = colour;
+        }
         break;
-      case 0x08:
-        this.colupf = this.colourValue(value);
+      }
+      case 0x08: {
+        const colour = this.colourValue(value);
+        if (colour !== this.colupf) {
+          if (this.drawPixels) this.drawBeforeWrite(addr, clock); // colours do not change collisions
+          this.colupf = colour;
+        }
         break;
-      case 0x09:
-        this.colubk = this.colourValue(value);
+      }
+      case 0x09: {
+        const colour = this.colourValue(value);
+        if (colour !== this.colubk) {
+          if (this.drawPixels) this.drawBeforeWrite(addr, clock); // colours do not change collisions
+          this.colubk = colour;
+        }
         break;
+      }
       case 0x0a: // CTRLPF
         this.ctrlpf = value;
         this.priorityAndScore = (value & 0x06) << 5;
@@ -1015,18 +1042,25 @@ export class Tia {
         this.blMask = ballMaskBase(this.posBL, this.ctrlpf);
         break;
       }
-      case 0x1b: // GRP0
+      case 0x1b: {
+        // GRP0: new GRP0, and GRP1 copied to its delayed register. What the players show after it:
+        const g0 = this.vdelp0 ? this.dgrp0 : value;
+        const g1 = this.grp1; // shown directly or through its delayed copy, now equal
         this.grp0 = value;
-        this.dgrp1 = this.grp1;
-        this.refreshPlayerGraphics();
+        this.dgrp1 = g1;
+        this.showPlayerGraphics(addr, clock, this.refp0 ? REFLECT[g0] : g0, this.refp1 ? REFLECT[g1] : g1, this.enabledObjects & BL_BIT);
         break;
-      case 0x1c: // GRP1
+      }
+      case 0x1c: {
+        // GRP1: new GRP1, GRP0 and ENABL copied to their delayed registers. What is shown after it:
+        const g0 = this.grp0; // shown directly or through its delayed copy, now equal
+        const g1 = this.vdelp1 ? this.dgrp1 : value;
         this.grp1 = value;
-        this.dgrp0 = this.grp0;
-        this.denabl = this.enabl;
-        this.refreshPlayerGraphics();
-        this.refreshBallEnabled();
+        this.dgrp0 = g0;
+        this.denabl = this.enabl; // likewise for the ball
+        this.showPlayerGraphics(addr, clock, this.refp0 ? REFLECT[g0] : g0, this.refp1 ? REFLECT[g1] : g1, this.enabl ? BL_BIT : 0);
         break;
+      }
       case 0x1d:
         this.enam0 = value & 0x02 ? 1 : 0;
         this.setEnabled(M0_BIT, this.enam0 && !this.resmp0);
@@ -1104,53 +1138,24 @@ export class Tia {
     }
   }
 
+  /** Draws the picture up to a write to `addr` at colour clock `clock`, with Stella's delay for that register. */
+  private drawBeforeWrite(addr: number, clock: number): void {
+    let delay = POKE_DELAY[addr];
+    if (delay < 0) delay = PF_DELAYS[((((clock - this.clockWhenFrameStarted) % 228) / 3) | 0) & 3];
+    this.updateFrame(clock + delay);
+  }
+
   /**
-   * False when writing `value` to `addr` leaves everything drawing depends on as it is (a colour
-   * rewritten with its value, graphics that end up the same): then the picture need not be brought
-   * up to date first, because drawing it later with the same state gives the same pixels.
+   * After a GRP0/GRP1 write: the players show graphics `shown0`/`shown1` (reflected as displayed) and
+   * the ball is enabled when `ball` is BL_BIT. Drawing first is needed only when that changes.
    */
-  private writeChangesPicture(addr: number, value: number, _clock: number): boolean {
-    switch (addr) {
-      case 0x06:
-        return this.colourValue(value) !== this.colup0;
-      case 0x07:
-        return this.colourValue(value) !== this.colup1;
-      case 0x08:
-        return this.colourValue(value) !== this.colupf;
-      case 0x09:
-        return this.colourValue(value) !== this.colubk;
-      case 0x1b: {
-        // GRP0: new GRP0, and GRP1 copied to its delayed register
-        const g0 = this.vdelp0 ? this.dgrp0 : value;
-        const g1 = this.grp1; // shown directly or through its delayed copy, now equal
-        return (this.refp0 ? REFLECT[g0] : g0) !== this.currentGRP0 || (this.refp1 ? REFLECT[g1] : g1) !== this.currentGRP1;
-      }
-      case 0x1c: {
-        // GRP1: new GRP1, GRP0 and ENABL copied to their delayed registers
-        const g0 = this.grp0; // shown directly or through its delayed copy, now equal
-        const g1 = this.vdelp1 ? this.dgrp1 : value;
-        const ball = this.enabl; // likewise for the ball
-        return (
-          (this.refp0 ? REFLECT[g0] : g0) !== this.currentGRP0 ||
-          (this.refp1 ? REFLECT[g1] : g1) !== this.currentGRP1 ||
-          (ball ? BL_BIT : 0) !== (this.enabledObjects & BL_BIT)
-        );
-      }
-      case 0x04:
-        return (
-          value !== this.nusiz0 ||
-          this.p0Mask !== playerMaskBase(this.posP0, value & 7, 0) ||
-          this.m0Mask !== missileMaskBase(this.posM0, value)
-        );
-      case 0x05:
-        return (
-          value !== this.nusiz1 ||
-          this.p1Mask !== playerMaskBase(this.posP1, value & 7, 0) ||
-          this.m1Mask !== missileMaskBase(this.posM1, value)
-        );
-      default:
-        return true;
-    }
+  private showPlayerGraphics(addr: number, clock: number, shown0: number, shown1: number, ball: number): void {
+    if (shown0 === this.currentGRP0 && shown1 === this.currentGRP1 && ball === (this.enabledObjects & BL_BIT)) return;
+    this.drawBeforeWrite(addr, clock);
+    this.currentGRP0 = shown0;
+    this.currentGRP1 = shown1;
+    this.enabledObjects =
+      (this.enabledObjects & ~(P0_BIT | P1_BIT | BL_BIT)) | (shown0 !== 0 ? P0_BIT : 0) | (shown1 !== 0 ? P1_BIT : 0) | ball;
   }
 
   private colourValue(value: number): number {
