@@ -1042,25 +1042,17 @@ export class Tia {
         this.blMask = ballMaskBase(this.posBL, this.ctrlpf);
         break;
       }
-      case 0x1b: {
-        // GRP0: new GRP0, and GRP1 copied to its delayed register. What the players show after it:
-        const g0 = this.vdelp0 ? this.dgrp0 : value;
-        const g1 = this.grp1; // shown directly or through its delayed copy, now equal
+      case 0x1b: // GRP0: new GRP0, and GRP1 copied to its delayed register
         this.grp0 = value;
-        this.dgrp1 = g1;
-        this.showPlayerGraphics(addr, clock, this.refp0 ? REFLECT[g0] : g0, this.refp1 ? REFLECT[g1] : g1, this.enabledObjects & BL_BIT);
+        this.dgrp1 = this.grp1;
+        this.refreshPlayerGraphics(addr, clock);
         break;
-      }
-      case 0x1c: {
-        // GRP1: new GRP1, GRP0 and ENABL copied to their delayed registers. What is shown after it:
-        const g0 = this.grp0; // shown directly or through its delayed copy, now equal
-        const g1 = this.vdelp1 ? this.dgrp1 : value;
+      case 0x1c: // GRP1: new GRP1, GRP0 and ENABL copied to their delayed registers
         this.grp1 = value;
-        this.dgrp0 = g0;
-        this.denabl = this.enabl; // likewise for the ball
-        this.showPlayerGraphics(addr, clock, this.refp0 ? REFLECT[g0] : g0, this.refp1 ? REFLECT[g1] : g1, this.enabl ? BL_BIT : 0);
+        this.dgrp0 = this.grp0;
+        this.denabl = this.enabl;
+        this.refreshPlayerGraphics(addr, clock);
         break;
-      }
       case 0x1d:
         this.enam0 = value & 0x02 ? 1 : 0;
         this.setEnabled(M0_BIT, this.enam0 && !this.resmp0);
@@ -1145,19 +1137,6 @@ export class Tia {
     this.updateFrame(clock + delay);
   }
 
-  /**
-   * After a GRP0/GRP1 write: the players show graphics `shown0`/`shown1` (reflected as displayed) and
-   * the ball is enabled when `ball` is BL_BIT. Drawing first is needed only when that changes.
-   */
-  private showPlayerGraphics(addr: number, clock: number, shown0: number, shown1: number, ball: number): void {
-    if (shown0 === this.currentGRP0 && shown1 === this.currentGRP1 && ball === (this.enabledObjects & BL_BIT)) return;
-    this.drawBeforeWrite(addr, clock);
-    this.currentGRP0 = shown0;
-    this.currentGRP1 = shown1;
-    this.enabledObjects =
-      (this.enabledObjects & ~(P0_BIT | P1_BIT | BL_BIT)) | (shown0 !== 0 ? P0_BIT : 0) | (shown1 !== 0 ? P1_BIT : 0) | ball;
-  }
-
   private colourValue(value: number): number {
     let c = value & 0xfe;
     if (this.colorLoss && this.scanlineCountForLastFrame & 1) c |= 1;
@@ -1174,13 +1153,25 @@ export class Tia {
     this.setEnabled(PF_BIT, pf !== 0);
   }
 
-  private refreshPlayerGraphics(): void {
+  /**
+   * Brings what drawing reads of the players and the ball (the graphics as shown, with VDELPx and REFPx
+   * applied, and their enable bits) up to the registers. With `drawAt` (the register just written, at
+   * colour clock `clock`) the picture is first drawn up to that write, but only when something shown
+   * changes: drawing later with the same shown state gives the same pixels (graphics rewritten with the
+   * same values are frequent).
+   */
+  private refreshPlayerGraphics(drawAt = -1, clock = 0): void {
     const g0 = this.vdelp0 ? this.dgrp0 : this.grp0;
-    this.currentGRP0 = this.refp0 ? REFLECT[g0] : g0;
     const g1 = this.vdelp1 ? this.dgrp1 : this.grp1;
-    this.currentGRP1 = this.refp1 ? REFLECT[g1] : g1;
-    this.setEnabled(P0_BIT, this.currentGRP0 !== 0);
-    this.setEnabled(P1_BIT, this.currentGRP1 !== 0);
+    const shown0 = this.refp0 ? REFLECT[g0] : g0;
+    const shown1 = this.refp1 ? REFLECT[g1] : g1;
+    const ball = (this.vdelbl ? this.denabl : this.enabl) ? BL_BIT : 0;
+    if (shown0 === this.currentGRP0 && shown1 === this.currentGRP1 && ball === (this.enabledObjects & BL_BIT)) return;
+    if (drawAt >= 0) this.drawBeforeWrite(drawAt, clock);
+    this.currentGRP0 = shown0;
+    this.currentGRP1 = shown1;
+    this.enabledObjects =
+      (this.enabledObjects & ~(P0_BIT | P1_BIT | BL_BIT)) | (shown0 !== 0 ? P0_BIT : 0) | (shown1 !== 0 ? P1_BIT : 0) | ball;
   }
 
   private refreshBallEnabled(): void {
